@@ -1,0 +1,309 @@
+//! The server side of sign-in: the session's typed content, the password check, throttling.
+//!
+//! Sessions are `tower_sessions::Session`s (stored in the database by the server crate's
+//! store); this module reads and writes the two keys that make a session "signed in": the
+//! user's id and the instant of sign-in (for the absolute time-out).
+
+use std::collections::BTreeSet;
+use std::fmt::Display;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use portal_core::domain::{EmailAddress, Password, RightType, UserId};
+use portal_core::store::{self, Actor, AuditEntry, PasswordHash, Store, User};
+use tower_sessions::Session;
+
+use super::{
+    LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN, MSG_THROTTLED,
+    MSG_UNAVAILABLE, PATH_LOGIN, PATH_PORTAL, PATH_SELECT_COMPANY,
+};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "portal_session";
+/// Session key: the signed-in user's id.
+pub const KEY_USER_ID: &str = "auth.user_id";
+/// Session key: when the user signed in (Unix seconds), for the absolute time-out.
+pub const KEY_SIGNED_IN_AT: &str = "auth.signed_in_at";
+
+/// Time-outs and throttling limits, provided as Leptos context and used by the middleware.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthSettings {
+    /// A session unused for this long ends (sliding expiry in the store and the cookie).
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, however active.
+    pub absolute_timeout: Duration,
+    /// Failed sign-ins are counted in windows this long.
+    pub throttle_window: Duration,
+    /// Failed sign-ins per account (e-mail) within a window before sign-in is refused.
+    pub max_failures_per_account: i64,
+    /// Failed sign-ins per client address within a window before sign-in is refused.
+    pub max_failures_per_address: i64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            throttle_window: Duration::from_secs(15 * 60),
+            max_failures_per_account: 5,
+            max_failures_per_address: 20,
+        }
+    }
+}
+
+/// A signed-in session: who, and since when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: UserId,
+    pub signed_in_at: DateTime<Utc>,
+}
+
+/// The store provided as context by the server.
+pub fn store() -> Result<Store, ServerFnError> {
+    use_context::<Store>().ok_or_else(|| internal("no Store in the Leptos context"))
+}
+
+/// The settings provided as context by the server (defaults when absent).
+pub fn settings() -> AuthSettings {
+    use_context::<AuthSettings>().unwrap_or_default()
+}
+
+/// The request's session (the session layer must wrap the routes).
+pub async fn session() -> Result<Session, ServerFnError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| internal(format!("no session layer: {e}")))
+}
+
+/// Logs `error` and answers the generic "unavailable" message (no details to the user).
+pub fn internal(error: impl Display) -> ServerFnError {
+    tracing::error!(%error, "server function failed");
+    ServerFnError::new(MSG_UNAVAILABLE)
+}
+
+/// Who is signed in on `session`, if anybody. A session past its absolute time-out is
+/// ended here (deleted from the store), so this is also the check run on every request.
+pub async fn signed_in(session: &Session, settings: &AuthSettings) -> Result<Option<SignedIn>, tower_sessions::session::Error> {
+    let Some(user_id) = session.get::<UserId>(KEY_USER_ID).await? else {
+        return Ok(None);
+    };
+    let since = session
+        .get::<i64>(KEY_SIGNED_IN_AT)
+        .await?
+        .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0));
+    let limit = chrono::Duration::from_std(settings.absolute_timeout).unwrap_or(chrono::Duration::MAX);
+    match since {
+        Some(since) if since + limit > Utc::now() => Ok(Some(SignedIn { user_id, signed_in_at: since })),
+        _ => {
+            tracing::info!(user_id, "session ended: absolute time-out reached");
+            session.flush().await?;
+            Ok(None)
+        }
+    }
+}
+
+/// The signed-in user of the current request, if any. Usable by every server function and
+/// during server-side rendering.
+pub async fn current_login() -> Result<Option<SignedIn>, ServerFnError> {
+    let session = session().await?;
+    signed_in(&session, &settings()).await.map_err(internal)
+}
+
+/// The signed-in user of the current request, or the error "session expired".
+pub async fn require_login() -> Result<SignedIn, ServerFnError> {
+    current_login().await?.ok_or_else(|| ServerFnError::new(MSG_NOT_SIGNED_IN))
+}
+
+/// The peer address of the connection (needs `into_make_service_with_connect_info`).
+async fn client_address() -> Option<IpAddr> {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// True for a plain HTML form post (no JavaScript): errors must then be shown by a redirect.
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT)?.to_str().ok().map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the e-mail is unknown, so that both cases take as long.
+fn dummy_hash() -> &'static PasswordHash {
+    static DUMMY: OnceLock<PasswordHash> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let password = Password::parse("no-such-user-dummy-password").expect("the dummy password satisfies the policy");
+        store::hash_password(&password).expect("hashing works")
+    })
+}
+
+enum Failure {
+    Credentials,
+    Throttled,
+    Internal(String),
+}
+
+impl<E: Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Internal(e.to_string())
+    }
+}
+
+fn window(settings: &AuthSettings) -> chrono::Duration {
+    chrono::Duration::from_std(settings.throttle_window).unwrap_or(chrono::Duration::minutes(15))
+}
+
+/// Checks throttling and the password; counts failures. Never says whether the e-mail exists.
+async fn check_credentials(
+    store: &Store,
+    settings: &AuthSettings,
+    email_input: &str,
+    password: String,
+    address: Option<IpAddr>,
+) -> Result<User, Failure> {
+    let now = store::now();
+    let window = window(settings);
+    let account_key = format!("email:{}", email_input.trim().to_lowercase());
+    let address_key = address.map(|ip| format!("ip:{ip}"));
+
+    if store.failed_login_count(&account_key, now, window).await? >= settings.max_failures_per_account {
+        return Err(Failure::Throttled);
+    }
+    if let Some(key) = &address_key {
+        if store.failed_login_count(key, now, window).await? >= settings.max_failures_per_address {
+            return Err(Failure::Throttled);
+        }
+    }
+
+    let found = match EmailAddress::parse(email_input) {
+        Ok(email) => store.user_with_credentials(&email).await?,
+        Err(_) => None,
+    };
+    let hash = found.as_ref().and_then(|(_, credentials)| credentials.password_hash.clone());
+    let verified = tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => store::verify_password(&password, &hash),
+        None => {
+            // Same work as for a real login, then fail.
+            let _ = store::verify_password(&password, dummy_hash());
+            false
+        }
+    })
+    .await?;
+
+    match found {
+        Some((user, _)) if verified => {
+            store.clear_failed_logins(&account_key).await?;
+            Ok(user)
+        }
+        found => {
+            store.record_failed_login(&account_key, now, window).await?;
+            if let Some(key) = &address_key {
+                store.record_failed_login(key, now, window).await?;
+            }
+            if let Some((user, _)) = found {
+                let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+                store
+                    .append_audit(&AuditEntry::new(&actor, user.home_company_id, "login.failed", format!("user:{}", user.id)))
+                    .await?;
+            }
+            tracing::info!(address = ?address, "sign-in refused: wrong e-mail or password");
+            Err(Failure::Credentials)
+        }
+    }
+}
+
+/// Where the user goes after sign-in: the company selector when they may act for more than
+/// one company (home company and active provider rights), else the portal.
+pub async fn destination_after_sign_in(store: &Store, user: &User) -> Result<&'static str, store::StoreError> {
+    let today = Utc::now().date_naive();
+    let mut companies: BTreeSet<i64> = user.home_company_id.into_iter().collect();
+    for r in store.rights_of_user(user.id).await? {
+        if r.right.right_type == RightType::Provider && r.right.grants_access_on(today) {
+            companies.insert(r.right.company_id);
+        }
+    }
+    Ok(if companies.len() > 1 { PATH_SELECT_COMPANY } else { PATH_PORTAL })
+}
+
+/// The server side of [`super::sign_in`].
+pub async fn sign_in(email: String, password: String) -> Result<String, ServerFnError> {
+    let store = store()?;
+    let settings = settings();
+    let session = session().await?;
+    let address = client_address().await;
+
+    let user = match check_credentials(&store, &settings, &email, password, address).await {
+        Ok(user) => user,
+        Err(Failure::Internal(e)) => return Err(internal(e)),
+        Err(failure) => {
+            let (message, code) = match failure {
+                Failure::Throttled => (MSG_THROTTLED, LOGIN_ERROR_THROTTLED),
+                _ => (MSG_INVALID_CREDENTIALS, LOGIN_ERROR_CREDENTIALS),
+            };
+            if is_plain_form_post() {
+                leptos_axum::redirect(&format!("{PATH_LOGIN}?erreur={code}"));
+            }
+            return Err(ServerFnError::new(message));
+        }
+    };
+
+    // Two-step login on: nothing is granted yet, the code is asked at `/login/code`.
+    if user.totp_enabled {
+        return super::two_step::begin_pending(&session, &user).await;
+    }
+
+    complete_sign_in(&store, &session, &user).await
+}
+
+/// Signs `user` in on `session` once every step has passed (password, and the code when
+/// two-step login is on): a new session id without anything from before (against session
+/// fixation), the last login, the audit entry, and where to go next.
+pub(crate) async fn complete_sign_in(store: &Store, session: &Session, user: &User) -> Result<String, ServerFnError> {
+    let now = store::now();
+    session.clear().await;
+    session.cycle_id().await.map_err(internal)?;
+    session.insert(KEY_USER_ID, user.id).await.map_err(internal)?;
+    session.insert(KEY_SIGNED_IN_AT, now.timestamp()).await.map_err(internal)?;
+
+    store.set_last_login(user.id, now).await.map_err(internal)?;
+    let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+    store
+        .append_audit(&AuditEntry::new(&actor, user.home_company_id, "login", format!("user:{}", user.id)))
+        .await
+        .map_err(internal)?;
+    let next = destination_after_sign_in(store, user).await.map_err(internal)?;
+    tracing::info!(user_id = user.id, next, "signed in");
+    leptos_axum::redirect(next);
+    Ok(next.to_string())
+}
+
+/// The server side of [`super::sign_out`].
+pub async fn sign_out() -> Result<(), ServerFnError> {
+    let store = store()?;
+    let session = session().await?;
+    if let Some(login) = signed_in(&session, &settings()).await.map_err(internal)? {
+        let actor = Actor { user_id: Some(login.user_id), acting_company_id: None };
+        store
+            .append_audit(&AuditEntry::new(&actor, None, "logout", format!("user:{}", login.user_id)))
+            .await
+            .map_err(internal)?;
+        tracing::info!(user_id = login.user_id, "signed out");
+    }
+    session.flush().await.map_err(internal)?;
+    leptos_axum::redirect(PATH_LOGIN);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_settings_are_those_of_the_specification() {
+        let s = AuthSettings::default();
+        assert_eq!(s.idle_timeout, Duration::from_secs(1800));
+        assert_eq!(s.absolute_timeout, Duration::from_secs(43200));
+        assert_eq!((s.max_failures_per_account, s.max_failures_per_address), (5, 20));
+    }
+}

@@ -1,0 +1,3 @@
+pub mod layout;
+pub mod language;
+pub mod portal_layout;

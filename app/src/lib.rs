@@ -1,0 +1,77 @@
+//! The portal's user interface: one set of components rendered on the server (feature `ssr`)
+//! and hydrated in the browser (feature `hydrate`).
+
+pub mod account;
+pub mod auth;
+pub mod company;
+pub mod refusal;
+pub mod components;
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+pub mod routes;
+pub mod two_step;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use i18n::{t_string, use_i18n, I18nContextProvider};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app. Its `lang` comes from the i18n context (French by default).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser: this marks the moment the page became interactive,
+    // which end-to-end tests wait for instead of sleeping.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <I18nContextProvider>
+            <Portal/>
+        </I18nContextProvider>
+    }
+}
+
+/// Everything under the i18n context: head tags in the reader's language, then the routes.
+#[component]
+fn Portal() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Meta name="description" content=move || t_string!(i18n, meta_description)/>
+        <Title formatter=move |page: String| format!("{page} · {}", t_string!(i18n, portal_name))/>
+        <Router>
+            <Routes fallback=routes::not_found::NotFound>
+                <Route path=path!("/") view=routes::login::LoginPage/>
+                <Route path=path!("/login") view=routes::login::LoginPage/>
+                <Route path=path!("/login/code") view=two_step::LoginCodePage/>
+                <Route path=path!("/select-company") view=routes::select_company::SelectCompanyPage/>
+                <Route path=path!("/portal") view=routes::portal::PortalPage/>
+                <Route path=path!("/account") view=routes::account::AccountPage/>
+            </Routes>
+        </Router>
+    }
+}

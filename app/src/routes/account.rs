@@ -1,0 +1,173 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::account::{
+    load_account, AccountView, ChangePassword, ProviderAccessRow, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY,
+    MSG_WRONG_CURRENT_PASSWORD,
+};
+use crate::auth::error_message;
+use crate::company::{load_portal_context, NO_ACTING_COMPANY};
+use crate::components::portal_layout::PortalLayout;
+use crate::i18n::{t, t_string, use_i18n, Locale};
+
+/// "Gérer le compte utilisateur".
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(|| (), |_| async { (load_portal_context().await, load_account().await) });
+    view! {
+        <Title text=move || t_string!(i18n, account.title)/>
+        <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
+            {move || data.get().map(|result| match result {
+                (Ok(context), Ok(account)) => view! {
+                    <PortalLayout context=context>
+                        <AccountContent account=account/>
+                    </PortalLayout>
+                }.into_any(),
+                (Err(error), _) if error.to_string().contains(NO_ACTING_COMPANY) => {
+                    view! { <Redirect path="/select-company?motif=droit"/> }.into_any()
+                }
+                _ => view! { <Redirect path="/login"/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AccountContent(account: AccountView) -> impl IntoView {
+    let i18n = use_i18n();
+    let AccountView { email, last_login, two_step_enabled, provider_access, .. } = account;
+    view! {
+        <h1 class="text-2xl font-semibold">{t!(i18n, account.title)}</h1>
+        <p class="mt-2 text-stone-700">{t!(i18n, account.intro)}</p>
+        <div class="mt-6 grid gap-6 lg:grid-cols-2">
+            <section class="rounded-lg border border-stone-200 bg-white p-5 shadow-sm" aria-labelledby="login-section">
+                <h2 id="login-section" class="text-lg font-semibold">{t!(i18n, account.login_section)}</h2>
+                <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                    <dt class="text-stone-700">{t!(i18n, account.email)}</dt>
+                    <dd class="break-all font-medium" data-testid="account-email">{email}</dd>
+                    <dt class="text-stone-700">{t!(i18n, account.two_step)}</dt>
+                    <dd>
+                        {move || if two_step_enabled {
+                            t_string!(i18n, account.two_step_on)
+                        } else {
+                            t_string!(i18n, account.two_step_off)
+                        }}
+                    </dd>
+                    <dt class="text-stone-700">{t!(i18n, account.last_login)}</dt>
+                    <dd data-testid="last-login">
+                        {match last_login {
+                            Some(at) => at.into_any(),
+                            None => t!(i18n, account.never).into_any(),
+                        }}
+                    </dd>
+                </dl>
+                <PasswordForm/>
+                // Type-erased: the page's view type is otherwise too deep for the server crate.
+                {view! { <crate::two_step::TwoStepSection enabled=two_step_enabled/> }.into_any()}
+            </section>
+            <ProviderAccessTable rows=provider_access/>
+        </div>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let change = ServerAction::<ChangePassword>::new();
+    let outcome = move || change.value().get();
+    let field = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
+    view! {
+        <h3 class="mt-6 font-semibold">{t!(i18n, account.change_password)}</h3>
+        <ActionForm action=change attr:class="mt-3 space-y-4">
+            <div>
+                <label for="current" class="block font-medium">{t!(i18n, account.current_password)}</label>
+                <input id="current" name="current" type="password" autocomplete="current-password" required=true class=field/>
+            </div>
+            <div>
+                <label for="new" class="block font-medium">{t!(i18n, account.new_password)}</label>
+                <input id="new" name="new" type="password" autocomplete="new-password" required=true minlength="10" maxlength="128" aria-describedby="new-hint" class=field/>
+                <p id="new-hint" class="mt-1 text-sm text-stone-600">{t!(i18n, account.password_hint)}</p>
+            </div>
+            <div>
+                <label for="confirm" class="block font-medium">{t!(i18n, account.confirm_password)}</label>
+                <input id="confirm" name="confirm" type="password" autocomplete="new-password" required=true class=field/>
+            </div>
+            <p role="status" aria-live="polite" class="empty:hidden">
+                {move || match outcome() {
+                    Some(Ok(())) => Some(view! { <span class="font-medium text-green-800">{t!(i18n, account.password_changed)}</span> }.into_any()),
+                    Some(Err(error)) => Some(view! { <span class="font-medium text-red-700">{move || translate(i18n.get_locale(), &error_message(&error))}</span> }.into_any()),
+                    None => None,
+                }}
+            </p>
+            <button type="submit" class="rounded bg-yellow-400 px-4 py-2 font-semibold hover:bg-yellow-300">
+                {t!(i18n, account.save)}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The server answers in French, the default language; the page shows its reader's.
+fn translate(locale: Locale, message: &str) -> String {
+    let text = match message {
+        MSG_WRONG_CURRENT_PASSWORD => crate::i18n::td_string!(locale, account.wrong_current),
+        MSG_PASSWORDS_DIFFER => crate::i18n::td_string!(locale, account.passwords_differ),
+        MSG_PASSWORD_POLICY => crate::i18n::td_string!(locale, account.password_policy),
+        crate::auth::MSG_NOT_SIGNED_IN => crate::i18n::td_string!(locale, login.session_expired),
+        _ => crate::i18n::td_string!(locale, unavailable),
+    };
+    text.to_string()
+}
+
+/// "Demander un accès en qualité de prestataire": this login's provider rights on other
+/// companies, with their status.
+#[component]
+fn ProviderAccessTable(rows: Vec<ProviderAccessRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="rounded-lg border border-stone-200 bg-white p-5 shadow-sm" aria-labelledby="requests-section">
+            <h2 id="requests-section" class="text-lg font-semibold">{t!(i18n, account.requests_title)}</h2>
+            {if rows.is_empty() {
+                view! { <p class="mt-3 text-stone-700">{t!(i18n, account.no_requests)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="mt-3 overflow-x-auto">
+                        <table class="w-full text-left text-sm">
+                            <thead class="border-b border-stone-300">
+                                <tr>
+                                    <th scope="col" class="py-2 pr-3">{t!(i18n, account.col_date)}</th>
+                                    <th scope="col" class="py-2 pr-3">{t!(i18n, account.col_company)}</th>
+                                    <th scope="col" class="py-2">{t!(i18n, account.col_status)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|row| {
+                                    let status = row.status.clone();
+                                    view! {
+                                        <tr class="border-b border-stone-100">
+                                            <td class="py-2 pr-3 whitespace-nowrap">{row.date}</td>
+                                            <td class="py-2 pr-3">{row.company_name}" "<span class="text-stone-600">"("{row.customer_number}")"</span></td>
+                                            <td class="py-2">{move || status_label(i18n.get_locale(), &status)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn status_label(locale: Locale, status: &str) -> &'static str {
+    match status {
+        "pending" => crate::i18n::td_string!(locale, status.pending),
+        "active" => crate::i18n::td_string!(locale, status.active),
+        "refused" => crate::i18n::td_string!(locale, status.refused),
+        "revoked" => crate::i18n::td_string!(locale, status.revoked),
+        "expired" => crate::i18n::td_string!(locale, status.expired),
+        _ => crate::i18n::td_string!(locale, status.resigned),
+    }
+}

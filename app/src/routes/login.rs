@@ -1,0 +1,147 @@
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use portal_core::domain::EmailAddress;
+
+use crate::auth::{
+    error_message, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED,
+};
+use crate::components::layout::PublicLayout;
+use crate::i18n::{t, t_string, use_i18n};
+
+/// "Connexion": the first page of the portal.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(String::new());
+    let email_touched = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let password_touched = RwSignal::new(false);
+    let show_password = RwSignal::new(false);
+
+    let email_error = move || {
+        if !email_touched.get() {
+            return None;
+        }
+        let value = email.get();
+        if value.trim().is_empty() {
+            Some(t_string!(i18n, login.email_required))
+        } else if EmailAddress::parse(&value).is_err() {
+            Some(t_string!(i18n, login.email_invalid))
+        } else {
+            None
+        }
+    };
+    let password_error = move || {
+        (password_touched.get() && password.get().is_empty()).then_some(t_string!(i18n, login.password_required))
+    };
+
+    // Signs in through the server function; without JavaScript the form posts to the same
+    // path and the server answers with a redirect (to the next page, or back here with
+    // `?erreur=…`).
+    let sign_in = ServerAction::<SignIn>::new();
+    let query = use_query_map();
+    let server_error = move || match sign_in.value().get() {
+        Some(Err(error)) => Some(translate_error(i18n, &error_message(&error))),
+        Some(Ok(_)) => None,
+        None => match query.read().get("erreur").as_deref() {
+            Some(LOGIN_ERROR_CREDENTIALS) => Some(translate_error(i18n, MSG_INVALID_CREDENTIALS)),
+            Some(LOGIN_ERROR_THROTTLED) => Some(translate_error(i18n, MSG_THROTTLED)),
+            _ => None,
+        },
+    };
+    let pending = sign_in.pending();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        email_touched.set(true);
+        password_touched.set(true);
+        if email_error().is_some() || password_error().is_some() || pending.get_untracked() {
+            return;
+        }
+        sign_in.dispatch(SignIn { email: email.get_untracked(), password: password.get_untracked() });
+    };
+
+    view! {
+        <Title text=move || t_string!(i18n, login.title)/>
+        <PublicLayout>
+            <h1 class="text-2xl font-semibold">{t!(i18n, login.title)}</h1>
+            <p class="mt-2 text-stone-700">{t!(i18n, login.intro)}</p>
+            <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">
+                {server_error}
+            </p>
+            <form class="mt-6 space-y-5" method="post" action=SignIn::url() novalidate=true on:submit=on_submit>
+                <div>
+                    <label for="email" class="block font-medium">{t!(i18n, login.email)}</label>
+                    <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        autocomplete="username"
+                        inputmode="email"
+                        required=true
+                        class="mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700"
+                        aria-invalid=move || email_error().is_some().to_string()
+                        aria-describedby=move || email_error().map(|_| "email-error")
+                        prop:value=move || email.get()
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                        on:blur=move |_| email_touched.set(true)
+                    />
+                    <p id="email-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
+                        {email_error}
+                    </p>
+                </div>
+                <div>
+                    <label for="password" class="block font-medium">{t!(i18n, login.password)}</label>
+                    <div class="mt-1 flex gap-2">
+                        <input
+                            id="password"
+                            name="password"
+                            type=move || if show_password.get() { "text" } else { "password" }
+                            autocomplete="current-password"
+                            required=true
+                            class="block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700"
+                            aria-invalid=move || password_error().is_some().to_string()
+                            aria-describedby=move || password_error().map(|_| "password-error")
+                            prop:value=move || password.get()
+                            on:input=move |ev| password.set(event_target_value(&ev))
+                            on:blur=move |_| password_touched.set(true)
+                        />
+                        <button
+                            type="button"
+                            class="shrink-0 rounded border border-stone-400 px-3 py-2 text-sm font-medium hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-sky-700"
+                            aria-controls="password"
+                            aria-pressed=move || show_password.get().to_string()
+                            on:click=move |_| show_password.update(|shown| *shown = !*shown)
+                        >
+                            {move || if show_password.get() { t_string!(i18n, login.hide_password) } else { t_string!(i18n, login.show_password) }}
+                        </button>
+                    </div>
+                    <p id="password-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
+                        {password_error}
+                    </p>
+                </div>
+                <button
+                    type="submit"
+                    aria-disabled=move || pending.get().to_string()
+                    class="w-full rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 focus:ring-offset-2"
+                >
+                    {move || if pending.get() { t_string!(i18n, login.pending) } else { t_string!(i18n, login.submit) }}
+                </button>
+            </form>
+        </PublicLayout>
+    }
+}
+
+/// The server's messages are French (the default language); the page shows them in the
+/// reader's language.
+fn translate_error(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, message: &str) -> String {
+    match message {
+        MSG_INVALID_CREDENTIALS => t_string!(i18n, login.invalid_credentials).to_string(),
+        MSG_THROTTLED => t_string!(i18n, login.throttled).to_string(),
+        crate::auth::MSG_NOT_SIGNED_IN => t_string!(i18n, login.session_expired).to_string(),
+        crate::auth::MSG_UNAVAILABLE => t_string!(i18n, unavailable).to_string(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,5 @@
+pub mod account;
+pub mod login;
+pub mod not_found;
+pub mod portal;
+pub mod select_company;

@@ -1,0 +1,70 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::company::{load_portal_context, PortalContext, NO_ACTING_COMPANY};
+use crate::components::portal_layout::PortalLayout;
+use crate::i18n::{t, t_string, use_i18n};
+
+/// The portal's home for the acting company: who works for whom, and with which services.
+#[component]
+pub fn PortalPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let context = Resource::new(|| (), |_| load_portal_context());
+    view! {
+        <Title text=move || t_string!(i18n, portal_name)/>
+        <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
+            {move || context.get().map(|result| match result {
+                Ok(context) => view! { <PortalHome context=context/> }.into_any(),
+                Err(error) if error.to_string().contains(NO_ACTING_COMPANY) => {
+                    view! { <Redirect path="/select-company?motif=droit"/> }.into_any()
+                }
+                Err(_) => view! { <Redirect path="/login"/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PortalHome(context: PortalContext) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = context.user_name.clone();
+    let company = context.acting.name.clone();
+    let as_provider = context.as_provider;
+    let services = context.services.clone();
+    view! {
+        <PortalLayout context=context>
+            <h1 class="text-2xl font-semibold">{t!(i18n, portal.welcome, name = name.clone())}</h1>
+            <p class="mt-2 text-stone-700">{t!(i18n, portal.acting, company = company.clone())}</p>
+            {as_provider.then(|| view! { <p class="mt-1 text-stone-700">{t!(i18n, portal.as_provider)}</p> })}
+            <section class="mt-8" aria-labelledby="services">
+                <h2 id="services" class="text-lg font-semibold">{t!(i18n, portal.services_title)}</h2>
+                {if services.is_empty() {
+                    view! { <p class="mt-2 text-stone-700">{t!(i18n, portal.no_services)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="mt-3 grid gap-3 sm:grid-cols-3">
+                            {services.into_iter().map(|code| view! {
+                                <li class="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
+                                    <ServiceName code=code/>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        </PortalLayout>
+    }
+}
+
+/// An online service's name in the reader's language.
+#[component]
+fn ServiceName(code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    move || match code.as_str() {
+        "orders" => t_string!(i18n, services.orders).to_string(),
+        "invoices" => t_string!(i18n, services.invoices).to_string(),
+        "tracking" => t_string!(i18n, services.tracking).to_string(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,263 @@
+//! Two-step login ("Processus de connexion en deux étapes"): the server functions, the
+//! `/login/code` page and the account page's section to turn it on and off.
+//!
+//! The server side lives in [`crate::auth::two_step`] (feature `ssr`).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{error_message, MSG_NOT_SIGNED_IN, MSG_THROTTLED, MSG_UNAVAILABLE};
+use crate::components::layout::PublicLayout;
+use crate::i18n::{t, t_string, use_i18n, Locale};
+
+/// Where sign-in goes when the password was right and a code is still needed.
+pub const PATH_LOGIN_CODE: &str = "/login/code";
+/// A wrong (or already used) code.
+pub const MSG_CODE_INVALID: &str = "Le code de vérification est incorrect.";
+/// The enrolment's secret is no longer in the session.
+pub const MSG_ENROLMENT_EXPIRED: &str = "L'activation a expiré. Veuillez recommencer.";
+/// The password given to turn two-step login off is wrong.
+pub const MSG_PASSWORD_WRONG: &str = "Le mot de passe actuel est incorrect.";
+
+/// What the account page shows to enrol an authenticator app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepEnrolment {
+    pub otpauth_uri: String,
+    /// An inline `<svg>` element (rendered on the server, no script).
+    pub qr_svg: String,
+    /// The secret in base32, for typing it in by hand.
+    pub secret: String,
+}
+
+/// Starts enrolment: a new secret, kept in the session only until confirmed.
+#[server(prefix = "/api", endpoint = "start_two_step")]
+pub async fn start_two_step() -> Result<TwoStepEnrolment, ServerFnError> {
+    crate::auth::two_step::start_two_step().await
+}
+
+/// Confirms enrolment with a code of the app; answers the 10 recovery codes (shown once).
+#[server(prefix = "/api", endpoint = "confirm_two_step")]
+pub async fn confirm_two_step(code: String) -> Result<Vec<String>, ServerFnError> {
+    crate::auth::two_step::confirm_two_step(code).await
+}
+
+/// Turns two-step login off (the current password is required).
+#[server(prefix = "/api", endpoint = "disable_two_step")]
+pub async fn disable_two_step(password: String) -> Result<(), ServerFnError> {
+    crate::auth::two_step::disable_two_step(password).await
+}
+
+/// Completes a pending sign-in with a code of the app or a recovery code; answers (and
+/// redirects to) the next page.
+#[server(prefix = "/api", endpoint = "verify_sign_in_code")]
+pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> {
+    crate::auth::two_step::verify_sign_in_code(code).await
+}
+
+/// The server's French messages in the reader's language.
+pub fn translate(i18n: leptos_i18n::I18nContext<Locale>, message: &str) -> String {
+    match message {
+        MSG_CODE_INVALID => t_string!(i18n, two_step.code_invalid).to_string(),
+        MSG_ENROLMENT_EXPIRED => t_string!(i18n, two_step.enrolment_expired).to_string(),
+        MSG_PASSWORD_WRONG => t_string!(i18n, two_step.password_wrong).to_string(),
+        MSG_THROTTLED => t_string!(i18n, login.throttled).to_string(),
+        MSG_NOT_SIGNED_IN => t_string!(i18n, login.session_expired).to_string(),
+        MSG_UNAVAILABLE => t_string!(i18n, unavailable).to_string(),
+        other => other.to_string(),
+    }
+}
+
+const INPUT: &str = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
+const BUTTON: &str = "rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 focus:ring-offset-2";
+
+/// "Code de vérification": the second step of sign-in.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let code = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let verify = ServerAction::<VerifySignInCode>::new();
+    let query = use_query_map();
+    let field_error = move || (touched.get() && code.get().trim().is_empty()).then(|| t_string!(i18n, two_step.code_required).to_string());
+    let server_error = move || match verify.value().get() {
+        Some(Err(e)) => Some(translate(i18n, &error_message(&e))),
+        Some(Ok(_)) => None,
+        None => match query.read().get("erreur").as_deref() {
+            Some("code") => Some(translate(i18n, MSG_CODE_INVALID)),
+            Some("tentatives") => Some(translate(i18n, MSG_THROTTLED)),
+            _ => None,
+        },
+    };
+    let error = move || field_error().or_else(server_error);
+    let pending = verify.pending();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if field_error().is_some() || pending.get_untracked() {
+            return;
+        }
+        verify.dispatch(VerifySignInCode { code: code.get_untracked() });
+    };
+    view! {
+        <Title text=move || t_string!(i18n, two_step.code_title)/>
+        <PublicLayout>
+            <h1 class="text-2xl font-semibold">{t!(i18n, two_step.code_title)}</h1>
+            <p class="mt-2 text-stone-700">{t!(i18n, two_step.code_intro)}</p>
+            <form class="mt-6 space-y-5" method="post" action=VerifySignInCode::url() novalidate=true on:submit=on_submit>
+                <div>
+                    <label for="code" class="block font-medium">{t!(i18n, two_step.code_label)}</label>
+                    <input
+                        id="code"
+                        name="code"
+                        type="text"
+                        autocomplete="one-time-code"
+                        inputmode="numeric"
+                        required=true
+                        class=INPUT
+                        aria-invalid=move || error().is_some().to_string()
+                        aria-describedby="code-hint code-error"
+                        prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev))
+                    />
+                    <p id="code-hint" class="mt-1 text-sm text-stone-700">{t!(i18n, two_step.code_hint)}</p>
+                    <p id="code-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">{error}</p>
+                </div>
+                <button type="submit" class=format!("w-full {BUTTON}") aria-disabled=move || pending.get().to_string()>
+                    {t!(i18n, two_step.verify)}
+                </button>
+            </form>
+            <p class="mt-6"><a class="underline" href=crate::auth::PATH_LOGIN>{t!(i18n, two_step.back_to_login)}</a></p>
+        </PublicLayout>
+    }
+}
+
+/// The account page's section: enrol (QR code, secret, confirming code, recovery codes
+/// shown once) or turn off (password).
+#[component]
+pub fn TwoStepSection(enabled: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let enabled = RwSignal::new(enabled);
+    let start = ServerAction::<StartTwoStep>::new();
+    let confirm = ServerAction::<ConfirmTwoStep>::new();
+    let disable = ServerAction::<DisableTwoStep>::new();
+    let code = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = confirm.value().get() {
+            enabled.set(true);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = disable.value().get() {
+            enabled.set(false);
+            start.value().set(None);
+            confirm.value().set(None);
+        }
+    });
+
+    let start_error = move || match start.value().get() {
+        Some(Err(e)) => Some(translate(i18n, &error_message(&e))),
+        _ => None,
+    };
+    let confirm_error = move || match confirm.value().get() {
+        Some(Err(e)) => Some(translate(i18n, &error_message(&e))),
+        _ => None,
+    };
+    let disable_error = move || match disable.value().get() {
+        Some(Err(e)) => Some(translate(i18n, &error_message(&e))),
+        _ => None,
+    };
+    let recovery_codes = move || match confirm.value().get() {
+        Some(Ok(codes)) => Some(codes),
+        _ => None,
+    };
+
+    let enrolment = move || match start.value().get() {
+        Some(Ok(enrolment)) if !enabled.get() => Some(view! {
+            <div class="mt-4 space-y-3">
+                <p>{t!(i18n, two_step.scan)}</p>
+                <div class="h-52 w-52 [&>svg]:h-full [&>svg]:w-full" role="img" aria-label=move || t_string!(i18n, two_step.qr_label) inner_html=enrolment.qr_svg></div>
+                <p>
+                    {t!(i18n, two_step.secret_label)} " "
+                    <code class="break-all font-mono">{enrolment.secret}</code>
+                </p>
+                <form class="space-y-3" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    confirm.dispatch(ConfirmTwoStep { code: code.get_untracked() });
+                }>
+                    <label for="enrol-code" class="block font-medium">{t!(i18n, two_step.code_label)}</label>
+                    <input
+                        id="enrol-code"
+                        name="code"
+                        type="text"
+                        autocomplete="one-time-code"
+                        inputmode="numeric"
+                        class=INPUT
+                        aria-invalid=move || confirm_error().is_some().to_string()
+                        aria-describedby="enrol-code-error"
+                        prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev))
+                    />
+                    <p id="enrol-code-error" class="text-sm text-red-700" role="alert" aria-live="polite">{confirm_error}</p>
+                    <button type="submit" class=BUTTON>{t!(i18n, two_step.confirm)}</button>
+                </form>
+            </div>
+        }),
+        _ => None,
+    };
+
+    view! {
+        <section class="mt-6" aria-labelledby="two-step-title">
+            <h2 id="two-step-title" class="text-lg font-semibold">{t!(i18n, account.two_step)}</h2>
+            <p class="mt-1">
+                {move || if enabled.get() { t_string!(i18n, account.two_step_on) } else { t_string!(i18n, account.two_step_off) }}
+            </p>
+            {move || recovery_codes().map(|codes| view! {
+                <div class="mt-4 rounded border border-amber-500 bg-amber-50 p-4">
+                    <h3 class="font-semibold">{t!(i18n, two_step.recovery_title)}</h3>
+                    <p class="mt-1" role="alert">{t!(i18n, two_step.recovery_warning)}</p>
+                    <ul class="mt-2 grid grid-cols-2 gap-1 font-mono">
+                        {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            {move || if enabled.get() {
+                view! {
+                    <form class="mt-4 space-y-3" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        disable.dispatch(DisableTwoStep { password: password.get_untracked() });
+                    }>
+                        <label for="two-step-password" class="block font-medium">{t!(i18n, two_step.password_label)}</label>
+                        <input
+                            id="two-step-password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            class=INPUT
+                            aria-invalid=move || disable_error().is_some().to_string()
+                            aria-describedby="two-step-password-error"
+                            prop:value=move || password.get()
+                            on:input=move |ev| password.set(event_target_value(&ev))
+                        />
+                        <p id="two-step-password-error" class="text-sm text-red-700" role="alert" aria-live="polite">{disable_error}</p>
+                        <button type="submit" class=BUTTON>{t!(i18n, two_step.disable)}</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="mt-4">
+                        <button type="button" class=BUTTON on:click=move |_| { start.dispatch(StartTwoStep {}); }>
+                            {t!(i18n, two_step.enable)}
+                        </button>
+                        <p class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">{start_error}</p>
+                        {enrolment}
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}

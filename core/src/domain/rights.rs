@@ -1,0 +1,487 @@
+//! Right types, statuses and the right's lifecycle as plain Rust.
+//!
+//! A right (`UserRight`) is held by one login on one company. Employee and technical
+//! rights are created active. A provider right needs both parties' consent: an
+//! invitation by the principal's administrator waits for the provider; a request by the
+//! provider waits for the principal. Only an `Active` right grants anything.
+
+use crate::domain::UnknownValue;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! str_enum {
+    ($t:ident, $kind:literal, { $($v:ident => $s:literal),* $(,)? }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$($t::$v),*];
+            /// The lowercase string stored in the database.
+            pub fn as_str(&self) -> &'static str {
+                match self { $($t::$v => $s),* }
+            }
+            pub fn parse(s: &str) -> Result<Self, UnknownValue> {
+                match s { $($s => Ok($t::$v),)* _ => Err(UnknownValue { kind: $kind, value: s.to_owned() }) }
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl std::str::FromStr for $t {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> { Self::parse(s) }
+        }
+    };
+}
+
+/// The type of a right (SPEC: Collaborateur / Utilisateur technique / Prestataire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RightType {
+    Employee,
+    Technical,
+    Provider,
+}
+str_enum!(RightType, "right type", { Employee => "employee", Technical => "technical", Provider => "provider" });
+
+/// Where a right is in its life. Only `Active` grants access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RightStatus {
+    Pending,
+    Active,
+    Refused,
+    Revoked,
+    Expired,
+    Resigned,
+}
+str_enum!(RightStatus, "right status", {
+    Pending => "pending", Active => "active", Refused => "refused",
+    Revoked => "revoked", Expired => "expired", Resigned => "resigned",
+});
+
+impl RightStatus {
+    /// True only for `Active`: a pending, refused, revoked, expired or resigned right grants nothing.
+    pub fn grants_access(&self) -> bool {
+        matches!(self, RightStatus::Active)
+    }
+
+    /// Refused, revoked, expired, resigned: the right has ended (a principal may re-invite).
+    pub fn is_ended(&self) -> bool {
+        matches!(self, RightStatus::Refused | RightStatus::Revoked | RightStatus::Expired | RightStatus::Resigned)
+    }
+}
+
+/// Which party must answer a pending right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Awaiting {
+    /// An invitation made by the principal's administrator: the provider accepts or refuses.
+    Provider,
+    /// A request made by the provider: the principal's administrators accept or refuse.
+    Principal,
+}
+str_enum!(Awaiting, "awaiting", { Provider => "provider", Principal => "principal" });
+
+impl Awaiting {
+    /// The party that answers.
+    pub fn party(&self) -> Party {
+        match self {
+            Awaiting::Provider => Party::Provider,
+            Awaiting::Principal => Party::Principal,
+        }
+    }
+    /// The party that initiated the pending right (and may cancel it).
+    pub fn initiator(&self) -> Party {
+        match self {
+            Awaiting::Provider => Party::Principal,
+            Awaiting::Principal => Party::Provider,
+        }
+    }
+}
+
+/// How a right came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RightOrigin {
+    /// The principal's admin invited a provider.
+    Invitation,
+    /// The provider asked for access.
+    Request,
+    /// Created directly by an admin (employees, technical users).
+    Direct,
+}
+str_enum!(RightOrigin, "origin", { Invitation => "invitation", Request => "request", Direct => "direct" });
+
+/// Who acts on a right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Party {
+    /// An active administrator of the company the right is on.
+    Principal,
+    /// The login the right is for.
+    Provider,
+    /// The system (expiry job).
+    System,
+}
+str_enum!(Party, "party", { Principal => "principal", Provider => "provider", System => "system" });
+
+/// A change of a right's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transition {
+    /// The awaited party accepts a pending right → Active.
+    Accept,
+    /// The awaited party refuses a pending right → Refused.
+    Refuse,
+    /// The initiating party withdraws a pending right → Revoked.
+    Cancel,
+    /// The principal ends an active right → Revoked.
+    Revoke,
+    /// The provider gives up an active right → Resigned.
+    Resign,
+    /// The system ends a pending or active right → Expired.
+    Expire,
+    /// The principal invites again after the right ended → Pending awaiting the provider.
+    Reinvite,
+}
+str_enum!(Transition, "transition", {
+    Accept => "accept", Refuse => "refuse", Cancel => "cancel", Revoke => "revoke",
+    Resign => "resign", Expire => "expire", Reinvite => "reinvite",
+});
+
+impl Transition {
+    /// The audit action recorded for this transition, e.g. "right.accept".
+    pub fn audit_action(&self) -> &'static str {
+        match self {
+            Transition::Accept => "right.accept",
+            Transition::Refuse => "right.refuse",
+            Transition::Cancel => "right.cancel",
+            Transition::Revoke => "right.revoke",
+            Transition::Resign => "right.resign",
+            Transition::Expire => "right.expire",
+            Transition::Reinvite => "right.reinvite",
+        }
+    }
+}
+
+/// Why a transition is not allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LifecycleError {
+    #[error("this party may not {0} a right")]
+    PartyNotAllowed(Transition),
+    #[error("the right is not pending")]
+    NotPending,
+    #[error("the right is pending an answer from the other party")]
+    NotAwaitingParty,
+    #[error("only the party that initiated a pending right may cancel it")]
+    NotInitiator,
+    #[error("the right is not active")]
+    NotActive,
+    #[error("the right has already ended")]
+    AlreadyEnded,
+    #[error("the right has not ended, it cannot be re-invited")]
+    NotEnded,
+    #[error("the right's status and awaited party do not match")]
+    Inconsistent,
+    #[error("a provider right needs the consent of both parties (invitation or request)")]
+    ProviderNeedsConsent,
+}
+
+impl LifecycleError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            LifecycleError::PartyNotAllowed(_) => "lifecycle.party_not_allowed",
+            LifecycleError::NotPending => "lifecycle.not_pending",
+            LifecycleError::NotAwaitingParty => "lifecycle.not_awaiting_party",
+            LifecycleError::NotInitiator => "lifecycle.not_initiator",
+            LifecycleError::NotActive => "lifecycle.not_active",
+            LifecycleError::AlreadyEnded => "lifecycle.already_ended",
+            LifecycleError::NotEnded => "lifecycle.not_ended",
+            LifecycleError::Inconsistent => "lifecycle.inconsistent",
+            LifecycleError::ProviderNeedsConsent => "lifecycle.provider_needs_consent",
+        }
+    }
+}
+
+/// A right's lifecycle state: its status and, while pending, who must answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RightState {
+    pub status: RightStatus,
+    pub awaiting: Option<Awaiting>,
+}
+
+impl RightState {
+    pub const ACTIVE: RightState = RightState { status: RightStatus::Active, awaiting: None };
+
+    pub fn new(status: RightStatus, awaiting: Option<Awaiting>) -> Self {
+        Self { status, awaiting }
+    }
+
+    /// Pending with a party to answer, or any other status with none.
+    pub fn is_consistent(&self) -> bool {
+        (self.status == RightStatus::Pending) == self.awaiting.is_some()
+    }
+
+    /// The state a new right starts in: employee and technical rights are active at once;
+    /// a provider invitation awaits the provider, a provider request awaits the principal.
+    pub fn initial(right_type: RightType, origin: RightOrigin) -> Result<Self, LifecycleError> {
+        match (right_type, origin) {
+            (RightType::Employee | RightType::Technical, _) => Ok(Self::ACTIVE),
+            (RightType::Provider, RightOrigin::Invitation) => Ok(Self::new(RightStatus::Pending, Some(Awaiting::Provider))),
+            (RightType::Provider, RightOrigin::Request) => Ok(Self::new(RightStatus::Pending, Some(Awaiting::Principal))),
+            (RightType::Provider, RightOrigin::Direct) => Err(LifecycleError::ProviderNeedsConsent),
+        }
+    }
+
+    /// Applies `transition` done `by` a party; see [`apply`].
+    pub fn apply(self, transition: Transition, by: Party) -> Result<RightState, LifecycleError> {
+        apply(self.status, self.awaiting, transition, by).map(|(status, awaiting)| RightState { status, awaiting })
+    }
+}
+
+/// The lifecycle of a right, as a pure function.
+///
+/// Checks, in this order: the state is consistent; the party may perform this kind of
+/// transition at all; the status allows it; for accept/refuse the party is the awaited one
+/// and for cancel the party is the initiator.
+pub fn apply(
+    status: RightStatus,
+    awaiting: Option<Awaiting>,
+    transition: Transition,
+    by: Party,
+) -> Result<(RightStatus, Option<Awaiting>), LifecycleError> {
+    use LifecycleError as E;
+    use RightStatus as S;
+    if !RightState::new(status, awaiting).is_consistent() {
+        return Err(E::Inconsistent);
+    }
+    let party_allowed = match transition {
+        Transition::Accept | Transition::Refuse | Transition::Cancel => by != Party::System,
+        Transition::Revoke | Transition::Reinvite => by == Party::Principal,
+        Transition::Resign => by == Party::Provider,
+        Transition::Expire => by == Party::System,
+    };
+    if !party_allowed {
+        return Err(E::PartyNotAllowed(transition));
+    }
+    match transition {
+        Transition::Accept | Transition::Refuse | Transition::Cancel => {
+            let Some(awaited) = awaiting.filter(|_| status == S::Pending) else {
+                return Err(E::NotPending);
+            };
+            match transition {
+                Transition::Cancel if by != awaited.initiator() => Err(E::NotInitiator),
+                Transition::Cancel => Ok((S::Revoked, None)),
+                _ if by != awaited.party() => Err(E::NotAwaitingParty),
+                Transition::Accept => Ok((S::Active, None)),
+                _ => Ok((S::Refused, None)),
+            }
+        }
+        Transition::Revoke | Transition::Resign => match status {
+            S::Active if transition == Transition::Revoke => Ok((S::Revoked, None)),
+            S::Active => Ok((S::Resigned, None)),
+            S::Pending => Err(E::NotActive),
+            _ => Err(E::AlreadyEnded),
+        },
+        Transition::Expire => match status {
+            S::Pending | S::Active => Ok((S::Expired, None)),
+            _ => Err(E::AlreadyEnded),
+        },
+        Transition::Reinvite => {
+            if status.is_ended() {
+                Ok((S::Pending, Some(Awaiting::Provider)))
+            } else {
+                Err(E::NotEnded)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Awaiting::{Principal as AwPrincipal, Provider as AwProvider};
+    use LifecycleError as E;
+    use Party::{Principal, Provider, System};
+    use RightStatus::*;
+    use Transition::*;
+
+    type Outcome = Result<(RightStatus, Option<Awaiting>), LifecycleError>;
+
+    fn ok(s: RightStatus) -> Outcome {
+        Ok((s, None))
+    }
+    const INVITED: Outcome = Ok((Pending, Some(AwProvider)));
+
+    /// Every consistent state × transition, with the outcome for (Principal, Provider, System).
+    /// Inconsistent states (pending without awaited party, or ended/active with one) are
+    /// checked separately: they always fail with `Inconsistent`.
+    #[rustfmt::skip]
+    fn table() -> Vec<((RightStatus, Option<Awaiting>), Transition, [Outcome; 3])> {
+        let pa = E::PartyNotAllowed;
+        vec![
+            //  state                    transition  by Principal             by Provider              by System
+            ((Pending, Some(AwProvider)),  Accept,   [Err(E::NotAwaitingParty), ok(Active),          Err(pa(Accept))]),
+            ((Pending, Some(AwProvider)),  Refuse,   [Err(E::NotAwaitingParty), ok(Refused),         Err(pa(Refuse))]),
+            ((Pending, Some(AwProvider)),  Cancel,   [ok(Revoked),             Err(E::NotInitiator),   Err(pa(Cancel))]),
+            ((Pending, Some(AwProvider)),  Revoke,   [Err(E::NotActive),       Err(pa(Revoke)),        Err(pa(Revoke))]),
+            ((Pending, Some(AwProvider)),  Resign,   [Err(pa(Resign)),         Err(E::NotActive),      Err(pa(Resign))]),
+            ((Pending, Some(AwProvider)),  Expire,   [Err(pa(Expire)),         Err(pa(Expire)),        ok(Expired)]),
+            ((Pending, Some(AwProvider)),  Reinvite, [Err(E::NotEnded),        Err(pa(Reinvite)),      Err(pa(Reinvite))]),
+
+            ((Pending, Some(AwPrincipal)), Accept,   [ok(Active),              Err(E::NotAwaitingParty), Err(pa(Accept))]),
+            ((Pending, Some(AwPrincipal)), Refuse,   [ok(Refused),             Err(E::NotAwaitingParty), Err(pa(Refuse))]),
+            ((Pending, Some(AwPrincipal)), Cancel,   [Err(E::NotInitiator),    ok(Revoked),            Err(pa(Cancel))]),
+            ((Pending, Some(AwPrincipal)), Revoke,   [Err(E::NotActive),       Err(pa(Revoke)),        Err(pa(Revoke))]),
+            ((Pending, Some(AwPrincipal)), Resign,   [Err(pa(Resign)),         Err(E::NotActive),      Err(pa(Resign))]),
+            ((Pending, Some(AwPrincipal)), Expire,   [Err(pa(Expire)),         Err(pa(Expire)),        ok(Expired)]),
+            ((Pending, Some(AwPrincipal)), Reinvite, [Err(E::NotEnded),        Err(pa(Reinvite)),      Err(pa(Reinvite))]),
+
+            ((Active, None),               Accept,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Accept))]),
+            ((Active, None),               Refuse,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Refuse))]),
+            ((Active, None),               Cancel,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Cancel))]),
+            ((Active, None),               Revoke,   [ok(Revoked),             Err(pa(Revoke)),        Err(pa(Revoke))]),
+            ((Active, None),               Resign,   [Err(pa(Resign)),         ok(Resigned),           Err(pa(Resign))]),
+            ((Active, None),               Expire,   [Err(pa(Expire)),         Err(pa(Expire)),        ok(Expired)]),
+            ((Active, None),               Reinvite, [Err(E::NotEnded),        Err(pa(Reinvite)),      Err(pa(Reinvite))]),
+        ]
+        .into_iter()
+        .chain([Refused, Revoked, Expired, Resigned].into_iter().flat_map(|ended| {
+            vec![
+            ((ended, None),                Accept,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Accept))]),
+            ((ended, None),                Refuse,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Refuse))]),
+            ((ended, None),                Cancel,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Cancel))]),
+            ((ended, None),                Revoke,   [Err(E::AlreadyEnded),    Err(pa(Revoke)),        Err(pa(Revoke))]),
+            ((ended, None),                Resign,   [Err(pa(Resign)),         Err(E::AlreadyEnded),   Err(pa(Resign))]),
+            ((ended, None),                Expire,   [Err(pa(Expire)),         Err(pa(Expire)),        Err(E::AlreadyEnded)]),
+            ((ended, None),                Reinvite, [INVITED,                 Err(pa(Reinvite)),      Err(pa(Reinvite))]),
+            ]
+        }))
+        .collect()
+    }
+
+    const PARTIES: [Party; 3] = [Principal, Provider, System];
+    const AWAITINGS: [Option<Awaiting>; 3] = [None, Some(AwProvider), Some(AwPrincipal)];
+
+    #[test]
+    fn every_state_transition_and_party_combination_matches_the_table() {
+        let table = table();
+        let mut checked = 0;
+        for &status in RightStatus::ALL {
+            for awaiting in AWAITINGS {
+                for &transition in Transition::ALL {
+                    for (i, by) in PARTIES.into_iter().enumerate() {
+                        let got = apply(status, awaiting, transition, by);
+                        let consistent = (status == Pending) == awaiting.is_some();
+                        let expected = if consistent {
+                            let rows: Vec<_> = table.iter().filter(|(s, t, _)| *s == (status, awaiting) && *t == transition).collect();
+                            assert_eq!(rows.len(), 1, "table must have exactly one row for {status:?}/{awaiting:?}/{transition:?}");
+                            rows[0].2[i]
+                        } else {
+                            Err(E::Inconsistent)
+                        };
+                        assert_eq!(got, expected, "{status:?} awaiting {awaiting:?}, {transition:?} by {by:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 6 * 3 * 7 * 3);
+        assert_eq!(table.len(), 7 * 7, "7 consistent states × 7 transitions");
+    }
+
+    #[test]
+    fn a_provider_accepts_an_invitation_awaiting_them() {
+        assert_eq!(apply(Pending, Some(AwProvider), Accept, Provider), Ok((Active, None)));
+    }
+    #[test]
+    fn a_provider_refuses_an_invitation_awaiting_them() {
+        assert_eq!(apply(Pending, Some(AwProvider), Refuse, Provider), Ok((Refused, None)));
+    }
+    #[test]
+    fn the_principal_cannot_accept_its_own_invitation() {
+        assert_eq!(apply(Pending, Some(AwProvider), Accept, Principal), Err(E::NotAwaitingParty));
+    }
+    #[test]
+    fn the_principal_accepts_a_request_made_by_the_provider() {
+        assert_eq!(apply(Pending, Some(AwPrincipal), Accept, Principal), Ok((Active, None)));
+    }
+    #[test]
+    fn the_provider_cannot_accept_its_own_request() {
+        assert_eq!(apply(Pending, Some(AwPrincipal), Accept, Provider), Err(E::NotAwaitingParty));
+    }
+    #[test]
+    fn the_principal_cancels_its_pending_invitation_which_ends_revoked() {
+        assert_eq!(apply(Pending, Some(AwProvider), Cancel, Principal), Ok((Revoked, None)));
+    }
+    #[test]
+    fn the_provider_withdraws_its_pending_request() {
+        assert_eq!(apply(Pending, Some(AwPrincipal), Cancel, Provider), Ok((Revoked, None)));
+        assert_eq!(apply(Pending, Some(AwPrincipal), Cancel, Principal), Err(E::NotInitiator));
+    }
+    #[test]
+    fn the_principal_revokes_an_active_right_at_once() {
+        assert_eq!(apply(Active, None, Revoke, Principal), Ok((Revoked, None)));
+    }
+    #[test]
+    fn a_provider_cannot_revoke_but_may_resign() {
+        assert_eq!(apply(Active, None, Revoke, Provider), Err(E::PartyNotAllowed(Revoke)));
+        assert_eq!(apply(Active, None, Resign, Provider), Ok((Resigned, None)));
+    }
+    #[test]
+    fn only_the_system_expires_pending_or_active_rights() {
+        assert_eq!(apply(Pending, Some(AwProvider), Expire, System), Ok((Expired, None)));
+        assert_eq!(apply(Active, None, Expire, System), Ok((Expired, None)));
+        assert_eq!(apply(Active, None, Expire, Principal), Err(E::PartyNotAllowed(Expire)));
+        assert_eq!(apply(Revoked, None, Expire, System), Err(E::AlreadyEnded));
+    }
+    #[test]
+    fn the_principal_reinvites_after_any_end_and_the_provider_is_awaited_again() {
+        for ended in [Refused, Revoked, Expired, Resigned] {
+            assert_eq!(apply(ended, None, Reinvite, Principal), Ok((Pending, Some(AwProvider))));
+        }
+        assert_eq!(apply(Active, None, Reinvite, Principal), Err(E::NotEnded));
+    }
+    #[test]
+    fn an_ended_right_cannot_be_accepted() {
+        assert_eq!(apply(Refused, None, Accept, Provider), Err(E::NotPending));
+    }
+    #[test]
+    fn a_pending_state_without_awaited_party_is_inconsistent() {
+        assert_eq!(apply(Pending, None, Accept, Provider), Err(E::Inconsistent));
+        assert_eq!(apply(Active, Some(AwProvider), Revoke, Principal), Err(E::Inconsistent));
+    }
+    #[test]
+    fn only_an_active_right_grants_access() {
+        for &s in RightStatus::ALL {
+            assert_eq!(s.grants_access(), s == Active, "{s:?}");
+        }
+    }
+    #[test]
+    fn employees_and_technical_users_start_active_and_providers_start_pending() {
+        assert_eq!(RightState::initial(RightType::Employee, RightOrigin::Direct), Ok(RightState::ACTIVE));
+        assert_eq!(RightState::initial(RightType::Technical, RightOrigin::Direct), Ok(RightState::ACTIVE));
+        assert_eq!(RightState::initial(RightType::Provider, RightOrigin::Invitation), Ok(RightState::new(Pending, Some(AwProvider))));
+        assert_eq!(RightState::initial(RightType::Provider, RightOrigin::Request), Ok(RightState::new(Pending, Some(AwPrincipal))));
+        assert_eq!(RightState::initial(RightType::Provider, RightOrigin::Direct), Err(E::ProviderNeedsConsent));
+    }
+    #[test]
+    fn statuses_types_and_origins_round_trip_through_their_stored_strings() {
+        for &s in RightStatus::ALL {
+            assert_eq!(RightStatus::parse(s.as_str()), Ok(s));
+        }
+        for &t in RightType::ALL {
+            assert_eq!(RightType::parse(t.as_str()), Ok(t));
+        }
+        for &o in RightOrigin::ALL {
+            assert_eq!(RightOrigin::parse(o.as_str()), Ok(o));
+        }
+        for &a in Awaiting::ALL {
+            assert_eq!(Awaiting::parse(a.as_str()), Ok(a));
+        }
+        assert_eq!(RightStatus::parse("Active").unwrap_err().code(), "right_status.unknown");
+    }
+    #[test]
+    fn lifecycle_errors_have_stable_codes() {
+        assert_eq!(E::NotAwaitingParty.code(), "lifecycle.not_awaiting_party");
+        assert_eq!(E::PartyNotAllowed(Accept).code(), "lifecycle.party_not_allowed");
+    }
+}

@@ -1,0 +1,16 @@
+//! The provider-access domain: vocabulary of SPEC.md as types, the right's lifecycle, and
+//! (feature `store`) the one store contract over SQLite and Postgres.
+//!
+//! * [`domain`] is plain Rust (serde, chrono, thiserror only) and compiles for wasm32.
+//! * [`store`] (feature `store`) persists the whole data model over SQLite or Postgres
+//!   with one set of queries.
+
+pub mod domain;
+
+#[cfg(feature = "store")]
+pub mod store;
+
+pub use domain::*;
+
+#[cfg(feature = "store")]
+pub use store::demo;

@@ -1,0 +1,392 @@
+//! Companies, users (logins), services and subscriptions, debtors, API keys.
+
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::domain::*;
+
+macro_rules! company_cols {
+    () => {
+        "id, customer_number, name, language, created_at"
+    };
+}
+macro_rules! user_cols {
+    () => {
+        "u.id, u.email, u.first_name, u.last_name, u.language, u.home_company_id, u.last_login_at, \
+         u.totp_enabled, u.email_verified_at, u.email_notifications, \
+         (u.password_hash IS NOT NULL) AS has_password, u.created_at"
+    };
+}
+
+impl Store {
+    // ------------------------------------------------------------ companies
+
+    pub async fn create_company(&self, new: &NewCompany) -> Result<Company> {
+        let row: CompanyRow = with_pool!(self, |p| sqlx::query_as(concat!(
+            "INSERT INTO companies (customer_number, name, language, created_at) VALUES ($1, $2, $3, $4) RETURNING ",
+            company_cols!()
+        ))
+        .bind(new.customer_number.as_str())
+        .bind(new.name.trim())
+        .bind(new.language.code())
+        .bind(now())
+        .fetch_one(p)
+        .await)
+        .map_err(dup("company.customer_number"))?;
+        row.try_into()
+    }
+
+    pub async fn company(&self, id: CompanyId) -> Result<Company> {
+        let row: Option<CompanyRow> =
+            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(p)
+                .await)?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    pub async fn company_by_customer_number(&self, number: &CustomerNumber) -> Result<Option<Company>> {
+        let row: Option<CompanyRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            company_cols!(),
+            " FROM companies WHERE customer_number = $1"
+        ))
+        .bind(number.as_str())
+        .fetch_optional(p)
+        .await)?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    pub async fn companies(&self) -> Result<Vec<Company>> {
+        let rows: Vec<CompanyRow> =
+            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies ORDER BY name, id"))
+                .fetch_all(p)
+                .await)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    // ------------------------------------------------------------ users
+
+    /// Creates a login; the e-mail is unique case-insensitively (`Duplicate { what: "user.email" }`).
+    pub async fn create_user(&self, new: &NewUser) -> Result<User> {
+        let row: UserRow = with_pool!(self, |p| sqlx::query_as(concat!(
+            "INSERT INTO users (email, first_name, last_name, password_hash, language, home_company_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
+            user_cols!()
+        )
+        .replace("u.", "")
+        .as_str())
+        .bind(new.email.as_str())
+        .bind(new.first_name.as_str())
+        .bind(new.last_name.as_str())
+        .bind(new.password_hash.as_ref().map(|h| h.as_str().to_owned()))
+        .bind(new.language.code())
+        .bind(new.home_company_id)
+        .bind(now())
+        .fetch_one(p)
+        .await)
+        .map_err(dup("user.email"))?;
+        row.try_into()
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<User> {
+        let row: Option<UserRow> =
+            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", user_cols!(), " FROM users u WHERE u.id = $1"))
+                .bind(id)
+                .fetch_optional(p)
+                .await)?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    /// Finds a login by e-mail, whatever its case.
+    pub async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>> {
+        let row: Option<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users u WHERE u.email = lower($1)"
+        ))
+        .bind(email.as_str())
+        .fetch_optional(p)
+        .await)?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    /// The login's secrets, for sign-in and two-step login.
+    pub async fn credentials(&self, user_id: UserId) -> Result<Credentials> {
+        let row: Option<CredentialsRow> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT id, password_hash, totp_secret, totp_enabled FROM users WHERE id = $1"
+        )
+        .bind(user_id)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.ok_or(StoreError::NotFound)?.into())
+    }
+
+    /// The login and its secrets by e-mail (sign-in).
+    pub async fn user_with_credentials(&self, email: &EmailAddress) -> Result<Option<(User, Credentials)>> {
+        match self.user_by_email(email).await? {
+            Some(u) => {
+                let c = self.credentials(u.id).await?;
+                Ok(Some((u, c)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    pub async fn set_last_login(&self, user_id: UserId, at: DateTime<Utc>) -> Result<()> {
+        self.update_user_field(user_id, "UPDATE users SET last_login_at = $2 WHERE id = $1", Some(at)).await
+    }
+
+    pub async fn set_password_hash(&self, user_id: UserId, hash: &PasswordHash) -> Result<()> {
+        self.update_user_field(user_id, "UPDATE users SET password_hash = $2 WHERE id = $1", Some(hash.as_str().to_owned()))
+            .await
+    }
+
+    /// Stores (or clears) the TOTP secret and whether two-step login is on.
+    pub async fn set_totp(&self, user_id: UserId, secret: Option<&Secret>, enabled: bool) -> Result<()> {
+        let n = with_pool!(self, |p| sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled = $3 WHERE id = $1")
+            .bind(user_id)
+            .bind(secret.map(|s| s.expose().to_owned()))
+            .bind(enabled)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        found(n)
+    }
+
+    pub async fn set_email_verified(&self, user_id: UserId, at: DateTime<Utc>) -> Result<()> {
+        self.update_user_field(user_id, "UPDATE users SET email_verified_at = $2 WHERE id = $1", Some(at)).await
+    }
+
+    pub async fn set_email_notifications(&self, user_id: UserId, on: bool) -> Result<()> {
+        self.update_user_field(user_id, "UPDATE users SET email_notifications = $2 WHERE id = $1", on).await
+    }
+
+    pub async fn set_user_language(&self, user_id: UserId, language: Language) -> Result<()> {
+        self.update_user_field(user_id, "UPDATE users SET language = $2 WHERE id = $1", language.code().to_owned()).await
+    }
+
+    pub async fn set_user_name(&self, user_id: UserId, first: &PersonName, last: &PersonName) -> Result<()> {
+        let n = with_pool!(self, |p| sqlx::query("UPDATE users SET first_name = $2, last_name = $3 WHERE id = $1")
+            .bind(user_id)
+            .bind(first.as_str())
+            .bind(last.as_str())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        found(n)
+    }
+
+    async fn update_user_field<T>(&self, user_id: UserId, sql: &'static str, value: T) -> Result<()>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+            + sqlx::Type<sqlx::Sqlite>
+            + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+            + sqlx::Type<sqlx::Postgres>
+            + Send
+            + Clone
+            + 'static,
+    {
+        let n = with_pool!(self, |p| sqlx::query(sql)
+            .bind(user_id)
+            .bind(value.clone())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        found(n)
+    }
+
+    /// Logins whose home company is `company_id`.
+    pub async fn users_of_company(&self, company_id: CompanyId) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users u WHERE u.home_company_id = $1 ORDER BY lower(u.last_name), lower(u.first_name), u.id"
+        ))
+        .bind(company_id)
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// Users holding an active administrator right on the company (not past its end date).
+    pub async fn admins_of_company(&self, company_id: CompanyId) -> Result<Vec<User>> {
+        let today = now().date_naive();
+        let rows: Vec<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users u JOIN user_rights r ON r.user_id = u.id \
+             WHERE r.company_id = $1 AND r.is_admin = $2 AND r.status = 'active' \
+             AND (r.end_date IS NULL OR r.end_date >= $3) \
+             ORDER BY lower(u.last_name), lower(u.first_name), u.id"
+        ))
+        .bind(company_id)
+        .bind(true)
+        .bind(today)
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// True when the user holds an active, unexpired administrator right on the company.
+    pub async fn is_admin(&self, user_id: UserId, company_id: CompanyId) -> Result<bool> {
+        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM user_rights WHERE user_id = $1 AND company_id = $2 AND is_admin = $3 \
+             AND status = 'active' AND (end_date IS NULL OR end_date >= $4)"
+        )
+        .bind(user_id)
+        .bind(company_id)
+        .bind(true)
+        .bind(now().date_naive())
+        .fetch_one(p)
+        .await)?;
+        Ok(n > 0)
+    }
+
+    // ------------------------------------------------------------ services
+
+    /// Creates the service or renames it (by code). Idempotent.
+    pub async fn ensure_service(&self, code: &str, name: &str) -> Result<Service> {
+        Ok(with_pool!(self, |p| sqlx::query_as(
+            "INSERT INTO services (code, name) VALUES ($1, $2) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name RETURNING id, code, name"
+        )
+        .bind(code)
+        .bind(name)
+        .fetch_one(p)
+        .await)?)
+    }
+
+    pub async fn services(&self) -> Result<Vec<Service>> {
+        Ok(with_pool!(self, |p| sqlx::query_as("SELECT id, code, name FROM services ORDER BY code")
+            .fetch_all(p)
+            .await)?)
+    }
+
+    pub async fn service_by_code(&self, code: &str) -> Result<Option<Service>> {
+        Ok(with_pool!(self, |p| sqlx::query_as("SELECT id, code, name FROM services WHERE code = $1")
+            .bind(code)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    /// Subscribes the company to the service. Idempotent.
+    pub async fn subscribe_service(&self, company_id: CompanyId, service_id: ServiceId) -> Result<()> {
+        with_pool!(self, |p| sqlx::query(
+            "INSERT INTO company_services (company_id, service_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (company_id, service_id) DO NOTHING"
+        )
+        .bind(company_id)
+        .bind(service_id)
+        .bind(now())
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The services the company subscribes to.
+    pub async fn company_services(&self, company_id: CompanyId) -> Result<Vec<Service>> {
+        Ok(with_pool!(self, |p| sqlx::query_as(
+            "SELECT s.id, s.code, s.name FROM services s JOIN company_services cs ON cs.service_id = s.id \
+             WHERE cs.company_id = $1 ORDER BY s.code"
+        )
+        .bind(company_id)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    // ------------------------------------------------------------ debtors
+
+    pub async fn create_debtor(&self, company_id: CompanyId, number: &DebtorNumber, name: &str) -> Result<Debtor> {
+        Ok(with_pool!(self, |p| sqlx::query_as(
+            "INSERT INTO debtors (company_id, debtor_number, name) VALUES ($1, $2, $3) \
+             RETURNING id, company_id, debtor_number, name"
+        )
+        .bind(company_id)
+        .bind(number.as_str())
+        .bind(name.trim())
+        .fetch_one(p)
+        .await)
+        .map_err(dup("debtor"))?)
+    }
+
+    pub async fn debtors(&self, company_id: CompanyId) -> Result<Vec<Debtor>> {
+        Ok(with_pool!(self, |p| sqlx::query_as(
+            "SELECT id, company_id, debtor_number, name FROM debtors WHERE company_id = $1 ORDER BY debtor_number"
+        )
+        .bind(company_id)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    pub async fn debtor(&self, id: DebtorId) -> Result<Debtor> {
+        let d: Option<Debtor> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT id, company_id, debtor_number, name FROM debtors WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await)?;
+        d.ok_or(StoreError::NotFound)
+    }
+
+    // ------------------------------------------------------------ API keys (technical users)
+
+    /// Stores an API key's hash for a technical right. `prefix` (unique) finds the key.
+    pub async fn create_api_key(&self, right_id: RightId, prefix: &str, key_hash: &Secret, label: Option<&str>) -> Result<ApiKey> {
+        let row: ApiKeyRow = with_pool!(self, |p| sqlx::query_as(
+            "INSERT INTO api_keys (right_id, key_hash, prefix, label, created_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id, right_id, key_hash, prefix, label, created_at, revoked_at"
+        )
+        .bind(right_id)
+        .bind(key_hash.expose())
+        .bind(prefix)
+        .bind(label)
+        .bind(now())
+        .fetch_one(p)
+        .await)
+        .map_err(dup("api_key"))?;
+        Ok(row.into())
+    }
+
+    /// The unrevoked key with this prefix.
+    pub async fn api_key_by_prefix(&self, prefix: &str) -> Result<Option<ApiKey>> {
+        let row: Option<ApiKeyRow> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT id, right_id, key_hash, prefix, label, created_at, revoked_at FROM api_keys \
+             WHERE prefix = $1 AND revoked_at IS NULL"
+        )
+        .bind(prefix)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.map(Into::into))
+    }
+
+    pub async fn api_keys_of_right(&self, right_id: RightId) -> Result<Vec<ApiKey>> {
+        let rows: Vec<ApiKeyRow> = with_pool!(self, |p| sqlx::query_as(
+            "SELECT id, right_id, key_hash, prefix, label, created_at, revoked_at FROM api_keys \
+             WHERE right_id = $1 ORDER BY id"
+        )
+        .bind(right_id)
+        .fetch_all(p)
+        .await)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    pub async fn revoke_api_key(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        let n = with_pool!(self, |p| sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        found(n)
+    }
+}
+
+pub(crate) fn found(rows_affected: u64) -> Result<()> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,197 @@
+//! Service authorizations of a right, and the access decision `may_act`.
+
+use chrono::NaiveDate;
+use std::collections::BTreeSet;
+
+use super::audit::audit_in;
+use super::rights::right_in;
+use super::*;
+use crate::domain::*;
+
+const GRANTS_SQL: &str = "SELECT g.id, g.right_id, g.service_id, s.code AS service_code, s.name AS service_name, g.all_debtors \
+     FROM service_grants g JOIN services s ON s.id = g.service_id WHERE g.right_id = $1 ORDER BY s.code";
+const GRANT_DEBTORS_SQL: &str = "SELECT gd.grant_id, gd.debtor_id FROM service_grant_debtors gd \
+     JOIN service_grants g ON g.id = gd.grant_id WHERE g.right_id = $1 ORDER BY gd.grant_id, gd.debtor_id";
+
+fn assemble(rows: Vec<GrantRow>, debtors: Vec<(i64, i64)>) -> Vec<ServiceGrant> {
+    rows.into_iter()
+        .map(|g| ServiceGrant {
+            debtor_ids: debtors.iter().filter(|(gid, _)| *gid == g.id).map(|(_, d)| *d).collect(),
+            id: g.id,
+            right_id: g.right_id,
+            service_id: g.service_id,
+            service_code: g.service_code,
+            service_name: g.service_name,
+            all_debtors: g.all_debtors,
+        })
+        .collect()
+}
+
+async fn grants_in(tx: &mut Tx, right_id: RightId) -> Result<Vec<ServiceGrant>> {
+    let rows: Vec<GrantRow> = with_tx!(tx, |c| sqlx::query_as(GRANTS_SQL).bind(right_id).fetch_all(c).await)?;
+    let debtors: Vec<(i64, i64)> = with_tx!(tx, |c| sqlx::query_as(GRANT_DEBTORS_SQL).bind(right_id).fetch_all(c).await)?;
+    Ok(assemble(rows, debtors))
+}
+
+/// Sorted by service, debtors sorted and deduplicated, debtors empty for all-debtor grants.
+fn normalize(specs: &[GrantSpec]) -> Result<Vec<GrantSpec>> {
+    let mut out: Vec<GrantSpec> = Vec::with_capacity(specs.len());
+    let mut seen = BTreeSet::new();
+    for s in specs {
+        if !seen.insert(s.service_id) {
+            return Err(StoreError::invalid(GrantError::DuplicateService));
+        }
+        let debtor_ids: Vec<DebtorId> = if s.all_debtors {
+            Vec::new()
+        } else {
+            s.debtor_ids.iter().copied().collect::<BTreeSet<_>>().into_iter().collect()
+        };
+        if !s.all_debtors && debtor_ids.is_empty() {
+            return Err(StoreError::invalid(GrantError::NoDebtors));
+        }
+        out.push(GrantSpec { service_id: s.service_id, all_debtors: s.all_debtors, debtor_ids });
+    }
+    out.sort_by_key(|s| s.service_id);
+    Ok(out)
+}
+
+impl Store {
+    /// The right's service authorizations, by service code.
+    pub async fn service_grants(&self, right_id: RightId) -> Result<Vec<ServiceGrant>> {
+        let rows: Vec<GrantRow> = with_pool!(self, |p| sqlx::query_as(GRANTS_SQL).bind(right_id).fetch_all(p).await)?;
+        let debtors: Vec<(i64, i64)> =
+            with_pool!(self, |p| sqlx::query_as(GRANT_DEBTORS_SQL).bind(right_id).fetch_all(p).await)?;
+        Ok(assemble(rows, debtors))
+    }
+
+    /// Replaces all service authorizations of a right, atomically. Each service must be
+    /// subscribed by the right's company and each debtor must belong to it; otherwise
+    /// nothing changes (`Invalid(Grant(..))`). Replacing with the same set changes nothing
+    /// (no write, no audit entry). Audited as "right.grants".
+    pub async fn replace_service_grants(&self, right_id: RightId, specs: &[GrantSpec], actor: &Actor) -> Result<Vec<ServiceGrant>> {
+        let wanted = normalize(specs)?;
+        let mut tx = self.begin().await?;
+        let right = right_in(&mut tx, right_id).await?;
+        let before = grants_in(&mut tx, right_id).await?;
+        let mut current: Vec<GrantSpec> = before.iter().map(ServiceGrant::spec).collect();
+        current.sort_by_key(|s| s.service_id);
+        if current == wanted {
+            return Ok(before);
+        }
+        for spec in &wanted {
+            let subscribed: i64 = with_tx!(&mut tx, |c| sqlx::query_scalar(
+                "SELECT COUNT(*) FROM company_services WHERE company_id = $1 AND service_id = $2"
+            )
+            .bind(right.company_id)
+            .bind(spec.service_id)
+            .fetch_one(c)
+            .await)?;
+            if subscribed == 0 {
+                return Err(StoreError::invalid(GrantError::ServiceNotSubscribed));
+            }
+            for &debtor_id in &spec.debtor_ids {
+                let company: Option<i64> = with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT company_id FROM debtors WHERE id = $1")
+                    .bind(debtor_id)
+                    .fetch_optional(c)
+                    .await)?;
+                if company != Some(right.company_id) {
+                    return Err(StoreError::invalid(GrantError::DebtorOfAnotherCompany));
+                }
+            }
+        }
+        with_tx!(&mut tx, |c| sqlx::query(
+            "DELETE FROM service_grant_debtors WHERE grant_id IN (SELECT id FROM service_grants WHERE right_id = $1)"
+        )
+        .bind(right_id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM service_grants WHERE right_id = $1")
+            .bind(right_id)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        for spec in &wanted {
+            let grant_id: i64 = with_tx!(&mut tx, |c| sqlx::query_scalar(
+                "INSERT INTO service_grants (right_id, service_id, all_debtors) VALUES ($1, $2, $3) RETURNING id"
+            )
+            .bind(right_id)
+            .bind(spec.service_id)
+            .bind(spec.all_debtors)
+            .fetch_one(c)
+            .await)?;
+            for &debtor_id in &spec.debtor_ids {
+                with_tx!(&mut tx, |c| sqlx::query("INSERT INTO service_grant_debtors (grant_id, debtor_id) VALUES ($1, $2)")
+                    .bind(grant_id)
+                    .bind(debtor_id)
+                    .execute(c)
+                    .await
+                    .map(|_| ()))?;
+            }
+        }
+        with_tx!(&mut tx, |c| sqlx::query("UPDATE user_rights SET updated_at = $2 WHERE id = $1")
+            .bind(right_id)
+            .bind(now())
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        let after = grants_in(&mut tx, right_id).await?;
+        audit_in(
+            &mut tx,
+            &AuditEntry::new(actor, Some(right.company_id), "right.grants", format!("right:{right_id}")).before(&before).after(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// May `user_id` act for `company_id` on service `service_code` (for `debtor_id`, or for
+    /// at least one debtor when `None`) today? True only with an active right not past its
+    /// end date, on a subscribed service, granted for all debtors or for that debtor.
+    pub async fn may_act(&self, user_id: UserId, company_id: CompanyId, service_code: &str, debtor_id: Option<DebtorId>) -> Result<bool> {
+        self.may_act_on(user_id, company_id, service_code, debtor_id, now().date_naive()).await
+    }
+
+    /// [`Store::may_act`] on a given day.
+    pub async fn may_act_on(
+        &self,
+        user_id: UserId,
+        company_id: CompanyId,
+        service_code: &str,
+        debtor_id: Option<DebtorId>,
+        today: NaiveDate,
+    ) -> Result<bool> {
+        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM user_rights r \
+             JOIN service_grants g ON g.right_id = r.id \
+             JOIN services s ON s.id = g.service_id \
+             JOIN company_services cs ON cs.company_id = r.company_id AND cs.service_id = s.id \
+             WHERE r.user_id = $1 AND r.company_id = $2 AND s.code = $3 AND r.status = 'active' \
+             AND (r.end_date IS NULL OR r.end_date >= $5) \
+             AND ($4 IS NULL OR g.all_debtors = $6 OR EXISTS ( \
+                 SELECT 1 FROM service_grant_debtors gd WHERE gd.grant_id = g.id AND gd.debtor_id = $4))"
+        )
+        .bind(user_id)
+        .bind(company_id)
+        .bind(service_code)
+        .bind(debtor_id)
+        .bind(today)
+        .bind(true)
+        .fetch_one(p)
+        .await)?;
+        Ok(n > 0)
+    }
+
+    /// The debtors of `company_id` the user may act for on the service today (all of the
+    /// company's debtors for an all-debtors grant; none without an active right).
+    pub async fn permitted_debtors(&self, user_id: UserId, company_id: CompanyId, service_code: &str) -> Result<Vec<Debtor>> {
+        let all = self.debtors(company_id).await?;
+        let mut out = Vec::new();
+        for d in all {
+            if self.may_act(user_id, company_id, service_code, Some(d.id)).await? {
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,69 @@
+//! In-app messages.
+
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::domain::*;
+
+const MESSAGE_SELECT: &str = "SELECT m.id, m.recipient_user_id, m.company_id, c.name AS company_name, m.kind, m.params, \
+     m.received_at, m.read_at FROM messages m LEFT JOIN companies c ON c.id = m.company_id";
+
+pub(crate) async fn create_message_in(tx: &mut Tx, new: &NewMessage) -> Result<i64> {
+    Ok(with_tx!(tx, |c| sqlx::query_scalar(
+        "INSERT INTO messages (recipient_user_id, company_id, kind, params, received_at) VALUES ($1, $2, $3, $4, $5) RETURNING id"
+    )
+    .bind(new.recipient_user_id)
+    .bind(new.company_id)
+    .bind(&new.kind)
+    .bind(new.params.to_string())
+    .bind(now())
+    .fetch_one(c)
+    .await)?)
+}
+
+impl Store {
+    pub async fn create_message(&self, new: &NewMessage) -> Result<Message> {
+        let mut tx = self.begin().await?;
+        let id = create_message_in(&mut tx, new).await?;
+        tx.commit().await?;
+        self.message(new.recipient_user_id, id).await
+    }
+
+    /// One message, only if addressed to `recipient_user_id` (else `NotFound`).
+    pub async fn message(&self, recipient_user_id: UserId, id: i64) -> Result<Message> {
+        let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1 AND m.recipient_user_id = $2");
+        let row: Option<MessageRow> =
+            with_pool!(self, |p| sqlx::query_as(&sql).bind(id).bind(recipient_user_id).fetch_optional(p).await)?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    /// The messages addressed to a user, newest first.
+    pub async fn messages_for(&self, recipient_user_id: UserId) -> Result<Vec<Message>> {
+        let sql = format!("{MESSAGE_SELECT} WHERE m.recipient_user_id = $1 ORDER BY m.received_at DESC, m.id DESC");
+        let rows: Vec<MessageRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(recipient_user_id).fetch_all(p).await)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// Marks a message read; the read date is set the first time only.
+    pub async fn mark_message_read(&self, recipient_user_id: UserId, id: i64, at: DateTime<Utc>) -> Result<Message> {
+        with_pool!(self, |p| sqlx::query(
+            "UPDATE messages SET read_at = $3 WHERE id = $1 AND recipient_user_id = $2 AND read_at IS NULL"
+        )
+        .bind(id)
+        .bind(recipient_user_id)
+        .bind(at)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        self.message(recipient_user_id, id).await
+    }
+
+    pub async fn unread_count(&self, recipient_user_id: UserId) -> Result<i64> {
+        Ok(with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM messages WHERE recipient_user_id = $1 AND read_at IS NULL"
+        )
+        .bind(recipient_user_id)
+        .fetch_one(p)
+        .await)?)
+    }
+}

@@ -1,0 +1,272 @@
+//! One persistence contract over SQLite and Postgres.
+//!
+//! Every query is written once, with `$1, $2…` placeholders and portable SQL, and run
+//! through [`with_pool!`] / [`with_tx!`], which expand the same expression for both
+//! backends. Timestamps come from Rust (never `now()` in SQL). Every multi-statement write
+//! runs in one transaction; every change of rights appends to the audit log in the same
+//! transaction.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{Connection, PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::domain::DomainError;
+
+/// Runs `$body` with `$p` bound to the pool of whichever backend the store uses.
+macro_rules! with_pool {
+    ($store:expr, |$p:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::store::Backend::Sqlite($p) => $body,
+            $crate::store::Backend::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the connection of an open [`Tx`].
+macro_rules! with_tx {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::store::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+mod audit;
+mod commerce;
+pub mod demo;
+mod directory;
+mod grants;
+mod messages;
+mod model;
+mod password;
+mod requests;
+mod rights;
+mod system;
+mod two_step;
+pub use system::TABLES;
+pub use two_step::{hash_recovery_code, normalize_recovery_code};
+
+pub use model::*;
+pub use password::{hash_password, random_token, verify_password, PasswordHash};
+
+/// The database behind a [`Store`].
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The portal's persistence: cheap to clone (pools are shared).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) backend: Backend,
+}
+
+/// An open transaction on either backend.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in the store. Messages never contain secrets.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// Optimistic concurrency lost: somebody changed the row since it was read.
+    #[error("the data was changed meanwhile; reload and try again")]
+    Conflict,
+    #[error("{what} already exists")]
+    Duplicate { what: &'static str },
+    #[error("invalid: {0}")]
+    Invalid(#[from] DomainError),
+    /// Opening the database failed; one line, printed by the server before it exits.
+    #[error("{0}")]
+    Connect(String),
+    #[error("database migration failed: {0}")]
+    Migrate(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// A stable code for the UI, like the domain errors' codes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotFound => "store.not_found",
+            StoreError::Conflict => "store.conflict",
+            StoreError::Duplicate { what } => match *what {
+                "user.email" => "duplicate.user_email",
+                "company.customer_number" => "duplicate.customer_number",
+                "right" => "duplicate.right",
+                "debtor" => "duplicate.debtor",
+                "access_request" => "duplicate.access_request",
+                "product" => "duplicate.product",
+                "invoice" => "duplicate.invoice",
+                _ => "duplicate",
+            },
+            StoreError::Invalid(e) => e.code(),
+            StoreError::Connect(_) | StoreError::Migrate(_) | StoreError::Database(_) => "store.unavailable",
+        }
+    }
+
+    pub(crate) fn invalid(e: impl Into<DomainError>) -> Self {
+        StoreError::Invalid(e.into())
+    }
+}
+
+/// Maps a unique violation to `Duplicate { what }`, anything else to `Database`.
+pub(crate) fn dup(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { what },
+        _ => StoreError::Database(e),
+    }
+}
+
+/// Current time, truncated to microseconds so it round-trips through both backends.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl Store {
+    /// Opens `sqlite:…` (file created if missing, WAL, foreign keys, busy timeout 5 s, 8
+    /// connections) or `postgres://…` (16 connections, connect timeout 5 s). Errors are one
+    /// clear line, e.g. "cannot connect to Postgres at 127.0.0.1:5999: connection refused".
+    pub async fn connect(url: &str) -> Result<Store> {
+        if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::connect_postgres(url).await
+        } else {
+            Err(StoreError::Connect(format!(
+                "unsupported database URL (expected sqlite:… or postgres://…): {}",
+                url.split(['@', '?']).next().unwrap_or("").split("://").next().unwrap_or("")
+            )))
+        }
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Store> {
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Connect(format!("invalid SQLite URL {url}: {}", one_line(&e))))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let path = opts.get_filename().display().to_string();
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if in_memory { 1 } else { 8 })
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await
+            .map_err(|e| StoreError::Connect(format!("cannot open SQLite database at {path}: {}", one_line(&e))))?;
+        Ok(Store { backend: Backend::Sqlite(pool) })
+    }
+
+    async fn connect_postgres(url: &str) -> Result<Store> {
+        let opts = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Connect(format!("invalid Postgres URL: {}", one_line(&e))))?;
+        let at = format!("{}:{}", opts.get_host(), opts.get_port());
+        let fail = |e: String| StoreError::Connect(format!("cannot connect to Postgres at {at}: {e}"));
+        // One direct attempt first: the pool would retry a refused connection until its
+        // timeout and then only say "timed out".
+        match tokio::time::timeout(Duration::from_secs(5), sqlx::PgConnection::connect_with(&opts)).await {
+            Err(_) => return Err(fail("timed out after 5 s".into())),
+            Ok(Err(e)) => return Err(fail(one_line(&e))),
+            Ok(Ok(c)) => {
+                let _ = c.close().await;
+            }
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(opts)
+            .await
+            .map_err(|e| fail(one_line(&e)))?;
+        Ok(Store { backend: Backend::Postgres(pool) })
+    }
+
+    /// Wraps an existing pool.
+    pub fn from_backend(backend: Backend) -> Store {
+        Store { backend }
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Brings the schema up to date (embedded migrations of the backend).
+    pub async fn migrate(&self) -> Result<()> {
+        let r = match &self.backend {
+            Backend::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+            Backend::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
+        };
+        r.map_err(|e| StoreError::Migrate(one_line(&e)))
+    }
+
+    /// A round trip to the database, for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        let _: i64 = with_pool!(self, |p| sqlx::query_scalar("SELECT CAST(1 AS BIGINT)").fetch_one(p).await)?;
+        Ok(())
+    }
+
+    /// Closes all connections (waits for them to be returned).
+    pub async fn close(&self) {
+        with_pool!(self, |p| p.close().await)
+    }
+
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.backend {
+            // IMMEDIATE takes the write lock up front: no deadlock when a reader upgrades.
+            Backend::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+}
+
+/// A one-line, secret-free rendering of an error.
+fn one_line(e: &dyn std::fmt::Display) -> String {
+    let s = e.to_string();
+    let s = s
+        .strip_prefix("error returned from database: ")
+        .unwrap_or(&s)
+        .to_string();
+    // sqlite: "(code: 14) unable to open database file"
+    let s = match s.strip_prefix("(code: ") {
+        Some(rest) => rest.split_once(") ").map(|(_, m)| m.to_string()).unwrap_or(s.clone()),
+        None => s,
+    };
+    let s = s.replace(" (os error 111)", "").replace("Connection refused", "connection refused");
+    let s = s.strip_prefix("error communicating with database: ").unwrap_or(&s).to_string();
+    s.lines().next().unwrap_or("").to_string()
+}

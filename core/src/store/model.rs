@@ -1,0 +1,773 @@
+//! The store's records. Public types carry domain types; `*Row` types are what SQL returns.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::domain::*;
+use crate::store::{PasswordHash, StoreError};
+
+/// A secret string (TOTP secret, API key hash): never serialized, redacted in `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+fn corrupt(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(Box::new(e)))
+}
+
+// ------------------------------------------------------------------ companies
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Company {
+    pub id: CompanyId,
+    pub customer_number: String,
+    pub name: String,
+    pub language: Language,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CompanyRow {
+    id: i64,
+    customer_number: String,
+    name: String,
+    language: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<CompanyRow> for Company {
+    type Error = StoreError;
+    fn try_from(r: CompanyRow) -> Result<Self, StoreError> {
+        Ok(Company {
+            id: r.id,
+            customer_number: r.customer_number,
+            name: r.name,
+            language: Language::parse(&r.language).map_err(corrupt)?,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCompany {
+    pub customer_number: CustomerNumber,
+    pub name: String,
+    pub language: Language,
+}
+
+// ------------------------------------------------------------------ users
+
+/// A login. Secrets (password hash, TOTP secret) are in [`Credentials`], not here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub language: Language,
+    pub home_company_id: Option<CompanyId>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub totp_enabled: bool,
+    pub email_verified_at: Option<DateTime<Utc>>,
+    pub email_notifications: bool,
+    pub has_password: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    language: String,
+    home_company_id: Option<i64>,
+    last_login_at: Option<DateTime<Utc>>,
+    totp_enabled: bool,
+    email_verified_at: Option<DateTime<Utc>>,
+    email_notifications: bool,
+    has_password: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<Self, StoreError> {
+        Ok(User {
+            id: r.id,
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            language: Language::parse(&r.language).map_err(corrupt)?,
+            home_company_id: r.home_company_id,
+            last_login_at: r.last_login_at,
+            totp_enabled: r.totp_enabled,
+            email_verified_at: r.email_verified_at,
+            email_notifications: r.email_notifications,
+            has_password: r.has_password,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: EmailAddress,
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    /// Already hashed (see [`crate::store::hash_password`]); `None` = cannot sign in with a password.
+    pub password_hash: Option<PasswordHash>,
+    pub language: Language,
+    pub home_company_id: Option<CompanyId>,
+}
+
+/// A login's secrets: not serializable, redacted in `Debug`.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user_id: UserId,
+    pub password_hash: Option<PasswordHash>,
+    pub totp_secret: Option<Secret>,
+    pub totp_enabled: bool,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CredentialsRow {
+    pub id: i64,
+    pub password_hash: Option<String>,
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+}
+
+impl From<CredentialsRow> for Credentials {
+    fn from(r: CredentialsRow) -> Self {
+        Credentials {
+            user_id: r.id,
+            password_hash: r.password_hash.map(PasswordHash::from_phc),
+            totp_secret: r.totp_secret.map(Secret),
+            totp_enabled: r.totp_enabled,
+        }
+    }
+}
+
+// ------------------------------------------------------------------ rights
+
+/// One login's right on one company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRight {
+    pub id: RightId,
+    pub company_id: CompanyId,
+    pub user_id: UserId,
+    pub right_type: RightType,
+    pub is_admin: bool,
+    pub status: RightStatus,
+    pub awaiting: Option<Awaiting>,
+    pub remark: Option<String>,
+    pub end_date: Option<NaiveDate>,
+    pub origin: RightOrigin,
+    pub created_by_user_id: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Optimistic concurrency: pass it back to change the right.
+    pub version: i64,
+}
+
+impl UserRight {
+    pub fn state(&self) -> RightState {
+        RightState::new(self.status, self.awaiting)
+    }
+
+    /// Active and not past its end date (inclusive) on `today`.
+    pub fn grants_access_on(&self, today: NaiveDate) -> bool {
+        self.status.grants_access() && self.end_date.is_none_or(|d| d >= today)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RightRow {
+    id: i64,
+    company_id: i64,
+    user_id: i64,
+    right_type: String,
+    is_admin: bool,
+    status: String,
+    awaiting: Option<String>,
+    remark: Option<String>,
+    end_date: Option<NaiveDate>,
+    origin: String,
+    created_by_user_id: Option<i64>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    decided_at: Option<DateTime<Utc>>,
+    version: i64,
+}
+
+impl TryFrom<RightRow> for UserRight {
+    type Error = StoreError;
+    fn try_from(r: RightRow) -> Result<Self, StoreError> {
+        Ok(UserRight {
+            id: r.id,
+            company_id: r.company_id,
+            user_id: r.user_id,
+            right_type: RightType::parse(&r.right_type).map_err(corrupt)?,
+            is_admin: r.is_admin,
+            status: RightStatus::parse(&r.status).map_err(corrupt)?,
+            awaiting: r.awaiting.as_deref().map(Awaiting::parse).transpose().map_err(corrupt)?,
+            remark: r.remark,
+            end_date: r.end_date,
+            origin: RightOrigin::parse(&r.origin).map_err(corrupt)?,
+            created_by_user_id: r.created_by_user_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            decided_at: r.decided_at,
+            version: r.version,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRight {
+    pub company_id: CompanyId,
+    pub user_id: UserId,
+    pub right_type: RightType,
+    pub is_admin: bool,
+    /// Decides the initial state (see [`RightState::initial`]).
+    pub origin: RightOrigin,
+    pub remark: Remark,
+    pub end_date: Option<NaiveDate>,
+    pub created_by_user_id: Option<UserId>,
+}
+
+/// Changes an admin may make to a right besides its status.
+#[derive(Debug, Clone)]
+pub struct RightChanges {
+    pub is_admin: bool,
+    pub remark: Remark,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// A line of the rights list of a company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightListItem {
+    pub right: UserRight,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub home_company_id: Option<CompanyId>,
+    pub home_company_name: Option<String>,
+    /// The star: the user also holds an active provider or administrator right on another company.
+    pub has_rights_elsewhere: bool,
+}
+
+/// A right of a user, with the company it is on (for "My rights", the company selector…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightWithCompany {
+    pub right: UserRight,
+    pub company_name: String,
+    pub customer_number: String,
+    /// True when the company is the user's home company.
+    pub is_home_company: bool,
+}
+
+/// Sort column of the rights list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RightSort {
+    #[default]
+    LastName,
+    FirstName,
+    Email,
+    Company,
+    Role,
+    Status,
+    CreatedAt,
+}
+
+/// Search, filter, sort and page the rights list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightQuery {
+    /// Case-insensitive substring of e-mail, first name, last name or home company name.
+    pub search: Option<String>,
+    pub right_type: Option<RightType>,
+    pub status: Option<RightStatus>,
+    pub sort: RightSort,
+    pub descending: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Default for RightQuery {
+    fn default() -> Self {
+        RightQuery { search: None, right_type: None, status: None, sort: RightSort::LastName, descending: false, limit: 50, offset: 0 }
+    }
+}
+
+/// One page of results and the total number of matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+// ------------------------------------------------------------------ api keys
+
+/// A technical user's API key (only its hash is stored).
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    pub id: i64,
+    pub right_id: RightId,
+    pub key_hash: Secret,
+    pub prefix: String,
+    pub label: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ApiKeyRow {
+    pub id: i64,
+    pub right_id: i64,
+    pub key_hash: String,
+    pub prefix: String,
+    pub label: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiKeyRow> for ApiKey {
+    fn from(r: ApiKeyRow) -> Self {
+        ApiKey { id: r.id, right_id: r.right_id, key_hash: Secret(r.key_hash), prefix: r.prefix, label: r.label, created_at: r.created_at, revoked_at: r.revoked_at }
+    }
+}
+
+// ------------------------------------------------------------------ services, debtors, grants
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Service {
+    pub id: ServiceId,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Debtor {
+    pub id: DebtorId,
+    pub company_id: CompanyId,
+    pub debtor_number: String,
+    pub name: String,
+}
+
+/// What to grant on one service: all debtors, or the listed ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantSpec {
+    pub service_id: ServiceId,
+    pub all_debtors: bool,
+    pub debtor_ids: Vec<DebtorId>,
+}
+
+/// A right's access to one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceGrant {
+    pub id: i64,
+    pub right_id: RightId,
+    pub service_id: ServiceId,
+    pub service_code: String,
+    pub service_name: String,
+    pub all_debtors: bool,
+    /// Sorted; empty when `all_debtors`.
+    pub debtor_ids: Vec<DebtorId>,
+}
+
+impl ServiceGrant {
+    pub fn spec(&self) -> GrantSpec {
+        GrantSpec { service_id: self.service_id, all_debtors: self.all_debtors, debtor_ids: self.debtor_ids.clone() }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct GrantRow {
+    pub id: i64,
+    pub right_id: i64,
+    pub service_id: i64,
+    pub service_code: String,
+    pub service_name: String,
+    pub all_debtors: bool,
+}
+
+// ------------------------------------------------------------------ messages
+
+/// An in-app message. `kind` (e.g. "provider_invitation") and `params` are translated by the UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: i64,
+    pub recipient_user_id: UserId,
+    pub company_id: Option<CompanyId>,
+    pub company_name: Option<String>,
+    pub kind: String,
+    pub params: serde_json::Value,
+    pub received_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct MessageRow {
+    pub id: i64,
+    pub recipient_user_id: i64,
+    pub company_id: Option<i64>,
+    pub company_name: Option<String>,
+    pub kind: String,
+    pub params: String,
+    pub received_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<MessageRow> for Message {
+    type Error = StoreError;
+    fn try_from(r: MessageRow) -> Result<Self, StoreError> {
+        Ok(Message {
+            id: r.id,
+            recipient_user_id: r.recipient_user_id,
+            company_id: r.company_id,
+            company_name: r.company_name,
+            kind: r.kind,
+            params: serde_json::from_str(&r.params).map_err(corrupt)?,
+            received_at: r.received_at,
+            read_at: r.read_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub recipient_user_id: UserId,
+    pub company_id: Option<CompanyId>,
+    pub kind: String,
+    pub params: serde_json::Value,
+}
+
+// ------------------------------------------------------------------ access requests
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessRequestStatus {
+    Open,
+    Approved,
+    Declined,
+    Withdrawn,
+}
+
+impl AccessRequestStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AccessRequestStatus::Open => "open",
+            AccessRequestStatus::Approved => "approved",
+            AccessRequestStatus::Declined => "declined",
+            AccessRequestStatus::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
+        Ok(match s {
+            "open" => AccessRequestStatus::Open,
+            "approved" => AccessRequestStatus::Approved,
+            "declined" => AccessRequestStatus::Declined,
+            "withdrawn" => AccessRequestStatus::Withdrawn,
+            _ => return Err(UnknownValue { kind: "request status", value: s.to_owned() }),
+        })
+    }
+}
+
+/// A provider's request for access to a company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRequest {
+    pub id: i64,
+    pub requester_user_id: UserId,
+    pub requester_email: String,
+    pub requester_first_name: String,
+    pub requester_last_name: String,
+    pub requester_company_name: Option<String>,
+    pub company_id: CompanyId,
+    pub company_name: String,
+    pub customer_number: String,
+    pub message: Option<String>,
+    pub status: AccessRequestStatus,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<UserId>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AccessRequestRow {
+    pub id: i64,
+    pub requester_user_id: i64,
+    pub requester_email: String,
+    pub requester_first_name: String,
+    pub requester_last_name: String,
+    pub requester_company_name: Option<String>,
+    pub company_id: i64,
+    pub company_name: String,
+    pub customer_number: String,
+    pub message: Option<String>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<i64>,
+}
+
+impl TryFrom<AccessRequestRow> for AccessRequest {
+    type Error = StoreError;
+    fn try_from(r: AccessRequestRow) -> Result<Self, StoreError> {
+        Ok(AccessRequest {
+            id: r.id,
+            requester_user_id: r.requester_user_id,
+            requester_email: r.requester_email,
+            requester_first_name: r.requester_first_name,
+            requester_last_name: r.requester_last_name,
+            requester_company_name: r.requester_company_name,
+            company_id: r.company_id,
+            company_name: r.company_name,
+            customer_number: r.customer_number,
+            message: r.message,
+            status: AccessRequestStatus::parse(&r.status).map_err(corrupt)?,
+            created_at: r.created_at,
+            decided_at: r.decided_at,
+            decided_by: r.decided_by,
+        })
+    }
+}
+
+// ------------------------------------------------------------------ products, orders, invoices
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ContractProduct {
+    pub id: i64,
+    pub company_id: CompanyId,
+    pub code: String,
+    pub name: String,
+    pub unit_price_cents: i64,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrderLine {
+    pub product_id: i64,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrder {
+    pub company_id: CompanyId,
+    pub debtor_id: DebtorId,
+    pub placed_by_user_id: UserId,
+    /// The right under which the order was placed (provider orders are "on behalf of").
+    pub right_id: Option<RightId>,
+    pub reference: Option<String>,
+    pub lines: Vec<NewOrderLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct OrderLine {
+    pub id: i64,
+    pub order_id: i64,
+    pub product_id: i64,
+    pub product_code: String,
+    pub product_name: String,
+    pub quantity: i64,
+    pub unit_price_cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: i64,
+    pub company_id: CompanyId,
+    pub debtor_id: DebtorId,
+    pub debtor_number: String,
+    pub placed_by_user_id: UserId,
+    pub placed_by_name: String,
+    pub placed_by_email: String,
+    /// The placer's home company, when it is not the ordering company (a provider).
+    pub placed_by_company_name: Option<String>,
+    pub right_id: Option<RightId>,
+    pub reference: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub lines: Vec<OrderLine>,
+    pub total_cents: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct OrderRow {
+    pub id: i64,
+    pub company_id: i64,
+    pub debtor_id: i64,
+    pub debtor_number: String,
+    pub placed_by_user_id: i64,
+    pub placed_by_first_name: String,
+    pub placed_by_last_name: String,
+    pub placed_by_email: String,
+    pub placed_by_company_id: Option<i64>,
+    pub placed_by_company_name: Option<String>,
+    pub right_id: Option<i64>,
+    pub reference: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Invoice {
+    pub id: i64,
+    pub company_id: CompanyId,
+    pub debtor_id: DebtorId,
+    pub debtor_number: String,
+    pub number: String,
+    pub amount_cents: i64,
+    pub issued_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    /// open | paid | overdue | cancelled
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewInvoice {
+    pub company_id: CompanyId,
+    pub debtor_id: DebtorId,
+    pub number: String,
+    pub amount_cents: i64,
+    pub issued_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub status: String,
+}
+
+// ------------------------------------------------------------------ audit
+
+/// Who does something: the signed-in user and the company they act for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: Option<UserId>,
+    pub acting_company_id: Option<CompanyId>,
+}
+
+impl Actor {
+    pub fn user(user_id: UserId, acting_company_id: CompanyId) -> Self {
+        Actor { user_id: Some(user_id), acting_company_id: Some(acting_company_id) }
+    }
+    /// The system (expiry job, demo seed).
+    pub fn system() -> Self {
+        Actor::default()
+    }
+}
+
+/// An entry to append to the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub actor_user_id: Option<UserId>,
+    pub acting_company_id: Option<CompanyId>,
+    /// The company concerned (whose admins can read the entry).
+    pub company_id: Option<CompanyId>,
+    /// E.g. "right.create", "right.accept", "login", "order.create".
+    pub action: String,
+    /// E.g. "right:42", "user:7".
+    pub target: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl AuditEntry {
+    pub fn new(actor: &Actor, company_id: Option<CompanyId>, action: impl Into<String>, target: impl Into<String>) -> Self {
+        AuditEntry {
+            actor_user_id: actor.user_id,
+            acting_company_id: actor.acting_company_id,
+            company_id,
+            action: action.into(),
+            target: target.into(),
+            before: None,
+            after: None,
+        }
+    }
+    pub fn before(mut self, v: impl Serialize) -> Self {
+        self.before = serde_json::to_value(v).ok();
+        self
+    }
+    pub fn after(mut self, v: impl Serialize) -> Self {
+        self.after = serde_json::to_value(v).ok();
+        self
+    }
+}
+
+/// A stored audit entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<UserId>,
+    pub actor_email: Option<String>,
+    pub acting_company_id: Option<CompanyId>,
+    pub company_id: Option<CompanyId>,
+    pub action: String,
+    pub target: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<i64>,
+    pub actor_email: Option<String>,
+    pub acting_company_id: Option<i64>,
+    pub company_id: Option<i64>,
+    pub action: String,
+    pub target: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl TryFrom<AuditRow> for AuditRecord {
+    type Error = StoreError;
+    fn try_from(r: AuditRow) -> Result<Self, StoreError> {
+        let json = |s: Option<String>| s.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt);
+        Ok(AuditRecord {
+            id: r.id,
+            at: r.at,
+            actor_user_id: r.actor_user_id,
+            actor_email: r.actor_email,
+            acting_company_id: r.acting_company_id,
+            company_id: r.company_id,
+            action: r.action,
+            target: r.target,
+            before: json(r.before)?,
+            after: json(r.after)?,
+        })
+    }
+}
+
+// ------------------------------------------------------------------ outbox
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct OutboxEmail {
+    pub id: i64,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}

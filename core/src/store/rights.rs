@@ -1,0 +1,371 @@
+//! User rights: creation, lifecycle transitions (optimistic concurrency), lists.
+
+use chrono::NaiveDate;
+
+use super::audit::audit_in;
+use super::*;
+use crate::domain::*;
+
+macro_rules! right_cols {
+    () => {
+        "r.id, r.company_id, r.user_id, r.right_type, r.is_admin, r.status, r.awaiting, r.remark, r.end_date, \
+         r.origin, r.created_by_user_id, r.created_at, r.updated_at, r.decided_at, r.version"
+    };
+}
+/// The same columns, unqualified, for RETURNING (SQLite allows no alias there).
+macro_rules! right_cols_bare {
+    () => {
+        "id, company_id, user_id, right_type, is_admin, status, awaiting, remark, end_date, \
+         origin, created_by_user_id, created_at, updated_at, decided_at, version"
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    #[sqlx(flatten)]
+    right: RightRow,
+    email: String,
+    first_name: String,
+    last_name: String,
+    home_company_id: Option<i64>,
+    home_company_name: Option<String>,
+    has_rights_elsewhere: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct WithCompanyRow {
+    #[sqlx(flatten)]
+    right: RightRow,
+    company_name: String,
+    customer_number: String,
+    is_home_company: bool,
+}
+
+pub(crate) async fn right_in(tx: &mut Tx, id: RightId) -> Result<UserRight> {
+    let row: Option<RightRow> =
+        with_tx!(tx, |c| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.id = $1"))
+            .bind(id)
+            .fetch_optional(c)
+            .await)?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+pub(crate) async fn right_for_in(tx: &mut Tx, company_id: CompanyId, user_id: UserId) -> Result<Option<UserRight>> {
+    let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
+        "SELECT ",
+        right_cols!(),
+        " FROM user_rights r WHERE r.company_id = $1 AND r.user_id = $2"
+    ))
+    .bind(company_id)
+    .bind(user_id)
+    .fetch_optional(c)
+    .await)?;
+    row.map(TryInto::try_into).transpose()
+}
+
+/// Inserts a right in the given state and audits "right.create".
+pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightState, actor: &Actor) -> Result<UserRight> {
+    let at = now();
+    let decided_at = (state.status == RightStatus::Active && new.right_type == RightType::Provider).then_some(at);
+    let row: RightRow = with_tx!(tx, |c| sqlx::query_as(concat!(
+        "INSERT INTO user_rights (company_id, user_id, right_type, is_admin, status, awaiting, remark, end_date, \
+         origin, created_by_user_id, created_at, updated_at, decided_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1) RETURNING ",
+        right_cols_bare!()
+    ))
+    .bind(new.company_id)
+    .bind(new.user_id)
+    .bind(new.right_type.as_str())
+    .bind(new.is_admin)
+    .bind(state.status.as_str())
+    .bind(state.awaiting.map(|a| a.as_str()))
+    .bind(new.remark.clone().into_option())
+    .bind(new.end_date)
+    .bind(new.origin.as_str())
+    .bind(new.created_by_user_id)
+    .bind(at)
+    .bind(decided_at)
+    .fetch_one(c)
+    .await)
+    .map_err(dup("right"))?;
+    let right: UserRight = row.try_into()?;
+    audit_in(tx, &AuditEntry::new(actor, Some(right.company_id), "right.create", format!("right:{}", right.id)).after(&right))
+        .await?;
+    Ok(right)
+}
+
+/// Writes a new state (and optionally other fields) if the version still matches; audits.
+pub(crate) async fn write_state_in(
+    tx: &mut Tx,
+    before: &UserRight,
+    state: RightState,
+    decided: bool,
+    action: &str,
+    actor: &Actor,
+) -> Result<UserRight> {
+    let at = now();
+    let decided_at = if decided { Some(at) } else if state.status == RightStatus::Pending { None } else { before.decided_at };
+    let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
+        "UPDATE user_rights SET status = $3, awaiting = $4, updated_at = $5, decided_at = $6, version = version + 1 \
+         WHERE id = $1 AND version = $2 RETURNING ",
+        right_cols_bare!()
+    ))
+    .bind(before.id)
+    .bind(before.version)
+    .bind(state.status.as_str())
+    .bind(state.awaiting.map(|a| a.as_str()))
+    .bind(at)
+    .bind(decided_at)
+    .fetch_optional(c)
+    .await)?;
+    let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
+    audit_in(
+        tx,
+        &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+impl Store {
+    /// Creates a right in its initial state (employee/technical: active; provider
+    /// invitation: pending awaiting the provider; provider request: pending awaiting the
+    /// principal). One right per company and user: `Duplicate { what: "right" }`.
+    pub async fn create_right(&self, new: &NewRight, actor: &Actor) -> Result<UserRight> {
+        let state = RightState::initial(new.right_type, new.origin).map_err(StoreError::invalid)?;
+        let mut tx = self.begin().await?;
+        let right = insert_right_in(&mut tx, new, state, actor).await?;
+        tx.commit().await?;
+        Ok(right)
+    }
+
+    pub async fn right(&self, id: RightId) -> Result<UserRight> {
+        let row: Option<RightRow> =
+            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.id = $1"))
+                .bind(id)
+                .fetch_optional(p)
+                .await)?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    /// The right of `user_id` on `company_id`, if any.
+    pub async fn right_for(&self, company_id: CompanyId, user_id: UserId) -> Result<Option<UserRight>> {
+        let row: Option<RightRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            right_cols!(),
+            " FROM user_rights r WHERE r.company_id = $1 AND r.user_id = $2"
+        ))
+        .bind(company_id)
+        .bind(user_id)
+        .fetch_optional(p)
+        .await)?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    /// Applies a lifecycle transition done `by` a party, if the right is still at
+    /// `expected_version` (else `Conflict`). Illegal transitions: `Invalid(Lifecycle(..))`.
+    /// Audited in the same transaction ("right.accept", "right.revoke"…).
+    pub async fn transition_right(
+        &self,
+        right_id: RightId,
+        expected_version: i64,
+        transition: Transition,
+        by: Party,
+        actor: &Actor,
+    ) -> Result<UserRight> {
+        let mut tx = self.begin().await?;
+        let before = right_in(&mut tx, right_id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict);
+        }
+        let state = before.state().apply(transition, by).map_err(StoreError::invalid)?;
+        let decided = matches!(transition, Transition::Accept | Transition::Refuse);
+        let after = write_state_in(&mut tx, &before, state, decided, transition.audit_action(), actor).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Changes admin flag, remark and end date, if the right is still at `expected_version`.
+    pub async fn update_right(&self, right_id: RightId, expected_version: i64, changes: &RightChanges, actor: &Actor) -> Result<UserRight> {
+        let mut tx = self.begin().await?;
+        let before = right_in(&mut tx, right_id).await?;
+        let row: Option<RightRow> = with_tx!(&mut tx, |c| sqlx::query_as(concat!(
+            "UPDATE user_rights SET is_admin = $3, remark = $4, end_date = $5, updated_at = $6, version = version + 1 \
+             WHERE id = $1 AND version = $2 RETURNING ",
+            right_cols_bare!()
+        ))
+        .bind(right_id)
+        .bind(expected_version)
+        .bind(changes.is_admin)
+        .bind(changes.remark.clone().into_option())
+        .bind(changes.end_date)
+        .bind(now())
+        .fetch_optional(c)
+        .await)?;
+        let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
+        audit_in(
+            &mut tx,
+            &AuditEntry::new(actor, Some(after.company_id), "right.update", format!("right:{}", after.id)).before(&before).after(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The rights list of a company: search, filter, sort, page, with the total count.
+    pub async fn list_company_rights(&self, company_id: CompanyId, q: &RightQuery) -> Result<Page<RightListItem>> {
+        let pattern = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(like_pattern);
+        let rtype = q.right_type.map(|t| t.as_str());
+        let status = q.status.map(|s| s.as_str());
+        const FROM_WHERE: &str = " FROM user_rights r JOIN users u ON u.id = r.user_id \
+             LEFT JOIN companies hc ON hc.id = u.home_company_id \
+             WHERE r.company_id = $1 \
+             AND ($2 IS NULL OR lower(u.email) LIKE $2 ESCAPE '\\' OR lower(u.first_name) LIKE $2 ESCAPE '\\' \
+                  OR lower(u.last_name) LIKE $2 ESCAPE '\\' OR lower(hc.name) LIKE $2 ESCAPE '\\') \
+             AND ($3 IS NULL OR r.right_type = $3) AND ($4 IS NULL OR r.status = $4)";
+        let count_sql = format!("SELECT COUNT(*){FROM_WHERE}");
+        let total: i64 = with_pool!(self, |p| sqlx::query_scalar(&count_sql)
+            .bind(company_id)
+            .bind(pattern.clone())
+            .bind(rtype)
+            .bind(status)
+            .fetch_one(p)
+            .await)?;
+        let dir = if q.descending { "DESC" } else { "ASC" };
+        let order = match q.sort {
+            RightSort::LastName => format!("lower(u.last_name) {dir}, lower(u.first_name) {dir}"),
+            RightSort::FirstName => format!("lower(u.first_name) {dir}, lower(u.last_name) {dir}"),
+            RightSort::Email => format!("u.email {dir}"),
+            RightSort::Company => format!("lower(COALESCE(hc.name, '')) {dir}, lower(u.last_name) {dir}"),
+            RightSort::Role => format!("r.right_type {dir}, r.is_admin {dir}, lower(u.last_name) {dir}"),
+            RightSort::Status => format!("r.status {dir}, lower(u.last_name) {dir}"),
+            RightSort::CreatedAt => format!("r.created_at {dir}"),
+        };
+        let sql = format!(
+            concat!(
+                "SELECT ",
+                right_cols!(),
+                ", u.email, u.first_name, u.last_name, u.home_company_id, hc.name AS home_company_name, \
+                 EXISTS (SELECT 1 FROM user_rights o WHERE o.user_id = r.user_id AND o.company_id <> r.company_id \
+                   AND o.status = 'active' AND (o.right_type = 'provider' OR o.is_admin = $7)) AS has_rights_elsewhere \
+                 {}{} ORDER BY {}, r.id {} LIMIT $5 OFFSET $6"
+            ),
+            FROM_WHERE, "", order, dir
+        );
+        let rows: Vec<ListRow> = with_pool!(self, |p| sqlx::query_as(&sql)
+            .bind(company_id)
+            .bind(pattern.clone())
+            .bind(rtype)
+            .bind(status)
+            .bind(q.limit.clamp(1, 500))
+            .bind(q.offset.max(0))
+            .bind(true)
+            .fetch_all(p)
+            .await)?;
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                Ok(RightListItem {
+                    right: r.right.try_into()?,
+                    email: r.email,
+                    first_name: r.first_name,
+                    last_name: r.last_name,
+                    home_company_id: r.home_company_id,
+                    home_company_name: r.home_company_name,
+                    has_rights_elsewhere: r.has_rights_elsewhere,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Page { items, total })
+    }
+
+    /// All rights of a user with the company names (home company first, then by name).
+    pub async fn rights_of_user(&self, user_id: UserId) -> Result<Vec<RightWithCompany>> {
+        let rows: Vec<WithCompanyRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            right_cols!(),
+            ", c.name AS company_name, c.customer_number, \
+             (u.home_company_id IS NOT NULL AND u.home_company_id = r.company_id) AS is_home_company \
+             FROM user_rights r JOIN companies c ON c.id = r.company_id JOIN users u ON u.id = r.user_id \
+             WHERE r.user_id = $1 ORDER BY is_home_company DESC, lower(c.name), r.id"
+        ))
+        .bind(user_id)
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(RightWithCompany {
+                    right: r.right.try_into()?,
+                    company_name: r.company_name,
+                    customer_number: r.customer_number,
+                    is_home_company: r.is_home_company,
+                })
+            })
+            .collect()
+    }
+
+    /// Expires every pending or active right whose end date is before `today` (system job).
+    /// Returns the expired rights; each is audited.
+    pub async fn expire_rights(&self, today: NaiveDate) -> Result<Vec<UserRight>> {
+        let ids: Vec<i64> = with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT id FROM user_rights WHERE status IN ('pending', 'active') AND end_date IS NOT NULL AND end_date < $1 ORDER BY id"
+        )
+        .bind(today)
+        .fetch_all(p)
+        .await)?;
+        let mut out = Vec::new();
+        for id in ids {
+            let r = self.right(id).await?;
+            match self.transition_right(id, r.version, Transition::Expire, Party::System, &Actor::system()).await {
+                Ok(r) => out.push(r),
+                Err(StoreError::Conflict) | Err(StoreError::Invalid(_)) => {} // changed meanwhile
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Offboarding: revokes every active right and cancels every pending invitation that
+    /// logins of `provider_company_id` hold on `company_id`. Returns the changed rights.
+    pub async fn revoke_provider_company(&self, company_id: CompanyId, provider_company_id: CompanyId, actor: &Actor) -> Result<Vec<UserRight>> {
+        let mut tx = self.begin().await?;
+        let rows: Vec<RightRow> = with_tx!(&mut tx, |c| sqlx::query_as(concat!(
+            "SELECT ",
+            right_cols!(),
+            " FROM user_rights r JOIN users u ON u.id = r.user_id \
+             WHERE r.company_id = $1 AND u.home_company_id = $2 AND r.right_type = 'provider' \
+             AND r.status IN ('pending', 'active') ORDER BY r.id"
+        ))
+        .bind(company_id)
+        .bind(provider_company_id)
+        .fetch_all(c)
+        .await)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let before: UserRight = row.try_into()?;
+            let transition = if before.status == RightStatus::Active { Transition::Revoke } else { Transition::Cancel };
+            // A pending *request* cannot be cancelled by the principal: refuse it instead.
+            let transition = match before.awaiting {
+                Some(Awaiting::Principal) => Transition::Refuse,
+                _ => transition,
+            };
+            let state = before.state().apply(transition, Party::Principal).map_err(StoreError::invalid)?;
+            out.push(write_state_in(&mut tx, &before, state, transition == Transition::Refuse, transition.audit_action(), actor).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+/// `%text%` for a case-insensitive LIKE, with `%`, `_` and `\` escaped.
+pub(crate) fn like_pattern(s: &str) -> String {
+    let mut out = String::from("%");
+    for c in s.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}

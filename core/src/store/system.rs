@@ -1,0 +1,169 @@
+//! Sessions, the e-mail outbox, login throttling and table statistics.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::*;
+
+/// Every table of the schema (for statistics and tests).
+pub const TABLES: &[&str] = &[
+    "companies",
+    "users",
+    "user_rights",
+    "api_keys",
+    "services",
+    "company_services",
+    "debtors",
+    "service_grants",
+    "service_grant_debtors",
+    "messages",
+    "provider_access_requests",
+    "contract_products",
+    "orders",
+    "order_lines",
+    "invoices",
+    "audit_log",
+    "sessions",
+    "outbox_emails",
+    "login_throttle",
+    "recovery_codes",
+];
+
+impl Store {
+    // ------------------------------------------------------------ sessions
+
+    /// Creates or replaces a session.
+    pub async fn save_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<()> {
+        with_pool!(self, |p| sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at"
+        )
+        .bind(id)
+        .bind(data)
+        .bind(expires_at)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The session's data if it exists and has not expired at `now`.
+    pub async fn load_session(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>> {
+        Ok(with_pool!(self, |p| sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
+            .bind(id)
+            .bind(now)
+            .fetch_optional(p)
+            .await)?)
+    }
+
+    pub async fn delete_session(&self, id: &str) -> Result<()> {
+        with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Deletes expired sessions; returns how many.
+    pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        Ok(with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?)
+    }
+
+    // ------------------------------------------------------------ outbox
+
+    pub async fn enqueue_email(&self, to: &str, subject: &str, body: &str) -> Result<i64> {
+        Ok(with_pool!(self, |p| sqlx::query_scalar(
+            "INSERT INTO outbox_emails (to_address, subject, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
+        )
+        .bind(to)
+        .bind(subject)
+        .bind(body)
+        .bind(now())
+        .fetch_one(p)
+        .await)?)
+    }
+
+    /// Outbox e-mails, oldest first (unsent ones only if `unsent_only`).
+    pub async fn outbox(&self, unsent_only: bool) -> Result<Vec<OutboxEmail>> {
+        Ok(with_pool!(self, |p| sqlx::query_as(
+            "SELECT id, to_address, subject, body, created_at, sent_at FROM outbox_emails \
+             WHERE sent_at IS NULL OR $1 = $2 ORDER BY id"
+        )
+        .bind(unsent_only)
+        .bind(false)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    pub async fn mark_email_sent(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        let n = with_pool!(self, |p| sqlx::query("UPDATE outbox_emails SET sent_at = $2 WHERE id = $1 AND sent_at IS NULL")
+            .bind(id)
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        super::directory::found(n)
+    }
+
+    // ------------------------------------------------------------ login throttling
+
+    /// Counts a failed login for `key` (e.g. "email:x@y" or "ip:1.2.3.4") within a sliding
+    /// window starting at the first failure; returns the count in the current window.
+    pub async fn record_failed_login(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let row: Option<(i64, DateTime<Utc>)> =
+            with_tx!(&mut tx, |c| sqlx::query_as("SELECT count, window_start FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(c)
+                .await)?;
+        let (count, start) = match row {
+            Some((n, start)) if start + window > now => (n + 1, start),
+            _ => (1, now),
+        };
+        with_tx!(&mut tx, |c| sqlx::query(
+            "INSERT INTO login_throttle (key, count, window_start) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET count = excluded.count, window_start = excluded.window_start"
+        )
+        .bind(key)
+        .bind(count)
+        .bind(start)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// Failed logins for `key` in the window that is still open at `now`.
+    pub async fn failed_login_count(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<i64> {
+        let row: Option<(i64, DateTime<Utc>)> =
+            with_pool!(self, |p| sqlx::query_as("SELECT count, window_start FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(p)
+                .await)?;
+        Ok(match row {
+            Some((n, start)) if start + window > now => n,
+            _ => 0,
+        })
+    }
+
+    /// Forgets failures for `key` (after a successful login).
+    pub async fn clear_failed_logins(&self, key: &str) -> Result<()> {
+        with_pool!(self, |p| sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ statistics
+
+    /// Row count of every table, in [`TABLES`] order.
+    pub async fn table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        let mut out = Vec::with_capacity(TABLES.len());
+        for &t in TABLES {
+            // Table names come from the constant list above, never from input.
+            let sql = format!("SELECT COUNT(*) FROM {t}");
+            let n: i64 = with_pool!(self, |p| sqlx::query_scalar(&sql).fetch_one(p).await)?;
+            out.push((t, n));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,89 @@
+//! Two-step login: single-use recovery codes.
+//!
+//! Codes are high-entropy random values (64 bits), so they are stored as SHA-256 hashes
+//! of "user id:normalized code" rather than with Argon2: a deterministic hash lets one
+//! `UPDATE … WHERE code_hash = $2 AND used_at IS NULL` find and consume a code atomically.
+
+use sha2::{Digest, Sha256};
+
+use super::*;
+use crate::domain::UserId;
+
+/// Normalizes a recovery code as typed (case, spaces, dashes are ignored).
+pub fn normalize_recovery_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// The stored hash of a recovery code of `user_id` (hex SHA-256).
+pub fn hash_recovery_code(user_id: UserId, code: &str) -> String {
+    let digest = Sha256::digest(format!("{user_id}:{}", normalize_recovery_code(code)).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Replaces all recovery codes of `user_id` by `hashes` (from [`hash_recovery_code`]);
+    /// an empty slice just deletes them.
+    pub async fn replace_recovery_codes(&self, user_id: UserId, hashes: &[String]) -> Result<()> {
+        let now = now();
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        for h in hashes {
+            with_tx!(&mut tx, |c| sqlx::query(
+                "INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES ($1, $2, NULL, $3)"
+            )
+            .bind(user_id)
+            .bind(h)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        }
+        tx.commit().await
+    }
+
+    /// Marks one unused recovery code of `user_id` matching `candidate` (as typed) used, in
+    /// one statement; true when one was found (each code works once).
+    pub async fn use_recovery_code(&self, user_id: UserId, candidate: &str) -> Result<bool> {
+        if normalize_recovery_code(candidate).is_empty() {
+            return Ok(false);
+        }
+        let hash = hash_recovery_code(user_id, candidate);
+        let n = with_pool!(self, |p| sqlx::query(
+            "UPDATE recovery_codes SET used_at = $3 WHERE used_at IS NULL AND id = \
+             (SELECT id FROM recovery_codes WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL LIMIT 1)"
+        )
+        .bind(user_id)
+        .bind(&hash)
+        .bind(now())
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// How many unused recovery codes `user_id` has left.
+    pub async fn unused_recovery_codes(&self, user_id: UserId) -> Result<i64> {
+        Ok(with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL"
+        )
+        .bind(user_id)
+        .fetch_one(p)
+        .await)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_code_hashes_ignore_formatting_and_depend_on_the_user() {
+        assert_eq!(hash_recovery_code(1, "ABCD-ef01 2345-6789"), hash_recovery_code(1, "abcdef0123456789"));
+        assert_ne!(hash_recovery_code(1, "abcdef0123456789"), hash_recovery_code(2, "abcdef0123456789"));
+        assert_eq!(hash_recovery_code(1, "x").len(), 64);
+    }
+}

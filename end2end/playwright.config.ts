@@ -1,0 +1,59 @@
+import { defineConfig, devices } from '@playwright/test';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// The server under test: the release build that `cargo leptos build --release` wrote,
+// started on its own port with a fresh SQLite database and the demo data.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const database = path.join(os.tmpdir(), `portal-e2e-${process.pid}-${Date.now()}.db`);
+const root = path.resolve(__dirname, '..');
+
+// Debian's Chromium: Playwright must never download a browser of its own.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: [['list'], ['html', { outputFolder: 'playwright-report', open: 'never' }]],
+  use: {
+    baseURL,
+    // The portal follows the browser's language; these tests read the French UI (the default).
+    locale: 'fr-CH',
+    timezoneId: 'Europe/Zurich',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], locale: 'fr-CH', launchOptions: chromium } },
+    { name: 'phone', use: { ...devices['Pixel 7'], locale: 'fr-CH', launchOptions: chromium } },
+  ],
+  webServer: {
+    command: `${root}/target/release/server --demo --listen 127.0.0.1:${port} --database-url sqlite://${database}`,
+    cwd: root,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

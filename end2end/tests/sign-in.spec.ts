@@ -1,0 +1,58 @@
+import { test, expect } from '@playwright/test';
+import { expectAccessible, keepScreenshot, signIn } from './support';
+
+
+test.describe('signing in', () => {
+  test('a wrong password gets one message that does not say which field was wrong', async ({ page }) => {
+    await signIn(page, 'admin@musterhans.example', 'not-the-password');
+    await expect(page.getByRole('alert').filter({ hasText: 'Adresse e-mail ou mot de passe incorrect.' })).toBeVisible();
+    await expect(page).toHaveURL(/\/login/);
+    await expectAccessible(page);
+  });
+
+  test('a login with one company lands in the portal without a selector', async ({ page }, testInfo) => {
+    await signIn(page, 'admin@musterhans.example');
+    await expect(page).toHaveURL(/\/portal$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Bienvenue, Anna Muster' })).toBeVisible();
+    await expect(page.getByTestId('acting-company')).toHaveText('Musterhans SA');
+    await expect(page.getByRole('link', { name: 'Changer de société' })).toHaveCount(0);
+    await expect(page.getByText('Commande de produits contractuels')).toBeVisible();
+    await keepScreenshot(page, testInfo, 'portal');
+    await expectAccessible(page);
+  });
+
+  test('a provider chooses the company, then switches from the header', async ({ page }, testInfo) => {
+    await signIn(page, 'paul@fiduciaire.example');
+    await expect(page).toHaveURL(/\/select-company$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Sélectionner la société' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Ma société' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: 'Sociétés auxquelles vous avez accès en tant que prestataire de services.' }),
+    ).toBeVisible();
+    await keepScreenshot(page, testInfo, 'select-company');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: /Transports Rapides SA/ }).click();
+    await expect(page).toHaveURL(/\/portal$/);
+    await expect(page.getByTestId('acting-company')).toHaveText('Transports Rapides SA');
+    await expect(page.getByText('Vous agissez en tant que prestataire de services pour cette société.')).toBeVisible();
+    await expect(page.getByText('Commande de produits contractuels')).toBeVisible();
+    await expect(page.getByText('Factures')).toHaveCount(0);
+    await keepScreenshot(page, testInfo, 'portal-as-provider');
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: 'Changer de société' }).click();
+    await expect(page).toHaveURL(/\/select-company$/);
+    await page.getByRole('button', { name: /Fiduciaire Exemple Sàrl/ }).click();
+    await expect(page.getByTestId('acting-company')).toHaveText('Fiduciaire Exemple Sàrl');
+  });
+
+  test('signing out ends the session: the portal sends back to the login page', async ({ page }) => {
+    await signIn(page, 'admin@musterhans.example');
+    await expect(page).toHaveURL(/\/portal$/);
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto('/portal');
+    await expect(page).toHaveURL(/\/login$/);
+  });
+});

@@ -1,0 +1,272 @@
+//! Sessions in the database, the session cookie, the absolute time-out on every request and
+//! the protection against cross-site request forgery.
+//!
+//! Sign-in state is kept by a small typed wrapper over `tower_sessions::Session`
+//! (`app::auth::server`): the user id and the sign-in instant. `axum-login` would add an
+//! `AuthnBackend`/`AuthUser` layer for the same two keys, while throttling, the dummy hash and
+//! the Leptos server functions would still be ours — so it is not used.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::auth::server::{AuthSettings, SESSION_COOKIE};
+use async_trait::async_trait;
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderMap, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, SubsecRound, Utc};
+use portal_core::store::{Backend, Store};
+use tower_sessions::{
+    cookie::SameSite,
+    session::{Id, Record},
+    session_store, Expiry, Session, SessionManagerLayer, SessionStore,
+};
+
+/// Everything the HTTP layer needs to protect sessions.
+#[derive(Debug, Clone, Default)]
+pub struct Security {
+    pub auth: AuthSettings,
+    /// Mark the session cookie `Secure` (served behind HTTPS).
+    pub secure_cookies: bool,
+    /// The public origin (`https://portal.example.ch`); when set, state-changing requests must
+    /// come from exactly this origin, otherwise from the origin of the request's `Host`.
+    pub public_url: Option<url::Url>,
+}
+
+// ------------------------------------------------------------------ session store
+
+/// `tower_sessions` records stored as JSON in the `sessions` table (SQLite or Postgres), so
+/// that several server instances share them.
+#[derive(Debug, Clone)]
+pub struct DbSessionStore {
+    store: Store,
+}
+
+impl DbSessionStore {
+    pub fn new(store: Store) -> Self {
+        DbSessionStore { store }
+    }
+}
+
+fn backend_error(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn expires_at(record: &Record) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(record.expiry_date.unix_timestamp(), record.expiry_date.nanosecond())
+        .unwrap_or_else(Utc::now)
+        .trunc_subsecs(6)
+}
+
+fn encode(record: &Record) -> session_store::Result<String> {
+    serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    /// Inserts a new session; never overwrites one: on an id collision, draws a new id.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            let (id, data, expires) = (record.id.to_string(), encode(record)?, expires_at(record));
+            let sql = "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING";
+            let inserted = match self.store.backend() {
+                Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).execute(p).await.map(|r| r.rows_affected()),
+                Backend::Postgres(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).execute(p).await.map(|r| r.rows_affected()),
+            }
+            .map_err(backend_error)?;
+            if inserted == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    /// Updates an existing session only: a session deleted meanwhile (sign-out, time-out on
+    /// another instance) is not brought back by a request that was still under way.
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let (id, data, expires) = (record.id.to_string(), encode(record)?, expires_at(record));
+        let sql = "UPDATE sessions SET data = $2, expires_at = $3 WHERE id = $1";
+        match self.store.backend() {
+            Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).execute(p).await.map(|_| ()),
+            Backend::Postgres(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).execute(p).await.map(|_| ()),
+        }
+        .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let data = self.store.load_session(&id.to_string(), portal_core::store::now()).await.map_err(backend_error)?;
+        data.map(|d| serde_json::from_str(&d).map_err(|e| session_store::Error::Decode(e.to_string()))).transpose()
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.store.delete_session(&id.to_string()).await.map_err(backend_error)
+    }
+}
+
+/// The session layer: cookie `portal_session`, HttpOnly, SameSite=Lax, Secure when asked,
+/// sliding expiry after `idle_timeout` (saved on every request of a non-empty session).
+pub fn session_layer(store: Store, security: &Security) -> SessionManagerLayer<DbSessionStore> {
+    let idle = time::Duration::try_from(security.auth.idle_timeout).unwrap_or(time::Duration::minutes(30));
+    SessionManagerLayer::new(DbSessionStore::new(store))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(security.secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle))
+        .with_always_save(true)
+}
+
+/// Ends sessions past their absolute time-out, on every request (before any handler).
+pub async fn enforce_absolute_timeout(State(settings): State<AuthSettings>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let is_asset = path.starts_with("/pkg/") || path == "/healthz" || path == "/favicon.svg";
+    if !is_asset {
+        if let Some(session) = request.extensions().get::<Session>().cloned() {
+            if let Err(error) = app::auth::server::signed_in(&session, &settings).await {
+                tracing::error!(%error, "cannot read the session");
+                return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// Removes expired sessions now and then (every instance does it; it is idempotent).
+pub fn spawn_session_cleanup(store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        loop {
+            ticker.tick().await;
+            match store.delete_expired_sessions(portal_core::store::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(n, "expired sessions removed"),
+                Err(error) => tracing::warn!(%error, "cannot remove expired sessions"),
+            }
+        }
+    })
+}
+
+// ------------------------------------------------------------------ CSRF
+
+/// What the CSRF check compares a request's origin with.
+#[derive(Debug, Clone, Default)]
+pub struct CsrfPolicy {
+    /// `scheme://host:port` of `--public-url`, when configured.
+    pub public_origin: Option<url::Origin>,
+}
+
+impl CsrfPolicy {
+    pub fn new(public_url: Option<&url::Url>) -> Self {
+        CsrfPolicy { public_origin: public_url.map(|u| u.origin()) }
+    }
+}
+
+pub const CSRF_REJECTED: &str = "Requête refusée : elle ne provient pas du Centre clientèle (protection contre la falsification de requêtes).";
+
+/// Rejects a state-changing request (anything but GET, HEAD, OPTIONS, TRACE) with 403 unless
+/// it comes from the portal's own origin: `Sec-Fetch-Site: same-origin`, or an `Origin` (else
+/// `Referer`) with the scheme, host and port of `--public-url`, or of the request's `Host`.
+pub async fn csrf_guard(State(policy): State<Arc<CsrfPolicy>>, request: Request, next: Next) -> Response {
+    let authority = request.uri().authority().map(|a| a.as_str().to_owned());
+    if is_same_origin(request.method(), request.headers(), authority.as_deref(), &policy) {
+        next.run(request).await
+    } else {
+        tracing::warn!(
+            method = %request.method(),
+            path = request.uri().path(),
+            origin = ?request.headers().get(header::ORIGIN),
+            "cross-site request refused"
+        );
+        (StatusCode::FORBIDDEN, CSRF_REJECTED).into_response()
+    }
+}
+
+/// The decision of [`csrf_guard`] (`authority` is the URI's, for HTTP/2 without `Host`).
+pub fn is_same_origin(method: &Method, headers: &HeaderMap, authority: Option<&str>, policy: &CsrfPolicy) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE) {
+        return true;
+    }
+    let header = |name| headers.get(name).and_then(|v: &header::HeaderValue| v.to_str().ok());
+    if header("sec-fetch-site") == Some("same-origin") {
+        return true;
+    }
+    let source = header(header::ORIGIN.as_str())
+        .filter(|o| *o != "null")
+        .or_else(|| header(header::REFERER.as_str()));
+    let Some(source) = source.and_then(|s| url::Url::parse(s).ok()) else {
+        return false;
+    };
+    if !matches!(source.scheme(), "http" | "https") {
+        return false;
+    }
+    let origin = source.origin();
+    if let Some(expected) = &policy.public_origin {
+        return origin == *expected;
+    }
+    let Some(host) = header(header::HOST.as_str()).or(authority) else {
+        return false;
+    };
+    match url::Url::parse(&format!("{}://{host}/", source.scheme())) {
+        Ok(own) => own.host_str().is_some() && own.origin() == origin,
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn reading_requests_need_no_origin() {
+        assert!(is_same_origin(&Method::GET, &HeaderMap::new(), None, &CsrfPolicy::default()));
+    }
+
+    #[test]
+    fn a_post_from_the_same_host_is_accepted_and_one_from_elsewhere_is_not() {
+        let p = CsrfPolicy::default();
+        let own = headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]);
+        assert!(is_same_origin(&Method::POST, &own, None, &p));
+        let other_port = headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3001")]);
+        assert!(!is_same_origin(&Method::POST, &other_port, None, &p));
+        let evil = headers(&[("host", "127.0.0.1:3000"), ("origin", "https://evil.example")]);
+        assert!(!is_same_origin(&Method::POST, &evil, None, &p));
+        let none = headers(&[("host", "127.0.0.1:3000")]);
+        assert!(!is_same_origin(&Method::POST, &none, None, &p));
+        let null = headers(&[("host", "127.0.0.1:3000"), ("origin", "null")]);
+        assert!(!is_same_origin(&Method::DELETE, &null, None, &p));
+    }
+
+    #[test]
+    fn the_referer_counts_when_there_is_no_origin_and_fetch_metadata_suffices() {
+        let p = CsrfPolicy::default();
+        let referer = headers(&[("host", "portal.example:8080"), ("referer", "http://portal.example:8080/login?x=1")]);
+        assert!(is_same_origin(&Method::POST, &referer, None, &p));
+        let site = headers(&[("sec-fetch-site", "same-origin")]);
+        assert!(is_same_origin(&Method::POST, &site, None, &p));
+        let same_site = headers(&[("sec-fetch-site", "same-site"), ("host", "a.example")]);
+        assert!(!is_same_origin(&Method::POST, &same_site, None, &p));
+    }
+
+    #[test]
+    fn with_a_public_url_only_that_exact_origin_is_accepted() {
+        let public = url::Url::parse("https://portal.example.ch").unwrap();
+        let p = CsrfPolicy::new(Some(&public));
+        let ok = headers(&[("host", "10.0.0.5:3000"), ("origin", "https://portal.example.ch")]);
+        assert!(is_same_origin(&Method::POST, &ok, None, &p));
+        let http = headers(&[("host", "portal.example.ch"), ("origin", "http://portal.example.ch")]);
+        assert!(!is_same_origin(&Method::POST, &http, None, &p));
+    }
+}

@@ -1,0 +1,78 @@
+//! Command line and environment: every setting has a flag and an environment variable.
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portal.db";
+
+#[derive(Debug, Parser)]
+#[command(name = "portal", version, about = "Centre clientèle: provider access portal")]
+pub struct Cli {
+    /// Database: `sqlite://path/to/file.db` (embedded default) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Log lines as plain text or JSON objects.
+    #[arg(long, env = "PORTAL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (overrides LEPTOS_SITE_ADDR).
+    #[arg(long, env = "PORTAL_LISTEN")]
+    pub listen: Option<SocketAddr>,
+
+    /// Load the demo companies and logins at start-up and print their passwords.
+    #[arg(long, env = "PORTAL_DEMO")]
+    pub demo: bool,
+
+    /// Mark the session cookie `Secure`: set this when the portal is served over HTTPS.
+    #[arg(long, env = "PORTAL_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// The portal's public address (e.g. `https://portal.example.ch`); requests that change
+    /// data must come from this origin. Without it, from the origin of the request's `Host`.
+    #[arg(long, env = "PORTAL_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+
+    /// SMTP server for e-mails: `smtp://host:port`, `smtp://user:pass@host?tls=required`,
+    /// `smtps://host`. Without it, e-mails are written to the outbox table and the log.
+    #[arg(long, env = "PORTAL_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// Sender of the portal's e-mails, e.g. `Centre clientèle <no-reply@example.ch>`.
+    #[arg(long, env = "PORTAL_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// A session unused for this many minutes ends.
+    #[arg(long, env = "PORTAL_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_idle_minutes: u64,
+
+    /// A session ends this many hours after sign-in, however active.
+    #[arg(long, env = "PORTAL_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_max_hours: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default).
+    Serve(ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Load the demo data (idempotent), print the demo logins and exit.
+    SeedDemo,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}

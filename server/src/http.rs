@@ -1,0 +1,176 @@
+//! The HTTP side: routes, static assets, middleware, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::auth::{self, CsrfPolicy, Security};
+use crate::config::ServeArgs;
+use crate::mail::Mailer;
+
+use app::{shell, App};
+use axum::{
+    extract::{FromRef, State},
+    http::{header, HeaderValue, StatusCode},
+    response::IntoResponse,
+    routing::get,
+    Json, Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use portal_core::store::Store;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::{
+    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+}
+
+/// The whole application as one axum router, with the default session and CSRF settings
+/// and e-mails written to the outbox.
+pub fn router(state: AppState) -> Router {
+    let mailer = crate::mail::mailer(state.store.clone(), None, None).expect("the default sender is valid");
+    router_with(state, Security::default(), mailer)
+}
+
+/// The whole application as one axum router: sessions in the database, CSRF protection.
+pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    // Hashed file names change with their content, so browsers may keep them for a year.
+    // Without hashing (development builds) they must be revalidated.
+    let pkg_cache = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let pkg = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(pkg_cache),
+        ))
+        .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
+
+    let store = state.store.clone();
+    let auth_settings = security.auth.clone();
+    let csrf = Arc::new(CsrfPolicy::new(security.public_url.as_ref()));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(store.clone());
+                provide_context(auth_settings.clone());
+                provide_context(mailer.clone());
+            },
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Innermost first: absolute time-out (needs the session), sessions, then CSRF outside.
+        .layer(axum::middleware::from_fn_with_state(security.auth.clone(), auth::enforce_absolute_timeout))
+        .layer(auth::session_layer(state.store.clone(), &security))
+        .layer(axum::middleware::from_fn_with_state(csrf, auth::csrf_guard))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Liveness and readiness in one: the server answers and its database does too.
+async fn healthz(State(store): State<Store>) -> impl IntoResponse {
+    match store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ok", "database": store.backend_name() })),
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "health check: database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": store.backend_name() })),
+            )
+        }
+    }
+}
+
+/// Leptos settings from cargo-leptos's environment, or from the workspace's metadata
+/// when the binary is started by hand.
+pub fn leptos_options(listen: Option<SocketAddr>) -> Result<LeptosOptions, String> {
+    let conf = get_configuration(None).map_err(|e| format!("invalid Leptos configuration: {e}"))?;
+    let mut options = conf.leptos_options;
+    // Started by hand (not by cargo-leptos): a release binary serves the hashed release assets
+    // that cargo-leptos wrote beside it, in production mode (no live-reload script).
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
+            .is_some_and(|path| path.is_file());
+    }
+    if std::env::var_os("LEPTOS_ENV").is_none() && !cfg!(debug_assertions) {
+        options.env = leptos::config::Env::PROD;
+    }
+    if let Some(addr) = listen {
+        options.site_addr = addr;
+    }
+    Ok(options)
+}
+
+/// Binds, then serves until SIGINT or SIGTERM; requests under way are finished first.
+pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
+    let leptos_options = leptos_options(args.listen)?;
+    let security = Security {
+        auth: app::auth::server::AuthSettings {
+            idle_timeout: std::time::Duration::from_secs(args.session_idle_minutes * 60),
+            absolute_timeout: std::time::Duration::from_secs(args.session_max_hours * 3600),
+            ..Default::default()
+        },
+        secure_cookies: args.secure_cookies,
+        public_url: args.public_url.clone(),
+    };
+    let mailer = crate::mail::mailer(store.clone(), args.smtp_url.as_deref(), args.mail_from.as_deref())?;
+    let addr = leptos_options.site_addr;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let _cleanup = auth::spawn_session_cleanup(store.clone(), std::time::Duration::from_secs(600));
+    let app = router_with(AppState { leptos_options, store }, security, mailer);
+    tracing::info!("listening on http://{local}");
+    println!("Centre clientèle: http://{local}/");
+    // The peer address is needed for throttling sign-ins per client address.
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server stopped: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests under way");
+}

@@ -1,0 +1,6 @@
+//! The portal's server as a library, so that integration tests can start it on port 0.
+
+pub mod auth;
+pub mod config;
+pub mod http;
+pub mod mail;

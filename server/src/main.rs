@@ -1,0 +1,80 @@
+//! The portal's server: configuration, database, demo data, then HTTP until a signal.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use server::config::{Cli, Command, LogFormat, ServeArgs};
+use server::http;
+use portal_core::store::Store;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => error.exit(), // --help, --version
+        Err(error) => {
+            let rendered = error.to_string();
+            eprintln!("{}", rendered.lines().next().unwrap_or("error: invalid arguments"));
+            return ExitCode::from(2);
+        }
+    };
+    init_logs(cli.log_format);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            // One line that says what is wrong: operators read this, not a backtrace.
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let store = open_store(&cli.database_url).await?;
+    match cli.command {
+        Some(Command::Migrate) => Ok(()),
+        Some(Command::SeedDemo) => seed_demo(&store).await,
+        Some(Command::Serve(args)) => serve(store, args).await,
+        None => serve(store, cli.serve).await,
+    }
+}
+
+async fn open_store(database_url: &str) -> Result<Store, String> {
+    let store = Store::connect(database_url).await.map_err(|e| e.to_string())?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    tracing::info!(backend = store.backend_name(), "database ready");
+    Ok(store)
+}
+
+async fn seed_demo(store: &Store) -> Result<(), String> {
+    let demo = portal_core::store::demo::seed_demo(store)
+        .await
+        .map_err(|e| format!("cannot load the demo data: {e}"))?;
+    // Demo passwords are printed on purpose: they are public, fixed and only loaded in demo mode.
+    println!("Demo logins (password for all: {}):", portal_core::store::demo::DEMO_PASSWORD);
+    for login in &demo.logins {
+        println!("  {:<32} {:<22} {}", login.email, login.name, login.role);
+    }
+    Ok(())
+}
+
+async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
+    if args.demo {
+        seed_demo(&store).await?;
+    }
+    http::serve(store, &args).await
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+}

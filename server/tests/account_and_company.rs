@@ -1,0 +1,78 @@
+//! The account page's password change and the acting company, over real HTTP, on SQLite and
+//! on Postgres.
+
+mod auth_support;
+
+use app::account::{MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY, MSG_WRONG_CURRENT_PASSWORD};
+use app::company::NO_ACTING_COMPANY;
+use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
+use portal_core::domain::{Party, Transition};
+use portal_core::store::Actor;
+
+const NEW_PASSWORD: &str = "Nouveau-2026!portal";
+
+async fn change(app: &TestApp, cookie: &str, current: &str, new: &str, confirm: &str) -> auth_support::Answer {
+    app.post("/api/change_password", &[("current", current), ("new", new), ("confirm", confirm)], Some(cookie)).await
+}
+
+on_both_backends!(the_password_changes_only_with_the_current_one, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+
+    let wrong = change(&app, &cookie, "not-the-password", NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(wrong.status, 400, "a refusal, not a server failure: {wrong:?}");
+    assert!(wrong.body.contains(MSG_WRONG_CURRENT_PASSWORD), "{wrong:?}");
+    let differ = change(&app, &cookie, PASSWORD, NEW_PASSWORD, "Autre-2026!portal").await;
+    assert_eq!(differ.status, 400, "{differ:?}");
+    assert!(differ.body.contains(MSG_PASSWORDS_DIFFER), "{differ:?}");
+    let short = change(&app, &cookie, PASSWORD, "court", "court").await;
+    assert_eq!(short.status, 400, "{short:?}");
+    assert!(short.body.contains(MSG_PASSWORD_POLICY), "{short:?}");
+    assert_eq!(app.sign_in(ADMIN, PASSWORD).await.status, 200, "refusals changed nothing");
+
+    let done = change(&app, &cookie, PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(done.status, 200, "{done:?}");
+    assert_ne!(app.sign_in(ADMIN, PASSWORD).await.status, 200, "the old password no longer works");
+    assert_eq!(app.sign_in(ADMIN, NEW_PASSWORD).await.status, 200);
+    assert!(app.audit_actions(app.demo.admin.id).await.contains(&"password.change".to_string()));
+});
+
+on_both_backends!(changing_the_password_needs_a_signed_in_login, Options::default(), |app: TestApp| async move {
+    let answer = app.post("/api/change_password", &[("current", PASSWORD), ("new", NEW_PASSWORD), ("confirm", NEW_PASSWORD)], None).await;
+    assert!(answer.status >= 400, "{answer:?}");
+    assert_eq!(app.sign_in(ADMIN, PASSWORD).await.status, 200, "nothing changed");
+});
+
+on_both_backends!(a_provider_may_select_only_companies_it_has_an_active_right_on, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(PROVIDER).await;
+    let choices = app.post("/api/list_company_choices", &[], Some(&cookie)).await;
+    assert!(choices.body.contains("Transports Rapides SA"), "{choices:?}");
+    assert!(choices.body.contains("Fiduciaire Exemple"), "{choices:?}");
+
+    let foreign = app.post("/api/select_company", &[("company_id", &app.demo.principal.id.to_string())], Some(&cookie)).await;
+    assert_eq!(foreign.status, 403, "no right on Musterhans SA: {foreign:?}");
+
+    let third = app.demo.third_company.id.to_string();
+    let chosen = app.post("/api/select_company", &[("company_id", &third)], Some(&cookie)).await;
+    assert!(chosen.status < 400, "{chosen:?}");
+    let context = app.post("/api/load_portal_context", &[], Some(&cookie)).await;
+    assert!(context.body.contains("Transports Rapides SA"), "{context:?}");
+});
+
+on_both_backends!(a_revoked_right_drops_the_acting_company_on_the_next_request, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(PROVIDER).await;
+    let third = app.demo.third_company.id;
+    let chosen = app.post("/api/select_company", &[("company_id", &third.to_string())], Some(&cookie)).await;
+    assert!(chosen.status < 400, "{chosen:?}");
+
+    let right = app.store.right_for(third, app.demo.provider.id).await.unwrap().unwrap();
+    app.store
+        .transition_right(right.id, right.version, Transition::Revoke, Party::Principal, &Actor::user(app.demo.third_admin.id, third))
+        .await
+        .unwrap();
+
+    let context = app.post("/api/load_portal_context", &[], Some(&cookie)).await;
+    assert_eq!(context.status, 409, "{context:?}");
+    assert!(context.body.contains(NO_ACTING_COMPANY), "{context:?}");
+    let choices = app.post("/api/list_company_choices", &[], Some(&cookie)).await;
+    assert!(!choices.body.contains("Transports Rapides SA"), "gone from the selector: {choices:?}");
+});

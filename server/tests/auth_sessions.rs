@@ -1,0 +1,228 @@
+//! Sign-in, sessions, throttling and CSRF over real HTTP, on SQLite and on Postgres.
+
+mod auth_support;
+
+use std::time::Duration;
+
+use app::auth::server::AuthSettings;
+use app::auth::{MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
+use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
+use portal_core::domain::{Party, RightOrigin, RightType, Transition};
+use portal_core::store::{Actor, NewRight};
+use server::auth::{Security, CSRF_REJECTED};
+
+fn with_auth(auth: AuthSettings) -> Options {
+    Options { security: Security { auth, ..Default::default() }, ..Default::default() }
+}
+
+on_both_backends!(signing_in_with_the_right_password_opens_a_session_and_says_where_to_go, Options::default(), |app: TestApp| async move {
+    let answer = app.sign_in(ADMIN, PASSWORD).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.body, "\"/portal\"", "one company only: straight to the portal");
+    assert_eq!(answer.location(), Some("/portal"));
+    let line = answer.set_cookie_lines().into_iter().find(|l| l.starts_with("portal_session=")).expect("a session cookie");
+    assert!(line.contains("HttpOnly"), "{line}");
+    assert!(line.contains("SameSite=Lax"), "{line}");
+    assert!(!line.contains("Secure"), "not Secure unless --secure-cookies: {line}");
+    let cookie = answer.session_cookie().unwrap();
+    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN));
+    assert_eq!(app.session_rows().await, 1, "the session is stored in the database");
+    let user = app.store.user(app.demo.admin.id).await.unwrap();
+    assert!(user.last_login_at.is_some(), "the last login is recorded");
+    assert!(app.audit_actions(user.id).await.contains(&"login".to_string()));
+});
+
+on_both_backends!(the_session_cookie_is_secure_when_asked, Options { security: Security { secure_cookies: true, ..Default::default() }, ..Default::default() }, |app: TestApp| async move {
+    let answer = app.sign_in(ADMIN, PASSWORD).await;
+    let line = answer.set_cookie_lines().into_iter().find(|l| l.starts_with("portal_session=")).expect("a session cookie");
+    assert!(line.contains("Secure"), "{line}");
+});
+
+on_both_backends!(a_wrong_password_gets_the_generic_message_and_sets_nothing, Options::default(), |app: TestApp| async move {
+    let answer = app.sign_in(ADMIN, "not-the-password").await;
+    assert_ne!(answer.status, 200);
+    assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+    assert_eq!(answer.session_cookie(), None);
+    assert_eq!(app.session_rows().await, 0);
+    let user = app.store.user(app.demo.admin.id).await.unwrap();
+    assert_eq!(user.last_login_at, None);
+    assert!(app.audit_actions(user.id).await.contains(&"login.failed".to_string()));
+});
+
+on_both_backends!(an_unknown_email_gets_exactly_the_same_answer_as_a_wrong_password, Options::default(), |app: TestApp| async move {
+    let wrong = app.sign_in(ADMIN, "not-the-password").await;
+    let unknown = app.sign_in("nobody@nowhere.example", PASSWORD).await;
+    let malformed = app.sign_in("not an address", PASSWORD).await;
+    assert_eq!(unknown.status, wrong.status);
+    assert_eq!(unknown.body, wrong.body);
+    assert_eq!(malformed.body, wrong.body);
+    assert_eq!(unknown.session_cookie(), None);
+});
+
+on_both_backends!(after_five_failures_even_the_right_password_is_refused_with_the_throttling_message, Options::default(), |app: TestApp| async move {
+    for _ in 0..5 {
+        let answer = app.sign_in(ADMIN, "wrong-password").await;
+        assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+    }
+    let answer = app.sign_in(ADMIN, PASSWORD).await;
+    assert!(answer.body.contains(MSG_THROTTLED), "{answer:?}");
+    assert_eq!(answer.session_cookie(), None);
+    assert_eq!(app.store.user(app.demo.admin.id).await.unwrap().last_login_at, None);
+    // The same message for an e-mail that does not exist: no hint either way.
+    for _ in 0..5 {
+        app.sign_in("ghost@nowhere.example", "wrong-password").await;
+    }
+    let ghost = app.sign_in("ghost@nowhere.example", "wrong-password").await;
+    assert_eq!(ghost.body, answer.body);
+    // Other accounts are not affected by one account's throttling.
+    assert_eq!(app.sign_in(PROVIDER, PASSWORD).await.status, 200);
+});
+
+on_both_backends!(a_successful_sign_in_clears_the_accounts_failures, Options::default(), |app: TestApp| async move {
+    for _ in 0..4 {
+        app.sign_in(ADMIN, "wrong-password").await;
+    }
+    assert_eq!(app.sign_in(ADMIN, PASSWORD).await.status, 200);
+    for _ in 0..4 {
+        app.sign_in(ADMIN, "wrong-password").await;
+    }
+    assert_eq!(app.sign_in(ADMIN, PASSWORD).await.status, 200, "the counter started again at zero");
+});
+
+on_both_backends!(sign_in_is_throttled_per_client_address_across_accounts, with_auth(AuthSettings { max_failures_per_address: 3, ..Default::default() }), |app: TestApp| async move {
+    for email in ["a@x.example", "b@x.example", "c@x.example"] {
+        let answer = app.sign_in(email, "wrong-password").await;
+        assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+    }
+    let answer = app.sign_in(ADMIN, PASSWORD).await;
+    assert!(answer.body.contains(MSG_THROTTLED), "{answer:?}");
+    assert_eq!(answer.session_cookie(), None);
+});
+
+on_both_backends!(the_session_id_changes_at_sign_in, Options::default(), |app: TestApp| async move {
+    // A planted cookie (session fixation) is not adopted.
+    let planted = "AAAAAAAAAAAAAAAAAAAAAA";
+    let answer = app.post("/api/sign_in", &[("email", ADMIN), ("password", PASSWORD)], Some(planted)).await;
+    let first = answer.session_cookie().expect("a new session");
+    assert_ne!(first, planted);
+    // Signing in again on a live session gives it a new id and the old one stops working.
+    let answer = app.post("/api/sign_in", &[("email", ADMIN), ("password", PASSWORD)], Some(&first)).await;
+    let second = answer.session_cookie().expect("a new session");
+    assert_ne!(second, first);
+    assert_eq!(app.who_is_signed_in(&first).await, None);
+    assert_eq!(app.who_is_signed_in(&second).await.as_deref(), Some(ADMIN));
+    assert_eq!(app.session_rows().await, 1);
+});
+
+on_both_backends!(an_idle_session_ends_after_the_idle_timeout_and_activity_keeps_it, with_auth(AuthSettings { idle_timeout: Duration::from_secs(2), ..Default::default() }), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN), "activity extends the session");
+    }
+    tokio::time::sleep(Duration::from_millis(2600)).await;
+    assert_eq!(app.who_is_signed_in(&cookie).await, None, "idle for longer than the time-out");
+});
+
+on_both_backends!(a_session_ends_at_the_absolute_timeout_however_active, with_auth(AuthSettings { absolute_timeout: Duration::from_secs(3), ..Default::default() }), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN));
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // Any request ends it (here a page), not only the server functions.
+    let page = app.get("/login", Some(&cookie)).await;
+    assert!(page.removes_session_cookie(), "{:?}", page.set_cookie_lines());
+    assert_eq!(app.session_rows().await, 0, "deleted from the store");
+    assert_eq!(app.who_is_signed_in(&cookie).await, None);
+});
+
+on_both_backends!(signing_out_ends_the_session_on_the_server, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let answer = app.post("/api/sign_out", &[], Some(&cookie)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.location(), Some("/login"));
+    assert!(answer.removes_session_cookie(), "{:?}", answer.set_cookie_lines());
+    assert_eq!(app.session_rows().await, 0);
+    // The old cookie, replayed, no longer works.
+    assert_eq!(app.who_is_signed_in(&cookie).await, None);
+    assert!(app.audit_actions(app.demo.admin.id).await.contains(&"logout".to_string()));
+});
+
+on_both_backends!(a_cross_site_post_is_refused_with_403_and_changes_nothing, Options::default(), |app: TestApp| async move {
+    let answer = app
+        .post_from("https://evil.example", "/api/sign_in", &[("email", ADMIN), ("password", PASSWORD)], None)
+        .await;
+    assert_eq!(answer.status, 403);
+    assert_eq!(answer.body, CSRF_REJECTED);
+    assert_eq!(answer.session_cookie(), None);
+    assert_eq!(app.store.user(app.demo.admin.id).await.unwrap().last_login_at, None);
+    assert!(app.audit_actions(app.demo.admin.id).await.is_empty());
+
+    // Signing a victim out from another site does not work either.
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let answer = app.post_from("http://127.0.0.1:1", "/api/sign_out", &[], Some(&cookie)).await;
+    assert_eq!(answer.status, 403);
+    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN));
+
+    // Nor does a request without Origin, Referer or Sec-Fetch-Site.
+    let bare = app
+        .client
+        .post(format!("{}/api/sign_in", app.base))
+        .form(&[("email", ADMIN), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), 403);
+});
+
+on_both_backends!(a_provider_with_an_active_right_is_sent_to_the_company_selector, Options::default(), |app: TestApp| async move {
+    // Tina (Transports Rapides SA) is invited as a provider of Musterhans SA.
+    let principal = app.demo.principal.id;
+    let tina = &app.demo.third_admin;
+    let right = app
+        .store
+        .create_right(
+            &NewRight {
+                company_id: principal,
+                user_id: tina.id,
+                right_type: RightType::Provider,
+                is_admin: false,
+                origin: RightOrigin::Invitation,
+                remark: Default::default(),
+                end_date: None,
+                created_by_user_id: Some(app.demo.admin.id),
+            },
+            &Actor::user(app.demo.admin.id, principal),
+        )
+        .await
+        .unwrap();
+    let answer = app.sign_in(&tina.email, PASSWORD).await;
+    assert_eq!(answer.body, "\"/portal\"", "a pending right grants nothing");
+    app.store
+        .transition_right(right.id, right.version, Transition::Accept, Party::Provider, &Actor::user(tina.id, app.demo.third_company.id))
+        .await
+        .unwrap();
+    let answer = app.sign_in(&tina.email, PASSWORD).await;
+    assert_eq!(answer.body, "\"/select-company\"");
+});
+
+on_both_backends!(the_login_form_works_without_javascript, Options::default(), |app: TestApp| async move {
+    let post = |password: &'static str| {
+        app.client
+            .post(format!("{}/api/sign_in", app.base))
+            .header("origin", app.base.clone())
+            .header("referer", format!("{}/login", app.base))
+            .header("accept", "text/html,application/xhtml+xml")
+            .form(&[("email", ADMIN), ("password", password)])
+            .send()
+    };
+    let failed = post("wrong-password").await.unwrap();
+    assert_eq!(failed.status(), 302);
+    assert_eq!(failed.headers()["location"], "/login?erreur=identifiants");
+    let page = app.get("/login?erreur=identifiants", None).await;
+    assert!(page.body.contains(MSG_INVALID_CREDENTIALS), "the page shows the message");
+    let ok = post(PASSWORD).await.unwrap();
+    assert_eq!(ok.status(), 302);
+    assert_eq!(ok.headers()["location"], "/portal");
+    assert!(ok.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("portal_session=")));
+});

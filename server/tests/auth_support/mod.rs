@@ -1,0 +1,254 @@
+//! A server on port 0 over a fresh database (SQLite in a temp dir, or a Postgres database
+//! created for the test and dropped afterwards), called over real HTTP.
+//!
+//! `REQUIRE_POSTGRES=1` turns "no Postgres, skipped" into a failure.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use leptos::prelude::LeptosOptions;
+use portal_core::store::{demo, Store};
+use server::auth::Security;
+use server::http::{router_with, AppState};
+use sqlx::Connection;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub const PASSWORD: &str = demo::DEMO_PASSWORD;
+pub const ADMIN: &str = "admin@musterhans.example";
+pub const PROVIDER: &str = "paul@fiduciaire.example";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// What a test may change in the server.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub security: Security,
+    pub smtp_url: Option<String>,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+    pub demo: demo::DemoData,
+}
+
+/// Runs the generated `#[tokio::test]`s of `$name` once per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, $options:expr, $case:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                auth_support::run(auth_support::Db::Sqlite, stringify!($name), $options, $case).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                auth_support::run(auth_support::Db::Postgres, stringify!($name), $options, $case).await;
+            }
+        }
+    };
+}
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir() -> TempDir {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let dir = std::env::temp_dir().join(format!("portal-auth-{}-{n}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(dir.join("site/pkg")).unwrap();
+    TempDir(dir)
+}
+
+fn postgres_base() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("postgres URL");
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, format!("?{q}")),
+        None => (rest, String::new()),
+    };
+    let authority = rest.split('/').next().unwrap_or(rest);
+    format!("{scheme}://{authority}/{db}{query}")
+}
+
+/// Starts the server on `db`, seeds the demo data, runs `case`, then cleans up (also when
+/// the case panics).
+pub async fn run<F, Fut>(db: Db, name: &str, options: Options, case: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let dir = temp_dir();
+    let mut pg: Option<(sqlx::PgConnection, String)> = None;
+    let url = match db {
+        Db::Sqlite => format!("sqlite://{}", dir.0.join("portal.db").display()),
+        Db::Postgres => {
+            let base = postgres_base();
+            let mut admin = match sqlx::PgConnection::connect(&base).await {
+                Ok(c) => c,
+                Err(e) => {
+                    if std::env::var("REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                        panic!("REQUIRE_POSTGRES=1 but Postgres is unreachable at {base}: {e}");
+                    }
+                    eprintln!("skipped: no Postgres ({e})");
+                    return;
+                }
+            };
+            let short: String = name.chars().take(30).collect();
+            let db_name = format!("pa_{short}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+            sqlx::query(&format!("CREATE DATABASE \"{db_name}\"")).execute(&mut admin).await.expect("create test database");
+            let url = with_database(&base, &db_name);
+            pg = Some((admin, db_name));
+            url
+        }
+    };
+
+    let store = Store::connect(&url).await.expect("the test database opens");
+    store.migrate().await.expect("migrations apply");
+    let demo = demo::seed_demo(&store).await.expect("demo data loads");
+
+    let site_root = dir.0.join("site");
+    let leptos_options = LeptosOptions::builder()
+        .output_name(Arc::from("portal"))
+        .site_root(Arc::from(site_root.to_str().unwrap()))
+        .site_pkg_dir(Arc::from("pkg"))
+        .build();
+    let mailer = server::mail::mailer(store.clone(), options.smtp_url.as_deref(), None).expect("mailer");
+    let app = router_with(AppState { leptos_options, store: store.clone() }, options.security.clone(), mailer);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
+    });
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    let result = tokio::spawn(case(TestApp { base, store: store.clone(), client, demo })).await;
+    server.abort();
+    let _ = server.await;
+    store.close().await;
+    if let Some((mut admin, db_name)) = pg {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)")).execute(&mut admin).await;
+        let _ = admin.close().await;
+    }
+    drop(dir);
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// A response, read: status, headers and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    /// The new value of the session cookie, if the response sets one (None when it removes it).
+    pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookie_lines().into_iter().find_map(|line| {
+            let value = line.strip_prefix("portal_session=")?.split(';').next()?.to_string();
+            (!value.is_empty() && !line.to_ascii_lowercase().contains("max-age=0")).then_some(value)
+        })
+    }
+
+    /// True when the response removes the session cookie.
+    pub fn removes_session_cookie(&self) -> bool {
+        self.set_cookie_lines().into_iter().any(|line| {
+            line.starts_with("portal_session=")
+                && (line.starts_with("portal_session=;") || line.to_ascii_lowercase().contains("max-age=0"))
+        })
+    }
+
+    pub fn set_cookie_lines(&self) -> Vec<String> {
+        self.headers
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect()
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// POSTs a form to `path` as the portal's own page would (same `Origin`).
+    pub async fn post(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
+        self.post_from(&self.base.clone(), path, form, cookie).await
+    }
+
+    /// POSTs a form to `path` with the given `Origin`.
+    pub async fn post_from(&self, origin: &str, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
+        let mut request = self.client.post(format!("{}{path}", self.base)).form(form).header("origin", origin);
+        if let Some(c) = cookie {
+            request = request.header("cookie", format!("portal_session={c}"));
+        }
+        read(request.send().await.expect("the server answers")).await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(c) = cookie {
+            request = request.header("cookie", format!("portal_session={c}"));
+        }
+        read(request.send().await.expect("the server answers")).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Answer {
+        self.post("/api/sign_in", &[("email", email), ("password", password)], None).await
+    }
+
+    /// Signs in and returns the session cookie.
+    pub async fn signed_in_cookie(&self, email: &str) -> String {
+        let answer = self.sign_in(email, PASSWORD).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        answer.session_cookie().expect("sign-in sets the session cookie")
+    }
+
+    /// The e-mail of the signed-in user according to the server, or None.
+    pub async fn who_is_signed_in(&self, cookie: &str) -> Option<String> {
+        let answer = self.post("/api/current_user", &[], Some(cookie)).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        let value: serde_json::Value = serde_json::from_str(&answer.body).expect("JSON");
+        value.get("email").and_then(|e| e.as_str()).map(str::to_string)
+    }
+
+    pub async fn session_rows(&self) -> i64 {
+        let counts = self.store.table_counts().await.unwrap();
+        counts.into_iter().find(|(t, _)| *t == "sessions").map(|(_, n)| n).unwrap()
+    }
+
+    pub async fn audit_actions(&self, user_id: i64) -> Vec<String> {
+        self.store.audit_by_actor(user_id, 100).await.unwrap().into_iter().map(|r| r.action).collect()
+    }
+}
+
+async fn read(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap_or_default();
+    Answer { status, headers, body }
+}

@@ -1,0 +1,65 @@
+//! Bad configuration ends the server with one clear line, never a panic trace.
+
+use std::process::{Command, Output};
+
+fn run_server(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("PORTAL_LISTEN")
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("the server binary runs")
+}
+
+/// The one `error:` line the server printed; fails the test on a panic or several lines.
+fn the_error_line(output: &Output) -> String {
+    assert!(!output.status.success(), "the server must fail");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "no panic: {stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "no backtrace hint: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "exactly one line: {stderr}");
+    lines[0].to_string()
+}
+
+#[test]
+fn an_unreachable_postgres_server_is_named_in_one_line() {
+    let output = run_server(&["migrate", "--database-url", "postgres://portal@127.0.0.1:1/portal"]);
+    let line = the_error_line(&output);
+    assert!(line.starts_with("error: "), "{line}");
+    assert!(line.contains("127.0.0.1:1"), "{line}");
+}
+
+#[test]
+fn an_unwritable_sqlite_path_is_named_in_one_line() {
+    let output = run_server(&["migrate", "--database-url", "sqlite:///proc/no-such-dir/portal.db"]);
+    let line = the_error_line(&output);
+    assert!(line.starts_with("error: "), "{line}");
+    assert!(line.contains("/proc/no-such-dir/portal.db"), "{line}");
+}
+
+#[test]
+fn an_unsupported_database_url_is_refused_in_one_line() {
+    let output = run_server(&["migrate", "--database-url", "mysql://localhost/portal"]);
+    let line = the_error_line(&output);
+    assert!(line.starts_with("error: "), "{line}");
+}
+
+#[test]
+fn a_malformed_listen_address_is_refused_in_one_line() {
+    let output = run_server(&["--listen", "not-an-address", "--database-url", "sqlite::memory:"]);
+    let line = the_error_line(&output);
+    assert!(line.starts_with("error: "), "{line}");
+    assert!(line.contains("not-an-address"), "{line}");
+}
+
+#[test]
+fn a_listen_address_already_in_use_is_refused_in_one_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let output = run_server(&["--listen", &addr, "--database-url", "sqlite::memory:"]);
+    let line = the_error_line(&output);
+    assert!(line.starts_with("error: cannot listen on"), "{line}");
+    assert!(line.contains(&addr), "{line}");
+}

@@ -1,0 +1,139 @@
+//! Two-step login over real HTTP, on SQLite and on Postgres: enrolment, sign-in with a code
+//! or a recovery code, and turning it off.
+
+mod auth_support;
+
+use app::auth::two_step::code_at;
+use app::auth::MSG_NOT_SIGNED_IN;
+use app::two_step::{MSG_CODE_INVALID, MSG_PASSWORD_WRONG};
+use auth_support::{Options, TestApp, ADMIN, PASSWORD};
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// A code that is wrong now (the one of ten minutes ago).
+fn stale_code(secret: &str) -> String {
+    let stale = code_at(secret, now() - 600).unwrap();
+    if stale == code_at(secret, now()).unwrap() { "000000".into() } else { stale }
+}
+
+/// Starts enrolment on `cookie`; answers the base32 secret.
+async fn start(app: &TestApp, cookie: &str) -> String {
+    let answer = app.post("/api/start_two_step", &[], Some(cookie)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert!(value["qr_svg"].as_str().unwrap().starts_with("<svg"));
+    assert!(value["otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/"));
+    value["secret"].as_str().unwrap().to_string()
+}
+
+/// Enrols the admin; answers (secret, recovery codes).
+async fn enrol(app: &TestApp) -> (String, Vec<String>) {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let secret = start(app, &cookie).await;
+    let code = code_at(&secret, now()).unwrap();
+    let answer = app.post("/api/confirm_two_step", &[("code", &code)], Some(&cookie)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let codes: Vec<String> = serde_json::from_str(&answer.body).unwrap();
+    (secret, codes)
+}
+
+on_both_backends!(enabling_needs_a_valid_code_and_returns_ten_recovery_codes, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let secret = start(&app, &cookie).await;
+    let credentials = app.store.credentials(app.demo.admin.id).await.unwrap();
+    assert!(!credentials.totp_enabled && credentials.totp_secret.is_none(), "nothing stored before confirmation");
+
+    let wrong = app.post("/api/confirm_two_step", &[("code", &stale_code(&secret))], Some(&cookie)).await;
+    assert_ne!(wrong.status, 200);
+    assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
+    assert!(!app.store.credentials(app.demo.admin.id).await.unwrap().totp_enabled);
+
+    let code = code_at(&secret, now()).unwrap();
+    let answer = app.post("/api/confirm_two_step", &[("code", &code)], Some(&cookie)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let codes: Vec<String> = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(codes.len(), 10);
+    let credentials = app.store.credentials(app.demo.admin.id).await.unwrap();
+    assert!(credentials.totp_enabled);
+    assert_eq!(credentials.totp_secret.unwrap().expose(), secret);
+    assert_eq!(app.store.unused_recovery_codes(app.demo.admin.id).await.unwrap(), 10);
+    assert!(app.audit_actions(app.demo.admin.id).await.contains(&"two_step.enable".to_string()));
+
+    let anonymous = app.post("/api/start_two_step", &[], None).await;
+    assert!(anonymous.body.contains(MSG_NOT_SIGNED_IN), "{anonymous:?}");
+});
+
+on_both_backends!(sign_in_with_two_step_asks_for_the_code_and_grants_nothing_before, Options::default(), |app: TestApp| async move {
+    let (secret, _) = enrol(&app).await;
+    let answer = app.sign_in(ADMIN, PASSWORD).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.body, "\"/login/code\"");
+    let pending = answer.session_cookie().expect("a pending session");
+    assert_eq!(app.who_is_signed_in(&pending).await, None, "no access before the code");
+
+    let wrong = app.post("/api/verify_sign_in_code", &[("code", &stale_code(&secret))], Some(&pending)).await;
+    assert_ne!(wrong.status, 200);
+    assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
+    assert_eq!(app.who_is_signed_in(&pending).await, None);
+
+    let code = code_at(&secret, now()).unwrap();
+    let ok = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await;
+    assert_eq!(ok.status, 200, "{ok:?}");
+    assert_eq!(ok.body, "\"/portal\"");
+    let cookie = ok.session_cookie().expect("a new session id");
+    assert_ne!(cookie, pending, "the session id changes again");
+    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN));
+    assert_eq!(app.who_is_signed_in(&pending).await, None, "the pending id no longer works");
+});
+
+on_both_backends!(wrong_codes_are_throttled_like_passwords, Options::default(), |app: TestApp| async move {
+    let (secret, _) = enrol(&app).await;
+    let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
+    for _ in 0..5 {
+        let wrong = app.post("/api/verify_sign_in_code", &[("code", &stale_code(&secret))], Some(&pending)).await;
+        assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
+    }
+    let code = code_at(&secret, now()).unwrap();
+    let refused = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await;
+    assert!(refused.body.contains(app::auth::MSG_THROTTLED), "{refused:?}");
+    assert_eq!(app.who_is_signed_in(&pending).await, None);
+});
+
+on_both_backends!(a_recovery_code_works_once, Options::default(), |app: TestApp| async move {
+    let (_, codes) = enrol(&app).await;
+    let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
+    let ok = app.post("/api/verify_sign_in_code", &[("code", &codes[3].to_uppercase())], Some(&pending)).await;
+    assert_eq!(ok.status, 200, "{ok:?}");
+    assert_eq!(app.who_is_signed_in(&ok.session_cookie().unwrap()).await.as_deref(), Some(ADMIN));
+    assert_eq!(app.store.unused_recovery_codes(app.demo.admin.id).await.unwrap(), 9);
+
+    let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
+    let again = app.post("/api/verify_sign_in_code", &[("code", &codes[3])], Some(&pending)).await;
+    assert_ne!(again.status, 200);
+    assert!(again.body.contains(MSG_CODE_INVALID), "{again:?}");
+    assert_eq!(app.who_is_signed_in(&pending).await, None);
+});
+
+on_both_backends!(disabling_needs_the_password, Options::default(), |app: TestApp| async move {
+    let (secret, _) = enrol(&app).await;
+    let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
+    let code = code_at(&secret, now()).unwrap();
+    let cookie = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await.session_cookie().unwrap();
+
+    let wrong = app.post("/api/disable_two_step", &[("password", "not-the-password")], Some(&cookie)).await;
+    assert_ne!(wrong.status, 200);
+    assert!(wrong.body.contains(MSG_PASSWORD_WRONG), "{wrong:?}");
+    assert!(app.store.credentials(app.demo.admin.id).await.unwrap().totp_enabled);
+
+    let ok = app.post("/api/disable_two_step", &[("password", PASSWORD)], Some(&cookie)).await;
+    assert_eq!(ok.status, 200, "{ok:?}");
+    let credentials = app.store.credentials(app.demo.admin.id).await.unwrap();
+    assert!(!credentials.totp_enabled && credentials.totp_secret.is_none());
+    assert_eq!(app.store.unused_recovery_codes(app.demo.admin.id).await.unwrap(), 0);
+    assert!(app.audit_actions(app.demo.admin.id).await.contains(&"two_step.disable".to_string()));
+
+    let answer = app.sign_in(ADMIN, PASSWORD).await;
+    assert_eq!(answer.body, "\"/portal\"", "no code asked any more");
+});
