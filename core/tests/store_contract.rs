@@ -5,18 +5,8 @@
 //! is unreachable the Postgres tests print "skipped: no Postgres" — unless
 //! `REQUIRE_POSTGRES=1`, then they fail.
 
+#[macro_use]
 mod harness;
-
-macro_rules! contract {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test] async fn $case() { crate::harness::on_sqlite(crate::cases::$case).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test] async fn $case() { crate::harness::on_postgres(stringify!($case), crate::cases::$case).await } )*
-        }
-    };
-}
 
 contract!(
     migrations_create_every_table_on_an_empty_database,

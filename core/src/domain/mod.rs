@@ -42,6 +42,8 @@ pub enum DomainError {
     #[error(transparent)]
     Order(#[from] OrderError),
     #[error(transparent)]
+    Rule(#[from] RightRuleError),
+    #[error(transparent)]
     Unknown(#[from] UnknownValue),
 }
 
@@ -59,6 +61,7 @@ impl DomainError {
             DomainError::Lifecycle(e) => e.code(),
             DomainError::Grant(e) => e.code(),
             DomainError::Order(e) => e.code(),
+            DomainError::Rule(e) => e.code(),
             DomainError::Unknown(e) => e.code(),
         }
     }
@@ -87,6 +90,27 @@ impl GrantError {
             GrantError::UnknownService => "grant.unknown_service",
             GrantError::DuplicateService => "grant.duplicate_service",
             GrantError::NoDebtors => "grant.no_debtors",
+        }
+    }
+}
+
+/// Rules about a company's rights as a whole, checked when rights are entered or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RightRuleError {
+    #[error("the company would be left without an active administrator")]
+    LastAdministrator,
+    #[error("the login belongs to another company")]
+    LoginOfAnotherCompany,
+    #[error("authorizations can only be copied from a right of the same company")]
+    CopySourceOfAnotherCompany,
+}
+
+impl RightRuleError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            RightRuleError::LastAdministrator => "rights.last_administrator",
+            RightRuleError::LoginOfAnotherCompany => "rights.login_of_another_company",
+            RightRuleError::CopySourceOfAnotherCompany => "rights.copy_source_invalid",
         }
     }
 }

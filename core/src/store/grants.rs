@@ -55,6 +55,88 @@ fn normalize(specs: &[GrantSpec]) -> Result<Vec<GrantSpec>> {
     Ok(out)
 }
 
+async fn lock_right_in(tx: &mut Tx, right_id: RightId) -> Result<()> {
+    with_tx!(tx, |c| sqlx::query("UPDATE user_rights SET updated_at = $2 WHERE id = $1")
+        .bind(right_id)
+        .bind(now())
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// Checks `wanted` (normalized) against the right's company and replaces the stored grants.
+async fn write_grants_in(tx: &mut Tx, right: &UserRight, wanted: &[GrantSpec]) -> Result<()> {
+    let right_id = right.id;
+    for spec in wanted {
+        let subscribed: i64 = with_tx!(&mut *tx, |c| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM company_services WHERE company_id = $1 AND service_id = $2"
+        )
+        .bind(right.company_id)
+        .bind(spec.service_id)
+        .fetch_one(c)
+        .await)?;
+        if subscribed == 0 {
+            return Err(StoreError::invalid(GrantError::ServiceNotSubscribed));
+        }
+        for &debtor_id in &spec.debtor_ids {
+            let company: Option<i64> = with_tx!(&mut *tx, |c| sqlx::query_scalar("SELECT company_id FROM debtors WHERE id = $1")
+                .bind(debtor_id)
+                .fetch_optional(c)
+                .await)?;
+            if company != Some(right.company_id) {
+                return Err(StoreError::invalid(GrantError::DebtorOfAnotherCompany));
+            }
+        }
+    }
+    with_tx!(&mut *tx, |c| sqlx::query(
+        "DELETE FROM service_grant_debtors WHERE grant_id IN (SELECT id FROM service_grants WHERE right_id = $1)"
+    )
+    .bind(right_id)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    with_tx!(&mut *tx, |c| sqlx::query("DELETE FROM service_grants WHERE right_id = $1")
+        .bind(right_id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    for spec in wanted {
+        let grant_id: i64 = with_tx!(&mut *tx, |c| sqlx::query_scalar(
+            "INSERT INTO service_grants (right_id, service_id, all_debtors) VALUES ($1, $2, $3) RETURNING id"
+        )
+        .bind(right_id)
+        .bind(spec.service_id)
+        .bind(spec.all_debtors)
+        .fetch_one(c)
+        .await)?;
+        for &debtor_id in &spec.debtor_ids {
+            with_tx!(&mut *tx, |c| sqlx::query("INSERT INTO service_grant_debtors (grant_id, debtor_id) VALUES ($1, $2)")
+                .bind(grant_id)
+                .bind(debtor_id)
+                .execute(c)
+                .await
+                .map(|_| ()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies the service authorizations of `from` onto `to` (same company), audited as "right.grants".
+pub(crate) async fn copy_grants_in(tx: &mut Tx, from: RightId, to: &UserRight, actor: &Actor) -> Result<()> {
+    let source = right_in(tx, from).await?;
+    if source.company_id != to.company_id {
+        return Err(StoreError::invalid(RightRuleError::CopySourceOfAnotherCompany));
+    }
+    let wanted: Vec<GrantSpec> = grants_in(tx, from).await?.iter().map(ServiceGrant::spec).collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    write_grants_in(tx, to, &wanted).await?;
+    let after = grants_in(tx, to.id).await?;
+    audit_in(tx, &AuditEntry::new(actor, Some(to.company_id), "right.grants", format!("right:{}", to.id)).after(&after)).await
+}
+
 impl Store {
     /// The right's service authorizations, by service code.
     pub async fn service_grants(&self, right_id: RightId) -> Result<Vec<ServiceGrant>> {
@@ -71,6 +153,9 @@ impl Store {
     pub async fn replace_service_grants(&self, right_id: RightId, specs: &[GrantSpec], actor: &Actor) -> Result<Vec<ServiceGrant>> {
         let wanted = normalize(specs)?;
         let mut tx = self.begin().await?;
+        // Takes the right's row lock first: two administrators saving at once are
+        // serialized instead of interleaving their deletes and inserts (Postgres).
+        lock_right_in(&mut tx, right_id).await?;
         let right = right_in(&mut tx, right_id).await?;
         let before = grants_in(&mut tx, right_id).await?;
         let mut current: Vec<GrantSpec> = before.iter().map(ServiceGrant::spec).collect();
@@ -78,63 +163,7 @@ impl Store {
         if current == wanted {
             return Ok(before);
         }
-        for spec in &wanted {
-            let subscribed: i64 = with_tx!(&mut tx, |c| sqlx::query_scalar(
-                "SELECT COUNT(*) FROM company_services WHERE company_id = $1 AND service_id = $2"
-            )
-            .bind(right.company_id)
-            .bind(spec.service_id)
-            .fetch_one(c)
-            .await)?;
-            if subscribed == 0 {
-                return Err(StoreError::invalid(GrantError::ServiceNotSubscribed));
-            }
-            for &debtor_id in &spec.debtor_ids {
-                let company: Option<i64> = with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT company_id FROM debtors WHERE id = $1")
-                    .bind(debtor_id)
-                    .fetch_optional(c)
-                    .await)?;
-                if company != Some(right.company_id) {
-                    return Err(StoreError::invalid(GrantError::DebtorOfAnotherCompany));
-                }
-            }
-        }
-        with_tx!(&mut tx, |c| sqlx::query(
-            "DELETE FROM service_grant_debtors WHERE grant_id IN (SELECT id FROM service_grants WHERE right_id = $1)"
-        )
-        .bind(right_id)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
-        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM service_grants WHERE right_id = $1")
-            .bind(right_id)
-            .execute(c)
-            .await
-            .map(|_| ()))?;
-        for spec in &wanted {
-            let grant_id: i64 = with_tx!(&mut tx, |c| sqlx::query_scalar(
-                "INSERT INTO service_grants (right_id, service_id, all_debtors) VALUES ($1, $2, $3) RETURNING id"
-            )
-            .bind(right_id)
-            .bind(spec.service_id)
-            .bind(spec.all_debtors)
-            .fetch_one(c)
-            .await)?;
-            for &debtor_id in &spec.debtor_ids {
-                with_tx!(&mut tx, |c| sqlx::query("INSERT INTO service_grant_debtors (grant_id, debtor_id) VALUES ($1, $2)")
-                    .bind(grant_id)
-                    .bind(debtor_id)
-                    .execute(c)
-                    .await
-                    .map(|_| ()))?;
-            }
-        }
-        with_tx!(&mut tx, |c| sqlx::query("UPDATE user_rights SET updated_at = $2 WHERE id = $1")
-            .bind(right_id)
-            .bind(now())
-            .execute(c)
-            .await
-            .map(|_| ()))?;
+        write_grants_in(&mut tx, &right, &wanted).await?;
         let after = grants_in(&mut tx, right_id).await?;
         audit_in(
             &mut tx,

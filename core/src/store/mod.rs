@@ -41,6 +41,7 @@ macro_rules! with_tx {
     };
 }
 
+mod admin;
 mod audit;
 mod commerce;
 pub mod demo;
@@ -56,6 +57,7 @@ mod two_step;
 pub use system::TABLES;
 pub use two_step::{hash_recovery_code, normalize_recovery_code};
 
+pub use admin::*;
 pub use model::*;
 pub use password::{hash_password, random_token, verify_password, PasswordHash};
 

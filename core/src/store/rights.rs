@@ -127,6 +127,40 @@ pub(crate) async fn write_state_in(
     Ok(after)
 }
 
+/// Takes the lock of the company a right is on, first thing in a transaction, so that
+/// changes that must see the company's rights as a whole (the last administrator) run one
+/// after the other on Postgres; SQLite's IMMEDIATE transactions are serialized anyway.
+async fn lock_company_of_right_in(tx: &mut Tx, right_id: RightId) -> Result<()> {
+    with_tx!(tx, |c| sqlx::query("UPDATE companies SET id = id WHERE id = (SELECT company_id FROM user_rights WHERE id = $1)")
+        .bind(right_id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+fn is_active_admin(r: &UserRight) -> bool {
+    r.is_admin && r.status == RightStatus::Active
+}
+
+/// Refuses a change that leaves the company without an active administrator.
+async fn keep_an_admin_in(tx: &mut Tx, before: &UserRight, after: &UserRight) -> Result<()> {
+    if !is_active_admin(before) || is_active_admin(after) {
+        return Ok(());
+    }
+    let admins: i64 = with_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM user_rights WHERE company_id = $1 AND is_admin = $2 AND status = 'active'"
+    )
+    .bind(after.company_id)
+    .bind(true)
+    .fetch_one(c)
+    .await)?;
+    if admins == 0 {
+        return Err(StoreError::invalid(RightRuleError::LastAdministrator));
+    }
+    Ok(())
+}
+
 impl Store {
     /// Creates a right in its initial state (employee/technical: active; provider
     /// invitation: pending awaiting the provider; provider request: pending awaiting the
@@ -174,6 +208,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<UserRight> {
         let mut tx = self.begin().await?;
+        lock_company_of_right_in(&mut tx, right_id).await?;
         let before = right_in(&mut tx, right_id).await?;
         if before.version != expected_version {
             return Err(StoreError::Conflict);
@@ -181,6 +216,7 @@ impl Store {
         let state = before.state().apply(transition, by).map_err(StoreError::invalid)?;
         let decided = matches!(transition, Transition::Accept | Transition::Refuse);
         let after = write_state_in(&mut tx, &before, state, decided, transition.audit_action(), actor).await?;
+        keep_an_admin_in(&mut tx, &before, &after).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -188,6 +224,7 @@ impl Store {
     /// Changes admin flag, remark and end date, if the right is still at `expected_version`.
     pub async fn update_right(&self, right_id: RightId, expected_version: i64, changes: &RightChanges, actor: &Actor) -> Result<UserRight> {
         let mut tx = self.begin().await?;
+        lock_company_of_right_in(&mut tx, right_id).await?;
         let before = right_in(&mut tx, right_id).await?;
         let row: Option<RightRow> = with_tx!(&mut tx, |c| sqlx::query_as(concat!(
             "UPDATE user_rights SET is_admin = $3, remark = $4, end_date = $5, updated_at = $6, version = version + 1 \
@@ -203,6 +240,7 @@ impl Store {
         .fetch_optional(c)
         .await)?;
         let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
+        keep_an_admin_in(&mut tx, &before, &after).await?;
         audit_in(
             &mut tx,
             &AuditEntry::new(actor, Some(after.company_id), "right.update", format!("right:{}", after.id)).before(&before).after(&after),

@@ -2,6 +2,18 @@
 //! that is dropped afterwards (also when the test fails).
 
 use portal_core::store::Store;
+
+/// Generates, for each case of `crate::cases`, one test on SQLite and one on Postgres.
+macro_rules! contract {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test] async fn $case() { crate::harness::on_sqlite(crate::cases::$case).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test] async fn $case() { crate::harness::on_postgres(stringify!($case), crate::cases::$case).await } )*
+        }
+    };
+}
 use sqlx::Connection;
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};

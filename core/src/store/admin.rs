@@ -1,0 +1,192 @@
+//! "Saisir un utilisateur": a new right together with everything that must happen in the
+//! same transaction — a login for a new employee, an API key for a technical user, the
+//! authorizations copied from another right, the provider's message — so that a failure or
+//! a double submit leaves either all of it or nothing.
+
+use super::audit::audit_in;
+use super::grants::copy_grants_in;
+use super::messages::create_message_in;
+use super::rights::insert_right_in;
+use super::*;
+use crate::domain::*;
+
+/// What every kind of entry has in common.
+#[derive(Debug, Clone)]
+pub struct EntryCommon {
+    pub company_id: CompanyId,
+    pub remark: Remark,
+    pub end_date: Option<chrono::NaiveDate>,
+    /// Copy the service authorizations of this right of the same company.
+    pub copy_grants_from: Option<RightId>,
+    pub entered_by: UserId,
+}
+
+/// A provider invitation: the login exists already (the seed's rule).
+#[derive(Debug, Clone)]
+pub struct ProviderEntry {
+    pub common: EntryCommon,
+    pub provider_user_id: UserId,
+    /// The "Autorisation en tant que prestataire" message for the provider.
+    pub message: NewMessage,
+}
+
+/// An employee: an existing login without a company joins, or a login is created.
+#[derive(Debug, Clone)]
+pub struct EmployeeEntry {
+    pub common: EntryCommon,
+    pub email: EmailAddress,
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub language: Language,
+    pub is_admin: bool,
+}
+
+/// A technical user: a login that cannot sign in, identified by `identifier`, and its key.
+#[derive(Debug, Clone)]
+pub struct TechnicalEntry {
+    pub common: EntryCommon,
+    pub name: PersonName,
+    /// A unique address-shaped identifier under the reserved `.invalid` domain: technical
+    /// users receive no e-mail and cannot sign in.
+    pub identifier: EmailAddress,
+    pub key_prefix: String,
+    pub key_hash: Secret,
+}
+
+/// The result of an employee entry.
+#[derive(Debug, Clone)]
+pub struct EnteredEmployee {
+    pub right: UserRight,
+    pub user: User,
+    /// True when the login was created (it has no password yet).
+    pub login_created: bool,
+}
+
+async fn new_right_in(tx: &mut Tx, common: &EntryCommon, user_id: UserId, right_type: RightType, is_admin: bool, origin: RightOrigin) -> Result<UserRight> {
+    let new = NewRight {
+        company_id: common.company_id,
+        user_id,
+        right_type,
+        is_admin,
+        origin,
+        remark: common.remark.clone(),
+        end_date: common.end_date,
+        created_by_user_id: Some(common.entered_by),
+    };
+    let state = RightState::initial(right_type, origin).map_err(StoreError::invalid)?;
+    let actor = Actor::user(common.entered_by, common.company_id);
+    let right = insert_right_in(tx, &new, state, &actor).await?;
+    if let Some(source) = common.copy_grants_from {
+        copy_grants_in(tx, source, &right, &actor).await?;
+    }
+    Ok(right)
+}
+
+async fn insert_login_in(tx: &mut Tx, email: &EmailAddress, first: &str, last: &str, language: Language, company_id: CompanyId) -> Result<UserId> {
+    with_tx!(tx, |c| sqlx::query_scalar(
+        "INSERT INTO users (email, first_name, last_name, password_hash, language, home_company_id, created_at) \
+         VALUES ($1, $2, $3, NULL, $4, $5, $6) RETURNING id"
+    )
+    .bind(email.as_str())
+    .bind(first)
+    .bind(last)
+    .bind(language.code())
+    .bind(company_id)
+    .bind(now())
+    .fetch_one(c)
+    .await)
+    .map_err(dup("user.email"))
+}
+
+impl Store {
+    /// Invites a provider: a pending right awaiting the provider, the copied authorizations
+    /// if asked, and the provider's message — one transaction.
+    pub async fn enter_provider(&self, entry: &ProviderEntry) -> Result<UserRight> {
+        let mut tx = self.begin().await?;
+        let right = new_right_in(&mut tx, &entry.common, entry.provider_user_id, RightType::Provider, false, RightOrigin::Invitation).await?;
+        create_message_in(&mut tx, &entry.message).await?;
+        tx.commit().await?;
+        Ok(right)
+    }
+
+    /// Enters an employee. A login with this e-mail that belongs to another company is
+    /// refused (`rights.login_of_another_company`); one without a company joins this one.
+    pub async fn enter_employee(&self, entry: &EmployeeEntry) -> Result<EnteredEmployee> {
+        let company_id = entry.common.company_id;
+        let actor = Actor::user(entry.common.entered_by, company_id);
+        let mut tx = self.begin().await?;
+        let existing: Option<(i64, Option<i64>)> = with_tx!(&mut tx, |c| sqlx::query_as(
+            "SELECT id, home_company_id FROM users WHERE email = $1"
+        )
+        .bind(entry.email.as_str())
+        .fetch_optional(c)
+        .await)?;
+        let (user_id, login_created) = match existing {
+            Some((_, Some(home))) if home != company_id => {
+                return Err(StoreError::invalid(RightRuleError::LoginOfAnotherCompany));
+            }
+            Some((id, Some(_))) => (id, false),
+            Some((id, None)) => {
+                with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET home_company_id = $2 WHERE id = $1 AND home_company_id IS NULL")
+                    .bind(id)
+                    .bind(company_id)
+                    .execute(c)
+                    .await
+                    .map(|_| ()))?;
+                audit_in(&mut tx, &AuditEntry::new(&actor, Some(company_id), "user.join", format!("user:{id}"))).await?;
+                (id, false)
+            }
+            None => {
+                let id = insert_login_in(
+                    &mut tx,
+                    &entry.email,
+                    entry.first_name.as_str(),
+                    entry.last_name.as_str(),
+                    entry.language,
+                    company_id,
+                )
+                .await?;
+                audit_in(&mut tx, &AuditEntry::new(&actor, Some(company_id), "user.create", format!("user:{id}"))).await?;
+                (id, true)
+            }
+        };
+        let right = new_right_in(&mut tx, &entry.common, user_id, RightType::Employee, entry.is_admin, RightOrigin::Direct).await?;
+        tx.commit().await?;
+        let user = self.user(user_id).await?;
+        Ok(EnteredEmployee { right, user, login_created })
+    }
+
+    /// Enters a technical user with its API key (only the key's hash is stored).
+    pub async fn enter_technical(&self, entry: &TechnicalEntry) -> Result<UserRight> {
+        let company_id = entry.common.company_id;
+        let mut tx = self.begin().await?;
+        let user_id = insert_login_in(&mut tx, &entry.identifier, "", entry.name.as_str(), Language::Fr, company_id).await?;
+        let right = new_right_in(&mut tx, &entry.common, user_id, RightType::Technical, false, RightOrigin::Direct).await?;
+        with_tx!(&mut tx, |c| sqlx::query(
+            "INSERT INTO api_keys (right_id, key_hash, prefix, label, created_at) VALUES ($1, $2, $3, NULL, $4)"
+        )
+        .bind(right.id)
+        .bind(entry.key_hash.expose())
+        .bind(&entry.key_prefix)
+        .bind(now())
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .map_err(dup("api_key"))?;
+        tx.commit().await?;
+        Ok(right)
+    }
+
+    /// Re-sends a pending invitation: the provider gets the message again (audited).
+    pub async fn resend_invitation(&self, right_id: RightId, message: &NewMessage, actor: &Actor) -> Result<UserRight> {
+        let mut tx = self.begin().await?;
+        let right = super::rights::right_in(&mut tx, right_id).await?;
+        if right.right_type != RightType::Provider || right.awaiting != Some(Awaiting::Provider) {
+            return Err(StoreError::invalid(LifecycleError::NotPending));
+        }
+        create_message_in(&mut tx, message).await?;
+        audit_in(&mut tx, &AuditEntry::new(actor, Some(right.company_id), "right.resend", format!("right:{right_id}"))).await?;
+        tx.commit().await?;
+        Ok(right)
+    }
+}

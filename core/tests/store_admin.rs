@@ -1,0 +1,251 @@
+//! The administrator's side of the store contract: entering users, copying
+//! authorizations, the provider's message and the last administrator — on both backends.
+
+#[macro_use]
+mod harness;
+
+contract!(
+    a_provider_invitation_is_stored_pending_with_its_message_in_one_step,
+    entering_an_existing_right_again_changes_nothing_and_sends_no_second_message,
+    the_authorizations_of_another_right_can_be_copied_on_entry,
+    authorizations_are_never_copied_from_another_company,
+    a_new_employee_gets_a_login_of_the_company_without_a_password,
+    a_login_without_a_company_joins_as_employee,
+    a_login_of_another_company_cannot_be_entered_as_employee,
+    a_technical_user_is_stored_with_the_hash_of_its_key_only,
+    the_last_active_administrator_cannot_lose_the_flag,
+    the_last_active_administrator_cannot_be_revoked,
+    an_administrator_can_be_removed_while_another_remains,
+    resending_an_invitation_adds_a_message_only_while_pending,
+);
+
+mod cases {
+    use portal_core::store::*;
+    use portal_core::*;
+    use serde_json::json;
+
+    struct Fixture {
+        principal: Company,
+        admin: User,
+        admin_right: UserRight,
+        provider: User,
+        orders: Service,
+        debtor: Debtor,
+    }
+
+    async fn company(store: &Store, number: &str, name: &str) -> Company {
+        let new = NewCompany { customer_number: CustomerNumber::parse(number).unwrap(), name: name.into(), language: Language::Fr };
+        store.create_company(&new).await.unwrap()
+    }
+
+    async fn login(store: &Store, email: &str, home: Option<&Company>) -> User {
+        let new = NewUser {
+            email: EmailAddress::parse(email).unwrap(),
+            first_name: PersonName::parse("Prénom").unwrap(),
+            last_name: PersonName::parse("Nom").unwrap(),
+            password_hash: Some(PasswordHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$fake$fake")),
+            language: Language::Fr,
+            home_company_id: home.map(|c| c.id),
+        };
+        store.create_user(&new).await.unwrap()
+    }
+
+    async fn fixture(store: &Store) -> Fixture {
+        let principal = company(store, "10000001", "Musterhans SA").await;
+        let provider_co = company(store, "20000002", "Fiduciaire Exemple Sàrl").await;
+        let orders = store.ensure_service("orders", "Commandes").await.unwrap();
+        store.subscribe_service(principal.id, orders.id).await.unwrap();
+        let debtor = store.create_debtor(principal.id, &DebtorNumber::parse("100001").unwrap(), "Siège").await.unwrap();
+        let admin = login(store, "admin@musterhans.example", Some(&principal)).await;
+        let new = NewRight {
+            company_id: principal.id,
+            user_id: admin.id,
+            right_type: RightType::Employee,
+            is_admin: true,
+            origin: RightOrigin::Direct,
+            remark: Remark::default(),
+            end_date: None,
+            created_by_user_id: None,
+        };
+        let admin_right = store.create_right(&new, &Actor::system()).await.unwrap();
+        let provider = login(store, "paul@fiduciaire.example", Some(&provider_co)).await;
+        Fixture { principal, admin, admin_right, provider, orders, debtor }
+    }
+
+    fn common(f: &Fixture) -> EntryCommon {
+        EntryCommon { company_id: f.principal.id, remark: Remark::parse("Mandat comptable").unwrap(), end_date: None, copy_grants_from: None, entered_by: f.admin.id }
+    }
+
+    fn invitation_message(f: &Fixture) -> NewMessage {
+        NewMessage {
+            recipient_user_id: f.provider.id,
+            company_id: Some(f.principal.id),
+            kind: "provider_invitation".into(),
+            params: json!({ "admin": "Prénom Nom" }),
+        }
+    }
+
+    fn invitation(f: &Fixture) -> ProviderEntry {
+        ProviderEntry { common: common(f), provider_user_id: f.provider.id, message: invitation_message(f) }
+    }
+
+    fn employee(f: &Fixture, email: &str) -> EmployeeEntry {
+        EmployeeEntry {
+            common: common(f),
+            email: EmailAddress::parse(email).unwrap(),
+            first_name: PersonName::parse("Marc").unwrap(),
+            last_name: PersonName::parse("Dubois").unwrap(),
+            language: Language::De,
+            is_admin: false,
+        }
+    }
+
+    fn no_changes(right: &UserRight, is_admin: bool) -> RightChanges {
+        RightChanges { is_admin, remark: Remark::default(), end_date: right.end_date }
+    }
+
+    pub async fn a_provider_invitation_is_stored_pending_with_its_message_in_one_step(store: Store) {
+        let f = fixture(&store).await;
+        let right = store.enter_provider(&invitation(&f)).await.unwrap();
+        assert_eq!((right.status, right.awaiting, right.right_type), (RightStatus::Pending, Some(Awaiting::Provider), RightType::Provider));
+        assert_eq!(right.remark.as_deref(), Some("Mandat comptable"));
+        assert_eq!(right.created_by_user_id, Some(f.admin.id));
+        let messages = store.messages_for(f.provider.id).await.unwrap();
+        assert_eq!(messages.len(), 1);
+        assert_eq!((messages[0].kind.as_str(), messages[0].company_id), ("provider_invitation", Some(f.principal.id)));
+        assert!(messages[0].read_at.is_none());
+    }
+
+    pub async fn entering_an_existing_right_again_changes_nothing_and_sends_no_second_message(store: Store) {
+        let f = fixture(&store).await;
+        store.enter_provider(&invitation(&f)).await.unwrap();
+        let err = store.enter_provider(&invitation(&f)).await.unwrap_err();
+        assert!(matches!(err, StoreError::Duplicate { what: "right" }), "{err:?}");
+        assert_eq!(store.messages_for(f.provider.id).await.unwrap().len(), 1);
+    }
+
+    pub async fn the_authorizations_of_another_right_can_be_copied_on_entry(store: Store) {
+        let f = fixture(&store).await;
+        let source = store.enter_employee(&employee(&f, "marc@musterhans.example")).await.unwrap().right;
+        let spec = GrantSpec { service_id: f.orders.id, all_debtors: false, debtor_ids: vec![f.debtor.id] };
+        store.replace_service_grants(source.id, &[spec.clone()], &Actor::user(f.admin.id, f.principal.id)).await.unwrap();
+        let mut entry = invitation(&f);
+        entry.common.copy_grants_from = Some(source.id);
+        let right = store.enter_provider(&entry).await.unwrap();
+        let copied: Vec<GrantSpec> = store.service_grants(right.id).await.unwrap().iter().map(ServiceGrant::spec).collect();
+        assert_eq!(copied, vec![spec]);
+        // Prepared, not effective: the invitation is still pending.
+        assert!(!store.may_act(f.provider.id, f.principal.id, "orders", Some(f.debtor.id)).await.unwrap());
+    }
+
+    pub async fn authorizations_are_never_copied_from_another_company(store: Store) {
+        let f = fixture(&store).await;
+        let elsewhere = company(&store, "30000003", "Transports Rapides SA").await;
+        let tina = login(&store, "tina@transports.example", Some(&elsewhere)).await;
+        let new = NewRight {
+            company_id: elsewhere.id,
+            user_id: tina.id,
+            right_type: RightType::Employee,
+            is_admin: true,
+            origin: RightOrigin::Direct,
+            remark: Remark::default(),
+            end_date: None,
+            created_by_user_id: None,
+        };
+        let foreign = store.create_right(&new, &Actor::system()).await.unwrap();
+        let mut entry = invitation(&f);
+        entry.common.copy_grants_from = Some(foreign.id);
+        let err = store.enter_provider(&entry).await.unwrap_err();
+        assert_eq!(err.code(), "rights.copy_source_invalid");
+        assert!(store.right_for(f.principal.id, f.provider.id).await.unwrap().is_none(), "nothing was stored");
+        assert!(store.messages_for(f.provider.id).await.unwrap().is_empty(), "no message was sent");
+    }
+
+    pub async fn a_new_employee_gets_a_login_of_the_company_without_a_password(store: Store) {
+        let f = fixture(&store).await;
+        let entered = store.enter_employee(&employee(&f, "Marc.Dubois@Musterhans.example")).await.unwrap();
+        assert!(entered.login_created);
+        assert_eq!(entered.user.email, "marc.dubois@musterhans.example");
+        assert_eq!(entered.user.home_company_id, Some(f.principal.id));
+        assert!(!entered.user.has_password);
+        assert_eq!((entered.right.status, entered.right.right_type), (RightStatus::Active, RightType::Employee));
+    }
+
+    pub async fn a_login_without_a_company_joins_as_employee(store: Store) {
+        let f = fixture(&store).await;
+        let free = login(&store, "libre@example.ch", None).await;
+        let entered = store.enter_employee(&employee(&f, "libre@example.ch")).await.unwrap();
+        assert!(!entered.login_created);
+        assert_eq!(entered.user.id, free.id);
+        assert_eq!(entered.user.home_company_id, Some(f.principal.id));
+        assert!(entered.user.has_password, "the login keeps its password");
+    }
+
+    pub async fn a_login_of_another_company_cannot_be_entered_as_employee(store: Store) {
+        let f = fixture(&store).await;
+        let err = store.enter_employee(&employee(&f, "paul@fiduciaire.example")).await.unwrap_err();
+        assert_eq!(err.code(), "rights.login_of_another_company");
+        assert!(store.right_for(f.principal.id, f.provider.id).await.unwrap().is_none());
+    }
+
+    pub async fn a_technical_user_is_stored_with_the_hash_of_its_key_only(store: Store) {
+        let f = fixture(&store).await;
+        let entry = TechnicalEntry {
+            common: common(&f),
+            name: PersonName::parse("Interface ERP").unwrap(),
+            identifier: EmailAddress::parse("technique.ab12cd34@10000001.invalid").unwrap(),
+            key_prefix: "ab12cd34".into(),
+            key_hash: Secret::new("hash-of-the-key"),
+        };
+        let right = store.enter_technical(&entry).await.unwrap();
+        assert_eq!((right.right_type, right.status), (RightType::Technical, RightStatus::Active));
+        let keys = store.api_keys_of_right(right.id).await.unwrap();
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].key_hash.expose(), "hash-of-the-key");
+        let user = store.user(right.user_id).await.unwrap();
+        assert!(!user.has_password, "a technical user cannot sign in");
+        assert_eq!(user.last_name, "Interface ERP");
+    }
+
+    pub async fn the_last_active_administrator_cannot_lose_the_flag(store: Store) {
+        let f = fixture(&store).await;
+        let actor = Actor::user(f.admin.id, f.principal.id);
+        let err = store.update_right(f.admin_right.id, f.admin_right.version, &no_changes(&f.admin_right, false), &actor).await.unwrap_err();
+        assert_eq!(err.code(), "rights.last_administrator");
+        assert!(store.right(f.admin_right.id).await.unwrap().is_admin);
+    }
+
+    pub async fn the_last_active_administrator_cannot_be_revoked(store: Store) {
+        let f = fixture(&store).await;
+        let actor = Actor::user(f.admin.id, f.principal.id);
+        let err = store.transition_right(f.admin_right.id, f.admin_right.version, Transition::Revoke, Party::Principal, &actor).await.unwrap_err();
+        assert_eq!(err.code(), "rights.last_administrator");
+        assert_eq!(store.right(f.admin_right.id).await.unwrap().status, RightStatus::Active);
+    }
+
+    pub async fn an_administrator_can_be_removed_while_another_remains(store: Store) {
+        let f = fixture(&store).await;
+        let mut second = employee(&f, "sophie@musterhans.example");
+        second.is_admin = true;
+        let second = store.enter_employee(&second).await.unwrap().right;
+        let actor = Actor::user(f.admin.id, f.principal.id);
+        let after = store.update_right(second.id, second.version, &no_changes(&second, false), &actor).await.unwrap();
+        assert!(!after.is_admin);
+        // Now Anna is the last one again.
+        let err = store.transition_right(f.admin_right.id, f.admin_right.version, Transition::Revoke, Party::Principal, &actor).await.unwrap_err();
+        assert_eq!(err.code(), "rights.last_administrator");
+    }
+
+    pub async fn resending_an_invitation_adds_a_message_only_while_pending(store: Store) {
+        let f = fixture(&store).await;
+        let actor = Actor::user(f.admin.id, f.principal.id);
+        let right = store.enter_provider(&invitation(&f)).await.unwrap();
+        store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap();
+        assert_eq!(store.messages_for(f.provider.id).await.unwrap().len(), 2);
+        let accepted = store.transition_right(right.id, right.version, Transition::Accept, Party::Provider, &Actor::user(f.provider.id, f.principal.id)).await.unwrap();
+        assert_eq!(accepted.status, RightStatus::Active);
+        let err = store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap_err();
+        assert_eq!(err.code(), "lifecycle.not_pending");
+        assert_eq!(store.messages_for(f.provider.id).await.unwrap().len(), 2);
+    }
+}
