@@ -48,8 +48,13 @@ pub struct PortalContext {
     /// True when acting for another company than the login's own (as a provider).
     pub as_provider: bool,
     pub can_switch: bool,
+    /// An active administrator of the acting company (sees "Droits d'utilisateur et autorisations").
+    pub is_admin: bool,
     /// The online services this login may use for the acting company.
     pub services: Vec<String>,
+    /// The login's language ("fr", "de", "it", "en"): signed-in pages are shown in it.
+    #[serde(default)]
+    pub language: String,
 }
 
 /// Why there is no acting company for this request.
@@ -163,12 +168,18 @@ pub mod ssr {
             None => Vec::new(),
         };
         let choices = choices(user_id).await?;
+        let today = Utc::now().date_naive();
+        let is_admin = right
+            .as_ref()
+            .is_some_and(|r| r.right_type == RightType::Employee && r.is_admin && r.grants_access_on(today));
         Ok(PortalContext {
+            is_admin,
             user_name: user.full_name(),
             as_provider: user.home_company_id != Some(acting.company_id),
             acting,
             can_switch: choices.count() > 1,
             services,
+            language: user.language.code().to_string(),
         })
     }
 }

@@ -1,13 +1,19 @@
 //! The portal's user interface: one set of components rendered on the server (feature `ssr`)
 //! and hydrated in the browser (feature `hydrate`).
 
+// The admin pages' view types are deep; type-erasing every one of them would cost more code.
+#![recursion_limit = "512"]
+
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod company;
+pub mod errors;
 pub mod refusal;
 pub mod components;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod routes;
+pub mod self_service;
 pub mod two_step;
 
 use leptos::prelude::*;
@@ -71,6 +77,15 @@ fn Portal() -> impl IntoView {
                 <Route path=path!("/select-company") view=routes::select_company::SelectCompanyPage/>
                 <Route path=path!("/portal") view=routes::portal::PortalPage/>
                 <Route path=path!("/account") view=routes::account::AccountPage/>
+                <Route path=path!("/admin/rights") view=routes::admin_rights::AdminRightsPage/>
+                <Route path=path!("/admin/rights/new") view=routes::admin_enter::EnterUserPage/>
+                <Route path=path!("/admin/rights/:id") view=routes::admin_right::ManageRightPage/>
+                <Route path=path!("/admin/rights/:id/services") view=routes::admin_right::GrantServicesPage/>
+                <Route path=path!("/register") view=routes::register::RegisterPage/>
+                <Route path=path!("/register/confirm") view=routes::register::RegisterConfirmPage/>
+                <Route path=path!("/password/forgot") view=routes::password::ForgotPasswordPage/>
+                <Route path=path!("/password/reset") view=routes::password::ResetPasswordPage/>
+                <Route path=path!("/email/confirm") view=routes::email_confirm::EmailConfirmPage/>
             </Routes>
         </Router>
     }

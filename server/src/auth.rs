@@ -9,7 +9,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::auth::server::{AuthSettings, SESSION_COOKIE};
+use app::auth::server::{AuthSettings, KEY_USER_ID, SESSION_COOKIE};
+use app::auth::two_step::KEY_PENDING_USER_ID;
 use async_trait::async_trait;
 use axum::{
     extract::{Request, State},
@@ -61,6 +62,12 @@ fn expires_at(record: &Record) -> DateTime<Utc> {
         .trunc_subsecs(6)
 }
 
+/// The login a session belongs to — signed in, or owing the two-step code — so that a
+/// password reset can end all of that login's sessions.
+fn owner(record: &Record) -> Option<i64> {
+    [KEY_USER_ID, KEY_PENDING_USER_ID].iter().find_map(|key| record.data.get(*key)?.as_i64())
+}
+
 fn encode(record: &Record) -> session_store::Result<String> {
     serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
@@ -70,11 +77,11 @@ impl SessionStore for DbSessionStore {
     /// Inserts a new session; never overwrites one: on an id collision, draws a new id.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let (id, data, expires) = (record.id.to_string(), encode(record)?, expires_at(record));
-            let sql = "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING";
+            let (id, data, expires, user) = (record.id.to_string(), encode(record)?, expires_at(record), owner(record));
+            let sql = "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING";
             let inserted = match self.store.backend() {
-                Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).execute(p).await.map(|r| r.rows_affected()),
-                Backend::Postgres(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).execute(p).await.map(|r| r.rows_affected()),
+                Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|r| r.rows_affected()),
+                Backend::Postgres(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|r| r.rows_affected()),
             }
             .map_err(backend_error)?;
             if inserted == 1 {
@@ -87,11 +94,11 @@ impl SessionStore for DbSessionStore {
     /// Updates an existing session only: a session deleted meanwhile (sign-out, time-out on
     /// another instance) is not brought back by a request that was still under way.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let (id, data, expires) = (record.id.to_string(), encode(record)?, expires_at(record));
-        let sql = "UPDATE sessions SET data = $2, expires_at = $3 WHERE id = $1";
+        let (id, data, expires, user) = (record.id.to_string(), encode(record)?, expires_at(record), owner(record));
+        let sql = "UPDATE sessions SET data = $2, expires_at = $3, user_id = $4 WHERE id = $1";
         match self.store.backend() {
-            Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).execute(p).await.map(|_| ()),
-            Backend::Postgres(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).execute(p).await.map(|_| ()),
+            Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|_| ()),
+            Backend::Postgres(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|_| ()),
         }
         .map_err(backend_error)?;
         Ok(())

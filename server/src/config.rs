@@ -69,6 +69,40 @@ pub enum Command {
     Migrate,
     /// Load the demo data (idempotent), print the demo logins and exit.
     SeedDemo,
+    /// After a contract: create a company and its first administrator, who gets an e-mail
+    /// with a link to set their password (valid 72 hours).
+    CreateCompany(CreateCompanyArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CreateCompanyArgs {
+    /// The company's customer number.
+    #[arg(long)]
+    pub customer_number: String,
+    /// The company's name.
+    #[arg(long)]
+    pub name: String,
+    /// The company's language, also the administrator's: fr, de, it or en.
+    #[arg(long, default_value = "fr")]
+    pub language: String,
+    /// The first administrator's e-mail (a new login, or an existing one without a company).
+    #[arg(long)]
+    pub admin_email: String,
+    /// The first administrator's first name.
+    #[arg(long)]
+    pub first_name: String,
+    /// The first administrator's last name.
+    #[arg(long)]
+    pub last_name: String,
+    /// The portal's public address, for the link in the e-mail.
+    #[arg(long, env = "PORTAL_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// SMTP server for the e-mail (see `serve --smtp-url`); without it, the outbox table.
+    #[arg(long, env = "PORTAL_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of the e-mail.
+    #[arg(long, env = "PORTAL_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -60,6 +60,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
     let store = state.store.clone();
     let auth_settings = security.auth.clone();
     let csrf = Arc::new(CsrfPolicy::new(security.public_url.as_ref()));
+    let public_base = security.public_url.as_ref().map(|u| app::auth::mail::PublicBase(u.origin().ascii_serialization()));
     Router::new()
         .route("/healthz", get(healthz))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
@@ -70,6 +71,9 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
                 provide_context(store.clone());
                 provide_context(auth_settings.clone());
                 provide_context(mailer.clone());
+                if let Some(base) = &public_base {
+                    provide_context(base.clone());
+                }
             },
             move || shell(options.clone()),
         )

@@ -1,9 +1,11 @@
 //! The portal's server: configuration, database, demo data, then HTTP until a signal.
 
+#![recursion_limit = "512"]
+
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use server::config::{Cli, Command, LogFormat, ServeArgs};
+use server::config::{Cli, Command, CreateCompanyArgs, LogFormat, ServeArgs};
 use server::http;
 use portal_core::store::Store;
 use tracing_subscriber::EnvFilter;
@@ -35,6 +37,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Some(Command::Migrate) => Ok(()),
         Some(Command::SeedDemo) => seed_demo(&store).await,
+        Some(Command::CreateCompany(args)) => create_company(&store, &args).await,
         Some(Command::Serve(args)) => serve(store, args).await,
         None => serve(store, cli.serve).await,
     }
@@ -59,6 +62,19 @@ async fn seed_demo(store: &Store) -> Result<(), String> {
     for login in &demo.logins {
         println!("  {:<32} {:<22} {}", login.email, login.name, login.role);
     }
+    Ok(())
+}
+
+async fn create_company(store: &Store, args: &CreateCompanyArgs) -> Result<(), String> {
+    let mailer = server::mail::mailer(store.clone(), args.smtp_url.as_deref(), args.mail_from.as_deref())?;
+    let created = server::operator::create_company(store, &mailer, args).await?;
+    println!(
+        "Company {} created (id {}); administrator {} ({}); set-password link sent (valid 72 hours).",
+        args.name.trim(),
+        created.company_id,
+        args.admin_email.trim().to_lowercase(),
+        if created.new_login { "new login" } else { "existing login" },
+    );
     Ok(())
 }
 

@@ -40,7 +40,7 @@ on_both_backends!(the_session_cookie_is_secure_when_asked, Options { security: S
 
 on_both_backends!(a_wrong_password_gets_the_generic_message_and_sets_nothing, Options::default(), |app: TestApp| async move {
     let answer = app.sign_in(ADMIN, "not-the-password").await;
-    assert_ne!(answer.status, 200);
+    assert_eq!(answer.status, 401, "a refusal, not a server failure: {answer:?}");
     assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
     assert_eq!(answer.session_cookie(), None);
     assert_eq!(app.session_rows().await, 0);
@@ -53,7 +53,9 @@ on_both_backends!(an_unknown_email_gets_exactly_the_same_answer_as_a_wrong_passw
     let wrong = app.sign_in(ADMIN, "not-the-password").await;
     let unknown = app.sign_in("nobody@nowhere.example", PASSWORD).await;
     let malformed = app.sign_in("not an address", PASSWORD).await;
+    assert_eq!(wrong.status, 401, "{wrong:?}");
     assert_eq!(unknown.status, wrong.status);
+    assert_eq!(malformed.status, wrong.status);
     assert_eq!(unknown.body, wrong.body);
     assert_eq!(malformed.body, wrong.body);
     assert_eq!(unknown.session_cookie(), None);
@@ -66,6 +68,7 @@ on_both_backends!(after_five_failures_even_the_right_password_is_refused_with_th
     }
     let answer = app.sign_in(ADMIN, PASSWORD).await;
     assert!(answer.body.contains(MSG_THROTTLED), "{answer:?}");
+    assert_eq!(answer.status, 429, "{answer:?}");
     assert_eq!(answer.session_cookie(), None);
     assert_eq!(app.store.user(app.demo.admin.id).await.unwrap().last_login_at, None);
     // The same message for an e-mail that does not exist: no hint either way.

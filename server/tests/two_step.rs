@@ -46,7 +46,7 @@ on_both_backends!(enabling_needs_a_valid_code_and_returns_ten_recovery_codes, Op
     assert!(!credentials.totp_enabled && credentials.totp_secret.is_none(), "nothing stored before confirmation");
 
     let wrong = app.post("/api/confirm_two_step", &[("code", &stale_code(&secret))], Some(&cookie)).await;
-    assert_ne!(wrong.status, 200);
+    assert_eq!(wrong.status, 400, "a refusal, not a server failure: {wrong:?}");
     assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
     assert!(!app.store.credentials(app.demo.admin.id).await.unwrap().totp_enabled);
 
@@ -74,7 +74,7 @@ on_both_backends!(sign_in_with_two_step_asks_for_the_code_and_grants_nothing_bef
     assert_eq!(app.who_is_signed_in(&pending).await, None, "no access before the code");
 
     let wrong = app.post("/api/verify_sign_in_code", &[("code", &stale_code(&secret))], Some(&pending)).await;
-    assert_ne!(wrong.status, 200);
+    assert_eq!(wrong.status, 400, "a refusal, not a server failure: {wrong:?}");
     assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 
@@ -98,6 +98,7 @@ on_both_backends!(wrong_codes_are_throttled_like_passwords, Options::default(), 
     let code = code_at(&secret, now()).unwrap();
     let refused = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await;
     assert!(refused.body.contains(app::auth::MSG_THROTTLED), "{refused:?}");
+    assert_eq!(refused.status, 429, "{refused:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 });
 
@@ -111,7 +112,7 @@ on_both_backends!(a_recovery_code_works_once, Options::default(), |app: TestApp|
 
     let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
     let again = app.post("/api/verify_sign_in_code", &[("code", &codes[3])], Some(&pending)).await;
-    assert_ne!(again.status, 200);
+    assert_eq!(again.status, 400, "{again:?}");
     assert!(again.body.contains(MSG_CODE_INVALID), "{again:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 });
@@ -123,7 +124,7 @@ on_both_backends!(disabling_needs_the_password, Options::default(), |app: TestAp
     let cookie = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await.session_cookie().unwrap();
 
     let wrong = app.post("/api/disable_two_step", &[("password", "not-the-password")], Some(&cookie)).await;
-    assert_ne!(wrong.status, 200);
+    assert_eq!(wrong.status, 400, "a refusal, not a server failure: {wrong:?}");
     assert!(wrong.body.contains(MSG_PASSWORD_WRONG), "{wrong:?}");
     assert!(app.store.credentials(app.demo.admin.id).await.unwrap().totp_enabled);
 

@@ -19,12 +19,16 @@ pub const MSG_INVALID_CREDENTIALS: &str = "Adresse e-mail ou mot de passe incorr
 pub const MSG_THROTTLED: &str = "Trop de tentatives de connexion. Veuillez réessayer dans 15 minutes.";
 /// A server function that needs a signed-in user was called without one.
 pub const MSG_NOT_SIGNED_IN: &str = "Votre session a expiré. Veuillez vous reconnecter.";
+/// The right password of a self-registered login whose address is not confirmed yet.
+pub const MSG_EMAIL_UNCONFIRMED: &str =
+    "Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien que nous vous avons envoyé par e-mail.";
 /// Anything unexpected on the server (details go to the log, not to the user).
 pub const MSG_UNAVAILABLE: &str = "Le service est momentanément indisponible. Veuillez réessayer.";
 
 /// Value of `?erreur=` on `/login` after a sign-in without JavaScript failed.
 pub const LOGIN_ERROR_CREDENTIALS: &str = "identifiants";
 pub const LOGIN_ERROR_THROTTLED: &str = "tentatives";
+pub const LOGIN_ERROR_UNCONFIRMED: &str = "confirmation";
 
 /// Where a user goes after sign-in when they can act for several companies.
 pub const PATH_SELECT_COMPANY: &str = "/select-company";

@@ -18,9 +18,12 @@ use portal_core::store::{self, Actor, AuditEntry, PasswordHash, Store, User};
 use tower_sessions::Session;
 
 use super::{
-    LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN, MSG_THROTTLED,
-    MSG_UNAVAILABLE, PATH_LOGIN, PATH_PORTAL, PATH_SELECT_COMPANY,
+    LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED, MSG_EMAIL_UNCONFIRMED,
+    MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN, MSG_THROTTLED, MSG_UNAVAILABLE, PATH_LOGIN, PATH_PORTAL,
+    PATH_SELECT_COMPANY,
 };
+use crate::refusal::refused;
+use http::StatusCode;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "portal_session";
@@ -28,6 +31,8 @@ pub const SESSION_COOKIE: &str = "portal_session";
 pub const KEY_USER_ID: &str = "auth.user_id";
 /// Session key: when the user signed in (Unix seconds), for the absolute time-out.
 pub const KEY_SIGNED_IN_AT: &str = "auth.signed_in_at";
+/// The cookie in which leptos_i18n keeps the reader's language (its default name).
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
 /// Time-outs and throttling limits, provided as Leptos context and used by the middleware.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +119,7 @@ pub async fn current_login() -> Result<Option<SignedIn>, ServerFnError> {
 
 /// The signed-in user of the current request, or the error "session expired".
 pub async fn require_login() -> Result<SignedIn, ServerFnError> {
-    current_login().await?.ok_or_else(|| ServerFnError::new(MSG_NOT_SIGNED_IN))
+    current_login().await?.ok_or_else(|| refused(StatusCode::UNAUTHORIZED, MSG_NOT_SIGNED_IN))
 }
 
 /// The peer address of the connection (needs `into_make_service_with_connect_info`).
@@ -123,7 +128,7 @@ async fn client_address() -> Option<IpAddr> {
 }
 
 /// True for a plain HTML form post (no JavaScript): errors must then be shown by a redirect.
-fn is_plain_form_post() -> bool {
+pub(crate) fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.headers.get(http::header::ACCEPT)?.to_str().ok().map(|v| v.contains("text/html")))
         .unwrap_or(false)
@@ -141,6 +146,8 @@ fn dummy_hash() -> &'static PasswordHash {
 enum Failure {
     Credentials,
     Throttled,
+    /// The right password, but the address of this self-registered login is not confirmed.
+    Unconfirmed,
     Internal(String),
 }
 
@@ -194,6 +201,11 @@ async fn check_credentials(
     match found {
         Some((user, _)) if verified => {
             store.clear_failed_logins(&account_key).await?;
+            if user.email_verified_at.is_none() {
+                // Only said to whoever knows the password: no hint about the address.
+                tracing::info!(user_id = user.id, "sign-in refused: address not confirmed yet");
+                return Err(Failure::Unconfirmed);
+            }
             Ok(user)
         }
         found => {
@@ -237,14 +249,17 @@ pub async fn sign_in(email: String, password: String) -> Result<String, ServerFn
         Ok(user) => user,
         Err(Failure::Internal(e)) => return Err(internal(e)),
         Err(failure) => {
-            let (message, code) = match failure {
-                Failure::Throttled => (MSG_THROTTLED, LOGIN_ERROR_THROTTLED),
-                _ => (MSG_INVALID_CREDENTIALS, LOGIN_ERROR_CREDENTIALS),
+            let (message, code, status) = match failure {
+                Failure::Throttled => (MSG_THROTTLED, LOGIN_ERROR_THROTTLED, StatusCode::TOO_MANY_REQUESTS),
+                Failure::Unconfirmed => (MSG_EMAIL_UNCONFIRMED, LOGIN_ERROR_UNCONFIRMED, StatusCode::FORBIDDEN),
+                _ => (MSG_INVALID_CREDENTIALS, LOGIN_ERROR_CREDENTIALS, StatusCode::UNAUTHORIZED),
             };
+            // Without JavaScript the refusal is shown by the login page (a redirect there).
             if is_plain_form_post() {
                 leptos_axum::redirect(&format!("{PATH_LOGIN}?erreur={code}"));
+                return Err(ServerFnError::new(message));
             }
-            return Err(ServerFnError::new(message));
+            return Err(refused(status, message));
         }
     };
 
@@ -273,9 +288,21 @@ pub(crate) async fn complete_sign_in(store: &Store, session: &Session, user: &Us
         .await
         .map_err(internal)?;
     let next = destination_after_sign_in(store, user).await.map_err(internal)?;
+    set_locale_cookie(user.language.code());
     tracing::info!(user_id = user.id, next, "signed in");
     leptos_axum::redirect(next);
     Ok(next.to_string())
+}
+
+/// Makes the next pages render in `code` (the signed-in login's language): the same cookie
+/// leptos_i18n reads and writes, for the whole site.
+pub fn set_locale_cookie(code: &str) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let cookie = format!("{LOCALE_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax");
+        if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
 }
 
 /// The server side of [`super::sign_out`].

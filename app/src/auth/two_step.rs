@@ -12,6 +12,8 @@ use totp_rs::{Algorithm, TOTP};
 use tower_sessions::Session;
 
 use super::server::{internal, session, settings, store};
+use crate::refusal::refused;
+use http::StatusCode;
 use super::{MSG_NOT_SIGNED_IN, MSG_THROTTLED, PATH_LOGIN};
 use crate::two_step::{
     TwoStepEnrolment, MSG_CODE_INVALID, MSG_ENROLMENT_EXPIRED, MSG_PASSWORD_WRONG, PATH_LOGIN_CODE,
@@ -169,13 +171,16 @@ pub async fn pending_user(session: &Session) -> Result<Option<UserId>, ServerFnE
     Ok(Some(user_id))
 }
 
-fn fail(message: &str, plain_redirect: Option<&str>) -> ServerFnError {
+/// A refusal: with `status` for scripts, or a redirect to `plain_redirect` for a plain
+/// HTML form post (the page there shows the message).
+fn fail(message: &str, status: StatusCode, plain_redirect: Option<&str>) -> ServerFnError {
     if let Some(to) = plain_redirect {
         if is_plain_form_post() {
             leptos_axum::redirect(to);
+            return ServerFnError::new(message);
         }
     }
-    ServerFnError::new(message)
+    refused(status, message)
 }
 
 /// The server side of [`crate::two_step::verify_sign_in_code`].
@@ -183,15 +188,15 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> 
     let store = store()?;
     let session = session().await?;
     let Some(user_id) = pending_user(&session).await? else {
-        return Err(fail(MSG_NOT_SIGNED_IN, Some(PATH_LOGIN)));
+        return Err(fail(MSG_NOT_SIGNED_IN, StatusCode::UNAUTHORIZED, Some(PATH_LOGIN)));
     };
     if throttled(&store, user_id).await? {
-        return Err(fail(MSG_THROTTLED, Some(&format!("{PATH_LOGIN_CODE}?erreur=tentatives"))));
+        return Err(fail(MSG_THROTTLED, StatusCode::TOO_MANY_REQUESTS, Some(&format!("{PATH_LOGIN_CODE}?erreur=tentatives"))));
     }
     let credentials = store.credentials(user_id).await.map_err(internal)?;
     let secret = credentials.totp_secret.filter(|_| credentials.totp_enabled);
     let Some(secret) = secret else {
-        return Err(fail(MSG_NOT_SIGNED_IN, Some(PATH_LOGIN)));
+        return Err(fail(MSG_NOT_SIGNED_IN, StatusCode::UNAUTHORIZED, Some(PATH_LOGIN)));
     };
     let trimmed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = if trimmed.len() == 6 && trimmed.chars().all(|c| c.is_ascii_digit()) {
@@ -203,7 +208,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> 
     if !ok {
         record_failure(&store, user_id).await?;
         audit(&store, &user, "login.code_failed").await?;
-        return Err(fail(MSG_CODE_INVALID, Some(&format!("{PATH_LOGIN_CODE}?erreur=code"))));
+        return Err(fail(MSG_CODE_INVALID, StatusCode::BAD_REQUEST, Some(&format!("{PATH_LOGIN_CODE}?erreur=code"))));
     }
     store.clear_failed_logins(&throttle_key(user_id)).await.map_err(internal)?;
 
@@ -229,14 +234,14 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, ServerFnError
     let store = store()?;
     let session = session().await?;
     let Some(secret) = session.get::<String>(KEY_ENROL_SECRET).await.map_err(internal)? else {
-        return Err(ServerFnError::new(MSG_ENROLMENT_EXPIRED));
+        return Err(refused(StatusCode::CONFLICT, MSG_ENROLMENT_EXPIRED));
     };
     if throttled(&store, login.user_id).await? {
-        return Err(ServerFnError::new(MSG_THROTTLED));
+        return Err(refused(StatusCode::TOO_MANY_REQUESTS, MSG_THROTTLED));
     }
     if !verify_code(&secret, &code) {
         record_failure(&store, login.user_id).await?;
-        return Err(ServerFnError::new(MSG_CODE_INVALID));
+        return Err(refused(StatusCode::BAD_REQUEST, MSG_CODE_INVALID));
     }
     store.clear_failed_logins(&throttle_key(login.user_id)).await.map_err(internal)?;
     let codes = new_recovery_codes();
@@ -255,7 +260,7 @@ pub async fn disable_two_step(password: String) -> Result<(), ServerFnError> {
     let login = super::server::require_login().await?;
     let store = store()?;
     if throttled(&store, login.user_id).await? {
-        return Err(ServerFnError::new(MSG_THROTTLED));
+        return Err(refused(StatusCode::TOO_MANY_REQUESTS, MSG_THROTTLED));
     }
     let credentials = store.credentials(login.user_id).await.map_err(internal)?;
     let hash = credentials.password_hash;
@@ -264,7 +269,7 @@ pub async fn disable_two_step(password: String) -> Result<(), ServerFnError> {
         .map_err(internal)?;
     if !ok {
         record_failure(&store, login.user_id).await?;
-        return Err(ServerFnError::new(MSG_PASSWORD_WRONG));
+        return Err(refused(StatusCode::BAD_REQUEST, MSG_PASSWORD_WRONG));
     }
     store.set_totp(login.user_id, None, false).await.map_err(internal)?;
     store.replace_recovery_codes(login.user_id, &[]).await.map_err(internal)?;

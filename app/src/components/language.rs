@@ -4,15 +4,21 @@ use leptos_i18n::Locale as _;
 
 use crate::i18n::{t, t_string, use_i18n, Locale};
 
-/// The four languages of the portal, each named in its own language.
+/// The four languages of the portal, each named in its own language. With `remember` (pages
+/// of a signed-in login) the choice is also stored on the login, for its e-mails and its next
+/// sign-in.
 #[component]
-pub fn LanguageSwitcher() -> impl IntoView {
+pub fn LanguageSwitcher(#[prop(optional)] remember: bool) -> impl IntoView {
     let i18n = use_i18n();
+    let store_choice = ServerAction::<crate::self_service::RememberLanguage>::new();
     let on_change = move |ev: leptos::ev::Event| {
         let chosen = event_target_value(&ev);
         if let Some(locale) = Locale::get_all().iter().copied().find(|l| l.as_str() == chosen) {
             // Also stored in a cookie by leptos_i18n, so the server renders the next page in it.
             i18n.set_locale(locale);
+            if remember {
+                store_choice.dispatch(crate::self_service::RememberLanguage { language: locale.as_str().to_string() });
+            }
         }
     };
     view! {
@@ -41,7 +47,7 @@ pub fn LanguageSwitcher() -> impl IntoView {
 }
 
 /// Language names are not translated: a reader looks for their own language's name.
-fn language_name(code: &str) -> &'static str {
+pub fn language_name(code: &str) -> &'static str {
     match code {
         "de" => "Deutsch",
         "it" => "Italiano",

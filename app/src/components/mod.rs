@@ -1,3 +1,4 @@
 pub mod layout;
 pub mod language;
 pub mod portal_layout;
+pub mod ui;

@@ -10,7 +10,17 @@ use crate::i18n::{t, use_i18n};
 #[component]
 pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let PortalContext { user_name, acting, can_switch, .. } = context;
+    let PortalContext { user_name, acting, can_switch, is_admin, language, .. } = context;
+    // Signed-in pages speak the login's language (chosen at its last switch; also set by the
+    // sign-in's cookie for pages rendered on the server).
+    Effect::new(move |_| {
+        use leptos_i18n::Locale as _;
+        if let Some(locale) = crate::i18n::Locale::get_all().iter().copied().find(|l| l.as_str() == language) {
+            if i18n.get_locale_untracked() != locale {
+                i18n.set_locale(locale);
+            }
+        }
+    });
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
             {t!(i18n, skip_to_content)}
@@ -22,9 +32,12 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
                     <span class="text-lg font-semibold tracking-tight">{t!(i18n, portal_name)}</span>
                 </a>
                 <div class="ml-auto flex flex-wrap items-center gap-3 text-sm">
+                    {is_admin.then(|| view! {
+                        <a href="/admin/rights" class="font-medium text-sky-800 underline underline-offset-2" data-testid="nav-admin">{t!(i18n, admin.nav)}</a>
+                    })}
                     <a href="/account" class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, account.nav)}</a>
                     <span class="text-stone-700">{user_name}</span>
-                    <LanguageSwitcher/>
+                    <LanguageSwitcher remember=true/>
                     <SignOutButton class="rounded border border-stone-400 px-3 py-1 font-medium hover:bg-stone-100">
                         {t!(i18n, sign_out)}
                     </SignOutButton>

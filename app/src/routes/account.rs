@@ -64,6 +64,7 @@ fn AccountContent(account: AccountView) -> impl IntoView {
                     </dd>
                 </dl>
                 <PasswordForm/>
+                <EmailChangeForm/>
                 // Type-erased: the page's view type is otherwise too deep for the server crate.
                 {view! { <crate::two_step::TwoStepSection enabled=two_step_enabled/> }.into_any()}
             </section>
@@ -103,6 +104,43 @@ fn PasswordForm() -> impl IntoView {
             </p>
             <button type="submit" class="rounded bg-yellow-400 px-4 py-2 font-semibold hover:bg-yellow-300">
                 {t!(i18n, account.save)}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// "Modifier l'adresse e-mail du login": a link goes to the new address; the login's address
+/// changes only when it is opened.
+#[component]
+fn EmailChangeForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let change = ServerAction::<crate::self_service::RequestEmailChange>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let changed = move || query.read().get(crate::self_service::NOTICE_EMAIL).is_some();
+    let field = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
+    view! {
+        <h3 class="mt-6 font-semibold">{t!(i18n, email_change.title)}</h3>
+        <p role="status" class="mt-2 font-medium text-green-800 empty:hidden" data-testid="email-changed">
+            {move || changed().then(|| t_string!(i18n, email_change.done))}
+        </p>
+        <ActionForm action=change attr:class="mt-3 space-y-4">
+            <div>
+                <label for="new_email" class="block font-medium">{t!(i18n, email_change.new_email)}</label>
+                <input id="new_email" name="new_email" type="email" autocomplete="email" inputmode="email" required=true class=field/>
+            </div>
+            <div>
+                <label for="email_password" class="block font-medium">{t!(i18n, email_change.password)}</label>
+                <input id="email_password" name="password" type="password" autocomplete="current-password" required=true class=field/>
+            </div>
+            <p role="status" aria-live="polite" class="empty:hidden">
+                {move || match change.value().get() {
+                    Some(Ok(_)) => Some(view! { <span class="font-medium text-green-800">{t!(i18n, email_change.sent)}</span> }.into_any()),
+                    Some(Err(error)) => Some(view! { <span class="font-medium text-red-700">{move || crate::self_service::translate(i18n.get_locale(), &error_message(&error))}</span> }.into_any()),
+                    None => None,
+                }}
+            </p>
+            <button type="submit" class="rounded bg-yellow-400 px-4 py-2 font-semibold hover:bg-yellow-300">
+                {t!(i18n, email_change.submit)}
             </button>
         </ActionForm>
     }

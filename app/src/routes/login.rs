@@ -5,8 +5,10 @@ use leptos_router::hooks::use_query_map;
 use portal_core::domain::EmailAddress;
 
 use crate::auth::{
-    error_message, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED,
+    error_message, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED,
+    MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED,
 };
+use crate::self_service::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
 use crate::components::layout::PublicLayout;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -48,8 +50,22 @@ pub fn LoginPage() -> impl IntoView {
         None => match query.read().get("erreur").as_deref() {
             Some(LOGIN_ERROR_CREDENTIALS) => Some(translate_error(i18n, MSG_INVALID_CREDENTIALS)),
             Some(LOGIN_ERROR_THROTTLED) => Some(translate_error(i18n, MSG_THROTTLED)),
+            Some(LOGIN_ERROR_UNCONFIRMED) => Some(translate_error(i18n, MSG_EMAIL_UNCONFIRMED)),
             _ => None,
         },
+    };
+    // After a link from an e-mail was used: what changed.
+    let notice = move || {
+        let q = query.read();
+        if q.get(NOTICE_CONFIRMED).is_some() {
+            Some(t_string!(i18n, register.confirmed))
+        } else if q.get(NOTICE_PASSWORD).is_some() {
+            Some(t_string!(i18n, reset.done))
+        } else if q.get(NOTICE_EMAIL).is_some() {
+            Some(t_string!(i18n, email_change.done))
+        } else {
+            None
+        }
     };
     let pending = sign_in.pending();
 
@@ -68,6 +84,9 @@ pub fn LoginPage() -> impl IntoView {
         <PublicLayout>
             <h1 class="text-2xl font-semibold">{t!(i18n, login.title)}</h1>
             <p class="mt-2 text-stone-700">{t!(i18n, login.intro)}</p>
+            <p data-testid="login-notice" class="mt-4 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900 empty:hidden" role="status">
+                {notice}
+            </p>
             <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">
                 {server_error}
             </p>
@@ -121,6 +140,9 @@ pub fn LoginPage() -> impl IntoView {
                     <p id="password-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
                         {password_error}
                     </p>
+                    <p class="mt-2 text-sm">
+                        <a href=PATH_FORGOT class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, reset.link)}</a>
+                    </p>
                 </div>
                 <button
                     type="submit"
@@ -130,6 +152,10 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if pending.get() { t_string!(i18n, login.pending) } else { t_string!(i18n, login.submit) }}
                 </button>
             </form>
+            <p class="mt-6 border-t border-stone-200 pt-4 text-stone-700">
+                {t!(i18n, register.no_login)}" "
+                <a href=PATH_REGISTER class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, register.link)}</a>
+            </p>
         </PublicLayout>
     }
 }
@@ -140,6 +166,7 @@ fn translate_error(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, message:
     match message {
         MSG_INVALID_CREDENTIALS => t_string!(i18n, login.invalid_credentials).to_string(),
         MSG_THROTTLED => t_string!(i18n, login.throttled).to_string(),
+        MSG_EMAIL_UNCONFIRMED => t_string!(i18n, register.unconfirmed).to_string(),
         crate::auth::MSG_NOT_SIGNED_IN => t_string!(i18n, login.session_expired).to_string(),
         crate::auth::MSG_UNAVAILABLE => t_string!(i18n, unavailable).to_string(),
         other => other.to_string(),

@@ -1,5 +1,11 @@
 pub mod account;
+pub mod admin_enter;
+pub mod admin_right;
+pub mod admin_rights;
+pub mod email_confirm;
 pub mod login;
 pub mod not_found;
+pub mod password;
 pub mod portal;
+pub mod register;
 pub mod select_company;

@@ -61,10 +61,16 @@ fn PortalHome(context: PortalContext) -> impl IntoView {
 #[component]
 fn ServiceName(code: String) -> impl IntoView {
     let i18n = use_i18n();
-    move || match code.as_str() {
-        "orders" => t_string!(i18n, services.orders).to_string(),
-        "invoices" => t_string!(i18n, services.invoices).to_string(),
-        "tracking" => t_string!(i18n, services.tracking).to_string(),
-        other => other.to_string(),
+    move || service_label(i18n.get_locale(), &code, &code)
+}
+
+/// An online service's name in `locale`; `fallback` for a service without a translation.
+pub fn service_label(locale: crate::i18n::Locale, code: &str, fallback: &str) -> String {
+    use crate::i18n::td_string;
+    match code {
+        "orders" => td_string!(locale, services.orders).to_string(),
+        "invoices" => td_string!(locale, services.invoices).to_string(),
+        "tracking" => td_string!(locale, services.tracking).to_string(),
+        _ => fallback.to_string(),
     }
 }

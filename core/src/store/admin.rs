@@ -98,6 +98,13 @@ async fn insert_login_in(tx: &mut Tx, email: &EmailAddress, first: &str, last: &
     .map_err(dup("user.email"))
 }
 
+/// The stored form of a technical user's API key: hex SHA-256. The key is 96 random bits
+/// and more, so a fast hash suffices and lets the prefix lookup verify it in one step.
+pub fn hash_api_key(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl Store {
     /// Invites a provider: a pending right awaiting the provider, the copied authorizations
     /// if asked, and the provider's message — one transaction.

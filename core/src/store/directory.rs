@@ -68,10 +68,13 @@ impl Store {
     // ------------------------------------------------------------ users
 
     /// Creates a login; the e-mail is unique case-insensitively (`Duplicate { what: "user.email" }`).
+    /// Logins created this way (demo data, administrators, tests) count as confirmed; a
+    /// self-registered login is created unconfirmed by [`Store::register_user`].
     pub async fn create_user(&self, new: &NewUser) -> Result<User> {
+        let at = now();
         let row: UserRow = with_pool!(self, |p| sqlx::query_as(concat!(
-            "INSERT INTO users (email, first_name, last_name, password_hash, language, home_company_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
+            "INSERT INTO users (email, first_name, last_name, password_hash, language, home_company_id, created_at, \
+             email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ",
             user_cols!()
         )
         .replace("u.", "")
@@ -82,7 +85,7 @@ impl Store {
         .bind(new.password_hash.as_ref().map(|h| h.as_str().to_owned()))
         .bind(new.language.code())
         .bind(new.home_company_id)
-        .bind(now())
+        .bind(at)
         .fetch_one(p)
         .await)
         .map_err(dup("user.email"))?;

@@ -53,8 +53,10 @@ mod password;
 mod requests;
 mod rights;
 mod system;
+mod tokens;
 mod two_step;
 pub use system::TABLES;
+pub use tokens::{hash_email_token, ClearToken, EmailToken, Onboarded, TokenPurpose};
 pub use two_step::{hash_recovery_code, normalize_recovery_code};
 
 pub use admin::*;

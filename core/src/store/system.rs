@@ -26,6 +26,7 @@ pub const TABLES: &[&str] = &[
     "outbox_emails",
     "login_throttle",
     "recovery_codes",
+    "email_tokens",
 ];
 
 impl Store {

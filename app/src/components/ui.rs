@@ -1,0 +1,91 @@
+//! Shared look of form controls and page parts, so that every page uses the same classes.
+
+use leptos::prelude::*;
+
+use crate::company::{load_portal_context, PortalContext, NO_ACTING_COMPANY};
+use crate::components::portal_layout::PortalLayout;
+use crate::errors::error_text;
+use crate::i18n::{t, use_i18n};
+
+pub const FIELD: &str = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
+pub const BUTTON: &str = "inline-flex items-center justify-center rounded bg-yellow-400 px-4 py-2 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 disabled:opacity-60";
+pub const BUTTON_SECONDARY: &str = "inline-flex items-center justify-center rounded border border-stone-400 bg-white px-4 py-2 font-medium hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-sky-700";
+pub const BUTTON_DANGER: &str = "inline-flex items-center justify-center rounded border border-red-700 bg-white px-4 py-2 font-medium text-red-800 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-700";
+pub const LINK: &str = "font-medium text-sky-800 underline underline-offset-2 hover:text-sky-950";
+pub const CARD: &str = "rounded-lg border border-stone-200 bg-white p-5 shadow-sm";
+
+/// The outcome line of a form: the success text, or the refusal in the reader's language.
+#[component]
+pub fn Outcome<T: Clone + Send + Sync + 'static>(
+    value: Signal<Option<Result<T, ServerFnError>>>,
+    #[prop(into)] success: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p role="status" aria-live="polite" class="empty:hidden">
+            {move || value.get().map(|result| match result {
+                Ok(_) => view! { <span class="font-medium text-green-800">{success.get()}</span> }.into_any(),
+                Err(error) => view! { <span class="font-medium text-red-700">{error_text(i18n.get_locale(), &error)}</span> }.into_any(),
+            })}
+        </p>
+    }
+}
+
+/// The frame of a signed-in page whose data comes from `load`: the header is loaded with
+/// it; no session → sign-in page; no acting company → the selector; a refusal of `load`
+/// (not an administrator…) is shown in words inside the frame.
+#[component]
+pub fn SignedInPage<S, T, Fut, V>(
+    /// What the data depends on (route and query parameters).
+    #[prop(into)]
+    key: Signal<S>,
+    load: fn(S) -> Fut,
+    view: V,
+) -> impl IntoView
+where
+    S: Clone + PartialEq + Send + Sync + 'static,
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, ServerFnError>> + Send + 'static,
+    V: Fn(T) -> AnyView + Send + Sync + Clone + 'static,
+{
+    let i18n = use_i18n();
+    let data = Resource::new(move || key.get(), move |k| async move { (load_portal_context().await, load(k).await) });
+    view! {
+        <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
+            {move || {
+                let view = view.clone();
+                data.get().map(move |(context, loaded)| match (context, loaded) {
+                    (Err(error), _) => redirect_for(&error),
+                    (Ok(context), Ok(data)) => frame(context, view(data)),
+                    (Ok(context), Err(error)) => frame(context, view! { <Refusal error=error/> }.into_any()),
+                })
+            }}
+        </Transition>
+    }
+}
+
+fn frame(context: PortalContext, content: AnyView) -> AnyView {
+    view! { <PortalLayout context=context>{content}</PortalLayout> }.into_any()
+}
+
+/// Where a signed-in page goes when its header cannot be loaded.
+pub fn redirect_for(error: &ServerFnError) -> AnyView {
+    use leptos_router::components::Redirect;
+    if crate::auth::error_message(error) == NO_ACTING_COMPANY {
+        view! { <Redirect path="/select-company?motif=droit"/> }.into_any()
+    } else {
+        view! { <Redirect path="/login"/> }.into_any()
+    }
+}
+
+/// A refusal in words: "Accès réservé aux administrateurs" and the like.
+#[component]
+pub fn Refusal(error: ServerFnError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div role="alert" class="rounded-lg border border-amber-300 bg-amber-50 p-5 text-amber-950">
+            <p class="font-semibold">{move || error_text(i18n.get_locale(), &error)}</p>
+            <p class="mt-3"><a href="/portal" class=LINK>{t!(i18n, not_found.back_portal)}</a></p>
+        </div>
+    }
+}

@@ -1,0 +1,60 @@
+//! Server functions refuse with stable codes (`admin.unknown_login`, `email.invalid`,
+//! `rights.last_administrator`…); this turns a code into a sentence in the reader's language.
+
+use leptos::prelude::ServerFnError;
+
+use crate::i18n::{td_string, Locale};
+
+/// The reader's sentence for a server function's error.
+pub fn error_text(locale: Locale, error: &ServerFnError) -> String {
+    code_text(locale, &crate::auth::error_message(error))
+}
+
+/// The status word ("en suspens"…) of a right status code.
+pub fn status_text(locale: Locale, status: &str) -> String {
+    match status {
+        "pending" => td_string!(locale, status.pending),
+        "active" => td_string!(locale, status.active),
+        "refused" => td_string!(locale, status.refused),
+        "revoked" => td_string!(locale, status.revoked),
+        "expired" => td_string!(locale, status.expired),
+        "resigned" => td_string!(locale, status.resigned),
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+/// The sentence for a refusal code; codes of other modules fall back to their own
+/// translations (French messages of the sign-in pages) and then to "unavailable".
+pub fn code_text(locale: Locale, code: &str) -> String {
+    if let Some(status) = code.strip_prefix("admin.right_exists.") {
+        return td_string!(locale, errors.right_exists, status = status_text(locale, status)).to_string();
+    }
+    let text = match code {
+        "admin.not_admin" => td_string!(locale, errors.not_admin),
+        "admin.right_not_found" | "store.not_found" => td_string!(locale, errors.right_not_found),
+        "admin.unknown_login" => td_string!(locale, errors.unknown_login),
+        "admin.own_login" => td_string!(locale, errors.own_login),
+        "admin.own_right" => td_string!(locale, errors.own_right),
+        "admin.provider_is_employee" => td_string!(locale, errors.provider_is_employee),
+        "admin.bad_right_type" => td_string!(locale, errors.bad_right_type),
+        "admin.copy_source_required" => td_string!(locale, errors.copy_source_required),
+        "rights.copy_source_invalid" => td_string!(locale, errors.copy_source_invalid),
+        "admin.bad_end_date" => td_string!(locale, errors.bad_end_date),
+        "admin.end_date_past" => td_string!(locale, errors.end_date_past),
+        "admin.right_ended" => td_string!(locale, errors.right_ended),
+        "admin.search_too_long" => td_string!(locale, errors.search_too_long),
+        "rights.last_administrator" => td_string!(locale, errors.last_administrator),
+        "rights.login_of_another_company" => td_string!(locale, errors.login_of_another_company),
+        "store.conflict" => td_string!(locale, errors.conflict),
+        "grant.no_debtors" => td_string!(locale, errors.no_debtors),
+        "acting_company.none" => td_string!(locale, select.lost),
+        c if c.starts_with("lifecycle.") => td_string!(locale, errors.lifecycle),
+        c if c.starts_with("email.") => td_string!(locale, errors.email_invalid),
+        c if c.starts_with("name.") => td_string!(locale, errors.name_invalid),
+        c if c.starts_with("remark.") => td_string!(locale, errors.remark_invalid),
+        c if c.starts_with("grant.") => td_string!(locale, errors.grant_invalid),
+        other => return crate::self_service::translate(locale, other),
+    };
+    text.to_string()
+}

@@ -1,0 +1,284 @@
+//! The administrator's side over real HTTP, on SQLite and on Postgres: the rights list,
+//! "Saisir un utilisateur", service authorizations, managing and revoking rights.
+
+mod auth_support;
+
+use app::company::NO_ACTING_COMPANY;
+use auth_support::{Answer, Options, TestApp, ADMIN, PROVIDER};
+use portal_core::domain::{EmailAddress, RightStatus};
+use serde_json::{json, Value};
+
+const EMPLOYEE: &str = "marc.dubois@musterhans.example";
+const THIRD_ADMIN: &str = "admin@transports-rapides.example";
+
+fn enter_form<'a>(right_type: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("right_type", right_type),
+        ("email", email),
+        ("first_name", ""),
+        ("last_name", ""),
+        ("name", ""),
+        ("remark", "Mandat comptable 2027"),
+        ("assignment", "manual"),
+    ]
+}
+
+async fn enter(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Answer {
+    app.post("/api/enter_user", form, Some(cookie)).await
+}
+
+async fn post_json(app: &TestApp, path: &str, body: Value, cookie: &str) -> Answer {
+    let response = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("origin", app.base.clone())
+        .header("cookie", format!("portal_session={cookie}"))
+        .json(&body)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    Answer { status, headers, body: response.text().await.unwrap_or_default() }
+}
+
+fn json_of(answer: &Answer) -> Value {
+    serde_json::from_str(&answer.body).unwrap_or_else(|e| panic!("JSON expected ({e}): {answer:?}"))
+}
+
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    app.store.user_by_email(&EmailAddress::parse(email).unwrap()).await.unwrap().expect("the login exists").id
+}
+
+on_both_backends!(only_active_administrators_of_the_acting_company_see_its_rights, Options::default(), |app: TestApp| async move {
+    let anonymous = app.post("/api/list_rights", &[("search", ""), ("sort", ""), ("descending", "false"), ("page", "1")], None).await;
+    assert_eq!(anonymous.status, 401, "{anonymous:?}");
+
+    let employee = app.signed_in_cookie(EMPLOYEE).await;
+    let refused = app.post("/api/list_rights", &[("search", ""), ("sort", ""), ("descending", "false"), ("page", "1")], Some(&employee)).await;
+    assert_eq!(refused.status, 403, "{refused:?}");
+    assert!(refused.body.contains("admin.not_admin"), "{refused:?}");
+
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let list = app.post("/api/list_rights", &[("search", ""), ("sort", "email"), ("descending", "false"), ("page", "1")], Some(&admin)).await;
+    assert_eq!(list.status, 200, "{list:?}");
+    let page = json_of(&list);
+    let emails: Vec<&str> = page["rows"].as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap()).collect();
+    assert!(emails.contains(&ADMIN) && emails.contains(&EMPLOYEE), "{emails:?}");
+    assert!(!emails.contains(&THIRD_ADMIN), "another company's rights never appear: {emails:?}");
+    let mut sorted = emails.clone();
+    sorted.sort();
+    assert_eq!(emails, sorted, "sorted by e-mail");
+
+    let searched = app.post("/api/list_rights", &[("search", "dubois"), ("sort", ""), ("descending", "false"), ("page", "1")], Some(&admin)).await;
+    let rows = json_of(&searched)["rows"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["email"], EMPLOYEE);
+});
+
+on_both_backends!(a_provider_acting_for_a_principal_never_administers_it, Options::default(), |app: TestApp| async move {
+    // Paul holds an active provider right on Transports Rapides SA (demo data).
+    let cookie = app.signed_in_cookie(PROVIDER).await;
+    let third = app.demo.third_company.id.to_string();
+    assert!(app.post("/api/select_company", &[("company_id", &third)], Some(&cookie)).await.status < 400);
+    let refused = app.post("/api/list_rights", &[("search", ""), ("sort", ""), ("descending", "false"), ("page", "1")], Some(&cookie)).await;
+    assert_eq!(refused.status, 403, "{refused:?}");
+    let entered = enter(&app, &cookie, &enter_form("provider", ADMIN)).await;
+    assert_eq!(entered.status, 403, "{entered:?}");
+});
+
+on_both_backends!(entering_a_provider_invites_it_with_a_message_and_an_email, Options::default(), |app: TestApp| async move {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let answer = enter(&app, &admin, &enter_form("provider", "Paul@Fiduciaire.example")).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let confirmation = json_of(&answer);
+    assert_eq!(confirmation["who"], PROVIDER);
+    assert!(confirmation["api_key"].is_null());
+
+    let right = app.store.right_for(app.demo.principal.id, app.demo.provider.id).await.unwrap().expect("the right exists");
+    assert_eq!(right.status, RightStatus::Pending, "not active until accepted");
+    assert_eq!(right.remark.as_deref(), Some("Mandat comptable 2027"));
+    assert!(!app.store.may_act(app.demo.provider.id, app.demo.principal.id, "orders", None).await.unwrap());
+
+    let messages = app.store.messages_for(app.demo.provider.id).await.unwrap();
+    let invitation = messages.iter().find(|m| m.kind == "provider_invitation").expect("the provider has the message");
+    assert_eq!(invitation.company_id, Some(app.demo.principal.id));
+    assert_eq!(invitation.params["company"], "Musterhans SA");
+    assert!(invitation.read_at.is_none());
+
+    let outbox = app.store.outbox(false).await.unwrap();
+    let mail = outbox.iter().find(|m| m.to_address == PROVIDER).expect("an e-mail went to the provider");
+    assert!(mail.body.contains("/account"), "it links to the accept page: {}", mail.body);
+    assert!(mail.body.contains("Musterhans SA"));
+
+    let audit = app.audit_actions(app.demo.admin.id).await;
+    assert!(audit.contains(&"right.create".to_string()), "{audit:?}");
+});
+
+on_both_backends!(a_provider_entry_is_refused_with_its_reason_and_changes_nothing, Options::default(), |app: TestApp| async move {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let cases = [
+        ("nobody@nowhere.example", 400, "admin.unknown_login"),
+        (ADMIN, 400, "admin.own_login"),
+        (EMPLOYEE, 400, "admin.provider_is_employee"),
+        ("pas une adresse", 400, "email."),
+    ];
+    for (email, status, code) in cases {
+        let answer = enter(&app, &admin, &enter_form("provider", email)).await;
+        assert_eq!(answer.status, status, "{email}: {answer:?}");
+        assert!(answer.body.contains(code), "{email}: {answer:?}");
+    }
+    // Tina's login exists, so she can be invited once; the second time names the status.
+    assert_eq!(enter(&app, &admin, &enter_form("provider", THIRD_ADMIN)).await.status, 200);
+    let again = enter(&app, &admin, &enter_form("provider", THIRD_ADMIN)).await;
+    assert_eq!(again.status, 409, "{again:?}");
+    assert!(again.body.contains("admin.right_exists.pending"), "{again:?}");
+    let tina = user_id(&app, THIRD_ADMIN).await;
+    let invitations = app.store.messages_for(tina).await.unwrap().into_iter().filter(|m| m.kind == "provider_invitation").count();
+    assert_eq!(invitations, 1, "the refused entry sent no second message");
+    assert!(app.store.messages_for(app.demo.provider.id).await.unwrap().is_empty(), "refusals sent nothing");
+});
+
+on_both_backends!(a_new_employee_receives_a_link_to_set_a_password, Options::default(), |app: TestApp| async move {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let mut form = enter_form("employee", "nouveau@musterhans.example");
+    form[2] = ("first_name", "Nora");
+    form[3] = ("last_name", "Neuhaus");
+    form.push(("administrator", "on"));
+    let answer = enter(&app, &admin, &form).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(json_of(&answer)["login_created"], true);
+    let nora = app.store.user_by_email(&EmailAddress::parse("nouveau@musterhans.example").unwrap()).await.unwrap().unwrap();
+    assert_eq!(nora.home_company_id, Some(app.demo.principal.id));
+    let right = app.store.right_for(app.demo.principal.id, nora.id).await.unwrap().unwrap();
+    assert!(right.is_admin && right.status == RightStatus::Active);
+    let outbox = app.store.outbox(false).await.unwrap();
+    let mail = outbox.iter().find(|m| m.to_address == "nouveau@musterhans.example").expect("a set-password e-mail");
+    assert!(mail.body.contains("/password/reset?token="), "{}", mail.body);
+
+    let foreign = enter(&app, &admin, &[("right_type", "employee"), ("email", PROVIDER), ("first_name", "Paul"), ("last_name", "P"), ("name", ""), ("remark", ""), ("assignment", "manual")]).await;
+    assert_eq!(foreign.status, 400, "{foreign:?}");
+    assert!(foreign.body.contains("rights.login_of_another_company"), "{foreign:?}");
+});
+
+on_both_backends!(a_technical_user_gets_an_api_key_shown_once_and_stored_as_a_hash, Options::default(), |app: TestApp| async move {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let mut form = enter_form("technical", "");
+    form[4] = ("name", "Interface ERP");
+    let answer = enter(&app, &admin, &form).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let confirmation = json_of(&answer);
+    let key = confirmation["api_key"].as_str().expect("the key is shown").to_string();
+    assert!(key.starts_with("cck_"));
+    let right = app.store.right(confirmation["right_id"].as_i64().unwrap()).await.unwrap();
+    let stored = app.store.api_keys_of_right(right.id).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0].key_hash.expose(), key, "only the hash is stored");
+    assert_eq!(stored[0].key_hash.expose(), portal_core::store::hash_api_key(&key));
+});
+
+on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_company, Options::default(), |app: TestApp| async move {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let entered = json_of(&enter(&app, &admin, &enter_form("provider", PROVIDER)).await);
+    let right_id = entered["right_id"].as_i64().unwrap();
+    let orders = app.demo.services.iter().find(|s| s.code == "orders").unwrap().id;
+    let invoices = app.demo.services.iter().find(|s| s.code == "invoices").unwrap().id;
+    let debtor = app.demo.debtors[0].id;
+
+    let grants = json!({ "right_id": right_id, "grants": [
+        { "service_id": orders, "all_debtors": false, "debtor_ids": [debtor] },
+        { "service_id": invoices, "all_debtors": true, "debtor_ids": [] },
+    ]});
+    let saved = post_json(&app, "/api/save_grants", grants.clone(), &admin).await;
+    assert_eq!(saved.status, 200, "{saved:?}");
+    let again = post_json(&app, "/api/save_grants", grants, &admin).await;
+    assert_eq!(again.status, 200, "saving the same set again is harmless: {again:?}");
+    let stored = app.store.service_grants(right_id).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    let audits = app.store.audit_for_company(app.demo.principal.id, 100, 0).await.unwrap();
+    let target = format!("right:{right_id}");
+    let grant_audits = audits.items.iter().filter(|a| a.action == "right.grants" && a.target == target).count();
+    assert_eq!(grant_audits, 1, "the second save changed nothing");
+
+    // A debtor of another company: refused, and the previous authorizations stay.
+    let foreign_debtor = app.store.create_debtor(app.demo.third_company.id, &portal_core::domain::DebtorNumber::parse("999001").unwrap(), "Autre").await.unwrap();
+    let bad = post_json(&app, "/api/save_grants", json!({ "right_id": right_id, "grants": [
+        { "service_id": orders, "all_debtors": false, "debtor_ids": [foreign_debtor.id] } ]}), &admin).await;
+    assert_eq!(bad.status, 400, "{bad:?}");
+    assert_eq!(app.store.service_grants(right_id).await.unwrap().len(), 2);
+
+    // Another company's administrator cannot see or change this right.
+    let tina = app.signed_in_cookie(THIRD_ADMIN).await;
+    let hidden = app.post("/api/load_right", &[("right_id", &right_id.to_string())], Some(&tina)).await;
+    assert_eq!(hidden.status, 404, "{hidden:?}");
+    let changed = post_json(&app, "/api/save_grants", json!({ "right_id": right_id, "grants": [] }), &tina).await;
+    assert_eq!(changed.status, 404, "{changed:?}");
+    assert_eq!(app.store.service_grants(right_id).await.unwrap().len(), 2);
+});
+
+on_both_backends!(a_revoked_provider_is_refused_on_its_next_request, Options::default(), |app: TestApp| async move {
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    let third = app.demo.third_company.id.to_string();
+    assert!(app.post("/api/select_company", &[("company_id", &third)], Some(&paul)).await.status < 400);
+    assert_eq!(app.post("/api/load_portal_context", &[], Some(&paul)).await.status, 200);
+
+    let tina = app.signed_in_cookie(THIRD_ADMIN).await;
+    let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
+    let revoked = app
+        .post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", "revoke")], Some(&tina))
+        .await;
+    assert_eq!(revoked.status, 200, "{revoked:?}");
+
+    let next = app.post("/api/load_portal_context", &[], Some(&paul)).await;
+    assert_eq!(next.status, 409, "{next:?}");
+    assert!(next.body.contains(NO_ACTING_COMPANY), "{next:?}");
+    assert!(app.store.messages_for(app.demo.provider.id).await.unwrap().iter().any(|m| m.kind == "provider_right_revoked"));
+
+    // A stale version is a conflict, not a second revocation.
+    let stale = app
+        .post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", "revoke")], Some(&tina))
+        .await;
+    assert_eq!(stale.status, 409, "{stale:?}");
+});
+
+on_both_backends!(the_last_administrator_keeps_the_flag_and_remarks_and_end_dates_are_checked, Options::default(), |app: TestApp| async move {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let own = app.store.right_for(app.demo.principal.id, app.demo.admin.id).await.unwrap().unwrap();
+    let update = |version: i64, remark: &'static str, end: &'static str, admin_flag: bool| {
+        let mut form = vec![
+            ("right_id".to_string(), own.id.to_string()),
+            ("version".to_string(), version.to_string()),
+            ("remark".to_string(), remark.to_string()),
+            ("end_date".to_string(), end.to_string()),
+        ];
+        if admin_flag {
+            form.push(("administrator".to_string(), "on".to_string()));
+        }
+        form
+    };
+    let post = |form: Vec<(String, String)>| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post("/api/update_right", &pairs, Some(&admin)).await
+        }
+    };
+    let last = post(update(own.version, "", "", false)).await;
+    assert_eq!(last.status, 400, "{last:?}");
+    assert!(last.body.contains("rights.last_administrator"), "{last:?}");
+
+    let past = post(update(own.version, "", "2020-01-01", true)).await;
+    assert_eq!(past.status, 400, "{past:?}");
+    assert!(past.body.contains("admin.end_date_past"), "{past:?}");
+
+    let saved = post(update(own.version, "Responsable du portail", "", true)).await;
+    assert_eq!(saved.status, 200, "{saved:?}");
+    let after = app.store.right(own.id).await.unwrap();
+    assert_eq!(after.remark.as_deref(), Some("Responsable du portail"));
+    assert!(after.is_admin);
+
+    let own_end = app.post("/api/end_right", &[("right_id", &own.id.to_string()), ("version", &after.version.to_string()), ("how", "revoke")], Some(&admin)).await;
+    assert_eq!(own_end.status, 400, "{own_end:?}");
+    assert!(own_end.body.contains("admin.own_right"), "{own_end:?}");
+});
