@@ -14,15 +14,20 @@ if [ "${REQUIRE_POSTGRES:-0}" = 1 ]; then
   echo "==> Postgres required at $TEST_POSTGRES_URL"
 fi
 
+disk() { df -h . | awk 'NR == 2 { print "    disk: " $3 " used, " $4 " free" }'; }
+disk
+
 t0=$SECONDS
 echo "==> cargo test (portal-core, app, server)"
 cargo test --locked -p portal-core -p app -p server
 echo "==> cargo test: $((SECONDS - t0)) s"
+disk
 
 t0=$SECONDS
 echo "==> cargo leptos build --release"
 cargo leptos build --release --precompress
 echo "==> release build: $((SECONDS - t0)) s"
+disk
 
 t0=$SECONDS
 echo "==> Playwright (Debian Chromium, desktop and Pixel 7)"

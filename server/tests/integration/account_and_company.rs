@@ -1,7 +1,7 @@
 //! The account page's password change and the acting company, over real HTTP, on SQLite and
 //! on Postgres.
 
-mod auth_support;
+use crate::auth_support;
 
 use app::account::{MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY, MSG_WRONG_CURRENT_PASSWORD};
 use app::company::NO_ACTING_COMPANY;

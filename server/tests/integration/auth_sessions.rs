@@ -1,6 +1,6 @@
 //! Sign-in, sessions, throttling and CSRF over real HTTP, on SQLite and on Postgres.
 
-mod auth_support;
+use crate::auth_support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Two-step login over real HTTP, on SQLite and on Postgres: enrolment, sign-in with a code
 //! or a recovery code, and turning it off.
 
-mod auth_support;
+use crate::auth_support;
 
 use app::auth::two_step::code_at;
 use app::auth::MSG_NOT_SIGNED_IN;

@@ -1,7 +1,7 @@
 //! E-mail delivery through a real SMTP server started on loopback by the test, and the outbox
 //! when no SMTP server is configured; on SQLite and on Postgres.
 
-mod auth_support;
+use crate::auth_support;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,7 +1,7 @@
 //! The administrator's side over real HTTP, on SQLite and on Postgres: the rights list,
 //! "Saisir un utilisateur", service authorizations, managing and revoking rights.
 
-mod auth_support;
+use crate::auth_support;
 
 use app::company::NO_ACTING_COMPANY;
 use auth_support::{Answer, Options, TestApp, ADMIN, PROVIDER};

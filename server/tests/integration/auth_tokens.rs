@@ -3,7 +3,7 @@
 //! `create-company`, and the language a login is remembered in. E-mails are read from the
 //! outbox table, where every message is written before it is sent.
 
-mod auth_support;
+use crate::auth_support;
 
 use std::time::Duration;
 

@@ -1,0 +1,15 @@
+//! The server's integration tests, compiled into one binary: each test module used to be
+//! its own multi-gigabyte debug executable (Leptos' view types make long symbols), which
+//! cost minutes of linking and tens of gigabytes of disk per test run.
+
+#[macro_use]
+mod auth_support;
+
+mod account_and_company;
+mod admin_rights;
+mod auth_mail;
+mod auth_sessions;
+mod auth_tokens;
+mod config_errors;
+mod serving;
+mod two_step;
