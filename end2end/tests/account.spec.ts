@@ -25,22 +25,24 @@ test.describe('managing the user account', () => {
     await expect(page).toHaveURL(/\/portal$/);
     await page.goto('/account');
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    // The e-mail change form also asks for the current password: work inside the password form.
+    const form = page.locator('form').filter({ has: page.locator('#current') });
 
-    await page.getByLabel('Mot de passe actuel').fill('not-the-password');
-    await page.getByLabel('Nouveau mot de passe', { exact: true }).fill('Nouveau-2026!portal');
-    await page.getByLabel('Confirmer le nouveau mot de passe').fill('Nouveau-2026!portal');
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await expect(page.getByRole('status')).toHaveText('Le mot de passe actuel est incorrect.');
+    await form.getByLabel('Mot de passe actuel').fill('not-the-password');
+    await form.getByLabel('Nouveau mot de passe', { exact: true }).fill('Nouveau-2026!portal');
+    await form.getByLabel('Confirmer le nouveau mot de passe').fill('Nouveau-2026!portal');
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(form.getByRole('status')).toHaveText('Le mot de passe actuel est incorrect.');
 
-    await page.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
-    await page.getByLabel('Confirmer le nouveau mot de passe').fill('Autre-2026!portal');
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await expect(page.getByRole('status')).toHaveText('Les deux nouveaux mots de passe ne sont pas identiques.');
+    await form.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
+    await form.getByLabel('Confirmer le nouveau mot de passe').fill('Autre-2026!portal');
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(form.getByRole('status')).toHaveText('Les deux nouveaux mots de passe ne sont pas identiques.');
     await expectAccessible(page);
 
-    await page.getByLabel('Confirmer le nouveau mot de passe').fill('Nouveau-2026!portal');
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await expect(page.getByRole('status')).toHaveText('Votre mot de passe a été modifié.');
+    await form.getByLabel('Confirmer le nouveau mot de passe').fill('Nouveau-2026!portal');
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(form.getByRole('status')).toHaveText('Votre mot de passe a été modifié.');
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await expect(page).toHaveURL(/\/login$/);
