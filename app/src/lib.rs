@@ -78,6 +78,7 @@ fn Portal() -> impl IntoView {
                 <Route path=path!("/portal") view=routes::portal::PortalPage/>
                 <Route path=path!("/account") view=routes::account::AccountPage/>
                 <Route path=path!("/admin/rights") view=routes::admin_rights::AdminRightsPage/>
+                <Route path=path!("/admin/audit") view=routes::admin_audit::AuditLogPage/>
                 <Route path=path!("/admin/rights/new") view=routes::admin_enter::EnterUserPage/>
                 <Route path=path!("/admin/rights/:id") view=routes::admin_right::ManageRightPage/>
                 <Route path=path!("/admin/rights/:id/services") view=routes::admin_right::GrantServicesPage/>

@@ -1,6 +1,7 @@
 //! Refusals of server functions: a clear message for the user and a 4xx status for the
 //! client, so that bad input or a missing right is never reported as a server failure (500).
 
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
 /// The error a server function returns when it refuses a request; `status` is the HTTP

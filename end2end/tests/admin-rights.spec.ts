@@ -26,6 +26,13 @@ test.describe("the administrator's user rights and authorizations", () => {
 
     await page.getByRole('columnheader', { name: /^Adresse e-mail/ }).getByRole('link').click();
     await expect(page).toHaveURL(/tri=email/);
+
+    await page.getByRole('link', { name: 'Journal des modifications' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Journal des modifications' })).toBeVisible();
+    await expect(page.getByTestId('audit-row').first()).toBeVisible();
+    await expect(page.getByTestId('audit-table')).toContainText('Connexion');
+    await keepScreenshot(page, testInfo, 'audit-log');
+    await expectAccessible(page);
   });
 
   test('enters a provider, confirms the entry and grants a service for chosen debtors', async ({ page }, testInfo) => {

@@ -105,6 +105,37 @@ pub struct GrantInput {
     pub debtor_ids: Vec<i64>,
 }
 
+/// One entry of the audit log as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    /// `dd.mm.yyyy HH:MM:SS`, Swiss time.
+    pub at: String,
+    /// The e-mail of whoever did it ("—" for the system).
+    pub actor: String,
+    /// E.g. `right.revoke`; the page translates it.
+    pub action: String,
+    /// Whom it concerns: the login's e-mail of a right, or the raw target.
+    pub subject: String,
+    /// "field: before → after" lines.
+    pub changes: Vec<String>,
+}
+
+/// One page of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub lines: Vec<AuditLine>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// The acting company's audit log, newest first (administrators only).
+#[server(prefix = "/api", endpoint = "list_audit")]
+pub async fn list_audit(page: i64) -> Result<AuditPage, ServerFnError> {
+    let scope = server::require_admin().await?;
+    server::list_audit(&scope, page).await
+}
+
 /// The rights list of the acting company: `search` on every column, `sort` one of
 /// `company`, `last_name`, `first_name`, `email`, `role`, `status`; `page` is 1-based.
 #[server(prefix = "/api", endpoint = "list_rights")]

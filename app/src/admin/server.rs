@@ -569,11 +569,122 @@ mod tests {
     }
 
     #[test]
+    fn the_audit_log_shows_what_changed_without_versions_and_timestamps() {
+        let before = serde_json::json!({ "status": "active", "is_admin": true, "remark": null, "version": 3, "updated_at": "x" });
+        let after = serde_json::json!({ "status": "revoked", "is_admin": true, "remark": "fin du mandat", "version": 4, "updated_at": "y" });
+        assert_eq!(
+            audit_changes(Some(&before), Some(&after)),
+            vec!["remark: — → fin du mandat".to_string(), "status: active → revoked".to_string()]
+        );
+    }
+
+    #[test]
+    fn the_audit_log_summarizes_service_authorizations() {
+        let after = serde_json::json!([
+            { "service_code": "invoices", "all_debtors": true, "debtor_ids": [] },
+            { "service_code": "orders", "all_debtors": false, "debtor_ids": [4, 7] },
+        ]);
+        assert_eq!(audit_changes(None, Some(&after)), vec!["invoices (*)".to_string(), "orders (2)".to_string()]);
+        assert_eq!(audit_changes(Some(&after), Some(&serde_json::json!([]))), vec!["—".to_string()]);
+    }
+
+    #[test]
     fn an_api_key_is_stored_as_its_sha256_only() {
         let key = ApiKeyParts::generate();
         assert!(key.clear.starts_with(&format!("cck_{}_", key.prefix)));
         assert_eq!(key.hash().expose().len(), 64);
         assert!(!key.hash().expose().contains(&key.clear));
         assert_eq!(store::hash_api_key("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}
+
+/// Rows per page of the audit log.
+pub const AUDIT_PAGE_SIZE: i64 = 50;
+
+pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, ServerFnError> {
+    let store = store()?;
+    let page = page.max(1);
+    let found = store
+        .audit_for_company(scope.company.company_id, AUDIT_PAGE_SIZE, (page - 1).saturating_mul(AUDIT_PAGE_SIZE))
+        .await
+        .map_err(internal)?;
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut lines = Vec::with_capacity(found.items.len());
+    for record in found.items {
+        let subject = match names.get(&record.target) {
+            Some(name) => name.clone(),
+            None => {
+                let name = subject_name(&store, &record.target).await;
+                names.insert(record.target.clone(), name.clone());
+                name
+            }
+        };
+        lines.push(AuditLine {
+            at: crate::account::ssr::swiss_date_time(record.at),
+            actor: record.actor_email.clone().unwrap_or_else(|| "—".into()),
+            changes: audit_changes(record.before.as_ref(), record.after.as_ref()),
+            action: record.action,
+            subject,
+        });
+    }
+    let pages = ((found.total + AUDIT_PAGE_SIZE - 1) / AUDIT_PAGE_SIZE).max(1);
+    Ok(AuditPage { lines, total: found.total, page: page.min(pages), pages })
+}
+
+/// "right:42" → the e-mail of the right's login; "user:7" → the login's e-mail.
+async fn subject_name(store: &Store, target: &str) -> String {
+    let user_id = match target.split_once(':') {
+        Some(("right", id)) => match id.parse() {
+            Ok(id) => store.right(id).await.ok().map(|r| r.user_id),
+            Err(_) => None,
+        },
+        Some(("user", id)) => id.parse().ok(),
+        _ => None,
+    };
+    match user_id {
+        Some(id) => store.user(id).await.map(|u| u.email).unwrap_or_else(|_| target.to_string()),
+        None => target.to_string(),
+    }
+}
+
+/// The fields that changed between `before` and `after`, as "field: old → new"; fields
+/// that change with every write (version, timestamps) are left out.
+pub fn audit_changes(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>) -> Vec<String> {
+    use serde_json::Value;
+    const NOISE: &[&str] = &["version", "updated_at", "created_at", "decided_at", "id", "company_id", "user_id", "created_by_user_id"];
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => "—".to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    match (before, after) {
+        (Some(Value::Object(b)), Some(Value::Object(a))) => {
+            let mut keys: Vec<&String> = b.keys().chain(a.keys()).filter(|k| !NOISE.contains(&k.as_str())).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter()
+                .filter(|k| b.get(*k) != a.get(*k))
+                .map(|k| format!("{k}: {} → {}", show(b.get(k)), show(a.get(k))))
+                .collect()
+        }
+        (None, Some(Value::Object(a))) => {
+            let mut keys: Vec<&String> = a.keys().filter(|k| !NOISE.contains(&k.as_str())).collect();
+            keys.sort();
+            keys.into_iter().filter(|k| !matches!(a.get(*k), Some(Value::Null))).map(|k| format!("{k}: {}", show(a.get(k)))).collect()
+        }
+        // Service authorizations: the set after the change, "(*)" for all debtors, else how many.
+        (_, Some(Value::Array(grants))) if grants.is_empty() => vec!["—".to_string()],
+        (_, Some(Value::Array(grants))) => grants
+            .iter()
+            .map(|g| {
+                let code = g.get("service_code").and_then(Value::as_str).unwrap_or("?");
+                match (g.get("all_debtors"), g.get("debtor_ids").and_then(Value::as_array)) {
+                    (Some(Value::Bool(true)), _) => format!("{code} (*)"),
+                    (_, Some(ids)) => format!("{code} ({})", ids.len()),
+                    _ => code.to_string(),
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }

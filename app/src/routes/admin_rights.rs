@@ -145,7 +145,10 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
         <p class="mt-2 text-stone-700">{t!(i18n, admin.intro)}</p>
         <p class="mt-4 text-sm text-stone-700">{t!(i18n, admin.legend)}</p>
         <div class="mt-6 flex flex-wrap items-end justify-between gap-4">
-            <a href="/admin/rights/new" class=BUTTON data-testid="enter-user">{t!(i18n, admin.enter_user)}</a>
+            <div class="flex flex-wrap items-center gap-4">
+                <a href="/admin/rights/new" class=BUTTON data-testid="enter-user">{t!(i18n, admin.enter_user)}</a>
+                <a href="/admin/audit" class=LINK>{t!(i18n, audit.nav)}</a>
+            </div>
             <Form method="GET" action="/admin/rights" attr:class="flex items-end gap-2" attr:role="search">
                 <input type="hidden" name="tri" value=sort.clone()/>
                 <div>

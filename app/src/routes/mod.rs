@@ -1,4 +1,5 @@
 pub mod account;
+pub mod admin_audit;
 pub mod admin_enter;
 pub mod admin_right;
 pub mod admin_rights;

@@ -282,3 +282,25 @@ on_both_backends!(the_last_administrator_keeps_the_flag_and_remarks_and_end_date
     assert_eq!(own_end.status, 400, "{own_end:?}");
     assert!(own_end.body.contains("admin.own_right"), "{own_end:?}");
 });
+
+on_both_backends!(administrators_read_the_audit_log_of_their_company_only, Options::default(), |app: TestApp| async move {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    assert_eq!(enter(&app, &admin, &enter_form("provider", PROVIDER)).await.status, 200);
+    let log = app.post("/api/list_audit", &[("page", "1")], Some(&admin)).await;
+    assert_eq!(log.status, 200, "{log:?}");
+    let page = json_of(&log);
+    let first = &page["lines"][0];
+    assert_eq!(first["action"], "right.create", "newest first: {page}");
+    assert_eq!(first["actor"], ADMIN);
+    assert_eq!(first["subject"], PROVIDER);
+    assert!(first["changes"].as_array().unwrap().iter().any(|c| c == "status: pending"), "{first}");
+
+    let employee = app.signed_in_cookie(EMPLOYEE).await;
+    assert_eq!(app.post("/api/list_audit", &[("page", "1")], Some(&employee)).await.status, 403);
+    let tina = app.signed_in_cookie(THIRD_ADMIN).await;
+    let other = json_of(&app.post("/api/list_audit", &[("page", "1")], Some(&tina)).await);
+    assert!(
+        other["lines"].as_array().unwrap().iter().all(|l| l["actor"] != ADMIN),
+        "another company's log shows nothing Musterhans' administrator did: {other}"
+    );
+});
