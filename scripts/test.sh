@@ -30,6 +30,11 @@ echo "==> release build: $((SECONDS - t0)) s"
 disk
 
 t0=$SECONDS
+echo "==> budget: the rights list with 10,000 rights (SQLite, and Postgres when it answers)"
+cargo run --release --locked -p portal-core --example rights_list_bench
+echo "==> budget: $((SECONDS - t0)) s"
+
+t0=$SECONDS
 echo "==> Playwright (Debian Chromium, desktop and Pixel 7)"
 (cd end2end && npx playwright test)
 echo "==> Playwright: $((SECONDS - t0)) s"

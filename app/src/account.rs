@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 /// One provider right of this login on another company, as the account page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderAccessRow {
+    pub right_id: i64,
+    pub version: i64,
+    /// While pending: `provider` (an invitation this login answers) or `principal` (its own
+    /// request, which the company decides).
+    pub awaiting: Option<String>,
     /// `dd.mm.yyyy`, Swiss time.
     pub date: String,
     pub company_name: String,
@@ -72,6 +77,9 @@ pub mod ssr {
             .into_iter()
             .filter(|r| r.right.right_type == RightType::Provider && !r.is_home_company)
             .map(|r| ProviderAccessRow {
+                right_id: r.right.id,
+                version: r.right.version,
+                awaiting: r.right.awaiting.map(|a| a.as_str().to_string()),
                 date: swiss_date(r.right.created_at),
                 company_name: r.company_name,
                 customer_number: r.customer_number,

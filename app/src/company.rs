@@ -50,6 +50,8 @@ pub struct PortalContext {
     pub can_switch: bool,
     /// An active administrator of the acting company (sees "Droits d'utilisateur et autorisations").
     pub is_admin: bool,
+    /// Messages the login has not opened yet (the header's "Messages" badge).
+    pub unread_messages: i64,
     /// The online services this login may use for the acting company.
     pub services: Vec<String>,
     /// The login's language ("fr", "de", "it", "en"): signed-in pages are shown in it.
@@ -172,8 +174,10 @@ pub mod ssr {
         let is_admin = right
             .as_ref()
             .is_some_and(|r| r.right_type == RightType::Employee && r.is_admin && r.grants_access_on(today));
+        let unread_messages = store.unread_count(user_id).await.map_err(internal)?;
         Ok(PortalContext {
             is_admin,
+            unread_messages,
             user_name: user.full_name(),
             as_provider: user.home_company_id != Some(acting.company_id),
             acting,

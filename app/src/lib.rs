@@ -9,11 +9,14 @@ pub mod admin;
 pub mod auth;
 pub mod company;
 pub mod errors;
+pub mod messages;
+pub mod provider;
 pub mod refusal;
 pub mod components;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod routes;
 pub mod self_service;
+pub mod services;
 pub mod two_step;
 
 use leptos::prelude::*;
@@ -79,9 +82,13 @@ fn Portal() -> impl IntoView {
                 <Route path=path!("/account") view=routes::account::AccountPage/>
                 <Route path=path!("/admin/rights") view=routes::admin_rights::AdminRightsPage/>
                 <Route path=path!("/admin/audit") view=routes::admin_audit::AuditLogPage/>
+                <Route path=path!("/messages") view=routes::messages::MessagesPage/>
+                <Route path=path!("/messages/:id") view=routes::messages::MessagePage/>
                 <Route path=path!("/admin/rights/new") view=routes::admin_enter::EnterUserPage/>
                 <Route path=path!("/admin/rights/:id") view=routes::admin_right::ManageRightPage/>
                 <Route path=path!("/admin/rights/:id/services") view=routes::admin_right::GrantServicesPage/>
+                <Route path=path!("/services/orders") view=routes::services::OrdersPage/>
+                <Route path=path!("/services/invoices") view=routes::services::InvoicesPage/>
                 <Route path=path!("/register") view=routes::register::RegisterPage/>
                 <Route path=path!("/register/confirm") view=routes::register::RegisterConfirmPage/>
                 <Route path=path!("/password/forgot") view=routes::password::ForgotPasswordPage/>

@@ -17,6 +17,8 @@ contract!(
     the_last_active_administrator_cannot_be_revoked,
     an_administrator_can_be_removed_while_another_remains,
     resending_an_invitation_adds_a_message_only_while_pending,
+    a_request_for_access_waits_for_the_principal_and_tells_its_administrators,
+    a_login_has_a_limited_number_of_open_requests,
 );
 
 mod cases {
@@ -247,5 +249,49 @@ mod cases {
         let err = store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap_err();
         assert_eq!(err.code(), "lifecycle.not_pending");
         assert_eq!(store.messages_for(f.provider.id).await.unwrap().len(), 2);
+    }
+
+    fn request(company: &Company, user: &User) -> NewRight {
+        NewRight {
+            company_id: company.id,
+            user_id: user.id,
+            right_type: RightType::Provider,
+            is_admin: false,
+            origin: RightOrigin::Request,
+            remark: Remark::parse("Mandat de comptabilité").unwrap(),
+            end_date: None,
+            created_by_user_id: Some(user.id),
+        }
+    }
+
+    pub async fn a_request_for_access_waits_for_the_principal_and_tells_its_administrators(store: Store) {
+        let f = fixture(&store).await;
+        let notify = NewMessage { recipient_user_id: f.admin.id, company_id: Some(f.principal.id), kind: "provider_request".into(), params: json!({}) };
+        let right = store.request_provider_access(&request(&f.principal, &f.provider), &[notify.clone()], 5).await.unwrap();
+        assert_eq!((right.status, right.awaiting), (RightStatus::Pending, Some(Awaiting::Principal)));
+        assert_eq!(store.messages_for(f.admin.id).await.unwrap().len(), 1);
+        assert!(!store.may_act(f.provider.id, f.principal.id, "orders", None).await.unwrap(), "a request grants nothing");
+
+        let again = store.request_provider_access(&request(&f.principal, &f.provider), &[notify], 5).await.unwrap_err();
+        assert!(matches!(again, StoreError::Duplicate { what: "right" }), "{again:?}");
+        assert_eq!(store.messages_for(f.admin.id).await.unwrap().len(), 1, "a refused request tells nobody");
+
+        // The provider asked: the principal's approval makes it active, no second acceptance.
+        let approved = store
+            .transition_right(right.id, right.version, Transition::Accept, Party::Principal, &Actor::user(f.admin.id, f.principal.id))
+            .await
+            .unwrap();
+        assert_eq!(approved.status, RightStatus::Active);
+    }
+
+    pub async fn a_login_has_a_limited_number_of_open_requests(store: Store) {
+        let f = fixture(&store).await;
+        for i in 0..2 {
+            let c = company(&store, &format!("4000000{i}"), &format!("Société {i}")).await;
+            store.request_provider_access(&request(&c, &f.provider), &[], 2).await.unwrap();
+        }
+        let err = store.request_provider_access(&request(&f.principal, &f.provider), &[], 2).await.unwrap_err();
+        assert_eq!(err.code(), "rights.too_many_requests");
+        assert!(store.right_for(f.principal.id, f.provider.id).await.unwrap().is_none());
     }
 }

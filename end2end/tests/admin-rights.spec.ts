@@ -75,6 +75,40 @@ test.describe("the administrator's user rights and authorizations", () => {
 
     await page.goto('/admin/rights?q=' + encodeURIComponent(provider));
     await expect(page.getByTestId('right-status')).toHaveText(/en suspens/);
+
+    // The provider reads the message and accepts under "Gérer le compte utilisateur".
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await signIn(page, provider);
+    // Paul (phone) also works for Transports Rapides SA, and Tina (desktop) may meanwhile
+    // have been given access to Fiduciaire by the request test: both may meet the selector.
+    await page.waitForURL(/\/(portal|select-company)$/);
+    if (page.url().endsWith('/select-company')) {
+      await page.getByRole('button', { name: testInfo.project.name === 'phone' ? /Fiduciaire Exemple/ : /Transports Rapides SA/ }).click();
+    }
+    await expect(page).toHaveURL(/\/portal$/);
+    // At least the invitation (Paul, administrator of Fiduciaire, may also hear of requests).
+    await expect(page.getByTestId('unread-count')).toHaveText(/^[1-9]\d*$/);
+    await page.getByTestId('nav-messages').click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Messages' })).toBeVisible();
+    await page.getByTestId('message-line').filter({ hasText: 'Autorisation en tant que prestataire' }).filter({ hasText: 'Musterhans SA' }).click();
+    await expect(page.getByTestId('message-title')).toHaveText('Autorisation en tant que prestataire');
+    await expect(page.getByTestId('message-text')).toContainText("L'administrateur Anna Muster du compte de société Musterhans SA souhaite vous octroyer une autorisation de prestataire.");
+    await expect(page.getByTestId('message-company')).toContainText('Musterhans SA');
+    await expect(page.getByTestId('message-read-at')).toHaveText(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$/);
+    await keepScreenshot(page, testInfo, 'message');
+    await expectAccessible(page);
+
+    await page.getByTestId('message-link').click();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    const invitation = page.getByTestId('access-row').filter({ hasText: 'Musterhans SA' });
+    await expect(invitation.getByTestId('access-status')).toHaveText('en suspens');
+    await expectAccessible(page);
+    await invitation.getByRole('button', { name: 'Valider' }).click();
+    await expect(page.getByTestId('access-row').filter({ hasText: 'Musterhans SA' }).getByTestId('access-status')).toHaveText('active');
+    await page.goto('/select-company');
+    await expect(page.getByRole('button', { name: /Musterhans SA/ })).toBeVisible();
   });
 
   test('is refused to a provider acting for its principal', async ({ page }) => {

@@ -205,6 +205,14 @@ pub async fn end_right(right_id: i64, version: i64, how: String) -> Result<(), S
     server::end_right(&scope, right_id, version, &how).await
 }
 
+/// Decides a provider's request for access: `approve` makes the right active at once (the
+/// provider asked, no second acceptance), otherwise it is refused. The requester is told.
+#[server(prefix = "/api", endpoint = "decide_request")]
+pub async fn decide_request(right_id: i64, version: i64, approve: bool) -> Result<(), ServerFnError> {
+    let scope = server::require_admin().await?;
+    server::decide_request(&scope, right_id, version, approve).await
+}
+
 /// Sends a pending invitation's message (and e-mail) again.
 #[server(prefix = "/api", endpoint = "resend_invitation")]
 pub async fn resend_invitation(right_id: i64) -> Result<(), ServerFnError> {

@@ -503,17 +503,43 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
         "cancel" => Transition::Cancel,
         _ => return Err(bad_input(BAD_RIGHT_TYPE)),
     };
-    let after = store.transition_right(right.id, version, transition, Party::Principal, &scope.actor).await.map_err(store_refusal)?;
-    if after.right_type == RightType::Provider {
-        let message = NewMessage {
-            recipient_user_id: after.user_id,
-            company_id: Some(after.company_id),
+    // The provider is told in the same transaction: exactly one message per transition.
+    let notify: Vec<NewMessage> = (right.right_type == RightType::Provider)
+        .then(|| NewMessage {
+            recipient_user_id: right.user_id,
+            company_id: Some(right.company_id),
             kind: if transition == Transition::Revoke { "provider_right_revoked" } else { "provider_invitation_cancelled" }.into(),
             params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
-        };
-        store.create_message(&message).await.map_err(internal)?;
-    }
+        })
+        .into_iter()
+        .collect();
+    store
+        .transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify)
+        .await
+        .map_err(store_refusal)?;
     tracing::info!(right_id, how, "right ended by an administrator");
+    Ok(())
+}
+
+pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<(), ServerFnError> {
+    let store = store()?;
+    let right = company_right(&store, scope, right_id).await?;
+    let (transition, kind) = if approve {
+        (Transition::Accept, "provider_request_approved")
+    } else {
+        (Transition::Refuse, "provider_request_declined")
+    };
+    let notify = [NewMessage {
+        recipient_user_id: right.user_id,
+        company_id: Some(right.company_id),
+        kind: kind.into(),
+        params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
+    }];
+    store
+        .transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify)
+        .await
+        .map_err(store_refusal)?;
+    tracing::info!(right_id, approve, "provider request decided");
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use crate::i18n::{t, use_i18n};
 #[component]
 pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let PortalContext { user_name, acting, can_switch, is_admin, language, .. } = context;
+    let PortalContext { user_name, acting, can_switch, is_admin, language, unread_messages, .. } = context;
     // Signed-in pages speak the login's language (chosen at its last switch; also set by the
     // sign-in's cookie for pages rendered on the server).
     Effect::new(move |_| {
@@ -35,6 +35,17 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
                     {is_admin.then(|| view! {
                         <a href="/admin/rights" class="font-medium text-sky-800 underline underline-offset-2" data-testid="nav-admin">{t!(i18n, admin.nav)}</a>
                     })}
+                    <a
+                        href="/messages"
+                        class="inline-flex items-center gap-1 font-medium text-sky-800 underline underline-offset-2"
+                        data-testid="nav-messages"
+                    >
+                        {t!(i18n, messages.nav)}
+                        {(unread_messages > 0).then(|| view! {
+                            <span class="rounded-full bg-yellow-400 px-2 text-xs font-bold text-stone-900 no-underline" data-testid="unread-count">{unread_messages}</span>
+                            <span class="sr-only">" "{t!(i18n, messages.unread_suffix)}</span>
+                        })}
+                    </a>
                     <a href="/account" class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, account.nav)}</a>
                     <span class="text-stone-700">{user_name}</span>
                     <LanguageSwitcher remember=true/>

@@ -89,3 +89,32 @@ pub fn Refusal(error: ServerFnError) -> impl IntoView {
         </div>
     }
 }
+
+/// The seed's breadcrumb of the user profile's pages: "Centre clientèle › Paramètres ›
+/// Profil utilisateur › {section} › {last}".
+#[component]
+pub fn ProfileCrumbs(
+    #[prop(into)] section: Signal<String>,
+    section_href: &'static str,
+    #[prop(optional)] last: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = last.is_none().then_some("page");
+    view! {
+        <nav aria-label=move || crate::i18n::t_string!(i18n, admin.breadcrumb) class="mb-4 text-sm text-stone-600">
+            <ol class="flex flex-wrap items-center gap-x-2">
+                <li><a href="/portal" class="hover:underline">{t!(i18n, admin.crumb_portal)}</a></li>
+                <li aria-hidden="true">"›"</li>
+                <li>{t!(i18n, admin.crumb_settings)}</li>
+                <li aria-hidden="true">"›"</li>
+                <li><a href="/account" class="hover:underline">{t!(i18n, admin.crumb_profile)}</a></li>
+                <li aria-hidden="true">"›"</li>
+                <li><a href=section_href class="hover:underline" aria-current=current>{move || section.get()}</a></li>
+                {last.map(|last| view! {
+                    <li aria-hidden="true">"›"</li>
+                    <li aria-current="page" class="font-medium text-stone-800">{last}</li>
+                })}
+            </ol>
+        </nav>
+    }
+}

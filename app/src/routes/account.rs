@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::account::{
-    load_account, AccountView, ChangePassword, ProviderAccessRow, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY,
+    load_account, AccountView, ChangePassword, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY,
     MSG_WRONG_CURRENT_PASSWORD,
 };
 use crate::auth::error_message;
@@ -68,7 +68,7 @@ fn AccountContent(account: AccountView) -> impl IntoView {
                 // Type-erased: the page's view type is otherwise too deep for the server crate.
                 {view! { <crate::two_step::TwoStepSection enabled=two_step_enabled/> }.into_any()}
             </section>
-            <ProviderAccessTable rows=provider_access/>
+            {view! { <crate::routes::provider_access::ProviderAccessTable rows=provider_access/> }.into_any()}
         </div>
     }
 }
@@ -158,54 +158,3 @@ fn translate(locale: Locale, message: &str) -> String {
     text.to_string()
 }
 
-/// "Demander un accès en qualité de prestataire": this login's provider rights on other
-/// companies, with their status.
-#[component]
-fn ProviderAccessTable(rows: Vec<ProviderAccessRow>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="rounded-lg border border-stone-200 bg-white p-5 shadow-sm" aria-labelledby="requests-section">
-            <h2 id="requests-section" class="text-lg font-semibold">{t!(i18n, account.requests_title)}</h2>
-            {if rows.is_empty() {
-                view! { <p class="mt-3 text-stone-700">{t!(i18n, account.no_requests)}</p> }.into_any()
-            } else {
-                view! {
-                    <div class="mt-3 overflow-x-auto">
-                        <table class="w-full text-left text-sm">
-                            <thead class="border-b border-stone-300">
-                                <tr>
-                                    <th scope="col" class="py-2 pr-3">{t!(i18n, account.col_date)}</th>
-                                    <th scope="col" class="py-2 pr-3">{t!(i18n, account.col_company)}</th>
-                                    <th scope="col" class="py-2">{t!(i18n, account.col_status)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {rows.into_iter().map(|row| {
-                                    let status = row.status.clone();
-                                    view! {
-                                        <tr class="border-b border-stone-100">
-                                            <td class="py-2 pr-3 whitespace-nowrap">{row.date}</td>
-                                            <td class="py-2 pr-3">{row.company_name}" "<span class="text-stone-600">"("{row.customer_number}")"</span></td>
-                                            <td class="py-2">{move || status_label(i18n.get_locale(), &status)}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
-        </section>
-    }
-}
-
-fn status_label(locale: Locale, status: &str) -> &'static str {
-    match status {
-        "pending" => crate::i18n::td_string!(locale, status.pending),
-        "active" => crate::i18n::td_string!(locale, status.active),
-        "refused" => crate::i18n::td_string!(locale, status.refused),
-        "revoked" => crate::i18n::td_string!(locale, status.revoked),
-        "expired" => crate::i18n::td_string!(locale, status.expired),
-        _ => crate::i18n::td_string!(locale, status.resigned),
-    }
-}

@@ -44,6 +44,7 @@ pub fn action_text(locale: Locale, action: &str) -> String {
         "login" => td_string!(locale, audit.login),
         "login.failed" => td_string!(locale, audit.login_failed),
         "logout" => td_string!(locale, audit.logout),
+        "order.create" => td_string!(locale, audit.order_create),
         other => return other.to_string(),
     }
     .to_string()

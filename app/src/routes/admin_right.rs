@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::admin::{load_right, DebtorChoice, EndRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
+use crate::admin::{load_right, DebtorChoice, DecideRequest, EndRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
 use crate::components::ui::{Outcome, SignedInPage, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::admin_rights::{role_text, status_cell, AdminCrumbs};
@@ -52,8 +52,10 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     let update = ServerAction::<UpdateRight>::new();
     let end = ServerAction::<EndRight>::new();
     let resend = ServerAction::<ResendInvitation>::new();
+    let decide = ServerAction::<DecideRequest>::new();
     Effect::new(move |_| {
-        if matches!(update.value().get(), Some(Ok(()))) || matches!(end.value().get(), Some(Ok(()))) {
+        let done = |v: Option<Result<(), ServerFnError>>| matches!(v, Some(Ok(())));
+        if done(update.value().get()) || done(end.value().get()) || done(decide.value().get()) {
             reload.update(|n| *n += 1);
         }
     });
@@ -111,6 +113,26 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                 <div class="flex flex-col items-start gap-4">
                     {(!ended).then(|| view! {
                         <a href=format!("/admin/rights/{}/services", row.right_id) class=LINK>{t!(i18n, admin.grant_services)}</a>
+                    })}
+                    {(row.awaiting.as_deref() == Some("principal")).then(|| view! {
+                        <div class="rounded border border-amber-300 bg-amber-50 p-4" data-testid="request-decision">
+                            <p class="text-amber-950">{t!(i18n, admin.request_note)}</p>
+                            <div class="mt-3 flex flex-wrap gap-3">
+                                <ActionForm action=decide>
+                                    <input type="hidden" name="right_id" value=row.right_id.to_string()/>
+                                    <input type="hidden" name="version" value=row.version.to_string()/>
+                                    <input type="hidden" name="approve" value="true"/>
+                                    <button type="submit" class=BUTTON>{t!(i18n, admin.approve)}</button>
+                                </ActionForm>
+                                <ActionForm action=decide>
+                                    <input type="hidden" name="right_id" value=row.right_id.to_string()/>
+                                    <input type="hidden" name="version" value=row.version.to_string()/>
+                                    <input type="hidden" name="approve" value="false"/>
+                                    <button type="submit" class=BUTTON_DANGER>{t!(i18n, admin.decline)}</button>
+                                </ActionForm>
+                            </div>
+                            <Outcome value=Signal::derive(move || decide.value().get()) success=Signal::derive(move || t_string!(i18n, admin.decided).to_string())/>
+                        </div>
                     })}
                     {(row.awaiting.as_deref() == Some("provider")).then(|| view! {
                         <ActionForm action=resend>

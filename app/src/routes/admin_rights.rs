@@ -6,7 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::admin::{list_rights, RightRow, RightsPage};
-use crate::components::ui::{SignedInPage, BUTTON, BUTTON_SECONDARY, FIELD, LINK};
+use crate::components::ui::{ProfileCrumbs, SignedInPage, BUTTON, BUTTON_SECONDARY, FIELD, LINK};
 use crate::errors::status_text;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 
@@ -41,26 +41,10 @@ pub fn AdminRightsPage() -> impl IntoView {
 #[component]
 pub fn AdminCrumbs(#[prop(optional)] last: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <nav aria-label=move || t_string!(i18n, admin.breadcrumb) class="mb-4 text-sm text-stone-600">
-            <ol class="flex flex-wrap items-center gap-x-2">
-                <li><a href="/portal" class="hover:underline">{t!(i18n, admin.crumb_portal)}</a></li>
-                <li aria-hidden="true">"›"</li>
-                <li>{t!(i18n, admin.crumb_settings)}</li>
-                <li aria-hidden="true">"›"</li>
-                <li><a href="/account" class="hover:underline">{t!(i18n, admin.crumb_profile)}</a></li>
-                <li aria-hidden="true">"›"</li>
-                <li>
-                    <a href="/admin/rights" class="hover:underline" aria-current=last.is_none().then_some("page")>
-                        {t!(i18n, admin.title)}
-                    </a>
-                </li>
-                {last.map(|last| view! {
-                    <li aria-hidden="true">"›"</li>
-                    <li aria-current="page" class="font-medium text-stone-800">{last}</li>
-                })}
-            </ol>
-        </nav>
+    let section = Signal::derive(move || t_string!(i18n, admin.title).to_string());
+    match last {
+        Some(last) => view! { <ProfileCrumbs section=section section_href="/admin/rights" last=last/> }.into_any(),
+        None => view! { <ProfileCrumbs section=section section_href="/admin/rights"/> }.into_any(),
     }
 }
 

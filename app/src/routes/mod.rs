@@ -8,5 +8,8 @@ pub mod login;
 pub mod not_found;
 pub mod password;
 pub mod portal;
+pub mod provider_access;
+pub mod messages;
 pub mod register;
 pub mod select_company;
+pub mod services;

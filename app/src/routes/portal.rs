@@ -44,10 +44,20 @@ fn PortalHome(context: PortalContext) -> impl IntoView {
                 } else {
                     view! {
                         <ul class="mt-3 grid gap-3 sm:grid-cols-3">
-                            {services.into_iter().map(|code| view! {
-                                <li class="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
-                                    <ServiceName code=code/>
-                                </li>
+                            {services.into_iter().map(|code| match crate::services::service_path(&code) {
+                                // A granted service with a page: the menu entry opens it.
+                                Some(path) => view! {
+                                    <li class="rounded-lg border border-stone-200 bg-white shadow-sm hover:border-sky-700">
+                                        <a href=path class="block p-4 font-medium text-sky-800 underline underline-offset-2" data-testid=format!("open-{code}")>
+                                            <ServiceName code=code.clone()/>
+                                        </a>
+                                    </li>
+                                }.into_any(),
+                                None => view! {
+                                    <li class="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
+                                        <ServiceName code=code/>
+                                    </li>
+                                }.into_any(),
                             }).collect_view()}
                         </ul>
                     }.into_any()

@@ -103,6 +103,8 @@ pub enum RightRuleError {
     LoginOfAnotherCompany,
     #[error("authorizations can only be copied from a right of the same company")]
     CopySourceOfAnotherCompany,
+    #[error("too many access requests are waiting for an answer")]
+    TooManyRequests,
 }
 
 impl RightRuleError {
@@ -111,6 +113,7 @@ impl RightRuleError {
             RightRuleError::LastAdministrator => "rights.last_administrator",
             RightRuleError::LoginOfAnotherCompany => "rights.login_of_another_company",
             RightRuleError::CopySourceOfAnotherCompany => "rights.copy_source_invalid",
+            RightRuleError::TooManyRequests => "rights.too_many_requests",
         }
     }
 }

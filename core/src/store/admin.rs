@@ -184,6 +184,30 @@ impl Store {
         Ok(right)
     }
 
+    /// A provider asks a company for access: a right pending the principal's decision and
+    /// the messages to the company's administrators, in one transaction. At most
+    /// `max_open` requests of one login may wait at once (`rights.too_many_requests`).
+    pub async fn request_provider_access(&self, new: &NewRight, notify: &[NewMessage], max_open: i64) -> Result<UserRight> {
+        let mut tx = self.begin().await?;
+        let open: i64 = with_tx!(&mut tx, |c| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM user_rights WHERE user_id = $1 AND status = 'pending' AND awaiting = 'principal'"
+        )
+        .bind(new.user_id)
+        .fetch_one(c)
+        .await)?;
+        if open >= max_open {
+            return Err(StoreError::invalid(RightRuleError::TooManyRequests));
+        }
+        let state = RightState::initial(RightType::Provider, RightOrigin::Request).map_err(StoreError::invalid)?;
+        let actor = Actor { user_id: Some(new.user_id), acting_company_id: None };
+        let right = insert_right_in(&mut tx, new, state, &actor).await?;
+        for message in notify {
+            create_message_in(&mut tx, message).await?;
+        }
+        tx.commit().await?;
+        Ok(right)
+    }
+
     /// Re-sends a pending invitation: the provider gets the message again (audited).
     pub async fn resend_invitation(&self, right_id: RightId, message: &NewMessage, actor: &Actor) -> Result<UserRight> {
         let mut tx = self.begin().await?;

@@ -166,7 +166,10 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
         debtors.push(s.debtor(&principal, n, name).await?);
     }
     s.debtor(&provider_company, "200001", "Fiduciaire Exemple Sàrl").await?;
-    s.debtor(&third_company, "300001", "Transports Rapides SA").await?;
+    let third_debtors = vec![
+        s.debtor(&third_company, "300001", "Transports Rapides SA").await?,
+        s.debtor(&third_company, "300002", "Transports Rapides SA – Dépôt Sion").await?,
+    ];
 
     let mut products = Vec::new();
     for (code, name, cents) in [
@@ -177,6 +180,15 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
         ("LBL-A6", "Étiquettes d'adresse A6 (rouleau de 1000)", 4_500),
     ] {
         products.push(s.product(&principal, code, name, cents).await?);
+    }
+
+    // Transports Rapides SA orders its own contract products (the provider orders them there).
+    for (code, name, cents) in [
+        ("PAL-EU", "Étiquettes pour palettes EUR (lot de 100)", 3_850),
+        ("SAC-XL", "Sacs d'expédition XL (lot de 50)", 4_720),
+        ("CNT-R", "Conteneur roulant (location annuelle)", 123_450),
+    ] {
+        s.product(&third_company, code, name, cents).await?;
     }
 
     let existing = store.invoices_for_company(principal.id, None).await?;
@@ -194,6 +206,28 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
                     debtor_id: d.id,
                     number,
                     amount_cents: 12_000 + 3_517 * (i as i64 + 1) * (k + 1),
+                    issued_at,
+                    due_at: issued_at + Duration::days(30),
+                    status: if k == 0 { "paid" } else { "open" }.into(),
+                })
+                .await?;
+        }
+    }
+
+    let existing = store.invoices_for_company(third_company.id, None).await?;
+    for (i, d) in third_debtors.iter().enumerate() {
+        for k in 0..2_i64 {
+            let number = format!("TR-2026-{:04}", i as i64 * 2 + k + 1);
+            if existing.iter().any(|inv| inv.number == number) {
+                continue;
+            }
+            let issued_at = base + Duration::days(45 * k + 3 * i as i64);
+            store
+                .create_invoice(&NewInvoice {
+                    company_id: third_company.id,
+                    debtor_id: d.id,
+                    number,
+                    amount_cents: 48_500 + 12_345 * (i as i64 + 1) * (k + 1),
                     issued_at,
                     due_at: issued_at + Duration::days(30),
                     status: if k == 0 { "paid" } else { "open" }.into(),

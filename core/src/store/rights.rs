@@ -207,6 +207,21 @@ impl Store {
         by: Party,
         actor: &Actor,
     ) -> Result<UserRight> {
+        self.transition_right_notifying(right_id, expected_version, transition, by, actor, &[]).await
+    }
+
+    /// [`Store::transition_right`] and the messages that tell the other party, in one
+    /// transaction: a transition that happens is announced exactly once, one that loses a
+    /// race is not announced at all.
+    pub async fn transition_right_notifying(
+        &self,
+        right_id: RightId,
+        expected_version: i64,
+        transition: Transition,
+        by: Party,
+        actor: &Actor,
+        notify: &[NewMessage],
+    ) -> Result<UserRight> {
         let mut tx = self.begin().await?;
         lock_company_of_right_in(&mut tx, right_id).await?;
         let before = right_in(&mut tx, right_id).await?;
@@ -217,6 +232,9 @@ impl Store {
         let decided = matches!(transition, Transition::Accept | Transition::Refuse);
         let after = write_state_in(&mut tx, &before, state, decided, transition.audit_action(), actor).await?;
         keep_an_admin_in(&mut tx, &before, &after).await?;
+        for message in notify {
+            super::messages::create_message_in(&mut tx, message).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }

@@ -11,5 +11,7 @@ mod auth_mail;
 mod auth_sessions;
 mod auth_tokens;
 mod config_errors;
+mod provider_side;
 mod serving;
+mod services;
 mod two_step;

@@ -1,0 +1,46 @@
+import { test, expect, Page } from '@playwright/test';
+import { expectAccessible, keepScreenshot, signIn } from './support';
+
+/** Signs in and, when the login meets the selector, picks `company`. */
+async function signInActingFor(page: Page, email: string, company: RegExp) {
+  await signIn(page, email);
+  await page.waitForURL(/\/(portal|select-company)$/);
+  if (page.url().endsWith('/select-company')) {
+    await page.getByRole('button', { name: company }).click();
+  }
+  await expect(page).toHaveURL(/\/portal$/);
+}
+
+test.describe('a provider asks a company for access', () => {
+  test('the request waits for the company, whose administrator approves it', async ({ page }, testInfo) => {
+    // One login asks one company: the demo has a single pair free for it.
+    test.skip(testInfo.project.name === 'phone', 'the demo data has one free login/company pair for this flow');
+    await signInActingFor(page, 'admin@transports-rapides.example', /Transports Rapides SA/);
+    await page.goto('/account');
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    const form = page.getByTestId('request-access-form');
+    await form.getByLabel('Numéro de client de la société').fill('99999999');
+    await form.getByRole('button', { name: 'Envoyer la demande' }).click();
+    await expect(form.getByRole('status')).toHaveText("Aucune société n'a ce numéro de client.");
+
+    await form.getByLabel('Numéro de client de la société').fill('20000002');
+    await form.getByLabel('Message (facultatif)').fill('Transport des archives 2027');
+    await form.getByRole('button', { name: 'Envoyer la demande' }).click();
+    const row = page.getByTestId('access-row').filter({ hasText: 'Fiduciaire Exemple Sàrl' });
+    await expect(row.getByTestId('access-status')).toContainText('en suspens');
+    await expect(row).toContainText('Demande envoyée');
+    await keepScreenshot(page, testInfo, 'access-requested');
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signInActingFor(page, 'paul@fiduciaire.example', /Fiduciaire Exemple/);
+    await page.goto('/admin/rights?q=' + encodeURIComponent('admin@transports-rapides.example'));
+    await expect(page.getByTestId('right-status')).toHaveText(/en suspens \(demande à traiter\)/);
+    await page.getByRole('link', { name: 'Gérer' }).click();
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.getByTestId('request-decision')).toBeVisible();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Approuver la demande' }).click();
+    await expect(page.getByTestId('manage-status')).toHaveText('active');
+  });
+});

@@ -1,0 +1,191 @@
+//! The provider's side over real HTTP, on SQLite and on Postgres: messages, accepting,
+//! refusing and resigning provider rights, and the administrators being told.
+
+use crate::auth_support;
+use app::company::NO_ACTING_COMPANY;
+use auth_support::{Answer, Options, TestApp, ADMIN, PROVIDER};
+use portal_core::domain::RightStatus;
+use serde_json::Value;
+
+const THIRD_ADMIN: &str = "admin@transports-rapides.example";
+
+fn json_of(answer: &Answer) -> Value {
+    serde_json::from_str(&answer.body).unwrap_or_else(|e| panic!("JSON expected ({e}): {answer:?}"))
+}
+
+/// Anna (Musterhans SA) invites Paul; returns the right's id and version.
+async fn invite_paul(app: &TestApp) -> (i64, i64) {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let form = [
+        ("right_type", "provider"),
+        ("email", PROVIDER),
+        ("first_name", ""),
+        ("last_name", ""),
+        ("name", ""),
+        ("remark", ""),
+        ("assignment", "manual"),
+    ];
+    let answer = app.post("/api/enter_user", &form, Some(&admin)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let right = app.store.right(json_of(&answer)["right_id"].as_i64().unwrap()).await.unwrap();
+    (right.id, right.version)
+}
+
+async fn answer(app: &TestApp, cookie: &str, right: (i64, i64), what: &str) -> Answer {
+    app.post("/api/answer_right", &[("right_id", &right.0.to_string()), ("version", &right.1.to_string()), ("answer", what)], Some(cookie)).await
+}
+
+async fn message_kinds(app: &TestApp, user_id: i64) -> Vec<String> {
+    app.store.messages_for(user_id).await.unwrap().into_iter().map(|m| m.kind).collect()
+}
+
+on_both_backends!(the_invited_provider_reads_the_message_once_and_accepts, Options::default(), |app: TestApp| async move {
+    let right = invite_paul(&app).await;
+    let paul = app.signed_in_cookie(PROVIDER).await;
+
+    let list = json_of(&app.post("/api/list_messages", &[], Some(&paul)).await);
+    let line = &list[0];
+    assert_eq!(line["kind"], "provider_invitation");
+    assert_eq!(line["unread"], true);
+    assert_eq!(line["company"], "Musterhans SA");
+    let id = line["id"].as_i64().unwrap().to_string();
+    let opened = json_of(&app.post("/api/open_message", &[("message_id", &id)], Some(&paul)).await);
+    assert_eq!(opened["admin"], "Anna Muster");
+    assert!(opened["company"].as_str().unwrap().starts_with("Musterhans SA"));
+    let first_read = opened["read_at"].as_str().unwrap().to_string();
+    assert!(!first_read.is_empty());
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let again = json_of(&app.post("/api/open_message", &[("message_id", &id)], Some(&paul)).await);
+    assert_eq!(again["read_at"], first_read.as_str(), "« Lu le » keeps the first opening");
+
+    // Before accepting, the company is not in the selector.
+    let choices = app.post("/api/list_company_choices", &[], Some(&paul)).await;
+    assert!(!choices.body.contains("Musterhans SA"), "{choices:?}");
+
+    let accepted = answer(&app, &paul, right, "accept").await;
+    assert_eq!(accepted.status, 200, "{accepted:?}");
+    assert_eq!(app.store.right(right.0).await.unwrap().status, RightStatus::Active);
+    let choices = app.post("/api/list_company_choices", &[], Some(&paul)).await;
+    assert!(choices.body.contains("Musterhans SA"), "the company appears in the selector at once: {choices:?}");
+    assert_eq!(message_kinds(&app, app.demo.admin.id).await, vec!["provider_accepted".to_string()], "the administrator is told once");
+
+    let twice = answer(&app, &paul, right, "accept").await;
+    assert_eq!(twice.status, 409, "a stale answer changes nothing: {twice:?}");
+    assert_eq!(message_kinds(&app, app.demo.admin.id).await.len(), 1);
+});
+
+on_both_backends!(only_the_invited_login_answers_its_right, Options::default(), |app: TestApp| async move {
+    let right = invite_paul(&app).await;
+    let tina = app.signed_in_cookie(THIRD_ADMIN).await;
+    let foreign = answer(&app, &tina, right, "accept").await;
+    assert_eq!(foreign.status, 404, "{foreign:?}");
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let admin_accepting = answer(&app, &anna, right, "accept").await;
+    assert_eq!(admin_accepting.status, 404, "the principal cannot accept in the provider's place: {admin_accepting:?}");
+    let anonymous = answer(&app, "", right, "accept").await;
+    assert_eq!(anonymous.status, 401, "{anonymous:?}");
+    assert_eq!(app.store.right(right.0).await.unwrap().status, RightStatus::Pending);
+
+    // Messages are the recipient's only.
+    let paul_message = app.store.messages_for(app.demo.provider.id).await.unwrap()[0].id.to_string();
+    let peek = app.post("/api/open_message", &[("message_id", &paul_message)], Some(&tina)).await;
+    assert_eq!(peek.status, 404, "{peek:?}");
+    assert!(app.store.messages_for(app.demo.provider.id).await.unwrap()[0].read_at.is_none(), "peeking did not mark it read");
+});
+
+on_both_backends!(a_refusal_is_recorded_and_told_to_the_administrators, Options::default(), |app: TestApp| async move {
+    let right = invite_paul(&app).await;
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    let refused = answer(&app, &paul, right, "refuse").await;
+    assert_eq!(refused.status, 200, "{refused:?}");
+    let after = app.store.right(right.0).await.unwrap();
+    assert_eq!(after.status, RightStatus::Refused);
+    assert!(after.decided_at.is_some());
+    assert_eq!(message_kinds(&app, app.demo.admin.id).await, vec!["provider_refused".to_string()]);
+    let choices = app.post("/api/list_company_choices", &[], Some(&paul)).await;
+    assert!(!choices.body.contains("Musterhans SA"), "a refused right grants nothing: {choices:?}");
+});
+
+on_both_backends!(a_provider_who_resigns_is_refused_on_its_next_request, Options::default(), |app: TestApp| async move {
+    // Paul's demo right on Transports Rapides SA is active.
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    let third = app.demo.third_company.id.to_string();
+    assert!(app.post("/api/select_company", &[("company_id", &third)], Some(&paul)).await.status < 400);
+    let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
+    let resigned = answer(&app, &paul, (right.id, right.version), "resign").await;
+    assert_eq!(resigned.status, 200, "{resigned:?}");
+    assert_eq!(app.store.right(right.id).await.unwrap().status, RightStatus::Resigned);
+
+    let next = app.post("/api/load_portal_context", &[], Some(&paul)).await;
+    assert_eq!(next.status, 409, "{next:?}");
+    assert!(next.body.contains(NO_ACTING_COMPANY));
+    let tina_id = app.demo.third_admin.id;
+    assert_eq!(message_kinds(&app, tina_id).await, vec!["provider_resigned".to_string()]);
+});
+
+on_both_backends!(the_header_counts_unread_messages, Options::default(), |app: TestApp| async move {
+    invite_paul(&app).await;
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    // Paul acts for his home company here.
+    let home = app.demo.provider_company.id.to_string();
+    assert!(app.post("/api/select_company", &[("company_id", &home)], Some(&paul)).await.status < 400);
+    let context = json_of(&app.post("/api/load_portal_context", &[], Some(&paul)).await);
+    assert_eq!(context["unread_messages"], 1);
+    let id = app.store.messages_for(app.demo.provider.id).await.unwrap()[0].id.to_string();
+    app.post("/api/open_message", &[("message_id", &id)], Some(&paul)).await;
+    let context = json_of(&app.post("/api/load_portal_context", &[], Some(&paul)).await);
+    assert_eq!(context["unread_messages"], 0);
+});
+
+on_both_backends!(a_provider_asks_a_company_for_access_and_its_approval_activates_the_right, Options::default(), |app: TestApp| async move {
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    let ask = |number: &'static str| {
+        let (app, paul) = (&app, paul.clone());
+        async move { app.post("/api/request_access", &[("customer_number", number), ("message", "Mandat TVA 2027")], Some(&paul)).await }
+    };
+    let unknown = ask("99999999").await;
+    assert_eq!(unknown.status, 400, "{unknown:?}");
+    assert!(unknown.body.contains("provider.unknown_company"));
+    let own = ask("20000002").await;
+    assert!(own.body.contains("provider.own_company"), "{own:?}");
+    let bad = ask("12ab").await;
+    assert!(bad.body.contains("customer_number."), "{bad:?}");
+    let existing = ask("30000003").await;
+    assert_eq!(existing.status, 409, "Paul already works for Transports Rapides SA: {existing:?}");
+    assert!(existing.body.contains("admin.right_exists.active"));
+
+    let asked = ask("10000001").await;
+    assert_eq!(asked.status, 200, "{asked:?}");
+    let right = app.store.right_for(app.demo.principal.id, app.demo.provider.id).await.unwrap().unwrap();
+    assert_eq!(right.status, RightStatus::Pending);
+    assert_eq!(right.remark.as_deref(), Some("Mandat TVA 2027"));
+    let told = app.store.messages_for(app.demo.admin.id).await.unwrap();
+    assert_eq!(told.iter().map(|m| m.kind.as_str()).collect::<Vec<_>>(), vec!["provider_request"]);
+    assert_eq!(told[0].params["message"], "Mandat TVA 2027");
+    assert_eq!(ask("10000001").await.status, 409, "a duplicate request is refused");
+
+    // The administrator sees it in the rights list and approves: active without a second acceptance.
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let list = app.post("/api/list_rights", &[("search", "en suspens"), ("sort", ""), ("descending", "false"), ("page", "1")], Some(&anna)).await;
+    assert!(list.body.contains(PROVIDER), "{list:?}");
+    let approved = app
+        .post("/api/decide_request", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("approve", "true")], Some(&anna))
+        .await;
+    assert_eq!(approved.status, 200, "{approved:?}");
+    assert_eq!(app.store.right(right.id).await.unwrap().status, RightStatus::Active);
+    assert!(message_kinds(&app, app.demo.provider.id).await.contains(&"provider_request_approved".to_string()));
+    let choices = app.post("/api/list_company_choices", &[], Some(&paul)).await;
+    assert!(choices.body.contains("Musterhans SA"), "{choices:?}");
+});
+
+on_both_backends!(a_provider_cannot_accept_its_own_request_but_may_withdraw_it, Options::default(), |app: TestApp| async move {
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    assert_eq!(app.post("/api/request_access", &[("customer_number", "10000001"), ("message", "")], Some(&paul)).await.status, 200);
+    let right = app.store.right_for(app.demo.principal.id, app.demo.provider.id).await.unwrap().unwrap();
+    let self_accept = answer(&app, &paul, (right.id, right.version), "accept").await;
+    assert_eq!(self_accept.status, 409, "the company decides a request, not the requester: {self_accept:?}");
+    let withdrawn = answer(&app, &paul, (right.id, right.version), "withdraw").await;
+    assert_eq!(withdrawn.status, 200, "{withdrawn:?}");
+    assert!(app.store.right(right.id).await.unwrap().status.is_ended());
+    assert!(message_kinds(&app, app.demo.admin.id).await.contains(&"provider_request_withdrawn".to_string()));
+});
