@@ -22,7 +22,7 @@ test.describe('two-step login', () => {
   test('is enrolled with a code from the app, then asked for at sign-in', async ({ page }, testInfo) => {
     // The one spare demo login changes its sign-in here; a phone run would race it.
     test.skip(testInfo.project.name === 'phone', 'enrols the one spare demo login once');
-    const login = 'admin@transports-rapides.example';
+    const login = 'luca.bernasconi@transports-rapides.example';
     await signIn(page, login);
     await expect(page).toHaveURL(/\/portal$/);
     await page.goto('/account');

@@ -59,7 +59,7 @@ fn AuditList(page: AuditPage) -> impl IntoView {
         <h1 class="text-2xl font-semibold">{t!(i18n, audit.title)}</h1>
         <p class="mt-2 text-stone-700">{t!(i18n, audit.intro)}</p>
         <p class="mt-4 text-sm text-stone-700">{t!(i18n, audit.total, count = total)}</p>
-        <div class="mt-2 overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm">
+        <div tabindex="0" class="mt-2 overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm focus:outline-none focus:ring-2 focus:ring-sky-700">
             <table class="min-w-full divide-y divide-stone-200 text-sm" data-testid="audit-table">
                 <caption class="sr-only">{t!(i18n, audit.title)}</caption>
                 <thead class="bg-stone-100">

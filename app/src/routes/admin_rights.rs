@@ -143,7 +143,7 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
             </Form>
         </div>
         <p class="mt-4 text-sm text-stone-700" data-testid="rights-total">{t!(i18n, admin.total, count = total)}</p>
-        <div class="mt-2 overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm">
+        <div tabindex="0" class="mt-2 overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm focus:outline-none focus:ring-2 focus:ring-sky-700">
             <table class="min-w-full divide-y divide-stone-200 text-sm" data-testid="rights-table">
                 <caption class="sr-only">{t!(i18n, admin.title)}</caption>
                 <thead class="bg-stone-100">

@@ -27,7 +27,7 @@ pub fn ProviderAccessTable(rows: Vec<ProviderAccessRow>) -> impl IntoView {
                 view! { <p class="mt-3 text-stone-700">{t!(i18n, account.no_requests)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="mt-3 overflow-x-auto">
+                    <div tabindex="0" class="mt-3 overflow-x-auto focus:outline-none focus:ring-2 focus:ring-sky-700">
                         <table class="w-full text-left text-sm" data-testid="provider-access">
                             <thead class="border-b border-stone-300">
                                 <tr>

@@ -146,7 +146,7 @@ fn ProductTable(products: Vec<ProductOption>) -> impl IntoView {
         <fieldset>
             <legend class="font-medium">{t!(i18n, orders.products)}</legend>
             <p class="text-sm text-stone-600">{t!(i18n, orders.products_hint)}</p>
-            <div class="mt-2 overflow-x-auto">
+            <div tabindex="0" class="mt-2 overflow-x-auto focus:outline-none focus:ring-2 focus:ring-sky-700">
                 <table class=TABLE>
                     <thead>
                         <tr>
@@ -229,7 +229,7 @@ fn OrderItem(order: OrderView) -> impl IntoView {
                     <dd>{r}</dd>
                 })}
             </dl>
-            <div class="mt-3 overflow-x-auto">
+            <div tabindex="0" class="mt-3 overflow-x-auto focus:outline-none focus:ring-2 focus:ring-sky-700">
                 <table class=TABLE aria-labelledby=table_labelled_by>
                     <thead>
                         <tr>
@@ -321,7 +321,7 @@ fn DebtorInvoiceList(data: DebtorInvoices) -> impl IntoView {
                 view! { <p class="mt-2 text-stone-700">{t!(i18n, invoices.none)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="mt-3 overflow-x-auto">
+                    <div tabindex="0" class="mt-3 overflow-x-auto focus:outline-none focus:ring-2 focus:ring-sky-700">
                         <table class=TABLE>
                             <thead>
                                 <tr>

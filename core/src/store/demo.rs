@@ -241,6 +241,7 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
     let sophie = s.user("sophie.keller@musterhans.example", "Sophie", "Keller", &principal).await?;
     let provider = s.user("paul@fiduciaire.example", "Paul", "Prestataire", &provider_company).await?;
     let third_admin = s.user("admin@transports-rapides.example", "Tina", "Rapide", &third_company).await?;
+    let luca = s.user("luca.bernasconi@transports-rapides.example", "Luca", "Bernasconi", &third_company).await?;
 
     s.employee(&principal, &admin, true, &all(&services, &["orders", "invoices", "tracking"])).await?;
     s.employee(&principal, &marc, false, &all(&services, &["orders", "tracking"])).await?;
@@ -254,6 +255,7 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
     .await?;
     s.employee(&provider_company, &provider, true, &all(&services, &["orders", "invoices"])).await?;
     s.employee(&third_company, &third_admin, true, &all(&services, &["orders", "invoices"])).await?;
+    s.employee(&third_company, &luca, false, &all(&services, &["invoices"])).await?;
     // The fiduciary already works for Transports Rapides SA (an accepted provider right), so
     // Paul meets the company selector from the start; the Musterhans SA right is for the demo
     // flow to create.
@@ -292,6 +294,7 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
         login(&sophie, format!("employee of {} (invoices, 2 debtors)", principal.name)),
         login(&provider, format!("administrator of {}, provider for {}", provider_company.name, third_company.name)),
         login(&third_admin, format!("administrator of {}", third_company.name)),
+        login(&luca, format!("employee of {} (invoices)", third_company.name)),
     ];
     Ok(DemoData {
         principal,
