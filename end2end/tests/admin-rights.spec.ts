@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import { expectAccessible, keepScreenshot, signIn } from './support';
 
 test.describe("the administrator's user rights and authorizations", () => {
@@ -35,7 +35,7 @@ test.describe("the administrator's user rights and authorizations", () => {
     await expectAccessible(page);
   });
 
-  test('enters a provider, confirms the entry and grants a service for chosen debtors', async ({ page }, testInfo) => {
+  test('the seed flow: enter a provider, grant two of four debtors, accept on the invitee side, order, revoke', async ({ page, browser }, testInfo) => {
     // Each viewport invites a login no other test invites.
     const provider = testInfo.project.name === 'phone' ? 'paul@fiduciaire.example' : 'admin@transports-rapides.example';
     await signIn(page, 'admin@musterhans.example');
@@ -67,7 +67,9 @@ test.describe("the administrator's user rights and authorizations", () => {
     await orders.getByLabel('Filtrer les débiteurs').fill('genève');
     await expect(orders.getByTestId('debtor-list').getByRole('checkbox')).toHaveCount(1);
     await orders.getByTestId('debtor-list').getByRole('checkbox').check();
-    await expect(orders.getByText('1 débiteur(s) choisi(s) sur 4')).toBeVisible();
+    await orders.getByLabel('Filtrer les débiteurs').fill('lausanne');
+    await orders.getByTestId('debtor-list').getByRole('checkbox').check();
+    await expect(orders.getByText('2 débiteur(s) choisi(s) sur 4')).toBeVisible();
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await expect(page.getByText('Les autorisations de service sont enregistrées.')).toBeVisible();
     await keepScreenshot(page, testInfo, 'grant-services');
@@ -107,8 +109,42 @@ test.describe("the administrator's user rights and authorizations", () => {
     await expectAccessible(page);
     await invitation.getByRole('button', { name: 'Valider' }).click();
     await expect(page.getByTestId('access-row').filter({ hasText: 'Musterhans SA' }).getByTestId('access-status')).toHaveText('active');
+    await keepScreenshot(page, testInfo, 'accepted');
+
+    // Working for Musterhans SA: ordering is granted for two of its four debtors only.
     await page.goto('/select-company');
-    await expect(page.getByRole('button', { name: /Musterhans SA/ })).toBeVisible();
+    await page.getByRole('button', { name: /Musterhans SA/ }).click();
+    await expect(page.getByTestId('acting-company')).toHaveText('Musterhans SA');
+    await page.getByRole('link', { name: 'Commande de produits contractuels' }).click();
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    const form = page.getByTestId('order-form');
+    const debtor = form.getByLabel('Débiteur', { exact: true });
+    await expect(debtor.locator('option')).toHaveText([
+      'Choisir un débiteur',
+      '100001 – Musterhans SA – Siège Lausanne',
+      '100002 – Musterhans SA – Succursale Genève',
+    ]);
+    await debtor.selectOption({ label: '100002 – Musterhans SA – Succursale Genève' });
+    await form.getByLabel("Quantité – Carton d'expédition S (lot de 25)").fill('4');
+    await form.getByRole('button', { name: 'Passer la commande' }).click();
+    await expect(page.getByText(/Votre commande n° \d+ a été passée/)).toBeVisible();
+    await expect(page.getByTestId('order').first().getByTestId('placed-by')).toContainText('pour le compte de Musterhans SA');
+    await keepScreenshot(page, testInfo, 'ordered-for-principal');
+    await expectAccessible(page);
+
+    // The administrator revokes; the provider's very next action is refused.
+    const adminContext = await browser.newContext({ locale: 'fr-CH', baseURL: testInfo.project.use.baseURL });
+    const admin = await adminContext.newPage();
+    await revoke(admin, provider);
+    await adminContext.close();
+
+    await form.getByLabel("Quantité – Carton d'expédition S (lot de 25)").fill('1');
+    await form.getByRole('button', { name: 'Passer la commande' }).click();
+    await expect(form.getByRole('status')).toHaveText("Votre accès à cette société n'est plus actif. Veuillez sélectionner une autre société.");
+    await page.goto('/select-company');
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.getByRole('button', { name: /Musterhans SA/ })).toHaveCount(0);
+    await keepScreenshot(page, testInfo, 'after-revocation');
   });
 
   test('is refused to a provider acting for its principal', async ({ page }) => {
@@ -121,3 +157,15 @@ test.describe("the administrator's user rights and authorizations", () => {
     await expect(page.getByRole('alert')).toContainText('Seuls les administrateurs de la société');
   });
 });
+
+/** Anna revokes the right of `provider` on Musterhans SA from its page. */
+async function revoke(page: Page, provider: string) {
+  await signIn(page, 'admin@musterhans.example');
+  await expect(page).toHaveURL(/\/portal$/);
+  await page.goto('/admin/rights?q=' + encodeURIComponent(provider));
+  await page.getByRole('link', { name: 'Gérer' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByRole('button', { name: 'Révoquer le droit' }).click();
+  await page.getByRole('button', { name: 'Confirmer' }).click();
+  await expect(page.getByTestId('manage-status')).toHaveText('révoquée');
+}
