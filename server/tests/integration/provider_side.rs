@@ -189,3 +189,51 @@ on_both_backends!(a_provider_cannot_accept_its_own_request_but_may_withdraw_it, 
     assert!(app.store.right(right.id).await.unwrap().status.is_ended());
     assert!(message_kinds(&app, app.demo.admin.id).await.contains(&"provider_request_withdrawn".to_string()));
 });
+
+on_both_backends!(accepting_after_a_cancel_or_a_revocation_is_refused_in_words, Options::default(), |app: TestApp| async move {
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    let right = invite_paul(&app).await;
+    let cancel = app
+        .post("/api/end_right", &[("right_id", &right.0.to_string()), ("version", &right.1.to_string()), ("how", "cancel")], Some(&anna))
+        .await;
+    assert_eq!(cancel.status, 200, "{cancel:?}");
+    let current = app.store.right(right.0).await.unwrap();
+    let late = answer(&app, &paul, (current.id, current.version), "accept").await;
+    assert_eq!(late.status, 409, "{late:?}");
+    assert!(late.body.contains("lifecycle."), "a code the page words as 'no longer possible': {late:?}");
+    assert_eq!(app.store.right(right.0).await.unwrap().status, RightStatus::Revoked);
+    assert!(message_kinds(&app, app.demo.provider.id).await.contains(&"provider_invitation_cancelled".to_string()));
+
+    // Paul's right on Transports Rapides SA, revoked by Tina, cannot be accepted again either.
+    let tina = app.signed_in_cookie(THIRD_ADMIN).await;
+    let active = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
+    let revoked = app
+        .post("/api/end_right", &[("right_id", &active.id.to_string()), ("version", &active.version.to_string()), ("how", "revoke")], Some(&tina))
+        .await;
+    assert_eq!(revoked.status, 200, "{revoked:?}");
+    let now = app.store.right(active.id).await.unwrap();
+    assert_eq!(answer(&app, &paul, (now.id, now.version), "accept").await.status, 409);
+    assert_eq!(app.store.right(active.id).await.unwrap().status, RightStatus::Revoked);
+});
+
+on_both_backends!(a_declined_request_grants_nothing_and_the_requester_is_told, Options::default(), |app: TestApp| async move {
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    assert_eq!(app.post("/api/request_access", &[("customer_number", "10000001"), ("message", "")], Some(&paul)).await.status, 200);
+    let right = app.store.right_for(app.demo.principal.id, app.demo.provider.id).await.unwrap().unwrap();
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let declined = app
+        .post("/api/decide_request", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("approve", "false")], Some(&anna))
+        .await;
+    assert_eq!(declined.status, 200, "{declined:?}");
+    assert_eq!(app.store.right(right.id).await.unwrap().status, RightStatus::Refused);
+    assert!(message_kinds(&app, app.demo.provider.id).await.contains(&"provider_request_declined".to_string()));
+    let choices = app.post("/api/list_company_choices", &[], Some(&paul)).await;
+    assert!(!choices.body.contains("Musterhans SA"), "{choices:?}");
+    // An employee of Musterhans SA who is no administrator cannot decide requests.
+    let marc = app.signed_in_cookie("marc.dubois@musterhans.example").await;
+    let forged = app
+        .post("/api/decide_request", &[("right_id", &right.id.to_string()), ("version", "1"), ("approve", "true")], Some(&marc))
+        .await;
+    assert_eq!(forged.status, 403, "{forged:?}");
+});
