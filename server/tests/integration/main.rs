@@ -11,6 +11,7 @@ mod auth_mail;
 mod auth_sessions;
 mod auth_tokens;
 mod config_errors;
+mod durability;
 mod provider_side;
 mod serving;
 mod services;
