@@ -68,6 +68,14 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
             &state,
             routes,
             move || {
+                // A fresh nonce per page: the page's own inline scripts carry it, the
+                // Content-Security-Policy admits only them.
+                leptos::nonce::provide_nonce();
+                if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+                    if let Ok(value) = HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
+                        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+                    }
+                }
                 provide_context(store.clone());
                 provide_context(auth_settings.clone());
                 provide_context(mailer.clone());
@@ -82,9 +90,51 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .layer(axum::middleware::from_fn_with_state(security.auth.clone(), auth::enforce_absolute_timeout))
         .layer(auth::session_layer(state.store.clone(), &security))
         .layer(axum::middleware::from_fn_with_state(csrf, auth::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(security.secure_cookies, security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The Content-Security-Policy: scripts from the portal itself (and, on pages, the inline
+/// hydration script with this request's nonce), WebAssembly compilation, nothing from other
+/// origins, never framed.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let scripts = match nonce {
+        Some(nonce) => format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
+        None => "script-src 'self' 'wasm-unsafe-eval'".to_string(),
+    };
+    format!(
+        "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+         form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// Security headers on every answer; HSTS only when the portal is served over HTTPS
+/// (`--secure-cookies`), since a browser would otherwise refuse plain-HTTP access for a year.
+async fn security_headers(
+    State(https): State<bool>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(value) = HeaderValue::from_str(&content_security_policy(None)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(
+        header::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    if https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    response
 }
 
 /// Liveness and readiness in one: the server answers and its database does too.

@@ -13,6 +13,7 @@ mod auth_tokens;
 mod config_errors;
 mod durability;
 mod provider_side;
+mod security_headers;
 mod serving;
 mod services;
 mod two_step;
