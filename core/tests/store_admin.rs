@@ -131,6 +131,8 @@ mod cases {
         let source = store.enter_employee(&employee(&f, "marc@musterhans.example")).await.unwrap().right;
         let spec = GrantSpec { service_id: f.orders.id, all_debtors: false, debtor_ids: vec![f.debtor.id] };
         store.replace_service_grants(source.id, &[spec.clone()], &Actor::user(f.admin.id, f.principal.id)).await.unwrap();
+        let with_grants = store.rights_with_grants(f.principal.id).await.unwrap();
+        assert!(with_grants.contains(&source.id) && !with_grants.contains(&f.admin_right.id), "{with_grants:?}");
         let mut entry = invitation(&f);
         entry.common.copy_grants_from = Some(source.id);
         let right = store.enter_provider(&entry).await.unwrap();

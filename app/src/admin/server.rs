@@ -148,6 +148,11 @@ pub fn rights_query(search: &str, sort: &str, descending: bool, page: i64) -> Re
     Ok(query)
 }
 
+/// How many pages `total` lines fill, at least one (an empty list is one empty page).
+fn page_count(total: i64, size: i64) -> i64 {
+    ((total + size - 1) / size).max(1)
+}
+
 fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
     let r = item.right;
     RightRow {
@@ -171,7 +176,7 @@ fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
 pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descending: bool, page: i64) -> Result<RightsPage, ServerFnError> {
     let query = rights_query(search, sort, descending, page).map_err(bad_input)?;
     let found = store()?.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
-    let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = page_count(found.total, PAGE_SIZE);
     Ok(RightsPage {
         rows: found.items.into_iter().map(|i| row_of(i, scope.admin.id)).collect(),
         total: found.total,
@@ -185,12 +190,10 @@ pub async fn copy_sources(scope: &AdminScope) -> Result<Vec<CopySource>, ServerF
     let store = store()?;
     let query = RightQuery { limit: 500, ..RightQuery::default() };
     let page = store.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
+    let with_grants = store.rights_with_grants(scope.company.company_id).await.map_err(internal)?;
     let mut out = Vec::new();
     for item in page.items {
-        if item.right.status.is_ended() {
-            continue;
-        }
-        if store.service_grants(item.right.id).await.map_err(internal)?.is_empty() {
+        if item.right.status.is_ended() || !with_grants.contains(&item.right.id) {
             continue;
         }
         let name = format!("{} {}", item.first_name, item.last_name).trim().to_string();
@@ -653,7 +656,7 @@ pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, Serv
             subject,
         });
     }
-    let pages = ((found.total + AUDIT_PAGE_SIZE - 1) / AUDIT_PAGE_SIZE).max(1);
+    let pages = page_count(found.total, AUDIT_PAGE_SIZE);
     Ok(AuditPage { lines, total: found.total, page: page.min(pages), pages })
 }
 

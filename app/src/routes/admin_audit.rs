@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::admin::{list_audit, AuditLine, AuditPage};
-use crate::components::ui::{SignedInPage, LINK};
+use crate::components::ui::{Pager, SignedInPage};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::routes::admin_rights::AdminCrumbs;
 
@@ -76,13 +76,7 @@ fn AuditList(page: AuditPage) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        {(pages > 1).then(|| view! {
-            <nav class="mt-4 flex items-center justify-between gap-3 text-sm" aria-label=move || t_string!(i18n, admin.page, page = page, pages = pages)>
-                {(page > 1).then(|| view! { <a href=format!("/admin/audit?page={}", page - 1) class=LINK rel="prev">{t!(i18n, admin.previous)}</a> })}
-                <span>{t!(i18n, admin.page, page = page, pages = pages)}</span>
-                {(page < pages).then(|| view! { <a href=format!("/admin/audit?page={}", page + 1) class=LINK rel="next">{t!(i18n, admin.next)}</a> })}
-            </nav>
-        })}
+        <Pager page=page pages=pages href=|p| format!("/admin/audit?page={p}")/>
     }
 }
 

@@ -6,7 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::admin::{list_rights, RightRow, RightsPage};
-use crate::components::ui::{ProfileCrumbs, SignedInPage, BUTTON, BUTTON_SECONDARY, FIELD, LINK};
+use crate::components::ui::{Pager, ProfileCrumbs, SignedInPage, BUTTON, BUTTON_SECONDARY, FIELD, LINK};
 use crate::errors::status_text;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 
@@ -166,13 +166,7 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        {(pages > 1).then(|| view! {
-            <nav class="mt-4 flex items-center justify-between gap-3 text-sm" aria-label=move || t_string!(i18n, admin.page, page = page, pages = pages)>
-                {(page > 1).then(|| view! { <a href=link(&page_sort, descending, page - 1) class=LINK rel="prev">{t!(i18n, admin.previous)}</a> })}
-                <span>{t!(i18n, admin.page, page = page, pages = pages)}</span>
-                {(page < pages).then(|| view! { <a href=link(&page_sort, descending, page + 1) class=LINK rel="next">{t!(i18n, admin.next)}</a> })}
-            </nav>
-        })}
+        <Pager page=page pages=pages href=move |p| link(&page_sort, descending, p)/>
     }
 }
 

@@ -146,6 +146,17 @@ impl Store {
         Ok(assemble(rows, debtors))
     }
 
+    /// The rights of a company that hold at least one service authorization.
+    pub async fn rights_with_grants(&self, company_id: CompanyId) -> Result<BTreeSet<RightId>> {
+        let ids: Vec<i64> = with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT DISTINCT g.right_id FROM service_grants g JOIN user_rights r ON r.id = g.right_id WHERE r.company_id = $1"
+        )
+        .bind(company_id)
+        .fetch_all(p)
+        .await)?;
+        Ok(ids.into_iter().collect())
+    }
+
     /// Replaces all service authorizations of a right, atomically. Each service must be
     /// subscribed by the right's company and each debtor must belong to it; otherwise
     /// nothing changes (`Invalid(Grant(..))`). Replacing with the same set changes nothing
