@@ -5,6 +5,10 @@ use leptos::prelude::ServerFnError;
 
 use crate::i18n::{td_string, Locale};
 
+/// The code of a call whose arguments could not be read (missing field, wrong type, not
+/// UTF-8): the server answers it with 400 instead of the framework's 500.
+pub const MALFORMED_REQUEST: &str = "request.malformed";
+
 /// The reader's sentence for a server function's error.
 pub fn error_text(locale: Locale, error: &ServerFnError) -> String {
     code_text(locale, &crate::auth::error_message(error))
@@ -31,6 +35,7 @@ pub fn code_text(locale: Locale, code: &str) -> String {
         return td_string!(locale, errors.right_exists, status = status_text(locale, status)).to_string();
     }
     let text = match code {
+        MALFORMED_REQUEST => td_string!(locale, errors.malformed_request),
         "admin.not_admin" => td_string!(locale, errors.not_admin),
         "admin.right_not_found" | "store.not_found" => td_string!(locale, errors.right_not_found),
         "admin.unknown_login" => td_string!(locale, errors.unknown_login),

@@ -21,7 +21,7 @@ use portal_core::store::Store;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
@@ -30,6 +30,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
 }
+
+/// The largest request body accepted: the biggest legitimate one, authorizations for
+/// thousands of debtors, is a few tens of kilobytes.
+pub const MAX_REQUEST_BODY: usize = 512 * 1024;
 
 /// The whole application as one axum router, with the default session and CSRF settings
 /// and e-mails written to the outbox.
@@ -91,6 +95,9 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .layer(auth::session_layer(state.store.clone(), &security))
         .layer(axum::middleware::from_fn_with_state(csrf, auth::csrf_guard))
         .layer(axum::middleware::from_fn_with_state(security.secure_cookies, security_headers))
+        .layer(axum::middleware::from_fn(malformed_arguments_are_a_bad_request))
+        // Server functions read their whole body into memory: refuse big ones up front (413).
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -108,6 +115,27 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
         "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
          form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
     )
+}
+
+/// server_fn answers arguments it cannot read ("Args|missing field…",
+/// "Deserialization|invalid utf-8…") with 500. That is the caller's mistake: 400, with a
+/// code the page translates, and nothing was run.
+async fn malformed_arguments_are_a_bad_request(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if bytes.starts_with(b"Args|") || bytes.starts_with(b"Deserialization|") {
+        parts.status = http::StatusCode::BAD_REQUEST;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return axum::response::Response::from_parts(parts, axum::body::Body::from(format!("ServerError|{}", app::errors::MALFORMED_REQUEST)));
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Security headers on every answer; HSTS only when the portal is served over HTTPS

@@ -10,8 +10,22 @@ use server::http;
 use portal_core::store::Store;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Rendering a page walks Leptos' nested view types recursively; unoptimized builds need
+/// more than tokio's 2 MiB worker stacks for the larger pages (release builds stay well
+/// under). The memory is only reserved, not used.
+pub const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(WORKER_STACK_BYTES).build() {
+        Ok(runtime) => runtime.block_on(start()),
+        Err(error) => {
+            eprintln!("error: the async runtime does not start: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => error.exit(), // --help, --version

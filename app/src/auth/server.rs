@@ -171,7 +171,13 @@ async fn check_credentials(
 ) -> Result<User, Failure> {
     let now = store::now();
     let window = window(settings);
-    let account_key = format!("email:{}", email_input.trim().to_lowercase());
+    let parsed = EmailAddress::parse(email_input);
+    // Only a valid address names an account; whatever else was typed (any length, any
+    // bytes) shares one bucket, which no sign-in can succeed from anyway.
+    let account_key = match &parsed {
+        Ok(email) => format!("email:{}", email.as_str().to_lowercase()),
+        Err(_) => "email:(invalid)".to_string(),
+    };
     let address_key = address.map(|ip| format!("ip:{ip}"));
 
     if store.failed_login_count(&account_key, now, window).await? >= settings.max_failures_per_account {
@@ -183,8 +189,8 @@ async fn check_credentials(
         }
     }
 
-    let found = match EmailAddress::parse(email_input) {
-        Ok(email) => store.user_with_credentials(&email).await?,
+    let found = match &parsed {
+        Ok(email) => store.user_with_credentials(email).await?,
         Err(_) => None,
     };
     let hash = found.as_ref().and_then(|(_, credentials)| credentials.password_hash.clone());

@@ -133,3 +133,26 @@ pub fn Pager(page: i64, pages: i64, href: impl Fn(i64) -> String) -> impl IntoVi
         }
     })
 }
+
+/// The text of a `<textarea>` as the page must carry it. Tachys 0.2 writes a textarea's
+/// children unescaped (as it does for `<script>`), so a remark containing `</textarea>`
+/// would end the field and turn the rest into markup. The server escapes it; the browser
+/// decodes it back, which is the text the hydrating client holds.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::textarea_text;
+
+    #[test]
+    fn textarea_text_cannot_close_the_field() {
+        assert_eq!(textarea_text("a </textarea><b>&amp;"), "a &lt;/textarea&gt;&lt;b&gt;&amp;amp;");
+        assert_eq!(textarea_text("plain"), "plain");
+    }
+}

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::admin::{load_right, DebtorChoice, DecideRequest, EndRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
-use crate::components::ui::{Outcome, SignedInPage, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK};
+use crate::components::ui::{Outcome, SignedInPage, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::admin_rights::{role_text, status_cell, AdminCrumbs};
 
@@ -91,7 +91,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                             <input type="hidden" name="version" value=row.version.to_string()/>
                             <div>
                                 <label for="right-remark" class="block font-medium">{t!(i18n, admin.remark)}</label>
-                                <textarea id="right-remark" name="remark" rows="3" maxlength="500" class=FIELD>{row.remark.clone()}</textarea>
+                                <textarea id="right-remark" name="remark" rows="3" maxlength="500" class=FIELD>{textarea_text(&row.remark)}</textarea>
                             </div>
                             <div>
                                 <label for="right-end" class="block font-medium">{t!(i18n, admin.end_date)}</label>

@@ -5,11 +5,13 @@
 #[macro_use]
 mod auth_support;
 
+mod access_matrix;
 mod account_and_company;
 mod admin_rights;
 mod auth_mail;
 mod auth_sessions;
 mod auth_tokens;
+mod bad_input;
 mod config_errors;
 mod durability;
 mod provider_side;

@@ -49,16 +49,28 @@ macro_rules! on_both_backends {
     ($name:ident, $options:expr, $case:expr) => {
         mod $name {
             use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_sqlite() {
-                auth_support::run(auth_support::Db::Sqlite, stringify!($name), $options, $case).await;
+            #[test]
+            fn on_sqlite() {
+                auth_support::block_on(auth_support::run(auth_support::Db::Sqlite, stringify!($name), $options, $case));
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_postgres() {
-                auth_support::run(auth_support::Db::Postgres, stringify!($name), $options, $case).await;
+            #[test]
+            fn on_postgres() {
+                auth_support::block_on(auth_support::run(auth_support::Db::Postgres, stringify!($name), $options, $case));
             }
         }
     };
+}
+
+/// Runs a test on two workers with the server binary's stack size (pages rendered by an
+/// unoptimized build need more than tokio's default).
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_stack_size(16 * 1024 * 1024)
+        .enable_all()
+        .build()
+        .expect("a test runtime")
+        .block_on(future)
 }
 
 struct TempDir(PathBuf);

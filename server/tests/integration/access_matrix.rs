@@ -1,0 +1,761 @@
+//! The access-control matrix, over real HTTP, on SQLite and on Postgres: every server
+//! function and every page that renders data, called by every kind of actor, against the
+//! answer the product promises. The matrix is printed (rows: what is called; columns: who
+//! calls; cells: allow or deny, and whether that is what was expected) and the test fails
+//! on any cell that differs, on any 5xx, and on any server function or page that has no row.
+//!
+//! The target is Musterhans SA: its administrator, its employee, the administrator of
+//! another company (acting for that company), providers whose Musterhans right is pending,
+//! refused, revoked, expired or resigned, active providers without the service or with the
+//! service for another debtor, and a technical user presenting its API key.
+//!
+//! "allow" is a 2xx answer; "deny" is 401, 403, 404 or 409, or a page that sends the browser
+//! to the sign-in or the company choice. Each call gets valid input, prepared fresh for the
+//! cell, so that a deny can only come from the access check. Every 2xx answer to anybody but
+//! Musterhans' administrator is also checked not to carry Musterhans' staff data.
+
+use crate::auth_support;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use app::auth::two_step::code_at;
+use auth_support::{Answer, Options, TestApp, ADMIN, PASSWORD};
+use chrono::Utc;
+use portal_core::domain::{CustomerNumber, EmailAddress, Language, Party, PersonName, Remark, RightOrigin, RightType, Transition};
+use portal_core::store::{Actor as StoreActor, Company, GrantSpec, NewCompany, NewRight, NewUser, UserRight};
+use serde_json::{json, Value};
+
+const EMPLOYEE: &str = "marc.dubois@musterhans.example";
+const OTHER_ADMIN: &str = "admin@transports-rapides.example";
+/// Only Musterhans' administrator may ever receive this address (the rights list, the
+/// right's page, the audit log); a 2xx answer carrying it to anybody else is a leak.
+const STAFF_MARKER: &str = "sophie.keller@musterhans.example";
+const AGENCY_NUMBER: &str = "40000004";
+const NEW_PASSWORD: &str = "Matrice-2026!neu";
+
+static SPARE: AtomicU32 = AtomicU32::new(0);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Employee,
+    Administrator,
+    OtherAdministrator,
+    Pending,
+    Refused,
+    Revoked,
+    Expired,
+    Resigned,
+    WithoutService,
+    OtherDebtor,
+    Technical,
+}
+
+use Who::*;
+
+const ACTORS: [Who; 12] =
+    [Anonymous, Employee, Administrator, OtherAdministrator, Pending, Refused, Revoked, Expired, Resigned, WithoutService, OtherDebtor, Technical];
+
+impl Who {
+    fn column(self) -> &'static str {
+        match self {
+            Anonymous => "anon",
+            Employee => "empl",
+            Administrator => "admin",
+            OtherAdministrator => "oth-adm",
+            Pending => "pend",
+            Refused => "refus",
+            Revoked => "revok",
+            Expired => "expir",
+            Resigned => "resig",
+            WithoutService => "no-svc",
+            OtherDebtor => "oth-deb",
+            Technical => "tech",
+        }
+    }
+
+    fn legend(self) -> &'static str {
+        match self {
+            Anonymous => "not signed in",
+            Employee => "employee of Musterhans SA (orders, tracking)",
+            Administrator => "administrator of Musterhans SA",
+            OtherAdministrator => "administrator of Transports Rapides SA, acting for it",
+            Pending => "provider whose Musterhans right is pending",
+            Refused => "provider whose Musterhans right was refused",
+            Revoked => "provider whose Musterhans right was revoked",
+            Expired => "provider whose Musterhans right expired",
+            Resigned => "provider who resigned the Musterhans right",
+            WithoutService => "active provider with invoices only (no orders)",
+            OtherDebtor => "active provider with orders for debtor 100001 only",
+            Technical => "technical user of Musterhans SA presenting its API key",
+        }
+    }
+
+    fn signs_in(self) -> bool {
+        !matches!(self, Anonymous | Technical)
+    }
+
+    /// The login's e-mail in this world.
+    fn email(self) -> Option<String> {
+        match self {
+            Anonymous | Technical => None,
+            Employee => Some(EMPLOYEE.into()),
+            Administrator => Some(ADMIN.into()),
+            OtherAdministrator => Some(OTHER_ADMIN.into()),
+            other => Some(format!("{}@conseil-matrice.example", other.column())),
+        }
+    }
+}
+
+/// Who may, per row.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    Everybody,
+    SignedIn,
+    Nobody,
+    /// Exactly these actors.
+    Only(&'static [Who]),
+}
+
+impl Rule {
+    fn allows(self, who: Who) -> bool {
+        match self {
+            Rule::Everybody => true,
+            Rule::SignedIn => who.signs_in(),
+            Rule::Nobody => false,
+            Rule::Only(list) => list.contains(&who),
+        }
+    }
+}
+
+/// The administrator functions act for the caller's acting company: the other company's
+/// administrator lists and enters for Transports Rapides SA, never for Musterhans SA.
+const ADMINS_OF_THEIR_OWN: Rule = Rule::Only(&[Administrator, OtherAdministrator]);
+const MUSTERHANS_ADMIN: Rule = Rule::Only(&[Administrator]);
+const ACTS_FOR_MUSTERHANS: Rule = Rule::Only(&[Employee, Administrator, WithoutService, OtherDebtor]);
+
+struct Row {
+    /// The server function's path or the page's route.
+    target: &'static str,
+    /// What the row calls it with, in words.
+    case: &'static str,
+    rule: Rule,
+}
+
+const fn row(target: &'static str, case: &'static str, rule: Rule) -> Row {
+    Row { target, case, rule }
+}
+
+const ROWS: &[Row] = &[
+    // Signing in and the login's own account.
+    row("/api/sign_in", "a spare login's right password", Rule::Everybody),
+    row("/api/sign_out", "", Rule::Everybody),
+    row("/api/current_user", "", Rule::Everybody),
+    row("/api/verify_sign_in_code", "no sign-in half-way", Rule::Nobody),
+    row("/api/load_account", "", Rule::SignedIn),
+    row("/api/change_password", "own password", Rule::SignedIn),
+    row("/api/register", "a new address", Rule::Everybody),
+    row("/api/confirm_registration", "a valid link", Rule::Everybody),
+    row("/api/request_password_reset", "a spare login", Rule::Everybody),
+    row("/api/check_password_link", "a valid link", Rule::Everybody),
+    row("/api/reset_password", "a valid link", Rule::Everybody),
+    row("/api/request_email_change", "own login", Rule::SignedIn),
+    row("/api/confirm_email_change", "a valid link", Rule::Everybody),
+    row("/api/remember_language", "", Rule::SignedIn),
+    row("/api/start_two_step", "own login", Rule::SignedIn),
+    row("/api/confirm_two_step", "own enrolment's code", Rule::SignedIn),
+    row("/api/disable_two_step", "own password", Rule::SignedIn),
+    // The company selector.
+    row("/api/list_company_choices", "", Rule::SignedIn),
+    row("/api/select_company", "Musterhans SA", ACTS_FOR_MUSTERHANS),
+    row("/api/load_portal_context", "", Rule::SignedIn),
+    // The administrator's side.
+    row("/api/list_rights", "acting company", ADMINS_OF_THEIR_OWN),
+    row("/api/list_copy_sources", "acting company", ADMINS_OF_THEIR_OWN),
+    row("/api/list_audit", "acting company", ADMINS_OF_THEIR_OWN),
+    row("/api/enter_user", "provider, for the acting company", ADMINS_OF_THEIR_OWN),
+    row("/api/load_right", "a Musterhans right", MUSTERHANS_ADMIN),
+    row("/api/save_grants", "a Musterhans right", MUSTERHANS_ADMIN),
+    row("/api/update_right", "a Musterhans right", MUSTERHANS_ADMIN),
+    row("/api/end_right", "cancel a Musterhans invitation", MUSTERHANS_ADMIN),
+    row("/api/resend_invitation", "a Musterhans invitation", MUSTERHANS_ADMIN),
+    row("/api/decide_request", "a request to Musterhans", MUSTERHANS_ADMIN),
+    // The provider's side and messages.
+    row("/api/request_access", "ask Agence Matrice", Rule::SignedIn),
+    row("/api/answer_right", "refuse own invitation", Rule::SignedIn),
+    row("/api/answer_right", "accept another login's invitation", Rule::Nobody),
+    row("/api/list_messages", "own messages", Rule::SignedIn),
+    row("/api/open_message", "a message to Musterhans' admin", MUSTERHANS_ADMIN),
+    // Working for the acting company.
+    row("/api/load_orders", "acting company", Rule::Only(&[Employee, Administrator, OtherAdministrator, OtherDebtor])),
+    row("/api/place_order", "Musterhans debtor 100002", Rule::Only(&[Employee, Administrator])),
+    row("/api/load_invoices", "acting company", Rule::Only(&[Administrator, OtherAdministrator, WithoutService])),
+    // Pages that render data (GET, server-side rendered).
+    row("/select-company", "", Rule::SignedIn),
+    row("/portal", "", Rule::SignedIn),
+    row("/account", "", Rule::SignedIn),
+    row("/messages", "", Rule::SignedIn),
+    row("/messages/:id", "a message to Musterhans' admin", MUSTERHANS_ADMIN),
+    row("/admin/rights", "acting company", ADMINS_OF_THEIR_OWN),
+    row("/admin/audit", "acting company", ADMINS_OF_THEIR_OWN),
+    row("/admin/rights/new", "acting company", ADMINS_OF_THEIR_OWN),
+    row("/admin/rights/:id", "a Musterhans right", MUSTERHANS_ADMIN),
+    row("/admin/rights/:id/services", "a Musterhans right", MUSTERHANS_ADMIN),
+    row("/services/orders", "acting company", Rule::Only(&[Employee, Administrator, OtherAdministrator, OtherDebtor])),
+    row("/services/invoices", "acting company", Rule::Only(&[Administrator, OtherAdministrator, WithoutService])),
+];
+
+/// Pages that show no data of anybody: forms whose every action is a server function of
+/// the matrix, and the token pages, whose tokens are checked by those functions.
+const FORM_PAGES: &[&str] =
+    &["/", "/login", "/login/code", "/register", "/register/confirm", "/password/forgot", "/password/reset", "/email/confirm"];
+
+/// The world every cell is called in.
+struct World {
+    app: TestApp,
+    /// The company providers ask for access ("Demander un accès prestataire").
+    #[allow(dead_code)]
+    agency: Company,
+    home: Company,
+    /// The company whose invitations the actors answer, and its administrator.
+    inviter: Company,
+    inviter_admin: i64,
+    /// The Musterhans right of Sophie Keller, which only Musterhans' administrator may see.
+    staff_right: UserRight,
+    admin_message: i64,
+    api_key: String,
+    sessions: Vec<(Who, String)>,
+}
+
+fn musterhans_by(app: &TestApp) -> StoreActor {
+    StoreActor::user(app.demo.admin.id, app.demo.principal.id)
+}
+
+async fn new_login(app: &TestApp, email: &str, home: &Company) -> i64 {
+    let hash = app.store.credentials(app.demo.admin.id).await.unwrap().password_hash;
+    app.store
+        .create_user(&NewUser {
+            email: EmailAddress::parse(email).unwrap(),
+            first_name: PersonName::parse("Mia").unwrap(),
+            last_name: PersonName::parse("Matrice").unwrap(),
+            password_hash: hash,
+            language: Language::Fr,
+            home_company_id: Some(home.id),
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+async fn new_company(app: &TestApp, number: &str, name: &str) -> Company {
+    let new = NewCompany { customer_number: CustomerNumber::parse(number).unwrap(), name: name.into(), language: Language::Fr };
+    app.store.create_company(&new).await.unwrap()
+}
+
+async fn employee_right(app: &TestApp, company: &Company, user_id: i64, is_admin: bool) {
+    let new = NewRight {
+        company_id: company.id,
+        user_id,
+        right_type: RightType::Employee,
+        is_admin,
+        origin: RightOrigin::Direct,
+        remark: Remark::default(),
+        end_date: None,
+        created_by_user_id: None,
+    };
+    app.store.create_right(&new, &StoreActor::system()).await.unwrap();
+}
+
+async fn invitation(app: &TestApp, company_id: i64, by: i64, user_id: i64, end_date: Option<chrono::NaiveDate>) -> UserRight {
+    let new = NewRight {
+        company_id,
+        user_id,
+        right_type: RightType::Provider,
+        is_admin: false,
+        origin: RightOrigin::Invitation,
+        remark: Remark::default(),
+        end_date,
+        created_by_user_id: Some(by),
+    };
+    app.store.create_right(&new, &StoreActor::user(by, company_id)).await.unwrap()
+}
+
+async fn step(app: &TestApp, right: UserRight, transition: Transition, party: Party, by: StoreActor) -> UserRight {
+    app.store.transition_right(right.id, right.version, transition, party, &by).await.unwrap()
+}
+
+fn service(app: &TestApp, code: &str) -> i64 {
+    app.demo.services.iter().find(|s| s.code == code).unwrap().id
+}
+
+fn spare_email() -> String {
+    format!("spare{}@conseil-matrice.example", SPARE.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The newest e-mail to `to`, waiting for the background sender to write it.
+async fn link_token(app: &TestApp, to: &str, path: &str) -> String {
+    for _ in 0..100 {
+        let mails = app.store.outbox(false).await.unwrap();
+        if let Some(mail) = mails.into_iter().rev().find(|m| m.to_address == to && m.body.contains(&format!("{path}?token="))) {
+            let start = mail.body.find(&format!("{path}?token=")).unwrap() + path.len() + "?token=".len();
+            return mail.body[start..].split_whitespace().next().unwrap().to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no {path} link to {to}");
+}
+
+fn json_of(answer: &Answer) -> Value {
+    serde_json::from_str(&answer.body).unwrap_or_else(|e| panic!("JSON expected ({e}): {answer:?}"))
+}
+
+impl World {
+    async fn build(app: TestApp) -> World {
+        let agency = new_company(&app, AGENCY_NUMBER, "Agence Matrice SA").await;
+        let agency_admin = new_login(&app, "chef@agence-matrice.example", &agency).await;
+        employee_right(&app, &agency, agency_admin, true).await;
+        let inviter = new_company(&app, "60000006", "Bureau Matrice SA").await;
+        let inviter_admin = new_login(&app, "chef@bureau-matrice.example", &inviter).await;
+        employee_right(&app, &inviter, inviter_admin, true).await;
+        let home = new_company(&app, "50000005", "Conseil Matrice Sàrl").await;
+        let home_admin = new_login(&app, "chef@conseil-matrice.example", &home).await;
+        employee_right(&app, &home, home_admin, true).await;
+
+        let by_admin = musterhans_by(&app);
+        let principal = app.demo.principal.id;
+        let admin = app.demo.admin.id;
+        let today = Utc::now().date_naive();
+        for who in [Pending, Refused, Revoked, Expired, Resigned, WithoutService, OtherDebtor] {
+            let email = who.email().unwrap();
+            let user_id = new_login(&app, &email, &home).await;
+            employee_right(&app, &home, user_id, false).await;
+            let as_provider = StoreActor::user(user_id, home.id);
+            let end_date = (who == Expired).then_some(today);
+            let invited = invitation(&app, principal, admin, user_id, end_date).await;
+            match who {
+                Pending => {}
+                Refused => {
+                    step(&app, invited, Transition::Refuse, Party::Provider, as_provider).await;
+                }
+                Revoked => {
+                    let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider).await;
+                    step(&app, active, Transition::Revoke, Party::Principal, by_admin.clone()).await;
+                }
+                Expired => {
+                    step(&app, invited, Transition::Accept, Party::Provider, as_provider).await;
+                }
+                Resigned => {
+                    let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider.clone()).await;
+                    step(&app, active, Transition::Resign, Party::Provider, as_provider).await;
+                }
+                WithoutService | OtherDebtor => {
+                    let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider).await;
+                    let grant = if who == WithoutService {
+                        GrantSpec { service_id: service(&app, "invoices"), all_debtors: true, debtor_ids: vec![] }
+                    } else {
+                        GrantSpec { service_id: service(&app, "orders"), all_debtors: false, debtor_ids: vec![app.demo.debtors[0].id] }
+                    };
+                    app.store.replace_service_grants(active.id, &[grant], &by_admin).await.unwrap();
+                }
+                _ => unreachable!(),
+            }
+        }
+        let expired = app.store.expire_rights(today + chrono::Duration::days(1)).await.unwrap();
+        assert_eq!(expired.len(), 1, "exactly the Expired actor's right ends");
+
+        let sophie = app.demo.employees[1].id;
+        let staff_right = app.store.right_for(principal, sophie).await.unwrap().unwrap();
+
+        let admin_cookie = app.signed_in_cookie(ADMIN).await;
+        let technical = app
+            .post(
+                "/api/enter_user",
+                &[
+                    ("right_type", "technical"),
+                    ("email", ""),
+                    ("first_name", ""),
+                    ("last_name", ""),
+                    ("name", "Robot Matrice"),
+                    ("remark", ""),
+                    ("assignment", "manual"),
+                ],
+                Some(&admin_cookie),
+            )
+            .await;
+        assert_eq!(technical.status, 200, "{technical:?}");
+        let api_key = json_of(&technical)["api_key"].as_str().unwrap().to_string();
+
+        let mut world = World { app, agency, home, inviter, inviter_admin, staff_right, admin_message: 0, api_key, sessions: vec![] };
+        // A request to Musterhans: a message to its administrator.
+        let requester = world.spare_login().await;
+        let cookie = world.app.signed_in_cookie(&requester).await;
+        let asked = world.app.post("/api/request_access", &[("customer_number", "10000001"), ("message", "")], Some(&cookie)).await;
+        assert_eq!(asked.status, 200, "{asked:?}");
+        world.admin_message = world.app.store.messages_for(admin).await.unwrap().first().expect("the request's message").id;
+
+        for who in ACTORS {
+            if who.signs_in() {
+                let cookie = world.session_of(who).await;
+                world.sessions.push((who, cookie));
+            }
+        }
+        world
+    }
+
+    /// A new login (at the providers' home company) with the demo password.
+    async fn spare_login(&self) -> String {
+        let email = spare_email();
+        let user_id = new_login(&self.app, &email, &self.home).await;
+        employee_right(&self.app, &self.home, user_id, false).await;
+        email
+    }
+
+    async fn spare_id(&self) -> (String, i64) {
+        let email = self.spare_login().await;
+        let user = self.app.store.user_by_email(&EmailAddress::parse(&email).unwrap()).await.unwrap().unwrap();
+        (email, user.id)
+    }
+
+    /// Signs `who` in and, where the login may, chooses Musterhans SA.
+    async fn session_of(&self, who: Who) -> String {
+        let cookie = self.app.signed_in_cookie(&who.email().unwrap()).await;
+        if ACTS_FOR_MUSTERHANS.allows(who) {
+            let chosen = self.app.post("/api/select_company", &[("company_id", &self.app.demo.principal.id.to_string())], Some(&cookie)).await;
+            assert!(chosen.status < 400, "{who:?} acts for Musterhans: {chosen:?}");
+        }
+        cookie
+    }
+
+    fn cookie(&self, who: Who) -> Option<String> {
+        self.sessions.iter().find(|(w, _)| *w == who).map(|(_, c)| c.clone())
+    }
+
+    async fn user_id(&self, who: Who) -> Option<i64> {
+        let email = who.email()?;
+        Some(self.app.store.user_by_email(&EmailAddress::parse(&email).unwrap()).await.unwrap().unwrap().id)
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str, cookie: Option<&str>, who: Who) -> reqwest::RequestBuilder {
+        let mut request = self.app.client.request(method, format!("{}{path}", self.app.base)).header("origin", &self.app.base);
+        if let Some(c) = cookie {
+            request = request.header("cookie", format!("portal_session={c}"));
+        }
+        if who == Technical {
+            request = request.header("authorization", format!("Bearer {}", self.api_key)).header("x-api-key", &self.api_key);
+        }
+        request
+    }
+
+    async fn post(&self, who: Who, cookie: Option<&str>, path: &str, form: &[(&str, String)]) -> Answer {
+        read(self.request(reqwest::Method::POST, path, cookie, who).form(form).send().await.unwrap()).await
+    }
+
+    async fn post_json(&self, who: Who, cookie: Option<&str>, path: &str, body: &Value) -> Answer {
+        read(self.request(reqwest::Method::POST, path, cookie, who).json(body).send().await.unwrap()).await
+    }
+
+    async fn get(&self, who: Who, cookie: Option<&str>, path: &str) -> Answer {
+        read(self.request(reqwest::Method::GET, path, cookie, who).send().await.unwrap()).await
+    }
+
+    async fn fresh_invitation_of_musterhans(&self) -> UserRight {
+        let (_, user_id) = self.spare_id().await;
+        invitation(&self.app, self.app.demo.principal.id, self.app.demo.admin.id, user_id, None).await
+    }
+
+    /// Calls `row` as `who`, with input prepared for this one call.
+    async fn call(&self, row: &Row, who: Who) -> Answer {
+        let app = &self.app;
+        let fresh = matches!(row.target, "/api/sign_out" | "/api/sign_in");
+        let cookie = if fresh && who.signs_in() { Some(self.session_of(who).await) } else { self.cookie(who) };
+        let cookie = cookie.as_deref();
+        let s = |v: &str| v.to_string();
+        let id = |v: i64| v.to_string();
+        let staff = &self.staff_right;
+        match (row.target, row.case) {
+            ("/api/sign_in", _) => {
+                let email = self.spare_login().await;
+                self.post(who, cookie, row.target, &[("email", email), ("password", s(PASSWORD))]).await
+            }
+            ("/api/change_password", _) => {
+                let user_id = self.user_id(who).await;
+                let before = match user_id {
+                    Some(u) => app.store.credentials(u).await.unwrap().password_hash,
+                    None => None,
+                };
+                let answer = self
+                    .post(who, cookie, row.target, &[("current", s(PASSWORD)), ("new", s(NEW_PASSWORD)), ("confirm", s(NEW_PASSWORD))])
+                    .await;
+                if let (Some(u), Some(hash)) = (user_id, before) {
+                    app.store.set_password_hash(u, &hash).await.unwrap();
+                }
+                answer
+            }
+            ("/api/register", _) => {
+                let form = [
+                    ("email", spare_email()),
+                    ("first_name", s("Nina")),
+                    ("last_name", s("Neuhaus")),
+                    ("password", s(NEW_PASSWORD)),
+                    ("confirm", s(NEW_PASSWORD)),
+                    ("language", s("fr")),
+                ];
+                self.post(who, cookie, row.target, &form).await
+            }
+            ("/api/confirm_registration", _) => {
+                let email = spare_email();
+                let form = [
+                    ("email", email.clone()),
+                    ("first_name", s("Nina")),
+                    ("last_name", s("Neuhaus")),
+                    ("password", s(NEW_PASSWORD)),
+                    ("confirm", s(NEW_PASSWORD)),
+                    ("language", s("fr")),
+                ];
+                let registered = app.post("/api/register", &form.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(), None).await;
+                assert_eq!(registered.status, 200, "{registered:?}");
+                let token = link_token(app, &email, "/register/confirm").await;
+                self.post(who, cookie, row.target, &[("token", token)]).await
+            }
+            ("/api/request_password_reset", _) => {
+                let email = self.spare_login().await;
+                self.post(who, cookie, row.target, &[("email", email)]).await
+            }
+            ("/api/check_password_link", _) | ("/api/reset_password", _) => {
+                let email = self.spare_login().await;
+                let asked = app.post("/api/request_password_reset", &[("email", &email)], None).await;
+                assert_eq!(asked.status, 200, "{asked:?}");
+                let token = link_token(app, &email, "/password/reset").await;
+                if row.target == "/api/check_password_link" {
+                    self.post(who, cookie, row.target, &[("token", token)]).await
+                } else {
+                    self.post(who, cookie, row.target, &[("token", token), ("password", s(NEW_PASSWORD)), ("confirm", s(NEW_PASSWORD))]).await
+                }
+            }
+            ("/api/request_email_change", _) => {
+                self.post(who, cookie, row.target, &[("new_email", spare_email()), ("password", s(PASSWORD))]).await
+            }
+            ("/api/confirm_email_change", _) => {
+                let email = self.spare_login().await;
+                let spare_cookie = app.signed_in_cookie(&email).await;
+                let new_email = spare_email();
+                let asked = app.post("/api/request_email_change", &[("new_email", &new_email), ("password", PASSWORD)], Some(&spare_cookie)).await;
+                assert_eq!(asked.status, 200, "{asked:?}");
+                let token = link_token(app, &new_email, "/email/confirm").await;
+                self.post(who, cookie, row.target, &[("token", token)]).await
+            }
+            ("/api/remember_language", _) => self.post(who, cookie, row.target, &[("language", s("fr"))]).await,
+            ("/api/confirm_two_step", _) => {
+                let started = self.post(who, cookie, "/api/start_two_step", &[]).await;
+                let code = if started.status == 200 {
+                    code_at(json_of(&started)["secret"].as_str().unwrap(), now()).unwrap()
+                } else {
+                    "000000".into()
+                };
+                let answer = self.post(who, cookie, row.target, &[("code", code)]).await;
+                if let Some(u) = self.user_id(who).await {
+                    app.store.set_totp(u, None, false).await.unwrap();
+                }
+                answer
+            }
+            ("/api/disable_two_step", _) => self.post(who, cookie, row.target, &[("password", s(PASSWORD))]).await,
+            ("/api/verify_sign_in_code", _) => self.post(who, cookie, row.target, &[("code", s("123456"))]).await,
+            ("/api/select_company", _) => self.post(who, cookie, row.target, &[("company_id", id(app.demo.principal.id))]).await,
+            ("/api/list_rights", _) => {
+                let form = [("search", s("")), ("sort", s("name")), ("descending", s("false")), ("page", s("1"))];
+                self.post(who, cookie, row.target, &form).await
+            }
+            ("/api/list_audit", _) => self.post(who, cookie, row.target, &[("page", s("1"))]).await,
+            ("/api/enter_user", _) => {
+                let email = self.spare_login().await;
+                let form = [
+                    ("right_type", s("provider")),
+                    ("email", email),
+                    ("first_name", s("")),
+                    ("last_name", s("")),
+                    ("name", s("")),
+                    ("remark", s("")),
+                    ("assignment", s("manual")),
+                ];
+                self.post(who, cookie, row.target, &form).await
+            }
+            ("/api/load_right", _) | ("/api/resend_invitation", _) => {
+                let right = if row.target == "/api/load_right" { staff.id } else { self.fresh_invitation_of_musterhans().await.id };
+                self.post(who, cookie, row.target, &[("right_id", id(right))]).await
+            }
+            ("/api/save_grants", _) => {
+                let body = json!({ "right_id": staff.id, "grants": [{ "service_id": service(app, "invoices"), "all_debtors": false, "debtor_ids": [app.demo.debtors[0].id, app.demo.debtors[1].id] }] });
+                self.post_json(who, cookie, row.target, &body).await
+            }
+            ("/api/update_right", _) => {
+                let current = app.store.right(staff.id).await.unwrap();
+                let form = [("right_id", id(staff.id)), ("version", id(current.version)), ("remark", s("Matrice")), ("end_date", s(""))];
+                self.post(who, cookie, row.target, &form).await
+            }
+            ("/api/end_right", _) => {
+                let right = self.fresh_invitation_of_musterhans().await;
+                self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("how", s("cancel"))]).await
+            }
+            ("/api/decide_request", _) => {
+                let email = self.spare_login().await;
+                let spare_cookie = app.signed_in_cookie(&email).await;
+                let asked = app.post("/api/request_access", &[("customer_number", "10000001"), ("message", "")], Some(&spare_cookie)).await;
+                assert_eq!(asked.status, 200, "{asked:?}");
+                let user = app.store.user_by_email(&EmailAddress::parse(&email).unwrap()).await.unwrap().unwrap();
+                let right = app.store.right_for(app.demo.principal.id, user.id).await.unwrap().unwrap();
+                self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("approve", s("false"))]).await
+            }
+            ("/api/request_access", _) => self.post(who, cookie, row.target, &[("customer_number", s(AGENCY_NUMBER)), ("message", s(""))]).await,
+            ("/api/answer_right", "refuse own invitation") => {
+                let invitee = match self.user_id(who).await {
+                    Some(u) => u,
+                    None => self.spare_id().await.1,
+                };
+                let right = invitation(app, self.inviter.id, self.inviter_admin, invitee, None).await;
+                self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("answer", s("refuse"))]).await
+            }
+            ("/api/answer_right", _) => {
+                let (_, other) = self.spare_id().await;
+                let right = invitation(app, self.inviter.id, self.inviter_admin, other, None).await;
+                self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("answer", s("accept"))]).await
+            }
+            ("/api/open_message", _) => self.post(who, cookie, row.target, &[("message_id", id(self.admin_message))]).await,
+            ("/api/place_order", _) => {
+                let form = [
+                    ("debtor_id", id(app.demo.debtors[1].id)),
+                    ("reference", s("Matrice")),
+                    (&*Box::leak(format!("quantities[{}]", app.demo.products[0].id).into_boxed_str()), s("1")),
+                ];
+                self.post(who, cookie, row.target, &form).await
+            }
+            (path, _) if path.starts_with("/api/") => self.post(who, cookie, path, &[]).await,
+            (page, _) => {
+                let page = page.replace("/messages/:id", &format!("/messages/{}", self.admin_message)).replace(":id", &staff.id.to_string());
+                self.get(who, cookie, &page).await
+            }
+        }
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+async fn read(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap_or_default();
+    Answer { status, headers, body }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Allow,
+    Deny,
+    /// Neither: a 5xx, a 400 (the cell's input was wrong) or an unexpected redirect.
+    Broken,
+}
+
+fn seen(answer: &Answer) -> Seen {
+    match answer.status {
+        200..=299 => Seen::Allow,
+        401 | 403 | 404 | 409 => Seen::Deny,
+        // A page sends a visitor without the right to the sign-in or to the company choice.
+        302 | 303 | 307 => match answer.location() {
+            Some(l) if l.starts_with("/login") || l.starts_with("/select-company") => Seen::Deny,
+            _ => Seen::Broken,
+        },
+        _ => Seen::Broken,
+    }
+}
+
+/// Every `#[server]` function the application registers, and every route it renders.
+fn registered_targets() -> (BTreeSet<String>, BTreeSet<String>) {
+    let functions = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
+    // axum writes parameters as `{id}`; the rows use the router's `:id`.
+    let routes = leptos_axum::generate_route_list(app::App).iter().map(|r| r.path().replace('{', ":").replace('}', "")).collect();
+    (functions, routes)
+}
+
+on_both_backends!(every_server_function_and_page_answers_each_kind_of_actor_as_promised, Options::default(), |app: TestApp| async move {
+    let backend = app.store.backend_name();
+    let (functions, routes) = registered_targets();
+    let covered: BTreeSet<&str> = ROWS.iter().map(|r| r.target).collect();
+    let missing_functions: Vec<&String> = functions.iter().filter(|f| !covered.contains(f.as_str())).collect();
+    let missing_routes: Vec<&String> =
+        routes.iter().filter(|r| !covered.contains(r.as_str()) && !FORM_PAGES.contains(&r.as_str())).collect();
+    assert!(
+        missing_functions.is_empty() && missing_routes.is_empty(),
+        "every server function and data page needs a row in the access matrix: missing functions {missing_functions:?}, pages {missing_routes:?}"
+    );
+    assert!(functions.len() >= 30 && routes.len() >= 15, "the registries were read: {} functions, {} routes", functions.len(), routes.len());
+
+    let world = World::build(app).await;
+    let mut table = String::new();
+    let mut wrong = Vec::new();
+    let mut leaks = Vec::new();
+    let width = ROWS.iter().map(|r| r.target.len() + r.case.len() + 3).max().unwrap();
+    write!(table, "{:width$}", "").unwrap();
+    for who in ACTORS {
+        write!(table, " {:>8}", who.column()).unwrap();
+    }
+    table.push('\n');
+    let (mut allowed, mut denied) = (0, 0);
+    for row in ROWS {
+        let label = if row.case.is_empty() { row.target.to_string() } else { format!("{} ({})", row.target, row.case) };
+        write!(table, "{label:width$}").unwrap();
+        for who in ACTORS {
+            if std::env::var("MATRIX_TRACE").is_ok() {
+                eprintln!("cell {label} as {who:?}");
+            }
+            let answer = world.call(row, who).await;
+            let expected = if row.rule.allows(who) { Seen::Allow } else { Seen::Deny };
+            let got = seen(&answer);
+            let cell = match got {
+                Seen::Allow => "allow",
+                Seen::Deny => "deny",
+                Seen::Broken => "ERROR",
+            };
+            let mark = if got == expected { ' ' } else { '✗' };
+            write!(table, " {cell:>7}{mark}").unwrap();
+            match got {
+                Seen::Allow => allowed += 1,
+                Seen::Deny => denied += 1,
+                Seen::Broken => {}
+            }
+            if got != expected {
+                let body: String = answer.body.chars().take(300).collect();
+                wrong.push(format!("{label} as {who:?}: expected {expected:?}, got {} {:?} {body}", answer.status, answer.location()));
+            }
+            if got == Seen::Allow && who != Administrator && answer.body.contains(STAFF_MARKER) {
+                leaks.push(format!("{label} as {who:?}"));
+            }
+        }
+        table.push('\n');
+    }
+    println!("\naccess matrix on {backend}: {} rows × {} actors, {allowed} allow, {denied} deny, {} differ\n{table}", ROWS.len(), ACTORS.len(), wrong.len());
+    for who in ACTORS {
+        println!("  {:>8}  {}", who.column(), who.legend());
+    }
+    assert!(
+        wrong.is_empty() && leaks.is_empty(),
+        "{} cells differ from the promise:\n{}\nMusterhans staff data reached: {leaks:?}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+});
+
+on_both_backends!(a_technical_users_api_key_opens_no_session, Options::default(), |app: TestApp| async move {
+    let world = World::build(app).await;
+    let users = world.app.store.users_of_company(world.app.demo.principal.id).await.unwrap();
+    let robot = users.iter().find(|u| u.email.as_str().starts_with("technique.")).expect("the technical user's login");
+    let form = [("email", robot.email.as_str().to_string()), ("password", world.api_key.clone())];
+    let answer = world.post(Technical, None, "/api/sign_in", &form).await;
+    assert_eq!(seen(&answer), Seen::Deny, "{answer:?}");
+    assert!(answer.session_cookie().is_none(), "{answer:?}");
+    let who = world.post(Technical, None, "/api/current_user", &[]).await;
+    assert_eq!(who.body, "null", "the key alone is nobody: {who:?}");
+});
