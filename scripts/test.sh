@@ -2,7 +2,9 @@
 # Line 2 of the README: set up, then run every test:
 #   1. Rust unit and integration tests (SQLite always; Postgres where a server answers,
 #      mandatory under REQUIRE_POSTGRES=1),
-#   2. the release build and the Playwright tests (desktop and phone) against it.
+#   2. the release build and the Playwright tests (desktop and phone) against it,
+#   3. the budgets (scripts/budget.py): first-load weight and Lighthouse fail the run when
+#      broken; the rights-list and load figures are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -38,3 +40,9 @@ t0=$SECONDS
 echo "==> Playwright (Debian Chromium, desktop and Pixel 7)"
 (cd end2end && npx playwright test)
 echo "==> Playwright: $((SECONDS - t0)) s"
+
+t0=$SECONDS
+echo "==> budgets: first-load weight, Lighthouse, load (scripts/budget.py)"
+python3 scripts/budget.py
+echo "==> budgets: $((SECONDS - t0)) s"
+disk

@@ -24,7 +24,7 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, 
 use i18n::{t_string, use_i18n, I18nContextProvider};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path,
 };
 
 /// The HTML document around the app. Its `lang` comes from the i18n context (French by default).
@@ -79,18 +79,18 @@ fn Portal() -> impl IntoView {
                 <Route path=path!("/") view=routes::login::LoginPage/>
                 <Route path=path!("/login") view=routes::login::LoginPage/>
                 <Route path=path!("/login/code") view=two_step::LoginCodePage/>
-                <Route path=path!("/select-company") ssr=SsrMode::Async view=routes::select_company::SelectCompanyPage/>
-                <Route path=path!("/portal") ssr=SsrMode::Async view=routes::portal::PortalPage/>
-                <Route path=path!("/account") ssr=SsrMode::Async view=routes::account::AccountPage/>
-                <Route path=path!("/admin/rights") ssr=SsrMode::Async view=routes::admin_rights::AdminRightsPage/>
-                <Route path=path!("/admin/audit") ssr=SsrMode::Async view=routes::admin_audit::AuditLogPage/>
-                <Route path=path!("/messages") ssr=SsrMode::Async view=routes::messages::MessagesPage/>
-                <Route path=path!("/messages/:id") ssr=SsrMode::Async view=routes::messages::MessagePage/>
-                <Route path=path!("/admin/rights/new") ssr=SsrMode::Async view=routes::admin_enter::EnterUserPage/>
-                <Route path=path!("/admin/rights/:id") ssr=SsrMode::Async view=routes::admin_right::ManageRightPage/>
-                <Route path=path!("/admin/rights/:id/services") ssr=SsrMode::Async view=routes::admin_right::GrantServicesPage/>
-                <Route path=path!("/services/orders") ssr=SsrMode::Async view=routes::services::OrdersPage/>
-                <Route path=path!("/services/invoices") ssr=SsrMode::Async view=routes::services::InvoicesPage/>
+                <Route path=path!("/select-company") view=routes::select_company::SelectCompanyPage/>
+                <Route path=path!("/portal") view=routes::portal::PortalPage/>
+                <Route path=path!("/account") view=routes::account::AccountPage/>
+                <Route path=path!("/admin/rights") view=routes::admin_rights::AdminRightsPage/>
+                <Route path=path!("/admin/audit") view=routes::admin_audit::AuditLogPage/>
+                <Route path=path!("/messages") view=routes::messages::MessagesPage/>
+                <Route path=path!("/messages/:id") view=routes::messages::MessagePage/>
+                <Route path=path!("/admin/rights/new") view=routes::admin_enter::EnterUserPage/>
+                <Route path=path!("/admin/rights/:id") view=routes::admin_right::ManageRightPage/>
+                <Route path=path!("/admin/rights/:id/services") view=routes::admin_right::GrantServicesPage/>
+                <Route path=path!("/services/orders") view=routes::services::OrdersPage/>
+                <Route path=path!("/services/invoices") view=routes::services::InvoicesPage/>
                 <Route path=path!("/register") view=routes::register::RegisterPage/>
                 <Route path=path!("/register/confirm") view=routes::register::RegisterConfirmPage/>
                 <Route path=path!("/password/forgot") view=routes::password::ForgotPasswordPage/>

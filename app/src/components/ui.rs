@@ -49,7 +49,9 @@ where
     V: Fn(T) -> AnyView + Send + Sync + Clone + 'static,
 {
     let i18n = use_i18n();
-    let data = Resource::new(move || key.get(), move |k| async move { (load_portal_context().await, load(k).await) });
+    // Blocking: the answer waits for it, so a refusal's status (401, 403, 404) and the
+    // redirects reach the browser instead of a streamed 200.
+    let data = Resource::new_blocking(move || key.get(), move |k| async move { (load_portal_context().await, load(k).await) });
     view! {
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
             {move || {

@@ -15,7 +15,7 @@ use crate::i18n::{t, t_string, use_i18n, Locale};
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| async { (load_portal_context().await, load_account().await) });
+    let data = Resource::new_blocking(|| (), |_| async { (load_portal_context().await, load_account().await) });
     view! {
         <Title text=move || t_string!(i18n, account.title)/>
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>

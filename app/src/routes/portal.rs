@@ -10,7 +10,7 @@ use crate::i18n::{t, t_string, use_i18n};
 #[component]
 pub fn PortalPage() -> impl IntoView {
     let i18n = use_i18n();
-    let context = Resource::new(|| (), |_| load_portal_context());
+    let context = Resource::new_blocking(|| (), |_| load_portal_context());
     view! {
         <Title text=move || t_string!(i18n, portal_name)/>
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>

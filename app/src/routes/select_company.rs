@@ -10,7 +10,7 @@ use crate::i18n::{t, t_string, use_i18n};
 #[component]
 pub fn SelectCompanyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let choices = Resource::new(|| (), |_| list_company_choices());
+    let choices = Resource::new_blocking(|| (), |_| list_company_choices());
     let select = ServerAction::<SelectCompany>::new();
     let query = use_query_map();
     let lost = move || query.read().get("motif").as_deref() == Some("droit");

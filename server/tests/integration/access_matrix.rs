@@ -457,8 +457,9 @@ impl World {
         read(self.request(reqwest::Method::POST, path, cookie, who).json(body).send().await.unwrap()).await
     }
 
+    /// A page, as a browser asks for it (a refusal to a browser is a redirect or an error page).
     async fn get(&self, who: Who, cookie: Option<&str>, path: &str) -> Answer {
-        read(self.request(reqwest::Method::GET, path, cookie, who).send().await.unwrap()).await
+        read(self.request(reqwest::Method::GET, path, cookie, who).header("accept", "text/html").send().await.unwrap()).await
     }
 
     async fn fresh_invitation_of_musterhans(&self) -> UserRight {

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""The portal's budgets, printed: first-load weight, Lighthouse, and load.
+
+Run through `bash scripts/budget.sh` (it builds the release first when it is missing).
+Starts the release server on a fresh SQLite database with the demo data, then:
+
+1. first-load bytes (wasm + js + css, as the server sends them with brotli) of the
+   sign-in page and of the accept page (/account, where the provider answers "Valider");
+2. Lighthouse (Debian Chromium, offline, mobile emulation) performance, accessibility and
+   best-practices on the sign-in page, the company selector, the messages and the rights list;
+3. the load bench (core/examples/load_bench.rs): 64 clients on the rights-list page, the
+   accept server function and a static file of the same size.
+
+Prints each of the issue's budgets as met or NOT MET, and exits non-zero when an enforced
+one is broken (BUDGET_ENFORCE=0 only prints): accessibility 100 and best-practices >= 95
+as budgeted; first-load weight and Lighthouse performance, which the product does not meet
+yet, against guards at about today's level. The load figures are printed, never judged
+(they depend on the machine), but a failed request fails the run.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SERVER = os.path.join(ROOT, "target", "release", "server")
+SITE_PKG = os.path.join(ROOT, "target", "site", "pkg")
+PASSWORD = "Demo-2026!portal"
+ADMIN = "admin@musterhans.example"
+PROVIDER = "paul@fiduciaire.example"
+
+# The issue's budgets, and what CI enforces. Where the product does not meet a budget yet
+# (first-load weight, Lighthouse performance: see the README), CI enforces a guard at about
+# today's level, so that it cannot get worse unnoticed, and this script says "NOT MET".
+WEIGHT_TARGET_KB = 250
+WEIGHT_AIM_KB = 150
+WEIGHT_GUARD_KB = int(os.environ.get("BUDGET_WEIGHT_GUARD_KB", 900))
+LIGHTHOUSE_TARGET = {"performance": 95, "accessibility": 100, "best-practices": 95}
+LIGHTHOUSE_GUARD = {"performance": int(os.environ.get("BUDGET_PERFORMANCE_GUARD", 50)), "accessibility": 100, "best-practices": 95}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def request(url, data=None, headers=None, origin=None):
+    req = urllib.request.Request(url, data=data, headers=headers or {})
+    if origin:
+        req.add_header("Origin", origin)
+    try:
+        with OPENER.open(req, timeout=30) as r:
+            return r.status, r.headers, r.read(), r.headers.get_all("Set-Cookie") or []
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read(), e.headers.get_all("Set-Cookie") or []
+
+
+def sign_in(base, email):
+    body = urllib.parse.urlencode({"email": email, "password": PASSWORD}).encode()
+    status, _, _, cookies = request(f"{base}/api/sign_in", body, {"Content-Type": "application/x-www-form-urlencoded"}, origin=base)
+    assert status == 200, f"sign-in of {email}: {status}"
+    for c in cookies:
+        if c.startswith("portal_session="):
+            return c.split(";")[0]
+    raise SystemExit(f"no session cookie for {email}")
+
+
+def first_load(base, path, cookie=None):
+    """Bytes on the wire (brotli) of the page's wasm, js and css."""
+    headers = {"Accept-Encoding": "br"}
+    if cookie:
+        headers["Cookie"] = cookie
+    page_headers = {"Accept": "text/html"}
+    if cookie:
+        page_headers["Cookie"] = cookie
+    status, _, html, _ = request(f"{base}{path}", headers=page_headers)
+    assert status == 200, f"{path}: {status}"
+    assets = sorted(set(re.findall(r"/pkg/[A-Za-z0-9._-]+\.(?:wasm|js|css)", html.decode())))
+    sizes = {}
+    for asset in assets:
+        status, h, body, _ = request(f"{base}{asset}", headers=headers)
+        assert status == 200, f"{asset}: {status}"
+        sizes[asset] = (len(body), h.get("Content-Encoding", "identity"))
+    return len(html), sizes
+
+
+def lighthouse(base, path, cookie, out_dir):
+    name = path.strip("/").replace("/", "-") or "root"
+    out = os.path.join(out_dir, f"lighthouse-{name}.json")
+    headers_file = os.path.join(out_dir, f"headers-{name}.json")
+    with open(headers_file, "w") as f:
+        json.dump({"Cookie": cookie} if cookie else {}, f)
+    cmd = [
+        os.path.join(ROOT, "node_modules", ".bin", "lighthouse"),
+        f"{base}{path}",
+        "--output=json",
+        f"--output-path={out}",
+        "--only-categories=performance,accessibility,best-practices",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync",
+        f"--extra-headers={headers_file}",
+        "--quiet",
+    ]
+    env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
+    subprocess.run(cmd, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        report = json.load(f)
+    scores = {k: round((v.get("score") or 0) * 100) for k, v in report["categories"].items()}
+    audits = report["audits"]
+    metrics = {
+        "FCP": audits["first-contentful-paint"]["displayValue"],
+        "LCP": audits["largest-contentful-paint"]["displayValue"],
+        "TBT": audits["total-blocking-time"]["displayValue"],
+        "CLS": audits["cumulative-layout-shift"]["displayValue"],
+    }
+    a11y_fail = [r["id"] for r in report["categories"]["accessibility"]["auditRefs"] if audits[r["id"]].get("score") == 0]
+    bp_fail = [r["id"] for r in report["categories"]["best-practices"]["auditRefs"] if audits[r["id"]].get("score") == 0]
+    return scores, metrics, a11y_fail + bp_fail
+
+
+def main():
+    enforce = os.environ.get("BUDGET_ENFORCE", "1") == "1"
+    if not os.path.exists(SERVER):
+        raise SystemExit("target/release/server is missing: run `cargo leptos build --release --precompress` first")
+    work = tempfile.mkdtemp(prefix="portal-budget-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    database = f"sqlite://{work}/budget.db"
+    log = open(os.path.join(work, "server.log"), "w")
+    server = subprocess.Popen(
+        [SERVER, "--demo", "--database-url", database, "--listen", f"127.0.0.1:{port}", "--log-format", "text"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=dict(os.environ, RUST_LOG="warn"),
+    )
+    broken, unmet = [], []
+    try:
+        for _ in range(300):
+            try:
+                if request(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not start; see " + log.name)
+
+        admin = sign_in(base, ADMIN)
+        # The provider acts for one of its companies, as after the company selector.
+        provider = sign_in(base, PROVIDER)
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": provider}
+        _, _, choices, _ = request(f"{base}/api/list_company_choices", b"", form, origin=base)
+        company_id = re.search(rb'"company_id":(\d+)', choices).group(1).decode()
+        status = request(f"{base}/api/select_company", f"company_id={company_id}".encode(), form, origin=base)[0]
+        assert status == 200, f"select_company: {status}"
+
+        print("== first load (brotli, as sent): budget <= %d KB (aim %d KB); CI enforces <= %d KB" % (WEIGHT_TARGET_KB, WEIGHT_AIM_KB, WEIGHT_GUARD_KB))
+        for label, path, cookie in [("sign-in page /login", "/login", None), ("accept page /account", "/account", provider)]:
+            html, sizes = first_load(base, path, cookie)
+            total = sum(size for size, _ in sizes.values())
+            parts = ", ".join(f"{os.path.basename(a).split('.')[-1]} {s / 1024:.1f} KB ({enc})" for a, (s, enc) in sizes.items())
+            verdict = "ok" if total <= WEIGHT_TARGET_KB * 1024 else "budget NOT MET"
+            if total > WEIGHT_TARGET_KB * 1024:
+                unmet.append(f"first load of {path}: {total / 1024:.1f} KB > {WEIGHT_TARGET_KB} KB")
+            print(f"  {label:<24} {total / 1024:7.1f} KB  [{parts}]  html {html / 1024:.1f} KB raw  -> {verdict}")
+            if total > WEIGHT_GUARD_KB * 1024:
+                broken.append(f"first load of {path}: {total / 1024:.1f} KB > {WEIGHT_GUARD_KB} KB")
+
+        print("== Lighthouse 12 (mobile emulation, simulated slow 4G, Debian Chromium, offline)")
+        print("   budgets: " + ", ".join(f"{k} >= {v}" for k, v in LIGHTHOUSE_TARGET.items()) + "; CI enforces " + ", ".join(f"{k} >= {v}" for k, v in LIGHTHOUSE_GUARD.items()))
+        if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
+            raise SystemExit("Debian's chromium is missing (scripts/setup.sh installs it)")
+        paul_selector = sign_in(base, PROVIDER)
+        for label, path, cookie in [
+            ("sign-in", "/login", None),
+            ("company selector", "/select-company", paul_selector),
+            ("messages", "/messages", admin),
+            ("rights list", "/admin/rights", admin),
+        ]:
+            scores, metrics, failed = lighthouse(base, path, cookie, work)
+            row = "  ".join(f"{k} {scores.get(k, 0):3d}" for k in LIGHTHOUSE_TARGET)
+            m = "  ".join(f"{k} {v}" for k, v in metrics.items())
+            print(f"  {label:<17} {path:<16} {row}   {m}" + (f"   failing audits: {', '.join(sorted(set(failed)))}" if failed else ""))
+            for k, target in LIGHTHOUSE_TARGET.items():
+                if scores.get(k, 0) < target:
+                    unmet.append(f"Lighthouse {k} of {path}: {scores.get(k, 0)} < {target}")
+                if scores.get(k, 0) < LIGHTHOUSE_GUARD[k]:
+                    broken.append(f"Lighthouse {k} of {path}: {scores.get(k, 0)} < {LIGHTHOUSE_GUARD[k]} (enforced)")
+
+        print("== load")
+        env = dict(os.environ, LOAD_BASE=base, DATABASE_URL=database, LOAD_STATIC_DIR=SITE_PKG)
+        subprocess.run(["cargo", "run", "--quiet", "--release", "--locked", "-p", "portal-core", "--example", "load_bench"], cwd=ROOT, env=env, check=True)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+    if unmet:
+        print("== the issue's budgets NOT MET yet:\n  " + "\n  ".join(unmet))
+    if broken:
+        print("== enforced budgets broken:\n  " + "\n  ".join(broken))
+        if enforce:
+            sys.exit(1)
+    else:
+        print("== every enforced budget is met")
+
+
+if __name__ == "__main__":
+    main()
