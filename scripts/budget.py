@@ -77,10 +77,13 @@ def sign_in(base, email):
     body = urllib.parse.urlencode({"email": email, "password": PASSWORD}).encode()
     status, _, _, cookies = request(f"{base}/api/sign_in", body, {"Content-Type": "application/x-www-form-urlencoded"}, origin=base)
     assert status == 200, f"sign-in of {email}: {status}"
-    for c in cookies:
-        if c.startswith("portal_session="):
-            return c.split(";")[0]
-    raise SystemExit(f"no session cookie for {email}")
+    # Every cookie a browser would keep: the session and the login's language (pages are
+    # rendered in it; without it they render in the browser's language and switch after
+    # hydration, which Lighthouse rightly counts as a layout shift).
+    jar = [c.split(";")[0] for c in cookies if "max-age=0" not in c.lower()]
+    if not any(c.startswith("portal_session=") for c in jar):
+        raise SystemExit(f"no session cookie for {email}")
+    return "; ".join(jar)
 
 
 def first_load(base, path, cookie=None):

@@ -135,6 +135,9 @@ impl Rule {
 /// administrator lists and enters for Transports Rapides SA, never for Musterhans SA.
 const ADMINS_OF_THEIR_OWN: Rule = Rule::Only(&[Administrator, OtherAdministrator]);
 const MUSTERHANS_ADMIN: Rule = Rule::Only(&[Administrator]);
+/// The service pages show what their server functions answer.
+const ORDERS: Rule = Rule::Only(&[Employee, Administrator, OtherAdministrator, OtherDebtor]);
+const INVOICES: Rule = Rule::Only(&[Administrator, OtherAdministrator, WithoutService]);
 const ACTS_FOR_MUSTERHANS: Rule = Rule::Only(&[Employee, Administrator, WithoutService, OtherDebtor]);
 
 struct Row {
@@ -190,9 +193,9 @@ const ROWS: &[Row] = &[
     row("/api/list_messages", "own messages", Rule::SignedIn),
     row("/api/open_message", "a message to Musterhans' admin", MUSTERHANS_ADMIN),
     // Working for the acting company.
-    row("/api/load_orders", "acting company", Rule::Only(&[Employee, Administrator, OtherAdministrator, OtherDebtor])),
+    row("/api/load_orders", "acting company", ORDERS),
     row("/api/place_order", "Musterhans debtor 100002", Rule::Only(&[Employee, Administrator])),
-    row("/api/load_invoices", "acting company", Rule::Only(&[Administrator, OtherAdministrator, WithoutService])),
+    row("/api/load_invoices", "acting company", INVOICES),
     // Pages that render data (GET, server-side rendered).
     row("/select-company", "", Rule::SignedIn),
     row("/portal", "", Rule::SignedIn),
@@ -204,8 +207,8 @@ const ROWS: &[Row] = &[
     row("/admin/rights/new", "acting company", ADMINS_OF_THEIR_OWN),
     row("/admin/rights/:id", "a Musterhans right", MUSTERHANS_ADMIN),
     row("/admin/rights/:id/services", "a Musterhans right", MUSTERHANS_ADMIN),
-    row("/services/orders", "acting company", Rule::Only(&[Employee, Administrator, OtherAdministrator, OtherDebtor])),
-    row("/services/invoices", "acting company", Rule::Only(&[Administrator, OtherAdministrator, WithoutService])),
+    row("/services/orders", "acting company", ORDERS),
+    row("/services/invoices", "acting company", INVOICES),
 ];
 
 /// Pages that show no data of anybody: forms whose every action is a server function of
