@@ -72,8 +72,6 @@ fn Portal() -> impl IntoView {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Meta name="description" content=move || t_string!(i18n, meta_description)/>
         <Title formatter=move |page: String| format!("{page} · {}", t_string!(i18n, portal_name))/>
-        // Pages with data render whole before they are sent (`SsrMode::Async`): a refusal's
-        // status (401, 403, 404) then reaches the browser instead of a streamed 200.
         <Router>
             <Routes fallback=routes::not_found::NotFound>
                 <Route path=path!("/") view=routes::login::LoginPage/>

@@ -7,3 +7,8 @@ pub mod config;
 pub mod http;
 pub mod mail;
 pub mod operator;
+
+/// Rendering a page walks Leptos' nested view types recursively; unoptimized builds need
+/// more than tokio's 2 MiB worker stacks for the larger pages (release builds stay well
+/// under). The memory is only reserved, not used. The server and its tests use this.
+pub const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;

@@ -10,13 +10,8 @@ use server::http;
 use portal_core::store::Store;
 use tracing_subscriber::EnvFilter;
 
-/// Rendering a page walks Leptos' nested view types recursively; unoptimized builds need
-/// more than tokio's 2 MiB worker stacks for the larger pages (release builds stay well
-/// under). The memory is only reserved, not used.
-pub const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
-
 fn main() -> ExitCode {
-    match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(WORKER_STACK_BYTES).build() {
+    match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(server::WORKER_STACK_BYTES).build() {
         Ok(runtime) => runtime.block_on(start()),
         Err(error) => {
             eprintln!("error: the async runtime does not start: {error}");

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use app::auth::two_step::code_at;
-use auth_support::{Answer, Options, TestApp, ADMIN, PASSWORD};
+use auth_support::{json_of, read, Answer, Options, TestApp, ADMIN, PASSWORD};
 use chrono::Utc;
 use portal_core::domain::{CustomerNumber, EmailAddress, Language, Party, PersonName, Remark, RightOrigin, RightType, Transition};
 use portal_core::store::{Actor as StoreActor, Company, GrantSpec, NewCompany, NewRight, NewUser, UserRight};
@@ -219,9 +219,6 @@ const FORM_PAGES: &[&str] =
 /// The world every cell is called in.
 struct World {
     app: TestApp,
-    /// The company providers ask for access ("Demander un accès prestataire").
-    #[allow(dead_code)]
-    agency: Company,
     home: Company,
     /// The company whose invitations the actors answer, and its administrator.
     inviter: Company,
@@ -311,12 +308,9 @@ async fn link_token(app: &TestApp, to: &str, path: &str) -> String {
     panic!("no {path} link to {to}");
 }
 
-fn json_of(answer: &Answer) -> Value {
-    serde_json::from_str(&answer.body).unwrap_or_else(|e| panic!("JSON expected ({e}): {answer:?}"))
-}
-
 impl World {
     async fn build(app: TestApp) -> World {
+        // The company the actors ask for access ("Demander un accès prestataire").
         let agency = new_company(&app, AGENCY_NUMBER, "Agence Matrice SA").await;
         let agency_admin = new_login(&app, "chef@agence-matrice.example", &agency).await;
         employee_right(&app, &agency, agency_admin, true).await;
@@ -391,7 +385,7 @@ impl World {
         assert_eq!(technical.status, 200, "{technical:?}");
         let api_key = json_of(&technical)["api_key"].as_str().unwrap().to_string();
 
-        let mut world = World { app, agency, home, inviter, inviter_admin, staff_right, admin_message: 0, api_key, sessions: vec![] };
+        let mut world = World { app, home, inviter, inviter_admin, staff_right, admin_message: 0, api_key, sessions: vec![] };
         // A request to Musterhans: a message to its administrator.
         let requester = world.spare_login().await;
         let cookie = world.app.signed_in_cookie(&requester).await;
@@ -628,11 +622,8 @@ impl World {
             }
             ("/api/open_message", _) => self.post(who, cookie, row.target, &[("message_id", id(self.admin_message))]).await,
             ("/api/place_order", _) => {
-                let form = [
-                    ("debtor_id", id(app.demo.debtors[1].id)),
-                    ("reference", s("Matrice")),
-                    (&*Box::leak(format!("quantities[{}]", app.demo.products[0].id).into_boxed_str()), s("1")),
-                ];
+                let line = format!("quantities[{}]", app.demo.products[0].id);
+                let form = [("debtor_id", id(app.demo.debtors[1].id)), ("reference", s("Matrice")), (line.as_str(), s("1"))];
                 self.post(who, cookie, row.target, &form).await
             }
             (path, _) if path.starts_with("/api/") => self.post(who, cookie, path, &[]).await,
@@ -646,13 +637,6 @@ impl World {
 
 fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
-}
-
-async fn read(response: reqwest::Response) -> Answer {
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.text().await.unwrap_or_default();
-    Answer { status, headers, body }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use crate::auth_support;
 
 use app::company::NO_ACTING_COMPANY;
-use auth_support::{Answer, Options, TestApp, ADMIN, PROVIDER};
+use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::{EmailAddress, RightStatus};
 use serde_json::{json, Value};
 
@@ -37,13 +37,7 @@ async fn post_json(app: &TestApp, path: &str, body: Value, cookie: &str) -> Answ
         .send()
         .await
         .expect("the server answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    Answer { status, headers, body: response.text().await.unwrap_or_default() }
-}
-
-fn json_of(answer: &Answer) -> Value {
-    serde_json::from_str(&answer.body).unwrap_or_else(|e| panic!("JSON expected ({e}): {answer:?}"))
+    auth_support::read(response).await
 }
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {

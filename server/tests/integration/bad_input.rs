@@ -129,10 +129,7 @@ async fn send(app: &TestApp, path: &str, cookie: Option<&str>, content_type: &st
         }
         Err(e) => panic!("the server answers: {e}"),
     };
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.text().await.unwrap_or_default();
-    Answer { status, headers, body }
+    auth_support::read(response).await
 }
 
 fn form(fields: &[(&str, &str)]) -> Vec<u8> {

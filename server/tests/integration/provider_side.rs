@@ -3,15 +3,10 @@
 
 use crate::auth_support;
 use app::company::NO_ACTING_COMPANY;
-use auth_support::{Answer, Options, TestApp, ADMIN, PROVIDER};
+use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::RightStatus;
-use serde_json::Value;
 
 const THIRD_ADMIN: &str = "admin@transports-rapides.example";
-
-fn json_of(answer: &Answer) -> Value {
-    serde_json::from_str(&answer.body).unwrap_or_else(|e| panic!("JSON expected ({e}): {answer:?}"))
-}
 
 /// Anna (Musterhans SA) invites Paul; returns the right's id and version.
 async fn invite_paul(app: &TestApp) -> (i64, i64) {

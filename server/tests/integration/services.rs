@@ -6,7 +6,7 @@ use crate::auth_support;
 
 use app::company::NO_ACTING_COMPANY;
 use app::services::{DEBTOR_NOT_GRANTED, SERVICE_NOT_GRANTED};
-use auth_support::{Answer, Options, TestApp, ADMIN, PROVIDER};
+use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use chrono::{Duration, Utc};
 use portal_core::domain::{Party, Remark, RightOrigin, RightType, Transition};
 use portal_core::store::{Actor, ContractProduct, Debtor, GrantSpec, NewRight, RightChanges, UserRight};
@@ -15,10 +15,6 @@ use serde_json::{json, Value};
 const EMPLOYEE: &str = "marc.dubois@musterhans.example";
 const INVOICES_ONLY: &str = "sophie.keller@musterhans.example";
 const THIRD_ADMIN: &str = "admin@transports-rapides.example";
-
-fn json_of(answer: &Answer) -> Value {
-    serde_json::from_str(&answer.body).unwrap_or_else(|e| panic!("JSON expected ({e}): {answer:?}"))
-}
 
 fn service_id(app: &TestApp, code: &str) -> i64 {
     app.demo.services.iter().find(|s| s.code == code).expect("a demo service").id

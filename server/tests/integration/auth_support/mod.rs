@@ -66,7 +66,7 @@ macro_rules! on_both_backends {
 pub fn block_on<F: Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .thread_stack_size(16 * 1024 * 1024)
+        .thread_stack_size(server::WORKER_STACK_BYTES)
         .enable_all()
         .build()
         .expect("a test runtime")
@@ -258,9 +258,15 @@ impl TestApp {
     }
 }
 
-async fn read(response: reqwest::Response) -> Answer {
+/// Reads a response whole.
+pub async fn read(response: reqwest::Response) -> Answer {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.text().await.unwrap_or_default();
     Answer { status, headers, body }
+}
+
+/// The answer's body as JSON; a test that expects JSON fails with the whole answer.
+pub fn json_of(answer: &Answer) -> serde_json::Value {
+    serde_json::from_str(&answer.body).unwrap_or_else(|e| panic!("JSON expected ({e}): {answer:?}"))
 }
