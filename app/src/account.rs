@@ -50,7 +50,7 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
-    use crate::auth::server::{internal, store};
+    use crate::auth::server::{internal, session, store};
     use crate::refusal::refused;
     use http::StatusCode;
     use chrono::{DateTime, Utc};
@@ -117,7 +117,13 @@ pub mod ssr {
             return Err(refused(StatusCode::BAD_REQUEST, MSG_WRONG_CURRENT_PASSWORD));
         }
         let new_hash = new_hash.expect("hashed when the current password matched").map_err(internal)?;
+        // Whoever signed in elsewhere with the old password (a shared or stolen one) is signed
+        // out; this browser stays signed in. Its session is read first, so that a failure to
+        // read it leaves the old password in place.
+        let current = session().await?.id().map(|id| id.to_string());
         store.set_password_hash(user_id, &new_hash).await.map_err(internal)?;
+        let ended = store.delete_sessions_of_user(user_id, current.as_deref()).await.map_err(internal)?;
+        tracing::info!(user_id, other_sessions_ended = ended, "password changed");
         let user = store.user(user_id).await.map_err(internal)?;
         let actor = Actor { user_id: Some(user_id), acting_company_id: None };
         store

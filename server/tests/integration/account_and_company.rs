@@ -36,6 +36,18 @@ on_both_backends!(the_password_changes_only_with_the_current_one, Options::defau
     assert!(app.audit_actions(app.demo.admin.id).await.contains(&"password.change".to_string()));
 });
 
+on_both_backends!(changing_the_password_signs_out_the_other_sessions_of_the_login_only, Options::default(), |app: TestApp| async move {
+    let here = app.signed_in_cookie(ADMIN).await;
+    let elsewhere = app.signed_in_cookie(ADMIN).await;
+    let someone_else = app.signed_in_cookie(PROVIDER).await;
+
+    let done = change(&app, &here, PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(done.status, 200, "{done:?}");
+    assert_eq!(app.who_is_signed_in(&here).await.as_deref(), Some(ADMIN), "the browser that changed it stays signed in");
+    assert_eq!(app.who_is_signed_in(&elsewhere).await, None, "the other session of the login ended");
+    assert_eq!(app.who_is_signed_in(&someone_else).await.as_deref(), Some(PROVIDER), "other logins keep their sessions");
+});
+
 on_both_backends!(changing_the_password_needs_a_signed_in_login, Options::default(), |app: TestApp| async move {
     let answer = app.post("/api/change_password", &[("current", PASSWORD), ("new", NEW_PASSWORD), ("confirm", NEW_PASSWORD)], None).await;
     assert!(answer.status >= 400, "{answer:?}");
