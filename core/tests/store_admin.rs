@@ -59,16 +59,7 @@ mod cases {
         store.subscribe_service(principal.id, orders.id).await.unwrap();
         let debtor = store.create_debtor(principal.id, &DebtorNumber::parse("100001").unwrap(), "Siège").await.unwrap();
         let admin = login(store, "admin@musterhans.example", Some(&principal)).await;
-        let new = NewRight {
-            company_id: principal.id,
-            user_id: admin.id,
-            right_type: RightType::Employee,
-            is_admin: true,
-            origin: RightOrigin::Direct,
-            remark: Remark::default(),
-            end_date: None,
-            created_by_user_id: None,
-        };
+        let new = NewRight::employee(principal.id, admin.id, true);
         let admin_right = store.create_right(&new, &Actor::system()).await.unwrap();
         let provider = login(store, "paul@fiduciaire.example", Some(&provider_co)).await;
         Fixture { principal, admin, admin_right, provider, orders, debtor }
@@ -146,16 +137,7 @@ mod cases {
         let f = fixture(&store).await;
         let elsewhere = company(&store, "30000003", "Transports Rapides SA").await;
         let tina = login(&store, "tina@transports.example", Some(&elsewhere)).await;
-        let new = NewRight {
-            company_id: elsewhere.id,
-            user_id: tina.id,
-            right_type: RightType::Employee,
-            is_admin: true,
-            origin: RightOrigin::Direct,
-            remark: Remark::default(),
-            end_date: None,
-            created_by_user_id: None,
-        };
+        let new = NewRight::employee(elsewhere.id, tina.id, true);
         let foreign = store.create_right(&new, &Actor::system()).await.unwrap();
         let mut entry = invitation(&f);
         entry.common.copy_grants_from = Some(foreign.id);

@@ -40,16 +40,7 @@ mod cases {
             debtors.push(store.create_debtor(principal.id, &DebtorNumber::parse(&format!("10000{n}")).unwrap(), "Débiteur").await.unwrap());
         }
         let admin = login(store, "admin@musterhans.example").await;
-        let right = NewRight {
-            company_id: principal.id,
-            user_id: admin.id,
-            right_type: RightType::Employee,
-            is_admin: true,
-            origin: RightOrigin::Direct,
-            remark: Remark::default(),
-            end_date: None,
-            created_by_user_id: None,
-        };
+        let right = NewRight::employee(principal.id, admin.id, true);
         store.create_right(&right, &Actor::system()).await.unwrap();
         Fixture { principal, admin, services, debtors }
     }

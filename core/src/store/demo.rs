@@ -87,19 +87,7 @@ impl Seeder<'_> {
             Some(r) => r,
             None => {
                 self.store
-                    .create_right(
-                        &NewRight {
-                            company_id: company.id,
-                            user_id: user.id,
-                            right_type: RightType::Employee,
-                            is_admin,
-                            origin: RightOrigin::Direct,
-                            remark: Remark::default(),
-                            end_date: None,
-                            created_by_user_id: None,
-                        },
-                        &Actor::system(),
-                    )
+                    .create_right(&NewRight::employee(company.id, user.id, is_admin), &Actor::system())
                     .await?
             }
         };

@@ -259,6 +259,23 @@ pub struct NewRight {
     pub created_by_user_id: Option<UserId>,
 }
 
+impl NewRight {
+    /// A company's own staff member (employee or administrator), entered directly: active at
+    /// once, no remark, no end date, entered by the system.
+    pub fn employee(company_id: CompanyId, user_id: UserId, is_admin: bool) -> Self {
+        NewRight {
+            company_id,
+            user_id,
+            right_type: RightType::Employee,
+            is_admin,
+            origin: RightOrigin::Direct,
+            remark: Remark::default(),
+            end_date: None,
+            created_by_user_id: None,
+        }
+    }
+}
+
 /// Changes an admin may make to a right besides its status.
 #[derive(Debug, Clone)]
 pub struct RightChanges {

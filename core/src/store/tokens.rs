@@ -449,16 +449,7 @@ impl Store {
                 (id, true)
             }
         };
-        let new_right = NewRight {
-            company_id,
-            user_id,
-            right_type: RightType::Employee,
-            is_admin: true,
-            origin: RightOrigin::Direct,
-            remark: Remark::default(),
-            end_date: None,
-            created_by_user_id: None,
-        };
+        let new_right = NewRight::employee(company_id, user_id, true);
         let state = RightState::initial(new_right.right_type, new_right.origin).map_err(StoreError::invalid)?;
         let right = insert_right_in(&mut tx, &new_right, state, &system).await?;
         tx.commit().await?;

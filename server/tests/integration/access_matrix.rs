@@ -256,17 +256,7 @@ async fn new_company(app: &TestApp, number: &str, name: &str) -> Company {
 }
 
 async fn employee_right(app: &TestApp, company: &Company, user_id: i64, is_admin: bool) {
-    let new = NewRight {
-        company_id: company.id,
-        user_id,
-        right_type: RightType::Employee,
-        is_admin,
-        origin: RightOrigin::Direct,
-        remark: Remark::default(),
-        end_date: None,
-        created_by_user_id: None,
-    };
-    app.store.create_right(&new, &StoreActor::system()).await.unwrap();
+    app.store.create_right(&NewRight::employee(company.id, user_id, is_admin), &StoreActor::system()).await.unwrap();
 }
 
 async fn invitation(app: &TestApp, company_id: i64, by: i64, user_id: i64, end_date: Option<chrono::NaiveDate>) -> UserRight {
