@@ -37,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <components::hydration::HydrateAfterPaint options/>
                 <MetaTags/>
             </head>
             <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">

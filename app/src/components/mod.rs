@@ -1,3 +1,4 @@
+pub mod hydration;
 pub mod layout;
 pub mod language;
 pub mod portal_layout;
