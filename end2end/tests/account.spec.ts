@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, keepScreenshot, signIn } from './support';
+import { DEMO_PASSWORD, expect, expectAccessible, keepScreenshot, signIn, test } from './support';
 
 
 test.describe('managing the user account', () => {

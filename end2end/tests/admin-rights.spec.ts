@@ -1,5 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { expectAccessible, keepScreenshot, signIn } from './support';
+import { Page } from '@playwright/test';
+import { expect, expectAccessible, keepScreenshot, signIn, test } from './support';
 
 test.describe("the administrator's user rights and authorizations", () => {
   test('lists the rights with the seed columns, searches, and is accessible', async ({ page }, testInfo) => {

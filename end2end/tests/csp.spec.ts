@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { signIn } from './support';
+import { expect, signIn, test } from './support';
 
 test('the pages hydrate under the strict Content-Security-Policy without any violation', async ({ page }) => {
   const violations: string[] = [];

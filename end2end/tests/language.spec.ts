@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { expectAccessible, keepScreenshot } from './support';
+import { expect, expectAccessible, keepScreenshot, test } from './support';
 
 test.describe('the language', () => {
   test('follows the browser: German for a de-CH browser', async ({ browser }) => {

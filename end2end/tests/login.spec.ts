@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { expectAccessible, keepScreenshot } from './support';
+import { expect, expectAccessible, keepScreenshot, test } from './support';
 
 test.describe('the login page', () => {
   test('is rendered on the server in French and then hydrated', async ({ page }, testInfo) => {

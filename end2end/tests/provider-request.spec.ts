@@ -1,5 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { expectAccessible, keepScreenshot, signIn } from './support';
+import { Page } from '@playwright/test';
+import { expect, expectAccessible, keepScreenshot, signIn, test } from './support';
 
 /** Signs in and, when the login meets the selector, picks `company`. */
 async function signInActingFor(page: Page, email: string, company: RegExp) {

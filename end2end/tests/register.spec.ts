@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { expectAccessible, keepScreenshot } from './support';
+import { expect, expectAccessible, keepScreenshot, test } from './support';
 
 test.describe('creating a login', () => {
   test('is offered on the login page, with the forgotten-password link', async ({ page }) => {

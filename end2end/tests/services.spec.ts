@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { expectAccessible, keepScreenshot, signIn } from './support';
+import { expect, expectAccessible, keepScreenshot, signIn, test } from './support';
 
 test.describe('working for the principal', () => {
   test('a provider orders contract products for Transports Rapides SA, on its behalf', async ({ page }, testInfo) => {

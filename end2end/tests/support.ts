@@ -1,5 +1,35 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, Page, TestInfo } from '@playwright/test';
+import { test as base, expect, Page, TestInfo } from '@playwright/test';
+
+export { expect };
+
+/**
+ * Playwright's `test`, which also prints what the browser reported (console errors and
+ * warnings, uncaught exceptions, failed requests) when a test fails: a page that never
+ * hydrates says why in CI's output, where the trace files are out of reach.
+ */
+export const test = base.extend<{ browserLog: void }>({
+  browserLog: [
+    async ({ page }, use, testInfo) => {
+      const lines: string[] = [];
+      const at = () => `${(performance.now() / 1000).toFixed(2)}s ${page.url()}`;
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') lines.push(`${at()} console.${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => lines.push(`${at()} uncaught: ${e.message}`));
+      page.on('requestfailed', (r) => lines.push(`${at()} request failed: ${r.url()} (${r.failure()?.errorText})`));
+      page.on('requestfinished', (r) => {
+        if (r.url().includes('/pkg/')) lines.push(`${at()} loaded ${r.url()}`);
+      });
+      page.on('load', () => lines.push(`${at()} load event`));
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus && lines.length > 0) {
+        console.log(`--- browser log of "${testInfo.title}" [${testInfo.project.name}]\n${lines.join('\n')}`);
+      }
+    },
+    { auto: true },
+  ],
+});
 
 /** axe finds no violation of WCAG 2.1 A and AA on the page as it is now. */
 export async function expectAccessible(page: Page) {

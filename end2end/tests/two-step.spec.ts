@@ -1,6 +1,5 @@
-import { test, expect } from '@playwright/test';
 import { createHmac } from 'node:crypto';
-import { DEMO_PASSWORD, expectAccessible, keepScreenshot, signIn } from './support';
+import { DEMO_PASSWORD, expect, expectAccessible, keepScreenshot, signIn, test } from './support';
 
 /** RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret: what an authenticator app shows. */
 function totp(secretBase32: string, at = Date.now()): string {
