@@ -16,6 +16,7 @@ contract!(
     an_email_change_link_changes_the_address_and_an_address_taken_meanwhile_is_refused,
     onboarding_creates_company_login_and_admin_right_in_one_go,
     onboarding_refuses_a_used_customer_number_or_a_login_of_another_company_and_changes_nothing,
+    a_two_step_code_step_is_claimed_once_and_only_forward,
 );
 
 mod cases {
@@ -201,5 +202,31 @@ mod cases {
         assert!(matches!(err, StoreError::Duplicate { what: "user.home_company" }), "{err:?}");
         assert_eq!(store.table_counts().await.unwrap(), before, "nothing changed");
         assert_eq!(store.user(first.admin.id).await.unwrap().home_company_id, Some(first.company.id));
+    }
+
+    pub async fn a_two_step_code_step_is_claimed_once_and_only_forward(store: Store) {
+        let user = store.create_user(&new_user("anna@example.ch")).await.unwrap();
+        let other = store.create_user(&new_user("otto@example.ch")).await.unwrap();
+        assert!(store.claim_totp_step(user.id, 100).await.unwrap(), "the first code of a login");
+        assert!(!store.claim_totp_step(user.id, 100).await.unwrap(), "the same code again");
+        assert!(!store.claim_totp_step(user.id, 99).await.unwrap(), "an older code, still within the skew");
+        assert!(store.claim_totp_step(other.id, 100).await.unwrap(), "another login's codes are its own");
+        assert!(store.claim_totp_step(user.id, 101).await.unwrap(), "the next code");
+
+        // A new secret starts afresh: its codes have nothing to do with the old one's.
+        store.set_totp(user.id, Some(&Secret::new("JBSWY3DPEHPK3PXP")), true).await.unwrap();
+        assert!(store.claim_totp_step(user.id, 50).await.unwrap());
+
+        let racing: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.claim_totp_step(other.id, 200).await.unwrap() })
+            })
+            .collect();
+        let mut successes = 0;
+        for claim in racing {
+            successes += usize::from(claim.await.unwrap());
+        }
+        assert_eq!(successes, 1, "of eight concurrent uses of one code exactly one succeeds");
     }
 }

@@ -54,7 +54,9 @@ test.describe('two-step login', () => {
     await signIn(page, login, DEMO_PASSWORD);
     await expect(page).toHaveURL(/\/login\/code$/);
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
-    await page.getByLabel('Code de vérification').fill(totp(secret));
+    // Each code works once: the enrolment used this step's code, so the authenticator's
+    // next one signs in (within its one step of allowed skew).
+    await page.getByLabel('Code de vérification').fill(totp(secret, Date.now() + 30_000));
     await page.getByRole('button', { name: 'Vérifier' }).click();
     await expect(page).toHaveURL(/\/portal$/);
     await expect(page.getByTestId('acting-company')).toHaveText('Transports Rapides SA');

@@ -32,9 +32,12 @@ pub const RECOVERY_CODES: usize = 10;
 /// The issuer shown in authenticator apps.
 pub const ISSUER: &str = "Centre clientèle";
 
+/// The length of a TOTP step.
+const STEP_SECONDS: u64 = 30;
+
 /// The TOTP parameters of the portal: SHA-1, 6 digits, 30 s steps, one step of skew.
 fn totp(secret: Vec<u8>) -> Option<TOTP> {
-    TOTP::new(Algorithm::SHA1, 6, 1, 30, secret).ok()
+    TOTP::new(Algorithm::SHA1, 6, 1, STEP_SECONDS, secret).ok()
 }
 
 fn decode_base32(secret: &str) -> Option<Vec<u8>> {
@@ -56,22 +59,35 @@ pub fn code_at(secret: &str, time: u64) -> Option<String> {
     Some(totp(decode_base32(secret)?)?.generate(time))
 }
 
+/// The 30 s step whose code `code` (spaces ignored) is, for `secret` (base32) at Unix time
+/// `time`, one step before or after included; `None` for a wrong code. The step is what
+/// makes a code single-use ([`portal_core::store::Store::claim_totp_step`]).
+pub fn matching_step_at(secret: &str, code: &str, time: u64) -> Option<u64> {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let totp = decode_base32(secret).and_then(totp)?;
+    let now = time / STEP_SECONDS;
+    [now.saturating_sub(1), now, now + 1]
+        .into_iter()
+        .find(|step| same_code(&totp.generate(step * STEP_SECONDS), &code))
+}
+
+/// Compares two codes in time independent of where they differ.
+fn same_code(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
 /// True when `code` (spaces ignored) is valid for `secret` (base32) at Unix time `time`,
 /// one 30 s step before or after included.
 pub fn verify_code_at(secret: &str, code: &str, time: u64) -> bool {
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    match decode_base32(secret).and_then(totp) {
-        Some(t) => t.check(&code, time),
-        None => false,
-    }
+    matching_step_at(secret, code, time).is_some()
 }
 
-/// [`verify_code_at`] now.
-pub fn verify_code(secret: &str, code: &str) -> bool {
-    verify_code_at(secret, code, Utc::now().timestamp().max(0) as u64)
+/// [`matching_step_at`] now.
+pub fn matching_step(secret: &str, code: &str) -> Option<u64> {
+    matching_step_at(secret, code, Utc::now().timestamp().max(0) as u64)
 }
 
 /// The `otpauth://` URI that authenticator apps read from the QR code.
@@ -200,7 +216,11 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> 
     };
     let trimmed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = if trimmed.len() == 6 && trimmed.chars().all(|c| c.is_ascii_digit()) {
-        verify_code(secret.expose(), &trimmed)
+        // A code seen once (by a shoulder, a phishing page) must not sign in a second time.
+        match matching_step(secret.expose(), &trimmed) {
+            Some(step) => store.claim_totp_step(user_id, step as i64).await.map_err(internal)?,
+            None => false,
+        }
     } else {
         store.use_recovery_code(user_id, &trimmed).await.map_err(internal)?
     };
@@ -239,14 +259,16 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, ServerFnError
     if throttled(&store, login.user_id).await? {
         return Err(refused(StatusCode::TOO_MANY_REQUESTS, MSG_THROTTLED));
     }
-    if !verify_code(&secret, &code) {
+    let Some(step) = matching_step(&secret, &code) else {
         record_failure(&store, login.user_id).await?;
         return Err(refused(StatusCode::BAD_REQUEST, MSG_CODE_INVALID));
-    }
+    };
     store.clear_failed_logins(&throttle_key(login.user_id)).await.map_err(internal)?;
     let codes = new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| store::hash_recovery_code(login.user_id, c)).collect();
     store.set_totp(login.user_id, Some(&Secret::new(secret)), true).await.map_err(internal)?;
+    // The code that confirmed the enrolment is used: it does not sign in afterwards.
+    store.claim_totp_step(login.user_id, step as i64).await.map_err(internal)?;
     store.replace_recovery_codes(login.user_id, &hashes).await.map_err(internal)?;
     session.remove_value(KEY_ENROL_SECRET).await.map_err(internal)?;
     let user = store.user(login.user_id).await.map_err(internal)?;
@@ -303,6 +325,17 @@ mod tests {
         assert!(verify_code_at(RFC_SECRET, &code, t - 30));
         assert!(!verify_code_at(RFC_SECRET, &code, t + 90));
         assert!(verify_code_at(RFC_SECRET, &format!("{} {}", &code[..3], &code[3..]), t));
+    }
+
+    #[test]
+    fn a_code_names_its_own_step_whenever_it_is_checked() {
+        let t = 1_700_000_010u64;
+        let code = code_at(RFC_SECRET, t).unwrap();
+        let own = t / 30;
+        for checked_at in [t - 30, t, t + 30] {
+            assert_eq!(matching_step_at(RFC_SECRET, &code, checked_at), Some(own), "checked at {checked_at}");
+        }
+        assert_eq!(matching_step_at(RFC_SECRET, "000000", t).filter(|_| code != "000000"), None);
     }
 
     #[test]

@@ -145,9 +145,12 @@ impl Store {
             .await
     }
 
-    /// Stores (or clears) the TOTP secret and whether two-step login is on.
+    /// Stores (or clears) the TOTP secret and whether two-step login is on; the codes of a
+    /// previous secret used so far no longer matter.
     pub async fn set_totp(&self, user_id: UserId, secret: Option<&Secret>, enabled: bool) -> Result<()> {
-        let n = with_pool!(self, |p| sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled = $3 WHERE id = $1")
+        let n = with_pool!(self, |p| sqlx::query(
+            "UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = NULL WHERE id = $1"
+        )
             .bind(user_id)
             .bind(secret.map(|s| s.expose().to_owned()))
             .bind(enabled)
@@ -155,6 +158,22 @@ impl Store {
             .await
             .map(|r| r.rows_affected()))?;
         found(n)
+    }
+
+    /// Records that `user_id` used the TOTP code of time step `step`, in one statement; false
+    /// when a code of this step or a later one was used already. A code stays valid for three
+    /// steps (clock skew), so this is what makes each code work once, also between two
+    /// server instances racing on the same code.
+    pub async fn claim_totp_step(&self, user_id: UserId, step: i64) -> Result<bool> {
+        let n = with_pool!(self, |p| sqlx::query(
+            "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)"
+        )
+        .bind(user_id)
+        .bind(step)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
     }
 
     pub async fn set_email_verified(&self, user_id: UserId, at: DateTime<Utc>) -> Result<()> {

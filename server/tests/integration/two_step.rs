@@ -18,6 +18,12 @@ fn stale_code(secret: &str) -> String {
     if stale == code_at(secret, now()).unwrap() { "000000".into() } else { stale }
 }
 
+/// The code an authenticator shows next: the enrolment used the current step's code, and
+/// each code works once; the next step's is accepted (one step of skew).
+fn next_code(secret: &str) -> String {
+    code_at(secret, now() + 30).unwrap()
+}
+
 /// Starts enrolment on `cookie`; answers the base32 secret.
 async fn start(app: &TestApp, cookie: &str) -> String {
     let answer = app.post("/api/start_two_step", &[], Some(cookie)).await;
@@ -78,8 +84,7 @@ on_both_backends!(sign_in_with_two_step_asks_for_the_code_and_grants_nothing_bef
     assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 
-    let code = code_at(&secret, now()).unwrap();
-    let ok = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await;
+    let ok = app.post("/api/verify_sign_in_code", &[("code", &next_code(&secret))], Some(&pending)).await;
     assert_eq!(ok.status, 200, "{ok:?}");
     assert_eq!(ok.body, "\"/portal\"");
     let cookie = ok.session_cookie().expect("a new session id");
@@ -95,8 +100,7 @@ on_both_backends!(wrong_codes_are_throttled_like_passwords, Options::default(), 
         let wrong = app.post("/api/verify_sign_in_code", &[("code", &stale_code(&secret))], Some(&pending)).await;
         assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
     }
-    let code = code_at(&secret, now()).unwrap();
-    let refused = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await;
+    let refused = app.post("/api/verify_sign_in_code", &[("code", &next_code(&secret))], Some(&pending)).await;
     assert!(refused.body.contains(app::auth::MSG_THROTTLED), "{refused:?}");
     assert_eq!(refused.status, 429, "{refused:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
@@ -120,8 +124,7 @@ on_both_backends!(a_recovery_code_works_once, Options::default(), |app: TestApp|
 on_both_backends!(disabling_needs_the_password, Options::default(), |app: TestApp| async move {
     let (secret, _) = enrol(&app).await;
     let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
-    let code = code_at(&secret, now()).unwrap();
-    let cookie = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await.session_cookie().unwrap();
+    let cookie = app.post("/api/verify_sign_in_code", &[("code", &next_code(&secret))], Some(&pending)).await.session_cookie().unwrap();
 
     let wrong = app.post("/api/disable_two_step", &[("password", "not-the-password")], Some(&cookie)).await;
     assert_eq!(wrong.status, 400, "a refusal, not a server failure: {wrong:?}");
@@ -137,4 +140,26 @@ on_both_backends!(disabling_needs_the_password, Options::default(), |app: TestAp
 
     let answer = app.sign_in(ADMIN, PASSWORD).await;
     assert_eq!(answer.body, "\"/portal\"", "no code asked any more");
+});
+
+on_both_backends!(a_code_signs_in_once_even_while_it_is_still_valid, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let secret = start(&app, &cookie).await;
+    let enrolment_code = code_at(&secret, now()).unwrap();
+    let enrolled = app.post("/api/confirm_two_step", &[("code", &enrolment_code)], Some(&cookie)).await;
+    assert_eq!(enrolled.status, 200, "{enrolled:?}");
+    let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
+    let reused = app.post("/api/verify_sign_in_code", &[("code", &enrolment_code)], Some(&pending)).await;
+    assert_eq!(reused.status, 400, "the code that confirmed the enrolment is used: {reused:?}");
+    assert!(reused.body.contains(MSG_CODE_INVALID), "{reused:?}");
+
+    let code = next_code(&secret);
+    let ok = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await;
+    assert_eq!(ok.status, 200, "{ok:?}");
+
+    let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
+    let again = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await;
+    assert_eq!(again.status, 400, "a code seen once does not sign in a second time: {again:?}");
+    assert!(again.body.contains(MSG_CODE_INVALID), "{again:?}");
+    assert_eq!(app.who_is_signed_in(&pending).await, None);
 });
