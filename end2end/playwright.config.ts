@@ -28,6 +28,8 @@ export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
   timeout: 30_000,
+  // A run that hangs fails here, well inside CI's time, instead of being cut off by it.
+  globalTimeout: 20 * 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,

@@ -31,7 +31,7 @@ async fn start(db: &str) -> Server {
         .spawn()
         .expect("the server binary starts");
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
@@ -72,7 +72,7 @@ async fn every_acknowledged_write_survives_a_sigkill_on_sqlite() {
     std::fs::create_dir_all(&dir).unwrap();
     let db = format!("sqlite://{}", dir.join("portal.db").display());
     let mut server = start(&db).await;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(60)).build().unwrap();
     let cookie = sign_in(&client, &server.base).await;
 
     // Four clients enter technical users as fast as they can; each acknowledged entry's

@@ -152,7 +152,13 @@ where
     let server = tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
     });
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // A server that never answers fails the test that asked, with the request named, instead
+    // of holding the whole run until CI's time is up.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap();
 
     let result = tokio::spawn(case(TestApp { base, store: store.clone(), client, demo })).await;
     server.abort();
