@@ -116,8 +116,22 @@ pub struct AuditLine {
     pub action: String,
     /// Whom it concerns: the login's e-mail of a right, or the raw target.
     pub subject: String,
-    /// "field: before → after" lines.
-    pub changes: Vec<String>,
+    /// What changed, as codes and stored values; the page puts them in the reader's words.
+    pub changes: Vec<AuditChange>,
+}
+
+/// One line of an audit entry's changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditChange {
+    /// A field of something created, with its value (`None`: empty).
+    Set { field: String, value: Option<String> },
+    /// A field that changed (`None`: empty).
+    Changed { field: String, before: Option<String>, after: Option<String> },
+    /// A service authorization as it is after the change: the service's code and name, and
+    /// how many chosen debtors (`None`: all debtors).
+    Grant { service_code: String, service_name: String, debtors: Option<usize> },
+    /// No service authorization is left.
+    NoGrants,
 }
 
 /// One page of the audit log.

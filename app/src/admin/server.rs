@@ -603,18 +603,36 @@ mod tests {
         let after = serde_json::json!({ "status": "revoked", "is_admin": true, "remark": "fin du mandat", "version": 4, "updated_at": "y" });
         assert_eq!(
             audit_changes(Some(&before), Some(&after)),
-            vec!["remark: — → fin du mandat".to_string(), "status: active → revoked".to_string()]
+            vec![
+                AuditChange::Changed { field: "remark".into(), before: None, after: Some("fin du mandat".into()) },
+                AuditChange::Changed { field: "status".into(), before: Some("active".into()), after: Some("revoked".into()) },
+            ]
+        );
+        let created = serde_json::json!({ "right_type": "provider", "is_admin": false, "remark": null, "end_date": "2027-03-31", "id": 4 });
+        assert_eq!(
+            audit_changes(None, Some(&created)),
+            vec![
+                AuditChange::Set { field: "end_date".into(), value: Some("2027-03-31".into()) },
+                AuditChange::Set { field: "is_admin".into(), value: Some("false".into()) },
+                AuditChange::Set { field: "right_type".into(), value: Some("provider".into()) },
+            ]
         );
     }
 
     #[test]
     fn the_audit_log_summarizes_service_authorizations() {
         let after = serde_json::json!([
-            { "service_code": "invoices", "all_debtors": true, "debtor_ids": [] },
-            { "service_code": "orders", "all_debtors": false, "debtor_ids": [4, 7] },
+            { "service_code": "invoices", "service_name": "Factures", "all_debtors": true, "debtor_ids": [] },
+            { "service_code": "orders", "service_name": "Commandes", "all_debtors": false, "debtor_ids": [4, 7] },
         ]);
-        assert_eq!(audit_changes(None, Some(&after)), vec!["invoices (*)".to_string(), "orders (2)".to_string()]);
-        assert_eq!(audit_changes(Some(&after), Some(&serde_json::json!([]))), vec!["—".to_string()]);
+        assert_eq!(
+            audit_changes(None, Some(&after)),
+            vec![
+                AuditChange::Grant { service_code: "invoices".into(), service_name: "Factures".into(), debtors: None },
+                AuditChange::Grant { service_code: "orders".into(), service_name: "Commandes".into(), debtors: Some(2) },
+            ]
+        );
+        assert_eq!(audit_changes(Some(&after), Some(&serde_json::json!([]))), vec![AuditChange::NoGrants]);
     }
 
     #[test]
@@ -660,14 +678,17 @@ pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, Serv
     Ok(AuditPage { lines, total: found.total, page: page.min(pages), pages })
 }
 
-/// "right:42" → the e-mail of the right's login; "user:7" → the login's e-mail.
+/// "right:42" → the e-mail of the right's login; "user:7" → the login's e-mail;
+/// "access_request:3" → the requester's e-mail; "company:1" → its name; "order:9" → "#9".
 async fn subject_name(store: &Store, target: &str) -> String {
-    let user_id = match target.split_once(':') {
-        Some(("right", id)) => match id.parse() {
-            Ok(id) => store.right(id).await.ok().map(|r| r.user_id),
-            Err(_) => None,
-        },
-        Some(("user", id)) => id.parse().ok(),
+    let Some((kind, id)) = target.split_once(':') else { return target.to_string() };
+    let Ok(id) = id.parse::<i64>() else { return target.to_string() };
+    let user_id = match kind {
+        "right" => store.right(id).await.ok().map(|r| r.user_id),
+        "user" => Some(id),
+        "access_request" => return store.access_request(id).await.map(|r| r.requester_email).unwrap_or_else(|_| target.to_string()),
+        "company" => return store.company(id).await.map(|c| c.name).unwrap_or_else(|_| target.to_string()),
+        "order" => return format!("#{id}"),
         _ => None,
     };
     match user_id {
@@ -676,42 +697,68 @@ async fn subject_name(store: &Store, target: &str) -> String {
     }
 }
 
-/// The fields that changed between `before` and `after`, as "field: old → new"; fields
-/// that change with every write (version, timestamps) are left out.
-pub fn audit_changes(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>) -> Vec<String> {
+/// The fields that changed between `before` and `after` (a creation: the fields set), and
+/// service authorizations as they are after the change. Fields that change with every write
+/// (version, timestamps) or only repeat the entry's actor, company or subject are left out.
+pub fn audit_changes(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>) -> Vec<AuditChange> {
     use serde_json::Value;
-    const NOISE: &[&str] = &["version", "updated_at", "created_at", "decided_at", "id", "company_id", "user_id", "created_by_user_id"];
-    let show = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => "—".to_string(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+    const NOISE: &[&str] = &[
+        "version",
+        "updated_at",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "id",
+        "company_id",
+        "user_id",
+        "created_by_user_id",
+        "right_id",
+        "debtor_id",
+        "home_company_id",
+        "lines",
+        "placed_by_user_id",
+        "placed_by_name",
+        "placed_by_email",
+        "requester_user_id",
+        "requester_first_name",
+        "requester_last_name",
+    ];
+    let value = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.is_empty() => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    let fields = |o: &serde_json::Map<String, Value>| -> Vec<String> {
+        o.keys().filter(|k| !NOISE.contains(&k.as_str())).cloned().collect()
     };
     match (before, after) {
         (Some(Value::Object(b)), Some(Value::Object(a))) => {
-            let mut keys: Vec<&String> = b.keys().chain(a.keys()).filter(|k| !NOISE.contains(&k.as_str())).collect();
+            let mut keys: Vec<String> = fields(b).into_iter().chain(fields(a)).collect();
             keys.sort();
             keys.dedup();
             keys.into_iter()
-                .filter(|k| b.get(*k) != a.get(*k))
-                .map(|k| format!("{k}: {} → {}", show(b.get(k)), show(a.get(k))))
+                .filter(|k| b.get(k) != a.get(k))
+                .map(|k| AuditChange::Changed { before: value(b.get(&k)), after: value(a.get(&k)), field: k })
                 .collect()
         }
         (None, Some(Value::Object(a))) => {
-            let mut keys: Vec<&String> = a.keys().filter(|k| !NOISE.contains(&k.as_str())).collect();
+            let mut keys = fields(a);
             keys.sort();
-            keys.into_iter().filter(|k| !matches!(a.get(*k), Some(Value::Null))).map(|k| format!("{k}: {}", show(a.get(k)))).collect()
+            keys.into_iter()
+                .filter_map(|k| value(a.get(&k)).map(|v| AuditChange::Set { field: k, value: Some(v) }))
+                .collect()
         }
-        // Service authorizations: the set after the change, "(*)" for all debtors, else how many.
-        (_, Some(Value::Array(grants))) if grants.is_empty() => vec!["—".to_string()],
+        (_, Some(Value::Array(grants))) if grants.is_empty() => vec![AuditChange::NoGrants],
         (_, Some(Value::Array(grants))) => grants
             .iter()
             .map(|g| {
-                let code = g.get("service_code").and_then(Value::as_str).unwrap_or("?");
-                match (g.get("all_debtors"), g.get("debtor_ids").and_then(Value::as_array)) {
-                    (Some(Value::Bool(true)), _) => format!("{code} (*)"),
-                    (_, Some(ids)) => format!("{code} ({})", ids.len()),
-                    _ => code.to_string(),
-                }
+                let text = |key: &str| g.get(key).and_then(Value::as_str).unwrap_or("?").to_string();
+                let debtors = match (g.get("all_debtors"), g.get("debtor_ids").and_then(Value::as_array)) {
+                    (Some(Value::Bool(true)), _) => None,
+                    (_, ids) => Some(ids.map_or(0, Vec::len)),
+                };
+                AuditChange::Grant { service_code: text("service_code"), service_name: text("service_name"), debtors }
             })
             .collect(),
         _ => Vec::new(),

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::admin::{list_audit, AuditLine, AuditPage};
+use crate::admin::{list_audit, AuditChange, AuditLine, AuditPage};
 use crate::components::ui::{Pager, SignedInPage};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::routes::admin_rights::AdminCrumbs;
@@ -45,9 +45,118 @@ pub fn action_text(locale: Locale, action: &str) -> String {
         "login.failed" => td_string!(locale, audit.login_failed),
         "logout" => td_string!(locale, audit.logout),
         "order.create" => td_string!(locale, audit.order_create),
+        "access_request.create" => td_string!(locale, audit.access_request_create),
+        "access_request.approve" => td_string!(locale, audit.access_request_approve),
+        "access_request.decline" => td_string!(locale, audit.access_request_decline),
+        "access_request.withdraw" => td_string!(locale, audit.access_request_withdraw),
+        "company.create" => td_string!(locale, audit.company_create),
+        "password.change" => td_string!(locale, audit.password_change),
+        "user.register" => td_string!(locale, audit.user_register),
+        "user.email_change_request" => td_string!(locale, audit.user_email_change_request),
+        "user.email_change" => td_string!(locale, audit.user_email_change),
+        "user.email_confirm" => td_string!(locale, audit.user_email_confirm),
+        "user.home_company" => td_string!(locale, audit.user_home_company),
+        "user.language" => td_string!(locale, audit.user_language),
+        "login.code_failed" => td_string!(locale, audit.login_code_failed),
+        "two_step.enable" => td_string!(locale, audit.two_step_enable),
+        "two_step.disable" => td_string!(locale, audit.two_step_disable),
         other => return other.to_string(),
     }
     .to_string()
+}
+
+/// A changed field's name in the reader's words; the code itself for a field without one.
+fn field_text(locale: Locale, field: &str) -> String {
+    use crate::i18n::td_string;
+    match field {
+        "right_type" => td_string!(locale, audit.field_right_type),
+        "is_admin" => td_string!(locale, audit.field_is_admin),
+        "status" => td_string!(locale, audit.field_status),
+        "awaiting" => td_string!(locale, audit.field_awaiting),
+        "remark" => td_string!(locale, audit.field_remark),
+        "end_date" => td_string!(locale, audit.field_end_date),
+        "origin" => td_string!(locale, audit.field_origin),
+        "email" => td_string!(locale, audit.field_email),
+        "new_email" => td_string!(locale, audit.field_new_email),
+        "language" => td_string!(locale, audit.field_language),
+        "customer_number" => td_string!(locale, audit.field_customer_number),
+        "name" => td_string!(locale, audit.field_name),
+        "company_name" => td_string!(locale, audit.field_company_name),
+        "debtor_number" => td_string!(locale, audit.field_debtor_number),
+        "reference" => td_string!(locale, audit.field_reference),
+        "total_cents" => td_string!(locale, audit.field_total_cents),
+        "placed_by_company_name" => td_string!(locale, audit.field_placed_by_company_name),
+        "requester_email" => td_string!(locale, audit.field_requester_email),
+        "requester_company_name" => td_string!(locale, audit.field_requester_company_name),
+        "message" => td_string!(locale, audit.field_message),
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+/// A stored value of `field` in the reader's words ("—" for empty): roles, statuses,
+/// origins, yes/no, dates in Swiss format, amounts in francs; other values as stored.
+fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
+    use crate::i18n::td_string;
+    let Some(value) = value else { return "—".to_string() };
+    let word = match (field, value) {
+        ("right_type", role) => return crate::routes::admin_rights::role_text(locale, role, false),
+        (_, "true") => td_string!(locale, audit.yes),
+        (_, "false") => td_string!(locale, audit.no),
+        ("awaiting", "provider") => td_string!(locale, admin.awaiting_provider),
+        ("awaiting", "principal") => td_string!(locale, admin.awaiting_principal),
+        ("origin", "invitation") => td_string!(locale, audit.origin_invitation),
+        ("origin", "request") => td_string!(locale, audit.origin_request),
+        ("origin", "direct") => td_string!(locale, audit.origin_direct),
+        ("status", "open") => td_string!(locale, audit.request_open),
+        ("status", "approved") => td_string!(locale, audit.request_approved),
+        ("status", "declined") => td_string!(locale, audit.request_declined),
+        ("status", "withdrawn") => td_string!(locale, audit.request_withdrawn),
+        ("status", status) => return crate::errors::status_text(locale, status),
+        ("language", code) => return crate::components::language::language_name(code).to_string(),
+        ("total_cents", cents) => return cents.parse().map(crate::services::chf).unwrap_or_else(|_| cents.to_string()),
+        ("end_date", date) => return swiss_date(date),
+        (_, other) => return other.to_string(),
+    };
+    word.to_string()
+}
+
+/// `2027-03-31` → `31.03.2027`; anything else as it is.
+fn swiss_date(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}.{m}.{y}"),
+        _ => iso.to_string(),
+    }
+}
+
+/// One line of an entry's changes in the reader's words.
+pub fn change_text(locale: Locale, change: &AuditChange) -> String {
+    use crate::i18n::td_string;
+    match change {
+        AuditChange::Set { field, value } => {
+            format!("{}{}{}", field_text(locale, field), separator(locale), value_text(locale, field, value.as_deref()))
+        }
+        AuditChange::Changed { field, before, after } => format!(
+            "{}{}{} → {}",
+            field_text(locale, field),
+            separator(locale),
+            value_text(locale, field, before.as_deref()),
+            value_text(locale, field, after.as_deref())
+        ),
+        AuditChange::Grant { service_code, service_name, debtors } => {
+            let service = crate::routes::portal::service_label(locale, service_code, service_name);
+            match debtors {
+                None => td_string!(locale, audit.all_debtors, service = service).to_string(),
+                Some(count) => td_string!(locale, audit.some_debtors, service = service, count = *count).to_string(),
+            }
+        }
+        AuditChange::NoGrants => td_string!(locale, audit.no_grants).to_string(),
+    }
+}
+
+/// French puts a space before the colon.
+fn separator(locale: Locale) -> &'static str {
+    if locale == Locale::fr { " : " } else { ": " }
 }
 
 #[component]
@@ -93,7 +202,7 @@ fn AuditRow(line: AuditLine) -> impl IntoView {
             <td class="break-all px-3 py-2">{subject}</td>
             <td class="px-3 py-2">
                 <ul class="space-y-0.5">
-                    {changes.into_iter().map(|c| view! { <li class="font-mono text-xs">{c}</li> }).collect_view()}
+                    {changes.into_iter().map(|c| view! { <li>{move || change_text(i18n.get_locale(), &c)}</li> }).collect_view()}
                 </ul>
             </td>
         </tr>

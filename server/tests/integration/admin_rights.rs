@@ -287,7 +287,18 @@ on_both_backends!(administrators_read_the_audit_log_of_their_company_only, Optio
     assert_eq!(first["action"], "right.create", "newest first: {page}");
     assert_eq!(first["actor"], ADMIN);
     assert_eq!(first["subject"], PROVIDER);
-    assert!(first["changes"].as_array().unwrap().iter().any(|c| c == "status: pending"), "{first}");
+    let pending = serde_json::json!({ "Set": { "field": "status", "value": "pending" } });
+    assert!(first["changes"].as_array().unwrap().contains(&pending), "{first}");
+
+    // The page says it in the reader's words, never in field or value codes.
+    let html = app.get("/admin/audit", Some(&admin)).await;
+    assert_eq!(html.status, 200, "{html:?}");
+    for words in ["utilisateur saisi", "Statut : en suspens", "Rôle : Prestataire", "Origine : invitation de l", "Administrateur : non"] {
+        assert!(html.body.contains(words), "the log shows {words:?}: {}", html.body);
+    }
+    for code in ["right.create", "status: pending", "right_type", "is_admin"] {
+        assert!(!html.body.contains(&format!(">{code}")), "no raw code {code:?} is shown");
+    }
 
     let employee = app.signed_in_cookie(EMPLOYEE).await;
     assert_eq!(app.post("/api/list_audit", &[("page", "1")], Some(&employee)).await.status, 403);
