@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::auth::SignOutButton;
 use crate::company::PortalContext;
 use crate::components::language::LanguageSwitcher;
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
 
 /// The frame of signed-in pages: the portal's header with the acting company, the company
 /// switch (when the login can act for several), the language and sign-out.
@@ -31,7 +31,13 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
                     <span aria-hidden="true" class="grid h-9 w-9 place-items-center rounded bg-yellow-400 text-lg font-black">"C"</span>
                     <span class="text-lg font-semibold tracking-tight">{t!(i18n, portal_name)}</span>
                 </a>
-                <div class="ml-auto flex flex-wrap items-center gap-3 text-sm">
+                // On a phone the sign-out stays beside the logo and the links take the next
+                // row, the login's name (shown on the account page) left out: two rows of
+                // header instead of four above the page.
+                <nav
+                    aria-label=move || t_string!(i18n, nav_label)
+                    class="order-2 flex w-full flex-wrap items-center gap-x-4 gap-y-2 text-sm sm:order-none sm:ml-auto sm:w-auto"
+                >
                     {is_admin.then(|| view! {
                         <a href="/admin/rights" class="font-medium text-sky-800 underline underline-offset-2" data-testid="nav-admin">{t!(i18n, admin.nav)}</a>
                     })}
@@ -42,13 +48,15 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
                     >
                         {t!(i18n, messages.nav)}
                         {(unread_messages > 0).then(|| view! {
-                            <span class="rounded-full bg-yellow-400 px-2 text-xs font-bold text-stone-900 no-underline" data-testid="unread-count">{unread_messages}</span>
+                            <span class="inline-block rounded-full bg-yellow-400 px-2 text-xs font-bold text-stone-900" data-testid="unread-count">{unread_messages}</span>
                             <span class="sr-only">" "{t!(i18n, messages.unread_suffix)}</span>
                         })}
                     </a>
                     <a href="/account" class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, account.nav)}</a>
-                    <span class="text-stone-700">{user_name}</span>
                     <LanguageSwitcher remember=true/>
+                </nav>
+                <div class="order-1 ml-auto flex items-center gap-3 text-sm sm:order-none sm:ml-0">
+                    <span class="hidden text-stone-700 sm:inline" data-testid="user-name">{user_name}</span>
                     <SignOutButton class="rounded border border-stone-400 px-3 py-1 font-medium hover:bg-stone-100">
                         {t!(i18n, sign_out)}
                     </SignOutButton>
