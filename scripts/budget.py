@@ -12,16 +12,18 @@ Starts the release server on a fresh SQLite database with the demo data, then:
    accept server function and a static file of the same size.
 
 Prints each of the issue's budgets as met or NOT MET, and exits non-zero when an enforced
-one is broken (BUDGET_ENFORCE=0 only prints): accessibility 100 and best-practices >= 95
-as budgeted; first-load weight and Lighthouse performance, which the product does not meet
-yet, against guards at about today's level. The load figures are printed, never judged
-(they depend on the machine), but a failed request fails the run.
+one is broken (BUDGET_ENFORCE=0 only prints): the Lighthouse budgets (performance >= 95 on
+the median of three runs, accessibility 100, best-practices >= 95) as budgeted; the
+first-load weight, which the product does not meet yet, against a guard just above today's
+level. The load figures are printed, never judged (they depend on the machine), but a
+failed request fails the run.
 """
 
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -38,14 +40,14 @@ PASSWORD = "Demo-2026!portal"
 ADMIN = "admin@musterhans.example"
 PROVIDER = "paul@fiduciaire.example"
 
-# The issue's budgets, and what CI enforces. Where the product does not meet a budget yet
-# (first-load weight, Lighthouse performance: see the README), CI enforces a guard at about
-# today's level, so that it cannot get worse unnoticed, and this script says "NOT MET".
+# The issue's budgets, and what CI enforces. The first-load weight does not meet its budget
+# yet (see the README): CI enforces a guard just above today's level, so that it cannot get
+# worse unnoticed, and this script says "NOT MET". The Lighthouse budgets are enforced as set.
 WEIGHT_TARGET_KB = 250
 WEIGHT_AIM_KB = 150
-WEIGHT_GUARD_KB = int(os.environ.get("BUDGET_WEIGHT_GUARD_KB", 900))
+WEIGHT_GUARD_KB = int(os.environ.get("BUDGET_WEIGHT_GUARD_KB", 600))
 LIGHTHOUSE_TARGET = {"performance": 95, "accessibility": 100, "best-practices": 95}
-LIGHTHOUSE_GUARD = {"performance": int(os.environ.get("BUDGET_PERFORMANCE_GUARD", 50)), "accessibility": 100, "best-practices": 95}
+LIGHTHOUSE_GUARD = {"performance": int(os.environ.get("BUDGET_PERFORMANCE_GUARD", 95)), "accessibility": 100, "best-practices": 95}
 
 
 def free_port():
@@ -105,8 +107,17 @@ def first_load(base, path, cookie=None):
     return len(html), sizes
 
 
-def lighthouse(base, path, cookie, out_dir):
-    name = path.strip("/").replace("/", "-") or "root"
+# Lighthouse's performance score moves by a few points from run to run on the same build
+# (its own documentation advises the median of several runs): each page is measured this
+# many times and judged by its median run.
+LIGHTHOUSE_RUNS = int(os.environ.get("BUDGET_LIGHTHOUSE_RUNS", 3))
+# One Lighthouse run takes 15-30 s here; one that hangs (a Chromium that never answers) is
+# ended after this long and fails the script, rather than CI's whole time.
+LIGHTHOUSE_TIMEOUT_S = 240
+
+
+def lighthouse_once(base, path, cookie, out_dir, run):
+    name = (path.strip("/").replace("/", "-") or "root") + f"-{run}"
     out = os.path.join(out_dir, f"lighthouse-{name}.json")
     headers_file = os.path.join(out_dir, f"headers-{name}.json")
     with open(headers_file, "w") as f:
@@ -122,7 +133,16 @@ def lighthouse(base, path, cookie, out_dir):
         "--quiet",
     ]
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
-    subprocess.run(cmd, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    # Its own process group, so that a hung run's Chromium ends with it.
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
+    try:
+        code = proc.wait(timeout=LIGHTHOUSE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise SystemExit(f"Lighthouse on {path} did not finish within {LIGHTHOUSE_TIMEOUT_S} s")
+    if code != 0:
+        raise SystemExit(f"Lighthouse on {path} failed with exit code {code}")
     with open(out) as f:
         report = json.load(f)
     scores = {k: round((v.get("score") or 0) * 100) for k, v in report["categories"].items()}
@@ -133,9 +153,22 @@ def lighthouse(base, path, cookie, out_dir):
         "TBT": audits["total-blocking-time"]["displayValue"],
         "CLS": audits["cumulative-layout-shift"]["displayValue"],
     }
+    # Which element the largest paint was, and when: a late one names what hydration redrew.
+    try:
+        lcp_items = audits["largest-contentful-paint-element"]["details"]["items"][0]["items"]
+        metrics["LCP element"] = lcp_items[0]["node"].get("snippet", "?")[:80]
+    except (KeyError, IndexError, TypeError):
+        pass
     a11y_fail = [r["id"] for r in report["categories"]["accessibility"]["auditRefs"] if audits[r["id"]].get("score") == 0]
     bp_fail = [r["id"] for r in report["categories"]["best-practices"]["auditRefs"] if audits[r["id"]].get("score") == 0]
     return scores, metrics, a11y_fail + bp_fail
+
+
+def lighthouse(base, path, cookie, out_dir):
+    """The run with the median performance score, and every run's performance score."""
+    runs = [lighthouse_once(base, path, cookie, out_dir, n) for n in range(max(1, LIGHTHOUSE_RUNS))]
+    runs.sort(key=lambda r: r[0].get("performance", 0))
+    return runs[len(runs) // 2], [r[0].get("performance", 0) for r in runs]
 
 
 def main():
@@ -187,7 +220,7 @@ def main():
             if total > WEIGHT_GUARD_KB * 1024:
                 broken.append(f"first load of {path}: {total / 1024:.1f} KB > {WEIGHT_GUARD_KB} KB")
 
-        print("== Lighthouse 12 (mobile emulation, simulated slow 4G, Debian Chromium, offline)")
+        print(f"== Lighthouse 12 (mobile emulation, simulated slow 4G, Debian Chromium, offline; median of {LIGHTHOUSE_RUNS} runs per page)")
         print("   budgets: " + ", ".join(f"{k} >= {v}" for k, v in LIGHTHOUSE_TARGET.items()) + "; CI enforces " + ", ".join(f"{k} >= {v}" for k, v in LIGHTHOUSE_GUARD.items()))
         if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
             raise SystemExit("Debian's chromium is missing (scripts/setup.sh installs it)")
@@ -198,8 +231,10 @@ def main():
             ("messages", "/messages", admin),
             ("rights list", "/admin/rights", admin),
         ]:
-            scores, metrics, failed = lighthouse(base, path, cookie, work)
+            (scores, metrics, failed), performances = lighthouse(base, path, cookie, work)
             row = "  ".join(f"{k} {scores.get(k, 0):3d}" for k in LIGHTHOUSE_TARGET)
+            if len(performances) > 1:
+                row += f"  (performance of the {len(performances)} runs: {', '.join(map(str, performances))}; the median run is shown)"
             m = "  ".join(f"{k} {v}" for k, v in metrics.items())
             print(f"  {label:<17} {path:<16} {row}   {m}" + (f"   failing audits: {', '.join(sorted(set(failed)))}" if failed else ""))
             for k, target in LIGHTHOUSE_TARGET.items():
@@ -218,7 +253,10 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-        shutil.rmtree(work, ignore_errors=True)
+        if os.environ.get("BUDGET_KEEP") == "1":
+            print(f"== reports kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
     if unmet:
         print("== the issue's budgets NOT MET yet:\n  " + "\n  ".join(unmet))
