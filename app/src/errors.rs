@@ -78,3 +78,48 @@ pub fn code_text(locale: Locale, code: &str) -> String {
     };
     text.to_string()
 }
+
+/// The access-decision API's refusals (`server::api`).
+pub const API_KEY_INVALID: &str = "api.key_invalid";
+pub const API_USER_INVALID: &str = "api.user_invalid";
+pub const API_UNKNOWN_SERVICE: &str = "api.unknown_service";
+pub const API_UNKNOWN_DEBTOR: &str = "api.unknown_debtor";
+
+/// A refusal of the access-decision API in the language the client asks for with
+/// `Accept-Language` (French by default, as everywhere in the portal).
+pub fn api_text(accept_language: Option<&str>, code: &str) -> String {
+    let locale = accept_language
+        .into_iter()
+        .flat_map(|header| header.split(','))
+        .filter_map(|item| item.split(';').next())
+        .find_map(|tag| match tag.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("fr") => Some(Locale::fr),
+            Some("de") => Some(Locale::de),
+            Some("it") => Some(Locale::it),
+            Some("en") => Some(Locale::en),
+            _ => None,
+        })
+        .unwrap_or(Locale::fr);
+    let text = match code {
+        API_KEY_INVALID => td_string!(locale, api.key_invalid),
+        API_USER_INVALID => td_string!(locale, api.user_invalid),
+        API_UNKNOWN_SERVICE => td_string!(locale, api.unknown_service),
+        API_UNKNOWN_DEBTOR => td_string!(locale, api.unknown_debtor),
+        other => return code_text(locale, other),
+    };
+    text.to_string()
+}
+
+#[cfg(test)]
+mod api_text_tests {
+    use super::*;
+
+    #[test]
+    fn the_api_answers_in_the_first_portal_language_the_client_accepts_else_in_french() {
+        assert!(api_text(Some("de-CH,de;q=0.9,en;q=0.8"), API_UNKNOWN_SERVICE).starts_with("Diesen Online-Dienst"));
+        assert!(api_text(Some("ja, en-GB;q=0.5"), API_UNKNOWN_SERVICE).starts_with("There is no such"));
+        assert!(api_text(Some("ja"), API_UNKNOWN_SERVICE).starts_with("Ce service en ligne"));
+        assert!(api_text(None, API_KEY_INVALID).starts_with("La clé API"));
+    }
+}
+

@@ -67,6 +67,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
     let public_base = security.public_url.as_ref().map(|u| app::auth::mail::PublicBase(u.origin().ascii_serialization()));
     Router::new()
         .route("/healthz", get(healthz))
+        .route(crate::api::PATH, get(crate::api::access_decision))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(
             &state,

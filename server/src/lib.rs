@@ -2,6 +2,7 @@
 
 #![recursion_limit = "512"]
 
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod http;

@@ -383,6 +383,42 @@ impl Store {
         Ok(row.map(Into::into))
     }
 
+    /// The technical right that presents `key` (`cck_<prefix>_<secret>`), when the key is
+    /// known, not revoked, and its right is an active technical right not past its end date;
+    /// `None` for anything else, without saying which.
+    pub async fn technical_right_by_api_key(&self, key: &str) -> Result<Option<UserRight>> {
+        let prefix = key.strip_prefix("cck_").and_then(|rest| rest.split_once('_')).map(|(prefix, _)| prefix);
+        // Only what a generated key can hold reaches the database (no NUL, no giant strings).
+        let Some(prefix) = prefix.filter(|p| !p.is_empty() && p.len() <= 32 && p.bytes().all(|b| b.is_ascii_alphanumeric())) else {
+            return Ok(None);
+        };
+        let Some(stored) = self.api_key_by_prefix(prefix).await? else { return Ok(None) };
+        let presented = super::hash_api_key(key);
+        let stored_hash = stored.key_hash.expose().as_bytes();
+        let same = stored_hash.len() == presented.len()
+            && stored_hash.iter().zip(presented.as_bytes()).fold(0u8, |diff, (a, b)| diff | (a ^ b)) == 0;
+        if !same {
+            return Ok(None);
+        }
+        let right = self.right(stored.right_id).await?;
+        let today = now().date_naive();
+        let usable = right.right_type == RightType::Technical
+            && right.status == RightStatus::Active
+            && right.end_date.is_none_or(|end| end >= today);
+        Ok(usable.then_some(right))
+    }
+
+    /// The debtor of `company_id` with this number.
+    pub async fn debtor_by_number(&self, company_id: CompanyId, number: &DebtorNumber) -> Result<Option<Debtor>> {
+        Ok(with_pool!(self, |p| sqlx::query_as(
+            "SELECT id, company_id, debtor_number, name FROM debtors WHERE company_id = $1 AND debtor_number = $2"
+        )
+        .bind(company_id)
+        .bind(number.as_str())
+        .fetch_optional(p)
+        .await)?)
+    }
+
     pub async fn api_keys_of_right(&self, right_id: RightId) -> Result<Vec<ApiKey>> {
         let rows: Vec<ApiKeyRow> = with_pool!(self, |p| sqlx::query_as(
             "SELECT id, right_id, key_hash, prefix, label, created_at, revoked_at FROM api_keys \

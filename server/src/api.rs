@@ -1,0 +1,143 @@
+//! The access-decision API for the company's online services: "may this login act for
+//! our company on this service (for this debtor) today?", asked by a technical user of the
+//! company with its API key.
+//!
+//! `GET /api/v1/access?user=<e-mail>&service=<code>[&debtor=<number>]` with
+//! `Authorization: Bearer cck_…`. The company is always the key's own: a key can only ask
+//! about its company's rights. The answer is the same rule the portal applies on every
+//! request (`Store::may_act`): an active right, not past its end date, on a subscribed
+//! service, granted for all debtors or for that debtor. A login that does not exist is simply
+//! not allowed, so the API tells nothing about who has a login elsewhere.
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use portal_core::domain::{DebtorNumber, EmailAddress};
+use serde::{Deserialize, Serialize};
+
+use crate::http::AppState;
+use app::errors::{api_text, API_KEY_INVALID, API_UNKNOWN_DEBTOR, API_UNKNOWN_SERVICE, API_USER_INVALID, MALFORMED_REQUEST};
+
+pub const PATH: &str = "/api/v1/access";
+
+#[derive(Debug, Deserialize)]
+pub struct AccessQuestion {
+    user: String,
+    service: String,
+    debtor: Option<String>,
+}
+
+/// The answer: the question as understood, and whether the login may act.
+#[derive(Debug, Serialize)]
+pub struct AccessAnswer {
+    company: String,
+    user: String,
+    service: String,
+    debtor: Option<String>,
+    allowed: bool,
+}
+
+/// A refusal: a stable code and the sentence for it.
+#[derive(Debug, Serialize)]
+struct Refusal {
+    error: &'static str,
+    message: String,
+}
+
+fn refuse(headers: &HeaderMap, status: StatusCode, code: &'static str) -> Response {
+    let language = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let mut response = (status, Json(Refusal { error: code, message: api_text(language, code) })).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+fn unavailable(error: impl std::fmt::Display) -> Response {
+    tracing::error!(%error, "access decision failed");
+    StatusCode::SERVICE_UNAVAILABLE.into_response()
+}
+
+pub async fn access_decision(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    question: Result<Query<AccessQuestion>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let store = &state.store;
+    // The key first: without a valid one, nothing about the question is answered.
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128);
+    let technical = match key {
+        Some(key) => match store.technical_right_by_api_key(key).await {
+            Ok(right) => right,
+            Err(error) => return unavailable(error),
+        },
+        None => None,
+    };
+    let Some(technical) = technical else {
+        return refuse(&headers, StatusCode::UNAUTHORIZED, API_KEY_INVALID);
+    };
+    let Ok(Query(question)) = question else {
+        return refuse(&headers, StatusCode::BAD_REQUEST, MALFORMED_REQUEST);
+    };
+    let Ok(email) = EmailAddress::parse(&question.user) else {
+        return refuse(&headers, StatusCode::BAD_REQUEST, API_USER_INVALID);
+    };
+    let company_id = technical.company_id;
+    let subscribed = match store.company_services(company_id).await {
+        Ok(services) => services,
+        Err(error) => return unavailable(error),
+    };
+    let all = match store.services().await {
+        Ok(services) => services,
+        Err(error) => return unavailable(error),
+    };
+    let Some(service) = all.iter().find(|s| s.code == question.service.trim()) else {
+        return refuse(&headers, StatusCode::BAD_REQUEST, API_UNKNOWN_SERVICE);
+    };
+    let debtor = match question.debtor.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(number) => {
+            let Ok(number) = DebtorNumber::parse(number) else {
+                return refuse(&headers, StatusCode::BAD_REQUEST, API_UNKNOWN_DEBTOR);
+            };
+            match store.debtor_by_number(company_id, &number).await {
+                Ok(Some(debtor)) => Some(debtor),
+                Ok(None) => return refuse(&headers, StatusCode::NOT_FOUND, API_UNKNOWN_DEBTOR),
+                Err(error) => return unavailable(error),
+            }
+        }
+    };
+    let user = match store.user_by_email(&email).await {
+        Ok(user) => user,
+        Err(error) => return unavailable(error),
+    };
+    let allowed = match &user {
+        // A service the company does not subscribe to is allowed to nobody.
+        Some(user) if subscribed.iter().any(|s| s.id == service.id) => {
+            match store.may_act(user.id, company_id, &service.code, debtor.as_ref().map(|d| d.id)).await {
+                Ok(allowed) => allowed,
+                Err(error) => return unavailable(error),
+            }
+        }
+        _ => false,
+    };
+    let company = match store.company(company_id).await {
+        Ok(company) => company,
+        Err(error) => return unavailable(error),
+    };
+    tracing::info!(technical_right = technical.id, company_id, service = %service.code, allowed, "access decision");
+    Json(AccessAnswer {
+        company: company.customer_number,
+        user: email.as_str().to_string(),
+        service: service.code.clone(),
+        debtor: debtor.map(|d| d.debtor_number),
+        allowed,
+    })
+    .into_response()
+}
