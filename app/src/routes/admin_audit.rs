@@ -94,6 +94,9 @@ fn field_text(locale: Locale, field: &str) -> String {
     .to_string()
 }
 
+/// The audited fields that hold yes or no.
+const YES_NO_FIELDS: &[&str] = &["is_admin", "email_notifications", "all_debtors"];
+
 /// A stored value of `field` in the reader's words ("—" for empty): roles, statuses,
 /// origins, yes/no, dates in Swiss format, amounts in francs; other values as stored.
 fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
@@ -101,8 +104,9 @@ fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
     let Some(value) = value else { return "—".to_string() };
     let word = match (field, value) {
         ("right_type", role) => return crate::routes::admin_rights::role_text(locale, role, false),
-        (_, "true") => td_string!(locale, audit.yes),
-        (_, "false") => td_string!(locale, audit.no),
+        // Only the yes/no fields: a remark that reads "true" stays as written.
+        (f, "true") if YES_NO_FIELDS.contains(&f) => td_string!(locale, audit.yes),
+        (f, "false") if YES_NO_FIELDS.contains(&f) => td_string!(locale, audit.no),
         ("awaiting", "provider") => td_string!(locale, admin.awaiting_provider),
         ("awaiting", "principal") => td_string!(locale, admin.awaiting_principal),
         ("origin", "invitation") => td_string!(locale, audit.origin_invitation),
@@ -206,5 +210,37 @@ fn AuditRow(line: AuditLine) -> impl IntoView {
                 </ul>
             </td>
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(field: &str, value: &str) -> AuditChange {
+        AuditChange::Set { field: field.into(), value: Some(value.into()) }
+    }
+
+    #[test]
+    fn a_change_reads_in_the_readers_words_never_in_codes() {
+        let activated = AuditChange::Changed { field: "status".into(), before: Some("pending".into()), after: Some("active".into()) };
+        assert_eq!(change_text(Locale::fr, &activated), "Statut : en suspens → active");
+        assert_eq!(change_text(Locale::fr, &set("right_type", "provider")), "Rôle : Prestataire");
+        assert_eq!(change_text(Locale::fr, &set("is_admin", "true")), "Administrateur : oui");
+        assert_eq!(change_text(Locale::en, &set("is_admin", "false")), "Administrator: no");
+        assert_eq!(change_text(Locale::fr, &set("end_date", "2027-03-31")), "Date de fin : 31.03.2027");
+        assert_eq!(change_text(Locale::fr, &set("total_cents", "123450")), "Montant : CHF 1'234.50");
+        let removed = AuditChange::Changed { field: "remark".into(), before: Some("fin du mandat".into()), after: None };
+        assert_eq!(change_text(Locale::fr, &removed), "Remarque : fin du mandat → —");
+        let grant = AuditChange::Grant { service_code: "invoices".into(), service_name: "Factures".into(), debtors: Some(2) };
+        assert_eq!(change_text(Locale::fr, &grant), "Factures : 2 débiteur(s)");
+    }
+
+    #[test]
+    fn only_yes_no_fields_turn_true_into_yes_and_unknown_codes_stay_as_stored() {
+        assert_eq!(change_text(Locale::fr, &set("remark", "true")), "Remarque : true");
+        assert_eq!(change_text(Locale::fr, &set("colour", "blue")), "colour : blue");
+        assert_eq!(action_text(Locale::fr, "password.change"), "Mot de passe modifié");
+        assert_eq!(action_text(Locale::fr, "something.new"), "something.new");
     }
 }
