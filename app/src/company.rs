@@ -85,8 +85,9 @@ pub async fn select_company(company_id: i64) -> Result<String, ServerFnError> {
 #[server(prefix = "/api", endpoint = "load_portal_context")]
 pub async fn load_portal_context() -> Result<PortalContext, ServerFnError> {
     let login = crate::auth::server::require_login().await?;
-    let acting = ssr::require_acting(login.user_id).await?;
-    ssr::portal_context(login.user_id, acting).await
+    let choices = ssr::choices(login.user_id).await?;
+    let acting = ssr::acting_among(login.user_id, &choices).await?;
+    ssr::portal_context(login.user_id, acting, &choices).await
 }
 
 #[cfg(feature = "ssr")]
@@ -137,7 +138,12 @@ pub mod ssr {
     /// A single possible company is chosen implicitly; a right that stopped being active drops
     /// the choice, and the caller sends the login back to the selector.
     pub async fn require_acting(user_id: i64) -> Result<CompanyChoice, ServerFnError> {
-        let choices = choices(user_id).await?;
+        acting_among(user_id, &choices(user_id).await?).await
+    }
+
+    /// [`require_acting`] with the login's choices already read (pages read them once for
+    /// both the acting company and the header's company switch).
+    pub async fn acting_among(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, ServerFnError> {
         if let Some(acting) = choices.acting {
             if let Some(choice) = choices.home.iter().chain(&choices.third_party).find(|c| c.company_id == acting) {
                 return Ok(choice.clone());
@@ -155,7 +161,7 @@ pub mod ssr {
         }
     }
 
-    pub async fn portal_context(user_id: i64, acting: CompanyChoice) -> Result<PortalContext, ServerFnError> {
+    pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &CompanyChoices) -> Result<PortalContext, ServerFnError> {
         let store = store()?;
         let user = store.user(user_id).await.map_err(internal)?;
         let right = store.right_for(acting.company_id, user_id).await.map_err(internal)?;
@@ -169,7 +175,6 @@ pub mod ssr {
                 .collect(),
             None => Vec::new(),
         };
-        let choices = choices(user_id).await?;
         let today = Utc::now().date_naive();
         let is_admin = right
             .as_ref()
