@@ -143,19 +143,38 @@ pub async fn enforce_absolute_timeout(State(settings): State<AuthSettings>, requ
     next.run(request).await
 }
 
-/// Removes expired sessions now and then (every instance does it; it is idempotent).
-pub fn spawn_session_cleanup(store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
+/// The portal's housekeeping, at start-up and then every `every`: removes expired sessions
+/// and ends the rights whose end date has passed (status "expirée", audited), so that lists
+/// and the provider's accesses say what the access checks already apply. Every instance runs
+/// it; both steps are idempotent and a right changed meanwhile by another instance is left
+/// to it.
+pub fn spawn_housekeeping(store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         loop {
             ticker.tick().await;
-            match store.delete_expired_sessions(portal_core::store::now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::debug!(n, "expired sessions removed"),
-                Err(error) => tracing::warn!(%error, "cannot remove expired sessions"),
-            }
+            housekeeping(&store).await;
         }
     })
+}
+
+/// One round of [`spawn_housekeeping`].
+pub async fn housekeeping(store: &Store) {
+    let now = portal_core::store::now();
+    match store.delete_expired_sessions(now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::debug!(n, "expired sessions removed"),
+        Err(error) => tracing::warn!(%error, "cannot remove expired sessions"),
+    }
+    match store.expire_rights(now.date_naive()).await {
+        Ok(ended) if ended.is_empty() => {}
+        Ok(ended) => {
+            for right in &ended {
+                tracing::info!(right_id = right.id, company_id = right.company_id, user_id = right.user_id, "right expired: end date passed");
+            }
+        }
+        Err(error) => tracing::warn!(%error, "cannot expire the rights past their end date"),
+    }
 }
 
 // ------------------------------------------------------------------ CSRF

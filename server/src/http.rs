@@ -223,7 +223,7 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let _cleanup = auth::spawn_session_cleanup(store.clone(), std::time::Duration::from_secs(600));
+    let _housekeeping = auth::spawn_housekeeping(store.clone(), std::time::Duration::from_secs(600));
     let app = router_with(AppState { leptos_options, store }, security, mailer);
     tracing::info!("listening on http://{local}");
     println!("Centre clientèle: http://{local}/");

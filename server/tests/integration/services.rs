@@ -340,4 +340,12 @@ on_both_backends!(a_right_past_its_end_date_refuses_the_next_call, Options::defa
     refused_with(&app.post("/api/load_invoices", &[], Some(&paul)).await, 409, NO_ACTING_COMPANY);
     refused_with(&place(&app, &paul, app.demo.debtors[0].id, &[(app.demo.products[0].id, 1)], "").await, 409, NO_ACTING_COMPANY);
     assert_eq!(stored_orders(&app, app.demo.principal.id).await, 0);
+
+    // The server's housekeeping then ends the right for the lists too, once, in the log.
+    server::auth::housekeeping(&app.store).await;
+    server::auth::housekeeping(&app.store).await;
+    let ended = app.store.right(right.id).await.unwrap();
+    assert_eq!(ended.status, portal_core::domain::RightStatus::Expired);
+    let log = app.store.audit_for_company(app.demo.principal.id, 50, 0).await.unwrap().items;
+    assert_eq!(log.iter().filter(|a| a.action == "right.expire" && a.target == format!("right:{}", right.id)).count(), 1);
 });
