@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use portal_core::domain::*;
 use portal_core::store::{
     self, Actor, EmployeeEntry, EntryCommon, GrantSpec, NewMessage, ProviderEntry, RightChanges, RightListItem, RightQuery,
-    RightSort, Secret, Store, StoreError, TechnicalEntry, User, UserRight,
+    RightSort, Store, StoreError, TechnicalEntry, User, UserRight,
 };
 
 use super::*;
@@ -296,7 +296,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
         }
         RightType::Technical => {
             let name = parse_or_400(PersonName::parse(&form.name))?;
-            let key = ApiKeyParts::generate();
+            let key = store::NewApiKey::generate();
             let identifier = EmailAddress::parse(&format!("technique.{}@{}.invalid", key.prefix, scope.company.customer_number))
                 .map_err(internal)?;
             let entry = TechnicalEntry { common, name: name.clone(), identifier, key_prefix: key.prefix.clone(), key_hash: key.hash() };
@@ -311,26 +311,6 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
         }
     }
 }
-
-/// A technical user's API key: `cck_<prefix>_<secret>`; the prefix finds the key, the
-/// SHA-256 of the whole key (high entropy, so no slow hash is needed) verifies it.
-struct ApiKeyParts {
-    prefix: String,
-    clear: String,
-}
-
-impl ApiKeyParts {
-    fn generate() -> Self {
-        let prefix = store::random_token(4);
-        let clear = format!("cck_{prefix}_{}", store::random_token(24));
-        ApiKeyParts { prefix, clear }
-    }
-
-    fn hash(&self) -> Secret {
-        Secret::new(store::hash_api_key(&self.clear))
-    }
-}
-
 
 /// A new employee's login has no password: the e-mail's link (72 h, once) sets it.
 async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) -> Result<(), ServerFnError> {
@@ -637,10 +617,12 @@ mod tests {
 
     #[test]
     fn an_api_key_is_stored_as_its_sha256_only() {
-        let key = ApiKeyParts::generate();
+        let key = store::NewApiKey::generate();
         assert!(key.clear.starts_with(&format!("cck_{}_", key.prefix)));
         assert_eq!(key.hash().expose().len(), 64);
         assert!(!key.hash().expose().contains(&key.clear));
+        assert_eq!(store::api_key_prefix(&key.clear), Some(key.prefix.as_str()), "the prefix finds the key again");
+        assert_eq!(store::api_key_prefix("cck_../_x"), None);
         assert_eq!(store::hash_api_key("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

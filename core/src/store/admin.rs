@@ -105,6 +105,39 @@ pub fn hash_api_key(key: &str) -> String {
     Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A technical user's new API key: `cck_<prefix>_<secret>`; the prefix finds the key, the
+/// SHA-256 of the whole key (high entropy, so no slow hash is needed) verifies it.
+pub struct NewApiKey {
+    pub prefix: String,
+    /// Shown once to the administrator, never stored.
+    pub clear: String,
+}
+
+impl NewApiKey {
+    pub fn generate() -> Self {
+        let prefix = random_token(4);
+        let clear = format!("cck_{prefix}_{}", random_token(24));
+        NewApiKey { prefix, clear }
+    }
+
+    pub fn hash(&self) -> Secret {
+        Secret::new(hash_api_key(&self.clear))
+    }
+}
+
+impl std::fmt::Debug for NewApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewApiKey").field("prefix", &self.prefix).field("clear", &"<redacted>").finish()
+    }
+}
+
+/// The prefix of a presented key, when it has the shape of a generated one; only that ever
+/// reaches the database (no NUL, no giant strings).
+pub fn api_key_prefix(key: &str) -> Option<&str> {
+    let (prefix, _) = key.strip_prefix("cck_")?.split_once('_')?;
+    (!prefix.is_empty() && prefix.len() <= 32 && prefix.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(prefix)
+}
+
 impl Store {
     /// Invites a provider: a pending right awaiting the provider, the copied authorizations
     /// if asked, and the provider's message — one transaction.

@@ -387,17 +387,9 @@ impl Store {
     /// known, not revoked, and its right is an active technical right not past its end date;
     /// `None` for anything else, without saying which.
     pub async fn technical_right_by_api_key(&self, key: &str) -> Result<Option<UserRight>> {
-        let prefix = key.strip_prefix("cck_").and_then(|rest| rest.split_once('_')).map(|(prefix, _)| prefix);
-        // Only what a generated key can hold reaches the database (no NUL, no giant strings).
-        let Some(prefix) = prefix.filter(|p| !p.is_empty() && p.len() <= 32 && p.bytes().all(|b| b.is_ascii_alphanumeric())) else {
-            return Ok(None);
-        };
+        let Some(prefix) = super::api_key_prefix(key) else { return Ok(None) };
         let Some(stored) = self.api_key_by_prefix(prefix).await? else { return Ok(None) };
-        let presented = super::hash_api_key(key);
-        let stored_hash = stored.key_hash.expose().as_bytes();
-        let same = stored_hash.len() == presented.len()
-            && stored_hash.iter().zip(presented.as_bytes()).fold(0u8, |diff, (a, b)| diff | (a ^ b)) == 0;
-        if !same {
+        if !super::same_secret(stored.key_hash.expose().as_bytes(), super::hash_api_key(key).as_bytes()) {
             return Ok(None);
         }
         let right = self.right(stored.right_id).await?;

@@ -81,3 +81,9 @@ mod tests {
         assert_ne!(a, random_token(16));
     }
 }
+
+/// Compares two secrets (codes, key hashes) in time independent of where they differ.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
