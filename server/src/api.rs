@@ -14,6 +14,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use portal_core::domain::{DebtorNumber, EmailAddress};
+use portal_core::store::Store;
 use serde::{Deserialize, Serialize};
 
 use crate::http::AppState;
@@ -64,7 +65,17 @@ pub async fn access_decision(
     headers: HeaderMap,
     question: Result<Query<AccessQuestion>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let store = &state.store;
+    match decide(&state.store, &headers, question).await {
+        Ok(answer) => Json(answer).into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+async fn decide(
+    store: &Store,
+    headers: &HeaderMap,
+    question: Result<Query<AccessQuestion>, axum::extract::rejection::QueryRejection>,
+) -> Result<AccessAnswer, Response> {
     // The key first: without a valid one, nothing about the question is answered.
     let key = headers
         .get(header::AUTHORIZATION)
@@ -73,71 +84,40 @@ pub async fn access_decision(
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 128);
     let technical = match key {
-        Some(key) => match store.technical_right_by_api_key(key).await {
-            Ok(right) => right,
-            Err(error) => return unavailable(error),
-        },
+        Some(key) => store.technical_right_by_api_key(key).await.map_err(unavailable)?,
         None => None,
     };
-    let Some(technical) = technical else {
-        return refuse(&headers, StatusCode::UNAUTHORIZED, API_KEY_INVALID);
-    };
+    let technical = technical.ok_or_else(|| refuse(headers, StatusCode::UNAUTHORIZED, API_KEY_INVALID))?;
     let Ok(Query(question)) = question else {
-        return refuse(&headers, StatusCode::BAD_REQUEST, MALFORMED_REQUEST);
+        return Err(refuse(headers, StatusCode::BAD_REQUEST, MALFORMED_REQUEST));
     };
-    let Ok(email) = EmailAddress::parse(&question.user) else {
-        return refuse(&headers, StatusCode::BAD_REQUEST, API_USER_INVALID);
-    };
+    let email = EmailAddress::parse(&question.user).map_err(|_| refuse(headers, StatusCode::BAD_REQUEST, API_USER_INVALID))?;
     let company_id = technical.company_id;
-    let subscribed = match store.company_services(company_id).await {
-        Ok(services) => services,
-        Err(error) => return unavailable(error),
-    };
-    let all = match store.services().await {
-        Ok(services) => services,
-        Err(error) => return unavailable(error),
-    };
-    let Some(service) = all.iter().find(|s| s.code == question.service.trim()) else {
-        return refuse(&headers, StatusCode::BAD_REQUEST, API_UNKNOWN_SERVICE);
-    };
+    let services = store.services().await.map_err(unavailable)?;
+    let service = services
+        .iter()
+        .find(|s| s.code == question.service.trim())
+        .ok_or_else(|| refuse(headers, StatusCode::BAD_REQUEST, API_UNKNOWN_SERVICE))?;
     let debtor = match question.debtor.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(number) => {
-            let Ok(number) = DebtorNumber::parse(number) else {
-                return refuse(&headers, StatusCode::BAD_REQUEST, API_UNKNOWN_DEBTOR);
-            };
-            match store.debtor_by_number(company_id, &number).await {
-                Ok(Some(debtor)) => Some(debtor),
-                Ok(None) => return refuse(&headers, StatusCode::NOT_FOUND, API_UNKNOWN_DEBTOR),
-                Err(error) => return unavailable(error),
-            }
+            let number = DebtorNumber::parse(number).map_err(|_| refuse(headers, StatusCode::BAD_REQUEST, API_UNKNOWN_DEBTOR))?;
+            let found = store.debtor_by_number(company_id, &number).await.map_err(unavailable)?;
+            Some(found.ok_or_else(|| refuse(headers, StatusCode::NOT_FOUND, API_UNKNOWN_DEBTOR))?)
         }
     };
-    let user = match store.user_by_email(&email).await {
-        Ok(user) => user,
-        Err(error) => return unavailable(error),
+    // `may_act` also requires the company to subscribe to the service.
+    let allowed = match store.user_by_email(&email).await.map_err(unavailable)? {
+        Some(user) => store.may_act(user.id, company_id, &service.code, debtor.as_ref().map(|d| d.id)).await.map_err(unavailable)?,
+        None => false,
     };
-    let allowed = match &user {
-        // A service the company does not subscribe to is allowed to nobody.
-        Some(user) if subscribed.iter().any(|s| s.id == service.id) => {
-            match store.may_act(user.id, company_id, &service.code, debtor.as_ref().map(|d| d.id)).await {
-                Ok(allowed) => allowed,
-                Err(error) => return unavailable(error),
-            }
-        }
-        _ => false,
-    };
-    let company = match store.company(company_id).await {
-        Ok(company) => company,
-        Err(error) => return unavailable(error),
-    };
+    let company = store.company(company_id).await.map_err(unavailable)?;
     tracing::info!(technical_right = technical.id, company_id, service = %service.code, allowed, "access decision");
-    Json(AccessAnswer {
+    Ok(AccessAnswer {
         company: company.customer_number,
         user: email.as_str().to_string(),
         service: service.code.clone(),
         debtor: debtor.map(|d| d.debtor_number),
         allowed,
     })
-    .into_response()
 }

@@ -167,7 +167,6 @@ pub async fn housekeeping(store: &Store) {
         Err(error) => tracing::warn!(%error, "cannot remove expired sessions"),
     }
     match store.expire_rights(now.date_naive()).await {
-        Ok(ended) if ended.is_empty() => {}
         Ok(ended) => {
             for right in &ended {
                 tracing::info!(right_id = right.id, company_id = right.company_id, user_id = right.user_id, "right expired: end date passed");
