@@ -14,19 +14,7 @@ const SOPHIE: &str = "sophie.keller@musterhans.example";
 /// Enters a technical user for Musterhans SA; answers its right id and its API key.
 async fn technical_user(app: &TestApp) -> (i64, String) {
     let admin = app.signed_in_cookie(ADMIN).await;
-    let form = [
-        ("right_type", "technical"),
-        ("email", ""),
-        ("first_name", ""),
-        ("last_name", ""),
-        ("name", "Robot ERP"),
-        ("remark", ""),
-        ("assignment", "manual"),
-    ];
-    let entered = app.post("/api/enter_user", &form, Some(&admin)).await;
-    assert_eq!(entered.status, 200, "{entered:?}");
-    let body = json_of(&entered);
-    (body["right_id"].as_i64().unwrap(), body["api_key"].as_str().unwrap().to_string())
+    app.enter_technical_user(&admin, "Robot ERP").await
 }
 
 async fn ask(app: &TestApp, key: Option<&str>, query: &[(&str, &str)], language: Option<&str>) -> Answer {

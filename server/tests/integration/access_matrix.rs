@@ -357,23 +357,7 @@ impl World {
         let staff_right = app.store.right_for(principal, sophie).await.unwrap().unwrap();
 
         let admin_cookie = app.signed_in_cookie(ADMIN).await;
-        let technical = app
-            .post(
-                "/api/enter_user",
-                &[
-                    ("right_type", "technical"),
-                    ("email", ""),
-                    ("first_name", ""),
-                    ("last_name", ""),
-                    ("name", "Robot Matrice"),
-                    ("remark", ""),
-                    ("assignment", "manual"),
-                ],
-                Some(&admin_cookie),
-            )
-            .await;
-        assert_eq!(technical.status, 200, "{technical:?}");
-        let api_key = json_of(&technical)["api_key"].as_str().unwrap().to_string();
+        let (_, api_key) = app.enter_technical_user(&admin_cookie, "Robot Matrice").await;
 
         let mut world = World { app, home, inviter, inviter_admin, staff_right, admin_message: 0, api_key, sessions: vec![] };
         // A request to Musterhans: a message to its administrator.

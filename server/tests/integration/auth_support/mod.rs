@@ -246,6 +246,24 @@ impl TestApp {
         answer.session_cookie().expect("sign-in sets the session cookie")
     }
 
+    /// Enters a technical user named `name` as the administrator signed in on `admin_cookie`
+    /// ("Saisir un utilisateur"); answers its right id and its API key, shown this once.
+    pub async fn enter_technical_user(&self, admin_cookie: &str, name: &str) -> (i64, String) {
+        let form = [
+            ("right_type", "technical"),
+            ("email", ""),
+            ("first_name", ""),
+            ("last_name", ""),
+            ("name", name),
+            ("remark", ""),
+            ("assignment", "manual"),
+        ];
+        let entered = self.post("/api/enter_user", &form, Some(admin_cookie)).await;
+        assert_eq!(entered.status, 200, "{entered:?}");
+        let body = json_of(&entered);
+        (body["right_id"].as_i64().unwrap(), body["api_key"].as_str().unwrap().to_string())
+    }
+
     /// The e-mail of the signed-in user according to the server, or None.
     pub async fn who_is_signed_in(&self, cookie: &str) -> Option<String> {
         let answer = self.post("/api/current_user", &[], Some(cookie)).await;
