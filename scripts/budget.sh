@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 if [ ! -x target/release/server ] || [ ! -d target/site/pkg ]; then
   bash scripts/setup.sh
   cargo leptos build --release --precompress
+  bash scripts/bundles.sh
 fi
 exec python3 scripts/budget.py

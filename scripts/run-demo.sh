@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 t0=$SECONDS
 cargo leptos build --release --precompress
+bash scripts/bundles.sh
 echo "==> release build: $((SECONDS - t0)) s"
 mkdir -p data
 exec target/release/server --demo \

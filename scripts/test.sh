@@ -28,6 +28,8 @@ disk
 t0=$SECONDS
 echo "==> cargo leptos build --release"
 cargo leptos build --release --precompress
+echo "==> the page groups' WebAssembly bundles (scripts/bundles.sh)"
+bash scripts/bundles.sh
 echo "==> release build: $((SECONDS - t0)) s"
 disk
 

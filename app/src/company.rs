@@ -54,9 +54,6 @@ pub struct PortalContext {
     pub unread_messages: i64,
     /// The online services this login may use for the acting company.
     pub services: Vec<String>,
-    /// The login's language ("fr", "de", "it", "en"): signed-in pages are shown in it.
-    #[serde(default)]
-    pub language: String,
 }
 
 /// Why there is no acting company for this request.
@@ -188,7 +185,6 @@ pub mod ssr {
             acting,
             can_switch: choices.count() > 1,
             services,
-            language: user.language.code().to_string(),
         })
     }
 }

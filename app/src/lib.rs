@@ -1,5 +1,14 @@
-//! The portal's user interface: one set of components rendered on the server (feature `ssr`)
-//! and hydrated in the browser (feature `hydrate`).
+//! The portal's user interface: pages rendered on the server (feature `ssr`), whose
+//! interactive parts are `#[island]` components that also run in the browser (feature
+//! `hydrate`). Navigation between pages is plain links and form posts: every page is rendered
+//! fresh on the server, in the reader's language (the cookie the sign-in and the language
+//! switch set).
+//!
+//! Each group of pages loads a bundle with only its own islands (scripts/bundles.sh): an
+//! island that the bundle being built (feature `bundle-<group>`) does not need is compiled as
+//! a plain component there — `#[cfg_attr(all(feature = "split", not(feature =
+//! "bundle-<group>")), component)]` before its `#[island]` — so its code stays out. The server
+//! and cargo-leptos' full bundle compile every island.
 
 // The admin pages' view types are deep; type-erasing every one of them would cost more code.
 #![recursion_limit = "512"]
@@ -50,13 +59,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: this marks the moment the page became interactive,
-    // which end-to-end tests wait for instead of sleeping.
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <I18nContextProvider>
             <Portal/>

@@ -77,19 +77,37 @@ const BUTTON: &str = "rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
     let i18n = use_i18n();
+    let error = use_query_map().with_untracked(|q| q.get("erreur"));
+    view! {
+        <Title text=move || t_string!(i18n, two_step.code_title)/>
+        <PublicLayout>
+            <h1 class="text-2xl font-semibold">{t!(i18n, two_step.code_title)}</h1>
+            <p class="mt-2 text-stone-700">{t!(i18n, two_step.code_intro)}</p>
+            <LoginCodeForm error=error/>
+            <p class="mt-6"><a class="underline" href=crate::auth::PATH_LOGIN>{t!(i18n, two_step.back_to_login)}</a></p>
+        </PublicLayout>
+    }
+}
+
+/// The code form. Without JavaScript it posts to the server function, which redirects back
+/// here with `?erreur=…` (given as `error`) when the code is refused.
+#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+fn LoginCodeForm(error: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let posted_error = match error.as_deref() {
+        Some("code") => Some(MSG_CODE_INVALID),
+        Some("tentatives") => Some(MSG_THROTTLED),
+        _ => None,
+    };
     let code = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let verify = ServerAction::<VerifySignInCode>::new();
-    let query = use_query_map();
     let field_error = move || (touched.get() && code.get().trim().is_empty()).then(|| t_string!(i18n, two_step.code_required).to_string());
     let server_error = move || match verify.value().get() {
         Some(Err(e)) => Some(translate(i18n, &error_message(&e))),
         Some(Ok(_)) => None,
-        None => match query.read().get("erreur").as_deref() {
-            Some("code") => Some(translate(i18n, MSG_CODE_INVALID)),
-            Some("tentatives") => Some(translate(i18n, MSG_THROTTLED)),
-            _ => None,
-        },
+        None => posted_error.map(|message| translate(i18n, message)),
     };
     let error = move || field_error().or_else(server_error);
     let pending = verify.pending();
@@ -102,41 +120,34 @@ pub fn LoginCodePage() -> impl IntoView {
         verify.dispatch(VerifySignInCode { code: code.get_untracked() });
     };
     view! {
-        <Title text=move || t_string!(i18n, two_step.code_title)/>
-        <PublicLayout>
-            <h1 class="text-2xl font-semibold">{t!(i18n, two_step.code_title)}</h1>
-            <p class="mt-2 text-stone-700">{t!(i18n, two_step.code_intro)}</p>
-            <form class="mt-6 space-y-5" method="post" action=VerifySignInCode::url() novalidate=true on:submit=on_submit>
-                <div>
-                    <label for="code" class="block font-medium">{t!(i18n, two_step.code_label)}</label>
-                    <input
-                        id="code"
-                        name="code"
-                        type="text"
-                        autocomplete="one-time-code"
-                        inputmode="numeric"
-                        required=true
-                        class=INPUT
-                        aria-invalid=move || error().is_some().to_string()
-                        aria-describedby="code-hint code-error"
-                        prop:value=move || code.get()
-                        on:input=move |ev| code.set(event_target_value(&ev))
-                    />
-                    <p id="code-hint" class="mt-1 text-sm text-stone-700">{t!(i18n, two_step.code_hint)}</p>
-                    <p id="code-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">{error}</p>
-                </div>
-                <button type="submit" class=format!("w-full {BUTTON}") aria-disabled=move || pending.get().to_string()>
-                    {t!(i18n, two_step.verify)}
-                </button>
-            </form>
-            <p class="mt-6"><a class="underline" href=crate::auth::PATH_LOGIN>{t!(i18n, two_step.back_to_login)}</a></p>
-        </PublicLayout>
+        <form class="mt-6 space-y-5" method="post" action=VerifySignInCode::url() novalidate=true on:submit=on_submit>
+            <div>
+                <label for="code" class="block font-medium">{t!(i18n, two_step.code_label)}</label>
+                <input
+                    id="code"
+                    name="code"
+                    type="text"
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    required=true
+                    class=INPUT
+                    aria-invalid=move || error().is_some().to_string()
+                    aria-describedby="code-hint code-error"
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev))
+                />
+                <p id="code-hint" class="mt-1 text-sm text-stone-700">{t!(i18n, two_step.code_hint)}</p>
+                <p id="code-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">{error}</p>
+            </div>
+            <button type="submit" class=format!("w-full {BUTTON}") aria-disabled=move || pending.get().to_string()>
+                {t!(i18n, two_step.verify)}
+            </button>
+        </form>
     }
 }
 
-/// The account page's section: enrol (QR code, secret, confirming code, recovery codes
-/// shown once) or turn off (password).
-#[component]
+#[cfg_attr(all(feature = "split", not(feature = "bundle-account")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-account"))), island)]
 pub fn TwoStepSection(enabled: bool) -> impl IntoView {
     let i18n = use_i18n();
     let enabled = RwSignal::new(enabled);

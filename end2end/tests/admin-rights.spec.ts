@@ -128,6 +128,8 @@ test.describe("the administrator's user rights and authorizations", () => {
     await form.getByLabel("Quantité – Carton d'expédition S (lot de 25)").fill('4');
     await form.getByRole('button', { name: 'Passer la commande' }).click();
     await expect(page.getByText(/Votre commande n° \d+ a été passée/)).toBeVisible();
+    // The page was loaded again with the order in its list: its form reacts once hydrated.
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
     await expect(page.getByTestId('order').first().getByTestId('placed-by')).toContainText('pour le compte de Musterhans SA');
     await keepScreenshot(page, testInfo, 'ordered-for-principal');
     await expectAccessible(page);

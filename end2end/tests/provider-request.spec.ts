@@ -33,6 +33,7 @@ test.describe('a provider asks a company for access', () => {
     await expectAccessible(page);
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await expect(page).toHaveURL(/\/login$/);
     await signInActingFor(page, 'paul@fiduciaire.example', /Fiduciaire Exemple/);
     await page.goto('/admin/rights?q=' + encodeURIComponent('admin@transports-rapides.example'));
     await expect(page.getByTestId('right-status')).toHaveText(/en suspens \(demande à traiter\)/);

@@ -6,15 +6,18 @@ export { expect };
 /**
  * Playwright's `test`, which also prints what the browser reported (console errors and
  * warnings, uncaught exceptions, failed requests) when a test fails: a page that never
- * hydrates says why in CI's output, where the trace files are out of reach.
+ * hydrates says why in CI's output, where the trace files are out of reach. A page whose
+ * WebAssembly bundle lacks one of its islands fails the test (scripts/bundles.sh).
  */
 export const test = base.extend<{ browserLog: void }>({
   browserLog: [
     async ({ page }, use, testInfo) => {
       const lines: string[] = [];
+      const missingIslands: string[] = [];
       const at = () => `${(performance.now() / 1000).toFixed(2)}s ${page.url()}`;
       page.on('console', (m) => {
         if (m.type() === 'error' || m.type() === 'warning') lines.push(`${at()} console.${m.type()}: ${m.text()}`);
+        if (m.text().includes('no code for the island')) missingIslands.push(`${page.url()}: ${m.text()}`);
       });
       page.on('pageerror', (e) => lines.push(`${at()} uncaught: ${e.message}`));
       page.on('requestfailed', (r) => lines.push(`${at()} request failed: ${r.url()} (${r.failure()?.errorText})`));
@@ -26,6 +29,7 @@ export const test = base.extend<{ browserLog: void }>({
       if (testInfo.status !== testInfo.expectedStatus && lines.length > 0) {
         console.log(`--- browser log of "${testInfo.title}" [${testInfo.project.name}]\n${lines.join('\n')}`);
       }
+      expect(missingIslands, 'every island of the pages visited is in the bundle they load').toEqual([]);
     },
     { auto: true },
   ],

@@ -36,6 +36,15 @@ pub const PATH_SELECT_COMPANY: &str = "/select-company";
 pub const PATH_PORTAL: &str = "/portal";
 pub const PATH_LOGIN: &str = "/login";
 
+/// The cookie in which leptos_i18n keeps the reader's language (its default name).
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// The `Set-Cookie` / `document.cookie` value that keeps `code` as the reader's language on
+/// the whole site for a year.
+pub fn locale_cookie(code: &str) -> String {
+    format!("{LOCALE_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax")
+}
+
 /// The signed-in user as pages see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedInUser {
@@ -85,9 +94,11 @@ pub async fn current_user() -> Result<Option<SignedInUser>, ServerFnError> {
 }
 
 /// A sign-out button (a form posting to `/api/sign_out`, so it works without JavaScript too).
-/// The children are the button's label, e.g. "Se déconnecter".
-#[component]
-pub fn SignOutButton(#[prop(optional, into)] class: String, children: Children) -> impl IntoView {
+/// The children are the button's label, e.g. "Se déconnecter". The server function's
+/// redirect to the sign-in page is followed as a navigation.
+#[cfg_attr(all(feature = "split", not(any(feature = "bundle-account", feature = "bundle-services", feature = "bundle-admin"))), component)]
+#[cfg_attr(not(all(feature = "split", not(any(feature = "bundle-account", feature = "bundle-services", feature = "bundle-admin")))), island)]
+pub fn SignOutButton(class: String, children: Children) -> impl IntoView {
     let action = ServerAction::<SignOut>::new();
     view! {
         <ActionForm action=action>

@@ -31,8 +31,6 @@ pub const SESSION_COOKIE: &str = "portal_session";
 pub const KEY_USER_ID: &str = "auth.user_id";
 /// Session key: when the user signed in (Unix seconds), for the absolute time-out.
 pub const KEY_SIGNED_IN_AT: &str = "auth.signed_in_at";
-/// The cookie in which leptos_i18n keeps the reader's language (its default name).
-pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
 /// Time-outs and throttling limits, provided as Leptos context and used by the middleware.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,8 +302,7 @@ pub(crate) async fn complete_sign_in(store: &Store, session: &Session, user: &Us
 /// leptos_i18n reads and writes, for the whole site.
 pub fn set_locale_cookie(code: &str) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let cookie = format!("{LOCALE_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax");
-        if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+        if let Ok(value) = http::HeaderValue::from_str(&super::locale_cookie(code)) {
             response.append_header(http::header::SET_COOKIE, value);
         }
     }

@@ -9,21 +9,40 @@
 
 use leptos::prelude::*;
 
-/// The script that loads `pkg/<name>.<hash>.js` and hydrates once the page has painted.
+/// The script that loads `pkg/<name>.<hash>.js` and hydrates once the page has painted: the
+/// bundle of the page's group when scripts/bundles.sh built one, else the full bundle.
 #[component]
 pub fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
-    let (js, wasm) = file_names(&options);
+    let (js, wasm) = file_names(&options, page_bundle());
     let pkg = options.site_pkg_dir.to_string();
     // `start` runs once, whichever comes first: the frame after the `load` event (the normal
     // case), half a second after `load` (no frame is painted in a background tab, or when the
     // renderer skips frames) or five seconds after the script ran (a `load` held up by a slow
-    // stylesheet). A failure is reported in the console instead of leaving a page that
-    // silently never reacts.
+    // stylesheet). It then hydrates every `<leptos-island>` in document order, as Leptos'
+    // own island script does: an island inside another island's `<leptos-children>` first
+    // takes that island's reactive owner (its i18n context, for one). `data-hydrated` on
+    // `<html>` marks the moment the page reacts, which end-to-end tests wait for. A failure is
+    // reported in the console instead of leaving a page that silently never reacts.
     let script = format!(
         "(function(js,wasm){{\
             var started=false;\
+            function islands(m){{\
+                var owners=[];\
+                function walk(node){{for(var c=node.firstElementChild;c;c=c.nextElementSibling){{visit(c);}}}}\
+                function visit(el){{\
+                    if(el.tagName==='LEPTOS-ISLAND'){{\
+                        var island=m[el.dataset.component];\
+                        if(island){{var owner=owners[owners.length-1];if(owner){{owner();}}island(el);}}\
+                        else{{console.error('no code for the island',el.dataset.component);}}\
+                        walk(el);\
+                    }}else if(el.tagName==='LEPTOS-CHILDREN'){{owners.push(el.$$on_hydrate);walk(el);owners.pop();}}\
+                    else{{walk(el);}}\
+                }}\
+                walk(document.body);\
+                document.documentElement.setAttribute('data-hydrated','true');\
+            }}\
             function start(){{if(started)return;started=true;\
-                import(js).then(function(m){{return m.default({{module_or_path:wasm}}).then(function(){{m.hydrate();}});}})\
+                import(js).then(function(m){{return m.default({{module_or_path:wasm}}).then(function(){{m.hydrate();islands(m);}});}})\
                 .catch(function(e){{console.error('the page could not start',e);}});}}\
             function afterPaint(){{requestAnimationFrame(function(){{setTimeout(start,0);}});setTimeout(start,500);}}\
             if(document.readyState==='complete'){{afterPaint();}}else{{addEventListener('load',afterPaint,{{once:true}});}}\
@@ -35,10 +54,66 @@ pub fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
-/// The JS and WebAssembly file names without extension, as cargo-leptos wrote them: with
-/// the content hashes of `hash.txt` beside the server binary when hashing is on.
+/// The group of pages a path belongs to, named as its bundle in scripts/bundles.sh; `None`
+/// for a path outside the groups (an unknown page), which loads the full bundle.
+pub fn bundle_of(path: &str) -> Option<&'static str> {
+    match path.trim_start_matches('/').split('/').next().unwrap_or_default() {
+        "" | "login" | "register" | "password" | "email" | "select-company" => Some("public"),
+        "portal" | "account" | "messages" => Some("account"),
+        "services" => Some("services"),
+        "admin" => Some("admin"),
+        _ => None,
+    }
+}
+
 #[cfg(feature = "ssr")]
-fn file_names(options: &LeptosOptions) -> (String, String) {
+fn page_bundle() -> Option<&'static str> {
+    use_context::<http::request::Parts>().and_then(|parts| bundle_of(parts.uri.path()))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn page_bundle() -> Option<&'static str> {
+    None
+}
+
+/// The JS and WebAssembly file names without extension: the page group's bundle listed in
+/// `bundles.txt` beside the server binary (when it was built beside the current full
+/// bundle), else cargo-leptos' full bundle (with the content hashes of `hash.txt` beside the
+/// server binary when hashing is on).
+#[cfg(feature = "ssr")]
+fn file_names(options: &LeptosOptions, bundle: Option<&str>) -> (String, String) {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static BUNDLES: OnceLock<HashMap<String, String>> = OnceLock::new();
+    let bundles = BUNDLES.get_or_init(|| {
+        beside_server("bundles.txt")
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .map(|(group, name)| (group.trim().to_string(), name.trim().to_string()))
+            .collect()
+    });
+    let full = full_bundle(options);
+    // Bundles built beside another full bundle come from other code: their islands would not
+    // match the page's.
+    let current = bundles.get("full") == Some(&full.1);
+    match bundle.and_then(|group| bundles.get(group)).filter(|_| current) {
+        Some(name) => (name.clone(), name.clone()),
+        None => full,
+    }
+}
+
+/// A file beside the server binary, empty when there is none.
+#[cfg(feature = "ssr")]
+fn beside_server(file: &str) -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(file)))
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(feature = "ssr")]
+fn full_bundle(options: &LeptosOptions) -> (String, String) {
     use std::sync::OnceLock;
     static NAMES: OnceLock<(String, String)> = OnceLock::new();
     NAMES
@@ -50,11 +125,7 @@ fn file_names(options: &LeptosOptions) -> (String, String) {
                 let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() { name.clone() } else { format!("{name}_bg") };
                 return (name, wasm);
             }
-            let hashes = std::env::current_exe()
-                .ok()
-                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-                .and_then(|path| std::fs::read_to_string(path).ok())
-                .unwrap_or_default();
+            let hashes = beside_server(options.hash_file.as_ref());
             let hash_of = |kind: &str| {
                 hashes.lines().find_map(|line| {
                     let (file, hash) = line.split_once(':')?;
@@ -72,6 +143,33 @@ fn file_names(options: &LeptosOptions) -> (String, String) {
 
 /// The browser never renders the document shell.
 #[cfg(not(feature = "ssr"))]
-fn file_names(options: &LeptosOptions) -> (String, String) {
+fn file_names(options: &LeptosOptions, _bundle: Option<&str>) -> (String, String) {
     (options.output_name.to_string(), options.output_name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bundle_of;
+
+    #[test]
+    fn every_page_of_the_portal_belongs_to_the_bundle_of_its_group() {
+        for path in ["/", "/login", "/login/code", "/register", "/register/confirm", "/password/forgot", "/password/reset", "/email/confirm", "/select-company"] {
+            assert_eq!(bundle_of(path), Some("public"), "{path}");
+        }
+        for path in ["/portal", "/account", "/messages", "/messages/12"] {
+            assert_eq!(bundle_of(path), Some("account"), "{path}");
+        }
+        for path in ["/services/orders", "/services/invoices"] {
+            assert_eq!(bundle_of(path), Some("services"), "{path}");
+        }
+        for path in ["/admin/rights", "/admin/rights/new", "/admin/rights/7", "/admin/rights/7/services", "/admin/audit"] {
+            assert_eq!(bundle_of(path), Some("admin"), "{path}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_page_loads_the_full_bundle() {
+        assert_eq!(bundle_of("/nowhere"), None);
+        assert_eq!(bundle_of("/loginx"), None);
+    }
 }

@@ -7,18 +7,14 @@ use crate::i18n::{t, t_string, use_i18n, Locale};
 /// The four languages of the portal, each named in its own language. With `remember` (pages
 /// of a signed-in login) the choice is also stored on the login, for its e-mails and its next
 /// sign-in.
-#[component]
-pub fn LanguageSwitcher(#[prop(optional)] remember: bool) -> impl IntoView {
+#[island]
+pub fn LanguageSwitcher(#[prop(optional)] remember: Option<bool>) -> impl IntoView {
     let i18n = use_i18n();
-    let store_choice = ServerAction::<crate::self_service::RememberLanguage>::new();
+    let remember = remember.unwrap_or(false);
     let on_change = move |ev: leptos::ev::Event| {
         let chosen = event_target_value(&ev);
         if let Some(locale) = Locale::get_all().iter().copied().find(|l| l.as_str() == chosen) {
-            // Also stored in a cookie by leptos_i18n, so the server renders the next page in it.
-            i18n.set_locale(locale);
-            if remember {
-                store_choice.dispatch(crate::self_service::RememberLanguage { language: locale.as_str().to_string() });
-            }
+            switch_to(locale.as_str(), remember);
         }
     };
     view! {
@@ -44,6 +40,32 @@ pub fn LanguageSwitcher(#[prop(optional)] remember: bool) -> impl IntoView {
             </select>
         </label>
     }
+}
+
+/// The page is rendered on the server, in the language of the cookie leptos_i18n reads: the
+/// switch writes that cookie and loads the page again (once the login stored the choice, when
+/// it is remembered).
+fn switch_to(code: &'static str, remember: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Ok(html) = document().dyn_into::<leptos::web_sys::HtmlDocument>() {
+            let _ = html.set_cookie(&crate::auth::locale_cookie(code));
+        }
+        let reload = || {
+            let _ = window().location().reload();
+        };
+        if remember {
+            leptos::task::spawn_local(async move {
+                let _ = crate::self_service::remember_language(code.to_string()).await;
+                reload();
+            });
+        } else {
+            reload();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (code, remember);
 }
 
 /// Language names are not translated: a reader looks for their own language's name.

@@ -10,17 +10,7 @@ use crate::i18n::{t, t_string, use_i18n};
 #[component]
 pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let PortalContext { user_name, acting, can_switch, is_admin, language, unread_messages, .. } = context;
-    // Signed-in pages speak the login's language (chosen at its last switch; also set by the
-    // sign-in's cookie for pages rendered on the server).
-    Effect::new(move |_| {
-        use leptos_i18n::Locale as _;
-        if let Some(locale) = crate::i18n::Locale::get_all().iter().copied().find(|l| l.as_str() == language) {
-            if i18n.get_locale_untracked() != locale {
-                i18n.set_locale(locale);
-            }
-        }
-    });
+    let PortalContext { user_name, acting, can_switch, is_admin, unread_messages, .. } = context;
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
             {t!(i18n, skip_to_content)}
@@ -57,7 +47,7 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
                 </nav>
                 <div class="order-1 ml-auto flex items-center gap-3 text-sm sm:order-none sm:ml-0">
                     <span class="hidden text-stone-700 sm:inline" data-testid="user-name">{user_name}</span>
-                    <SignOutButton class="rounded border border-stone-400 px-3 py-1 font-medium hover:bg-stone-100">
+                    <SignOutButton class="rounded border border-stone-400 px-3 py-1 font-medium hover:bg-stone-100".to_string()>
                         {t!(i18n, sign_out)}
                     </SignOutButton>
                 </div>

@@ -38,6 +38,8 @@ pub fn AccountPage() -> impl IntoView {
 fn AccountContent(account: AccountView) -> impl IntoView {
     let i18n = use_i18n();
     let AccountView { email, last_login, two_step_enabled, provider_access, .. } = account;
+    let email_changed =
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get(crate::self_service::NOTICE_EMAIL).is_some());
     view! {
         <h1 class="text-2xl font-semibold">{t!(i18n, account.title)}</h1>
         <p class="mt-2 text-stone-700">{t!(i18n, account.intro)}</p>
@@ -64,7 +66,7 @@ fn AccountContent(account: AccountView) -> impl IntoView {
                     </dd>
                 </dl>
                 <PasswordForm/>
-                <EmailChangeForm/>
+                <EmailChangeForm changed=email_changed/>
                 // Type-erased: the page's view type is otherwise too deep for the server crate.
                 {view! { <crate::two_step::TwoStepSection enabled=two_step_enabled/> }.into_any()}
             </section>
@@ -73,7 +75,8 @@ fn AccountContent(account: AccountView) -> impl IntoView {
     }
 }
 
-#[component]
+#[cfg_attr(all(feature = "split", not(feature = "bundle-account")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-account"))), island)]
 fn PasswordForm() -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<ChangePassword>::new();
@@ -110,18 +113,17 @@ fn PasswordForm() -> impl IntoView {
 }
 
 /// "Modifier l'adresse e-mail du login": a link goes to the new address; the login's address
-/// changes only when it is opened.
-#[component]
-fn EmailChangeForm() -> impl IntoView {
+/// changes only when it is opened (`changed`: the page was opened by that link).
+#[cfg_attr(all(feature = "split", not(feature = "bundle-account")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-account"))), island)]
+fn EmailChangeForm(changed: bool) -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<crate::self_service::RequestEmailChange>::new();
-    let query = leptos_router::hooks::use_query_map();
-    let changed = move || query.read().get(crate::self_service::NOTICE_EMAIL).is_some();
     let field = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
     view! {
         <h3 class="mt-6 font-semibold">{t!(i18n, email_change.title)}</h3>
         <p role="status" class="mt-2 font-medium text-green-800 empty:hidden" data-testid="email-changed">
-            {move || changed().then(|| t_string!(i18n, email_change.done))}
+            {move || changed.then(|| t_string!(i18n, email_change.done))}
         </p>
         <ActionForm action=change attr:class="mt-3 space-y-4">
             <div>

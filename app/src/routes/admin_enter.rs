@@ -23,7 +23,10 @@ pub fn EnterUserPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// An island: the form changes with the right type and shows the confirmation (with the
+/// technical user's API key, once) in place.
+#[cfg_attr(all(feature = "split", not(feature = "bundle-admin")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-admin"))), island)]
 fn EnterUser(sources: Vec<CopySource>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<EnterUser>::new();

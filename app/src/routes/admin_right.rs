@@ -12,16 +12,10 @@ use crate::components::ui::{Outcome, SignedInPage, BUTTON, BUTTON_DANGER, BUTTON
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::admin_rights::{role_text, status_cell, AdminCrumbs};
 
-/// The right's id from the route, and a counter bumped to reload after a change.
-type RightKey = (i64, u32);
-
-async fn load(key: RightKey) -> Result<RightDetail, ServerFnError> {
-    load_right(key.0).await
-}
-
-fn right_key(reload: RwSignal<u32>) -> Signal<RightKey> {
+/// The right's id from the route.
+fn right_id() -> Signal<i64> {
     let params = use_params_map();
-    Signal::derive(move || (params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or(0), reload.get()))
+    Signal::derive(move || params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or(0))
 }
 
 fn display_name(detail: &RightDetail) -> String {
@@ -33,19 +27,18 @@ fn display_name(detail: &RightDetail) -> String {
 #[component]
 pub fn ManageRightPage() -> impl IntoView {
     let i18n = use_i18n();
-    let reload = RwSignal::new(0u32);
-    provide_context(reload);
     let content = |detail: RightDetail| view! { <ManageRight detail=detail/> }.into_any();
     view! {
         <Title text=move || t_string!(i18n, admin.manage)/>
-        <SignedInPage key=right_key(reload) load=load view=content/>
+        <SignedInPage key=right_id() load=load_right view=content/>
     }
 }
 
-#[component]
+/// An island: after a change the page is loaded again, with the right's new state.
+#[cfg_attr(all(feature = "split", not(feature = "bundle-admin")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-admin"))), island)]
 fn ManageRight(detail: RightDetail) -> impl IntoView {
     let i18n = use_i18n();
-    let reload = expect_context::<RwSignal<u32>>();
     let name = display_name(&detail);
     let row = detail.row.clone();
     let ended = !matches!(row.status.as_str(), "pending" | "active");
@@ -56,7 +49,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     Effect::new(move |_| {
         let done = |v: Option<Result<(), ServerFnError>>| matches!(v, Some(Ok(())));
         if done(update.value().get()) || done(end.value().get()) || done(decide.value().get()) {
-            reload.update(|n| *n += 1);
+            let _ = window().location().reload();
         }
     });
     let (right_type, status, awaiting) = (row.right_type.clone(), row.status.clone(), row.awaiting.clone());
@@ -180,11 +173,10 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
 #[component]
 pub fn GrantServicesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let reload = RwSignal::new(0u32);
     let content = |detail: RightDetail| view! { <GrantServices detail=detail/> }.into_any();
     view! {
         <Title text=move || t_string!(i18n, admin.grant_services)/>
-        <SignedInPage key=right_key(reload) load=load view=content/>
+        <SignedInPage key=right_id() load=load_right view=content/>
     }
 }
 
@@ -197,7 +189,8 @@ struct ServiceState {
     debtors: RwSignal<BTreeSet<i64>>,
 }
 
-#[component]
+#[cfg_attr(all(feature = "split", not(feature = "bundle-admin")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-admin"))), island)]
 fn GrantServices(detail: RightDetail) -> impl IntoView {
     let i18n = use_i18n();
     let name = display_name(&detail);

@@ -15,24 +15,32 @@ use crate::self_service::{translate, ConfirmEmailChange};
 #[component]
 pub fn EmailConfirmPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
+    let token = use_query_map().with_untracked(|q| q.get("token").unwrap_or_default());
+    view! {
+        <Title text=move || t_string!(i18n, email_change.confirm_title)/>
+        <PublicLayout>
+            <EmailConfirmForm token=token/>
+        </PublicLayout>
+    }
+}
+
+#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+fn EmailConfirmForm(token: String) -> impl IntoView {
+    let i18n = use_i18n();
     let confirm = ServerAction::<ConfirmEmailChange>::new();
     let error = move || match confirm.value().get() {
         Some(Err(e)) => Some(translate(i18n.get_locale(), &error_message(&e))),
         _ => None,
     };
     view! {
-        <Title text=move || t_string!(i18n, email_change.confirm_title)/>
-        <PublicLayout>
-            <h1 class="text-2xl font-semibold">{t!(i18n, email_change.confirm_title)}</h1>
-            <p class="mt-2 text-stone-700">{t!(i18n, email_change.confirm_intro)}</p>
-            <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">{error}</p>
-            <ActionForm action=confirm attr:class="mt-6">
-                <input type="hidden" name="token" value=token/>
-                <button type="submit" class=BUTTON>{t!(i18n, email_change.confirm_submit)}</button>
-            </ActionForm>
-            <p class="mt-6"><a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a></p>
-        </PublicLayout>
+        <h1 class="text-2xl font-semibold">{t!(i18n, email_change.confirm_title)}</h1>
+        <p class="mt-2 text-stone-700">{t!(i18n, email_change.confirm_intro)}</p>
+        <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">{error}</p>
+        <ActionForm action=confirm attr:class="mt-6">
+            <input type="hidden" name="token" value=token/>
+            <button type="submit" class=BUTTON>{t!(i18n, email_change.confirm_submit)}</button>
+        </ActionForm>
+        <p class="mt-6"><a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a></p>
     }
 }

@@ -16,6 +16,44 @@ use crate::i18n::{t, t_string, use_i18n};
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
+    let query = use_query_map();
+    let (notice, error) = query.with_untracked(|q| {
+        // After a link from an e-mail was used: what changed.
+        let notice = if q.get(NOTICE_CONFIRMED).is_some() {
+            Some(t_string!(i18n, register.confirmed))
+        } else if q.get(NOTICE_PASSWORD).is_some() {
+            Some(t_string!(i18n, reset.done))
+        } else if q.get(NOTICE_EMAIL).is_some() {
+            Some(t_string!(i18n, email_change.done))
+        } else {
+            None
+        };
+        (notice, q.get("erreur"))
+    });
+    view! {
+        <Title text=move || t_string!(i18n, login.title)/>
+        <PublicLayout>
+            <h1 class="text-2xl font-semibold">{t!(i18n, login.title)}</h1>
+            <p class="mt-2 text-stone-700">{t!(i18n, login.intro)}</p>
+            <p data-testid="login-notice" class="mt-4 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900 empty:hidden" role="status">
+                {notice}
+            </p>
+            <LoginForm error=error/>
+            <p class="mt-6 border-t border-stone-200 pt-4 text-stone-700">
+                {t!(i18n, register.no_login)}" "
+                <a href=PATH_REGISTER class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, register.link)}</a>
+            </p>
+        </PublicLayout>
+    }
+}
+
+/// The sign-in form: checked as it is filled in, sent through the server function. Without
+/// JavaScript the form posts to the same path and the server answers with a redirect (to the
+/// next page, or back here with `?erreur=…`, given as `error`).
+#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+fn LoginForm(error: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let email_touched = RwSignal::new(false);
     let password = RwSignal::new(String::new());
@@ -39,33 +77,16 @@ pub fn LoginPage() -> impl IntoView {
         (password_touched.get() && password.get().is_empty()).then_some(t_string!(i18n, login.password_required))
     };
 
-    // Signs in through the server function; without JavaScript the form posts to the same
-    // path and the server answers with a redirect (to the next page, or back here with
-    // `?erreur=…`).
     let sign_in = ServerAction::<SignIn>::new();
-    let query = use_query_map();
     let server_error = move || match sign_in.value().get() {
         Some(Err(error)) => Some(translate_error(i18n, &error_message(&error))),
         Some(Ok(_)) => None,
-        None => match query.read().get("erreur").as_deref() {
+        None => match error.as_deref() {
             Some(LOGIN_ERROR_CREDENTIALS) => Some(translate_error(i18n, MSG_INVALID_CREDENTIALS)),
             Some(LOGIN_ERROR_THROTTLED) => Some(translate_error(i18n, MSG_THROTTLED)),
             Some(LOGIN_ERROR_UNCONFIRMED) => Some(translate_error(i18n, MSG_EMAIL_UNCONFIRMED)),
             _ => None,
         },
-    };
-    // After a link from an e-mail was used: what changed.
-    let notice = move || {
-        let q = query.read();
-        if q.get(NOTICE_CONFIRMED).is_some() {
-            Some(t_string!(i18n, register.confirmed))
-        } else if q.get(NOTICE_PASSWORD).is_some() {
-            Some(t_string!(i18n, reset.done))
-        } else if q.get(NOTICE_EMAIL).is_some() {
-            Some(t_string!(i18n, email_change.done))
-        } else {
-            None
-        }
     };
     let pending = sign_in.pending();
 
@@ -80,83 +101,71 @@ pub fn LoginPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, login.title)/>
-        <PublicLayout>
-            <h1 class="text-2xl font-semibold">{t!(i18n, login.title)}</h1>
-            <p class="mt-2 text-stone-700">{t!(i18n, login.intro)}</p>
-            <p data-testid="login-notice" class="mt-4 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900 empty:hidden" role="status">
-                {notice}
-            </p>
-            <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">
-                {server_error}
-            </p>
-            <form class="mt-6 space-y-5" method="post" action=SignIn::url() novalidate=true on:submit=on_submit>
-                <div>
-                    <label for="email" class="block font-medium">{t!(i18n, login.email)}</label>
+        <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">
+            {server_error}
+        </p>
+        <form class="mt-6 space-y-5" method="post" action=SignIn::url() novalidate=true on:submit=on_submit>
+            <div>
+                <label for="email" class="block font-medium">{t!(i18n, login.email)}</label>
+                <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="username"
+                    inputmode="email"
+                    required=true
+                    class="mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700"
+                    aria-invalid=move || email_error().is_some().to_string()
+                    aria-describedby=move || email_error().map(|_| "email-error")
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))
+                    on:blur=move |_| email_touched.set(true)
+                />
+                <p id="email-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
+                    {email_error}
+                </p>
+            </div>
+            <div>
+                <label for="password" class="block font-medium">{t!(i18n, login.password)}</label>
+                <div class="mt-1 flex gap-2">
                     <input
-                        id="email"
-                        name="email"
-                        type="email"
-                        autocomplete="username"
-                        inputmode="email"
+                        id="password"
+                        name="password"
+                        type=move || if show_password.get() { "text" } else { "password" }
+                        autocomplete="current-password"
                         required=true
-                        class="mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700"
-                        aria-invalid=move || email_error().is_some().to_string()
-                        aria-describedby=move || email_error().map(|_| "email-error")
-                        prop:value=move || email.get()
-                        on:input=move |ev| email.set(event_target_value(&ev))
-                        on:blur=move |_| email_touched.set(true)
+                        class="block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700"
+                        aria-invalid=move || password_error().is_some().to_string()
+                        aria-describedby=move || password_error().map(|_| "password-error")
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                        on:blur=move |_| password_touched.set(true)
                     />
-                    <p id="email-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
-                        {email_error}
-                    </p>
+                    <button
+                        type="button"
+                        class="shrink-0 rounded border border-stone-400 px-3 py-2 text-sm font-medium hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-sky-700"
+                        aria-controls="password"
+                        aria-pressed=move || show_password.get().to_string()
+                        on:click=move |_| show_password.update(|shown| *shown = !*shown)
+                    >
+                        {move || if show_password.get() { t_string!(i18n, login.hide_password) } else { t_string!(i18n, login.show_password) }}
+                    </button>
                 </div>
-                <div>
-                    <label for="password" class="block font-medium">{t!(i18n, login.password)}</label>
-                    <div class="mt-1 flex gap-2">
-                        <input
-                            id="password"
-                            name="password"
-                            type=move || if show_password.get() { "text" } else { "password" }
-                            autocomplete="current-password"
-                            required=true
-                            class="block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700"
-                            aria-invalid=move || password_error().is_some().to_string()
-                            aria-describedby=move || password_error().map(|_| "password-error")
-                            prop:value=move || password.get()
-                            on:input=move |ev| password.set(event_target_value(&ev))
-                            on:blur=move |_| password_touched.set(true)
-                        />
-                        <button
-                            type="button"
-                            class="shrink-0 rounded border border-stone-400 px-3 py-2 text-sm font-medium hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-sky-700"
-                            aria-controls="password"
-                            aria-pressed=move || show_password.get().to_string()
-                            on:click=move |_| show_password.update(|shown| *shown = !*shown)
-                        >
-                            {move || if show_password.get() { t_string!(i18n, login.hide_password) } else { t_string!(i18n, login.show_password) }}
-                        </button>
-                    </div>
-                    <p id="password-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
-                        {password_error}
-                    </p>
-                    <p class="mt-2 text-sm">
-                        <a href=PATH_FORGOT class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, reset.link)}</a>
-                    </p>
-                </div>
-                <button
-                    type="submit"
-                    aria-disabled=move || pending.get().to_string()
-                    class="w-full rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 focus:ring-offset-2"
-                >
-                    {move || if pending.get() { t_string!(i18n, login.pending) } else { t_string!(i18n, login.submit) }}
-                </button>
-            </form>
-            <p class="mt-6 border-t border-stone-200 pt-4 text-stone-700">
-                {t!(i18n, register.no_login)}" "
-                <a href=PATH_REGISTER class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, register.link)}</a>
-            </p>
-        </PublicLayout>
+                <p id="password-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
+                    {password_error}
+                </p>
+                <p class="mt-2 text-sm">
+                    <a href=PATH_FORGOT class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, reset.link)}</a>
+                </p>
+            </div>
+            <button
+                type="submit"
+                aria-disabled=move || pending.get().to_string()
+                class="w-full rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 focus:ring-offset-2"
+            >
+                {move || if pending.get() { t_string!(i18n, login.pending) } else { t_string!(i18n, login.submit) }}
+            </button>
+        </form>
     }
 }
 

@@ -17,7 +17,20 @@ use crate::self_service::{check_password_link, translate, RequestPasswordReset, 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let sent = use_query_map().with_untracked(|q| q.get(SENT).is_some());
+    view! {
+        <Title text=move || t_string!(i18n, reset.forgot_title)/>
+        <PublicLayout>
+            <ForgotPasswordForm sent=sent/>
+        </PublicLayout>
+    }
+}
+
+/// `sent`: the page was loaded after a request posted without JavaScript.
+#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+fn ForgotPasswordForm(sent: bool) -> impl IntoView {
+    let i18n = use_i18n();
     let request = ServerAction::<RequestPasswordReset>::new();
     let pending = request.pending();
     let email = RwSignal::new(String::new());
@@ -35,7 +48,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             None
         }
     });
-    let sent = move || matches!(request.value().get(), Some(Ok(()))) || query.read().get(SENT).is_some();
+    let sent = move || sent || matches!(request.value().get(), Some(Ok(())));
     let server_error = move || match request.value().get() {
         Some(Err(e)) => Some(translate(i18n.get_locale(), &error_message(&e))),
         _ => None,
@@ -49,30 +62,27 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         request.dispatch(RequestPasswordReset { email: email.get_untracked() });
     };
     view! {
-        <Title text=move || t_string!(i18n, reset.forgot_title)/>
-        <PublicLayout>
-            <Show
-                when=sent
-                fallback=move || view! {
-                    <h1 class="text-2xl font-semibold">{t!(i18n, reset.forgot_title)}</h1>
-                    <p class="mt-2 text-stone-700">{t!(i18n, reset.forgot_intro)}</p>
-                    <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">{server_error}</p>
-                    <form class="mt-6 space-y-5" method="post" action=RequestPasswordReset::url() novalidate=true on:submit=on_submit>
-                        <Field id="email" kind="email" autocomplete="username" label=Signal::derive(move || t_string!(i18n, reset.email).to_string()) value=email touched=touched error=email_error/>
-                        <button type="submit" aria-disabled=move || pending.get().to_string() class=BUTTON>
-                            {move || if pending.get() { t_string!(i18n, reset.pending) } else { t_string!(i18n, reset.send) }}
-                        </button>
-                    </form>
-                    <p class="mt-6 border-t border-stone-200 pt-4">
-                        <a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a>
-                    </p>
-                }
-            >
-                <h1 class="text-2xl font-semibold">{t!(i18n, reset.sent_title)}</h1>
-                <p data-testid="check-mailbox" class="mt-4 text-stone-800" role="status">{t!(i18n, reset.sent)}</p>
-                <p class="mt-6"><a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a></p>
-            </Show>
-        </PublicLayout>
+        <Show
+            when=sent
+            fallback=move || view! {
+                <h1 class="text-2xl font-semibold">{t!(i18n, reset.forgot_title)}</h1>
+                <p class="mt-2 text-stone-700">{t!(i18n, reset.forgot_intro)}</p>
+                <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">{server_error}</p>
+                <form class="mt-6 space-y-5" method="post" action=RequestPasswordReset::url() novalidate=true on:submit=on_submit>
+                    <Field id="email" kind="email" autocomplete="username" label=Signal::derive(move || t_string!(i18n, reset.email).to_string()) value=email touched=touched error=email_error/>
+                    <button type="submit" aria-disabled=move || pending.get().to_string() class=BUTTON>
+                        {move || if pending.get() { t_string!(i18n, reset.pending) } else { t_string!(i18n, reset.send) }}
+                    </button>
+                </form>
+                <p class="mt-6 border-t border-stone-200 pt-4">
+                    <a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a>
+                </p>
+            }
+        >
+            <h1 class="text-2xl font-semibold">{t!(i18n, reset.sent_title)}</h1>
+            <p data-testid="check-mailbox" class="mt-4 text-stone-800" role="status">{t!(i18n, reset.sent)}</p>
+            <p class="mt-6"><a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a></p>
+        </Show>
     }
 }
 
@@ -99,7 +109,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
     }
 }
 
-#[component]
+#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
 fn ResetForm(token: String, first: bool) -> impl IntoView {
     let i18n = use_i18n();
     let reset = ServerAction::<ResetPassword>::new();

@@ -10,7 +10,10 @@ use crate::errors::status_text;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::provider::{AnswerRight, RequestAccess};
 
-#[component]
+/// An island: the answers and the request are sent from the page, which is then loaded
+/// again to show the new state.
+#[cfg_attr(all(feature = "split", not(feature = "bundle-account")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-account"))), island)]
 pub fn ProviderAccessTable(rows: Vec<ProviderAccessRow>) -> impl IntoView {
     let i18n = use_i18n();
     let answer = ServerAction::<AnswerRight>::new();

@@ -71,7 +71,21 @@ pub(crate) fn Field(
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let sent = use_query_map().with_untracked(|q| q.get(SENT).is_some());
+    view! {
+        <Title text=move || t_string!(i18n, register.title)/>
+        <PublicLayout>
+            <RegisterForm sent=sent/>
+        </PublicLayout>
+    }
+}
+
+/// The registration form; `sent`: the page was loaded after a registration posted without
+/// JavaScript.
+#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+fn RegisterForm(sent: bool) -> impl IntoView {
+    let i18n = use_i18n();
     let register = ServerAction::<Register>::new();
     let pending = register.pending();
 
@@ -130,7 +144,7 @@ pub fn RegisterPage() -> impl IntoView {
         (touched[4].get() && confirm.get() != password.get()).then(|| t_string!(i18n, register.passwords_differ).to_string())
     });
 
-    let sent = move || matches!(register.value().get(), Some(Ok(()))) || query.read().get(SENT).is_some();
+    let sent = move || sent || matches!(register.value().get(), Some(Ok(())));
     let server_error = move || match register.value().get() {
         Some(Err(error)) => Some(translate(i18n.get_locale(), &error_message(&error))),
         _ => None,
@@ -156,51 +170,48 @@ pub fn RegisterPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, register.title)/>
-        <PublicLayout>
-            <Show
-                when=sent
-                fallback=move || view! {
-                    <h1 class="text-2xl font-semibold">{t!(i18n, register.title)}</h1>
-                    <p class="mt-2 text-stone-700">{t!(i18n, register.intro)}</p>
-                    <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">
-                        {server_error}
-                    </p>
-                    <form class="mt-6 space-y-5" method="post" action=Register::url() novalidate=true on:submit=on_submit>
-                        <Field id="email" kind="email" autocomplete="email" label=Signal::derive(move || t_string!(i18n, register.email).to_string()) value=email touched=touched[0] error=email_error/>
-                        <Field id="first_name" autocomplete="given-name" label=Signal::derive(move || t_string!(i18n, register.first_name).to_string()) value=first touched=touched[1] error=first_error/>
-                        <Field id="last_name" autocomplete="family-name" label=Signal::derive(move || t_string!(i18n, register.last_name).to_string()) value=last touched=touched[2] error=last_error/>
-                        <Field id="password" kind="password" autocomplete="new-password" label=Signal::derive(move || t_string!(i18n, register.password).to_string()) value=password touched=touched[3] error=password_error hint=Signal::derive(move || t_string!(i18n, register.password_hint).to_string())/>
-                        <Field id="confirm" kind="password" autocomplete="new-password" label=Signal::derive(move || t_string!(i18n, register.confirm_password).to_string()) value=confirm touched=touched[4] error=confirm_error/>
-                        <div>
-                            <label for="language" class="block font-medium">{t!(i18n, register.language)}</label>
-                            <select
-                                id="language"
-                                name="language"
-                                class=FIELD
-                                prop:value=move || language.get()
-                                on:change=move |ev| language.set(event_target_value(&ev))
-                            >
-                                {Locale::get_all().iter().map(|l| {
-                                    let code = l.as_str();
-                                    view! { <option value=code selected=move || language.get() == code>{language_name(code)}</option> }
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <button type="submit" aria-disabled=move || pending.get().to_string() class=BUTTON>
-                            {move || if pending.get() { t_string!(i18n, register.pending) } else { t_string!(i18n, register.submit) }}
-                        </button>
-                    </form>
-                    <p class="mt-6 border-t border-stone-200 pt-4">
-                        <a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a>
-                    </p>
-                }
-            >
-                <h1 class="text-2xl font-semibold">{t!(i18n, register.check_mailbox_title)}</h1>
-                <p data-testid="check-mailbox" class="mt-4 text-stone-800" role="status">{t!(i18n, register.check_mailbox)}</p>
-                <p class="mt-6"><a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a></p>
-            </Show>
-        </PublicLayout>
+        <Show
+            when=sent
+            fallback=move || view! {
+                <h1 class="text-2xl font-semibold">{t!(i18n, register.title)}</h1>
+                <p class="mt-2 text-stone-700">{t!(i18n, register.intro)}</p>
+                <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">
+                    {server_error}
+                </p>
+                <form class="mt-6 space-y-5" method="post" action=Register::url() novalidate=true on:submit=on_submit>
+                    <Field id="email" kind="email" autocomplete="email" label=Signal::derive(move || t_string!(i18n, register.email).to_string()) value=email touched=touched[0] error=email_error/>
+                    <Field id="first_name" autocomplete="given-name" label=Signal::derive(move || t_string!(i18n, register.first_name).to_string()) value=first touched=touched[1] error=first_error/>
+                    <Field id="last_name" autocomplete="family-name" label=Signal::derive(move || t_string!(i18n, register.last_name).to_string()) value=last touched=touched[2] error=last_error/>
+                    <Field id="password" kind="password" autocomplete="new-password" label=Signal::derive(move || t_string!(i18n, register.password).to_string()) value=password touched=touched[3] error=password_error hint=Signal::derive(move || t_string!(i18n, register.password_hint).to_string())/>
+                    <Field id="confirm" kind="password" autocomplete="new-password" label=Signal::derive(move || t_string!(i18n, register.confirm_password).to_string()) value=confirm touched=touched[4] error=confirm_error/>
+                    <div>
+                        <label for="language" class="block font-medium">{t!(i18n, register.language)}</label>
+                        <select
+                            id="language"
+                            name="language"
+                            class=FIELD
+                            prop:value=move || language.get()
+                            on:change=move |ev| language.set(event_target_value(&ev))
+                        >
+                            {Locale::get_all().iter().map(|l| {
+                                let code = l.as_str();
+                                view! { <option value=code selected=move || language.get() == code>{language_name(code)}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" aria-disabled=move || pending.get().to_string() class=BUTTON>
+                        {move || if pending.get() { t_string!(i18n, register.pending) } else { t_string!(i18n, register.submit) }}
+                    </button>
+                </form>
+                <p class="mt-6 border-t border-stone-200 pt-4">
+                    <a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a>
+                </p>
+            }
+        >
+            <h1 class="text-2xl font-semibold">{t!(i18n, register.check_mailbox_title)}</h1>
+            <p data-testid="check-mailbox" class="mt-4 text-stone-800" role="status">{t!(i18n, register.check_mailbox)}</p>
+            <p class="mt-6"><a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a></p>
+        </Show>
     }
 }
 
@@ -209,24 +220,32 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn RegisterConfirmPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
+    let token = use_query_map().with_untracked(|q| q.get("token").unwrap_or_default());
+    view! {
+        <Title text=move || t_string!(i18n, register.confirm_title)/>
+        <PublicLayout>
+            <ConfirmRegistrationForm token=token/>
+        </PublicLayout>
+    }
+}
+
+#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+fn ConfirmRegistrationForm(token: String) -> impl IntoView {
+    let i18n = use_i18n();
     let confirm = ServerAction::<ConfirmRegistration>::new();
     let error = move || match confirm.value().get() {
         Some(Err(e)) => Some(translate(i18n.get_locale(), &error_message(&e))),
         _ => None,
     };
     view! {
-        <Title text=move || t_string!(i18n, register.confirm_title)/>
-        <PublicLayout>
-            <h1 class="text-2xl font-semibold">{t!(i18n, register.confirm_title)}</h1>
-            <p class="mt-2 text-stone-700">{t!(i18n, register.confirm_intro)}</p>
-            <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">{error}</p>
-            <ActionForm action=confirm attr:class="mt-6">
-                <input type="hidden" name="token" value=token/>
-                <button type="submit" class=BUTTON>{t!(i18n, register.confirm_submit)}</button>
-            </ActionForm>
-            <p class="mt-6"><a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a></p>
-        </PublicLayout>
+        <h1 class="text-2xl font-semibold">{t!(i18n, register.confirm_title)}</h1>
+        <p class="mt-2 text-stone-700">{t!(i18n, register.confirm_intro)}</p>
+        <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">{error}</p>
+        <ActionForm action=confirm attr:class="mt-6">
+            <input type="hidden" name="token" value=token/>
+            <button type="submit" class=BUTTON>{t!(i18n, register.confirm_submit)}</button>
+        </ActionForm>
+        <p class="mt-6"><a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a></p>
     }
 }

@@ -11,15 +11,8 @@ use crate::i18n::{t, t_string, use_i18n};
 pub fn SelectCompanyPage() -> impl IntoView {
     let i18n = use_i18n();
     let choices = Resource::new_blocking(|| (), |_| list_company_choices());
-    let select = ServerAction::<SelectCompany>::new();
     let query = use_query_map();
     let lost = move || query.read().get("motif").as_deref() == Some("droit");
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(path)) = select.value().get() {
-            navigate(&path, Default::default());
-        }
-    });
 
     view! {
         <Title text=move || t_string!(i18n, select.title)/>
@@ -44,7 +37,7 @@ pub fn SelectCompanyPage() -> impl IntoView {
                                 <section class="mt-6" aria-labelledby="my-company">
                                     <h2 id="my-company" class="font-semibold">{t!(i18n, select.my_company)}</h2>
                                     <ul class="mt-2 space-y-2">
-                                        <CompanyButton choice=home action=select acting=acting/>
+                                        <li><CompanyButton choice=home acting=acting/></li>
                                     </ul>
                                 </section>
                             })}
@@ -53,7 +46,7 @@ pub fn SelectCompanyPage() -> impl IntoView {
                                     <h2 id="third-party" class="font-semibold">{t!(i18n, select.third_party)}</h2>
                                     <ul class="mt-2 space-y-2">
                                         {choices.third_party.into_iter().map(|choice| view! {
-                                            <CompanyButton choice=choice action=select acting=acting/>
+                                            <li><CompanyButton choice=choice acting=acting/></li>
                                         }).collect_view()}
                                     </ul>
                                 </section>
@@ -66,26 +59,27 @@ pub fn SelectCompanyPage() -> impl IntoView {
     }
 }
 
-/// One company of the selector: a form, so that choosing works without JavaScript too.
-#[component]
-fn CompanyButton(choice: CompanyChoice, action: ServerAction<SelectCompany>, acting: Option<i64>) -> impl IntoView {
+/// One company of the selector: a form, so that choosing works without JavaScript too. The
+/// server function's redirect to the portal is followed as a navigation.
+#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+fn CompanyButton(choice: CompanyChoice, acting: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
+    let action = ServerAction::<SelectCompany>::new();
     let current = acting == Some(choice.company_id);
     view! {
-        <li>
-            <ActionForm action=action>
-                <input type="hidden" name="company_id" value=choice.company_id.to_string()/>
-                <button
-                    type="submit"
-                    class="flex w-full flex-col items-start rounded border border-stone-300 px-4 py-3 text-left hover:border-sky-700 hover:bg-sky-50"
-                >
-                    <span class="font-medium">
-                        {choice.name.clone()}
-                        {current.then(|| view! { " " <span class="text-sm font-normal text-stone-600">{t!(i18n, select.current)}</span> })}
-                    </span>
-                    <span class="text-sm text-stone-600">{t!(i18n, select.customer_number, number = choice.customer_number.clone())}</span>
-                </button>
-            </ActionForm>
-        </li>
+        <ActionForm action=action>
+            <input type="hidden" name="company_id" value=choice.company_id.to_string()/>
+            <button
+                type="submit"
+                class="flex w-full flex-col items-start rounded border border-stone-300 px-4 py-3 text-left hover:border-sky-700 hover:bg-sky-50"
+            >
+                <span class="font-medium">
+                    {choice.name.clone()}
+                    {current.then(|| view! { " " <span class="text-sm font-normal text-stone-600">{t!(i18n, select.current)}</span> })}
+                </span>
+                <span class="text-sm text-stone-600">{t!(i18n, select.customer_number, number = choice.customer_number.clone())}</span>
+            </button>
+        </ActionForm>
     }
 }

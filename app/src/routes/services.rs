@@ -8,7 +8,7 @@ use crate::components::ui::{Outcome, SignedInPage, BUTTON, CARD, FIELD, LINK};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::routes::portal::service_label;
 use crate::services::{
-    load_invoices, load_orders, service_path, DebtorInvoices, InvoicesView, OrderView, OrdersView, PlaceOrder, ProductOption,
+    load_invoices, load_orders, service_path, DebtorInvoices, DebtorOption, InvoicesView, OrderView, OrdersView, PlaceOrder, ProductOption,
     MAX_QUANTITY, MAX_REFERENCE,
 };
 
@@ -55,28 +55,22 @@ fn ServiceHeader(current: &'static str, services: Vec<String>, company: String, 
 
 // ------------------------------------------------------------------ orders
 
-async fn load_orders_page(_placed: i64) -> Result<OrdersView, ServerFnError> {
+async fn load_orders_page(_: ()) -> Result<OrdersView, ServerFnError> {
     load_orders().await
 }
+
+/// After an order is placed the page is loaded again with `?commande=<n°>`: the order is then
+/// in the list, and the form says it was placed.
+const PLACED: &str = "commande";
 
 /// "Commande de produits contractuels": the order form and the orders of the debtors in scope.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let place = ServerAction::<PlaceOrder>::new();
-    provide_context(place);
-    // Reloaded after each placed order (the id of the last one), not after a refusal: the
-    // form keeps what was typed then.
-    let placed = RwSignal::new(0i64);
-    Effect::new(move |_| {
-        if let Some(Ok(order)) = place.value().get() {
-            placed.set(order.order_id);
-        }
-    });
     let content = |data: OrdersView| view! { <Orders data=data/> }.into_any();
     view! {
         <Title text=move || t_string!(i18n, services.orders)/>
-        <SignedInPage key=placed load=load_orders_page view=content/>
+        <SignedInPage key=Signal::stored(()) load=load_orders_page view=content/>
     }
 }
 
@@ -84,39 +78,19 @@ pub fn OrdersPage() -> impl IntoView {
 fn Orders(data: OrdersView) -> impl IntoView {
     let i18n = use_i18n();
     let OrdersView { company, as_provider, services, debtors, products, orders } = data;
-    let place = expect_context::<ServerAction<PlaceOrder>>();
-    let success = Signal::derive(move || match place.value().get() {
-        Some(Ok(order)) => t_string!(i18n, orders.placed, number = order.order_id, total = order.total).to_string(),
-        _ => String::new(),
-    });
+    let placed_order = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get(PLACED).and_then(|id| id.parse::<i64>().ok()))
+        .and_then(|id| orders.iter().find(|order| order.order_id == id));
+    let placed = placed_order.map(|order| t_string!(i18n, orders.placed, number = order.order_id, total = order.total.clone()).to_string());
+    // The next order is most likely for the same debtor: the form keeps it chosen.
+    let debtor = placed_order.and_then(|order| debtors.iter().find(|d| d.number == order.debtor_number)).map(|d| d.debtor_id);
     let can_order = !debtors.is_empty() && !products.is_empty();
     view! {
         <ServiceHeader current="orders" services=services company=company as_provider=as_provider/>
         <section class=format!("{CARD} mt-6") aria-labelledby="new-order">
             <h2 id="new-order" class="text-lg font-semibold">{t!(i18n, orders.new_title)}</h2>
             {if can_order {
-                view! {
-                    <ActionForm action=place attr:class="mt-3 space-y-4" attr:data-testid="order-form">
-                        <div>
-                            <label for="order-debtor" class="block font-medium">{t!(i18n, orders.debtor)}</label>
-                            <select id="order-debtor" name="debtor_id" class=FIELD required>
-                                {(debtors.len() > 1).then(|| view! { <option value="">{t!(i18n, orders.choose_debtor)}</option> })}
-                                {debtors.into_iter().map(|d| view! {
-                                    <option value=d.debtor_id.to_string()>{format!("{} – {}", d.number, d.name)}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <ProductTable products=products/>
-                        <div>
-                            <label for="order-reference" class="block font-medium">{t!(i18n, orders.reference)}</label>
-                            <input id="order-reference" name="reference" type="text" maxlength=MAX_REFERENCE.to_string() autocomplete="off" class=FIELD/>
-                        </div>
-                        <Outcome value=Signal::derive(move || place.value().get()) success=success/>
-                        <button type="submit" class=BUTTON disabled=move || place.pending().get()>
-                            {move || if place.pending().get() { t_string!(i18n, orders.placing) } else { t_string!(i18n, orders.submit) }}
-                        </button>
-                    </ActionForm>
-                }.into_any()
+                view! { <OrderForm debtors=debtors products=products placed=placed debtor=debtor/> }.into_any()
             } else if products.is_empty() {
                 view! { <p class="mt-2 text-stone-700">{t!(i18n, orders.no_products)}</p> }.into_any()
             } else {
@@ -136,6 +110,50 @@ fn Orders(data: OrdersView) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// The order form. A refused order keeps what was typed; a placed one loads the page again
+/// (`?commande=<n°>`), so that the list below shows it, with `placed` saying so and `debtor`
+/// still chosen.
+#[cfg_attr(all(feature = "split", not(feature = "bundle-services")), component)]
+#[cfg_attr(not(all(feature = "split", not(feature = "bundle-services"))), island)]
+fn OrderForm(debtors: Vec<DebtorOption>, products: Vec<ProductOption>, placed: Option<String>, debtor: Option<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let place = ServerAction::<PlaceOrder>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(order)) = place.value().get() {
+            let _ = window().location().set_href(&format!("/services/orders?{PLACED}={}", order.order_id));
+        }
+    });
+    let success = Signal::derive(move || match place.value().get() {
+        Some(Ok(order)) => t_string!(i18n, orders.placed, number = order.order_id, total = order.total).to_string(),
+        _ => String::new(),
+    });
+    view! {
+        <ActionForm action=place attr:class="mt-3 space-y-4" attr:data-testid="order-form">
+            <div>
+                <label for="order-debtor" class="block font-medium">{t!(i18n, orders.debtor)}</label>
+                <select id="order-debtor" name="debtor_id" class=FIELD required>
+                    {(debtors.len() > 1).then(|| view! { <option value="">{t!(i18n, orders.choose_debtor)}</option> })}
+                    {debtors.into_iter().map(|d| view! {
+                        <option value=d.debtor_id.to_string() selected=debtor == Some(d.debtor_id)>{format!("{} – {}", d.number, d.name)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <ProductTable products=products/>
+            <div>
+                <label for="order-reference" class="block font-medium">{t!(i18n, orders.reference)}</label>
+                <input id="order-reference" name="reference" type="text" maxlength=MAX_REFERENCE.to_string() autocomplete="off" class=FIELD/>
+            </div>
+            {placed.map(|text| view! {
+                <p role="status" class="font-medium text-green-800" class:hidden=move || place.value().with(Option::is_some)>{text}</p>
+            })}
+            <Outcome value=Signal::derive(move || place.value().get()) success=success/>
+            <button type="submit" class=BUTTON disabled=move || place.pending().get()>
+                {move || if place.pending().get() { t_string!(i18n, orders.placing) } else { t_string!(i18n, orders.submit) }}
+            </button>
+        </ActionForm>
     }
 }
 
