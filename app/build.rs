@@ -7,6 +7,7 @@ use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
+    island_cfgs();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("i18n");
     // French first: it is the product's default language (the seed's wording).
     // `interpolate_display`: sentences with values are also needed as plain strings (e-mails,
@@ -21,4 +22,28 @@ fn main() -> Result<(), Box<dyn Error>> {
     translations.rerun_if_locales_changed();
     translations.generate_i18n_module(out)?;
     Ok(())
+}
+
+/// Which islands the build compiles as islands, as one cfg per group of pages
+/// (`island_public`, `island_account`, `island_services`, `island_admin`, and
+/// `island_signed_in` for the three signed-in groups). A bundle of scripts/bundles.sh
+/// (feature `split` with `bundle-<group>`) sets only its own group's, so the other groups'
+/// islands compile as plain components and their code stays out of it. The server and
+/// cargo-leptos' full bundle (no `split`) set them all: every island exists there.
+fn island_cfgs() {
+    let feature = |name: &str| std::env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase().replace('-', "_"))).is_some();
+    let every_island = !feature("split");
+    let mut signed_in = false;
+    for group in ["public", "account", "services", "admin"] {
+        println!("cargo::rustc-check-cfg=cfg(island_{group})");
+        let here = every_island || feature(&format!("bundle-{group}"));
+        if here {
+            println!("cargo::rustc-cfg=island_{group}");
+            signed_in |= group != "public";
+        }
+    }
+    println!("cargo::rustc-check-cfg=cfg(island_signed_in)");
+    if signed_in {
+        println!("cargo::rustc-cfg=island_signed_in");
+    }
 }

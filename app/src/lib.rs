@@ -6,9 +6,9 @@
 //!
 //! Each group of pages loads a bundle with only its own islands (scripts/bundles.sh): an
 //! island that the bundle being built (feature `bundle-<group>`) does not need is compiled as
-//! a plain component there — `#[cfg_attr(all(feature = "split", not(feature =
-//! "bundle-<group>")), component)]` before its `#[island]` — so its code stays out. The server
-//! and cargo-leptos' full bundle compile every island.
+//! a plain component there, so its code stays out: `#[cfg_attr(island_<group>, island)]`
+//! with `#[cfg_attr(not(island_<group>), component)]`, cfgs set by `build.rs`. The server and
+//! cargo-leptos' full bundle compile every island.
 
 // The admin pages' view types are deep; type-erasing every one of them would cost more code.
 #![recursion_limit = "512"]

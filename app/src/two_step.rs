@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
@@ -79,8 +78,7 @@ pub fn LoginCodePage() -> impl IntoView {
     let i18n = use_i18n();
     let error = use_query_map().with_untracked(|q| q.get("erreur"));
     view! {
-        <Title text=move || t_string!(i18n, two_step.code_title)/>
-        <PublicLayout>
+        <PublicLayout title=move || t_string!(i18n, two_step.code_title)>
             <h1 class="text-2xl font-semibold">{t!(i18n, two_step.code_title)}</h1>
             <p class="mt-2 text-stone-700">{t!(i18n, two_step.code_intro)}</p>
             <LoginCodeForm error=error/>
@@ -91,8 +89,8 @@ pub fn LoginCodePage() -> impl IntoView {
 
 /// The code form. Without JavaScript it posts to the server function, which redirects back
 /// here with `?erreur=…` (given as `error`) when the code is refused.
-#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
 fn LoginCodeForm(error: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let posted_error = match error.as_deref() {
@@ -146,8 +144,8 @@ fn LoginCodeForm(error: Option<String>) -> impl IntoView {
     }
 }
 
-#[cfg_attr(all(feature = "split", not(feature = "bundle-account")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-account"))), island)]
+#[cfg_attr(not(island_account), component)]
+#[cfg_attr(island_account, island)]
 pub fn TwoStepSection(enabled: bool) -> impl IntoView {
     let i18n = use_i18n();
     let enabled = RwSignal::new(enabled);

@@ -96,8 +96,8 @@ pub async fn current_user() -> Result<Option<SignedInUser>, ServerFnError> {
 /// A sign-out button (a form posting to `/api/sign_out`, so it works without JavaScript too).
 /// The children are the button's label, e.g. "Se déconnecter". The server function's
 /// redirect to the sign-in page is followed as a navigation.
-#[cfg_attr(all(feature = "split", not(any(feature = "bundle-account", feature = "bundle-services", feature = "bundle-admin"))), component)]
-#[cfg_attr(not(all(feature = "split", not(any(feature = "bundle-account", feature = "bundle-services", feature = "bundle-admin")))), island)]
+#[cfg_attr(not(island_signed_in), component)]
+#[cfg_attr(island_signed_in, island)]
 pub fn SignOutButton(class: String, children: Children) -> impl IntoView {
     let action = ServerAction::<SignOut>::new();
     view! {

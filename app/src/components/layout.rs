@@ -1,13 +1,17 @@
 use leptos::prelude::*;
+use leptos::text_prop::TextProp;
+use leptos_meta::Title;
 
 use crate::components::language::LanguageSwitcher;
 use crate::i18n::{t, use_i18n};
 
-/// The frame of pages seen before sign-in: the portal's brand bar and a centred card.
+/// The frame of pages seen before sign-in: the page's title, the portal's brand bar and a
+/// centred card.
 #[component]
-pub fn PublicLayout(children: Children) -> impl IntoView {
+pub fn PublicLayout(#[prop(into)] title: TextProp, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
+        <Title text=title/>
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
             {t!(i18n, skip_to_content)}
         </a>

@@ -31,6 +31,17 @@ pub fn Outcome<T: Clone + Send + Sync + 'static>(
     }
 }
 
+/// Loads the page again once `succeeded` turns true. Pages are rendered on the server and
+/// their islands hold no copy of what is around them, so after an answer, a saved right or
+/// a request the server renders the new state rather than the island patching it.
+pub fn reload_when(succeeded: impl Fn() -> bool + 'static) {
+    Effect::new(move |_| {
+        if succeeded() {
+            let _ = window().location().reload();
+        }
+    });
+}
+
 /// The frame of a signed-in page whose data comes from `load`: the header is loaded with
 /// it; no session → sign-in page; no acting company → the selector; a refusal of `load`
 /// (not an administrator…) is shown in words inside the frame.

@@ -75,8 +75,8 @@ fn AccountContent(account: AccountView) -> impl IntoView {
     }
 }
 
-#[cfg_attr(all(feature = "split", not(feature = "bundle-account")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-account"))), island)]
+#[cfg_attr(not(island_account), component)]
+#[cfg_attr(island_account, island)]
 fn PasswordForm() -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<ChangePassword>::new();
@@ -114,8 +114,8 @@ fn PasswordForm() -> impl IntoView {
 
 /// "Modifier l'adresse e-mail du login": a link goes to the new address; the login's address
 /// changes only when it is opened (`changed`: the page was opened by that link).
-#[cfg_attr(all(feature = "split", not(feature = "bundle-account")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-account"))), island)]
+#[cfg_attr(not(island_account), component)]
+#[cfg_attr(island_account, island)]
 fn EmailChangeForm(changed: bool) -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<crate::self_service::RequestEmailChange>::new();

@@ -25,8 +25,8 @@ pub fn EnterUserPage() -> impl IntoView {
 
 /// An island: the form changes with the right type and shows the confirmation (with the
 /// technical user's API key, once) in place.
-#[cfg_attr(all(feature = "split", not(feature = "bundle-admin")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-admin"))), island)]
+#[cfg_attr(not(island_admin), component)]
+#[cfg_attr(island_admin, island)]
 fn EnterUser(sources: Vec<CopySource>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<EnterUser>::new();

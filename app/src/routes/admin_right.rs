@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::admin::{load_right, DebtorChoice, DecideRequest, EndRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
-use crate::components::ui::{Outcome, SignedInPage, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
+use crate::components::ui::{reload_when, Outcome, SignedInPage, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::admin_rights::{role_text, status_cell, AdminCrumbs};
 
@@ -35,8 +35,8 @@ pub fn ManageRightPage() -> impl IntoView {
 }
 
 /// An island: after a change the page is loaded again, with the right's new state.
-#[cfg_attr(all(feature = "split", not(feature = "bundle-admin")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-admin"))), island)]
+#[cfg_attr(not(island_admin), component)]
+#[cfg_attr(island_admin, island)]
 fn ManageRight(detail: RightDetail) -> impl IntoView {
     let i18n = use_i18n();
     let name = display_name(&detail);
@@ -46,11 +46,9 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     let end = ServerAction::<EndRight>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let decide = ServerAction::<DecideRequest>::new();
-    Effect::new(move |_| {
+    reload_when(move || {
         let done = |v: Option<Result<(), ServerFnError>>| matches!(v, Some(Ok(())));
-        if done(update.value().get()) || done(end.value().get()) || done(decide.value().get()) {
-            let _ = window().location().reload();
-        }
+        done(update.value().get()) || done(end.value().get()) || done(decide.value().get())
     });
     let (right_type, status, awaiting) = (row.right_type.clone(), row.status.clone(), row.awaiting.clone());
     let end_how = match (row.status.as_str(), row.awaiting.as_deref()) {
@@ -189,8 +187,8 @@ struct ServiceState {
     debtors: RwSignal<BTreeSet<i64>>,
 }
 
-#[cfg_attr(all(feature = "split", not(feature = "bundle-admin")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-admin"))), island)]
+#[cfg_attr(not(island_admin), component)]
+#[cfg_attr(island_admin, island)]
 fn GrantServices(detail: RightDetail) -> impl IntoView {
     let i18n = use_i18n();
     let name = display_name(&detail);

@@ -3,7 +3,6 @@
 //! links do not confirm by themselves; no sign-in is needed (the link may be opened on a phone).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::register::{BUTTON, LINK};
@@ -17,15 +16,14 @@ pub fn EmailConfirmPage() -> impl IntoView {
     let i18n = use_i18n();
     let token = use_query_map().with_untracked(|q| q.get("token").unwrap_or_default());
     view! {
-        <Title text=move || t_string!(i18n, email_change.confirm_title)/>
-        <PublicLayout>
+        <PublicLayout title=move || t_string!(i18n, email_change.confirm_title)>
             <EmailConfirmForm token=token/>
         </PublicLayout>
     }
 }
 
-#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
 fn EmailConfirmForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
     let confirm = ServerAction::<ConfirmEmailChange>::new();

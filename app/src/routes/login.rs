@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use portal_core::domain::EmailAddress;
 
@@ -31,8 +30,7 @@ pub fn LoginPage() -> impl IntoView {
         (notice, q.get("erreur"))
     });
     view! {
-        <Title text=move || t_string!(i18n, login.title)/>
-        <PublicLayout>
+        <PublicLayout title=move || t_string!(i18n, login.title)>
             <h1 class="text-2xl font-semibold">{t!(i18n, login.title)}</h1>
             <p class="mt-2 text-stone-700">{t!(i18n, login.intro)}</p>
             <p data-testid="login-notice" class="mt-4 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900 empty:hidden" role="status">
@@ -50,8 +48,8 @@ pub fn LoginPage() -> impl IntoView {
 /// The sign-in form: checked as it is filled in, sent through the server function. Without
 /// JavaScript the form posts to the same path and the server answers with a redirect (to the
 /// next page, or back here with `?erreur=…`, given as `error`).
-#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
 fn LoginForm(error: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::components::layout::PublicLayout;
 use crate::i18n::{t, t_string, use_i18n};
@@ -13,8 +12,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, not_found.title)/>
-        <PublicLayout>
+        <PublicLayout title=move || t_string!(i18n, not_found.title)>
             <h1 class="text-2xl font-semibold">{t!(i18n, not_found.title)}</h1>
             <p class="mt-3">{t!(i18n, not_found.text)}</p>
             <a class="mt-6 inline-block font-medium text-sky-800 underline underline-offset-2" href="/login">

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use portal_core::domain::{EmailAddress, Password};
 
@@ -19,16 +18,15 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let sent = use_query_map().with_untracked(|q| q.get(SENT).is_some());
     view! {
-        <Title text=move || t_string!(i18n, reset.forgot_title)/>
-        <PublicLayout>
+        <PublicLayout title=move || t_string!(i18n, reset.forgot_title)>
             <ForgotPasswordForm sent=sent/>
         </PublicLayout>
     }
 }
 
 /// `sent`: the page was loaded after a request posted without JavaScript.
-#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
 fn ForgotPasswordForm(sent: bool) -> impl IntoView {
     let i18n = use_i18n();
     let request = ServerAction::<RequestPasswordReset>::new();
@@ -93,8 +91,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let link = Resource::new(token, |token| async move { check_password_link(token).await });
     view! {
-        <Title text=move || t_string!(i18n, reset.title)/>
-        <PublicLayout>
+        <PublicLayout title=move || t_string!(i18n, reset.title)>
             <Suspense fallback=move || view! { <p>{t!(i18n, reset.checking)}</p> }>
                 {move || link.get().map(|result| match result {
                     Ok(kind) => view! { <ResetForm token=token() first=kind == "set"/> }.into_any(),
@@ -109,8 +106,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
     }
 }
 
-#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
 fn ResetForm(token: String, first: bool) -> impl IntoView {
     let i18n = use_i18n();
     let reset = ServerAction::<ResetPassword>::new();

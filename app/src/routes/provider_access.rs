@@ -5,24 +5,20 @@
 use leptos::prelude::*;
 
 use crate::account::ProviderAccessRow;
-use crate::components::ui::{Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, FIELD};
+use crate::components::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, FIELD};
 use crate::errors::status_text;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::provider::{AnswerRight, RequestAccess};
 
 /// An island: the answers and the request are sent from the page, which is then loaded
 /// again to show the new state.
-#[cfg_attr(all(feature = "split", not(feature = "bundle-account")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-account"))), island)]
+#[cfg_attr(not(island_account), component)]
+#[cfg_attr(island_account, island)]
 pub fn ProviderAccessTable(rows: Vec<ProviderAccessRow>) -> impl IntoView {
     let i18n = use_i18n();
     let answer = ServerAction::<AnswerRight>::new();
-    // After an answer the page is loaded again: the selector and this table show the new state.
-    Effect::new(move |_| {
-        if matches!(answer.value().get(), Some(Ok(()))) {
-            let _ = window().location().reload();
-        }
-    });
+    // The selector and this table show the answer's new state.
+    reload_when(move || matches!(answer.value().get(), Some(Ok(()))));
     view! {
         <section class="rounded-lg border border-stone-200 bg-white p-5 shadow-sm" aria-labelledby="requests-section">
             <h2 id="requests-section" class="text-lg font-semibold">{t!(i18n, account.requests_title)}</h2>
@@ -115,11 +111,7 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
 fn RequestAccessForm() -> impl IntoView {
     let i18n = use_i18n();
     let request = ServerAction::<RequestAccess>::new();
-    Effect::new(move |_| {
-        if matches!(request.value().get(), Some(Ok(_))) {
-            let _ = window().location().reload();
-        }
-    });
+    reload_when(move || matches!(request.value().get(), Some(Ok(_))));
     view! {
         <h3 class="mt-6 font-semibold">{t!(i18n, account.request_title)}</h3>
         <p class="mt-1 text-sm text-stone-700">{t!(i18n, account.request_intro)}</p>

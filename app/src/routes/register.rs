@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_i18n::Locale as _;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use portal_core::domain::{EmailAddress, Password, PersonName};
 
@@ -73,8 +72,7 @@ pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let sent = use_query_map().with_untracked(|q| q.get(SENT).is_some());
     view! {
-        <Title text=move || t_string!(i18n, register.title)/>
-        <PublicLayout>
+        <PublicLayout title=move || t_string!(i18n, register.title)>
             <RegisterForm sent=sent/>
         </PublicLayout>
     }
@@ -82,8 +80,8 @@ pub fn RegisterPage() -> impl IntoView {
 
 /// The registration form; `sent`: the page was loaded after a registration posted without
 /// JavaScript.
-#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
 fn RegisterForm(sent: bool) -> impl IntoView {
     let i18n = use_i18n();
     let register = ServerAction::<Register>::new();
@@ -222,15 +220,14 @@ pub fn RegisterConfirmPage() -> impl IntoView {
     let i18n = use_i18n();
     let token = use_query_map().with_untracked(|q| q.get("token").unwrap_or_default());
     view! {
-        <Title text=move || t_string!(i18n, register.confirm_title)/>
-        <PublicLayout>
+        <PublicLayout title=move || t_string!(i18n, register.confirm_title)>
             <ConfirmRegistrationForm token=token/>
         </PublicLayout>
     }
 }
 
-#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
 fn ConfirmRegistrationForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
     let confirm = ServerAction::<ConfirmRegistration>::new();

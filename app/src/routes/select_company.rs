@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use crate::company::{list_company_choices, CompanyChoice, SelectCompany};
@@ -15,8 +14,7 @@ pub fn SelectCompanyPage() -> impl IntoView {
     let lost = move || query.read().get("motif").as_deref() == Some("droit");
 
     view! {
-        <Title text=move || t_string!(i18n, select.title)/>
-        <PublicLayout>
+        <PublicLayout title=move || t_string!(i18n, select.title)>
             <h1 class="text-2xl font-semibold">{t!(i18n, select.title)}</h1>
             <p class="mt-2 text-stone-700">{t!(i18n, select.intro)}</p>
             <Show when=lost>
@@ -61,8 +59,8 @@ pub fn SelectCompanyPage() -> impl IntoView {
 
 /// One company of the selector: a form, so that choosing works without JavaScript too. The
 /// server function's redirect to the portal is followed as a navigation.
-#[cfg_attr(all(feature = "split", not(feature = "bundle-public")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-public"))), island)]
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
 fn CompanyButton(choice: CompanyChoice, acting: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SelectCompany>::new();

@@ -116,8 +116,8 @@ fn Orders(data: OrdersView) -> impl IntoView {
 /// The order form. A refused order keeps what was typed; a placed one loads the page again
 /// (`?commande=<n°>`), so that the list below shows it, with `placed` saying so and `debtor`
 /// still chosen.
-#[cfg_attr(all(feature = "split", not(feature = "bundle-services")), component)]
-#[cfg_attr(not(all(feature = "split", not(feature = "bundle-services"))), island)]
+#[cfg_attr(not(island_services), component)]
+#[cfg_attr(island_services, island)]
 fn OrderForm(debtors: Vec<DebtorOption>, products: Vec<ProductOption>, placed: Option<String>, debtor: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let place = ServerAction::<PlaceOrder>::new();
