@@ -19,7 +19,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, SubsecRound, Utc};
-use portal_core::store::{Backend, Store};
+use portal_core::store::{session_key, Backend, Store};
 use tower_sessions::{
     cookie::SameSite,
     session::{Id, Record},
@@ -40,7 +40,9 @@ pub struct Security {
 // ------------------------------------------------------------------ session store
 
 /// `tower_sessions` records stored as JSON in the `sessions` table (SQLite or Postgres), so
-/// that several server instances share them.
+/// that several server instances share them. A row is keyed by the hash of the session's id
+/// (`store::session_key`) and its JSON leaves the id out: the table holds nothing a cookie
+/// could be made from.
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
     store: Store,
@@ -68,8 +70,15 @@ fn owner(record: &Record) -> Option<i64> {
     [KEY_USER_ID, KEY_PENDING_USER_ID].iter().find_map(|key| record.data.get(*key)?.as_i64())
 }
 
+/// The record as stored: its id is zeroed (the row's key is the id's hash; `load` puts the
+/// id back from the cookie's).
 fn encode(record: &Record) -> session_store::Result<String> {
-    serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))
+    let stored = Record { id: Id(0), ..record.clone() };
+    serde_json::to_string(&stored).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+fn row(record: &Record) -> session_store::Result<(String, String, DateTime<Utc>, Option<i64>)> {
+    Ok((session_key(&record.id.to_string()), encode(record)?, expires_at(record), owner(record)))
 }
 
 #[async_trait]
@@ -77,7 +86,7 @@ impl SessionStore for DbSessionStore {
     /// Inserts a new session; never overwrites one: on an id collision, draws a new id.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let (id, data, expires, user) = (record.id.to_string(), encode(record)?, expires_at(record), owner(record));
+            let (id, data, expires, user) = row(record)?;
             let sql = "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING";
             let inserted = match self.store.backend() {
                 Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|r| r.rows_affected()),
@@ -94,7 +103,7 @@ impl SessionStore for DbSessionStore {
     /// Updates an existing session only: a session deleted meanwhile (sign-out, time-out on
     /// another instance) is not brought back by a request that was still under way.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let (id, data, expires, user) = (record.id.to_string(), encode(record)?, expires_at(record), owner(record));
+        let (id, data, expires, user) = row(record)?;
         let sql = "UPDATE sessions SET data = $2, expires_at = $3, user_id = $4 WHERE id = $1";
         match self.store.backend() {
             Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|_| ()),
@@ -106,7 +115,9 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let data = self.store.load_session(&id.to_string(), portal_core::store::now()).await.map_err(backend_error)?;
-        data.map(|d| serde_json::from_str(&d).map_err(|e| session_store::Error::Decode(e.to_string()))).transpose()
+        let Some(data) = data else { return Ok(None) };
+        let record: Record = serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, ..record }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

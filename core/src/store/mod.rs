@@ -55,7 +55,7 @@ mod rights;
 mod system;
 mod tokens;
 mod two_step;
-pub use system::TABLES;
+pub use system::{session_key, TABLES};
 pub use tokens::{hash_email_token, ClearToken, EmailToken, Onboarded, TokenPurpose};
 pub use two_step::{hash_recovery_code, normalize_recovery_code};
 

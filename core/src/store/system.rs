@@ -29,16 +29,26 @@ pub const TABLES: &[&str] = &[
     "email_tokens",
 ];
 
+/// What the `sessions` table holds in place of a session's id: its SHA-256, in hex. The id
+/// is the secret of the session cookie; whoever reads the table (a backup, a leaked dump)
+/// must not be able to sign in with what is there. Every session method below takes the id
+/// as the cookie carries it and keys the table with this.
+pub fn session_key(id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(id.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl Store {
     // ------------------------------------------------------------ sessions
 
     /// Creates or replaces a session.
     pub async fn save_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<()> {
+        let id = session_key(id);
         with_pool!(self, |p| sqlx::query(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at"
         )
-        .bind(id)
+        .bind(&id)
         .bind(data)
         .bind(expires_at)
         .execute(p)
@@ -49,15 +59,17 @@ impl Store {
 
     /// The session's data if it exists and has not expired at `now`.
     pub async fn load_session(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>> {
+        let id = session_key(id);
         Ok(with_pool!(self, |p| sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
-            .bind(id)
+            .bind(&id)
             .bind(now)
             .fetch_optional(p)
             .await)?)
     }
 
     pub async fn delete_session(&self, id: &str) -> Result<()> {
-        with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(p).await.map(|_| ()))?;
+        let id = session_key(id);
+        with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE id = $1").bind(&id).execute(p).await.map(|_| ()))?;
         Ok(())
     }
 

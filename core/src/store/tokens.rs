@@ -372,9 +372,10 @@ impl Store {
 
     /// Ends the sessions of a login, except `keep` (the current one); answers how many.
     pub async fn delete_sessions_of_user(&self, user_id: UserId, keep: Option<&str>) -> Result<u64> {
+        let keep = keep.map(super::system::session_key).unwrap_or_default();
         Ok(with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(user_id)
-            .bind(keep.unwrap_or(""))
+            .bind(&keep)
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?)

@@ -8,7 +8,7 @@ use app::auth::server::AuthSettings;
 use app::auth::{MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{Party, RightOrigin, RightType, Transition};
-use portal_core::store::{Actor, NewRight};
+use portal_core::store::{session_key, Actor, NewRight};
 use server::auth::{Security, CSRF_REJECTED};
 
 fn with_auth(auth: AuthSettings) -> Options {
@@ -30,6 +30,17 @@ on_both_backends!(signing_in_with_the_right_password_opens_a_session_and_says_wh
     let user = app.store.user(app.demo.admin.id).await.unwrap();
     assert!(user.last_login_at.is_some(), "the last login is recorded");
     assert!(app.audit_actions(user.id).await.contains(&"login".to_string()));
+});
+
+on_both_backends!(the_sessions_table_holds_nothing_a_session_cookie_could_be_made_from, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let id: tower_sessions::session::Id = cookie.parse().expect("the cookie carries a session id");
+    let rows = app.session_table().await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let (key, data) = &rows[0];
+    assert_eq!(key, &session_key(&cookie), "the row is keyed by the id's hash");
+    assert!(!data.contains(&cookie) && !data.contains(&id.0.to_string()), "the id is not in the data: {data}");
+    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN), "the cookie still signs in");
 });
 
 on_both_backends!(the_session_cookie_is_secure_when_asked, Options { security: Security { secure_cookies: true, ..Default::default() }, ..Default::default() }, |app: TestApp| async move {

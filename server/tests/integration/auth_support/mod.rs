@@ -272,6 +272,16 @@ impl TestApp {
         value.get("email").and_then(|e| e.as_str()).map(str::to_string)
     }
 
+    /// Every row of the `sessions` table, as (key, data).
+    pub async fn session_table(&self) -> Vec<(String, String)> {
+        let sql = "SELECT id, data FROM sessions";
+        match self.store.backend() {
+            portal_core::store::Backend::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await,
+            portal_core::store::Backend::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await,
+        }
+        .unwrap()
+    }
+
     pub async fn session_rows(&self) -> i64 {
         let counts = self.store.table_counts().await.unwrap();
         counts.into_iter().find(|(t, _)| *t == "sessions").map(|(_, n)| n).unwrap()
