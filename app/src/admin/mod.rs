@@ -110,8 +110,9 @@ pub struct GrantInput {
 pub struct AuditLine {
     /// `dd.mm.yyyy HH:MM:SS`, Swiss time.
     pub at: String,
-    /// The e-mail of whoever did it ("—" for the system).
-    pub actor: String,
+    /// The e-mail of whoever did it; `None` for the portal itself (the housekeeping ending
+    /// rights past their end date), which the page names as such.
+    pub actor: Option<String>,
     /// E.g. `right.revoke`; the page translates it.
     pub action: String,
     /// Whom it concerns: the login's e-mail of a right, or the raw target.

@@ -650,7 +650,7 @@ pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, Serv
         };
         lines.push(AuditLine {
             at: crate::account::ssr::swiss_date_time(record.at),
-            actor: record.actor_email.clone().unwrap_or_else(|| "—".into()),
+            actor: record.actor_email.clone(),
             changes: audit_changes(record.before.as_ref(), record.after.as_ref()),
             action: record.action,
             subject,

@@ -201,7 +201,10 @@ fn AuditRow(line: AuditLine) -> impl IntoView {
     view! {
         <tr data-testid="audit-row" data-action=action_attr>
             <td class="whitespace-nowrap px-3 py-2">{at}</td>
-            <td class="break-all px-3 py-2">{actor}</td>
+            <td class="break-all px-3 py-2">{match actor {
+                Some(email) => email.into_any(),
+                None => view! { <span class="italic text-stone-600">{t!(i18n, audit.actor_system)}</span> }.into_any(),
+            }}</td>
             <td class="px-3 py-2">{move || action_text(i18n.get_locale(), &action)}</td>
             <td class="break-all px-3 py-2">{subject}</td>
             <td class="px-3 py-2">

@@ -348,4 +348,13 @@ on_both_backends!(a_right_past_its_end_date_refuses_the_next_call, Options::defa
     assert_eq!(ended.status, portal_core::domain::RightStatus::Expired);
     let log = app.store.audit_for_company(app.demo.principal.id, 50, 0).await.unwrap().items;
     assert_eq!(log.iter().filter(|a| a.action == "right.expire" && a.target == format!("right:{}", right.id)).count(), 1);
+
+    // The administrator's log names the portal as the author of the expiry, in words.
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let page = json_of(&app.post("/api/list_audit", &[("page", "1")], Some(&admin)).await);
+    let expiry = page["lines"].as_array().unwrap().iter().find(|l| l["action"] == "right.expire").expect("the expiry is in the log");
+    assert_eq!(expiry["actor"], Value::Null, "{expiry}");
+    let html = app.get("/admin/audit", Some(&admin)).await;
+    assert!(html.body.contains("Système (automatique)"), "{}", html.body);
+    assert!(!html.body.contains(">—<"), "no dash stands for an author");
 });
