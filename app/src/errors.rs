@@ -84,6 +84,7 @@ pub const API_KEY_INVALID: &str = "api.key_invalid";
 pub const API_USER_INVALID: &str = "api.user_invalid";
 pub const API_UNKNOWN_SERVICE: &str = "api.unknown_service";
 pub const API_UNKNOWN_DEBTOR: &str = "api.unknown_debtor";
+pub const API_RATE_LIMITED: &str = "api.rate_limited";
 
 /// A refusal of the access-decision API in the language the client asks for with
 /// `Accept-Language` (French by default, as everywhere in the portal).
@@ -105,6 +106,7 @@ pub fn api_text(accept_language: Option<&str>, code: &str) -> String {
         API_USER_INVALID => td_string!(locale, api.user_invalid),
         API_UNKNOWN_SERVICE => td_string!(locale, api.unknown_service),
         API_UNKNOWN_DEBTOR => td_string!(locale, api.unknown_debtor),
+        API_RATE_LIMITED => td_string!(locale, api.rate_limited),
         other => return code_text(locale, other),
     };
     text.to_string()

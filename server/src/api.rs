@@ -9,16 +9,23 @@
 //! service, granted for all debtors or for that debtor. A login that does not exist is simply
 //! not allowed, so the API tells nothing about who has a login elsewhere.
 
-use axum::extract::{Query, State};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use portal_core::domain::{DebtorNumber, EmailAddress};
 use portal_core::store::Store;
 use serde::{Deserialize, Serialize};
 
 use crate::http::AppState;
-use app::errors::{api_text, API_KEY_INVALID, API_UNKNOWN_DEBTOR, API_UNKNOWN_SERVICE, API_USER_INVALID, MALFORMED_REQUEST};
+use app::errors::{api_text, API_KEY_INVALID, API_RATE_LIMITED, API_UNKNOWN_DEBTOR, API_UNKNOWN_SERVICE, API_USER_INVALID, MALFORMED_REQUEST};
 
 pub const PATH: &str = "/api/v1/access";
 
@@ -58,6 +65,45 @@ fn refuse(headers: &HeaderMap, status: StatusCode, code: &'static str) -> Respon
 fn unavailable(error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "access decision failed");
     StatusCode::SERVICE_UNAVAILABLE.into_response()
+}
+
+/// How often one client address may ask: `per_second` questions a second on average, in
+/// bursts of up to twice that. A key holder's integration asks once per decision, so this is
+/// far above honest use; it stops a client (or a stolen key) from keeping the database busy.
+/// Kept in this instance's memory: with several instances behind a balancer, each one
+/// applies it to what it receives.
+#[derive(Clone)]
+pub struct RateLimit(Arc<DefaultKeyedRateLimiter<IpAddr>>);
+
+/// Addresses remembered before the limiter forgets those that are back to a full quota.
+const REMEMBERED_ADDRESSES: usize = 10_000;
+
+impl RateLimit {
+    pub fn per_second(per_second: NonZeroU32) -> Self {
+        let burst = per_second.saturating_mul(NonZeroU32::new(2).expect("2 is not zero"));
+        RateLimit(Arc::new(RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst))))
+    }
+}
+
+/// Answers 429, with `Retry-After` and the translated refusal, to an address past its quota.
+pub async fn rate_limit(State(limit): State<RateLimit>, request: Request, next: Next) -> Response {
+    let Some(address) = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip()) else {
+        return next.run(request).await;
+    };
+    if limit.0.len() > REMEMBERED_ADDRESSES {
+        limit.0.retain_recent();
+    }
+    match limit.0.check_key(&address) {
+        Ok(()) => next.run(request).await,
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            tracing::warn!(%address, "access API rate limit reached");
+            let mut response = refuse(request.headers(), StatusCode::TOO_MANY_REQUESTS, API_RATE_LIMITED);
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+            response
+        }
+    }
 }
 
 pub async fn access_decision(

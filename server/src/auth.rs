@@ -26,8 +26,8 @@ use tower_sessions::{
     session_store, Expiry, Session, SessionManagerLayer, SessionStore,
 };
 
-/// Everything the HTTP layer needs to protect sessions.
-#[derive(Debug, Clone, Default)]
+/// Everything the HTTP layer needs to protect sessions and the access-decision API.
+#[derive(Debug, Clone)]
 pub struct Security {
     pub auth: AuthSettings,
     /// Mark the session cookie `Secure` (served behind HTTPS).
@@ -35,6 +35,22 @@ pub struct Security {
     /// The public origin (`https://portal.example.ch`); when set, state-changing requests must
     /// come from exactly this origin, otherwise from the origin of the request's `Host`.
     pub public_url: Option<url::Url>,
+    /// Questions a second one client address may ask the access-decision API (`api::RateLimit`).
+    pub api_requests_per_second: std::num::NonZeroU32,
+}
+
+/// The access-decision API's default rate per client address (`--api-requests-per-second`).
+pub const DEFAULT_API_REQUESTS_PER_SECOND: u32 = 20;
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            auth: AuthSettings::default(),
+            secure_cookies: false,
+            public_url: None,
+            api_requests_per_second: std::num::NonZeroU32::new(DEFAULT_API_REQUESTS_PER_SECOND).expect("not zero"),
+        }
+    }
 }
 
 // ------------------------------------------------------------------ session store

@@ -56,6 +56,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub session_idle_minutes: u64,
 
+    /// Questions a second one client address may ask the access-decision API (bursts of twice
+    /// that); beyond, it answers 429 with Retry-After.
+    #[arg(long, env = "PORTAL_API_REQUESTS_PER_SECOND", default_value_t = crate::auth::DEFAULT_API_REQUESTS_PER_SECOND, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_requests_per_second: u32,
+
     /// A session ends this many hours after sign-in, however active.
     #[arg(long, env = "PORTAL_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..))]
     pub session_max_hours: u64,

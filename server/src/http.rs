@@ -67,7 +67,13 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
     let public_base = security.public_url.as_ref().map(|u| app::auth::mail::PublicBase(u.origin().ascii_serialization()));
     Router::new()
         .route("/healthz", get(healthz))
-        .route(crate::api::PATH, get(crate::api::access_decision))
+        .route(
+            crate::api::PATH,
+            get(crate::api::access_decision).layer(axum::middleware::from_fn_with_state(
+                crate::api::RateLimit::per_second(security.api_requests_per_second),
+                crate::api::rate_limit,
+            )),
+        )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(
             &state,
@@ -216,6 +222,7 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
         },
         secure_cookies: args.secure_cookies,
         public_url: args.public_url.clone(),
+        api_requests_per_second: std::num::NonZeroU32::new(args.api_requests_per_second).ok_or("--api-requests-per-second must be at least 1")?,
     };
     let mailer = crate::mail::mailer(store.clone(), args.smtp_url.as_deref(), args.mail_from.as_deref())?;
     let addr = leptos_options.site_addr;

@@ -7,6 +7,8 @@ use crate::auth_support;
 use auth_support::{json_of, read, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::{Party, Transition};
 use portal_core::store::Actor as StoreActor;
+use server::auth::Security;
+use std::num::NonZeroU32;
 
 const MARC: &str = "marc.dubois@musterhans.example";
 const SOPHIE: &str = "sophie.keller@musterhans.example";
@@ -104,4 +106,36 @@ on_both_backends!(a_malformed_question_gets_a_clear_refusal_in_the_clients_langu
     }
     let italian = ask(&app, Some(&key), &[("user", MARC), ("service", "nope")], Some("it-CH")).await;
     assert!(json_of(&italian)["message"].as_str().unwrap().starts_with("Questo servizio online non esiste"), "{italian:?}");
+});
+
+on_both_backends!(an_address_asking_too_often_is_told_to_wait_and_other_addresses_are_still_answered, Options { security: Security { api_requests_per_second: NonZeroU32::new(1).unwrap(), ..Default::default() }, ..Default::default() }, |app: TestApp| async move {
+    let (_, key) = technical_user(&app).await;
+    let question = [("user", MARC), ("service", "orders")];
+    // One a second, in bursts of two: the third question in a row is refused, unless the
+    // machine is so slow that a second passed meanwhile.
+    let started = std::time::Instant::now();
+    let mut answered = 0;
+    let refused = loop {
+        let answer = ask(&app, Some(&key), &question, Some("de")).await;
+        if answer.status != 200 {
+            break answer;
+        }
+        answered += 1;
+        assert!(answered <= 2 + started.elapsed().as_secs() + 1, "answered {answered} in {:?}", started.elapsed());
+    };
+    assert_eq!(refused.status, 429, "{refused:?}");
+    assert_eq!(json_of(&refused)["error"], "api.rate_limited");
+    assert!(json_of(&refused)["message"].as_str().unwrap().starts_with("Zu viele Anfragen"), "{refused:?}");
+    assert!(!refused.body.contains("allowed"), "no decision with a refusal");
+    let wait: u64 = refused.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).expect("a Retry-After in seconds");
+    assert!((1..=2).contains(&wait), "{wait}");
+
+    // The quota is the address's: a client on another loopback address is answered.
+    let elsewhere = reqwest::Client::builder().local_address(Some("127.0.0.2".parse().unwrap())).build().unwrap();
+    let answer = read(elsewhere.get(format!("{}/api/v1/access", app.base)).query(&question).bearer_auth(&key).send().await.unwrap()).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+
+    // And once the wait is over, the first address is answered again.
+    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    assert!(allowed(&app, &key, &question).await);
 });
