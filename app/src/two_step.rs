@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{error_message, MSG_NOT_SIGNED_IN, MSG_THROTTLED, MSG_UNAVAILABLE};
 use crate::components::layout::PublicLayout;
+use crate::components::ui::FIELD;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 
 /// Where sign-in goes when the password was right and a code is still needed.
@@ -69,7 +70,26 @@ pub fn translate(i18n: leptos_i18n::I18nContext<Locale>, message: &str) -> Strin
     }
 }
 
-const INPUT: &str = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
+/// The field of a code from the authenticator app (or a recovery code): the phone's numeric
+/// keypad and the one-time-code autofill, at sign-in and at enrolment.
+#[component]
+fn CodeInput(id: &'static str, described_by: &'static str, invalid: Signal<bool>, code: RwSignal<String>) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            name="code"
+            type="text"
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            required=true
+            class=FIELD
+            aria-invalid=move || invalid.get().to_string()
+            aria-describedby=described_by
+            prop:value=move || code.get()
+            on:input=move |ev| code.set(event_target_value(&ev))
+        />
+    }
+}
 const BUTTON: &str = "rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 focus:ring-offset-2";
 
 /// "Code de vérification": the second step of sign-in.
@@ -121,19 +141,7 @@ fn LoginCodeForm(error: Option<String>) -> impl IntoView {
         <form class="mt-6 space-y-5" method="post" action=VerifySignInCode::url() novalidate=true on:submit=on_submit>
             <div>
                 <label for="code" class="block font-medium">{t!(i18n, two_step.code_label)}</label>
-                <input
-                    id="code"
-                    name="code"
-                    type="text"
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    required=true
-                    class=INPUT
-                    aria-invalid=move || error().is_some().to_string()
-                    aria-describedby="code-hint code-error"
-                    prop:value=move || code.get()
-                    on:input=move |ev| code.set(event_target_value(&ev))
-                />
+                <CodeInput id="code" described_by="code-hint code-error" invalid=Signal::derive(move || error().is_some()) code=code/>
                 <p id="code-hint" class="mt-1 text-sm text-stone-700">{t!(i18n, two_step.code_hint)}</p>
                 <p id="code-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">{error}</p>
             </div>
@@ -199,18 +207,7 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
                     confirm.dispatch(ConfirmTwoStep { code: code.get_untracked() });
                 }>
                     <label for="enrol-code" class="block font-medium">{t!(i18n, two_step.code_label)}</label>
-                    <input
-                        id="enrol-code"
-                        name="code"
-                        type="text"
-                        autocomplete="one-time-code"
-                        inputmode="numeric"
-                        class=INPUT
-                        aria-invalid=move || confirm_error().is_some().to_string()
-                        aria-describedby="enrol-code-error"
-                        prop:value=move || code.get()
-                        on:input=move |ev| code.set(event_target_value(&ev))
-                    />
+                    <CodeInput id="enrol-code" described_by="enrol-code-error" invalid=Signal::derive(move || confirm_error().is_some()) code=code/>
                     <p id="enrol-code-error" class="text-sm text-red-700" role="alert" aria-live="polite">{confirm_error}</p>
                     <button type="submit" class=BUTTON>{t!(i18n, two_step.confirm)}</button>
                 </form>
@@ -246,7 +243,7 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
                             name="password"
                             type="password"
                             autocomplete="current-password"
-                            class=INPUT
+                            class=FIELD
                             aria-invalid=move || disable_error().is_some().to_string()
                             aria-describedby="two-step-password-error"
                             prop:value=move || password.get()

@@ -9,6 +9,7 @@ use crate::account::{
 use crate::auth::error_message;
 use crate::company::{load_portal_context, NO_ACTING_COMPANY};
 use crate::components::portal_layout::PortalLayout;
+use crate::components::ui::FIELD;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 
 /// "Gérer le compte utilisateur".
@@ -81,7 +82,7 @@ fn PasswordForm() -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<ChangePassword>::new();
     let outcome = move || change.value().get();
-    let field = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
+    let field = FIELD;
     view! {
         <h3 class="mt-6 font-semibold">{t!(i18n, account.change_password)}</h3>
         <ActionForm action=change attr:class="mt-3 space-y-4">
@@ -119,7 +120,7 @@ fn PasswordForm() -> impl IntoView {
 fn EmailChangeForm(changed: bool) -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<crate::self_service::RequestEmailChange>::new();
-    let field = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
+    let field = FIELD;
     view! {
         <h3 class="mt-6 font-semibold">{t!(i18n, email_change.title)}</h3>
         <p role="status" class="mt-2 font-medium text-green-800 empty:hidden" data-testid="email-changed">

@@ -9,6 +9,7 @@ use crate::auth::{
 };
 use crate::self_service::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
 use crate::components::layout::PublicLayout;
+use crate::components::ui::FIELD;
 use crate::i18n::{t, t_string, use_i18n};
 
 /// "Connexion": the first page of the portal.
@@ -112,7 +113,7 @@ fn LoginForm(error: Option<String>) -> impl IntoView {
                     autocomplete="username"
                     inputmode="email"
                     required=true
-                    class="mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700"
+                    class=FIELD
                     aria-invalid=move || email_error().is_some().to_string()
                     aria-describedby=move || email_error().map(|_| "email-error")
                     prop:value=move || email.get()

@@ -12,7 +12,7 @@ use crate::components::layout::PublicLayout;
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::self_service::{translate, ConfirmRegistration, Register, SENT};
 
-pub(crate) const FIELD: &str = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
+pub(crate) use crate::components::ui::FIELD;
 pub(crate) const BUTTON: &str = "w-full rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 focus:ring-offset-2";
 pub(crate) const LINK: &str = "font-medium text-sky-800 underline underline-offset-2";
 
