@@ -172,7 +172,11 @@ fn AuditList(page: AuditPage) -> impl IntoView {
         <h1 class="text-2xl font-semibold">{t!(i18n, audit.title)}</h1>
         <p class="mt-2 text-stone-700">{t!(i18n, audit.intro)}</p>
         <p class="mt-4 text-sm text-stone-700">{t!(i18n, audit.total, count = total)}</p>
-        <div tabindex="0" class="mt-2 overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm focus:outline-none focus:ring-2 focus:ring-sky-700">
+        // On a phone, one card per entry; from the `sm` width on, the five-column table.
+        <ol class="mt-2 space-y-3 sm:hidden" data-testid="audit-entries" aria-label=move || t_string!(i18n, audit.title)>
+            {lines.iter().cloned().map(|line| view! { <AuditEntry line=line/> }).collect_view()}
+        </ol>
+        <div tabindex="0" class="mt-2 hidden overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm focus:outline-none focus:ring-2 focus:ring-sky-700 sm:block">
             <table class="min-w-full divide-y divide-stone-200 text-sm" data-testid="audit-table">
                 <caption class="sr-only">{t!(i18n, audit.title)}</caption>
                 <thead class="bg-stone-100">
@@ -201,18 +205,55 @@ fn AuditRow(line: AuditLine) -> impl IntoView {
     view! {
         <tr data-testid="audit-row" data-action=action_attr>
             <td class="whitespace-nowrap px-3 py-2">{at}</td>
-            <td class="break-all px-3 py-2">{match actor {
-                Some(email) => email.into_any(),
-                None => view! { <span class="italic text-stone-600">{t!(i18n, audit.actor_system)}</span> }.into_any(),
-            }}</td>
+            <td class="break-all px-3 py-2"><Author actor=actor/></td>
             <td class="px-3 py-2">{move || action_text(i18n.get_locale(), &action)}</td>
             <td class="break-all px-3 py-2">{subject}</td>
-            <td class="px-3 py-2">
-                <ul class="space-y-0.5">
-                    {changes.into_iter().map(|c| view! { <li>{move || change_text(i18n.get_locale(), &c)}</li> }).collect_view()}
-                </ul>
-            </td>
+            <td class="px-3 py-2"><Changes changes=changes/></td>
         </tr>
+    }
+}
+
+/// One entry as a card, for narrow screens: what happened and when, then who and whom.
+#[component]
+fn AuditEntry(line: AuditLine) -> impl IntoView {
+    let i18n = use_i18n();
+    let AuditLine { at, actor, action, subject, changes } = line;
+    let action_attr = action.clone();
+    view! {
+        <li data-testid="audit-entry" data-action=action_attr class="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
+            <p class="font-semibold">{move || action_text(i18n.get_locale(), &action)}</p>
+            <p class="text-sm text-stone-700">{at}</p>
+            <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+                <dt class="text-stone-700">{t!(i18n, audit.col_actor)}</dt>
+                <dd class="break-all"><Author actor=actor/></dd>
+                <dt class="text-stone-700">{t!(i18n, audit.col_subject)}</dt>
+                <dd class="break-all">{subject}</dd>
+                {(!changes.is_empty()).then(|| view! {
+                    <dt class="text-stone-700">{t!(i18n, audit.col_changes)}</dt>
+                    <dd><Changes changes=changes/></dd>
+                })}
+            </dl>
+        </li>
+    }
+}
+
+/// Who did it: a login's e-mail, or the portal itself, in words.
+#[component]
+fn Author(actor: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    match actor {
+        Some(email) => email.into_any(),
+        None => view! { <span class="italic text-stone-600">{t!(i18n, audit.actor_system)}</span> }.into_any(),
+    }
+}
+
+#[component]
+fn Changes(changes: Vec<AuditChange>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="space-y-0.5">
+            {changes.into_iter().map(|c| view! { <li>{move || change_text(i18n.get_locale(), &c)}</li> }).collect_view()}
+        </ul>
     }
 }
 
