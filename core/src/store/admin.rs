@@ -101,8 +101,7 @@ async fn insert_login_in(tx: &mut Tx, email: &EmailAddress, first: &str, last: &
 /// The stored form of a technical user's API key: hex SHA-256. The key is 96 random bits
 /// and more, so a fast hash suffices and lets the prefix lookup verify it in one step.
 pub fn hash_api_key(key: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex_sha256(key)
 }
 
 /// A technical user's new API key: `cck_<prefix>_<secret>`; the prefix finds the key, the

@@ -61,7 +61,7 @@ pub use two_step::{hash_recovery_code, normalize_recovery_code};
 
 pub use admin::*;
 pub use model::*;
-pub use password::{hash_password, random_token, same_secret, verify_password, PasswordHash};
+pub use password::{hash_password, hex_sha256, random_token, same_secret, verify_password, PasswordHash};
 
 /// The database behind a [`Store`].
 #[derive(Clone, Debug)]

@@ -4,6 +4,7 @@
 use argon2::password_hash::{PasswordHash as PhcHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
+use sha2::{Digest, Sha256};
 use std::fmt;
 
 use crate::domain::Password;
@@ -51,7 +52,22 @@ pub fn verify_password(candidate: &str, hash: &PasswordHash) -> bool {
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut buf);
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&buf)
+}
+
+/// The hex SHA-256 of `secret`: the stored form of session ids, e-mail tokens, API keys and
+/// recovery codes, so that a read of the database gives nothing to sign in with.
+pub fn hex_sha256(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares two secrets (codes, key hashes) in time independent of where they differ.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
 }
 
 #[cfg(test)]
@@ -74,6 +90,11 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_is_stored_as_the_hex_sha256_everyone_knows() {
+        assert_eq!(hex_sha256("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
     fn random_tokens_are_hex_and_differ() {
         let a = random_token(16);
         assert_eq!(a.len(), 32);
@@ -81,9 +102,3 @@ mod tests {
         assert_ne!(a, random_token(16));
     }
 }
-
-/// Compares two secrets (codes, key hashes) in time independent of where they differ.
-pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
-}
-

@@ -34,8 +34,7 @@ pub const TABLES: &[&str] = &[
 /// must not be able to sign in with what is there. Every session method below takes the id
 /// as the cookie carries it and keys the table with this.
 pub fn session_key(id: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(id.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex_sha256(id)
 }
 
 impl Store {

@@ -11,7 +11,6 @@
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
-use sha2::{Digest, Sha256};
 
 use super::audit::audit_in;
 use super::rights::insert_right_in;
@@ -76,8 +75,7 @@ impl fmt::Debug for ClearToken {
 
 /// The stored hash of a token (hex SHA-256 of the token as sent, surrounding spaces ignored).
 pub fn hash_email_token(token: &str) -> String {
-    let digest = Sha256::digest(token.trim().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex_sha256(token.trim())
 }
 
 /// A stored token's facts (never the token nor its hash).

@@ -4,8 +4,6 @@
 //! of "user id:normalized code" rather than with Argon2: a deterministic hash lets one
 //! `UPDATE … WHERE code_hash = $2 AND used_at IS NULL` find and consume a code atomically.
 
-use sha2::{Digest, Sha256};
-
 use super::*;
 use crate::domain::UserId;
 
@@ -16,8 +14,7 @@ pub fn normalize_recovery_code(code: &str) -> String {
 
 /// The stored hash of a recovery code of `user_id` (hex SHA-256).
 pub fn hash_recovery_code(user_id: UserId, code: &str) -> String {
-    let digest = Sha256::digest(format!("{user_id}:{}", normalize_recovery_code(code)).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex_sha256(&format!("{user_id}:{}", normalize_recovery_code(code)))
 }
 
 impl Store {
