@@ -9,11 +9,12 @@
 //! service, granted for all debtors or for that debtor. A login that does not exist is simply
 //! not allowed, so the API tells nothing about who has a login elsewhere.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::extract::{Query, Request, State};
+use axum_client_ip::ClientIp;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -86,8 +87,15 @@ impl RateLimit {
 }
 
 /// Answers 429, with `Retry-After` and the translated refusal, to an address past its quota.
-pub async fn rate_limit(State(limit): State<RateLimit>, request: Request, next: Next) -> Response {
-    let Some(address) = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip()) else {
+pub async fn rate_limit(
+    State(limit): State<RateLimit>,
+    client: Result<ClientIp, axum_client_ip::Rejection>,
+    request: Request,
+    next: Next,
+) -> Response {
+    // Where the address is read: see `--client-ip-source`. A request without one (a proxy
+    // header missing) is not limited here; the key check still applies.
+    let Ok(ClientIp(address)) = client else {
         return next.run(request).await;
     };
     if limit.0.len() > REMEMBERED_ADDRESSES {

@@ -37,10 +37,12 @@ pub struct Security {
     pub public_url: Option<url::Url>,
     /// Questions a second one client address may ask the access-decision API (`api::RateLimit`).
     pub api_requests_per_second: std::num::NonZeroU32,
+    /// Where the client's address is read (`--client-ip-source`).
+    pub client_ip_source: axum_client_ip::ClientIpSource,
 }
 
 /// The access-decision API's default rate per client address (`--api-requests-per-second`).
-pub const DEFAULT_API_REQUESTS_PER_SECOND: u32 = 20;
+pub const DEFAULT_API_REQUESTS_PER_SECOND: std::num::NonZeroU32 = std::num::NonZeroU32::new(20).unwrap();
 
 impl Default for Security {
     fn default() -> Self {
@@ -48,7 +50,8 @@ impl Default for Security {
             auth: AuthSettings::default(),
             secure_cookies: false,
             public_url: None,
-            api_requests_per_second: std::num::NonZeroU32::new(DEFAULT_API_REQUESTS_PER_SECOND).expect("not zero"),
+            api_requests_per_second: DEFAULT_API_REQUESTS_PER_SECOND,
+            client_ip_source: axum_client_ip::ClientIpSource::ConnectInfo,
         }
     }
 }

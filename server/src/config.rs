@@ -58,8 +58,19 @@ pub struct ServeArgs {
 
     /// Questions a second one client address may ask the access-decision API (bursts of twice
     /// that); beyond, it answers 429 with Retry-After.
-    #[arg(long, env = "PORTAL_API_REQUESTS_PER_SECOND", default_value_t = crate::auth::DEFAULT_API_REQUESTS_PER_SECOND, value_parser = clap::value_parser!(u32).range(1..))]
-    pub api_requests_per_second: u32,
+    #[arg(long, env = "PORTAL_API_REQUESTS_PER_SECOND", default_value_t = crate::auth::DEFAULT_API_REQUESTS_PER_SECOND, value_parser = clap::value_parser!(std::num::NonZeroU32))]
+    pub api_requests_per_second: std::num::NonZeroU32,
+
+    /// Where the client's address is read, for sign-in throttling and the access API's rate
+    /// limit: `ConnectInfo` (the connection's peer: the default, right when clients connect
+    /// directly) or, behind the portal's own reverse proxy or load balancer, the header it
+    /// sets: `RightmostXForwardedFor`, `XRealIp`, `CfConnectingIp`, `TrueClientIp`,
+    /// `FlyClientIp`, `CloudFrontViewerAddress` or `XEnvoyExternalAddress`. Behind a proxy
+    /// the peer is the proxy, so every client would share one address and one throttle.
+    /// Choose a header only if every request goes through that proxy: a client could set it
+    /// otherwise.
+    #[arg(long, env = "PORTAL_CLIENT_IP_SOURCE", default_value_t = axum_client_ip::ClientIpSource::ConnectInfo, value_parser = clap::value_parser!(axum_client_ip::ClientIpSource))]
+    pub client_ip_source: axum_client_ip::ClientIpSource,
 
     /// A session ends this many hours after sign-in, however active.
     #[arg(long, env = "PORTAL_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..))]
@@ -114,4 +125,34 @@ pub struct CreateCompanyArgs {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_access_api_answers_twenty_questions_a_second_unless_told_otherwise() {
+        let cli = Cli::try_parse_from(["portal"]).unwrap();
+        assert_eq!(cli.serve.api_requests_per_second.get(), 20);
+        let cli = Cli::try_parse_from(["portal", "--api-requests-per-second", "5"]).unwrap();
+        assert_eq!(cli.serve.api_requests_per_second.get(), 5);
+    }
+
+    #[test]
+    fn the_client_address_is_the_peer_unless_a_proxy_header_is_named() {
+        use axum_client_ip::ClientIpSource;
+        assert_eq!(Cli::try_parse_from(["portal"]).unwrap().serve.client_ip_source, ClientIpSource::ConnectInfo);
+        let cli = Cli::try_parse_from(["portal", "--client-ip-source", "RightmostXForwardedFor"]).unwrap();
+        assert_eq!(cli.serve.client_ip_source, ClientIpSource::RightmostXForwardedFor);
+        assert!(Cli::try_parse_from(["portal", "--client-ip-source", "X-Forwarded-For"]).is_err());
+    }
+
+    #[test]
+    fn zero_or_negative_limits_are_refused_at_start_up() {
+        for bad in [["--api-requests-per-second", "0"], ["--api-requests-per-second", "-3"], ["--session-idle-minutes", "0"], ["--session-max-hours", "0"]] {
+            let args = ["portal", bad[0], bad[1]];
+            assert!(Cli::try_parse_from(args).is_err(), "{args:?} was accepted");
+        }
+    }
 }

@@ -107,6 +107,8 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        // Read by `axum_client_ip::ClientIp`: sign-in throttling and the API's rate limit.
+        .layer(security.client_ip_source.clone().into_extension())
         .with_state(state)
 }
 
@@ -222,7 +224,8 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
         },
         secure_cookies: args.secure_cookies,
         public_url: args.public_url.clone(),
-        api_requests_per_second: std::num::NonZeroU32::new(args.api_requests_per_second).ok_or("--api-requests-per-second must be at least 1")?,
+        api_requests_per_second: args.api_requests_per_second,
+        client_ip_source: args.client_ip_source.clone(),
     };
     let mailer = crate::mail::mailer(store.clone(), args.smtp_url.as_deref(), args.mail_from.as_deref())?;
     let addr = leptos_options.site_addr;

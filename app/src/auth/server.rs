@@ -6,11 +6,10 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Display;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use axum::extract::ConnectInfo;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use portal_core::domain::{EmailAddress, Password, RightType, UserId};
@@ -120,9 +119,11 @@ pub async fn require_login() -> Result<SignedIn, ServerFnError> {
     current_login().await?.ok_or_else(|| refused(StatusCode::UNAUTHORIZED, MSG_NOT_SIGNED_IN))
 }
 
-/// The peer address of the connection (needs `into_make_service_with_connect_info`).
+/// The client's address, from where the server was told to read it (`--client-ip-source`:
+/// the connection's peer, or the header the portal's own proxy sets). None when that source
+/// says nothing: the request is then throttled by account only.
 async fn client_address() -> Option<IpAddr> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip())
+    leptos_axum::extract::<axum_client_ip::ClientIp>().await.ok().map(|axum_client_ip::ClientIp(ip)| ip)
 }
 
 /// True for a plain HTML form post (no JavaScript): errors must then be shown by a redirect.

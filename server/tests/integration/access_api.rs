@@ -139,3 +139,20 @@ on_both_backends!(an_address_asking_too_often_is_told_to_wait_and_other_addresse
     tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
     assert!(allowed(&app, &key, &question).await);
 });
+
+on_both_backends!(behind_a_proxy_the_quota_is_the_forwarded_client_s, Options { security: Security { api_requests_per_second: NonZeroU32::new(1).unwrap(), client_ip_source: axum_client_ip::ClientIpSource::RightmostXForwardedFor, ..Default::default() }, ..Default::default() }, |app: TestApp| async move {
+    let (_, key) = technical_user(&app).await;
+    let question = [("user", MARC), ("service", "orders")];
+    let ask_for = |client: &'static str| {
+        let request = app.client.get(format!("{}/api/v1/access", app.base)).query(&question).bearer_auth(&key).header("x-forwarded-for", client);
+        async move { read(request.send().await.unwrap()).await }
+    };
+    let started = std::time::Instant::now();
+    let mut answered = 0;
+    while ask_for("203.0.113.7").await.status == 200 {
+        answered += 1;
+        assert!(answered <= 2 + started.elapsed().as_secs() + 1, "answered {answered} in {:?}", started.elapsed());
+    }
+    // Every question came over loopback; the client the proxy names is another one.
+    assert_eq!(ask_for("198.51.100.9").await.status, 200);
+});

@@ -113,6 +113,31 @@ on_both_backends!(sign_in_is_throttled_per_client_address_across_accounts, with_
     assert_eq!(answer.session_cookie(), None);
 });
 
+/// Behind the portal's reverse proxy every connection comes from the proxy: the address to
+/// throttle is the one the proxy appends to X-Forwarded-For.
+fn behind_a_proxy(auth: AuthSettings) -> Options {
+    Options { security: Security { auth, client_ip_source: axum_client_ip::ClientIpSource::RightmostXForwardedFor, ..Default::default() }, ..Default::default() }
+}
+
+on_both_backends!(behind_a_proxy_one_client_s_failures_throttle_that_client_only, behind_a_proxy(AuthSettings { max_failures_per_address: 3, ..Default::default() }), |app: TestApp| async move {
+    let sign_in_from = |client: &'static str, email: &'static str, password: &'static str| {
+        let request = app.client.post(format!("{}/api/sign_in", app.base)).form(&[("email", email), ("password", password)]).header("origin", app.base.clone())
+            // What a client writes is on the left; the proxy appends the peer it saw.
+            .header("x-forwarded-for", format!("10.9.9.9, {client}"));
+        async move { auth_support::read(request.send().await.expect("the server answers")).await }
+    };
+    for email in ["a@x.example", "b@x.example", "c@x.example"] {
+        let answer = sign_in_from("203.0.113.7", email, "wrong-password").await;
+        assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+    }
+    let answer = sign_in_from("203.0.113.7", ADMIN, PASSWORD).await;
+    assert!(answer.body.contains(MSG_THROTTLED), "the failing client is throttled: {answer:?}");
+    // Same proxy, same connection address, another client: not throttled.
+    let answer = sign_in_from("198.51.100.9", ADMIN, PASSWORD).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert!(answer.session_cookie().is_some());
+});
+
 on_both_backends!(the_session_id_changes_at_sign_in, Options::default(), |app: TestApp| async move {
     // A planted cookie (session fixation) is not adopted.
     let planted = "AAAAAAAAAAAAAAAAAAAAAA";
