@@ -61,6 +61,21 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         ))
         .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
 
+    // The site's own files (favicon) are served here, and only what is not one of them goes to
+    // Leptos' handler, which renders the 404 page. Leptos' handler must not serve files itself:
+    // it does so in `Owner::new()`, which adopts whatever reactive owner the worker thread was
+    // last left with, so that a file answered while a signed-in page was streaming took that
+    // page's ResponseOptions: the page went out without its Content-Security-Policy nonce (and
+    // could not hydrate) and the file carried the page's nonce and cookies (seen under load in
+    // the e2e run; `static_files_never_take_a_page_s_headers` reproduces it).
+    let not_found = axum::handler::Handler::with_state(leptos_axum::file_and_error_handler::<AppState, _>(shell), state.clone());
+    let site_files = ServeDir::new(options.site_root.as_ref())
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(not_found);
+
     let store = state.store.clone();
     let auth_settings = security.auth.clone();
     let csrf = Arc::new(CsrfPolicy::new(security.public_url.as_ref()));
@@ -96,7 +111,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
             },
             move || shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback_service(site_files)
         // Innermost first: absolute time-out (needs the session), sessions, then CSRF outside.
         .layer(axum::middleware::from_fn_with_state(security.auth.clone(), auth::enforce_absolute_timeout))
         .layer(auth::session_layer(state.store.clone(), &security))

@@ -38,3 +38,35 @@ on_both_backends!(
         assert_eq!(header(&page, "strict-transport-security"), "max-age=31536000; includeSubDomains");
     }
 );
+
+on_both_backends!(static_files_never_take_a_page_s_headers, Options::default(), |app: TestApp| async move {
+    // Signed-in pages stream while the favicon is asked for, as a browser does; each answer
+    // keeps its own headers: the page its nonce (which its scripts carry), the file none.
+    let cookie = app.signed_in_cookie(auth_support::ADMIN).await;
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..120 {
+        let (client, base, cookie) = (app.client.clone(), app.base.clone(), cookie.clone());
+        requests.spawn(async move {
+            let path = if i % 2 == 0 { "/admin/rights" } else { "/favicon.svg" };
+            let mut request = client.get(format!("{base}{path}"));
+            if path != "/favicon.svg" {
+                request = request.header("cookie", format!("portal_session={cookie}"));
+            }
+            let answer = auth_support::read(request.send().await.unwrap()).await;
+            (path, answer)
+        });
+    }
+    while let Some(done) = requests.join_next().await {
+        let (path, answer) = done.unwrap();
+        assert_eq!(answer.status, 200, "{path}: {answer:?}");
+        let csp = header(&answer, "content-security-policy");
+        if path == "/favicon.svg" {
+            assert_eq!(answer.body, auth_support::FAVICON);
+            assert!(!csp.contains("nonce"), "a file took a page's policy: {csp}");
+            assert!(answer.headers.get("set-cookie").is_none(), "a file took a page's cookie: {answer:?}");
+        } else {
+            let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap_or_else(|| panic!("a page lost its nonce: {csp}"));
+            assert!(answer.body.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry another nonce than its policy");
+        }
+    }
+});

@@ -29,6 +29,9 @@ pub enum Db {
     Postgres,
 }
 
+/// The site's one file besides the bundles, as `public/` gives it.
+pub const FAVICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>";
+
 /// What a test may change in the server.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -140,6 +143,8 @@ where
     let demo = demo::seed_demo(&store).await.expect("demo data loads");
 
     let site_root = dir.0.join("site");
+    std::fs::create_dir_all(&site_root).unwrap();
+    std::fs::write(site_root.join("favicon.svg"), FAVICON).unwrap();
     let leptos_options = LeptosOptions::builder()
         .output_name(Arc::from("portal"))
         .site_root(Arc::from(site_root.to_str().unwrap()))
