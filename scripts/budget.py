@@ -1,20 +1,21 @@
 #!/usr/bin/env python3
-"""The portal's budgets, printed: first-load weight, Lighthouse, and load.
+"""The portal's budgets, printed: first-load weight, Lighthouse, and (with --load) load.
 
-Run through `bash scripts/budget.sh` (it builds the release first when it is missing).
-Starts the release server on a fresh SQLite database with the demo data, then:
+Run by `bash scripts/test.sh` after the release build, and with --load by
+`bash scripts/measure.sh`. Starts the release server on a fresh SQLite database with the demo
+data, then:
 
 1. first-load bytes (wasm + js + css, as the server sends them with brotli) of the
    sign-in page and of the accept page (/account, where the provider answers "Valider");
 2. Lighthouse (Debian Chromium, offline, mobile emulation) performance, accessibility and
    best-practices on the sign-in page, the company selector, the messages and the rights list;
-3. the load bench (core/examples/load_bench.rs): 64 clients on the rights-list page, the
-   accept server function and a static file of the same size.
+3. with --load, the load bench (core/examples/load_bench.rs): 64 clients on the rights-list
+   page, the accept server function and a static file of the same size.
 
 Prints each of the issue's budgets as met or NOT MET, and exits non-zero when an enforced
 one is broken (BUDGET_ENFORCE=0 only prints): the first-load weight (<= 250 KB) and the
-Lighthouse budgets (performance >= 95 on the median of three runs, accessibility 100,
-best-practices >= 95), all as budgeted. The load figures are printed, never judged (they
+Lighthouse budgets (performance >= 95, accessibility 100, best-practices >= 95), all as
+budgeted: one run per page, and the median of three when that run misses one. The load figures are printed, never judged (they
 depend on the machine), but a failed request fails the run.
 """
 
@@ -107,9 +108,12 @@ def first_load(base, path, cookie=None):
 
 
 # Lighthouse's performance score moves by a few points from run to run on the same build
-# (its own documentation advises the median of several runs): each page is measured this
-# many times and judged by its median run.
-LIGHTHOUSE_RUNS = int(os.environ.get("BUDGET_LIGHTHOUSE_RUNS", 3))
+# (its own documentation advises the median of several runs). The pages score 99-100 against
+# a budget of 95, so one run decides unless it misses a budget: only then do two more runs
+# follow and the median of the three decides. A one-off slow run cannot fail CI, a real
+# regression still does, and a green run costs four Lighthouse runs instead of twelve.
+LIGHTHOUSE_RUNS = int(os.environ.get("BUDGET_LIGHTHOUSE_RUNS", 1))
+LIGHTHOUSE_RUNS_ON_A_MISS = 3
 # One Lighthouse run takes 15-30 s here; one that hangs (a Chromium that never answers) is
 # ended after this long and fails the script, rather than CI's whole time.
 LIGHTHOUSE_TIMEOUT_S = 240
@@ -166,12 +170,22 @@ def lighthouse_once(base, path, cookie, out_dir, run):
 def lighthouse(base, path, cookie, out_dir):
     """The run with the median performance score, and every run's performance score."""
     runs = [lighthouse_once(base, path, cookie, out_dir, n) for n in range(max(1, LIGHTHOUSE_RUNS))]
-    runs.sort(key=lambda r: r[0].get("performance", 0))
-    return runs[len(runs) // 2], [r[0].get("performance", 0) for r in runs]
+    while len(runs) < LIGHTHOUSE_RUNS_ON_A_MISS and misses(median(runs)[0]):
+        runs.append(lighthouse_once(base, path, cookie, out_dir, len(runs)))
+    return median(runs), [r[0].get("performance", 0) for r in runs]
+
+
+def median(runs):
+    return sorted(runs, key=lambda r: r[0].get("performance", 0))[len(runs) // 2]
+
+
+def misses(scores):
+    return any(scores.get(k, 0) < v for k, v in LIGHTHOUSE_GUARD.items())
 
 
 def main():
     enforce = os.environ.get("BUDGET_ENFORCE", "1") == "1"
+    load = "--load" in sys.argv[1:]
     if not os.path.exists(SERVER):
         raise SystemExit("target/release/server is missing: run `cargo leptos build --release --precompress && bash scripts/bundles.sh` first")
     work = tempfile.mkdtemp(prefix="portal-budget-")
@@ -219,7 +233,7 @@ def main():
             if total > WEIGHT_GUARD_KB * 1024:
                 broken.append(f"first load of {path}: {total / 1024:.1f} KB > {WEIGHT_GUARD_KB} KB")
 
-        print(f"== Lighthouse 12 (mobile emulation, simulated slow 4G, Debian Chromium, offline; median of {LIGHTHOUSE_RUNS} runs per page)")
+        print(f"== Lighthouse 12 (mobile emulation, simulated slow 4G, Debian Chromium, offline; {LIGHTHOUSE_RUNS} run(s) per page, the median of {LIGHTHOUSE_RUNS_ON_A_MISS} on a miss)")
         print("   budgets: " + ", ".join(f"{k} >= {v}" for k, v in LIGHTHOUSE_TARGET.items()) + "; CI enforces " + ", ".join(f"{k} >= {v}" for k, v in LIGHTHOUSE_GUARD.items()))
         if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
             raise SystemExit("Debian's chromium is missing (scripts/setup.sh installs it)")
@@ -242,9 +256,10 @@ def main():
                 if scores.get(k, 0) < LIGHTHOUSE_GUARD[k]:
                     broken.append(f"Lighthouse {k} of {path}: {scores.get(k, 0)} < {LIGHTHOUSE_GUARD[k]} (enforced)")
 
-        print("== load")
-        env = dict(os.environ, LOAD_BASE=base, DATABASE_URL=database, LOAD_STATIC_DIR=SITE_PKG)
-        subprocess.run(["cargo", "run", "--quiet", "--release", "--locked", "-p", "portal-core", "--example", "load_bench"], cwd=ROOT, env=env, check=True)
+        if load:
+            print("== load")
+            env = dict(os.environ, LOAD_BASE=base, DATABASE_URL=database, LOAD_STATIC_DIR=SITE_PKG)
+            subprocess.run(["cargo", "run", "--quiet", "--release", "--locked", "-p", "portal-core", "--example", "load_bench"], cwd=ROOT, env=env, check=True)
     finally:
         server.terminate()
         try:
@@ -257,8 +272,12 @@ def main():
         else:
             shutil.rmtree(work, ignore_errors=True)
 
+    finish(broken, unmet, enforce)
+
+
+def finish(broken, unmet, enforce):
     if unmet:
-        print("== the issue's budgets NOT MET yet:\n  " + "\n  ".join(unmet))
+        print("== budgets NOT MET:\n  " + "\n  ".join(unmet))
     if broken:
         print("== enforced budgets broken:\n  " + "\n  ".join(broken))
         if enforce:

@@ -1,58 +1,101 @@
 #!/usr/bin/env bash
-# Route-level code splitting, after `cargo leptos build --release`.
+# Route-level code splitting, after `cargo leptos build --release` (scripts/release.sh, with
+# the build cache of scripts/cache.sh).
 #
 # The pages are rendered on the server; only their islands (forms, the language switch,
-# sign-out) run in the browser. cargo-leptos' own bundle (pkg/portal.<hash>.wasm) holds every
-# island and can hydrate any page. This script builds one smaller bundle per group of pages,
-# holding only that group's islands (app/Cargo.toml, features `bundle-*`):
+# sign-out) run in the browser. Each group of pages loads a bundle holding only that group's
+# islands (app/Cargo.toml, features `bundle-*`):
 #   public    sign-in, two-step code, registration, password, e-mail confirmation, selector
 #   account   portal home, messages, "Gérer le compte utilisateur" (the accept page)
 #   services  the online services (orders, invoices)
 #   admin     the rights list and a right's pages
-# and lists them in target/release/bundles.txt, beside the server binary (as cargo-leptos'
-# hash.txt), where the server finds the bundle to name in each page
-# (app/src/components/hydration.rs). A page of a group without a bundle loads the full one.
+# The account group's bundle is the one cargo-leptos builds itself (scripts/release.sh gives
+# it `--lib-features app/bundle-account`): it also serves a page outside the groups (the
+# "page not found"), whose only islands, the language switch and sign-out, it holds. This
+# script builds the other three and lists them in target/release/bundles.txt, beside the
+# server binary (as cargo-leptos' hash.txt), where the server finds the bundle to name in each
+# page (app/src/components/hydration.rs).
+#
+# wasm-bindgen and wasm-opt of a bundle run in the background while Cargo compiles the next
+# one, and their output is kept in the build cache under the hash of the WebAssembly Cargo
+# produced: an unchanged bundle is copied, not optimised again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+: "${CARGO_TARGET_DIR:?source scripts/cache.sh first}"
 
 PKG=target/site/pkg
 MANIFEST=target/release/bundles.txt
-if [ ! -d "$PKG" ] || [ ! -x target/release/server ]; then
-  echo "bundles: run 'cargo leptos build --release' first" >&2
+FRONT="$CARGO_TARGET_DIR/front"
+OPTIMISED="$PORTAL_BUILD_CACHE/bundles"
+if [ ! -d "$PKG" ] || [ ! -f target/release/hash.txt ]; then
+  echo "bundles: run scripts/release.sh (cargo leptos build --release) first" >&2
   exit 1
 fi
+# The tools' versions are part of the key: another wasm-opt gives other bytes.
+TOOLS="$(wasm-bindgen --version) $(wasm-opt --version)"
 
-list=$(mktemp)
-# The full bundle these were built beside: the server ignores bundles.txt when the full
-# bundle has changed since (a release rebuilt without this script), rather than name
-# bundles made from older code.
-full_wasm=$(awk '$1 == "wasm:" { print $2 }' target/release/hash.txt)
-echo "full: portal.$full_wasm" >> "$list"
-for bundle in public account services admin; do
-  t0=$SECONDS
-  # cargo-leptos' target directory and profile, so that only `app` and `frontend` compile again.
-  cargo build --locked -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
-    --no-default-features --features "app/bundle-$bundle" --target-dir target/front --quiet
+# wasm-bindgen, then the same optimisation as cargo-leptos gives its own bundle, into $2.
+optimise() {
+  local wasm=$1 out=$2 work
   work=$(mktemp -d)
-  wasm-bindgen --target web --out-dir "$work" --out-name bundle \
-    target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm
-  # The same optimisation as cargo-leptos gives its own bundle.
+  wasm-bindgen --target web --out-dir "$work" --out-name bundle "$wasm"
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$work/bundle_bg.wasm" -o "$work/bundle.wasm"
-  hash=$(cat "$work/bundle.js" "$work/bundle.wasm" | sha256sum | cut -c1-16)
+  rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+  mv "$work/bundle.js" "$work/bundle.wasm" "$out.tmp/"
+  rm -rf "$work" "$out" && mv "$out.tmp" "$out"
+}
+
+# Copies an optimised bundle into the site under its content hash, precompressed as
+# cargo-leptos' --precompress does for its own files, and lists it.
+publish() {
+  local bundle=$1 dir=$2 hash name
+  hash=$(cat "$dir/bundle.js" "$dir/bundle.wasm" | sha256sum | cut -c1-16)
   name="portal-$bundle.$hash"
   rm -f "$PKG"/portal-"$bundle".*
-  cp "$work/bundle.js" "$PKG/$name.js"
-  cp "$work/bundle.wasm" "$PKG/$name.wasm"
-  # Served precompressed, as cargo-leptos' --precompress does for its own files.
+  cp "$dir/bundle.js" "$PKG/$name.js"
+  cp "$dir/bundle.wasm" "$PKG/$name.wasm"
   for file in "$PKG/$name.js" "$PKG/$name.wasm"; do
     brotli -f -k -q 11 "$file"
     gzip -f -k -9 "$file"
   done
-  rm -rf "$work"
   echo "$bundle: $name" >> "$list"
-  printf '    bundle %-8s %s  wasm %6.1f KB (br)  (%d s)\n' "$bundle" "$name" \
-    "$(echo "$(stat -c %s "$PKG/$name.wasm.br") / 1024" | bc -l)" $((SECONDS - t0))
+  printf '    bundle %-8s %s  wasm %6.1f KB (br)\n' "$bundle" "$name" \
+    "$(echo "$(stat -c %s "$PKG/$name.wasm.br") / 1024" | bc -l)"
+}
+
+list=$(mktemp)
+# The bundle these were built beside: the server ignores bundles.txt when cargo-leptos' own
+# has changed since (a release rebuilt without this script), rather than name bundles made
+# from older code.
+own_wasm=$(awk '$1 == "wasm:" { print $2 }' target/release/hash.txt)
+echo "full: portal.$own_wasm" >> "$list"
+
+GROUPS=(public services admin)
+declare -A dirs pids
+for bundle in "${GROUPS[@]}"; do
+  t0=$SECONDS
+  # cargo-leptos' target directory and profile, so that only `app` and `frontend` compile again.
+  cargo build --locked -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
+    --no-default-features --features "app/bundle-$bundle" --target-dir "$FRONT" --quiet
+  raw="$FRONT/wasm32-unknown-unknown/wasm-release/frontend-$bundle.wasm"
+  cp "$FRONT/wasm32-unknown-unknown/wasm-release/frontend.wasm" "$raw"
+  key=$( (sha256sum < "$raw"; echo "$TOOLS") | sha256sum | cut -c1-32)
+  dirs[$bundle]="$OPTIMISED/$key"
+  if [ -f "${dirs[$bundle]}/bundle.wasm" ]; then
+    echo "    bundle $bundle: compiled in $((SECONDS - t0)) s, optimised before (build cache)"
+    touch "${dirs[$bundle]}"
+  else
+    echo "    bundle $bundle: compiled in $((SECONDS - t0)) s, optimising"
+    optimise "$raw" "${dirs[$bundle]}" &
+    pids[$bundle]=$!
+  fi
+done
+for bundle in "${GROUPS[@]}"; do
+  if [ -n "${pids[$bundle]:-}" ]; then wait "${pids[$bundle]}"; fi
+  publish "$bundle" "${dirs[$bundle]}"
 done
 mv "$list" "$MANIFEST"
+# Optimised bundles no build has produced for a week are dropped.
+find "$OPTIMISED" -mindepth 1 -maxdepth 1 -type d -mtime +7 -exec rm -rf {} + 2>/dev/null || true
 echo "    bundles listed in $MANIFEST"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs, only when missing, everything the build and the tests need on a fresh
 # Debian 12 machine of this kind. Idempotent: a second run only checks.
-# Why the detours: see ../shared/TOOLCHAIN.md (cargo-leptos and wasm-bindgen-cli do not
-# install with --locked on rustc 1.95, tools must not download binaries or browsers).
+# Why the detours: cargo-leptos and wasm-bindgen-cli do not install with --locked on rustc
+# 1.95 (a dependency of each wants a newer rustc or a crate the registry lacks), and no tool
+# may download a binary or a browser (the machine reaches only the package registries).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 CARGO_LEPTOS_VERSION=0.3.11
+CARGO_HOLD_VERSION=1.3.7
 export PATH="$HOME/.cargo/bin:$PATH"
 
 step() {
@@ -73,6 +75,11 @@ WB_VERSION=$(lock_version wasm-bindgen)
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION\$"; then
   step "wasm-bindgen-cli $WB_VERSION (= Cargo.lock)" \
     install_with_pin wasm-bindgen-cli "$WB_VERSION" webpki-roots 1.0.10
+fi
+
+# The build cache's file times (scripts/cache.sh).
+if ! cargo hold --version 2>/dev/null | grep -q " $CARGO_HOLD_VERSION\$"; then
+  step "cargo-hold $CARGO_HOLD_VERSION" cargo install cargo-hold --version "$CARGO_HOLD_VERSION" --locked
 fi
 
 # tailwindcss, binaryen (wasm-opt), Playwright, axe: pinned in package-lock.json. `npm install`

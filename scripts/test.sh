@@ -1,50 +1,70 @@
 #!/usr/bin/env bash
 # Line 2 of the README: set up, then run every test:
 #   1. Rust unit and integration tests (SQLite always; Postgres where a server answers,
-#      mandatory under REQUIRE_POSTGRES=1),
-#   2. the release build and the Playwright tests (desktop and phone) against it,
-#   3. the budgets (scripts/budget.py): first-load weight and Lighthouse fail the run when
-#      broken; the rights-list and load figures are printed.
+#      mandatory under REQUIRE_POSTGRES=1); meanwhile, the release site builds beside them
+#      (its WebAssembly has a Cargo target directory of its own);
+#   2. the release server;
+#   3. the Playwright tests (desktop and phone) against the release build;
+#   4. the budgets of scripts/budget.py: first-load weight and Lighthouse.
+# Builds go through the build cache (scripts/cache.sh, README "Build cache"). The rights-list
+# figures and the load figures are measurements, not tests: scripts/measure.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+start=$SECONDS
+summary=()
+# The summary is printed however the run ends, a failed phase included.
+print_summary() {
+  echo "==> summary"
+  for line in "${summary[@]}"; do echo "    $line"; done
+  printf '    %-52s %5d s\n' "total" $((SECONDS - start))
+}
+trap print_summary EXIT
+# Runs one phase and remembers its time for the summary.
+phase() {
+  local name=$1; shift
+  local t0=$SECONDS
+  echo "==> $name"
+  "$@"
+  local took=$((SECONDS - t0))
+  echo "==> $name: $took s"
+  summary+=("$(printf '%-52s %5d s' "$name" "$took")")
+}
 
-# A test run is not an edit loop: incremental artifacts only cost disk (they reached 16 GB).
-export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+phase "setup" bash scripts/setup.sh
+source scripts/cache.sh
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 if [ "${REQUIRE_POSTGRES:-0}" = 1 ]; then
   echo "==> Postgres required at $TEST_POSTGRES_URL"
 fi
-
 disk() { df -h . | awk 'NR == 2 { print "    disk: " $3 " used, " $4 " free" }'; }
 disk
+phase "build cache: file times" cache_anchor
 
-t0=$SECONDS
-echo "==> cargo test (portal-core, app, server)"
-cargo test --locked -p portal-core -p app -p server
-echo "==> cargo test: $((SECONDS - t0)) s"
+# The site builds in the background; its output is printed when it is waited for.
+site_log=$(mktemp)
+site_t0=$SECONDS
+# In a process group of its own, so that a failed run stops it and its compilers.
+setsid bash scripts/release.sh site > "$site_log" 2>&1 &
+site_pid=$!
+trap 'kill -- -$site_pid 2>/dev/null || true; print_summary' EXIT
+
+phase "cargo test (portal-core, app, server)" cargo test --locked -p portal-core -p app -p server
+disk
+phase "release server" bash scripts/release.sh server
+
+wait_site() {
+  local code=0
+  wait "$site_pid" || code=$?
+  sed 's/^/    [site] /' "$site_log"
+  echo "    [site] built in $((SECONDS - site_t0)) s from the start of the tests"
+  return $code
+}
+phase "release site (waited for after the server)" wait_site
 disk
 
-t0=$SECONDS
-echo "==> cargo leptos build --release"
-cargo leptos build --release --precompress
-echo "==> the page groups' WebAssembly bundles (scripts/bundles.sh)"
-bash scripts/bundles.sh
-echo "==> release build: $((SECONDS - t0)) s"
-disk
+phase "Playwright (Debian Chromium, desktop and Pixel 7)" bash -c 'cd end2end && npx playwright test'
 
-t0=$SECONDS
-echo "==> budget: the rights list with 10,000 rights (SQLite, and Postgres when it answers)"
-cargo run --release --locked -p portal-core --example rights_list_bench
-echo "==> budget: $((SECONDS - t0)) s"
+phase "budgets: first-load weight, Lighthouse" python3 scripts/budget.py
 
-t0=$SECONDS
-echo "==> Playwright (Debian Chromium, desktop and Pixel 7)"
-(cd end2end && npx playwright test)
-echo "==> Playwright: $((SECONDS - t0)) s"
-
-t0=$SECONDS
-echo "==> budgets: first-load weight, Lighthouse, load (scripts/budget.py)"
-python3 scripts/budget.py
-echo "==> budgets: $((SECONDS - t0)) s"
+cache_prune
 disk

@@ -10,7 +10,9 @@
 use leptos::prelude::*;
 
 /// The script that loads `pkg/<name>.<hash>.js` and hydrates once the page has painted: the
-/// bundle of the page's group when scripts/bundles.sh built one, else the full bundle.
+/// bundle of the page's group when scripts/bundles.sh built one, else cargo-leptos' own bundle
+/// (in a release build the account pages' one, scripts/release.sh; under `cargo leptos
+/// watch`, every island).
 #[component]
 pub fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
     let (js, wasm) = file_names(&options, page_bundle());
@@ -55,7 +57,7 @@ pub fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The group of pages a path belongs to, named as its bundle in scripts/bundles.sh; `None`
-/// for a path outside the groups (an unknown page), which loads the full bundle.
+/// for a path outside the groups (an unknown page), which loads cargo-leptos' own bundle.
 pub fn bundle_of(path: &str) -> Option<&'static str> {
     match path.trim_start_matches('/').split('/').next().unwrap_or_default() {
         "" | "login" | "register" | "password" | "email" | "select-company" => Some("public"),
@@ -77,8 +79,8 @@ fn page_bundle() -> Option<&'static str> {
 }
 
 /// The JS and WebAssembly file names without extension: the page group's bundle listed in
-/// `bundles.txt` beside the server binary (when it was built beside the current full
-/// bundle), else cargo-leptos' full bundle (with the content hashes of `hash.txt` beside the
+/// `bundles.txt` beside the server binary (when it was built beside cargo-leptos' current
+/// bundle), else cargo-leptos' own bundle (with the content hashes of `hash.txt` beside the
 /// server binary when hashing is on).
 #[cfg(feature = "ssr")]
 fn file_names(options: &LeptosOptions, bundle: Option<&str>) -> (String, String) {
