@@ -71,9 +71,9 @@ list=$(mktemp)
 own_wasm=$(awk '$1 == "wasm:" { print $2 }' target/release/hash.txt)
 echo "full: portal.$own_wasm" >> "$list"
 
-GROUPS=(public services admin)
+BUNDLES=(public services admin)
 declare -A dirs pids
-for bundle in "${GROUPS[@]}"; do
+for bundle in "${BUNDLES[@]}"; do
   t0=$SECONDS
   # cargo-leptos' target directory and profile, so that only `app` and `frontend` compile again.
   cargo build --locked -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release \
@@ -91,7 +91,7 @@ for bundle in "${GROUPS[@]}"; do
     pids[$bundle]=$!
   fi
 done
-for bundle in "${GROUPS[@]}"; do
+for bundle in "${BUNDLES[@]}"; do
   if [ -n "${pids[$bundle]:-}" ]; then wait "${pids[$bundle]}"; fi
   publish "$bundle" "${dirs[$bundle]}"
 done
