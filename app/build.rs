@@ -1,7 +1,10 @@
 //! Generates the `i18n` module from `locales/*.json`: a missing key or a wrong argument in any
 //! of the four languages is a build error, not a blank on a page.
 
-use std::{error::Error, path::PathBuf};
+use std::{
+    error::Error,
+    path::{Path, PathBuf},
+};
 
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
@@ -19,7 +22,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .parse_options(ParseOptions::new().interpolate_display(true));
     let translations = TranslationsInfos::parse(config)?;
     translations.emit_diagnostics();
-    translations.rerun_if_locales_changed();
+    rerun_if_locales_changed(&translations)?;
     translations.generate_i18n_module(out)?;
     Ok(())
 }
@@ -46,4 +49,17 @@ fn island_cfgs() {
     if signed_in {
         println!("cargo::rustc-cfg=island_signed_in");
     }
+}
+
+/// Rebuilds when a locale file changes, naming the files relative to the package as Cargo
+/// allows. leptos_i18n_build's own `rerun_if_locales_changed` names them by absolute path,
+/// which makes Cargo run this script and compile the crate again in every other checkout
+/// that shares the build cache (scripts/cache.sh), even when nothing changed.
+fn rerun_if_locales_changed(translations: &TranslationsInfos) -> Result<(), Box<dyn Error>> {
+    let package = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?);
+    for file in translations.files_paths().unwrap_or_default() {
+        let file = Path::new(file);
+        println!("cargo::rerun-if-changed={}", file.strip_prefix(&package).unwrap_or(file).display());
+    }
+    Ok(())
 }
