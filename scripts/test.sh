@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # Line 2 of the README: set up, then run every test:
 #   1. Rust unit and integration tests (SQLite always; Postgres where a server answers,
-#      mandatory under REQUIRE_POSTGRES=1); meanwhile, the release site builds beside them
-#      (its WebAssembly has a Cargo target directory of its own);
-#   2. the release server, and the rights-list budget (10,000 rights: a median over 150 ms
-#      fails);
+#      mandatory under REQUIRE_POSTGRES=1); meanwhile, the release site and server build;
+#   2. the rights-list budget (10,000 rights: a median over 150 ms fails);
 #   3. the Playwright tests (desktop and phone) against the release build;
 #   4. the budgets of scripts/budget.py: first-load weight and Lighthouse.
 # Builds go through the build cache (scripts/cache.sh, README "Build cache"). The load figures
@@ -41,30 +39,39 @@ disk() { df -h . | awk 'NR == 2 { print "    disk: " $3 " used, " $4 " free" }';
 disk
 phase "build cache: file times" cache_anchor
 
-# The site builds in the background; its output is printed when it is waited for.
-site_log=$(mktemp)
-# In a process group of its own, so that a failed run stops it and its compilers.
-setsid bash -c 'SECONDS=0; bash scripts/release.sh site && echo "==> site built in $SECONDS s"' > "$site_log" 2>&1 &
-site_pid=$!
-trap 'kill -- -$site_pid 2>/dev/null || true; print_summary' EXIT
-
-phase "cargo test (portal-core, app, server)" cargo test --locked -p portal-core -p app -p server
-disk
-phase "release server" bash scripts/release.sh server
-phase "budget: rights list of 10,000 rights" cargo run --release --locked -p portal-core --example rights_list_bench
-
-wait_site() {
-  local code=0
-  wait "$site_pid" || code=$?
-  sed 's/^/    [site] /' "$site_log"
-  local built
-  built=$(awk '/^==> site built in/ { print $5 }' "$site_log")
-  summary+=("$(printf '%-52s %5s s' "release site (built beside the tests)" "${built:-?}")")
+# The release site and the release server build in the background while the Rust tests
+# build and run: the site's WebAssembly has a Cargo target directory of its own, the server
+# the release profile's (Cargo locks each profile's directory on its own), and much of a
+# build is one compiler on one core. Each one's output is printed when it is waited for.
+declare -A lane_pid lane_log
+lane() {
+  local name=$1 log
+  log=$(mktemp)
+  # In a process group of its own, so that a failed run stops it and its compilers.
+  setsid bash -c 'SECONDS=0; bash scripts/release.sh "$0" && echo "==> built in $SECONDS s"' "$name" > "$log" 2>&1 &
+  lane_pid[$name]=$!
+  lane_log[$name]=$log
+}
+wait_lane() {
+  local name=$1 code=0 built
+  echo "==> release $name (built beside the tests)"
+  wait "${lane_pid[$name]}" || code=$?
+  sed "s/^/    [$name] /" "${lane_log[$name]}"
+  built=$(awk '/^==> built in/ { print $4 }' "${lane_log[$name]}")
+  summary+=("$(printf '%-52s %5s s' "release $name (built beside the tests)" "${built:-failed}")")
   return $code
 }
-echo "==> release site (built beside the tests)"
-wait_site
+lane site
+lane server
+trap 'for pid in "${lane_pid[@]}"; do kill -- -"$pid" 2>/dev/null || true; done; print_summary' EXIT
+
+phase "cargo test (portal-core, app, server)" cargo test --locked -p portal-core -p app -p server
+wait_lane server
+wait_lane site
 disk
+
+# Timed queries: run once the site's compilers are done, on a machine doing nothing else.
+phase "budget: rights list of 10,000 rights" cargo run --release --locked -p portal-core --example rights_list_bench
 
 phase "Playwright (Debian Chromium, desktop and Pixel 7)" bash -c 'cd end2end && npx playwright test'
 
