@@ -15,8 +15,9 @@ data, then:
 Prints each of the issue's budgets as met or NOT MET, and exits non-zero when an enforced
 one is broken (BUDGET_ENFORCE=0 only prints): the first-load weight (<= 250 KB) and the
 Lighthouse budgets (performance >= 95, accessibility 100, best-practices >= 95), all as
-budgeted: one run per page, and the median of three when that run misses one. The load figures are printed, never judged (they
-depend on the machine), but a failed request fails the run.
+budgeted: one run per page, and the median of three when that run misses one. The load
+figures are printed, never judged (they depend on the machine), but a failed request fails
+the run.
 """
 
 import json
@@ -187,7 +188,7 @@ def main():
     enforce = os.environ.get("BUDGET_ENFORCE", "1") == "1"
     load = "--load" in sys.argv[1:]
     if not os.path.exists(SERVER):
-        raise SystemExit("target/release/server is missing: run `cargo leptos build --release --precompress && bash scripts/bundles.sh` first")
+        raise SystemExit("target/release/server is missing: run `bash scripts/release.sh` first")
     work = tempfile.mkdtemp(prefix="portal-budget-")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
