@@ -30,7 +30,7 @@ pub struct AccountView {
     pub provider_access: Vec<ProviderAccessRow>,
 }
 
-pub const MSG_WRONG_CURRENT_PASSWORD: &str = "Le mot de passe actuel est incorrect.";
+pub const MSG_WRONG_CURRENT_PASSWORD: &str = crate::auth::MSG_WRONG_CURRENT_PASSWORD;
 pub const MSG_PASSWORDS_DIFFER: &str = "Les deux nouveaux mots de passe ne sont pas identiques.";
 pub const MSG_PASSWORD_POLICY: &str = "Le nouveau mot de passe doit comporter de 10 à 128 caractères.";
 
@@ -56,7 +56,6 @@ pub mod ssr {
     use chrono::{DateTime, Utc};
     use chrono_tz::Europe::Zurich;
     use portal_core::domain::{Password, RightType};
-    use portal_core::store::{hash_password, verify_password, Actor, AuditEntry};
 
     /// Dates as the Swiss portal writes them, in Swiss time.
     pub fn swiss_date_time(at: DateTime<Utc>) -> String {
@@ -102,34 +101,14 @@ pub mod ssr {
             return Err(refused(StatusCode::BAD_REQUEST, MSG_PASSWORDS_DIFFER));
         }
         let store = store()?;
-        let credentials = store.credentials(user_id).await.map_err(internal)?;
-        let Some(hash) = credentials.password_hash else {
-            return Err(refused(StatusCode::BAD_REQUEST, MSG_WRONG_CURRENT_PASSWORD));
-        };
-        // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-        let (matches, new_hash) = tokio::task::spawn_blocking(move || {
-            let matches = verify_password(&current, &hash);
-            (matches, matches.then(|| hash_password(&new_password)))
-        })
-        .await
-        .map_err(internal)?;
-        if !matches {
-            return Err(refused(StatusCode::BAD_REQUEST, MSG_WRONG_CURRENT_PASSWORD));
-        }
-        let new_hash = new_hash.expect("hashed when the current password matched").map_err(internal)?;
+        crate::auth::password::check_current_password(&store, user_id, current).await?;
+        let new_hash = crate::auth::password::hash(new_password).await?;
         // Whoever signed in elsewhere with the old password (a shared or stolen one) is signed
         // out; this browser stays signed in. Its session is read first, so that a failure to
         // read it leaves the old password in place.
         let current = session().await?.id().map(|id| id.to_string());
-        store.set_password_hash(user_id, &new_hash).await.map_err(internal)?;
-        let ended = store.delete_sessions_of_user(user_id, current.as_deref()).await.map_err(internal)?;
+        let ended = store.change_password(user_id, &new_hash, current.as_deref()).await.map_err(internal)?;
         tracing::info!(user_id, other_sessions_ended = ended, "password changed");
-        let user = store.user(user_id).await.map_err(internal)?;
-        let actor = Actor { user_id: Some(user_id), acting_company_id: None };
-        store
-            .append_audit(&AuditEntry::new(&actor, user.home_company_id, "password.change", format!("user:{user_id}")))
-            .await
-            .map_err(internal)?;
         Ok(())
     }
 

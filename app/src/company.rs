@@ -125,8 +125,12 @@ pub mod ssr {
         Ok(CompanyChoices { home, third_party, acting })
     }
 
+    /// Chooses the acting company; the session gets a new id, since from now on it may do
+    /// what the other company granted (an id seen before the choice is worth nothing after).
     pub async fn set_acting(user_id: i64, company_id: i64) -> Result<(), ServerFnError> {
-        session().await?.insert(KEY_ACTING_COMPANY, company_id).await.map_err(internal)?;
+        let session = session().await?;
+        session.insert(KEY_ACTING_COMPANY, company_id).await.map_err(internal)?;
+        session.cycle_id().await.map_err(internal)?;
         tracing::info!(user_id, company_id, "acting company selected");
         Ok(())
     }

@@ -82,9 +82,25 @@ pub mod ssr {
             .collect())
     }
 
+    /// True when the request was started by another site (a link or a script elsewhere). The
+    /// session cookie is `SameSite=Lax`, so such a top-level navigation is signed in; it may
+    /// show the message but not mark it read, or any site could mark a login's messages read
+    /// (an invitation's notice would then look handled). An e-mail or a bookmark opens with
+    /// `Sec-Fetch-Site: none` and a click in the portal with `same-origin`: both mark it read.
+    fn started_elsewhere() -> bool {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get("sec-fetch-site")?.to_str().ok().map(|v| v == "cross-site" || v == "same-site"))
+            .unwrap_or(false)
+    }
+
     pub async fn open(user_id: i64, message_id: i64) -> Result<MessageView, ServerFnError> {
         let store = store()?;
-        let message = match store.mark_message_read(user_id, message_id, portal_core::store::now()).await {
+        let opened = if started_elsewhere() {
+            store.message(user_id, message_id).await
+        } else {
+            store.mark_message_read(user_id, message_id, portal_core::store::now()).await
+        };
+        let message = match opened {
             Ok(m) => m,
             Err(StoreError::NotFound) => return Err(refused(http::StatusCode::NOT_FOUND, MESSAGE_NOT_FOUND)),
             Err(e) => return Err(internal(e)),

@@ -75,6 +75,14 @@ pub mod ssr {
         let number = CustomerNumber::parse(customer_number).map_err(|e| refused(StatusCode::BAD_REQUEST, e.code()))?;
         let remark = Remark::parse(message).map_err(|e| refused(StatusCode::BAD_REQUEST, e.code()))?;
         let store = store()?;
+        // Counted before the number is looked up: customer numbers cannot be tried in bulk,
+        // nor a company's administrators flooded with requests.
+        let settings = crate::auth::server::settings();
+        let window = chrono::Duration::from_std(settings.throttle_window).unwrap_or(chrono::Duration::minutes(15));
+        let asked = store.count_attempt(&format!("request_access:user:{user_id}"), portal_core::store::now(), window).await.map_err(internal)?;
+        if asked > settings.max_requests_per_address {
+            return Err(refused(StatusCode::TOO_MANY_REQUESTS, crate::auth::REQUESTS_THROTTLED));
+        }
         let Some(company) = store.company_by_customer_number(&number).await.map_err(internal)? else {
             return Err(refused(StatusCode::BAD_REQUEST, UNKNOWN_COMPANY));
         };
@@ -105,7 +113,8 @@ pub mod ssr {
         match store.request_provider_access(&new, &notify, MAX_OPEN_REQUESTS).await {
             Ok(right) => {
                 tracing::info!(right_id = right.id, company_id = company.id, "provider access requested");
-                Ok(company.name)
+                // The requester typed the number; the company's name is told once it answers.
+                Ok(number.as_str().to_string())
             }
             Err(StoreError::Duplicate { .. }) => Err(exists("pending")),
             Err(e @ StoreError::Invalid(_)) => Err(refused(StatusCode::TOO_MANY_REQUESTS, e.code())),

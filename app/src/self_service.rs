@@ -32,6 +32,7 @@ pub const MSG_LANGUAGE_INVALID: &str = "Veuillez choisir une langue.";
 pub const MSG_LINK_INVALID: &str = "Ce lien n'est plus valable : il a déjà été utilisé ou il a expiré.";
 pub const MSG_EMAIL_SAME: &str = "C'est déjà l'adresse e-mail de votre login.";
 pub const MSG_EMAIL_TAKEN: &str = "Cette adresse e-mail est déjà utilisée par un autre login.";
+pub const MSG_REGISTRATION_PASSWORD_WRONG: &str = "Ce n'est pas le mot de passe choisi lors de l'inscription avec cette adresse.";
 
 /// Creates a login (no home company, address unconfirmed) and e-mails a confirmation link;
 /// an address that already has a login gets an informational e-mail instead, and the
@@ -48,10 +49,11 @@ pub async fn register(
     ssr::register(email, first_name, last_name, password, confirm, language).await
 }
 
-/// Confirms a self-registered login's address with the link's token; goes to `/login`.
+/// Confirms a self-registered login's address with the link's token and the password chosen
+/// when registering; goes to `/login`.
 #[server(prefix = "/api", endpoint = "confirm_registration")]
-pub async fn confirm_registration(token: String) -> Result<(), ServerFnError> {
-    ssr::confirm_registration(token).await
+pub async fn confirm_registration(token: String, password: String) -> Result<(), ServerFnError> {
+    ssr::confirm_registration(token, password).await
 }
 
 /// "Mot de passe oublié ?": always the same answer; a link (1 hour) goes to the login's address.
@@ -103,6 +105,7 @@ pub fn translate(locale: Locale, message: &str) -> String {
         MSG_LINK_INVALID => td_string!(locale, register.link_invalid),
         MSG_EMAIL_SAME => td_string!(locale, email_change.same),
         MSG_EMAIL_TAKEN => td_string!(locale, email_change.taken),
+        MSG_REGISTRATION_PASSWORD_WRONG => td_string!(locale, register.confirm_password_wrong),
         crate::auth::MSG_EMAIL_UNCONFIRMED => td_string!(locale, register.unconfirmed),
         crate::auth::MSG_THROTTLED => td_string!(locale, login.throttled),
         crate::auth::MSG_NOT_SIGNED_IN => td_string!(locale, login.session_expired),
@@ -116,11 +119,12 @@ pub fn translate(locale: Locale, message: &str) -> String {
 pub mod ssr {
     use super::*;
     use crate::auth::mail::{public_base, Mailer};
-    use crate::auth::server::{internal, is_plain_form_post, require_login, settings, store};
+    use crate::auth::password::{check_current_password, count_request};
+    use crate::auth::server::{client_address, internal, is_plain_form_post, require_login, settings, store};
     use crate::refusal::refused;
     use http::StatusCode;
     use portal_core::domain::{EmailAddress, Language, Password, PersonName};
-    use portal_core::store::{self, hash_password, verify_password, Actor, AuditEntry, NewUser, Store, StoreError, TokenPurpose, User};
+    use portal_core::store::{self, Actor, AuditEntry, NewUser, Store, StoreError, TokenPurpose, User};
 
     /// At most this many e-mails per address and purpose within the throttling window;
     /// more requests get the same answer and send nothing (no mail bombing).
@@ -169,12 +173,8 @@ pub mod ssr {
 
     /// Counts one e-mail of `purpose` to `email`; false when too many were sent lately.
     async fn may_send(store: &Store, purpose: &str, email: &str) -> Result<bool, StoreError> {
-        let n = store.record_failed_login(&format!("mail:{purpose}:{email}"), store::now(), window()).await?;
+        let n = store.count_attempt(&format!("mail:{purpose}:{email}"), store::now(), window()).await?;
         Ok(n <= MAILS_PER_WINDOW)
-    }
-
-    async fn hash(password: Password) -> Result<store::PasswordHash, ServerFnError> {
-        tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(internal)?.map_err(internal)
     }
 
     pub async fn register(
@@ -197,9 +197,11 @@ pub mod ssr {
         let language = Language::parse(&language).map_err(|_| bad(MSG_LANGUAGE_INVALID))?;
         let store = store()?;
         let mailer = mailer()?;
-        let base = public_base();
+        let base = public_base()?;
+        // Counted before any hashing: a flood from one address is refused at once.
+        count_request(&store, "register", client_address().await).await?;
         // Hashed whether or not the address is taken: both answers take as long.
-        let password_hash = hash(password).await?;
+        let password_hash = crate::auth::password::hash(password).await?;
 
         if may_send(&store, "register", email.as_str()).await.map_err(internal)? {
             let existing = store.user_by_email(&email).await.map_err(internal)?;
@@ -208,9 +210,9 @@ pub mod ssr {
                 None => {
                     let new = NewUser {
                         email: email.clone(),
-                        first_name: first,
-                        last_name: last,
-                        password_hash: Some(password_hash),
+                        first_name: first.clone(),
+                        last_name: last.clone(),
+                        password_hash: Some(password_hash.clone()),
                         language,
                         home_company_id: None,
                     };
@@ -225,9 +227,15 @@ pub mod ssr {
                 }
             };
             match user {
-                // New, or registered before and still unconfirmed: a (new) confirmation link.
                 Ok(user) => send_confirmation(&store, &mailer, &base, &user).await?,
-                Err(user) if user.email_verified_at.is_none() => send_confirmation(&store, &mailer, &base, &user).await?,
+                // Registered before and never confirmed: this registration replaces the pending
+                // one (names, language, password) and only its link confirms. Confirming also
+                // asks for the password, so whoever registered an address they do not read can
+                // neither confirm it nor have its owner confirm their password.
+                Err(user) if user.email_verified_at.is_none() => {
+                    let user = store.replace_pending_registration(user.id, &first, &last, language, &password_hash).await.map_err(internal)?;
+                    send_confirmation(&store, &mailer, &base, &user).await?
+                }
                 // Someone used the address of an existing login: tell its owner, nobody else.
                 Err(user) => {
                     let locale = locale_of(user.language);
@@ -277,8 +285,20 @@ pub mod ssr {
         (td_string!(locale, reset.mail_set_subject).to_string(), body)
     }
 
-    pub async fn confirm_registration(token: String) -> Result<(), ServerFnError> {
+    pub async fn confirm_registration(token: String, password: String) -> Result<(), ServerFnError> {
         let store = store()?;
+        let Some(link) = store.valid_email_token(&[TokenPurpose::ConfirmRegistration], &token).await.map_err(internal)? else {
+            return Err(bad(MSG_LINK_INVALID));
+        };
+        let key = format!("confirm:{}", link.user_id);
+        if store.count_attempt(&key, store::now(), window()).await.map_err(internal)? > settings().max_failures_per_account {
+            return Err(refused(StatusCode::TOO_MANY_REQUESTS, crate::auth::MSG_THROTTLED));
+        }
+        let pending = store.credentials(link.user_id).await.map_err(internal)?.password_hash;
+        if !crate::auth::password::verify(password, pending).await? {
+            return Err(bad(MSG_REGISTRATION_PASSWORD_WRONG));
+        }
+        store.clear_attempts(&key).await.map_err(internal)?;
         match store.confirm_registration(&token).await.map_err(internal)? {
             Some(user) => {
                 tracing::info!(user_id = user.id, "address of a self-registered login confirmed");
@@ -293,7 +313,8 @@ pub mod ssr {
         let email = EmailAddress::parse(&email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
         let store = store()?;
         let mailer = mailer()?;
-        let base = public_base();
+        let base = public_base()?;
+        count_request(&store, "reset", client_address().await).await?;
         // All the work in the background: the answer is the same, and as fast, whether or
         // not the address has a login.
         tokio::spawn(async move {
@@ -350,7 +371,7 @@ pub mod ssr {
         if store.valid_email_token(&purposes, &token).await.map_err(internal)?.is_none() {
             return Err(bad(MSG_LINK_INVALID));
         }
-        let password_hash = hash(password).await?;
+        let password_hash = crate::auth::password::hash(password).await?;
         match store.reset_password_with_token(&token, &password_hash).await.map_err(internal)? {
             Some(user) => {
                 tracing::info!(user_id = user.id, "password set with an e-mail link; sessions ended");
@@ -367,30 +388,15 @@ pub mod ssr {
         let new_email = EmailAddress::parse(&new_email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
         let store = store()?;
         let mailer = mailer()?;
-        let throttle_key = format!("password:{}", login.user_id);
-        let window = window();
-        if store.failed_login_count(&throttle_key, store::now(), window).await.map_err(internal)? >= settings().max_failures_per_account {
-            return Err(refused(StatusCode::TOO_MANY_REQUESTS, crate::auth::MSG_THROTTLED));
-        }
-        let credentials = store.credentials(login.user_id).await.map_err(internal)?;
-        let hash = credentials.password_hash;
-        let matches = tokio::task::spawn_blocking(move || hash.is_some_and(|h| verify_password(&password, &h)))
-            .await
-            .map_err(internal)?;
-        if !matches {
-            store.record_failed_login(&throttle_key, store::now(), window).await.map_err(internal)?;
-            return Err(bad(crate::account::MSG_WRONG_CURRENT_PASSWORD));
-        }
-        store.clear_failed_logins(&throttle_key).await.map_err(internal)?;
+        check_current_password(&store, login.user_id, password).await?;
         let user = store.user(login.user_id).await.map_err(internal)?;
         if user.email == new_email.as_str().to_lowercase() {
             return Err(bad(MSG_EMAIL_SAME));
         }
-        if store.user_by_email(&new_email).await.map_err(internal)?.is_some() {
-            return Err(refused(StatusCode::CONFLICT, MSG_EMAIL_TAKEN));
+        let requests = store.count_attempt(&format!("email_change:user:{}", user.id), store::now(), window()).await.map_err(internal)?;
+        if requests > settings().max_requests_per_address {
+            return Err(refused(StatusCode::TOO_MANY_REQUESTS, crate::auth::REQUESTS_THROTTLED));
         }
-        let purpose = TokenPurpose::ChangeEmail;
-        let token = store.create_email_token(purpose, user.id, Some(&new_email), purpose.validity()).await.map_err(internal)?;
         let actor = Actor { user_id: Some(user.id), acting_company_id: None };
         store
             .append_audit(
@@ -399,29 +405,45 @@ pub mod ssr {
             )
             .await
             .map_err(internal)?;
-
+        let answer = new_email.as_str().to_lowercase();
+        if !may_send(&store, "email_change", &answer).await.map_err(internal)? {
+            tracing::info!(user_id = user.id, "e-mail change link not sent: too many to this address lately");
+            return Ok(answer);
+        }
         let locale = locale_of(user.language);
-        let link = format!("{}{PATH_EMAIL_CONFIRM}?token={}", public_base(), token.expose());
-        let to_new = mail_text(
-            locale,
-            &user.full_name(),
-            &[td_string!(locale, email_change.mail_body), &link, td_string!(locale, email_change.mail_ignore)],
-        );
-        send_later(mailer.clone(), new_email.as_str().to_string(), td_string!(locale, email_change.mail_subject).to_string(), to_new);
         let to_old = mail_text(
             locale,
             &user.full_name(),
             &[td_string!(locale, email_change.notice_body), new_email.as_str(), td_string!(locale, email_change.notice_ignore)],
         );
-        send_later(mailer, user.email.clone(), td_string!(locale, email_change.notice_subject).to_string(), to_old);
+        send_later(mailer.clone(), user.email.clone(), td_string!(locale, email_change.notice_subject).to_string(), to_old);
+        if let Some(owner) = store.user_by_email(&new_email).await.map_err(internal)? {
+            // The same answer as for a free address: whether an address has a login is told
+            // to its owner only, who learns that somebody tried to take it.
+            let owner_locale = locale_of(owner.language);
+            let notice = mail_text(owner_locale, &owner.full_name(), &[td_string!(owner_locale, email_change.taken_notice_body)]);
+            send_later(mailer, owner.email.clone(), td_string!(owner_locale, email_change.taken_notice_subject).to_string(), notice);
+            tracing::info!(user_id = user.id, "login e-mail change asked for an address that has a login; its owner was told");
+            return Ok(answer);
+        }
+        let purpose = TokenPurpose::ChangeEmail;
+        let token = store.create_email_token(purpose, user.id, Some(&new_email), purpose.validity()).await.map_err(internal)?;
+        let link = format!("{}{PATH_EMAIL_CONFIRM}?token={}", public_base()?, token.expose());
+        let to_new = mail_text(
+            locale,
+            &user.full_name(),
+            &[td_string!(locale, email_change.mail_body), &link, td_string!(locale, email_change.mail_ignore)],
+        );
+        send_later(mailer, answer.clone(), td_string!(locale, email_change.mail_subject).to_string(), to_new);
         tracing::info!(user_id = user.id, "login e-mail change asked; link sent to the new address");
-        Ok(new_email.as_str().to_lowercase())
+        Ok(answer)
     }
 
     pub async fn confirm_email_change(token: String) -> Result<(), ServerFnError> {
         use crate::i18n::td_string;
         let store = store()?;
-        let (old_email, user) = match store.change_email_with_token(&token).await {
+        let current = crate::auth::server::session().await?.id().map(|id| id.to_string());
+        let (old_email, user) = match store.change_email_with_token(&token, current.as_deref()).await {
             Ok(Some(changed)) => changed,
             Ok(None) => return Err(bad(MSG_LINK_INVALID)),
             Err(StoreError::Duplicate { .. }) => return Err(refused(StatusCode::CONFLICT, MSG_EMAIL_TAKEN)),

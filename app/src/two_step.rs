@@ -19,8 +19,10 @@ pub const PATH_LOGIN_CODE: &str = "/login/code";
 pub const MSG_CODE_INVALID: &str = "Le code de vérification est incorrect.";
 /// The enrolment's secret is no longer in the session.
 pub const MSG_ENROLMENT_EXPIRED: &str = "L'activation a expiré. Veuillez recommencer.";
-/// The password given to turn two-step login off is wrong.
-pub const MSG_PASSWORD_WRONG: &str = "Le mot de passe actuel est incorrect.";
+/// The password given to turn two-step login on or off is wrong.
+pub const MSG_PASSWORD_WRONG: &str = crate::auth::MSG_WRONG_CURRENT_PASSWORD;
+/// Enrolment was asked while two-step login is on: it must be turned off first.
+pub const MSG_ALREADY_ON: &str = "La connexion en deux étapes est déjà activée. Désactivez-la d'abord pour changer d'application.";
 
 /// What the account page shows to enrol an authenticator app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,10 +34,11 @@ pub struct TwoStepEnrolment {
     pub secret: String,
 }
 
-/// Starts enrolment: a new secret, kept in the session only until confirmed.
+/// Starts enrolment (the current password is required): a new secret, kept in the session
+/// only until confirmed.
 #[server(prefix = "/api", endpoint = "start_two_step")]
-pub async fn start_two_step() -> Result<TwoStepEnrolment, ServerFnError> {
-    crate::auth::two_step::start_two_step().await
+pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, ServerFnError> {
+    crate::auth::two_step::start_two_step(password).await
 }
 
 /// Confirms enrolment with a code of the app; answers the 10 recovery codes (shown once).
@@ -63,6 +66,7 @@ pub fn translate(i18n: leptos_i18n::I18nContext<Locale>, message: &str) -> Strin
         MSG_CODE_INVALID => t_string!(i18n, two_step.code_invalid).to_string(),
         MSG_ENROLMENT_EXPIRED => t_string!(i18n, two_step.enrolment_expired).to_string(),
         MSG_PASSWORD_WRONG => t_string!(i18n, two_step.password_wrong).to_string(),
+        MSG_ALREADY_ON => t_string!(i18n, two_step.already_on).to_string(),
         MSG_THROTTLED => t_string!(i18n, login.throttled).to_string(),
         MSG_NOT_SIGNED_IN => t_string!(i18n, login.session_expired).to_string(),
         MSG_UNAVAILABLE => t_string!(i18n, unavailable).to_string(),
@@ -168,6 +172,12 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
             enabled.set(true);
         }
     });
+    // The password asked to start enrolment is not kept for the form that turns it off.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = start.value().get() {
+            password.set(String::new());
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(())) = disable.value().get() {
             enabled.set(false);
@@ -256,10 +266,25 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
             } else {
                 view! {
                     <div class="mt-4">
-                        <button type="button" class=BUTTON on:click=move |_| { start.dispatch(StartTwoStep {}); }>
-                            {t!(i18n, two_step.enable)}
-                        </button>
-                        <p class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">{start_error}</p>
+                        <form class="space-y-3" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            start.dispatch(StartTwoStep { password: password.get_untracked() });
+                        }>
+                            <label for="two-step-enrol-password" class="block font-medium">{t!(i18n, two_step.password_label)}</label>
+                            <input
+                                id="two-step-enrol-password"
+                                name="password"
+                                type="password"
+                                autocomplete="current-password"
+                                class=FIELD
+                                aria-invalid=move || start_error().is_some().to_string()
+                                aria-describedby="two-step-enrol-password-error"
+                                prop:value=move || password.get()
+                                on:input=move |ev| password.set(event_target_value(&ev))
+                            />
+                            <p id="two-step-enrol-password-error" class="text-sm text-red-700" role="alert" aria-live="polite">{start_error}</p>
+                            <button type="submit" class=BUTTON>{t!(i18n, two_step.enable)}</button>
+                        </form>
                         {enrolment}
                     </div>
                 }.into_any()

@@ -44,6 +44,7 @@ contract!(
     sessions_load_until_they_expire,
     the_outbox_lists_unsent_emails_until_marked_sent,
     failed_logins_are_counted_within_a_window,
+    concurrent_attempts_each_get_their_own_count,
 );
 
 mod cases {
@@ -754,13 +755,30 @@ mod cases {
     pub async fn failed_logins_are_counted_within_a_window(store: Store) {
         let t = now();
         let w = Duration::minutes(15);
-        assert_eq!(store.record_failed_login("email:x@y.ch", t, w).await.unwrap(), 1);
-        assert_eq!(store.record_failed_login("email:x@y.ch", t + Duration::minutes(1), w).await.unwrap(), 2);
-        assert_eq!(store.failed_login_count("email:x@y.ch", t + Duration::minutes(2), w).await.unwrap(), 2);
-        assert_eq!(store.failed_login_count("email:x@y.ch", t + Duration::minutes(16), w).await.unwrap(), 0);
-        assert_eq!(store.record_failed_login("email:x@y.ch", t + Duration::minutes(16), w).await.unwrap(), 1);
-        store.clear_failed_logins("email:x@y.ch").await.unwrap();
-        assert_eq!(store.failed_login_count("email:x@y.ch", t, w).await.unwrap(), 0);
+        assert_eq!(store.count_attempt("email:x@y.ch", t, w).await.unwrap(), 1);
+        assert_eq!(store.count_attempt("email:x@y.ch", t + Duration::minutes(1), w).await.unwrap(), 2);
+        assert_eq!(store.attempt_count("email:x@y.ch", t + Duration::minutes(2), w).await.unwrap(), 2);
+        assert_eq!(store.attempt_count("email:x@y.ch", t + Duration::minutes(16), w).await.unwrap(), 0);
+        assert_eq!(store.count_attempt("email:x@y.ch", t + Duration::minutes(16), w).await.unwrap(), 1);
+        store.clear_attempts("email:x@y.ch").await.unwrap();
+        assert_eq!(store.attempt_count("email:x@y.ch", t, w).await.unwrap(), 0);
+    }
+
+    pub async fn concurrent_attempts_each_get_their_own_count(store: Store) {
+        let t = now();
+        let w = Duration::minutes(15);
+        let attempts = (0..20).map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.count_attempt("ip:10.0.0.1", t, w).await.unwrap() })
+        });
+        let mut counts = Vec::new();
+        for attempt in attempts.collect::<Vec<_>>() {
+            counts.push(attempt.await.unwrap());
+        }
+        counts.sort_unstable();
+        assert_eq!(counts, (1..=20).collect::<Vec<i64>>(), "no two concurrent attempts share a count");
+        store.uncount_attempt("ip:10.0.0.1").await.unwrap();
+        assert_eq!(store.attempt_count("ip:10.0.0.1", t, w).await.unwrap(), 19, "a legitimate attempt is taken back");
     }
 }
 

@@ -80,7 +80,7 @@ mod cases {
         assert_eq!(store.consume_email_token(TokenPurpose::ResetPassword, token.expose()).await.unwrap(), None);
         let hash = PasswordHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$new$new");
         assert_eq!(store.reset_password_with_token(token.expose(), &hash).await.unwrap().map(|u| u.id), None);
-        assert_eq!(store.change_email_with_token(token.expose()).await.unwrap(), None);
+        assert_eq!(store.change_email_with_token(token.expose(), None).await.unwrap(), None);
         // Still good for its own purpose.
         assert!(store.consume_email_token(TokenPurpose::ConfirmRegistration, token.expose()).await.unwrap().is_some());
     }
@@ -135,7 +135,7 @@ mod cases {
         let user = store.register_user(&new_user("anna@example.ch")).await.unwrap();
         let t = now();
         let window = Duration::minutes(15);
-        store.record_failed_login("email:anna@example.ch", t, window).await.unwrap();
+        store.count_attempt("email:anna@example.ch", t, window).await.unwrap();
         store.save_session("s-of-anna", "{}", t + Duration::minutes(30)).await.unwrap();
         match store.backend() {
             Backend::Sqlite(p) => sqlx::query("UPDATE sessions SET user_id = $1").bind(user.id).execute(p).await.map(|_| ()),
@@ -149,7 +149,7 @@ mod cases {
         let after = store.reset_password_with_token(token.expose(), &hash).await.unwrap().expect("a valid link");
         assert!(after.email_verified_at.is_some(), "the mailbox is proven by the link");
         assert_eq!(store.credentials(user.id).await.unwrap().password_hash, Some(hash.clone()));
-        assert_eq!(store.failed_login_count("email:anna@example.ch", t, window).await.unwrap(), 0);
+        assert_eq!(store.attempt_count("email:anna@example.ch", t, window).await.unwrap(), 0);
         assert_eq!(store.load_session("s-of-anna", t).await.unwrap(), None, "the login's sessions end");
         assert!(store.load_session("s-of-someone-else", t).await.unwrap().is_some());
         assert_eq!(store.reset_password_with_token(token.expose(), &hash).await.unwrap().map(|u| u.id), None, "once");
@@ -161,14 +161,14 @@ mod cases {
         let anna = store.create_user(&new_user("anna@example.ch")).await.unwrap();
         let new = EmailAddress::parse("Anna.Neu@Example.ch").unwrap();
         let token = store.create_email_token(TokenPurpose::ChangeEmail, anna.id, Some(&new), Duration::hours(24)).await.unwrap();
-        let (old, changed) = store.change_email_with_token(token.expose()).await.unwrap().expect("a valid link");
+        let (old, changed) = store.change_email_with_token(token.expose(), None).await.unwrap().expect("a valid link");
         assert_eq!((old.as_str(), changed.email.as_str()), ("anna@example.ch", "anna.neu@example.ch"));
-        assert_eq!(store.change_email_with_token(token.expose()).await.unwrap(), None, "once");
+        assert_eq!(store.change_email_with_token(token.expose(), None).await.unwrap(), None, "once");
 
         let taken = EmailAddress::parse("bruno@example.ch").unwrap();
         let token = store.create_email_token(TokenPurpose::ChangeEmail, anna.id, Some(&taken), Duration::hours(24)).await.unwrap();
         store.create_user(&new_user("bruno@example.ch")).await.unwrap();
-        let err = store.change_email_with_token(token.expose()).await.unwrap_err();
+        let err = store.change_email_with_token(token.expose(), None).await.unwrap_err();
         assert!(matches!(err, StoreError::Duplicate { what: "user.email" }), "{err:?}");
         assert_eq!(store.user(anna.id).await.unwrap().email, "anna.neu@example.ch", "nothing changed");
         assert!(store.valid_email_token(&[TokenPurpose::ChangeEmail], token.expose()).await.unwrap().is_some(), "the link stays unused");

@@ -27,7 +27,14 @@ test.describe('two-step login', () => {
     await page.goto('/account');
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
 
-    await page.getByRole('button', { name: 'Activer la connexion en deux étapes' }).click();
+    // Whoever holds a session cannot bind the login to their own app: the password is asked.
+    const twoStep = page.getByRole('region', { name: 'Processus de connexion en deux étapes' });
+    await twoStep.getByLabel('Mot de passe actuel').fill('not-the-password');
+    await twoStep.getByRole('button', { name: 'Activer la connexion en deux étapes' }).click();
+    await expect(twoStep.getByText('Le mot de passe actuel est incorrect.')).toBeVisible();
+    await twoStep.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
+    await twoStep.getByRole('button', { name: 'Activer la connexion en deux étapes' }).click();
+    await expect(twoStep.getByText('Clé pour la saisie manuelle :')).toBeVisible();
     const secret = (await page.locator('code').first().textContent())!.replace(/\s/g, '');
     expect(secret).toMatch(/^[A-Z2-7]+=*$/);
     await keepScreenshot(page, testInfo, 'two-step-enrolment');

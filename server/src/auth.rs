@@ -32,14 +32,18 @@ pub struct Security {
     pub auth: AuthSettings,
     /// Mark the session cookie `Secure` (served behind HTTPS).
     pub secure_cookies: bool,
-    /// The public origin (`https://portal.example.ch`); when set, state-changing requests must
-    /// come from exactly this origin, otherwise from the origin of the request's `Host`.
-    pub public_url: Option<url::Url>,
+    /// The portal's public address (`https://portal.example.ch`): links in e-mails start with
+    /// its origin, and state-changing requests must come from exactly that origin. Never read
+    /// from a request: a forged `Host` would otherwise carry a reset link to its own site.
+    pub public_url: url::Url,
     /// Questions a second one client address may ask the access-decision API (`api::RateLimit`).
     pub api_requests_per_second: std::num::NonZeroU32,
     /// Where the client's address is read (`--client-ip-source`).
     pub client_ip_source: axum_client_ip::ClientIpSource,
 }
+
+/// The public address of a portal served with the default listen address.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
 
 /// The access-decision API's default rate per client address (`--api-requests-per-second`).
 pub const DEFAULT_API_REQUESTS_PER_SECOND: std::num::NonZeroU32 = std::num::NonZeroU32::new(20).unwrap();
@@ -49,7 +53,7 @@ impl Default for Security {
         Security {
             auth: AuthSettings::default(),
             secure_cookies: false,
-            public_url: None,
+            public_url: url::Url::parse(DEFAULT_PUBLIC_URL).expect("the default public URL is valid"),
             api_requests_per_second: DEFAULT_API_REQUESTS_PER_SECOND,
             client_ip_source: axum_client_ip::ClientIpSource::ConnectInfo,
         }
@@ -209,15 +213,15 @@ pub async fn housekeeping(store: &Store) {
 // ------------------------------------------------------------------ CSRF
 
 /// What the CSRF check compares a request's origin with.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CsrfPolicy {
-    /// `scheme://host:port` of `--public-url`, when configured.
-    pub public_origin: Option<url::Origin>,
+    /// `scheme://host:port` of the portal's public address.
+    pub public_origin: url::Origin,
 }
 
 impl CsrfPolicy {
-    pub fn new(public_url: Option<&url::Url>) -> Self {
-        CsrfPolicy { public_origin: public_url.map(|u| u.origin()) }
+    pub fn new(public_url: &url::Url) -> Self {
+        CsrfPolicy { public_origin: public_url.origin() }
     }
 }
 
@@ -225,10 +229,10 @@ pub const CSRF_REJECTED: &str = "Requête refusée : elle ne provient pas du Cen
 
 /// Rejects a state-changing request (anything but GET, HEAD, OPTIONS, TRACE) with 403 unless
 /// it comes from the portal's own origin: `Sec-Fetch-Site: same-origin`, or an `Origin` (else
-/// `Referer`) with the scheme, host and port of `--public-url`, or of the request's `Host`.
+/// `Referer`) with the scheme, host and port of the public address. The request's `Host` is
+/// never trusted: whoever forges it would also forge the `Origin` to match.
 pub async fn csrf_guard(State(policy): State<Arc<CsrfPolicy>>, request: Request, next: Next) -> Response {
-    let authority = request.uri().authority().map(|a| a.as_str().to_owned());
-    if is_same_origin(request.method(), request.headers(), authority.as_deref(), &policy) {
+    if is_same_origin(request.method(), request.headers(), &policy) {
         next.run(request).await
     } else {
         tracing::warn!(
@@ -241,8 +245,8 @@ pub async fn csrf_guard(State(policy): State<Arc<CsrfPolicy>>, request: Request,
     }
 }
 
-/// The decision of [`csrf_guard`] (`authority` is the URI's, for HTTP/2 without `Host`).
-pub fn is_same_origin(method: &Method, headers: &HeaderMap, authority: Option<&str>, policy: &CsrfPolicy) -> bool {
+/// The decision of [`csrf_guard`].
+pub fn is_same_origin(method: &Method, headers: &HeaderMap, policy: &CsrfPolicy) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE) {
         return true;
     }
@@ -259,17 +263,7 @@ pub fn is_same_origin(method: &Method, headers: &HeaderMap, authority: Option<&s
     if !matches!(source.scheme(), "http" | "https") {
         return false;
     }
-    let origin = source.origin();
-    if let Some(expected) = &policy.public_origin {
-        return origin == *expected;
-    }
-    let Some(host) = header(header::HOST.as_str()).or(authority) else {
-        return false;
-    };
-    match url::Url::parse(&format!("{}://{host}/", source.scheme())) {
-        Ok(own) => own.host_str().is_some() && own.origin() == origin,
-        Err(_) => false,
-    }
+    source.origin() == policy.public_origin
 }
 
 #[cfg(test)]
@@ -284,44 +278,54 @@ mod tests {
         h
     }
 
-    #[test]
-    fn reading_requests_need_no_origin() {
-        assert!(is_same_origin(&Method::GET, &HeaderMap::new(), None, &CsrfPolicy::default()));
+    fn policy(public_url: &str) -> CsrfPolicy {
+        CsrfPolicy::new(&url::Url::parse(public_url).unwrap())
     }
 
     #[test]
-    fn a_post_from_the_same_host_is_accepted_and_one_from_elsewhere_is_not() {
-        let p = CsrfPolicy::default();
+    fn reading_requests_need_no_origin() {
+        assert!(is_same_origin(&Method::GET, &HeaderMap::new(), &policy(DEFAULT_PUBLIC_URL)));
+    }
+
+    #[test]
+    fn a_post_from_the_public_origin_is_accepted_and_one_from_elsewhere_is_not() {
+        let p = policy("http://127.0.0.1:3000");
         let own = headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]);
-        assert!(is_same_origin(&Method::POST, &own, None, &p));
+        assert!(is_same_origin(&Method::POST, &own, &p));
         let other_port = headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3001")]);
-        assert!(!is_same_origin(&Method::POST, &other_port, None, &p));
+        assert!(!is_same_origin(&Method::POST, &other_port, &p));
         let evil = headers(&[("host", "127.0.0.1:3000"), ("origin", "https://evil.example")]);
-        assert!(!is_same_origin(&Method::POST, &evil, None, &p));
+        assert!(!is_same_origin(&Method::POST, &evil, &p));
         let none = headers(&[("host", "127.0.0.1:3000")]);
-        assert!(!is_same_origin(&Method::POST, &none, None, &p));
+        assert!(!is_same_origin(&Method::POST, &none, &p));
         let null = headers(&[("host", "127.0.0.1:3000"), ("origin", "null")]);
-        assert!(!is_same_origin(&Method::DELETE, &null, None, &p));
+        assert!(!is_same_origin(&Method::DELETE, &null, &p));
+    }
+
+    #[test]
+    fn a_forged_host_that_matches_its_own_origin_is_refused() {
+        let p = policy("https://portal.example.ch");
+        let forged = headers(&[("host", "evil.example"), ("origin", "http://evil.example")]);
+        assert!(!is_same_origin(&Method::POST, &forged, &p));
     }
 
     #[test]
     fn the_referer_counts_when_there_is_no_origin_and_fetch_metadata_suffices() {
-        let p = CsrfPolicy::default();
+        let p = policy("http://portal.example:8080");
         let referer = headers(&[("host", "portal.example:8080"), ("referer", "http://portal.example:8080/login?x=1")]);
-        assert!(is_same_origin(&Method::POST, &referer, None, &p));
+        assert!(is_same_origin(&Method::POST, &referer, &p));
         let site = headers(&[("sec-fetch-site", "same-origin")]);
-        assert!(is_same_origin(&Method::POST, &site, None, &p));
+        assert!(is_same_origin(&Method::POST, &site, &p));
         let same_site = headers(&[("sec-fetch-site", "same-site"), ("host", "a.example")]);
-        assert!(!is_same_origin(&Method::POST, &same_site, None, &p));
+        assert!(!is_same_origin(&Method::POST, &same_site, &p));
     }
 
     #[test]
-    fn with_a_public_url_only_that_exact_origin_is_accepted() {
-        let public = url::Url::parse("https://portal.example.ch").unwrap();
-        let p = CsrfPolicy::new(Some(&public));
+    fn only_the_exact_public_origin_is_accepted() {
+        let p = policy("https://portal.example.ch");
         let ok = headers(&[("host", "10.0.0.5:3000"), ("origin", "https://portal.example.ch")]);
-        assert!(is_same_origin(&Method::POST, &ok, None, &p));
+        assert!(is_same_origin(&Method::POST, &ok, &p));
         let http = headers(&[("host", "portal.example.ch"), ("origin", "http://portal.example.ch")]);
-        assert!(!is_same_origin(&Method::POST, &http, None, &p));
+        assert!(!is_same_origin(&Method::POST, &http, &p));
     }
 }

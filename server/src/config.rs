@@ -38,8 +38,9 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
-    /// The portal's public address (e.g. `https://portal.example.ch`); requests that change
-    /// data must come from this origin. Without it, from the origin of the request's `Host`.
+    /// The portal's public address (e.g. `https://portal.example.ch`): links in e-mails start
+    /// with it and requests that change data must come from it. Required, except with `--demo`
+    /// (then the listen address).
     #[arg(long, env = "PORTAL_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
 
@@ -110,7 +111,7 @@ pub struct CreateCompanyArgs {
     /// The first administrator's last name.
     #[arg(long)]
     pub last_name: String,
-    /// The portal's public address, for the link in the e-mail.
+    /// The portal's public address, for the link in the e-mail (required).
     #[arg(long, env = "PORTAL_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
     /// SMTP server for the e-mail (see `serve --smtp-url`); without it, the outbox table.
@@ -119,6 +120,35 @@ pub struct CreateCompanyArgs {
     /// Sender of the e-mail.
     #[arg(long, env = "PORTAL_MAIL_FROM")]
     pub mail_from: Option<String>,
+}
+
+/// The portal's public address: `--public-url`, or with `--demo` the address it listens on
+/// (`127.0.0.1` for an unspecified one). Links in e-mails must never follow a request's
+/// `Host`, so a portal serving real users cannot start without it.
+pub fn public_url(args: &ServeArgs, listening: SocketAddr) -> Result<url::Url, String> {
+    match &args.public_url {
+        Some(url) => checked_public_url(url),
+        None if args.demo => {
+            let ip = match listening.ip() {
+                ip if ip.is_unspecified() && ip.is_ipv4() => std::net::IpAddr::from([127, 0, 0, 1]),
+                ip if ip.is_unspecified() => std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+                ip => ip,
+            };
+            url::Url::parse(&format!("http://{}/", SocketAddr::new(ip, listening.port()))).map_err(|e| e.to_string())
+        }
+        None => Err(MISSING_PUBLIC_URL.to_string()),
+    }
+}
+
+pub const MISSING_PUBLIC_URL: &str = "--public-url (or PORTAL_PUBLIC_URL) is required: the portal's public address, \
+     e.g. https://portal.example.ch, starts the links in its e-mails (only --demo may do without it)";
+
+/// An `http` or `https` address with a host: the only kind a browser can open from an e-mail.
+pub fn checked_public_url(url: &url::Url) -> Result<url::Url, String> {
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("--public-url {url}: expected http:// or https:// and a host, e.g. https://portal.example.ch"));
+    }
+    Ok(url.clone())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -146,6 +176,19 @@ mod tests {
         let cli = Cli::try_parse_from(["portal", "--client-ip-source", "RightmostXForwardedFor"]).unwrap();
         assert_eq!(cli.serve.client_ip_source, ClientIpSource::RightmostXForwardedFor);
         assert!(Cli::try_parse_from(["portal", "--client-ip-source", "X-Forwarded-For"]).is_err());
+    }
+
+    #[test]
+    fn without_a_public_url_only_the_demo_starts_and_it_uses_the_listen_address() {
+        let listening: SocketAddr = "0.0.0.0:3007".parse().unwrap();
+        let plain = Cli::try_parse_from(["portal"]).unwrap();
+        assert_eq!(public_url(&plain.serve, listening).unwrap_err(), MISSING_PUBLIC_URL);
+        let demo = Cli::try_parse_from(["portal", "--demo"]).unwrap();
+        assert_eq!(public_url(&demo.serve, listening).unwrap().as_str(), "http://127.0.0.1:3007/");
+        let named = Cli::try_parse_from(["portal", "--public-url", "https://portal.example.ch"]).unwrap();
+        assert_eq!(public_url(&named.serve, listening).unwrap().as_str(), "https://portal.example.ch/");
+        let mail = Cli::try_parse_from(["portal", "--public-url", "mailto:a@b.example"]).unwrap();
+        assert!(public_url(&mail.serve, listening).is_err());
     }
 
     #[test]

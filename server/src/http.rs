@@ -78,8 +78,8 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
 
     let store = state.store.clone();
     let auth_settings = security.auth.clone();
-    let csrf = Arc::new(CsrfPolicy::new(security.public_url.as_ref()));
-    let public_base = security.public_url.as_ref().map(|u| app::auth::mail::PublicBase(u.origin().ascii_serialization()));
+    let csrf = Arc::new(CsrfPolicy::new(&security.public_url));
+    let public_base = app::auth::mail::PublicBase(security.public_url.origin().ascii_serialization());
     Router::new()
         .route("/healthz", get(healthz))
         .route(
@@ -105,9 +105,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
                 provide_context(store.clone());
                 provide_context(auth_settings.clone());
                 provide_context(mailer.clone());
-                if let Some(base) = &public_base {
-                    provide_context(base.clone());
-                }
+                provide_context(public_base.clone());
             },
             move || shell(options.clone()),
         )
@@ -164,6 +162,9 @@ async fn malformed_arguments_are_a_bad_request(request: axum::extract::Request, 
 
 /// Security headers on every answer; HSTS only when the portal is served over HTTPS
 /// (`--secure-cookies`), since a browser would otherwise refuse plain-HTTP access for a year.
+/// Pages and server-function answers are never stored (`no-store`): a signed-in page left in
+/// a shared computer's cache, or a proxy's, would show one login's data to the next person.
+/// Only the static files, which set their own `Cache-Control`, may be kept.
 async fn security_headers(
     State(https): State<bool>,
     request: axum::extract::Request,
@@ -171,6 +172,10 @@ async fn security_headers(
 ) -> axum::response::Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let is_image = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("image/"));
+    if !headers.contains_key(header::CACHE_CONTROL) && !is_image {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         if let Ok(value) = HeaderValue::from_str(&content_security_policy(None)) {
             headers.insert(header::CONTENT_SECURITY_POLICY, value);
@@ -231,6 +236,12 @@ pub fn leptos_options(listen: Option<SocketAddr>) -> Result<LeptosOptions, Strin
 /// Binds, then serves until SIGINT or SIGTERM; requests under way are finished first.
 pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
     let leptos_options = leptos_options(args.listen)?;
+    let addr = leptos_options.site_addr;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let public_url = crate::config::public_url(args, local)?;
     let security = Security {
         auth: app::auth::server::AuthSettings {
             idle_timeout: std::time::Duration::from_secs(args.session_idle_minutes * 60),
@@ -238,20 +249,15 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
             ..Default::default()
         },
         secure_cookies: args.secure_cookies,
-        public_url: args.public_url.clone(),
+        public_url: public_url.clone(),
         api_requests_per_second: args.api_requests_per_second,
         client_ip_source: args.client_ip_source.clone(),
     };
     let mailer = crate::mail::mailer(store.clone(), args.smtp_url.as_deref(), args.mail_from.as_deref())?;
-    let addr = leptos_options.site_addr;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
     let _housekeeping = auth::spawn_housekeeping(store.clone(), std::time::Duration::from_secs(600));
     let app = router_with(AppState { leptos_options, store }, security, mailer);
-    tracing::info!("listening on http://{local}");
-    println!("Centre clientèle: http://{local}/");
+    tracing::info!(%public_url, "listening on http://{local}");
+    println!("Centre clientèle: {public_url}");
     // The peer address is needed for throttling sign-ins per client address.
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

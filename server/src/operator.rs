@@ -6,9 +6,6 @@ use portal_core::store::{NewCompany, NewUser, Store, StoreError, TokenPurpose};
 use crate::config::CreateCompanyArgs;
 use crate::mail::Mailer;
 
-/// The origin of links when `--public-url` is not given.
-pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
-
 /// What `create-company` did, for its output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedCompany {
@@ -34,8 +31,8 @@ pub async fn create_company(store: &Store, mailer: &Mailer, args: &CreateCompany
     let first_name = PersonName::parse(&args.first_name).map_err(|e| format!("invalid first name {:?}: {e}", args.first_name))?;
     let last_name = PersonName::parse(&args.last_name).map_err(|e| format!("invalid last name {:?}: {e}", args.last_name))?;
     let base = match &args.public_url {
-        Some(url) => url.origin().ascii_serialization(),
-        None => DEFAULT_PUBLIC_URL.to_string(),
+        Some(url) => crate::config::checked_public_url(url)?.origin().ascii_serialization(),
+        None => return Err(crate::config::MISSING_PUBLIC_URL.to_string()),
     };
 
     let company = NewCompany { customer_number: number.clone(), name: name.to_string(), language };

@@ -318,7 +318,7 @@ async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) 
         .create_email_token(store::TokenPurpose::SetPassword, user.id, None, store::TokenPurpose::SetPassword.validity())
         .await
         .map_err(internal)?;
-    let link = format!("{}{}?token={}", crate::auth::mail::public_base(), crate::self_service::PATH_RESET, token.expose());
+    let link = format!("{}{}?token={}", crate::auth::mail::public_base()?, crate::self_service::PATH_RESET, token.expose());
     let (subject, body) = crate::self_service::ssr::set_password_mail(user, company_name, &link);
     let mailer = use_context::<crate::auth::mail::Mailer>().ok_or_else(|| internal("no Mailer in the context"))?;
     if let Err(error) = mailer.send(&user.email, &subject, &body).await {
@@ -351,7 +351,10 @@ async fn notify_invitation(scope: &AdminScope, provider: &User) {
         return;
     };
     let locale = crate::self_service::ssr::locale_of(provider.language);
-    let link = format!("{}/account", crate::auth::mail::public_base());
+    let Ok(base) = crate::auth::mail::public_base() else {
+        return;
+    };
+    let link = format!("{base}/account");
     let admin = scope.admin.full_name();
     let company = scope.company.name.clone();
     use crate::i18n::td_string;

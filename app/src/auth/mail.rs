@@ -111,25 +111,16 @@ fn parse_mailbox(s: &str) -> Result<Mailbox, MailError> {
     s.parse::<Mailbox>().map_err(|e| MailError::Address(format!("{s}: {e}")))
 }
 
-/// The portal's public address (`--public-url`), provided as context by the server: links in
-/// e-mails start with it. Without it they start with the origin of the request's `Host`.
+/// The portal's public address (`--public-url`, or the listen address in demo mode), provided
+/// as context by the server: links in e-mails start with it, never with a request's `Host`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicBase(pub String);
 
 /// The origin links in e-mails start with, without a trailing slash.
-pub fn public_base() -> String {
+pub fn public_base() -> Result<String, leptos::prelude::ServerFnError> {
     use leptos::prelude::use_context;
-    if let Some(PublicBase(base)) = use_context::<PublicBase>() {
-        return base.trim_end_matches('/').to_string();
+    match use_context::<PublicBase>() {
+        Some(PublicBase(base)) => Ok(base.trim_end_matches('/').to_string()),
+        None => Err(crate::auth::server::internal("no PublicBase in the Leptos context")),
     }
-    let parts = use_context::<http::request::Parts>();
-    let header = |name: &str| {
-        parts.as_ref().and_then(|p| p.headers.get(name)).and_then(|v| v.to_str().ok()).map(str::to_string)
-    };
-    let host = header("host").unwrap_or_else(|| "127.0.0.1:3000".into());
-    let scheme = match header("x-forwarded-proto").as_deref() {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}")
 }

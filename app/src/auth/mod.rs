@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod two_step;
@@ -22,6 +24,11 @@ pub const MSG_NOT_SIGNED_IN: &str = "Votre session a expiré. Veuillez vous reco
 /// The right password of a self-registered login whose address is not confirmed yet.
 pub const MSG_EMAIL_UNCONFIRMED: &str =
     "Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien que nous vous avons envoyé par e-mail.";
+/// The refusal of a request beyond the limit of its client address (registrations, reset
+/// links, e-mail changes, access requests by customer number).
+pub const REQUESTS_THROTTLED: &str = "requests.too_many";
+/// The current password, asked before a credential changes, is wrong.
+pub const MSG_WRONG_CURRENT_PASSWORD: &str = "Le mot de passe actuel est incorrect.";
 /// Anything unexpected on the server (details go to the log, not to the user).
 pub const MSG_UNAVAILABLE: &str = "Le service est momentanément indisponible. Veuillez réessayer.";
 

@@ -7,13 +7,12 @@
 use std::collections::BTreeSet;
 use std::fmt::Display;
 use std::net::IpAddr;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use portal_core::domain::{EmailAddress, Password, RightType, UserId};
-use portal_core::store::{self, Actor, AuditEntry, PasswordHash, Store, User};
+use portal_core::domain::{EmailAddress, RightType, UserId};
+use portal_core::store::{self, Actor, AuditEntry, Store, User};
 use tower_sessions::Session;
 
 use super::{
@@ -44,6 +43,9 @@ pub struct AuthSettings {
     pub max_failures_per_account: i64,
     /// Failed sign-ins per client address within a window before sign-in is refused.
     pub max_failures_per_address: i64,
+    /// Requests of one kind that anybody may send (registration, reset link, e-mail change,
+    /// access request by customer number) per client address within a window.
+    pub max_requests_per_address: i64,
 }
 
 impl Default for AuthSettings {
@@ -54,6 +56,7 @@ impl Default for AuthSettings {
             throttle_window: Duration::from_secs(15 * 60),
             max_failures_per_account: 5,
             max_failures_per_address: 20,
+            max_requests_per_address: 10,
         }
     }
 }
@@ -122,7 +125,7 @@ pub async fn require_login() -> Result<SignedIn, ServerFnError> {
 /// The client's address, from where the server was told to read it (`--client-ip-source`:
 /// the connection's peer, or the header the portal's own proxy sets). None when that source
 /// says nothing: the request is then throttled by account only.
-async fn client_address() -> Option<IpAddr> {
+pub(crate) async fn client_address() -> Option<IpAddr> {
     leptos_axum::extract::<axum_client_ip::ClientIp>().await.ok().map(|axum_client_ip::ClientIp(ip)| ip)
 }
 
@@ -131,15 +134,6 @@ pub(crate) fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.headers.get(http::header::ACCEPT)?.to_str().ok().map(|v| v.contains("text/html")))
         .unwrap_or(false)
-}
-
-/// A hash to verify against when the e-mail is unknown, so that both cases take as long.
-fn dummy_hash() -> &'static PasswordHash {
-    static DUMMY: OnceLock<PasswordHash> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        let password = Password::parse("no-such-user-dummy-password").expect("the dummy password satisfies the policy");
-        store::hash_password(&password).expect("hashing works")
-    })
 }
 
 enum Failure {
@@ -179,13 +173,14 @@ async fn check_credentials(
     };
     let address_key = address.map(|ip| format!("ip:{ip}"));
 
-    if store.failed_login_count(&account_key, now, window).await? >= settings.max_failures_per_account {
+    // Counted before the check: concurrent guesses each take one of the allowed attempts.
+    let account_attempts = store.count_attempt(&account_key, now, window).await?;
+    let address_attempts = match &address_key {
+        Some(key) => store.count_attempt(key, now, window).await?,
+        None => 0,
+    };
+    if account_attempts > settings.max_failures_per_account || address_attempts > settings.max_failures_per_address {
         return Err(Failure::Throttled);
-    }
-    if let Some(key) = &address_key {
-        if store.failed_login_count(key, now, window).await? >= settings.max_failures_per_address {
-            return Err(Failure::Throttled);
-        }
     }
 
     let found = match &parsed {
@@ -193,19 +188,15 @@ async fn check_credentials(
         Err(_) => None,
     };
     let hash = found.as_ref().and_then(|(_, credentials)| credentials.password_hash.clone());
-    let verified = tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => store::verify_password(&password, &hash),
-        None => {
-            // Same work as for a real login, then fail.
-            let _ = store::verify_password(&password, dummy_hash());
-            false
-        }
-    })
-    .await?;
+    let verified = super::password::verify(password, hash).await.map_err(|e| Failure::Internal(e.to_string()))?;
 
     match found {
         Some((user, _)) if verified => {
-            store.clear_failed_logins(&account_key).await?;
+            store.clear_attempts(&account_key).await?;
+            if let Some(key) = &address_key {
+                // A right password is no attack from this address (an office shares one).
+                store.uncount_attempt(key).await?;
+            }
             if user.email_verified_at.is_none() {
                 // Only said to whoever knows the password: no hint about the address.
                 tracing::info!(user_id = user.id, "sign-in refused: address not confirmed yet");
@@ -214,10 +205,6 @@ async fn check_credentials(
             Ok(user)
         }
         found => {
-            store.record_failed_login(&account_key, now, window).await?;
-            if let Some(key) = &address_key {
-                store.record_failed_login(key, now, window).await?;
-            }
             if let Some((user, _)) = found {
                 let actor = Actor { user_id: Some(user.id), acting_company_id: None };
                 store

@@ -16,7 +16,7 @@ use crate::refusal::refused;
 use http::StatusCode;
 use super::{MSG_NOT_SIGNED_IN, MSG_THROTTLED, PATH_LOGIN};
 use crate::two_step::{
-    TwoStepEnrolment, MSG_CODE_INVALID, MSG_ENROLMENT_EXPIRED, MSG_PASSWORD_WRONG, PATH_LOGIN_CODE,
+    TwoStepEnrolment, MSG_ALREADY_ON, MSG_CODE_INVALID, MSG_ENROLMENT_EXPIRED, PATH_LOGIN_CODE,
 };
 
 /// Session key: the user who gave the right password and still owes a code.
@@ -132,14 +132,10 @@ fn window() -> chrono::Duration {
     chrono::Duration::from_std(settings().throttle_window).unwrap_or(chrono::Duration::minutes(15))
 }
 
+/// Counts one code attempt of `user_id` before it is checked; true beyond the limit.
 async fn throttled(store: &Store, user_id: UserId) -> Result<bool, ServerFnError> {
-    let n = store.failed_login_count(&throttle_key(user_id), store::now(), window()).await.map_err(internal)?;
-    Ok(n >= settings().max_failures_per_account)
-}
-
-async fn record_failure(store: &Store, user_id: UserId) -> Result<(), ServerFnError> {
-    store.record_failed_login(&throttle_key(user_id), store::now(), window()).await.map_err(internal)?;
-    Ok(())
+    let n = store.count_attempt(&throttle_key(user_id), store::now(), window()).await.map_err(internal)?;
+    Ok(n > settings().max_failures_per_account)
 }
 
 async fn audit(store: &Store, user: &User, action: &str) -> Result<(), ServerFnError> {
@@ -215,23 +211,29 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> 
     };
     let user = store.user(user_id).await.map_err(internal)?;
     if !ok {
-        record_failure(&store, user_id).await?;
         audit(&store, &user, "login.code_failed").await?;
         return Err(fail(MSG_CODE_INVALID, StatusCode::BAD_REQUEST, Some(&format!("{PATH_LOGIN_CODE}?erreur=code"))));
     }
-    store.clear_failed_logins(&throttle_key(user_id)).await.map_err(internal)?;
+    store.clear_attempts(&throttle_key(user_id)).await.map_err(internal)?;
 
     super::server::complete_sign_in(&store, &session, &user).await
 }
 
-/// The server side of [`crate::two_step::start_two_step`].
-pub async fn start_two_step() -> Result<TwoStepEnrolment, ServerFnError> {
+/// The server side of [`crate::two_step::start_two_step`]: the current password first, since
+/// whoever holds a session must not be able to bind the login to their own authenticator.
+/// Re-enrolling means turning it off (password) and on again (password).
+pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, ServerFnError> {
     let login = super::server::require_login().await?;
     let store = store()?;
     let session = session().await?;
+    super::password::check_current_password(&store, login.user_id, password).await?;
     let user = store.user(login.user_id).await.map_err(internal)?;
+    if user.totp_enabled {
+        return Err(refused(StatusCode::CONFLICT, MSG_ALREADY_ON));
+    }
     let secret = new_secret();
     session.insert(KEY_ENROL_SECRET, secret.clone()).await.map_err(internal)?;
+    audit(&store, &user, "two_step.enrol_start").await?;
     let uri = otpauth_uri(&secret, &user.email);
     let qr_svg = qr_svg(&uri).ok_or_else(|| internal("QR code rendering failed"))?;
     Ok(TwoStepEnrolment { otpauth_uri: uri, qr_svg, secret })
@@ -248,11 +250,14 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, ServerFnError
     if throttled(&store, login.user_id).await? {
         return Err(refused(StatusCode::TOO_MANY_REQUESTS, MSG_THROTTLED));
     }
+    if store.user(login.user_id).await.map_err(internal)?.totp_enabled {
+        session.remove_value(KEY_ENROL_SECRET).await.map_err(internal)?;
+        return Err(refused(StatusCode::CONFLICT, MSG_ALREADY_ON));
+    }
     let Some(step) = matching_step(&secret, &code) else {
-        record_failure(&store, login.user_id).await?;
         return Err(refused(StatusCode::BAD_REQUEST, MSG_CODE_INVALID));
     };
-    store.clear_failed_logins(&throttle_key(login.user_id)).await.map_err(internal)?;
+    store.clear_attempts(&throttle_key(login.user_id)).await.map_err(internal)?;
     let codes = new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| store::hash_recovery_code(login.user_id, c)).collect();
     store.set_totp(login.user_id, Some(&Secret::new(secret)), true).await.map_err(internal)?;
@@ -260,6 +265,8 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, ServerFnError
     store.claim_totp_step(login.user_id, step as i64).await.map_err(internal)?;
     store.replace_recovery_codes(login.user_id, &hashes).await.map_err(internal)?;
     session.remove_value(KEY_ENROL_SECRET).await.map_err(internal)?;
+    // The session is now worth more than the one that was maybe seen before: a new id.
+    session.cycle_id().await.map_err(internal)?;
     let user = store.user(login.user_id).await.map_err(internal)?;
     audit(&store, &user, "two_step.enable").await?;
     tracing::info!(user_id = user.id, "two-step login enabled");
@@ -270,18 +277,7 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, ServerFnError
 pub async fn disable_two_step(password: String) -> Result<(), ServerFnError> {
     let login = super::server::require_login().await?;
     let store = store()?;
-    if throttled(&store, login.user_id).await? {
-        return Err(refused(StatusCode::TOO_MANY_REQUESTS, MSG_THROTTLED));
-    }
-    let credentials = store.credentials(login.user_id).await.map_err(internal)?;
-    let hash = credentials.password_hash;
-    let ok = tokio::task::spawn_blocking(move || hash.is_some_and(|h| store::verify_password(&password, &h)))
-        .await
-        .map_err(internal)?;
-    if !ok {
-        record_failure(&store, login.user_id).await?;
-        return Err(refused(StatusCode::BAD_REQUEST, MSG_PASSWORD_WRONG));
-    }
+    super::password::check_current_password(&store, login.user_id, password).await?;
     store.set_totp(login.user_id, None, false).await.map_err(internal)?;
     store.replace_recovery_codes(login.user_id, &[]).await.map_err(internal)?;
     let user = store.user(login.user_id).await.map_err(internal)?;

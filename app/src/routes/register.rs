@@ -239,8 +239,13 @@ fn ConfirmRegistrationForm(token: String) -> impl IntoView {
         <h1 class="text-2xl font-semibold">{t!(i18n, register.confirm_title)}</h1>
         <p class="mt-2 text-stone-700">{t!(i18n, register.confirm_intro)}</p>
         <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">{error}</p>
-        <ActionForm action=confirm attr:class="mt-6">
+        <ActionForm action=confirm attr:class="mt-6 space-y-5">
             <input type="hidden" name="token" value=token/>
+            <div>
+                <label for="confirm-password" class="block font-medium">{t!(i18n, register.confirm_password_label)}</label>
+                <input id="confirm-password" name="password" type="password" autocomplete="current-password" required=true class=crate::components::ui::FIELD aria-describedby="confirm-password-hint form-error"/>
+                <p id="confirm-password-hint" class="mt-1 text-sm text-stone-700">{t!(i18n, register.confirm_password_hint)}</p>
+            </div>
             <button type="submit" class=BUTTON>{t!(i18n, register.confirm_submit)}</button>
         </ActionForm>
         <p class="mt-6"><a href=crate::auth::PATH_LOGIN class=LINK>{t!(i18n, register.back_to_login)}</a></p>

@@ -119,35 +119,29 @@ impl Store {
 
     // ------------------------------------------------------------ login throttling
 
-    /// Counts a failed login for `key` (e.g. "email:x@y" or "ip:1.2.3.4") within a sliding
-    /// window starting at the first failure; returns the count in the current window.
-    pub async fn record_failed_login(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<i64> {
-        let mut tx = self.begin().await?;
-        let row: Option<(i64, DateTime<Utc>)> =
-            with_tx!(&mut tx, |c| sqlx::query_as("SELECT count, window_start FROM login_throttle WHERE key = $1")
-                .bind(key)
-                .fetch_optional(c)
-                .await)?;
-        let (count, start) = match row {
-            Some((n, start)) if start + window > now => (n + 1, start),
-            _ => (1, now),
-        };
-        with_tx!(&mut tx, |c| sqlx::query(
-            "INSERT INTO login_throttle (key, count, window_start) VALUES ($1, $2, $3) \
-             ON CONFLICT (key) DO UPDATE SET count = excluded.count, window_start = excluded.window_start"
+    /// Counts one attempt for `key` (e.g. "email:x@y", "ip:1.2.3.4", "password:7") within a
+    /// window starting at the first attempt; answers the count in the current window. One
+    /// statement: of concurrent attempts each gets its own count, so that counting *before*
+    /// checking a password keeps any number of parallel guesses within the limit.
+    pub async fn count_attempt(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<i64> {
+        let open_since = now - window;
+        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(
+            "INSERT INTO login_throttle (key, count, window_start) VALUES ($1, 1, $2) \
+             ON CONFLICT (key) DO UPDATE SET \
+               count = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.count + 1 ELSE 1 END, \
+               window_start = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.window_start ELSE $2 END \
+             RETURNING count"
         )
         .bind(key)
-        .bind(count)
-        .bind(start)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
-        tx.commit().await?;
-        Ok(count)
+        .bind(now)
+        .bind(open_since)
+        .fetch_one(p)
+        .await)?;
+        Ok(n)
     }
 
-    /// Failed logins for `key` in the window that is still open at `now`.
-    pub async fn failed_login_count(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<i64> {
+    /// Attempts for `key` in the window that is still open at `now`.
+    pub async fn attempt_count(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<i64> {
         let row: Option<(i64, DateTime<Utc>)> =
             with_pool!(self, |p| sqlx::query_as("SELECT count, window_start FROM login_throttle WHERE key = $1")
                 .bind(key)
@@ -159,8 +153,19 @@ impl Store {
         })
     }
 
-    /// Forgets failures for `key` (after a successful login).
-    pub async fn clear_failed_logins(&self, key: &str) -> Result<()> {
+    /// Takes back one attempt for `key` that turned out legitimate (a right password from a
+    /// shared client address), so that an office's sign-ins do not add up to a block.
+    pub async fn uncount_attempt(&self, key: &str) -> Result<()> {
+        with_pool!(self, |p| sqlx::query("UPDATE login_throttle SET count = count - 1 WHERE key = $1 AND count > 0")
+            .bind(key)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Forgets the attempts for `key` (after a successful sign-in).
+    pub async fn clear_attempts(&self, key: &str) -> Result<()> {
         with_pool!(self, |p| sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(p).await.map(|_| ()))?;
         Ok(())
     }

@@ -276,6 +276,46 @@ impl Store {
         self.user(id).await
     }
 
+    /// A new registration of an address whose login was never confirmed replaces the pending
+    /// one: names, language and password are the new ones, and the earlier confirmation links
+    /// die (only the newest confirms). Audited as "user.register". `NotFound` when the login
+    /// has been confirmed meanwhile.
+    pub async fn replace_pending_registration(
+        &self,
+        user_id: UserId,
+        first_name: &PersonName,
+        last_name: &PersonName,
+        language: Language,
+        hash: &PasswordHash,
+    ) -> Result<User> {
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, |c| sqlx::query(
+            "UPDATE users SET first_name = $2, last_name = $3, language = $4, password_hash = $5 \
+             WHERE id = $1 AND email_verified_at IS NULL"
+        )
+        .bind(user_id)
+        .bind(first_name.as_str())
+        .bind(last_name.as_str())
+        .bind(language.code())
+        .bind(hash.as_str())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        with_tx!(&mut tx, |c| sqlx::query(
+            "DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL AND purpose = 'confirm_registration'"
+        )
+        .bind(user_id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+        audit_in(&mut tx, &AuditEntry::new(&actor_of(user_id), None, "user.register", format!("user:{user_id}"))).await?;
+        tx.commit().await?;
+        self.user(user_id).await
+    }
+
     /// Confirms a self-registered login's address with its link; `None` when the link is
     /// not valid. Audited as "user.email_confirm".
     pub async fn confirm_registration(&self, token: &str) -> Result<Option<User>> {
@@ -331,6 +371,7 @@ impl Store {
             .execute(c)
             .await
             .map(|_| ()))?;
+        forget_password_links_in(&mut tx, t.user_id).await?;
         let action = if t.purpose == TokenPurpose::SetPassword { "password.set" } else { "password.reset" };
         audit_in(&mut tx, &AuditEntry::new(&actor_of(t.user_id), home, action, format!("user:{}", t.user_id))).await?;
         tx.commit().await?;
@@ -340,9 +381,11 @@ impl Store {
     /// Changes a login's e-mail to the address its `change_email` link was sent to; answers
     /// the previous address and the login, or `None` when the link is not valid. An address
     /// taken meanwhile is `Duplicate { what: "user.email" }` and leaves the link unused.
-    /// Audited as "user.email_change" with both addresses.
-    pub async fn change_email_with_token(&self, token: &str) -> Result<Option<(String, User)>> {
+    /// Audited as "user.email_change" with both addresses. The login's sessions end but `keep`
+    /// (the session the link was opened in): whoever signed in with the old address is out.
+    pub async fn change_email_with_token(&self, token: &str, keep: Option<&str>) -> Result<Option<(String, User)>> {
         let at = now();
+        let keep = keep.map(super::system::session_key).unwrap_or_default();
         let mut tx = self.begin().await?;
         let Some(t) = consume_in(&mut tx, &[TokenPurpose::ChangeEmail], token, at).await? else {
             return Ok(None);
@@ -357,6 +400,12 @@ impl Store {
             .await
             .map(|_| ()))
         .map_err(dup("user.email"))?;
+        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(t.user_id)
+            .bind(&keep)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
         audit_in(
             &mut tx,
             &AuditEntry::new(&actor_of(t.user_id), home, "user.email_change", format!("user:{}", t.user_id))
@@ -366,6 +415,32 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Some((old_email, self.user(t.user_id).await?)))
+    }
+
+    /// A signed-in login's new password, in one transaction: its other sessions end (`keep` is
+    /// the current one), its unused reset and set-password links die (one sent before would
+    /// otherwise undo the change), its failed attempts are forgotten; audited as
+    /// "password.change". Answers how many sessions ended.
+    pub async fn change_password(&self, user_id: UserId, hash: &PasswordHash, keep: Option<&str>) -> Result<u64> {
+        let keep = keep.map(super::system::session_key).unwrap_or_default();
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(hash.as_str())
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        let ended = with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(&keep)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        forget_password_links_in(&mut tx, user_id).await?;
+        let (_, home) = user_email_in(&mut tx, user_id).await?;
+        audit_in(&mut tx, &AuditEntry::new(&actor_of(user_id), home, "password.change", format!("user:{user_id}"))).await?;
+        tx.commit().await?;
+        Ok(ended)
     }
 
     /// Ends the sessions of a login, except `keep` (the current one); answers how many.
@@ -454,6 +529,18 @@ impl Store {
         tx.commit().await?;
         Ok(Onboarded { company: self.company(company_id).await?, admin: self.user(user_id).await?, right, new_login })
     }
+}
+
+/// Unused reset and set-password links of `user_id` die: a password was just set.
+async fn forget_password_links_in(tx: &mut Tx, user_id: UserId) -> Result<()> {
+    with_tx!(tx, |c| sqlx::query(
+        "DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL AND purpose IN ('reset_password', 'set_password')"
+    )
+    .bind(user_id)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -66,6 +66,8 @@ on_both_backends!(a_provider_may_select_only_companies_it_has_an_active_right_on
     let third = app.demo.third_company.id.to_string();
     let chosen = app.post("/api/select_company", &[("company_id", &third)], Some(&cookie)).await;
     assert!(chosen.status < 400, "{chosen:?}");
+    let cookie = chosen.session_cookie().expect("choosing a company gives the session a new id");
+    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(PROVIDER));
     let context = app.post("/api/load_portal_context", &[], Some(&cookie)).await;
     assert!(context.body.contains("Transports Rapides SA"), "{context:?}");
 });
@@ -75,6 +77,7 @@ on_both_backends!(a_revoked_right_drops_the_acting_company_on_the_next_request, 
     let third = app.demo.third_company.id;
     let chosen = app.post("/api/select_company", &[("company_id", &third.to_string())], Some(&cookie)).await;
     assert!(chosen.status < 400, "{chosen:?}");
+    let cookie = chosen.session_cookie().unwrap();
 
     let right = app.store.right_for(third, app.demo.provider.id).await.unwrap().unwrap();
     app.store

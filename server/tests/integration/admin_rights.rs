@@ -74,7 +74,7 @@ on_both_backends!(a_provider_acting_for_a_principal_never_administers_it, Option
     // Paul holds an active provider right on Transports Rapides SA (demo data).
     let cookie = app.signed_in_cookie(PROVIDER).await;
     let third = app.demo.third_company.id.to_string();
-    assert!(app.post("/api/select_company", &[("company_id", &third)], Some(&cookie)).await.status < 400);
+    let cookie = app.post("/api/select_company", &[("company_id", &third)], Some(&cookie)).await.session_cookie().unwrap();
     let refused = app.post("/api/list_rights", &[("search", ""), ("sort", ""), ("descending", "false"), ("page", "1")], Some(&cookie)).await;
     assert_eq!(refused.status, 403, "{refused:?}");
     let entered = enter(&app, &cookie, &enter_form("provider", ADMIN)).await;
@@ -213,7 +213,7 @@ on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_c
 on_both_backends!(a_revoked_provider_is_refused_on_its_next_request, Options::default(), |app: TestApp| async move {
     let paul = app.signed_in_cookie(PROVIDER).await;
     let third = app.demo.third_company.id.to_string();
-    assert!(app.post("/api/select_company", &[("company_id", &third)], Some(&paul)).await.status < 400);
+    let paul = app.post("/api/select_company", &[("company_id", &third)], Some(&paul)).await.session_cookie().unwrap();
     assert_eq!(app.post("/api/load_portal_context", &[], Some(&paul)).await.status, 200);
 
     let tina = app.signed_in_cookie(THIRD_ADMIN).await;

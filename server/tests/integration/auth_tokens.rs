@@ -8,7 +8,7 @@ use crate::auth_support;
 use std::time::Duration;
 
 use app::auth::{MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN};
-use app::self_service::{MSG_EMAIL_SAME, MSG_EMAIL_TAKEN, MSG_LINK_INVALID, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY};
+use app::self_service::{MSG_EMAIL_SAME, MSG_LINK_INVALID, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{EmailAddress, Language};
 use portal_core::store::{self, OutboxEmail};
@@ -75,13 +75,16 @@ on_both_backends!(a_registered_login_signs_in_only_after_its_address_is_confirme
     let mail = mail_to(&app, "nina@neu.example", "E-Mail-Adresse").await;
     assert!(mail.body.starts_with("Guten Tag Nina Neuhaus,"), "in the chosen language: {}", mail.body);
     let token = token_in(&mail, "/register/confirm");
-    let confirmed = app.post("/api/confirm_registration", &[("token", &token)], None).await;
+    let guessed = app.post("/api/confirm_registration", &[("token", &token), ("password", "not-the-password")], None).await;
+    assert_eq!(guessed.status, 400, "the link alone does not confirm: {guessed:?}");
+    assert!(guessed.body.contains(app::self_service::MSG_REGISTRATION_PASSWORD_WRONG), "{guessed:?}");
+    let confirmed = app.post("/api/confirm_registration", &[("token", &token), ("password", NEW_PASSWORD)], None).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
     assert_eq!(confirmed.location(), Some("/login?confirme=1"));
 
     let answer = app.sign_in("nina@neu.example", NEW_PASSWORD).await;
     assert_eq!(answer.status, 200, "{answer:?}");
-    let again = app.post("/api/confirm_registration", &[("token", &token)], None).await;
+    let again = app.post("/api/confirm_registration", &[("token", &token), ("password", NEW_PASSWORD)], None).await;
     assert_eq!(again.status, 400, "a link works once: {again:?}");
     assert!(again.body.contains(MSG_LINK_INVALID));
     let actions = app.audit_actions(user.id).await;
@@ -198,7 +201,7 @@ on_both_backends!(a_login_email_changes_only_when_the_new_address_confirms, Opti
     assert!(actions.contains(&"user.email_change_request".into()) && actions.contains(&"user.email_change".into()), "{actions:?}");
 });
 
-on_both_backends!(an_email_change_needs_the_password_and_an_address_no_other_login_uses, Options::default(), |app: TestApp| async move {
+on_both_backends!(an_email_change_needs_the_password_and_never_tells_whether_an_address_has_a_login, Options::default(), |app: TestApp| async move {
     let anonymous = app.post("/api/request_email_change", &[("new_email", "x@neu.example"), ("password", PASSWORD)], None).await;
     assert_eq!(anonymous.status, 401, "{anonymous:?}");
     assert!(anonymous.body.contains(MSG_NOT_SIGNED_IN));
@@ -206,14 +209,17 @@ on_both_backends!(an_email_change_needs_the_password_and_an_address_no_other_log
     let wrong = app.post("/api/request_email_change", &[("new_email", "x@neu.example"), ("password", "not-the-password")], Some(&cookie)).await;
     assert_eq!(wrong.status, 400, "{wrong:?}");
     assert!(wrong.body.contains(app::account::MSG_WRONG_CURRENT_PASSWORD));
-    let taken = app.post("/api/request_email_change", &[("new_email", PROVIDER), ("password", PASSWORD)], Some(&cookie)).await;
-    assert_eq!(taken.status, 409, "{taken:?}");
-    assert!(taken.body.contains(MSG_EMAIL_TAKEN));
     let same = app.post("/api/request_email_change", &[("new_email", ADMIN), ("password", PASSWORD)], Some(&cookie)).await;
     assert_eq!(same.status, 400, "{same:?}");
     assert!(same.body.contains(MSG_EMAIL_SAME));
+    assert_eq!(mails_to(&app, "x@neu.example").await + mails_to(&app, ADMIN).await, 0, "nothing was sent");
+
+    let taken = app.post("/api/request_email_change", &[("new_email", PROVIDER), ("password", PASSWORD)], Some(&cookie)).await;
+    assert_eq!(taken.status, 200, "the same answer as for a free address: {taken:?}");
+    assert_eq!(taken.body, format!("\"{PROVIDER}\""));
+    let warned = mail_to(&app, PROVIDER, "Tentative d'utiliser votre adresse e-mail").await;
+    assert!(!warned.body.contains("token=") && !warned.body.contains(ADMIN), "the owner is told, and learns nothing of the asker: {}", warned.body);
     assert!(app.store.email_tokens_of(app.demo.admin.id).await.unwrap().is_empty(), "no link was made");
-    assert_eq!(mails_to(&app, "x@neu.example").await + mails_to(&app, ADMIN).await, 0);
 });
 
 on_both_backends!(the_language_a_login_chooses_is_remembered_and_set_at_sign_in, Options::default(), |app: TestApp| async move {
@@ -291,8 +297,9 @@ fn the_create_company_subcommand_refuses_bad_input_in_one_line_and_creates_a_com
             .output()
             .expect("the server binary runs")
     };
-    let good = ["--customer-number", "40000004", "--name", "Neue Firma AG", "--language", "de", "--admin-email", "chef@neue-firma.example", "--first-name", "Carla", "--last-name", "Chef"];
+    let good = ["--customer-number", "40000004", "--name", "Neue Firma AG", "--language", "de", "--admin-email", "chef@neue-firma.example", "--first-name", "Carla", "--last-name", "Chef", "--public-url", "https://portal.example.ch"];
     for (flag, bad, expected) in [
+        ("--public-url", "mailto:x@y.example", "error: --public-url mailto:x@y.example: expected http:// or https://"),
         ("--customer-number", "12 ab", "error: invalid customer number"),
         ("--language", "xx", "error: unknown language \"xx\""),
         ("--admin-email", "not-an-address", "error: invalid administrator e-mail"),
@@ -308,6 +315,8 @@ fn the_create_company_subcommand_refuses_bad_input_in_one_line_and_creates_a_com
         assert_eq!(lines.len(), 1, "one line: {stderr}");
         assert!(lines[0].starts_with(expected), "{stderr}");
     }
+    let without_public_url = run(&good[..good.len() - 2]);
+    assert_eq!(String::from_utf8_lossy(&without_public_url.stderr).trim(), format!("error: {}", server::config::MISSING_PUBLIC_URL), "no link without the portal's address");
     let output = run(&good);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);

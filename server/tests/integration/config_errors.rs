@@ -7,6 +7,8 @@ fn run_server(args: &[&str]) -> Output {
         .args(args)
         .env_remove("DATABASE_URL")
         .env_remove("PORTAL_LISTEN")
+        .env_remove("PORTAL_PUBLIC_URL")
+        .env_remove("PORTAL_DEMO")
         .env("RUST_LOG", "off")
         .output()
         .expect("the server binary runs")
@@ -58,8 +60,15 @@ fn a_malformed_listen_address_is_refused_in_one_line() {
 fn a_listen_address_already_in_use_is_refused_in_one_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let output = run_server(&["--listen", &addr, "--database-url", "sqlite::memory:"]);
+    let output = run_server(&["--listen", &addr, "--database-url", "sqlite::memory:", "--public-url", "https://portal.example.ch"]);
     let line = the_error_line(&output);
     assert!(line.starts_with("error: cannot listen on"), "{line}");
     assert!(line.contains(&addr), "{line}");
+}
+
+#[test]
+fn a_portal_without_its_public_address_does_not_start_outside_the_demo() {
+    let output = run_server(&["--listen", "127.0.0.1:0", "--database-url", "sqlite::memory:"]);
+    let line = the_error_line(&output);
+    assert!(line.starts_with("error: --public-url (or PORTAL_PUBLIC_URL) is required"), "{line}");
 }

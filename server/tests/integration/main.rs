@@ -5,6 +5,7 @@
 #[macro_use]
 mod auth_support;
 
+mod abuse;
 mod access_api;
 mod access_matrix;
 mod account_and_company;

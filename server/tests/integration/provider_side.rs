@@ -105,7 +105,7 @@ on_both_backends!(a_provider_who_resigns_is_refused_on_its_next_request, Options
     // Paul's demo right on Transports Rapides SA is active.
     let paul = app.signed_in_cookie(PROVIDER).await;
     let third = app.demo.third_company.id.to_string();
-    assert!(app.post("/api/select_company", &[("company_id", &third)], Some(&paul)).await.status < 400);
+    let paul = app.post("/api/select_company", &[("company_id", &third)], Some(&paul)).await.session_cookie().unwrap();
     let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
     let resigned = answer(&app, &paul, (right.id, right.version), "resign").await;
     assert_eq!(resigned.status, 200, "{resigned:?}");
@@ -123,7 +123,7 @@ on_both_backends!(the_header_counts_unread_messages, Options::default(), |app: T
     let paul = app.signed_in_cookie(PROVIDER).await;
     // Paul acts for his home company here.
     let home = app.demo.provider_company.id.to_string();
-    assert!(app.post("/api/select_company", &[("company_id", &home)], Some(&paul)).await.status < 400);
+    let paul = app.post("/api/select_company", &[("company_id", &home)], Some(&paul)).await.session_cookie().unwrap();
     let context = json_of(&app.post("/api/load_portal_context", &[], Some(&paul)).await);
     assert_eq!(context["unread_messages"], 1);
     let id = app.store.messages_for(app.demo.provider.id).await.unwrap()[0].id.to_string();

@@ -30,6 +30,21 @@ on_both_backends!(pages_admit_only_their_own_scripts_and_are_never_framed, Optio
     }
 });
 
+on_both_backends!(pages_and_server_function_answers_are_never_stored, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(auth_support::ADMIN).await;
+    let page = app.get("/account", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains("Anna"), "the signed-in page itself");
+    let answer = app.post("/api/load_account", &[], Some(&cookie)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let signed_out = app.get("/login", None).await;
+    for (what, answer) in [("a signed-in page", &page), ("a server function", &answer), ("the sign-in page", &signed_out)] {
+        assert_eq!(header(answer, "cache-control"), "no-store", "{what}");
+    }
+    let icon = app.get("/favicon.svg", None).await;
+    assert_ne!(icon.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "static files may be kept");
+});
+
 on_both_backends!(
     https_deployments_also_send_hsts,
     Options { security: Security { secure_cookies: true, ..Security::default() }, ..Options::default() },

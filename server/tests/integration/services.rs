@@ -62,7 +62,7 @@ async fn paul_acting_for(app: &TestApp, company_id: i64) -> String {
     let cookie = app.signed_in_cookie(PROVIDER).await;
     let chosen = app.post("/api/select_company", &[("company_id", &company_id.to_string())], Some(&cookie)).await;
     assert!(chosen.status < 400, "{chosen:?}");
-    cookie
+    chosen.session_cookie().expect("choosing a company gives the session a new id")
 }
 
 async fn place(app: &TestApp, cookie: &str, debtor_id: i64, lines: &[(i64, i64)], reference: &str) -> Answer {
@@ -314,6 +314,7 @@ on_both_backends!(a_revoked_or_resigned_right_refuses_the_next_call, Options::de
     let right = provider_on_principal(&app, &[all(&app, "orders")]).await;
     let chosen = app.post("/api/select_company", &[("company_id", &app.demo.principal.id.to_string())], Some(&paul)).await;
     assert!(chosen.status < 400, "{chosen:?}");
+    let paul = chosen.session_cookie().unwrap();
     assert_eq!(orders_page(&app, &paul).await["company"], "Musterhans SA");
     app.store
         .transition_right(right.id, right.version, Transition::Resign, Party::Provider, &Actor::user(app.demo.provider.id, app.demo.principal.id))

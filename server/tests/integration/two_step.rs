@@ -26,7 +26,7 @@ fn next_code(secret: &str) -> String {
 
 /// Starts enrolment on `cookie`; answers the base32 secret.
 async fn start(app: &TestApp, cookie: &str) -> String {
-    let answer = app.post("/api/start_two_step", &[], Some(cookie)).await;
+    let answer = app.post("/api/start_two_step", &[("password", PASSWORD)], Some(cookie)).await;
     assert_eq!(answer.status, 200, "{answer:?}");
     let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
     assert!(value["qr_svg"].as_str().unwrap().starts_with("<svg"));
@@ -67,7 +67,7 @@ on_both_backends!(enabling_needs_a_valid_code_and_returns_ten_recovery_codes, Op
     assert_eq!(app.store.unused_recovery_codes(app.demo.admin.id).await.unwrap(), 10);
     assert!(app.audit_actions(app.demo.admin.id).await.contains(&"two_step.enable".to_string()));
 
-    let anonymous = app.post("/api/start_two_step", &[], None).await;
+    let anonymous = app.post("/api/start_two_step", &[("password", PASSWORD)], None).await;
     assert!(anonymous.body.contains(MSG_NOT_SIGNED_IN), "{anonymous:?}");
 });
 

@@ -35,10 +35,12 @@ pub const FAVICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0
 /// What a test may change in the server.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Its `public_url` is replaced by the test server's own address.
     pub security: Security,
     pub smtp_url: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct TestApp {
     pub base: String,
     pub store: Store,
@@ -151,9 +153,10 @@ where
         .site_pkg_dir(Arc::from("pkg"))
         .build();
     let mailer = server::mail::mailer(store.clone(), options.smtp_url.as_deref(), None).expect("mailer");
-    let app = router_with(AppState { leptos_options, store: store.clone() }, options.security.clone(), mailer);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let security = Security { public_url: base.parse().expect("the test server's address"), ..options.security.clone() };
+    let app = router_with(AppState { leptos_options, store: store.clone() }, security, mailer);
     let server = tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
     });
