@@ -74,6 +74,10 @@ pub async fn select_company(company_id: i64) -> Result<String, ServerFnError> {
         return Err(crate::refusal::refused(http::StatusCode::FORBIDDEN, ssr::MSG_NOT_ALLOWED));
     }
     ssr::set_acting(login.user_id, company_id).await?;
+    // From now on the session may do what this company granted: an id seen before the choice
+    // is worth nothing after it. (A login with one company only has it chosen implicitly while
+    // a page renders, where no new cookie could be sent; it gains nothing by it.)
+    crate::auth::server::session().await?.cycle_id().await.map_err(crate::auth::server::internal)?;
     leptos_axum::redirect(crate::auth::PATH_PORTAL);
     Ok(crate::auth::PATH_PORTAL.to_string())
 }
@@ -125,12 +129,8 @@ pub mod ssr {
         Ok(CompanyChoices { home, third_party, acting })
     }
 
-    /// Chooses the acting company; the session gets a new id, since from now on it may do
-    /// what the other company granted (an id seen before the choice is worth nothing after).
     pub async fn set_acting(user_id: i64, company_id: i64) -> Result<(), ServerFnError> {
-        let session = session().await?;
-        session.insert(KEY_ACTING_COMPANY, company_id).await.map_err(internal)?;
-        session.cycle_id().await.map_err(internal)?;
+        session().await?.insert(KEY_ACTING_COMPANY, company_id).await.map_err(internal)?;
         tracing::info!(user_id, company_id, "acting company selected");
         Ok(())
     }

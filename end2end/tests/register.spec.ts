@@ -56,6 +56,8 @@ test.describe('creating a login', () => {
   test('a confirmation link that is not valid says so clearly', async ({ page }) => {
     await page.goto('/register/confirm?token=not-a-valid-token');
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    // Confirming takes the link and the password chosen when registering.
+    await page.getByLabel("Mot de passe choisi lors de l'inscription").fill('Demo-2026!portal');
     await page.getByRole('button', { name: "Confirmer l'adresse e-mail" }).click();
     await expect(page.getByRole('alert').filter({ hasText: "Ce lien n'est plus valable" })).toBeVisible();
     await expectAccessible(page);

@@ -170,6 +170,8 @@ on_both_backends!(another_site_can_show_a_message_but_not_mark_it_read, Options:
     };
     let message = app.store.create_message(&new).await.unwrap();
     let paul = app.signed_in_cookie(PROVIDER).await;
+    let home = app.demo.provider_company.id.to_string();
+    let paul = app.post("/api/select_company", &[("company_id", &home)], Some(&paul)).await.session_cookie().expect("a new session id");
     let open = |site: &'static str| {
         let app = app.clone();
         let paul = paul.clone();
