@@ -45,6 +45,7 @@ contract!(
     the_outbox_lists_unsent_emails_until_marked_sent,
     failed_logins_are_counted_within_a_window,
     concurrent_attempts_each_get_their_own_count,
+    two_step_secrets_are_stored_sealed_and_resealed_with_a_new_key,
 );
 
 mod cases {
@@ -762,6 +763,46 @@ mod cases {
         assert_eq!(store.count_attempt("email:x@y.ch", t + Duration::minutes(16), w).await.unwrap(), 1);
         store.clear_attempts("email:x@y.ch").await.unwrap();
         assert_eq!(store.attempt_count("email:x@y.ch", t, w).await.unwrap(), 0);
+    }
+
+    pub async fn two_step_secrets_are_stored_sealed_and_resealed_with_a_new_key(store: Store) {
+        use portal_core::store::{Backend, Secret, SecretsKey};
+        let demo = portal_core::store::demo::seed_demo(&store).await.unwrap();
+        let (anna, paul) = (demo.admin.id, demo.provider.id);
+        let with_keys = |current: &SecretsKey, previous: &[SecretsKey]| Store::from_backend(store.backend().clone()).with_secrets_keys(current.clone(), previous.to_vec());
+        let stored = |id: i64| {
+            let store = store.clone();
+            async move {
+                let sql = "SELECT totp_secret FROM users WHERE id = $1";
+                let value: Option<String> = match store.backend() {
+                    Backend::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
+                    Backend::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await.unwrap(),
+                };
+                value.unwrap()
+            }
+        };
+        let old_key = SecretsKey::generate();
+        let old = with_keys(&old_key, &[]);
+        old.set_totp(anna, Some(&Secret::new("JBSWY3DPEHPK3PXP")), true).await.unwrap();
+        assert!(!stored(anna).await.contains("JBSWY3DPEHPK3PXP"), "the database holds no secret in clear");
+        assert_eq!(old.credentials(anna).await.unwrap().totp_secret.unwrap().expose(), "JBSWY3DPEHPK3PXP");
+        // A secret written in clear before sealing existed.
+        let sql = "UPDATE users SET totp_secret = 'GEZDGNBVGY3TQOJQ', totp_enabled = TRUE WHERE id = $1";
+        match store.backend() {
+            Backend::Sqlite(p) => sqlx::query(sql).bind(paul).execute(p).await.map(|_| ()).unwrap(),
+            Backend::Postgres(p) => sqlx::query(sql).bind(paul).execute(p).await.map(|_| ()).unwrap(),
+        }
+
+        let new_key = SecretsKey::generate();
+        assert!(with_keys(&new_key, &[]).credentials(anna).await.is_err(), "an unknown key opens nothing");
+        // The rotation: start once with the new key and the old one as previous.
+        let rotating = with_keys(&new_key, &[old_key]);
+        assert_eq!(rotating.reseal_secrets().await.unwrap(), 2, "the old key's secret and the clear one");
+        assert_eq!(rotating.reseal_secrets().await.unwrap(), 0, "nothing left to do");
+        assert!(!stored(paul).await.contains("GEZDGNBVGY3TQOJQ"));
+        let only_new = with_keys(&new_key, &[]);
+        assert_eq!(only_new.credentials(anna).await.unwrap().totp_secret.unwrap().expose(), "JBSWY3DPEHPK3PXP");
+        assert_eq!(only_new.credentials(paul).await.unwrap().totp_secret.unwrap().expose(), "GEZDGNBVGY3TQOJQ");
     }
 
     pub async fn concurrent_attempts_each_get_their_own_count(store: Store) {

@@ -53,6 +53,16 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_MAIL_FROM")]
     pub mail_from: Option<String>,
 
+    /// A file holding the key that seals two-step login secrets in the database: 64 hex digits
+    /// (`openssl rand -hex 32`). Required, except with `--demo` (then a key for this run).
+    #[arg(long, env = "PORTAL_SECRETS_KEY_FILE")]
+    pub secrets_key_file: Option<std::path::PathBuf>,
+
+    /// During a key rotation, the file of the previous key: secrets sealed with it are opened
+    /// and sealed again with the current key at start-up.
+    #[arg(long, env = "PORTAL_PREVIOUS_SECRETS_KEY_FILE")]
+    pub previous_secrets_key_file: Option<std::path::PathBuf>,
+
     /// A session unused for this many minutes ends.
     #[arg(long, env = "PORTAL_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub session_idle_minutes: u64,
@@ -151,6 +161,25 @@ pub fn checked_public_url(url: &url::Url) -> Result<url::Url, String> {
     Ok(url.clone())
 }
 
+/// The key that seals two-step secrets and the previous one of a rotation, read from their
+/// files; with `--demo` and no file, a new key for this run.
+pub fn secrets_keys(args: &ServeArgs) -> Result<(portal_core::store::SecretsKey, Vec<portal_core::store::SecretsKey>), String> {
+    let read = |path: &std::path::Path| -> Result<portal_core::store::SecretsKey, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the secrets key file {}: {e}", path.display()))?;
+        portal_core::store::SecretsKey::parse_hex(&text).map_err(|e| format!("secrets key file {}: {e}", path.display()))
+    };
+    let current = match &args.secrets_key_file {
+        Some(path) => read(path)?,
+        None if args.demo => portal_core::store::SecretsKey::generate(),
+        None => return Err(MISSING_SECRETS_KEY.to_string()),
+    };
+    let previous = args.previous_secrets_key_file.as_deref().map(read).transpose()?.into_iter().collect();
+    Ok((current, previous))
+}
+
+pub const MISSING_SECRETS_KEY: &str = "--secrets-key-file (or PORTAL_SECRETS_KEY_FILE) is required: the key that seals \
+     two-step login secrets in the database, 64 hex digits, e.g. from `openssl rand -hex 32` (only --demo may do without it)";
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LogFormat {
     Text,
@@ -189,6 +218,23 @@ mod tests {
         assert_eq!(public_url(&named.serve, listening).unwrap().as_str(), "https://portal.example.ch/");
         let mail = Cli::try_parse_from(["portal", "--public-url", "mailto:a@b.example"]).unwrap();
         assert!(public_url(&mail.serve, listening).is_err());
+    }
+
+    #[test]
+    fn two_step_secrets_need_a_key_file_outside_the_demo() {
+        let plain = Cli::try_parse_from(["portal"]).unwrap();
+        assert_eq!(secrets_keys(&plain.serve).unwrap_err(), MISSING_SECRETS_KEY);
+        let demo = Cli::try_parse_from(["portal", "--demo"]).unwrap();
+        assert!(secrets_keys(&demo.serve).is_ok());
+        let dir = std::env::temp_dir().join(format!("portal-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("good.key"), format!("{}\n", "0f".repeat(32))).unwrap();
+        std::fs::write(dir.join("bad.key"), "not a key").unwrap();
+        let good = Cli::try_parse_from(["portal", "--secrets-key-file", dir.join("good.key").to_str().unwrap()]).unwrap();
+        assert_eq!(secrets_keys(&good.serve).unwrap().1.len(), 0);
+        let bad = Cli::try_parse_from(["portal", "--secrets-key-file", dir.join("bad.key").to_str().unwrap()]).unwrap();
+        assert!(secrets_keys(&bad.serve).unwrap_err().contains("64 hexadecimal digits"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

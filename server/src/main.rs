@@ -88,6 +88,12 @@ async fn create_company(store: &Store, args: &CreateCompanyArgs) -> Result<(), S
 }
 
 async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
+    let (key, previous) = server::config::secrets_keys(&args)?;
+    let store = store.with_secrets_keys(key, previous);
+    let resealed = store.reseal_secrets().await.map_err(|e| format!("cannot seal the two-step secrets with the current key: {e}"))?;
+    if resealed > 0 {
+        tracing::info!(resealed, "two-step secrets sealed with the current key");
+    }
     if args.demo {
         seed_demo(&store).await?;
     }

@@ -23,7 +23,7 @@ use crate::two_step::{
 pub const KEY_PENDING_USER_ID: &str = "auth.pending_user_id";
 /// Session key: when the password was accepted (Unix seconds).
 pub const KEY_PENDING_AT: &str = "auth.pending_at";
-/// Session key: the secret being enrolled (base32), until a code confirms it.
+/// Session key: the secret being enrolled, sealed with the store's key, until a code confirms it.
 pub const KEY_ENROL_SECRET: &str = "two_step.enrol_secret";
 /// A pending sign-in expires after this many seconds.
 pub const PENDING_SECONDS: i64 = 5 * 60;
@@ -232,7 +232,8 @@ pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, Server
         return Err(refused(StatusCode::CONFLICT, MSG_ALREADY_ON));
     }
     let secret = new_secret();
-    session.insert(KEY_ENROL_SECRET, secret.clone()).await.map_err(internal)?;
+    // Sealed: the sessions table never holds a secret in clear.
+    session.insert(KEY_ENROL_SECRET, store.seal(&secret).map_err(internal)?).await.map_err(internal)?;
     audit(&store, &user, "two_step.enrol_start").await?;
     let uri = otpauth_uri(&secret, &user.email);
     let qr_svg = qr_svg(&uri).ok_or_else(|| internal("QR code rendering failed"))?;
@@ -244,9 +245,10 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, ServerFnError
     let login = super::server::require_login().await?;
     let store = store()?;
     let session = session().await?;
-    let Some(secret) = session.get::<String>(KEY_ENROL_SECRET).await.map_err(internal)? else {
+    let Some(sealed) = session.get::<String>(KEY_ENROL_SECRET).await.map_err(internal)? else {
         return Err(refused(StatusCode::CONFLICT, MSG_ENROLMENT_EXPIRED));
     };
+    let secret = store.open_sealed(&sealed).map_err(internal)?;
     if throttled(&store, login.user_id).await? {
         return Err(refused(StatusCode::TOO_MANY_REQUESTS, MSG_THROTTLED));
     }

@@ -122,7 +122,12 @@ impl Store {
         .bind(user_id)
         .fetch_optional(p)
         .await)?;
-        Ok(row.ok_or(StoreError::NotFound)?.into())
+        let mut credentials: Credentials = row.ok_or(StoreError::NotFound)?.into();
+        credentials.totp_secret = match credentials.totp_secret {
+            Some(stored) => Some(Secret::new(self.sealing.open(stored.expose())?)),
+            None => None,
+        };
+        Ok(credentials)
     }
 
     /// The login and its secrets by e-mail (sign-in).
@@ -148,11 +153,12 @@ impl Store {
     /// Stores (or clears) the TOTP secret and whether two-step login is on; the codes of a
     /// previous secret used so far no longer matter.
     pub async fn set_totp(&self, user_id: UserId, secret: Option<&Secret>, enabled: bool) -> Result<()> {
+        let sealed = secret.map(|s| self.sealing.seal(s.expose())).transpose()?;
         let n = with_pool!(self, |p| sqlx::query(
             "UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = NULL WHERE id = $1"
         )
             .bind(user_id)
-            .bind(secret.map(|s| s.expose().to_owned()))
+            .bind(sealed.clone())
             .bind(enabled)
             .execute(p)
             .await

@@ -52,6 +52,7 @@ mod model;
 mod password;
 mod requests;
 mod rights;
+mod sealing;
 mod system;
 mod tokens;
 mod two_step;
@@ -60,6 +61,7 @@ pub use tokens::{hash_email_token, ClearToken, EmailToken, Onboarded, TokenPurpo
 pub use two_step::{hash_recovery_code, normalize_recovery_code};
 
 pub use admin::*;
+pub use sealing::{Sealing, SecretsKey};
 pub use model::*;
 pub use password::{hash_password, hex_sha256, random_token, same_secret, verify_password, PasswordHash};
 
@@ -74,6 +76,8 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// Seals the two-step secrets (no key: none can be stored).
+    pub(crate) sealing: Sealing,
 }
 
 /// An open transaction on either backend.
@@ -111,6 +115,9 @@ pub enum StoreError {
     Migrate(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A two-step secret cannot be sealed or opened (no key, an unknown key, altered data).
+    #[error("two-step secret: {0}")]
+    Secrets(&'static str),
 }
 
 impl StoreError {
@@ -130,7 +137,7 @@ impl StoreError {
                 _ => "duplicate",
             },
             StoreError::Invalid(e) => e.code(),
-            StoreError::Connect(_) | StoreError::Migrate(_) | StoreError::Database(_) => "store.unavailable",
+            StoreError::Connect(_) | StoreError::Migrate(_) | StoreError::Database(_) | StoreError::Secrets(_) => "store.unavailable",
         }
     }
 
@@ -186,7 +193,7 @@ impl Store {
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Connect(format!("cannot open SQLite database at {path}: {}", one_line(&e))))?;
-        Ok(Store { backend: Backend::Sqlite(pool) })
+        Ok(Store { backend: Backend::Sqlite(pool), sealing: Sealing::default() })
     }
 
     async fn connect_postgres(url: &str) -> Result<Store> {
@@ -209,12 +216,12 @@ impl Store {
             .connect_with(opts)
             .await
             .map_err(|e| fail(one_line(&e)))?;
-        Ok(Store { backend: Backend::Postgres(pool) })
+        Ok(Store { backend: Backend::Postgres(pool), sealing: Sealing::default() })
     }
 
     /// Wraps an existing pool.
     pub fn from_backend(backend: Backend) -> Store {
-        Store { backend }
+        Store { backend, sealing: Sealing::default() }
     }
 
     pub fn backend(&self) -> &Backend {

@@ -28,7 +28,7 @@ where
 {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-    let store = Store::connect(&url).await.expect("open sqlite");
+    let store = Store::connect(&url).await.expect("open sqlite").with_secrets_keys(portal_core::store::SecretsKey::generate(), vec![]);
     store.migrate().await.expect("migrate sqlite");
     let result = tokio::spawn(case(store.clone())).await;
     store.close().await;
@@ -85,7 +85,7 @@ where
         }
     };
     let store = match Store::connect(&with_database(&base, &db)).await {
-        Ok(s) => s,
+        Ok(s) => s.with_secrets_keys(portal_core::store::SecretsKey::generate(), vec![]),
         Err(e) => {
             let _ = drop_db(admin).await;
             panic!("connect test database: {e}");

@@ -66,6 +66,8 @@ on_both_backends!(two_step_login_is_turned_on_only_with_the_current_password_and
     let started = app.post("/api/start_two_step", &[("password", PASSWORD)], Some(&cookie)).await;
     assert_eq!(started.status, 200, "{started:?}");
     let secret = auth_support::json_of(&started)["secret"].as_str().unwrap().to_string();
+    let sessions = app.session_table().await;
+    assert!(!sessions.is_empty() && sessions.iter().all(|(_, data)| !data.contains(&secret)), "the secret being enrolled is sealed in the session");
     let code = app::auth::two_step::code_at(&secret, chrono::Utc::now().timestamp() as u64).unwrap();
     let confirmed = app.post("/api/confirm_two_step", &[("code", &code)], Some(&cookie)).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");

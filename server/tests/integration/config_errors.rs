@@ -8,10 +8,18 @@ fn run_server(args: &[&str]) -> Output {
         .env_remove("DATABASE_URL")
         .env_remove("PORTAL_LISTEN")
         .env_remove("PORTAL_PUBLIC_URL")
+        .env_remove("PORTAL_SECRETS_KEY_FILE")
         .env_remove("PORTAL_DEMO")
         .env("RUST_LOG", "off")
         .output()
         .expect("the server binary runs")
+}
+
+/// A secrets key file for a server that must get past that check.
+fn key_file() -> String {
+    let path = std::env::temp_dir().join(format!("portal-config-errors-{}.key", std::process::id()));
+    std::fs::write(&path, "0f".repeat(32)).unwrap();
+    path.display().to_string()
 }
 
 /// The one `error:` line the server printed; fails the test on a panic or several lines.
@@ -60,7 +68,8 @@ fn a_malformed_listen_address_is_refused_in_one_line() {
 fn a_listen_address_already_in_use_is_refused_in_one_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let output = run_server(&["--listen", &addr, "--database-url", "sqlite::memory:", "--public-url", "https://portal.example.ch"]);
+    let key = key_file();
+    let output = run_server(&["--listen", &addr, "--database-url", "sqlite::memory:", "--public-url", "https://portal.example.ch", "--secrets-key-file", &key]);
     let line = the_error_line(&output);
     assert!(line.starts_with("error: cannot listen on"), "{line}");
     assert!(line.contains(&addr), "{line}");
@@ -68,7 +77,15 @@ fn a_listen_address_already_in_use_is_refused_in_one_line() {
 
 #[test]
 fn a_portal_without_its_public_address_does_not_start_outside_the_demo() {
-    let output = run_server(&["--listen", "127.0.0.1:0", "--database-url", "sqlite::memory:"]);
+    let key = key_file();
+    let output = run_server(&["--listen", "127.0.0.1:0", "--database-url", "sqlite::memory:", "--secrets-key-file", &key]);
     let line = the_error_line(&output);
     assert!(line.starts_with("error: --public-url (or PORTAL_PUBLIC_URL) is required"), "{line}");
+}
+
+#[test]
+fn a_portal_without_the_key_of_its_two_step_secrets_does_not_start_outside_the_demo() {
+    let output = run_server(&["--listen", "127.0.0.1:0", "--database-url", "sqlite::memory:", "--public-url", "https://portal.example.ch"]);
+    let line = the_error_line(&output);
+    assert!(line.starts_with("error: --secrets-key-file (or PORTAL_SECRETS_KEY_FILE) is required"), "{line}");
 }

@@ -140,7 +140,7 @@ where
         }
     };
 
-    let store = Store::connect(&url).await.expect("the test database opens");
+    let store = Store::connect(&url).await.expect("the test database opens").with_secrets_keys(portal_core::store::SecretsKey::generate(), vec![]);
     store.migrate().await.expect("migrations apply");
     let demo = demo::seed_demo(&store).await.expect("demo data loads");
 
