@@ -31,6 +31,12 @@ pub struct AppState {
     pub store: Store,
 }
 
+/// The health check's path.
+pub const HEALTHZ: &str = "/healthz";
+/// The routes axum answers itself, beside Leptos' pages and server functions (the access
+/// matrix checks that each has a row).
+pub const AXUM_ROUTES: [&str; 2] = [HEALTHZ, crate::api::PATH];
+
 /// The largest request body accepted: the biggest legitimate one, authorizations for
 /// thousands of debtors, is a few tens of kilobytes.
 pub const MAX_REQUEST_BODY: usize = 512 * 1024;
@@ -81,7 +87,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
     let csrf = Arc::new(CsrfPolicy::new(&security.public_url));
     let public_base = app::auth::mail::PublicBase(security.public_url.origin().ascii_serialization());
     Router::new()
-        .route("/healthz", get(healthz))
+        .route(HEALTHZ, get(healthz))
         .route(
             crate::api::PATH,
             get(crate::api::access_decision).layer(axum::middleware::from_fn_with_state(
