@@ -84,6 +84,12 @@ async fn run(store: Store, backend: &str) -> bool {
     let t0 = Instant::now();
     let company = seed(&store).await;
     println!("{backend}: {RIGHTS} rights seeded in {:.1} s (budget {} ms per median)", t0.elapsed().as_secs_f64(), BUDGET.as_millis());
+    // A portal's database has its planner statistics (autovacuum gathers them within a minute
+    // of a bulk change); measured right after the bulk insert, Postgres plans without them.
+    match store.backend() {
+        portal_core::store::Backend::Postgres(p) => sqlx::query("ANALYZE").execute(p).await.map(|_| ()).unwrap(),
+        portal_core::store::Backend::Sqlite(p) => sqlx::query("ANALYZE").execute(p).await.map(|_| ()).unwrap(),
+    }
     let base = RightQuery { limit: 25, ..RightQuery::default() };
     let mut ok = true;
     ok &= measure(&store, company, "first page, by last name", base.clone()).await;
