@@ -219,8 +219,12 @@ def main():
         form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": provider}
         _, _, choices, _ = request(f"{base}/api/list_company_choices", b"", form, origin=base)
         company_id = re.search(rb'"company_id":(\d+)', choices).group(1).decode()
-        status = request(f"{base}/api/select_company", f"company_id={company_id}".encode(), form, origin=base)[0]
+        status, _, _, cookies = request(f"{base}/api/select_company", f"company_id={company_id}".encode(), form, origin=base)
         assert status == 200, f"select_company: {status}"
+        # Choosing the company gives the session a new id, as a browser's cookie jar keeps it.
+        renewed = [c.split(";")[0] for c in cookies if c.startswith("portal_session=") and "max-age=0" not in c.lower()]
+        assert renewed, "select_company gives the session a new id"
+        provider = "; ".join([c for c in provider.split("; ") if not c.startswith("portal_session=")] + renewed)
 
         print("== first load (brotli, as sent): budget <= %d KB (aim %d KB); CI enforces <= %d KB" % (WEIGHT_TARGET_KB, WEIGHT_AIM_KB, WEIGHT_GUARD_KB))
         for label, path, cookie in [("sign-in page /login", "/login", None), ("accept page /account", "/account", provider)]:
