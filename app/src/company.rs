@@ -5,6 +5,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::auth::return_path::{ReturnPath, KEY_RETURN_TO};
+
 /// One company the login may act for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyChoice {
@@ -77,9 +80,13 @@ pub async fn select_company(company_id: i64) -> Result<String, ServerFnError> {
     // From now on the session may do what this company granted: an id seen before the choice
     // is worth nothing after it. (A login with one company only has it chosen implicitly while
     // a page renders, where no new cookie could be sent; it gains nothing by it.)
-    crate::auth::server::session().await?.cycle_id().await.map_err(crate::auth::server::internal)?;
-    leptos_axum::redirect(crate::auth::PATH_PORTAL);
-    Ok(crate::auth::PATH_PORTAL.to_string())
+    let session = crate::auth::server::session().await?;
+    session.cycle_id().await.map_err(crate::auth::server::internal)?;
+    // The page a link named before sign-in, kept through the choice.
+    let back = session.remove::<String>(KEY_RETURN_TO).await.map_err(crate::auth::server::internal)?;
+    let next = back.and_then(|b| ReturnPath::parse(&b)).map_or(crate::auth::PATH_PORTAL.to_string(), |b| b.as_str().to_string());
+    leptos_axum::redirect(&next);
+    Ok(next)
 }
 
 /// The header's data for a signed-in page, with the acting company checked again.
@@ -142,9 +149,30 @@ pub mod ssr {
         acting_among(user_id, &choices(user_id).await?).await
     }
 
+    /// The acting company as first resolved in this request. A page's data and its header are
+    /// loaded one after the other, and the first may drop a choice that is no longer allowed:
+    /// resolving again, the second would pick the login's only other company and show that
+    /// company's header around a refusal. Provided afresh for every request by the server.
+    #[derive(Clone, Default)]
+    pub struct ActingThisRequest(std::sync::Arc<tokio::sync::Mutex<Option<Result<CompanyChoice, ServerFnError>>>>);
+
     /// [`require_acting`] with the login's choices already read (pages read them once for
     /// both the acting company and the header's company switch).
     pub async fn acting_among(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, ServerFnError> {
+        let Some(this_request) = use_context::<ActingThisRequest>() else {
+            return resolve_acting(user_id, choices).await;
+        };
+        // Held while resolving, so that loads running side by side wait for the first one.
+        let mut resolved = this_request.0.lock().await;
+        if let Some(done) = resolved.as_ref() {
+            return done.clone();
+        }
+        let result = resolve_acting(user_id, choices).await;
+        *resolved = Some(result.clone());
+        result
+    }
+
+    async fn resolve_acting(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, ServerFnError> {
         if let Some(acting) = choices.acting {
             if let Some(choice) = choices.home.iter().chain(&choices.third_party).find(|c| c.company_id == acting) {
                 return Ok(choice.clone());

@@ -57,6 +57,7 @@ pub fn code_text(locale: Locale, code: &str) -> String {
         "provider.unknown_company" => td_string!(locale, errors.unknown_company),
         "provider.own_company" => td_string!(locale, errors.own_company),
         "provider.right_not_found" | "messages.not_found" => td_string!(locale, errors.not_found),
+        "provider.not_your_invitation" => td_string!(locale, invitation.not_yours),
         "rights.too_many_requests" => td_string!(locale, errors.too_many_requests),
         crate::auth::REQUESTS_THROTTLED => td_string!(locale, errors.requests_throttled),
         c if c.starts_with("customer_number.") => td_string!(locale, errors.customer_number_invalid),

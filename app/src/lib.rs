@@ -33,7 +33,7 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, 
 use i18n::{t_string, use_i18n, I18nContextProvider};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app. Its `lang` comes from the i18n context (French by default).
@@ -74,28 +74,32 @@ fn Portal() -> impl IntoView {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Meta name="description" content=move || t_string!(i18n, meta_description)/>
         <Title formatter=move |page: String| format!("{page} · {}", t_string!(i18n, portal_name))/>
+        // Every page is rendered whole before the first byte goes out: a page's data, its
+        // refusal or its redirect (to sign-in, to the company choice) decide the status and the
+        // headers, which a streamed page would already have sent.
         <Router>
             <Routes fallback=routes::not_found::NotFound>
-                <Route path=path!("/") view=routes::login::LoginPage/>
-                <Route path=path!("/login") view=routes::login::LoginPage/>
-                <Route path=path!("/login/code") view=two_step::LoginCodePage/>
-                <Route path=path!("/select-company") view=routes::select_company::SelectCompanyPage/>
-                <Route path=path!("/portal") view=routes::portal::PortalPage/>
-                <Route path=path!("/account") view=routes::account::AccountPage/>
-                <Route path=path!("/admin/rights") view=routes::admin_rights::AdminRightsPage/>
-                <Route path=path!("/admin/audit") view=routes::admin_audit::AuditLogPage/>
-                <Route path=path!("/messages") view=routes::messages::MessagesPage/>
-                <Route path=path!("/messages/:id") view=routes::messages::MessagePage/>
-                <Route path=path!("/admin/rights/new") view=routes::admin_enter::EnterUserPage/>
-                <Route path=path!("/admin/rights/:id") view=routes::admin_right::ManageRightPage/>
-                <Route path=path!("/admin/rights/:id/services") view=routes::admin_right::GrantServicesPage/>
-                <Route path=path!("/services/orders") view=routes::services::OrdersPage/>
-                <Route path=path!("/services/invoices") view=routes::services::InvoicesPage/>
-                <Route path=path!("/register") view=routes::register::RegisterPage/>
-                <Route path=path!("/register/confirm") view=routes::register::RegisterConfirmPage/>
-                <Route path=path!("/password/forgot") view=routes::password::ForgotPasswordPage/>
-                <Route path=path!("/password/reset") view=routes::password::ResetPasswordPage/>
-                <Route path=path!("/email/confirm") view=routes::email_confirm::EmailConfirmPage/>
+                <Route path=path!("/") view=routes::login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=routes::login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view=two_step::LoginCodePage ssr=SsrMode::Async/>
+                <Route path=path!("/select-company") view=routes::select_company::SelectCompanyPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal") view=routes::portal::PortalPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=routes::account::AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/rights") view=routes::admin_rights::AdminRightsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view=routes::admin_audit::AuditLogPage ssr=SsrMode::Async/>
+                <Route path=path!("/messages") view=routes::messages::MessagesPage ssr=SsrMode::Async/>
+                <Route path=path!("/messages/:id") view=routes::messages::MessagePage ssr=SsrMode::Async/>
+                <Route path=path!("/invitations/:id") view=routes::invitation::InvitationPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/rights/new") view=routes::admin_enter::EnterUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/rights/:id") view=routes::admin_right::ManageRightPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/rights/:id/services") view=routes::admin_right::GrantServicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/services/orders") view=routes::services::OrdersPage ssr=SsrMode::Async/>
+                <Route path=path!("/services/invoices") view=routes::services::InvoicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view=routes::register::RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/register/confirm") view=routes::register::RegisterConfirmPage ssr=SsrMode::Async/>
+                <Route path=path!("/password/forgot") view=routes::password::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/password/reset") view=routes::password::ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/email/confirm") view=routes::email_confirm::EmailConfirmPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -33,6 +33,9 @@ pub struct MessageView {
     pub company_name: String,
     /// The provider's own words with a request for access (may be empty).
     pub message: String,
+    /// The right an invitation is about, whose page the message links to (absent in
+    /// messages written before invitations named their right).
+    pub right_id: Option<i64>,
 }
 
 pub const MESSAGE_NOT_FOUND: &str = "messages.not_found";
@@ -124,6 +127,7 @@ pub mod ssr {
             provider: text(&message.params, "provider"),
             company_name: text(&message.params, "company"),
             message: text(&message.params, "message"),
+            right_id: message.params.get("right_id").and_then(serde_json::Value::as_i64),
         })
     }
 

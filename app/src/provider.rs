@@ -1,10 +1,44 @@
 //! The provider's answers to its own rights on other companies, under "Gérer le compte
-//! utilisateur": accept ("Valider") or refuse a pending invitation, give back an active right.
+//! utilisateur" and on an invitation's own page: accept ("Valider") or refuse a pending
+//! invitation, give back an active right.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An invitation as its own page shows it to the invited login: who invites, for which
+/// company, what is granted and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub right_id: i64,
+    pub version: i64,
+    /// `pending`, `active`, `refused`, `revoked`, `expired` or `resigned`.
+    pub status: String,
+    /// While pending: `provider` (this login answers) or `principal` (the company decides).
+    pub awaiting: Option<String>,
+    pub company_id: i64,
+    pub company_name: String,
+    pub customer_number: String,
+    /// The administrator who entered the invitation, when it was not the login's own request.
+    pub inviter: Option<String>,
+    pub services: Vec<InvitedService>,
+    /// `dd.mm.yyyy`; `None` when the right has no end date.
+    pub end_date: Option<String>,
+}
+
+/// One online service of an invitation and its debtors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitedService {
+    pub code: String,
+    pub name: String,
+    /// `None`: every debtor of the company; else "number – name" of each granted one.
+    pub debtors: Option<Vec<String>>,
+}
 
 /// Not a right of the signed-in login (or no such right): the same answer, no hint.
 pub const RIGHT_NOT_FOUND: &str = "provider.right_not_found";
+/// An invitation's page opened by another login than the invited one (or no such
+/// invitation): said in words, nothing changes.
+pub const NOT_YOUR_INVITATION: &str = "provider.not_your_invitation";
 pub const BAD_ANSWER: &str = "provider.bad_answer";
 pub const UNKNOWN_COMPANY: &str = "provider.unknown_company";
 pub const OWN_COMPANY: &str = "provider.own_company";
@@ -17,6 +51,13 @@ pub const MAX_OPEN_REQUESTS: i64 = 5;
 pub async fn request_access(customer_number: String, message: String) -> Result<String, ServerFnError> {
     let login = crate::auth::server::require_login().await?;
     ssr::request(login.user_id, &customer_number, &message).await
+}
+
+/// One provider right of the signed-in login, for its own page (`/invitations/{id}`).
+#[server(prefix = "/api", endpoint = "load_invitation")]
+pub async fn load_invitation(right_id: i64) -> Result<InvitationView, ServerFnError> {
+    let login = crate::auth::server::require_login().await?;
+    ssr::invitation(login.user_id, right_id).await
 }
 
 /// `answer`: `accept`, `refuse` or `resign`, or `withdraw` for the login's own request. Only the invited login answers its own right;
@@ -77,12 +118,9 @@ pub mod ssr {
         let store = store()?;
         // Counted before the number is looked up: customer numbers cannot be tried in bulk,
         // nor a company's administrators flooded with requests.
-        let settings = crate::auth::server::settings();
-        let window = chrono::Duration::from_std(settings.throttle_window).unwrap_or(chrono::Duration::minutes(15));
-        let asked = store.count_attempt(&format!("request_access:user:{user_id}"), portal_core::store::now(), window).await.map_err(internal)?;
-        if asked > settings.max_requests_per_address {
-            return Err(refused(StatusCode::TOO_MANY_REQUESTS, crate::auth::REQUESTS_THROTTLED));
-        }
+        let limit = crate::auth::server::settings().max_requests_per_address;
+        let key = format!("request_access:user:{user_id}");
+        crate::auth::password::within_limit(&store, &key, limit, crate::auth::REQUESTS_THROTTLED).await?;
         let Some(company) = store.company_by_customer_number(&number).await.map_err(internal)? else {
             return Err(refused(StatusCode::BAD_REQUEST, UNKNOWN_COMPANY));
         };
@@ -120,6 +158,50 @@ pub mod ssr {
             Err(e @ StoreError::Invalid(_)) => Err(refused(StatusCode::TOO_MANY_REQUESTS, e.code())),
             Err(e) => Err(internal(e)),
         }
+    }
+
+    pub async fn invitation(user_id: i64, right_id: i64) -> Result<InvitationView, ServerFnError> {
+        let store = store()?;
+        let right = match store.right(right_id).await {
+            Ok(r) if r.user_id == user_id && r.right_type == RightType::Provider => r,
+            Ok(_) | Err(StoreError::NotFound) => return Err(refused(StatusCode::NOT_FOUND, NOT_YOUR_INVITATION)),
+            Err(e) => return Err(internal(e)),
+        };
+        let company = store.company(right.company_id).await.map_err(internal)?;
+        let inviter = match right.created_by_user_id {
+            Some(admin) if admin != user_id => Some(store.user(admin).await.map_err(internal)?.full_name()),
+            _ => None,
+        };
+        let debtors = store.debtors(right.company_id).await.map_err(internal)?;
+        let services = store
+            .service_grants(right.id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|grant| InvitedService {
+                debtors: (!grant.all_debtors).then(|| {
+                    debtors
+                        .iter()
+                        .filter(|d| grant.debtor_ids.contains(&d.id))
+                        .map(|d| format!("{} – {}", d.debtor_number, d.name))
+                        .collect()
+                }),
+                code: grant.service_code,
+                name: grant.service_name,
+            })
+            .collect();
+        Ok(InvitationView {
+            right_id: right.id,
+            version: right.version,
+            status: right.status.as_str().to_string(),
+            awaiting: right.awaiting.map(|a| a.as_str().to_string()),
+            company_id: company.id,
+            company_name: company.name,
+            customer_number: company.customer_number,
+            inviter,
+            services,
+            end_date: right.end_date.map(|d| d.format("%d.%m.%Y").to_string()),
+        })
     }
 
     pub async fn answer(user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), ServerFnError> {

@@ -13,3 +13,12 @@ pub fn refused(status: http::StatusCode, message: &str) -> ServerFnError {
     }
     ServerFnError::new(message)
 }
+
+/// Takes back the status an earlier refusal set for this answer, when the page shows its
+/// content all the same (an invitation seen by a login with no company to act for).
+pub fn not_refused() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::OK);
+    }
+}

@@ -119,7 +119,7 @@ pub fn translate(locale: Locale, message: &str) -> String {
 pub mod ssr {
     use super::*;
     use crate::auth::mail::{public_base, Mailer};
-    use crate::auth::password::{check_current_password, count_request};
+    use crate::auth::password::{check_current_password, count_request, within_limit};
     use crate::auth::server::{client_address, internal, is_plain_form_post, require_login, settings, store};
     use crate::refusal::refused;
     use http::StatusCode;
@@ -136,10 +136,6 @@ pub mod ssr {
 
     fn mailer() -> Result<Mailer, ServerFnError> {
         use_context::<Mailer>().ok_or_else(|| internal("no Mailer in the Leptos context"))
-    }
-
-    fn window() -> chrono::Duration {
-        chrono::Duration::from_std(settings().throttle_window).unwrap_or(chrono::Duration::minutes(15))
     }
 
     /// The locale of a stored language, for e-mails.
@@ -173,7 +169,7 @@ pub mod ssr {
 
     /// Counts one e-mail of `purpose` to `email`; false when too many were sent lately.
     async fn may_send(store: &Store, purpose: &str, email: &str) -> Result<bool, StoreError> {
-        let n = store.count_attempt(&format!("mail:{purpose}:{email}"), store::now(), window()).await?;
+        let n = store.count_attempt(&format!("mail:{purpose}:{email}"), store::now(), settings().window()).await?;
         Ok(n <= MAILS_PER_WINDOW)
     }
 
@@ -291,9 +287,7 @@ pub mod ssr {
             return Err(bad(MSG_LINK_INVALID));
         };
         let key = format!("confirm:{}", link.user_id);
-        if store.count_attempt(&key, store::now(), window()).await.map_err(internal)? > settings().max_failures_per_account {
-            return Err(refused(StatusCode::TOO_MANY_REQUESTS, crate::auth::MSG_THROTTLED));
-        }
+        within_limit(&store, &key, settings().max_failures_per_account, crate::auth::MSG_THROTTLED).await?;
         let pending = store.credentials(link.user_id).await.map_err(internal)?.password_hash;
         if !crate::auth::password::verify(password, pending).await? {
             return Err(bad(MSG_REGISTRATION_PASSWORD_WRONG));
@@ -393,10 +387,8 @@ pub mod ssr {
         if user.email == new_email.as_str().to_lowercase() {
             return Err(bad(MSG_EMAIL_SAME));
         }
-        let requests = store.count_attempt(&format!("email_change:user:{}", user.id), store::now(), window()).await.map_err(internal)?;
-        if requests > settings().max_requests_per_address {
-            return Err(refused(StatusCode::TOO_MANY_REQUESTS, crate::auth::REQUESTS_THROTTLED));
-        }
+        let key = format!("email_change:user:{}", user.id);
+        within_limit(&store, &key, settings().max_requests_per_address, crate::auth::REQUESTS_THROTTLED).await?;
         let actor = Actor { user_id: Some(user.id), acting_company_id: None };
         store
             .append_audit(

@@ -243,52 +243,64 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
             })}
             {move || if enabled.get() {
                 view! {
-                    <form class="mt-4 space-y-3" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        disable.dispatch(DisableTwoStep { password: password.get_untracked() });
-                    }>
-                        <label for="two-step-password" class="block font-medium">{t!(i18n, two_step.password_label)}</label>
-                        <input
+                    <div class="mt-4">
+                        <CurrentPasswordForm
                             id="two-step-password"
-                            name="password"
-                            type="password"
-                            autocomplete="current-password"
-                            class=FIELD
-                            aria-invalid=move || disable_error().is_some().to_string()
-                            aria-describedby="two-step-password-error"
-                            prop:value=move || password.get()
-                            on:input=move |ev| password.set(event_target_value(&ev))
+                            password=password
+                            error=Signal::derive(disable_error)
+                            submit=Signal::derive(move || t_string!(i18n, two_step.disable).to_string())
+                            send=Callback::new(move |password: String| { disable.dispatch(DisableTwoStep { password }); })
                         />
-                        <p id="two-step-password-error" class="text-sm text-red-700" role="alert" aria-live="polite">{disable_error}</p>
-                        <button type="submit" class=BUTTON>{t!(i18n, two_step.disable)}</button>
-                    </form>
+                    </div>
                 }.into_any()
             } else {
                 view! {
                     <div class="mt-4">
-                        <form class="space-y-3" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
-                            ev.prevent_default();
-                            start.dispatch(StartTwoStep { password: password.get_untracked() });
-                        }>
-                            <label for="two-step-enrol-password" class="block font-medium">{t!(i18n, two_step.password_label)}</label>
-                            <input
-                                id="two-step-enrol-password"
-                                name="password"
-                                type="password"
-                                autocomplete="current-password"
-                                class=FIELD
-                                aria-invalid=move || start_error().is_some().to_string()
-                                aria-describedby="two-step-enrol-password-error"
-                                prop:value=move || password.get()
-                                on:input=move |ev| password.set(event_target_value(&ev))
-                            />
-                            <p id="two-step-enrol-password-error" class="text-sm text-red-700" role="alert" aria-live="polite">{start_error}</p>
-                            <button type="submit" class=BUTTON>{t!(i18n, two_step.enable)}</button>
-                        </form>
+                        <CurrentPasswordForm
+                            id="two-step-enrol-password"
+                            password=password
+                            error=Signal::derive(start_error)
+                            submit=Signal::derive(move || t_string!(i18n, two_step.enable).to_string())
+                            send=Callback::new(move |password: String| { start.dispatch(StartTwoStep { password }); })
+                        />
                         {enrolment}
                     </div>
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// The current password asked before two-step login is turned on or off, with its refusal.
+#[component]
+fn CurrentPasswordForm(
+    id: &'static str,
+    password: RwSignal<String>,
+    error: Signal<Option<String>>,
+    submit: Signal<String>,
+    send: Callback<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{id}-error");
+    view! {
+        <form class="space-y-3" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            send.run(password.get_untracked());
+        }>
+            <label for=id class="block font-medium">{t!(i18n, two_step.password_label)}</label>
+            <input
+                id=id
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                class=FIELD
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
+                prop:value=move || password.get()
+                on:input=move |ev| password.set(event_target_value(&ev))
+            />
+            <p id=error_id class="text-sm text-red-700" role="alert" aria-live="polite">{move || error.get()}</p>
+            <button type="submit" class=BUTTON>{move || submit.get()}</button>
+        </form>
     }
 }

@@ -107,6 +107,8 @@ mod cases {
         assert_eq!(messages.len(), 1);
         assert_eq!((messages[0].kind.as_str(), messages[0].company_id), ("provider_invitation", Some(f.principal.id)));
         assert!(messages[0].read_at.is_none());
+        assert_eq!(messages[0].params["right_id"], json!(right.id), "the message's link opens this invitation");
+        assert_eq!(messages[0].params["admin"], json!("Prénom Nom"));
     }
 
     pub async fn entering_an_existing_right_again_changes_nothing_and_sends_no_second_message(store: Store) {
@@ -227,7 +229,9 @@ mod cases {
         let actor = Actor::user(f.admin.id, f.principal.id);
         let right = store.enter_provider(&invitation(&f)).await.unwrap();
         store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap();
-        assert_eq!(store.messages_for(f.provider.id).await.unwrap().len(), 2);
+        let messages = store.messages_for(f.provider.id).await.unwrap();
+        assert_eq!(messages.len(), 2);
+        assert!(messages.iter().all(|m| m.params["right_id"] == json!(right.id)), "both messages open this invitation");
         let accepted = store.transition_right(right.id, right.version, Transition::Accept, Party::Provider, &Actor::user(f.provider.id, f.principal.id)).await.unwrap();
         assert_eq!(accepted.status, RightStatus::Active);
         let err = store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap_err();

@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { expect, expectAccessible, keepScreenshot, signIn, test } from './support';
+import { DEMO_PASSWORD, expect, expectAccessible, keepScreenshot, signIn, test } from './support';
 
 test.describe("the administrator's user rights and authorizations", () => {
   test('lists the rights with the seed columns, searches, and is accessible', async ({ page }, testInfo) => {
@@ -65,7 +65,9 @@ test.describe("the administrator's user rights and authorizations", () => {
     await keepScreenshot(page, testInfo, 'entry-confirmed');
     await expectAccessible(page);
 
-    await page.getByRole('link', { name: 'Octroyer maintenant des autorisations de service' }).click();
+    const grantLink = page.getByRole('link', { name: 'Octroyer maintenant des autorisations de service' });
+    const rightId = (await grantLink.getAttribute('href'))!.match(/\/admin\/rights\/(\d+)\/services/)![1];
+    await grantLink.click();
     await expect(page.getByRole('heading', { level: 1, name: 'Octroyer des autorisations de service' })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
     const orders = page.getByTestId('service-orders');
@@ -85,19 +87,48 @@ test.describe("the administrator's user rights and authorizations", () => {
     await page.goto('/admin/rights?q=' + encodeURIComponent(provider));
     await expect(page.getByTestId('right-status')).toHaveText(/en suspens/);
 
-    // The provider reads the message and accepts under "Gérer le compte utilisateur".
+    // The provider opens the e-mail's link signed out, as on a phone: the sign-in (and the
+    // company choice when there is one to make) comes back to the invitation's own page.
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await expect(page).toHaveURL(/\/login$/);
-    await signIn(page, provider);
+    await page.goto(`/invitations/${rightId}`);
+    await expect(page).toHaveURL(new RegExp(`/login\\?retour=%2Finvitations%2F${rightId}$`));
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await page.getByLabel('Adresse e-mail').fill(provider);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
     // Paul (phone) also works for Transports Rapides SA, and Tina (desktop) may meanwhile
     // have been given access to Fiduciaire by the request test: both may meet the selector.
-    await page.waitForURL(/\/(portal|select-company)$/);
+    let taps = 0;
+    await page.waitForURL(/\/(invitations\/\d+|select-company)$/);
     if (page.url().endsWith('/select-company')) {
       await page.getByRole('button', { name: testInfo.project.name === 'phone' ? /Fiduciaire Exemple/ : /Transports Rapides SA/ }).click();
+      taps += 1;
     }
-    await expect(page).toHaveURL(/\/portal$/);
-    // At least the invitation (Paul, administrator of Fiduciaire, may also hear of requests).
-    await expect(page.getByTestId('unread-count')).toHaveText(/^[1-9]\d*$/);
+    await expect(page).toHaveURL(new RegExp(`/invitations/${rightId}$`));
+    await expect(page.getByRole('heading', { level: 1, name: 'Autorisation en tant que prestataire' })).toBeVisible();
+    await expect(page.getByTestId('invitation-intro')).toHaveText(
+      'Anna Muster vous donne accès en tant que prestataire aux services en ligne de Musterhans SA.',
+    );
+    await expect(page.getByTestId('invitation-company')).toHaveText('Musterhans SA N° client 10000001');
+    await expect(page.getByTestId('invitation-services')).toHaveText(
+      'Commande de produits contractuels: 100001 – Musterhans SA – Siège Lausanne, 100002 – Musterhans SA – Succursale Genève',
+    );
+    await expect(page.getByTestId('invitation-until')).toHaveText('sans date de fin');
+    await expect(page.getByTestId('invitation-status')).toHaveText('en suspens');
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await keepScreenshot(page, testInfo, 'invitation');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Valider' }).click();
+    taps += 1;
+    await expect(page.getByTestId('invitation-state')).toHaveText(
+      'Vous avez accepté cet accès. Vous pouvez maintenant travailler pour Musterhans SA.',
+    );
+    await expect(page.getByTestId('invitation-status')).toHaveText('active');
+    expect(taps, 'taps from the signed-in link to an accepted right').toBeLessThanOrEqual(2);
+    await keepScreenshot(page, testInfo, 'accepted');
+
+    // The message leads to the same page.
     await page.getByTestId('nav-messages').click();
     await expect(page.getByRole('heading', { level: 1, name: 'Messages' })).toBeVisible();
     await page.getByTestId('message-line').filter({ hasText: 'Autorisation en tant que prestataire' }).filter({ hasText: 'Musterhans SA' }).click();
@@ -107,20 +138,13 @@ test.describe("the administrator's user rights and authorizations", () => {
     await expect(page.getByTestId('message-read-at')).toHaveText(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$/);
     await keepScreenshot(page, testInfo, 'message');
     await expectAccessible(page);
-
     await page.getByTestId('message-link').click();
-    await expect(page).toHaveURL(/\/account$/);
-    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
-    const invitation = page.getByTestId('access-row').filter({ hasText: 'Musterhans SA' });
-    await expect(invitation.getByTestId('access-status')).toHaveText('en suspens');
-    await expectAccessible(page);
-    await invitation.getByRole('button', { name: 'Valider' }).click();
-    await expect(page.getByTestId('access-row').filter({ hasText: 'Musterhans SA' }).getByTestId('access-status')).toHaveText('active');
-    await keepScreenshot(page, testInfo, 'accepted');
+    await expect(page).toHaveURL(new RegExp(`/invitations/${rightId}$`));
 
-    // Working for Musterhans SA: ordering is granted for two of its four debtors only.
-    await page.goto('/select-company');
-    await page.getByRole('button', { name: /Musterhans SA/ }).click();
+    // Working for Musterhans SA, chosen from the invitation: ordering is granted for two of
+    // its four debtors only.
+    await page.getByRole('button', { name: 'Travailler pour Musterhans SA' }).click();
+    await expect(page).toHaveURL(/\/portal$/);
     await expect(page.getByTestId('acting-company')).toHaveText('Musterhans SA');
     await page.getByRole('link', { name: 'Commande de produits contractuels' }).click();
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
@@ -145,6 +169,10 @@ test.describe("the administrator's user rights and authorizations", () => {
     const adminContext = await browser.newContext({ locale: 'fr-CH', baseURL: testInfo.project.use.baseURL });
     const admin = await adminContext.newPage();
     await revoke(admin, provider);
+    // Another login opening the invitation's link is told so, and nothing changes.
+    await admin.goto(`/invitations/${rightId}`);
+    await expect(admin.getByRole('alert')).toContainText('Cette invitation est adressée à un autre login.');
+    await expect(admin.getByRole('button', { name: 'Valider' })).toHaveCount(0);
     await adminContext.close();
 
     await form.getByLabel("Quantité – Carton d'expédition S (lot de 25)").fill('1');

@@ -18,6 +18,13 @@ test.describe('signing in', () => {
     await expect(page.getByText('Commande de produits contractuels')).toBeVisible();
     await keepScreenshot(page, testInfo, 'portal');
     await expectAccessible(page);
+
+    // The portal's address, from a bookmark or an e-mail, does not ask to sign in again.
+    for (const address of ['/', '/login']) {
+      await page.goto(address);
+      await expect(page).toHaveURL(/\/portal$/);
+      await expect(page.getByRole('heading', { level: 1, name: 'Bienvenue, Anna Muster' })).toBeVisible();
+    }
   });
 
   test('a provider chooses the company, then switches from the header', async ({ page }, testInfo) => {
@@ -44,6 +51,11 @@ test.describe('signing in', () => {
     await expect(page).toHaveURL(/\/select-company$/);
     await page.getByRole('button', { name: /Fiduciaire Exemple Sàrl/ }).click();
     await expect(page.getByTestId('acting-company')).toHaveText('Fiduciaire Exemple Sàrl');
+
+    // Signed in, the portal's address leads where signing in does: the choice of company.
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/select-company$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Sélectionner la société' })).toBeVisible();
   });
 
   test('signing out ends the session: the portal sends back to the login page', async ({ page }) => {
@@ -52,6 +64,6 @@ test.describe('signing in', () => {
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto('/portal');
-    await expect(page).toHaveURL(/\/login$/);
+    await expect(page).toHaveURL(/\/login\?retour=%2Fportal$/);
   });
 });

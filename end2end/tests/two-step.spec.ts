@@ -57,7 +57,7 @@ test.describe('two-step login', () => {
     await expectAccessible(page);
 
     await page.goto('/portal');
-    await expect(page).toHaveURL(/\/login$/, { timeout: 10_000 });
+    await expect(page).toHaveURL(/\/login\?retour=%2Fportal$/, { timeout: 10_000 });
     await signIn(page, login, DEMO_PASSWORD);
     await expect(page).toHaveURL(/\/login\/code$/);
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');

@@ -112,6 +112,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
                 provide_context(auth_settings.clone());
                 provide_context(mailer.clone());
                 provide_context(public_base.clone());
+                provide_context(app::company::ssr::ActingThisRequest::default());
             },
             move || shell(options.clone()),
         )

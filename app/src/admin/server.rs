@@ -262,7 +262,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 Err(StoreError::Duplicate { .. }) => return Err(right_exists(&store, company_id, provider.id).await),
                 Err(e) => return Err(store_refusal(e)),
             };
-            notify_invitation(scope, &provider).await;
+            notify_invitation(scope, &provider, right.id).await;
             tracing::info!(right_id = right.id, company_id, "provider invited");
             Ok(EntryConfirmation { right_id: right.id, right_type: form.right_type, who: provider.email, api_key: None, login_created: false })
         }
@@ -341,8 +341,9 @@ fn invitation_message(scope: &AdminScope, provider_id: UserId) -> NewMessage {
 }
 
 /// The e-mail beside the in-app message, in the provider's language, with a link to the
-/// accept page. A delivery failure is logged; the invitation stands (the message is there).
-async fn notify_invitation(scope: &AdminScope, provider: &User) {
+/// invitation's own page. A delivery failure is logged; the invitation stands (the message
+/// is there).
+async fn notify_invitation(scope: &AdminScope, provider: &User, right_id: RightId) {
     if !provider.email_notifications {
         return;
     }
@@ -354,7 +355,7 @@ async fn notify_invitation(scope: &AdminScope, provider: &User) {
     let Ok(base) = crate::auth::mail::public_base() else {
         return;
     };
-    let link = format!("{base}/account");
+    let link = format!("{base}/invitations/{right_id}");
     let admin = scope.admin.full_name();
     let company = scope.company.name.clone();
     use crate::i18n::td_string;
@@ -534,7 +535,7 @@ pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<
     let right = company_right(&store, scope, right_id).await?;
     store.resend_invitation(right.id, &invitation_message(scope, right.user_id), &scope.actor).await.map_err(store_refusal)?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
-    notify_invitation(scope, &provider).await;
+    notify_invitation(scope, &provider, right.id).await;
     Ok(())
 }
 

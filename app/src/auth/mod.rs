@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod password;
+pub mod return_path;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
@@ -70,11 +71,19 @@ pub fn error_message(error: &ServerFnError) -> String {
     }
 }
 
-/// Signs in with e-mail and password. Answers the path to go to next (`/select-company` or
-/// `/portal`) and also redirects there (a plain form post without JavaScript gets a 302).
+/// Signs in with e-mail and password. Answers the path to go to next (`/login/code`,
+/// `/select-company`, the page named by `retour` when it is one of the portal's, or `/portal`)
+/// and also redirects there (a plain form post without JavaScript gets a 302).
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<String, ServerFnError> {
-    server::sign_in(email, password).await
+pub async fn sign_in(email: String, password: String, retour: Option<String>) -> Result<String, ServerFnError> {
+    server::sign_in(email, password, retour).await
+}
+
+/// Where a login that is signed in already goes from the sign-in page: the company selector
+/// or the page it would reach after signing in. `None` when nobody is signed in.
+#[server(prefix = "/api", endpoint = "signed_in_destination")]
+pub async fn signed_in_destination(retour: Option<String>) -> Result<Option<String>, ServerFnError> {
+    server::signed_in_destination(retour).await
 }
 
 /// Ends the session on the server (the cookie no longer works) and goes to `/login`.

@@ -17,7 +17,6 @@ use tokio::sync::Semaphore;
 use super::server::{internal, settings};
 use crate::refusal::refused;
 
-
 /// Argon2 takes tens of milliseconds of CPU and 19 MiB per call: at most one call per core
 /// runs at a time, the others wait here, so that a flood of hashing requests cannot take
 /// every core and every byte from the rest of the portal.
@@ -58,8 +57,15 @@ fn dummy_hash() -> &'static PasswordHash {
     })
 }
 
-fn window() -> chrono::Duration {
-    chrono::Duration::from_std(settings().throttle_window).unwrap_or(chrono::Duration::minutes(15))
+/// Counts one attempt under `key` and refuses it (429, `refusal`) beyond `limit` in the
+/// window. Counted before anything is checked, in one statement, so that requests sent side
+/// by side cannot pass the limit together.
+pub async fn within_limit(store: &Store, key: &str, limit: i64, refusal: &str) -> Result<(), ServerFnError> {
+    let attempts = store.count_attempt(key, store::now(), settings().window()).await.map_err(internal)?;
+    if attempts > limit {
+        return Err(refused(StatusCode::TOO_MANY_REQUESTS, refusal));
+    }
+    Ok(())
 }
 
 /// The throttle of a login's current-password checks: changing the password or the e-mail,
@@ -72,10 +78,7 @@ pub fn current_password_key(user_id: UserId) -> String {
 /// beyond the limit the answer is 429 without checking; a right password forgets the count.
 pub async fn check_current_password(store: &Store, user_id: UserId, password: String) -> Result<(), ServerFnError> {
     let key = current_password_key(user_id);
-    let attempts = store.count_attempt(&key, store::now(), window()).await.map_err(internal)?;
-    if attempts > settings().max_failures_per_account {
-        return Err(refused(StatusCode::TOO_MANY_REQUESTS, super::MSG_THROTTLED));
-    }
+    within_limit(store, &key, settings().max_failures_per_account, super::MSG_THROTTLED).await?;
     let hash = store.credentials(user_id).await.map_err(internal)?.password_hash;
     if !verify(password, hash).await? {
         return Err(refused(StatusCode::BAD_REQUEST, super::MSG_WRONG_CURRENT_PASSWORD));
@@ -89,10 +92,9 @@ pub async fn count_request(store: &Store, kind: &str, address: Option<IpAddr>) -
     let Some(ip) = address else {
         return Ok(());
     };
-    let n = store.count_attempt(&format!("{kind}:ip:{ip}"), store::now(), window()).await.map_err(internal)?;
-    if n > settings().max_requests_per_address {
+    let counted = within_limit(store, &format!("{kind}:ip:{ip}"), settings().max_requests_per_address, super::REQUESTS_THROTTLED).await;
+    if counted.is_err() {
         tracing::info!(kind, %ip, "request refused: too many from this address");
-        return Err(refused(StatusCode::TOO_MANY_REQUESTS, super::REQUESTS_THROTTLED));
     }
-    Ok(())
+    counted
 }

@@ -20,6 +20,7 @@ use super::{
     MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN, MSG_THROTTLED, MSG_UNAVAILABLE, PATH_LOGIN, PATH_PORTAL,
     PATH_SELECT_COMPANY,
 };
+use super::return_path::{ReturnPath, KEY_RETURN_TO, RETURN_PARAM};
 use crate::refusal::refused;
 use http::StatusCode;
 
@@ -58,6 +59,13 @@ impl Default for AuthSettings {
             max_failures_per_address: 20,
             max_requests_per_address: 10,
         }
+    }
+}
+
+impl AuthSettings {
+    /// The window attempts are counted in, as the store takes it.
+    pub fn window(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.throttle_window).unwrap_or(chrono::Duration::minutes(15))
     }
 }
 
@@ -150,10 +158,6 @@ impl<E: Display> From<E> for Failure {
     }
 }
 
-fn window(settings: &AuthSettings) -> chrono::Duration {
-    chrono::Duration::from_std(settings.throttle_window).unwrap_or(chrono::Duration::minutes(15))
-}
-
 /// Checks throttling and the password; counts failures. Never says whether the e-mail exists.
 async fn check_credentials(
     store: &Store,
@@ -163,7 +167,7 @@ async fn check_credentials(
     address: Option<IpAddr>,
 ) -> Result<User, Failure> {
     let now = store::now();
-    let window = window(settings);
+    let window = settings.window();
     let parsed = EmailAddress::parse(email_input);
     // Only a valid address names an account; whatever else was typed (any length, any
     // bytes) shares one bucket, which no sign-in can succeed from anyway.
@@ -188,7 +192,7 @@ async fn check_credentials(
         Err(_) => None,
     };
     let hash = found.as_ref().and_then(|(_, credentials)| credentials.password_hash.clone());
-    let verified = super::password::verify(password, hash).await.map_err(|e| Failure::Internal(e.to_string()))?;
+    let verified = super::password::verify(password, hash).await?;
 
     match found {
         Some((user, _)) if verified => {
@@ -230,12 +234,40 @@ pub async fn destination_after_sign_in(store: &Store, user: &User) -> Result<&'s
     Ok(if companies.len() > 1 { PATH_SELECT_COMPANY } else { PATH_PORTAL })
 }
 
+/// Where a login goes once signed in: the company selector when it must choose first (the
+/// way back then waits in the session for the choice), else the way back or the portal.
+async fn next_page(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, ServerFnError> {
+    let first = destination_after_sign_in(store, user).await.map_err(internal)?;
+    match back {
+        Some(back) if first == PATH_SELECT_COMPANY => {
+            session.insert(KEY_RETURN_TO, back.as_str()).await.map_err(internal)?;
+            Ok(first.to_string())
+        }
+        Some(back) => Ok(back.as_str().to_string()),
+        None => Ok(first.to_string()),
+    }
+}
+
+/// The server side of [`super::signed_in_destination`].
+pub async fn signed_in_destination(retour: Option<String>) -> Result<Option<String>, ServerFnError> {
+    let session = session().await?;
+    let Some(login) = signed_in(&session, &settings()).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let store = store()?;
+    let user = store.user(login.user_id).await.map_err(internal)?;
+    let back = retour.as_deref().and_then(ReturnPath::parse);
+    next_page(&store, &session, &user, back).await.map(Some)
+}
+
 /// The server side of [`super::sign_in`].
-pub async fn sign_in(email: String, password: String) -> Result<String, ServerFnError> {
+pub async fn sign_in(email: String, password: String, retour: Option<String>) -> Result<String, ServerFnError> {
     let store = store()?;
     let settings = settings();
     let session = session().await?;
     let address = client_address().await;
+    // Anything but one of the portal's own pages is dropped: the sign-in itself goes on.
+    let back = retour.as_deref().and_then(ReturnPath::parse);
 
     let user = match check_credentials(&store, &settings, &email, password, address).await {
         Ok(user) => user,
@@ -248,7 +280,8 @@ pub async fn sign_in(email: String, password: String) -> Result<String, ServerFn
             };
             // Without JavaScript the refusal is shown by the login page (a redirect there).
             if is_plain_form_post() {
-                leptos_axum::redirect(&format!("{PATH_LOGIN}?erreur={code}"));
+                let keep = back.as_ref().map(|b| format!("&{RETURN_PARAM}={}", leptos_router::location::Url::escape(b.as_str())));
+                leptos_axum::redirect(&format!("{PATH_LOGIN}?erreur={code}{}", keep.unwrap_or_default()));
                 return Err(ServerFnError::new(message));
             }
             return Err(refused(status, message));
@@ -257,16 +290,17 @@ pub async fn sign_in(email: String, password: String) -> Result<String, ServerFn
 
     // Two-step login on: nothing is granted yet, the code is asked at `/login/code`.
     if user.totp_enabled {
-        return super::two_step::begin_pending(&session, &user).await;
+        return super::two_step::begin_pending(&session, &user, back).await;
     }
 
-    complete_sign_in(&store, &session, &user).await
+    complete_sign_in(&store, &session, &user, back).await
 }
 
 /// Signs `user` in on `session` once every step has passed (password, and the code when
 /// two-step login is on): a new session id without anything from before (against session
-/// fixation), the last login, the audit entry, and where to go next.
-pub(crate) async fn complete_sign_in(store: &Store, session: &Session, user: &User) -> Result<String, ServerFnError> {
+/// fixation), the last login, the audit entry, and where to go next: `back` when it was
+/// given and no company must be chosen first.
+pub(crate) async fn complete_sign_in(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, ServerFnError> {
     let now = store::now();
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
@@ -279,11 +313,11 @@ pub(crate) async fn complete_sign_in(store: &Store, session: &Session, user: &Us
         .append_audit(&AuditEntry::new(&actor, user.home_company_id, "login", format!("user:{}", user.id)))
         .await
         .map_err(internal)?;
-    let next = destination_after_sign_in(store, user).await.map_err(internal)?;
+    let next = next_page(store, session, user, back).await?;
     set_locale_cookie(user.language.code());
     tracing::info!(user_id = user.id, next, "signed in");
-    leptos_axum::redirect(next);
-    Ok(next.to_string())
+    leptos_axum::redirect(&next);
+    Ok(next)
 }
 
 /// Makes the next pages render in `code` (the signed-in login's language): the same cookie

@@ -14,6 +14,7 @@ use tower_sessions::Session;
 use super::server::{internal, session, settings, store};
 use crate::refusal::refused;
 use http::StatusCode;
+use super::return_path::{ReturnPath, KEY_RETURN_TO};
 use super::{MSG_NOT_SIGNED_IN, MSG_THROTTLED, PATH_LOGIN};
 use crate::two_step::{
     TwoStepEnrolment, MSG_ALREADY_ON, MSG_CODE_INVALID, MSG_ENROLMENT_EXPIRED, PATH_LOGIN_CODE,
@@ -128,13 +129,9 @@ fn throttle_key(user_id: UserId) -> String {
     format!("2fa:{user_id}")
 }
 
-fn window() -> chrono::Duration {
-    chrono::Duration::from_std(settings().throttle_window).unwrap_or(chrono::Duration::minutes(15))
-}
-
 /// Counts one code attempt of `user_id` before it is checked; true beyond the limit.
 async fn throttled(store: &Store, user_id: UserId) -> Result<bool, ServerFnError> {
-    let n = store.count_attempt(&throttle_key(user_id), store::now(), window()).await.map_err(internal)?;
+    let n = store.count_attempt(&throttle_key(user_id), store::now(), settings().window()).await.map_err(internal)?;
     Ok(n > settings().max_failures_per_account)
 }
 
@@ -147,12 +144,16 @@ async fn audit(store: &Store, user: &User, action: &str) -> Result<(), ServerFnE
 }
 
 /// Called by sign-in after a correct password when two-step login is on: a new session id,
-/// nothing signed in, the user pending for [`PENDING_SECONDS`]. Answers `/login/code`.
-pub async fn begin_pending(session: &Session, user: &User) -> Result<String, ServerFnError> {
+/// nothing signed in, the user pending for [`PENDING_SECONDS`], the way back kept for after
+/// the code. Answers `/login/code`.
+pub async fn begin_pending(session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, ServerFnError> {
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
     session.insert(KEY_PENDING_USER_ID, user.id).await.map_err(internal)?;
     session.insert(KEY_PENDING_AT, store::now().timestamp()).await.map_err(internal)?;
+    if let Some(back) = back {
+        session.insert(KEY_RETURN_TO, back.as_str()).await.map_err(internal)?;
+    }
     tracing::info!(user_id = user.id, "password accepted, code required");
     leptos_axum::redirect(PATH_LOGIN_CODE);
     Ok(PATH_LOGIN_CODE.to_string())
@@ -216,7 +217,8 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> 
     }
     store.clear_attempts(&throttle_key(user_id)).await.map_err(internal)?;
 
-    super::server::complete_sign_in(&store, &session, &user).await
+    let back = session.get::<String>(KEY_RETURN_TO).await.map_err(internal)?.and_then(|b| ReturnPath::parse(&b));
+    super::server::complete_sign_in(&store, &session, &user, back).await
 }
 
 /// The server side of [`crate::two_step::start_two_step`]: the current password first, since

@@ -42,9 +42,10 @@ pub fn reload_when(succeeded: impl Fn() -> bool + 'static) {
     });
 }
 
-/// The frame of a signed-in page whose data comes from `load`: the header is loaded with
-/// it; no session → sign-in page; no acting company → the selector; a refusal of `load`
-/// (not an administrator…) is shown in words inside the frame.
+/// The frame of a signed-in page whose data comes from `load`: the header is loaded after
+/// it (so that it counts what `load` changed, a message it marked read); no session →
+/// sign-in page, which comes back here; no acting company → the selector; a refusal of
+/// `load` (not an administrator…) is shown in words inside the frame.
 #[component]
 pub fn SignedInPage<S, T, Fut, V>(
     /// What the data depends on (route and query parameters).
@@ -60,15 +61,22 @@ where
     V: Fn(T) -> AnyView + Send + Sync + Clone + 'static,
 {
     let i18n = use_i18n();
+    let here = current_page();
     // Blocking: the answer waits for it, so a refusal's status (401, 403, 404) and the
     // redirects reach the browser instead of a streamed 200.
-    let data = Resource::new_blocking(move || key.get(), move |k| async move { (load_portal_context().await, load(k).await) });
+    let data = Resource::new_blocking(
+        move || key.get(),
+        move |k| async move {
+            let loaded = load(k).await;
+            (load_portal_context().await, loaded)
+        },
+    );
     view! {
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
             {move || {
-                let view = view.clone();
+                let (view, here) = (view.clone(), here.clone());
                 data.get().map(move |(context, loaded)| match (context, loaded) {
-                    (Err(error), _) => redirect_for(&error),
+                    (Err(error), _) => redirect_for(&error, &here),
                     (Ok(context), Ok(data)) => frame(context, view(data)),
                     (Ok(context), Err(error)) => frame(context, view! { <Refusal error=error/> }.into_any()),
                 })
@@ -81,13 +89,28 @@ fn frame(context: PortalContext, content: AnyView) -> AnyView {
     view! { <PortalLayout context=context>{content}</PortalLayout> }.into_any()
 }
 
-/// Where a signed-in page goes when its header cannot be loaded.
-pub fn redirect_for(error: &ServerFnError) -> AnyView {
+/// Where the signed-in page `here` (path and query) goes when its header cannot be loaded:
+/// the selector when the company choice is no longer allowed, else the sign-in page, which
+/// comes back here afterwards.
+pub fn redirect_for(error: &ServerFnError, here: &str) -> AnyView {
+    use crate::auth::return_path::ReturnPath;
     use leptos_router::components::Redirect;
     if crate::auth::error_message(error) == NO_ACTING_COMPANY {
         view! { <Redirect path="/select-company?motif=droit"/> }.into_any()
     } else {
-        view! { <Redirect path="/login"/> }.into_any()
+        let login = ReturnPath::parse(here).map_or_else(|| crate::auth::PATH_LOGIN.to_string(), |back| back.login_url());
+        view! { <Redirect path=login/> }.into_any()
+    }
+}
+
+/// The path and query of the page being rendered.
+pub fn current_page() -> String {
+    let location = leptos_router::hooks::use_location();
+    let (path, query) = (location.pathname.get_untracked(), location.search.get_untracked());
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
     }
 }
 

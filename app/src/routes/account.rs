@@ -1,21 +1,21 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 use crate::account::{
     load_account, AccountView, ChangePassword, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY,
     MSG_WRONG_CURRENT_PASSWORD,
 };
 use crate::auth::error_message;
-use crate::company::{load_portal_context, NO_ACTING_COMPANY};
+use crate::company::load_portal_context;
 use crate::components::portal_layout::PortalLayout;
-use crate::components::ui::FIELD;
+use crate::components::ui::{current_page, redirect_for, FIELD};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 
 /// "Gérer le compte utilisateur".
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
+    let here = current_page();
     let data = Resource::new_blocking(|| (), |_| async { (load_portal_context().await, load_account().await) });
     view! {
         <Title text=move || t_string!(i18n, account.title)/>
@@ -26,10 +26,7 @@ pub fn AccountPage() -> impl IntoView {
                         <AccountContent account=account/>
                     </PortalLayout>
                 }.into_any(),
-                (Err(error), _) if error.to_string().contains(NO_ACTING_COMPANY) => {
-                    view! { <Redirect path="/select-company?motif=droit"/> }.into_any()
-                }
-                _ => view! { <Redirect path="/login"/> }.into_any(),
+                (Err(error), _) | (_, Err(error)) => redirect_for(&error, &here),
             })}
         </Transition>
     }

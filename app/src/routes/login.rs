@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use portal_core::domain::EmailAddress;
 
+use crate::auth::return_path::RETURN_PARAM;
 use crate::auth::{
-    error_message, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED,
+    error_message, signed_in_destination, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED,
     MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED,
 };
 use crate::self_service::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
@@ -12,11 +14,14 @@ use crate::components::layout::PublicLayout;
 use crate::components::ui::FIELD;
 use crate::i18n::{t, t_string, use_i18n};
 
-/// "Connexion": the first page of the portal.
+/// "Connexion": the first page of the portal. A login that is signed in already goes on to
+/// where signing in would take it.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    let back = query.with_untracked(|q| q.get(RETURN_PARAM));
+    let destination = Resource::new_blocking(move || back.clone(), signed_in_destination);
     let (notice, error) = query.with_untracked(|q| {
         // After a link from an e-mail was used: what changed.
         let notice = if q.get(NOTICE_CONFIRMED).is_some() {
@@ -30,14 +35,18 @@ pub fn LoginPage() -> impl IntoView {
         };
         (notice, q.get("erreur"))
     });
+    let back = query.with_untracked(|q| q.get(RETURN_PARAM));
     view! {
+        <Suspense>
+            {move || destination.get().and_then(Result::ok).flatten().map(|path| view! { <Redirect path=path/> })}
+        </Suspense>
         <PublicLayout title=move || t_string!(i18n, login.title)>
             <h1 class="text-2xl font-semibold">{t!(i18n, login.title)}</h1>
             <p class="mt-2 text-stone-700">{t!(i18n, login.intro)}</p>
             <p data-testid="login-notice" class="mt-4 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900 empty:hidden" role="status">
                 {notice}
             </p>
-            <LoginForm error=error/>
+            <LoginForm error=error back=back/>
             <p class="mt-6 border-t border-stone-200 pt-4 text-stone-700">
                 {t!(i18n, register.no_login)}" "
                 <a href=PATH_REGISTER class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, register.link)}</a>
@@ -48,10 +57,11 @@ pub fn LoginPage() -> impl IntoView {
 
 /// The sign-in form: checked as it is filled in, sent through the server function. Without
 /// JavaScript the form posts to the same path and the server answers with a redirect (to the
-/// next page, or back here with `?erreur=…`, given as `error`).
+/// next page, or back here with `?erreur=…`, given as `error`). `back` is the page a link
+/// named before sign-in (`?retour=…`), which the server checks.
 #[cfg_attr(not(island_public), component)]
 #[cfg_attr(island_public, island)]
-fn LoginForm(error: Option<String>) -> impl IntoView {
+fn LoginForm(error: Option<String>, back: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let email_touched = RwSignal::new(false);
@@ -88,6 +98,7 @@ fn LoginForm(error: Option<String>) -> impl IntoView {
         },
     };
     let pending = sign_in.pending();
+    let back_field = back.clone();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -96,7 +107,7 @@ fn LoginForm(error: Option<String>) -> impl IntoView {
         if email_error().is_some() || password_error().is_some() || pending.get_untracked() {
             return;
         }
-        sign_in.dispatch(SignIn { email: email.get_untracked(), password: password.get_untracked() });
+        sign_in.dispatch(SignIn { email: email.get_untracked(), password: password.get_untracked(), retour: back.clone() });
     };
 
     view! {
@@ -104,6 +115,7 @@ fn LoginForm(error: Option<String>) -> impl IntoView {
             {server_error}
         </p>
         <form class="mt-6 space-y-5" method="post" action=SignIn::url() novalidate=true on:submit=on_submit>
+            {back_field.map(|back| view! { <input type="hidden" name=RETURN_PARAM value=back/> })}
             <div>
                 <label for="email" class="block font-medium">{t!(i18n, login.email)}</label>
                 <input

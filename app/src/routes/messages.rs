@@ -131,12 +131,12 @@ fn Information(message: MessageView) -> impl IntoView {
     let kind = message.kind.clone();
     // Where the reader acts on it: a provider under "Gérer le compte utilisateur", an
     // administrator in the rights list.
-    let link: Option<(&'static str, bool)> = match kind.as_str() {
-        "provider_invitation" => Some(("/account", true)),
-        "provider_right_revoked" | "provider_invitation_cancelled" => Some(("/account", false)),
-        "provider_request_approved" | "provider_request_declined" => Some(("/account", false)),
+    let link: Option<(String, bool)> = match kind.as_str() {
+        "provider_invitation" => Some((message.right_id.map_or_else(|| "/account".to_string(), |id| format!("/invitations/{id}")), true)),
+        "provider_right_revoked" | "provider_invitation_cancelled" => Some(("/account".into(), false)),
+        "provider_request_approved" | "provider_request_declined" => Some(("/account".into(), false)),
         "provider_accepted" | "provider_refused" | "provider_resigned" | "provider_request" | "provider_request_withdrawn" => {
-            Some(("/admin/rights", false))
+            Some(("/admin/rights".into(), false))
         }
         _ => None,
     };
@@ -164,16 +164,19 @@ fn Information(message: MessageView) -> impl IntoView {
                 {(!message.message.is_empty()).then(|| view! {
                     <blockquote class="mt-3 border-l-4 border-stone-300 pl-3 italic text-stone-800">{message.message.clone()}</blockquote>
                 })}
-                {link.map(|(href, requests)| view! {
+                {link.map(|(href, requests)| {
+                    let account = href == "/account";
+                    view! {
                     <p class="mt-4">
                         <a href=href class=LINK data-testid="message-link">
-                            {move || match (href, requests) {
+                            {move || match (account, requests) {
                                 (_, true) => t_string!(i18n, messages.manage_requests),
-                                ("/account", false) => t_string!(i18n, account.title),
+                                (true, false) => t_string!(i18n, account.title),
                                 _ => t_string!(i18n, admin.title),
                             }}
                         </a>
                     </p>
+                    }
                 })}
             </section>
         </div>

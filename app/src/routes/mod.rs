@@ -4,6 +4,7 @@ pub mod admin_enter;
 pub mod admin_right;
 pub mod admin_rights;
 pub mod email_confirm;
+pub mod invitation;
 pub mod login;
 pub mod not_found;
 pub mod password;

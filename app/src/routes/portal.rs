@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
-use crate::company::{load_portal_context, PortalContext, NO_ACTING_COMPANY};
+use crate::company::{load_portal_context, PortalContext};
+use crate::components::ui::{current_page, redirect_for};
 use crate::components::portal_layout::PortalLayout;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -10,16 +10,14 @@ use crate::i18n::{t, t_string, use_i18n};
 #[component]
 pub fn PortalPage() -> impl IntoView {
     let i18n = use_i18n();
+    let here = current_page();
     let context = Resource::new_blocking(|| (), |_| load_portal_context());
     view! {
         <Title text=move || t_string!(i18n, portal_name)/>
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
             {move || context.get().map(|result| match result {
                 Ok(context) => view! { <PortalHome context=context/> }.into_any(),
-                Err(error) if error.to_string().contains(NO_ACTING_COMPANY) => {
-                    view! { <Redirect path="/select-company?motif=droit"/> }.into_any()
-                }
-                Err(_) => view! { <Redirect path="/login"/> }.into_any(),
+                Err(error) => redirect_for(&error, &here),
             })}
         </Transition>
     }

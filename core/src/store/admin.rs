@@ -137,13 +137,23 @@ pub fn api_key_prefix(key: &str) -> Option<&str> {
     (!prefix.is_empty() && prefix.len() <= 32 && prefix.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(prefix)
 }
 
+/// `message` with the right it is about in its parameters.
+fn about_right(message: &NewMessage, right_id: RightId) -> NewMessage {
+    let mut message = message.clone();
+    if let Some(params) = message.params.as_object_mut() {
+        params.insert("right_id".into(), right_id.into());
+    }
+    message
+}
+
 impl Store {
     /// Invites a provider: a pending right awaiting the provider, the copied authorizations
-    /// if asked, and the provider's message — one transaction.
+    /// if asked, and the provider's message naming the right (`right_id`, which its link
+    /// opens) — one transaction.
     pub async fn enter_provider(&self, entry: &ProviderEntry) -> Result<UserRight> {
         let mut tx = self.begin().await?;
         let right = new_right_in(&mut tx, &entry.common, entry.provider_user_id, RightType::Provider, false, RightOrigin::Invitation).await?;
-        create_message_in(&mut tx, &entry.message).await?;
+        create_message_in(&mut tx, &about_right(&entry.message, right.id)).await?;
         tx.commit().await?;
         Ok(right)
     }
@@ -240,14 +250,15 @@ impl Store {
         Ok(right)
     }
 
-    /// Re-sends a pending invitation: the provider gets the message again (audited).
+    /// Re-sends a pending invitation: the provider gets the message again, naming the right
+    /// (audited).
     pub async fn resend_invitation(&self, right_id: RightId, message: &NewMessage, actor: &Actor) -> Result<UserRight> {
         let mut tx = self.begin().await?;
         let right = super::rights::right_in(&mut tx, right_id).await?;
         if right.right_type != RightType::Provider || right.awaiting != Some(Awaiting::Provider) {
             return Err(StoreError::invalid(LifecycleError::NotPending));
         }
-        create_message_in(&mut tx, message).await?;
+        create_message_in(&mut tx, &about_right(message, right.id)).await?;
         audit_in(&mut tx, &AuditEntry::new(actor, Some(right.company_id), "right.resend", format!("right:{right_id}"))).await?;
         tx.commit().await?;
         Ok(right)

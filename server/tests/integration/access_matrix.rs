@@ -30,10 +30,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use app::auth::two_step::code_at;
+use auth_support::people::{employee_right, invitation, new_company, new_login, set_acting_company, step};
 use auth_support::{json_of, read, Answer, Options, TestApp, ADMIN, PASSWORD};
 use chrono::Utc;
-use portal_core::domain::{CustomerNumber, EmailAddress, Language, Party, PersonName, Remark, RightOrigin, RightType, Transition};
-use portal_core::store::{Actor as StoreActor, Company, GrantSpec, NewCompany, NewRight, NewUser, UserRight};
+use portal_core::domain::{EmailAddress, Party, Transition};
+use portal_core::store::{Actor as StoreActor, Company, GrantSpec, UserRight};
 use serde_json::{json, Value};
 
 const EMPLOYEE: &str = "marc.dubois@musterhans.example";
@@ -189,6 +190,7 @@ const ROWS: &[Row] = &[
     row("/api/sign_in", "a spare login's right password", Rule::Everybody),
     row("/api/sign_out", "", Rule::Everybody),
     row("/api/current_user", "", Rule::Everybody),
+    row("/api/signed_in_destination", "", Rule::Everybody),
     row("/api/verify_sign_in_code", "no sign-in half-way", Rule::Nobody),
     row("/api/load_account", "", Rule::SignedIn),
     row("/api/change_password", "own password", Rule::SignedIn),
@@ -222,6 +224,7 @@ const ROWS: &[Row] = &[
     row("/api/request_access", "ask Agence Matrice", Rule::SignedIn),
     row("/api/answer_right", "refuse own invitation", Rule::SignedIn),
     row("/api/answer_right", "accept another login's invitation", Rule::Nobody),
+    row("/api/load_invitation", "a Musterhans employee's right", Rule::Nobody),
     row("/api/list_messages", "own messages", Rule::SignedIn),
     row("/api/open_message", "a message to Musterhans' admin", MUSTERHANS_ADMIN),
     // Working for the acting company.
@@ -234,6 +237,7 @@ const ROWS: &[Row] = &[
     row("/account", "", Rule::SignedIn),
     row("/messages", "", Rule::SignedIn),
     row("/messages/:id", "a message to Musterhans' admin", MUSTERHANS_ADMIN),
+    row("/invitations/:id", "a Musterhans employee's right", Rule::Nobody),
     row("/admin/rights", "acting company", ADMINS_OF_THEIR_OWN),
     row("/admin/audit", "acting company", ADMINS_OF_THEIR_OWN),
     row("/admin/rights/new", "acting company", ADMINS_OF_THEIR_OWN),
@@ -270,10 +274,11 @@ impl Row {
         !self.target.starts_with("/api/") || self.target == server::api::PATH
     }
 
-    /// Needs the acting company: every signed-in page but the company choice (the header
-    /// names the acting company) and the functions that act for it.
+    /// Needs the acting company: every signed-in page but the company choice and the
+    /// login's own invitation (the header names the acting company), and the functions that
+    /// act for it.
     fn needs_acting(&self) -> bool {
-        let page = !self.target.starts_with("/api/") && !matches!(self.target, "/healthz" | "/select-company");
+        let page = !self.target.starts_with("/api/") && !matches!(self.target, "/healthz" | "/select-company" | "/invitations/:id");
         page || ACTING_FUNCTIONS.contains(&self.target)
     }
 
@@ -296,12 +301,12 @@ impl Row {
     fn denied_for_the_right_reason(&self, who: Who, answer: &Answer) -> bool {
         match who {
             CrossSite if !self.is_get() => answer.status == 403 && answer.body.contains(server::auth::CSRF_REJECTED),
-            // Pages are not held to it yet: a page's resources each resolve the acting company,
-            // and the one that runs after another dropped it refuses for the home company
-            // instead (403). Resolving it once per request is the phone-path issue's item 5.
             who if who.right_ended() && self.needs_acting() && self.target.starts_with("/api/") => {
                 answer.status == 409 && answer.body.contains(app::company::NO_ACTING_COMPANY)
             }
+            // A page resolves the acting company once for its data and its header, and sends
+            // the browser to the company choice with the sentence that says why.
+            who if who.right_ended() && self.needs_acting() => answer.location() == Some("/select-company?motif=droit"),
             _ => true,
         }
     }
@@ -328,49 +333,6 @@ struct World {
 
 fn musterhans_by(app: &TestApp) -> StoreActor {
     StoreActor::user(app.demo.admin.id, app.demo.principal.id)
-}
-
-async fn new_login(app: &TestApp, email: &str, home: &Company) -> i64 {
-    let hash = app.store.credentials(app.demo.admin.id).await.unwrap().password_hash;
-    app.store
-        .create_user(&NewUser {
-            email: EmailAddress::parse(email).unwrap(),
-            first_name: PersonName::parse("Mia").unwrap(),
-            last_name: PersonName::parse("Matrice").unwrap(),
-            password_hash: hash,
-            language: Language::Fr,
-            home_company_id: Some(home.id),
-        })
-        .await
-        .unwrap()
-        .id
-}
-
-async fn new_company(app: &TestApp, number: &str, name: &str) -> Company {
-    let new = NewCompany { customer_number: CustomerNumber::parse(number).unwrap(), name: name.into(), language: Language::Fr };
-    app.store.create_company(&new).await.unwrap()
-}
-
-async fn employee_right(app: &TestApp, company: &Company, user_id: i64, is_admin: bool) {
-    app.store.create_right(&NewRight::employee(company.id, user_id, is_admin), &StoreActor::system()).await.unwrap();
-}
-
-async fn invitation(app: &TestApp, company_id: i64, by: i64, user_id: i64, end_date: Option<chrono::NaiveDate>) -> UserRight {
-    let new = NewRight {
-        company_id,
-        user_id,
-        right_type: RightType::Provider,
-        is_admin: false,
-        origin: RightOrigin::Invitation,
-        remark: Remark::default(),
-        end_date,
-        created_by_user_id: Some(by),
-    };
-    app.store.create_right(&new, &StoreActor::user(by, company_id)).await.unwrap()
-}
-
-async fn step(app: &TestApp, right: UserRight, transition: Transition, party: Party, by: StoreActor) -> UserRight {
-    app.store.transition_right(right.id, right.version, transition, party, &by).await.unwrap()
 }
 
 fn service(app: &TestApp, code: &str) -> i64 {
@@ -500,21 +462,7 @@ impl World {
     /// Makes Musterhans the acting company of `cookie`'s session, as if it had been chosen
     /// while the right was active.
     async fn act_for_musterhans(&self, cookie: &str) {
-        let key = portal_core::store::session_key(cookie);
-        let select = "SELECT data FROM sessions WHERE id = $1";
-        let data: String = match self.app.store.backend() {
-            portal_core::store::Backend::Sqlite(p) => sqlx::query_scalar(select).bind(&key).fetch_one(p).await,
-            portal_core::store::Backend::Postgres(p) => sqlx::query_scalar(select).bind(&key).fetch_one(p).await,
-        }
-        .expect("the actor's session");
-        let mut record: Value = serde_json::from_str(&data).unwrap();
-        record["data"][app::company::ssr::KEY_ACTING_COMPANY] = json!(self.app.demo.principal.id);
-        let update = "UPDATE sessions SET data = $2 WHERE id = $1";
-        match self.app.store.backend() {
-            portal_core::store::Backend::Sqlite(p) => sqlx::query(update).bind(&key).bind(record.to_string()).execute(p).await.map(|_| ()),
-            portal_core::store::Backend::Postgres(p) => sqlx::query(update).bind(&key).bind(record.to_string()).execute(p).await.map(|_| ()),
-        }
-        .unwrap();
+        set_acting_company(&self.app, cookie, self.app.demo.principal.id).await;
     }
 
     fn cookie(&self, who: Who) -> Option<String> {
@@ -719,6 +667,7 @@ impl World {
                 let right = invitation(app, self.inviter.id, self.inviter_admin, other, None).await;
                 self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("answer", s("accept"))]).await
             }
+            ("/api/load_invitation", _) => self.post(who, cookie, row.target, &[("right_id", id(staff.id))]).await,
             ("/api/open_message", _) => self.post(who, cookie, row.target, &[("message_id", id(self.admin_message))]).await,
             ("/api/place_order", _) => {
                 let line = format!("quantities[{}]", app.demo.products[0].id);

@@ -102,7 +102,8 @@ on_both_backends!(entering_a_provider_invites_it_with_a_message_and_an_email, Op
 
     let outbox = app.store.outbox(false).await.unwrap();
     let mail = outbox.iter().find(|m| m.to_address == PROVIDER).expect("an e-mail went to the provider");
-    assert!(mail.body.contains("/account"), "it links to the accept page: {}", mail.body);
+    let right_id = invitation.params["right_id"].as_i64().expect("the message names its right");
+    assert!(mail.body.contains(&format!("/invitations/{right_id}")), "it links to the invitation's page: {}", mail.body);
     assert!(mail.body.contains("Musterhans SA"));
 
     let audit = app.audit_actions(app.demo.admin.id).await;

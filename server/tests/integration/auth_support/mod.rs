@@ -17,6 +17,8 @@ use server::auth::Security;
 use server::http::{router_with, AppState};
 use sqlx::Connection;
 
+pub mod people;
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 pub const PASSWORD: &str = demo::DEMO_PASSWORD;
@@ -237,6 +239,15 @@ impl TestApp {
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
         let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(c) = cookie {
+            request = request.header("cookie", format!("portal_session={c}"));
+        }
+        read(request.send().await.expect("the server answers")).await
+    }
+
+    /// GETs a page as a browser opens it (asking for HTML, so redirects come as 302).
+    pub async fn open(&self, path: &str, cookie: Option<&str>) -> Answer {
+        let mut request = self.client.get(format!("{}{path}", self.base)).header("accept", "text/html");
         if let Some(c) = cookie {
             request = request.header("cookie", format!("portal_session={c}"));
         }
