@@ -30,7 +30,7 @@ pub mod two_step;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
-use i18n::{t_string, use_i18n, I18nContextProvider};
+use i18n::{td_string, use_i18n, I18nContextProvider};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -70,10 +70,16 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Portal() -> impl IntoView {
     let i18n = use_i18n();
+    // Plain strings, read once here: leptos_meta writes the <head> after the body, outside the
+    // request's reactive arena, where reading the language signal could touch another
+    // request's arena (a panic seen under load).
+    let locale = i18n.get_locale_untracked();
+    let description = td_string!(locale, meta_description).to_string();
+    let portal_name = td_string!(locale, portal_name).to_string();
     view! {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
-        <Meta name="description" content=move || t_string!(i18n, meta_description)/>
-        <Title formatter=move |page: String| format!("{page} · {}", t_string!(i18n, portal_name))/>
+        <Meta name="description" content=description/>
+        <Title formatter=move |page: String| format!("{page} · {portal_name}")/>
         // Every page is rendered whole before the first byte goes out: a page's data, its
         // refusal or its redirect (to sign-in, to the company choice) decide the status and the
         // headers, which a streamed page would already have sent.

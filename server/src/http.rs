@@ -123,6 +123,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .layer(axum::middleware::from_fn_with_state(csrf, auth::csrf_guard))
         .layer(axum::middleware::from_fn_with_state(security.secure_cookies, security_headers))
         .layer(axum::middleware::from_fn(malformed_arguments_are_a_bad_request))
+        .layer(axum::middleware::from_fn(redirected_pages_say_why))
         // Server functions read their whole body into memory: refuse big ones up front (413).
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(CompressionLayer::new())
@@ -165,6 +166,30 @@ async fn malformed_arguments_are_a_bad_request(request: axum::extract::Request, 
         return axum::response::Response::from_parts(parts, axum::body::Body::from(format!("ServerError|{}", app::errors::MALFORMED_REQUEST)));
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// A page that sends its reader elsewhere (to sign in, to the company choice) is a 302 for a
+/// browser. A client that does not ask for HTML gets the refusal's own status (401, 409)
+/// with the `Location`; it also gets the sentence that says why and where to go, instead of
+/// the empty document a redirect leaves behind.
+async fn redirected_pages_say_why(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let is_page = request.method() == http::Method::GET && !request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_page || response.status().is_redirection() {
+        return response;
+    }
+    let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string) else {
+        return response;
+    };
+    let why = if location.starts_with(app::auth::PATH_SELECT_COMPANY) {
+        app::errors::code_text(app::i18n::Locale::default(), app::company::NO_ACTING_COMPANY)
+    } else {
+        app::auth::MSG_NOT_SIGNED_IN.to_string()
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(format!("{why}\n{location}\n")))
 }
 
 /// Security headers on every answer; HSTS only when the portal is served over HTTPS

@@ -11,7 +11,8 @@ use crate::i18n::{t, use_i18n};
 pub fn PublicLayout(#[prop(into)] title: TextProp, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=title/>
+        // Read now, inside the request's reactive arena (see `Portal` in lib.rs).
+        <Title text=title.get()/>
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
             {t!(i18n, skip_to_content)}
         </a>

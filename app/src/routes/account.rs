@@ -9,7 +9,7 @@ use crate::auth::error_message;
 use crate::company::load_portal_context;
 use crate::components::portal_layout::PortalLayout;
 use crate::components::ui::{current_page, redirect_for, FIELD};
-use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
 
 /// "Gérer le compte utilisateur".
 #[component]
@@ -18,7 +18,7 @@ pub fn AccountPage() -> impl IntoView {
     let here = current_page();
     let data = Resource::new_blocking(|| (), |_| async { (load_portal_context().await, load_account().await) });
     view! {
-        <Title text=move || t_string!(i18n, account.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), account.title).to_string()/>
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
             {move || data.get().map(|result| match result {
                 (Ok(context), Ok(account)) => view! {

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::admin::{list_audit, AuditChange, AuditLine, AuditPage};
 use crate::components::ui::{Pager, SignedInPage};
-use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
 use crate::routes::admin_rights::AdminCrumbs;
 
 async fn load(page: i64) -> Result<AuditPage, ServerFnError> {
@@ -20,7 +20,7 @@ pub fn AuditLogPage() -> impl IntoView {
     let key = Signal::derive(move || query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1));
     let content = |page: AuditPage| view! { <AuditList page=page/> }.into_any();
     view! {
-        <Title text=move || t_string!(i18n, audit.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), audit.title).to_string()/>
         <SignedInPage key=key load=load view=content/>
     }
 }

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::admin::{list_copy_sources, CopySource, EnterUser, EntryConfirmation};
 use crate::components::ui::{SignedInPage, BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
 use crate::errors::error_text;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::routes::admin_rights::AdminCrumbs;
 
 async fn load(_: ()) -> Result<Vec<CopySource>, ServerFnError> {
@@ -18,7 +18,7 @@ pub fn EnterUserPage() -> impl IntoView {
     let i18n = use_i18n();
     let content = |sources: Vec<CopySource>| view! { <EnterUser sources=sources/> }.into_any();
     view! {
-        <Title text=move || t_string!(i18n, admin.enter_user)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), admin.enter_user).to_string()/>
         <SignedInPage key=Signal::stored(()) load=load view=content/>
     }
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::admin::{load_right, DebtorChoice, DecideRequest, EndRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
 use crate::components::ui::{reload_when, Outcome, SignedInPage, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::routes::admin_rights::{role_text, status_cell, AdminCrumbs};
 
 /// The right's id from the route.
@@ -29,7 +29,7 @@ pub fn ManageRightPage() -> impl IntoView {
     let i18n = use_i18n();
     let content = |detail: RightDetail| view! { <ManageRight detail=detail/> }.into_any();
     view! {
-        <Title text=move || t_string!(i18n, admin.manage)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), admin.manage).to_string()/>
         <SignedInPage key=right_id() load=load_right view=content/>
     }
 }
@@ -173,7 +173,7 @@ pub fn GrantServicesPage() -> impl IntoView {
     let i18n = use_i18n();
     let content = |detail: RightDetail| view! { <GrantServices detail=detail/> }.into_any();
     view! {
-        <Title text=move || t_string!(i18n, admin.grant_services)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), admin.grant_services).to_string()/>
         <SignedInPage key=right_id() load=load_right view=content/>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::admin::{list_rights, RightRow, RightsPage};
 use crate::components::ui::{Pager, ProfileCrumbs, SignedInPage, BUTTON, BUTTON_SECONDARY, FIELD, LINK};
 use crate::errors::status_text;
-use crate::i18n::{t, t_string, use_i18n, Locale};
+use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
 
 /// The list's query parameters: search, sort column, direction, page.
 type ListKey = (String, String, bool, i64);
@@ -32,7 +32,7 @@ pub fn AdminRightsPage() -> impl IntoView {
     });
     let content = move |page: RightsPage| view! { <RightsList page=page key=key.get_untracked()/> }.into_any();
     view! {
-        <Title text=move || t_string!(i18n, admin.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), admin.title).to_string()/>
         <SignedInPage key=key load=load view=content/>
     }
 }

@@ -13,7 +13,7 @@ use crate::components::layout::PublicLayout;
 use crate::components::portal_layout::PortalLayout;
 use crate::components::ui::{current_page, redirect_for, reload_when, Outcome, Refusal, BUTTON, BUTTON_SECONDARY, CARD, LINK};
 use crate::errors::status_text;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::company::SelectCompany;
 use crate::provider::{load_invitation, AnswerRight, InvitationView};
 use crate::routes::portal::service_label;
@@ -36,7 +36,7 @@ pub fn InvitationPage() -> impl IntoView {
         (invitation, context)
     });
     view! {
-        <Title text=move || t_string!(i18n, invitation.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), invitation.title).to_string()/>
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
             {move || data.get().map(|(invitation, context)| {
                 let content = match invitation {

@@ -67,7 +67,7 @@ pub fn MessagesPage() -> impl IntoView {
     let i18n = use_i18n();
     let content = |lines: Vec<MessageLine>| view! { <MessageList lines=lines/> }.into_any();
     view! {
-        <Title text=move || t_string!(i18n, messages.title)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), messages.title).to_string()/>
         <SignedInPage key=Signal::stored(()) load=load_list view=content/>
     }
 }
@@ -119,7 +119,7 @@ pub fn MessagePage() -> impl IntoView {
     let key = Signal::derive(move || params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or(0));
     let content = |message: MessageView| view! { <Information message=message/> }.into_any();
     view! {
-        <Title text=move || t_string!(i18n, messages.information)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), messages.information).to_string()/>
         <SignedInPage key=key load=load_one view=content/>
     }
 }

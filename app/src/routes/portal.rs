@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::company::{load_portal_context, PortalContext};
 use crate::components::ui::{current_page, redirect_for};
 use crate::components::portal_layout::PortalLayout;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, td_string, use_i18n};
 
 /// The portal's home for the acting company: who works for whom, and with which services.
 #[component]
@@ -13,7 +13,7 @@ pub fn PortalPage() -> impl IntoView {
     let here = current_page();
     let context = Resource::new_blocking(|| (), |_| load_portal_context());
     view! {
-        <Title text=move || t_string!(i18n, portal_name)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), portal_name).to_string()/>
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
             {move || context.get().map(|result| match result {
                 Ok(context) => view! { <PortalHome context=context/> }.into_any(),

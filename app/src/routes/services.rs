@@ -69,7 +69,7 @@ pub fn OrdersPage() -> impl IntoView {
     let i18n = use_i18n();
     let content = |data: OrdersView| view! { <Orders data=data/> }.into_any();
     view! {
-        <Title text=move || t_string!(i18n, services.orders)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), services.orders).to_string()/>
         <SignedInPage key=Signal::stored(()) load=load_orders_page view=content/>
     }
 }
@@ -292,7 +292,7 @@ pub fn InvoicesPage() -> impl IntoView {
     let i18n = use_i18n();
     let content = |data: InvoicesView| view! { <Invoices data=data/> }.into_any();
     view! {
-        <Title text=move || t_string!(i18n, services.invoices)/>
+        <Title text=td_string!(i18n.get_locale_untracked(), services.invoices).to_string()/>
         <SignedInPage key=Signal::derive(|| ()) load=load_invoices_page view=content/>
     }
 }

@@ -19,6 +19,7 @@ use proptest::test_runner::{Config, TestRunner};
 /// called with, and hundreds of failed sign-ins throttle this client's next ones.
 const FIELDS: &[(&str, &[&str])] = &[
     ("/api/current_user", &[]),
+    ("/api/signed_in_destination", &["retour"]),
     ("/api/verify_sign_in_code", &["code"]),
     ("/api/load_account", &[]),
     ("/api/change_password", &["current", "new", "confirm"]),
@@ -51,6 +52,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/decide_request", &["right_id", "version", "approve"]),
     ("/api/request_access", &["customer_number", "message"]),
     ("/api/answer_right", &["right_id", "version", "answer"]),
+    ("/api/load_invitation", &["right_id"]),
     ("/api/list_messages", &[]),
     ("/api/open_message", &["message_id"]),
     ("/api/load_orders", &[]),

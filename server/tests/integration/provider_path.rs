@@ -44,6 +44,9 @@ on_both_backends!(a_page_opened_by_a_link_while_signed_out_comes_back_after_sign
     assert_eq!(signed_out.status, 302, "{signed_out:?}");
     let login = signed_out.location().unwrap().to_string();
     assert_eq!(login, "/login?retour=%2Fadmin%2Frights%3Ftri%3Demail%26ordre%3Ddesc");
+    let plain = app.get(page, None).await;
+    assert_eq!((plain.status, plain.location()), (401, Some(login.as_str())), "{plain:?}");
+    assert_eq!(plain.body, format!("Votre session a expiré. Veuillez vous reconnecter.\n{login}\n"), "a client without HTML is told why");
 
     let form = app.open(&login, None).await;
     assert_eq!(form.status, 200, "{form:?}");
@@ -214,9 +217,31 @@ on_both_backends!(a_session_acting_for_a_company_it_may_no_longer_act_for_is_sen
                 );
             }
         }
+        // A client that does not ask for HTML is told why, with where to go.
+        set_acting_company(&app, cookie, principal).await;
+        let plain = app.get("/services/orders", Some(cookie)).await;
+        assert_eq!((plain.status, plain.location()), (409, Some("/select-company?motif=droit")), "{plain:?}");
+        assert_eq!(plain.body, "Votre accès à cette société n'est plus actif. Veuillez sélectionner une autre société.\n/select-company?motif=droit\n");
         let selector = app.open("/select-company?motif=droit", Some(cookie)).await;
         assert_eq!(selector.status, 200);
         assert!(selector.body.contains("Votre accès à cette société n&#x27;est plus actif") || selector.body.contains("Votre accès à cette société n'est plus actif"), "{ending}: {}", selector.body);
         assert!(selector.body.contains("Conseil Chemin Sàrl"), "the login's own company is offered");
+    }
+});
+
+on_both_backends!(the_opened_message_s_page_no_longer_counts_it_as_unread, Options::default(), |app: TestApp| async move {
+    invite_paul(&app).await;
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    auth_support::people::set_acting_company(&app, &paul, app.demo.provider_company.id).await;
+    let unread = app.store.unread_count(app.demo.provider.id).await.unwrap();
+    assert!(unread >= 1);
+    let invitation = app.store.messages_for(app.demo.provider.id).await.unwrap().into_iter().find(|m| m.kind == "provider_invitation").unwrap();
+    let page = app.open(&format!("/messages/{}", invitation.id), Some(&paul)).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    let badge = format!(r#"data-testid="unread-count">{}<"#, unread - 1);
+    if unread == 1 {
+        assert!(!page.body.contains(r#"data-testid="unread-count""#), "no unread badge is left: {}", page.body);
+    } else {
+        assert!(page.body.contains(&badge), "the badge counts {} : {}", unread - 1, page.body);
     }
 });
