@@ -44,9 +44,14 @@ impl ReturnPath {
         &self.0
     }
 
+    /// `retour=…`, the query parameter that names this way back.
+    pub fn query_param(&self) -> String {
+        format!("{RETURN_PARAM}={}", leptos_router::location::Url::escape(&self.0))
+    }
+
     /// The sign-in page that comes back here.
     pub fn login_url(&self) -> String {
-        format!("{}?{RETURN_PARAM}={}", super::PATH_LOGIN, leptos_router::location::Url::escape(&self.0))
+        format!("{}?{}", super::PATH_LOGIN, self.query_param())
     }
 }
 

@@ -20,7 +20,7 @@ use super::{
     MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN, MSG_THROTTLED, MSG_UNAVAILABLE, PATH_LOGIN, PATH_PORTAL,
     PATH_SELECT_COMPANY,
 };
-use super::return_path::{ReturnPath, KEY_RETURN_TO, RETURN_PARAM};
+use super::return_path::{ReturnPath, KEY_RETURN_TO};
 use crate::refusal::refused;
 use http::StatusCode;
 
@@ -280,7 +280,7 @@ pub async fn sign_in(email: String, password: String, retour: Option<String>) ->
             };
             // Without JavaScript the refusal is shown by the login page (a redirect there).
             if is_plain_form_post() {
-                let keep = back.as_ref().map(|b| format!("&{RETURN_PARAM}={}", leptos_router::location::Url::escape(b.as_str())));
+                let keep = back.as_ref().map(|b| format!("&{}", b.query_param()));
                 leptos_axum::redirect(&format!("{PATH_LOGIN}?erreur={code}{}", keep.unwrap_or_default()));
                 return Err(ServerFnError::new(message));
             }

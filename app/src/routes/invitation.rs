@@ -17,6 +17,7 @@ use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::company::SelectCompany;
 use crate::provider::{load_invitation, AnswerRight, InvitationView};
 use crate::routes::portal::service_label;
+use crate::routes::provider_access::answer_form;
 
 /// The page. The invitation is the login's own business, not the acting company's: a login
 /// that has no company to act for yet (its first invitation) answers it too, in the frame of
@@ -168,14 +169,7 @@ fn AnswerInvitation(right_id: i64, version: i64) -> impl IntoView {
     let answer = ServerAction::<AnswerRight>::new();
     reload_when(move || matches!(answer.value().get(), Some(Ok(()))));
     let form = move |value: &'static str, label: String, class: &'static str| {
-        view! {
-            <ActionForm action=answer attr:class="flex-1">
-                <input type="hidden" name="right_id" value=right_id.to_string()/>
-                <input type="hidden" name="version" value=version.to_string()/>
-                <input type="hidden" name="answer" value=value/>
-                <button type="submit" class=format!("{class} w-full py-3")>{label}</button>
-            </ActionForm>
-        }
+        answer_form(answer, (right_id, version), value, label, "flex-1", format!("{class} w-full py-3"))
     };
     view! {
         <section class="mt-6" aria-labelledby="invitation-question">

@@ -21,7 +21,10 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let back = query.with_untracked(|q| q.get(RETURN_PARAM));
-    let destination = Resource::new_blocking(move || back.clone(), signed_in_destination);
+    let destination = Resource::new_blocking({
+        let back = back.clone();
+        move || back.clone()
+    }, signed_in_destination);
     let (notice, error) = query.with_untracked(|q| {
         // After a link from an e-mail was used: what changed.
         let notice = if q.get(NOTICE_CONFIRMED).is_some() {
@@ -35,7 +38,6 @@ pub fn LoginPage() -> impl IntoView {
         };
         (notice, q.get("erreur"))
     });
-    let back = query.with_untracked(|q| q.get(RETURN_PARAM));
     view! {
         <Suspense>
             {move || destination.get().and_then(Result::ok).flatten().map(|path| view! { <Redirect path=path/> })}

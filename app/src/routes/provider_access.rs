@@ -58,14 +58,7 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
     let own_request = status == "pending" && awaiting.as_deref() == Some("principal");
     let active = status == "active";
     let form = move |answer: &'static str, label: String, class: &'static str| {
-        view! {
-            <ActionForm action=action attr:class="inline">
-                <input type="hidden" name="right_id" value=right_id.to_string()/>
-                <input type="hidden" name="version" value=version.to_string()/>
-                <input type="hidden" name="answer" value=answer/>
-                <button type="submit" class=class>{label}</button>
-            </ActionForm>
-        }
+        answer_form(action, (right_id, version), answer, label, "inline", class.to_string())
     };
     let status_for_cell = status.clone();
     let company_attr = company_name.clone();
@@ -103,6 +96,26 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
                 </div>
             </td>
         </tr>
+    }
+}
+
+/// One answer to one of the login's rights ("Valider", "Refuser", "Résilier"…): a form, so
+/// that it is sent the same before the page's script has loaded.
+pub fn answer_form(
+    action: ServerAction<AnswerRight>,
+    (right_id, version): (i64, i64),
+    answer: &'static str,
+    label: String,
+    form_class: &'static str,
+    button_class: String,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=action attr:class=form_class>
+            <input type="hidden" name="right_id" value=right_id.to_string()/>
+            <input type="hidden" name="version" value=version.to_string()/>
+            <input type="hidden" name="answer" value=answer/>
+            <button type="submit" class=button_class>{label}</button>
+        </ActionForm>
     }
 }
 

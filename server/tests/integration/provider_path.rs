@@ -4,29 +4,12 @@
 //! choice stopped being allowed.
 
 use crate::auth_support;
+use auth_support::people::invite_paul;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::RightStatus;
 use portal_core::store::{Actor, GrantSpec};
 
 const THIRD_ADMIN: &str = "admin@transports-rapides.example";
-
-/// Anna (Musterhans SA) invites Paul; returns the right's id and version.
-async fn invite_paul(app: &TestApp) -> (i64, i64) {
-    let admin = app.signed_in_cookie(ADMIN).await;
-    let form = [
-        ("right_type", "provider"),
-        ("email", PROVIDER),
-        ("first_name", ""),
-        ("last_name", ""),
-        ("name", ""),
-        ("remark", ""),
-        ("assignment", "manual"),
-    ];
-    let answer = app.post("/api/enter_user", &form, Some(&admin)).await;
-    assert_eq!(answer.status, 200, "{answer:?}");
-    let right = app.store.right(json_of(&answer)["right_id"].as_i64().unwrap()).await.unwrap();
-    (right.id, right.version)
-}
 
 async fn sign_in_back_to(app: &TestApp, email: &str, back: &str) -> Answer {
     app.post("/api/sign_in", &[("email", email), ("password", PASSWORD), ("retour", back)], None).await

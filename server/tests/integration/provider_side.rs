@@ -3,28 +3,11 @@
 
 use crate::auth_support;
 use app::company::NO_ACTING_COMPANY;
+use auth_support::people::invite_paul;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::RightStatus;
 
 const THIRD_ADMIN: &str = "admin@transports-rapides.example";
-
-/// Anna (Musterhans SA) invites Paul; returns the right's id and version.
-async fn invite_paul(app: &TestApp) -> (i64, i64) {
-    let admin = app.signed_in_cookie(ADMIN).await;
-    let form = [
-        ("right_type", "provider"),
-        ("email", PROVIDER),
-        ("first_name", ""),
-        ("last_name", ""),
-        ("name", ""),
-        ("remark", ""),
-        ("assignment", "manual"),
-    ];
-    let answer = app.post("/api/enter_user", &form, Some(&admin)).await;
-    assert_eq!(answer.status, 200, "{answer:?}");
-    let right = app.store.right(json_of(&answer)["right_id"].as_i64().unwrap()).await.unwrap();
-    (right.id, right.version)
-}
 
 async fn answer(app: &TestApp, cookie: &str, right: (i64, i64), what: &str) -> Answer {
     app.post("/api/answer_right", &[("right_id", &right.0.to_string()), ("version", &right.1.to_string()), ("answer", what)], Some(cookie)).await

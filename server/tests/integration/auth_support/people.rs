@@ -5,7 +5,7 @@ use portal_core::domain::{CustomerNumber, EmailAddress, Language, Party, PersonN
 use portal_core::store::{Actor as StoreActor, Company, NewCompany, NewRight, NewUser, UserRight};
 use serde_json::{json, Value};
 
-use super::TestApp;
+use super::{json_of, TestApp, ADMIN, PROVIDER};
 
 pub async fn new_login(app: &TestApp, email: &str, home: &Company) -> i64 {
     let hash = app.store.credentials(app.demo.admin.id).await.unwrap().password_hash;
@@ -68,4 +68,22 @@ pub async fn set_acting_company(app: &TestApp, cookie: &str, company_id: i64) {
         portal_core::store::Backend::Postgres(p) => sqlx::query(update).bind(&key).bind(record.to_string()).execute(p).await.map(|_| ()),
     }
     .unwrap();
+}
+
+/// Anna (Musterhans SA) invites Paul; returns the right's id and version.
+pub async fn invite_paul(app: &TestApp) -> (i64, i64) {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let form = [
+        ("right_type", "provider"),
+        ("email", PROVIDER),
+        ("first_name", ""),
+        ("last_name", ""),
+        ("name", ""),
+        ("remark", ""),
+        ("assignment", "manual"),
+    ];
+    let answer = app.post("/api/enter_user", &form, Some(&admin)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let right = app.store.right(json_of(&answer)["right_id"].as_i64().unwrap()).await.unwrap();
+    (right.id, right.version)
 }
