@@ -17,6 +17,10 @@
 //! calls from another site must be refused by the origin check (403): a deny for another
 //! reason counts as a difference.
 //!
+//! Some rows pass another company's debtor, product or right (as copy source, too): nobody
+//! may, and those who may call the function with their own ids must be refused with the code
+//! that names the foreign thing (a 400 naming it counts as that deny).
+//!
 //! "allow" is a 2xx answer; "deny" is 401, 403, 404 or 409, or a page that sends the browser
 //! to the sign-in or the company choice. Each call gets valid input, prepared fresh for the
 //! cell, so that a deny can only come from the access check. Every 2xx answer to anybody but
@@ -179,11 +183,28 @@ struct Row {
     /// What the row calls it with, in words.
     case: &'static str,
     rule: Rule,
+    /// For a row whose input names another company's debtor, product or right: who may call
+    /// the function with their own, and the code their refusal must name.
+    foreign: Option<(Rule, &'static str)>,
 }
 
 const fn row(target: &'static str, case: &'static str, rule: Rule) -> Row {
-    Row { target, case, rule }
+    Row { target, case, rule, foreign: None }
 }
+
+/// Nobody may pass an id of a company that is not the acting one: those whom `own` allows
+/// with their own ids are refused with `code` (which names the foreign thing), and nothing
+/// changes.
+const fn foreign(target: &'static str, case: &'static str, own: Rule, code: &'static str) -> Row {
+    Row { target, case, rule: Rule::Nobody, foreign: Some((own, code)) }
+}
+
+/// Fiduciaire Exemple Sàrl: neither Musterhans SA nor Transports Rapides SA, the companies
+/// the actors act for. Its debtor, a right of its own and a product of Transports Rapides
+/// are the foreign ids of the matrix.
+const FOREIGN_DEBTOR: &str = "Fiduciaire Exemple's debtor";
+const FOREIGN_RIGHT: &str = "Fiduciaire Exemple's right";
+const FOREIGN_PRODUCT: &str = "Transports Rapides' product";
 
 const ROWS: &[Row] = &[
     // Signing in and the login's own account.
@@ -220,6 +241,15 @@ const ROWS: &[Row] = &[
     row("/api/end_right", "cancel a Musterhans invitation", MUSTERHANS_ADMIN),
     row("/api/resend_invitation", "a Musterhans invitation", MUSTERHANS_ADMIN),
     row("/api/decide_request", "a request to Musterhans", MUSTERHANS_ADMIN),
+    // Another company's ids in the input.
+    foreign("/api/load_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
+    foreign("/api/update_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
+    foreign("/api/save_grants", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
+    foreign("/api/end_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
+    foreign("/api/save_grants", FOREIGN_DEBTOR, MUSTERHANS_ADMIN, "grant.debtor_of_another_company"),
+    foreign("/api/enter_user", "grants copied from Fiduciaire Exemple's right", ADMINS_OF_THEIR_OWN, "rights.copy_source_invalid"),
+    foreign("/api/place_order", FOREIGN_DEBTOR, Rule::Only(&[Employee, Administrator]), "service.debtor_not_granted"),
+    foreign("/api/place_order", FOREIGN_PRODUCT, Rule::Only(&[Employee, Administrator]), "order.unknown_product"),
     // The provider's side and messages.
     row("/api/request_access", "ask Agence Matrice", Rule::SignedIn),
     row("/api/answer_right", "refuse own invitation", Rule::SignedIn),
@@ -304,6 +334,9 @@ impl Row {
             who if who.right_ended() && self.needs_acting() && self.target.starts_with("/api/") => {
                 answer.status == 409 && answer.body.contains(app::company::NO_ACTING_COMPANY)
             }
+            who if self.foreign.is_some_and(|(own, _)| own.allows(who)) => {
+                self.foreign.is_some_and(|(_, code)| answer.body.contains(code))
+            }
             // A page resolves the acting company once for its data and its header, and sends
             // the browser to the company choice with the sentence that says why.
             who if who.right_ended() && self.needs_acting() => answer.location() == Some("/select-company?motif=droit"),
@@ -329,6 +362,11 @@ struct World {
     admin_message: i64,
     api_key: String,
     sessions: Vec<(Who, String)>,
+    /// Fiduciaire Exemple's debtor, and Paul's right there.
+    foreign_debtor: i64,
+    foreign_right: UserRight,
+    /// A contract product of Transports Rapides SA.
+    foreign_product: i64,
 }
 
 fn musterhans_by(app: &TestApp) -> StoreActor {
@@ -417,7 +455,24 @@ impl World {
         let admin_cookie = app.signed_in_cookie(ADMIN).await;
         let (_, api_key) = app.enter_technical_user(&admin_cookie, "Robot Matrice").await;
 
-        let mut world = World { app, home, inviter, inviter_admin, staff_right, admin_message: 0, api_key, sessions: vec![] };
+        let fiduciaire = app.demo.provider_company.id;
+        let foreign_debtor = app.store.debtors(fiduciaire).await.unwrap().first().expect("Fiduciaire Exemple's debtor").id;
+        let foreign_right = app.store.right_for(fiduciaire, app.demo.provider.id).await.unwrap().expect("Paul's right at Fiduciaire Exemple");
+        let foreign_product = app.store.products(app.demo.third_company.id, false).await.unwrap().first().expect("a product of Transports Rapides").id;
+
+        let mut world = World {
+            app,
+            home,
+            inviter,
+            inviter_admin,
+            staff_right,
+            admin_message: 0,
+            api_key,
+            sessions: vec![],
+            foreign_debtor,
+            foreign_right,
+            foreign_product,
+        };
         // A request to Musterhans: a message to its administrator.
         let requester = world.spare_login().await;
         let cookie = world.app.signed_in_cookie(&requester).await;
@@ -613,6 +668,19 @@ impl World {
                 self.post(who, cookie, row.target, &form).await
             }
             ("/api/list_audit", _) => self.post(who, cookie, row.target, &[("page", s("1"))]).await,
+            ("/api/enter_user", case) if case.contains("copied") => {
+                let form = [
+                    ("right_type", s("provider")),
+                    ("email", self.spare_login().await),
+                    ("first_name", s("")),
+                    ("last_name", s("")),
+                    ("name", s("")),
+                    ("remark", s("")),
+                    ("assignment", s("copy")),
+                    ("copy_from", id(self.foreign_right.id)),
+                ];
+                self.post(who, cookie, row.target, &form).await
+            }
             ("/api/enter_user", _) => {
                 let email = self.spare_login().await;
                 let form = [
@@ -624,6 +692,33 @@ impl World {
                     ("remark", s("")),
                     ("assignment", s("manual")),
                 ];
+                self.post(who, cookie, row.target, &form).await
+            }
+            (_, FOREIGN_RIGHT) => {
+                let right = &self.foreign_right;
+                if row.target == "/api/save_grants" {
+                    let body = json!({ "right_id": right.id, "grants": [{ "service_id": service(app, "invoices"), "all_debtors": true, "debtor_ids": [] }] });
+                    return self.post_json(who, cookie, row.target, &body).await;
+                }
+                let form = match row.target {
+                    "/api/update_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("remark", s("Matrice")), ("end_date", s(""))],
+                    "/api/end_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("how", s("revoke"))],
+                    _ => vec![("right_id", id(right.id))],
+                };
+                self.post(who, cookie, row.target, &form).await
+            }
+            ("/api/save_grants", FOREIGN_DEBTOR) => {
+                let body = json!({ "right_id": staff.id, "grants": [{ "service_id": service(app, "invoices"), "all_debtors": false, "debtor_ids": [app.demo.debtors[0].id, self.foreign_debtor] }] });
+                self.post_json(who, cookie, row.target, &body).await
+            }
+            ("/api/place_order", FOREIGN_DEBTOR | FOREIGN_PRODUCT) => {
+                let (debtor, product) = if row.case == FOREIGN_DEBTOR {
+                    (self.foreign_debtor, app.demo.products[0].id)
+                } else {
+                    (app.demo.debtors[1].id, self.foreign_product)
+                };
+                let line = format!("quantities[{product}]");
+                let form = [("debtor_id", id(debtor)), ("reference", s("Matrice")), (line.as_str(), s("1"))];
                 self.post(who, cookie, row.target, &form).await
             }
             ("/api/load_right", _) | ("/api/resend_invitation", _) => {
@@ -702,6 +797,14 @@ enum Seen {
     Broken,
 }
 
+/// What `answer` is for `row`: a 400 that names the foreign id of a foreign row is its deny.
+fn seen_for(row: &Row, answer: &Answer) -> Seen {
+    match row.foreign {
+        Some((_, code)) if answer.status == 400 && answer.body.contains(code) => Seen::Deny,
+        _ => seen(answer),
+    }
+}
+
 fn seen(answer: &Answer) -> Seen {
     match answer.status {
         200..=299 => Seen::Allow,
@@ -765,7 +868,7 @@ on_both_backends!(every_server_function_and_page_answers_each_kind_of_actor_as_p
             }
             let answer = world.call(row, who).await;
             let expected = row.expected(who);
-            let got = match seen(&answer) {
+            let got = match seen_for(row, &answer) {
                 Seen::Deny if !row.denied_for_the_right_reason(who, &answer) => Seen::WrongReason,
                 other => other,
             };
