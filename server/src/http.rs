@@ -86,7 +86,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
     let auth_settings = security.auth.clone();
     let csrf = Arc::new(CsrfPolicy::new(&security.public_url));
     let public_base = app::auth::mail::PublicBase(security.public_url.origin().ascii_serialization());
-    Router::new()
+    let portal = Router::new()
         .route(HEALTHZ, get(healthz))
         .route(
             crate::api::PATH,
@@ -130,7 +130,8 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .layer(TraceLayer::new_for_http())
         // Read by `axum_client_ip::ClientIp`: sign-in throttling and the API's rate limit.
         .layer(security.client_ip_source.clone().into_extension())
-        .with_state(state)
+        .with_state(state);
+    crate::stalled_pages::render_stalled_pages_again(portal, crate::stalled_pages::DEADLINE)
 }
 
 /// The Content-Security-Policy: scripts from the portal itself (and, on pages, the inline
