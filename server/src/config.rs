@@ -1,6 +1,9 @@
 //! Command line and environment: every setting has a flag and an environment variable.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use portal_core::store::SecretsKey;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -54,7 +57,8 @@ pub struct ServeArgs {
     pub mail_from: Option<String>,
 
     /// A file holding the key that seals two-step login secrets in the database: 64 hex digits
-    /// (`openssl rand -hex 32`). Required, except with `--demo` (then a key for this run).
+    /// (`openssl rand -hex 32`). Required, except with `--demo` (then a key kept beside the
+    /// SQLite database, made at its first start, or with Postgres a key for this run).
     #[arg(long, env = "PORTAL_SECRETS_KEY_FILE")]
     pub secrets_key_file: Option<std::path::PathBuf>,
 
@@ -162,19 +166,48 @@ pub fn checked_public_url(url: &url::Url) -> Result<url::Url, String> {
 }
 
 /// The key that seals two-step secrets and the previous one of a rotation, read from their
-/// files; with `--demo` and no file, a new key for this run.
-pub fn secrets_keys(args: &ServeArgs) -> Result<(portal_core::store::SecretsKey, Vec<portal_core::store::SecretsKey>), String> {
-    let read = |path: &std::path::Path| -> Result<portal_core::store::SecretsKey, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the secrets key file {}: {e}", path.display()))?;
-        portal_core::store::SecretsKey::parse_hex(&text).map_err(|e| format!("secrets key file {}: {e}", path.display()))
-    };
+/// files. With `--demo` and no file, the demo's own key: a demo database whose logins turned
+/// two-step login on must open again after a restart, so the key lives beside its SQLite file
+/// (made at the first start); a demo on Postgres or in memory gets a key for this run.
+pub fn secrets_keys(args: &ServeArgs, database_url: &str) -> Result<(SecretsKey, Vec<SecretsKey>), String> {
     let current = match &args.secrets_key_file {
-        Some(path) => read(path)?,
-        None if args.demo => portal_core::store::SecretsKey::generate(),
+        Some(path) => read_key(path)?,
+        None if args.demo => match demo_key_file(database_url) {
+            Some(path) if path.exists() => read_key(&path)?,
+            Some(path) => {
+                let key = SecretsKey::generate();
+                write_new_key(&path, &key)?;
+                key
+            }
+            None => SecretsKey::generate(),
+        },
         None => return Err(MISSING_SECRETS_KEY.to_string()),
     };
-    let previous = args.previous_secrets_key_file.as_deref().map(read).transpose()?.into_iter().collect();
+    let previous = args.previous_secrets_key_file.as_deref().map(read_key).transpose()?.into_iter().collect();
     Ok((current, previous))
+}
+
+fn read_key(path: &Path) -> Result<SecretsKey, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the secrets key file {}: {e}", path.display()))?;
+    SecretsKey::parse_hex(&text).map_err(|e| format!("secrets key file {}: {e}", path.display()))
+}
+
+/// Readable by the portal's own user only.
+fn write_new_key(path: &Path, key: &SecretsKey) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| format!("cannot write the demo's secrets key file {}: {e}", path.display()))?;
+    writeln!(file, "{}", key.to_hex()).map_err(|e| format!("cannot write the demo's secrets key file {}: {e}", path.display()))
+}
+
+/// `sqlite://data/portal.db` keeps its demo key in `data/portal.db.secrets-key`.
+fn demo_key_file(database_url: &str) -> Option<PathBuf> {
+    let rest = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:"))?;
+    let file = rest.split('?').next().unwrap_or_default();
+    (!file.is_empty() && !file.contains(":memory:")).then(|| PathBuf::from(format!("{file}.secrets-key")))
 }
 
 pub const MISSING_SECRETS_KEY: &str = "--secrets-key-file (or PORTAL_SECRETS_KEY_FILE) is required: the key that seals \
@@ -223,17 +256,34 @@ mod tests {
     #[test]
     fn two_step_secrets_need_a_key_file_outside_the_demo() {
         let plain = Cli::try_parse_from(["portal"]).unwrap();
-        assert_eq!(secrets_keys(&plain.serve).unwrap_err(), MISSING_SECRETS_KEY);
+        assert_eq!(secrets_keys(&plain.serve, DEFAULT_DATABASE_URL).unwrap_err(), MISSING_SECRETS_KEY);
         let demo = Cli::try_parse_from(["portal", "--demo"]).unwrap();
-        assert!(secrets_keys(&demo.serve).is_ok());
+        assert!(secrets_keys(&demo.serve, "postgres://postgres@127.0.0.1/portal").is_ok());
         let dir = std::env::temp_dir().join(format!("portal-keys-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("good.key"), format!("{}\n", "0f".repeat(32))).unwrap();
         std::fs::write(dir.join("bad.key"), "not a key").unwrap();
         let good = Cli::try_parse_from(["portal", "--secrets-key-file", dir.join("good.key").to_str().unwrap()]).unwrap();
-        assert_eq!(secrets_keys(&good.serve).unwrap().1.len(), 0);
+        assert_eq!(secrets_keys(&good.serve, DEFAULT_DATABASE_URL).unwrap().1.len(), 0);
         let bad = Cli::try_parse_from(["portal", "--secrets-key-file", dir.join("bad.key").to_str().unwrap()]).unwrap();
-        assert!(secrets_keys(&bad.serve).unwrap_err().contains("64 hexadecimal digits"));
+        assert!(secrets_keys(&bad.serve, DEFAULT_DATABASE_URL).unwrap_err().contains("64 hexadecimal digits"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_demo_database_keeps_its_secrets_key_across_restarts() {
+        let dir = std::env::temp_dir().join(format!("portal-demo-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/portal.db", dir.display());
+        let demo = Cli::try_parse_from(["portal", "--demo"]).unwrap();
+        let (first, _) = secrets_keys(&demo.serve, &url).unwrap();
+        let (after_a_restart, _) = secrets_keys(&demo.serve, &url).unwrap();
+        assert_eq!(first.fingerprint(), after_a_restart.fingerprint());
+        let file = dir.join("portal.db.secrets-key");
+        #[cfg(unix)]
+        assert_eq!(std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions()) & 0o777, 0o600);
+        let (in_memory, _) = secrets_keys(&demo.serve, "sqlite::memory:").unwrap();
+        assert_ne!(in_memory.fingerprint(), first.fingerprint());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

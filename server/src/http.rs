@@ -132,6 +132,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .layer(security.client_ip_source.clone().into_extension())
         .with_state(state);
     crate::stalled_pages::render_stalled_pages_again(portal, crate::stalled_pages::DEADLINE)
+        .layer(axum::middleware::from_fn(crate::request_owner::without_another_request_s_owner))
 }
 
 /// The Content-Security-Policy: scripts from the portal itself (and, on pages, the inline

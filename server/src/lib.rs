@@ -8,6 +8,7 @@ pub mod config;
 pub mod http;
 pub mod mail;
 pub mod operator;
+pub mod request_owner;
 pub mod stalled_pages;
 
 /// Rendering a page walks Leptos' nested view types recursively; unoptimized builds need

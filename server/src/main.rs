@@ -47,8 +47,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Migrate) => Ok(()),
         Some(Command::SeedDemo) => seed_demo(&store).await,
         Some(Command::CreateCompany(args)) => create_company(&store, &args).await,
-        Some(Command::Serve(args)) => serve(store, args).await,
-        None => serve(store, cli.serve).await,
+        Some(Command::Serve(args)) => serve(store, args, &cli.database_url).await,
+        None => serve(store, cli.serve, &cli.database_url).await,
     }
 }
 
@@ -87,8 +87,8 @@ async fn create_company(store: &Store, args: &CreateCompanyArgs) -> Result<(), S
     Ok(())
 }
 
-async fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
-    let (key, previous) = server::config::secrets_keys(&args)?;
+async fn serve(store: Store, args: ServeArgs, database_url: &str) -> Result<(), String> {
+    let (key, previous) = server::config::secrets_keys(&args, database_url)?;
     let store = store.with_secrets_keys(key, previous);
     let resealed = store.reseal_secrets().await.map_err(|e| format!("cannot seal the two-step secrets with the current key: {e}"))?;
     if resealed > 0 {

@@ -48,6 +48,11 @@ impl SecretsKey {
         Ok(SecretsKey(key))
     }
 
+    /// The key as a key file holds it: 64 hexadecimal digits (the demo writes its own).
+    pub fn to_hex(&self) -> String {
+        to_hex(&self.0)
+    }
+
     /// The first 8 hex digits of the key's SHA-256: names the key, reveals nothing of it.
     pub fn fingerprint(&self) -> String {
         to_hex(&Sha256::digest(self.0))[..8].to_string()
@@ -215,6 +220,7 @@ mod tests {
         let key = SecretsKey::parse_hex(&format!("{}\n", "ab".repeat(32))).unwrap();
         assert_eq!(format!("{key:?}"), format!("SecretsKey({})", key.fingerprint()));
         assert!(!format!("{key:?}").contains("abab"));
+        assert_eq!(SecretsKey::parse_hex(&key.to_hex()).unwrap().fingerprint(), key.fingerprint());
         for bad in ["", "abc", &"zz".repeat(32), &"ab".repeat(31)] {
             assert!(SecretsKey::parse_hex(bad).is_err(), "{bad:?}");
         }
