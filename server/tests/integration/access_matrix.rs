@@ -246,6 +246,8 @@ const ROWS: &[Row] = &[
     foreign("/api/update_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/save_grants", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/end_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
+    foreign("/api/resend_invitation", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
+    foreign("/api/decide_request", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/save_grants", FOREIGN_DEBTOR, MUSTERHANS_ADMIN, "grant.debtor_of_another_company"),
     foreign("/api/enter_user", "grants copied from Fiduciaire Exemple's right", ADMINS_OF_THEIR_OWN, "rights.copy_source_invalid"),
     foreign("/api/place_order", FOREIGN_DEBTOR, Rule::Only(&[Employee, Administrator]), "service.debtor_not_granted"),
@@ -703,6 +705,7 @@ impl World {
                 let form = match row.target {
                     "/api/update_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("remark", s("Matrice")), ("end_date", s(""))],
                     "/api/end_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("how", s("revoke"))],
+                    "/api/decide_request" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("approve", s("false"))],
                     _ => vec![("right_id", id(right.id))],
                 };
                 self.post(who, cookie, row.target, &form).await
