@@ -371,7 +371,7 @@ impl Store {
             .execute(c)
             .await
             .map(|_| ()))?;
-        forget_password_links_in(&mut tx, t.user_id).await?;
+        forget_links_in(&mut tx, t.user_id, &[TokenPurpose::ResetPassword, TokenPurpose::SetPassword, TokenPurpose::ChangeEmail]).await?;
         let action = if t.purpose == TokenPurpose::SetPassword { "password.set" } else { "password.reset" };
         audit_in(&mut tx, &AuditEntry::new(&actor_of(t.user_id), home, action, format!("user:{}", t.user_id))).await?;
         tx.commit().await?;
@@ -406,6 +406,8 @@ impl Store {
             .execute(c)
             .await
             .map(|_| ()))?;
+        // A reset link sent to the old address would hand the login back to that mailbox.
+        forget_links_in(&mut tx, t.user_id, &[TokenPurpose::ResetPassword, TokenPurpose::SetPassword, TokenPurpose::ChangeEmail]).await?;
         audit_in(
             &mut tx,
             &AuditEntry::new(&actor_of(t.user_id), home, "user.email_change", format!("user:{}", t.user_id))
@@ -418,8 +420,9 @@ impl Store {
     }
 
     /// A signed-in login's new password, in one transaction: its other sessions end (`keep` is
-    /// the current one), its unused reset and set-password links die (one sent before would
-    /// otherwise undo the change), its failed attempts are forgotten; audited as
+    /// the current one), its unused reset, set-password and e-mail change links die (one sent
+    /// before would otherwise undo the change, or move the login to an address asked for by
+    /// whoever knew the old password), its failed attempts are forgotten; audited as
     /// "password.change". Answers how many sessions ended.
     pub async fn change_password(&self, user_id: UserId, hash: &PasswordHash, keep: Option<&str>) -> Result<u64> {
         let keep = keep.map(super::system::session_key).unwrap_or_default();
@@ -436,7 +439,7 @@ impl Store {
             .execute(c)
             .await
             .map(|r| r.rows_affected()))?;
-        forget_password_links_in(&mut tx, user_id).await?;
+        forget_links_in(&mut tx, user_id, &[TokenPurpose::ResetPassword, TokenPurpose::SetPassword, TokenPurpose::ChangeEmail]).await?;
         let (_, home) = user_email_in(&mut tx, user_id).await?;
         audit_in(&mut tx, &AuditEntry::new(&actor_of(user_id), home, "password.change", format!("user:{user_id}"))).await?;
         tx.commit().await?;
@@ -531,15 +534,13 @@ impl Store {
     }
 }
 
-/// Unused reset and set-password links of `user_id` die: a password was just set.
-async fn forget_password_links_in(tx: &mut Tx, user_id: UserId) -> Result<()> {
-    with_tx!(tx, |c| sqlx::query(
-        "DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL AND purpose IN ('reset_password', 'set_password')"
-    )
-    .bind(user_id)
-    .execute(c)
-    .await
-    .map(|_| ()))?;
+/// The unused links of `user_id` for these purposes die: a password or the address was just
+/// set, and a link sent before would undo it.
+async fn forget_links_in(tx: &mut Tx, user_id: UserId, purposes: &[TokenPurpose]) -> Result<()> {
+    // The purposes are the enum's own constant words, never input.
+    let purposes = purposes.iter().map(|p| format!("'{}'", p.as_str())).collect::<Vec<_>>().join(", ");
+    let sql = format!("DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL AND purpose IN ({purposes})");
+    with_tx!(tx, |c| sqlx::query(&sql).bind(user_id).execute(c).await.map(|_| ()))?;
     Ok(())
 }
 

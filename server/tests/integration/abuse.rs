@@ -237,25 +237,49 @@ on_both_backends!(access_requests_by_customer_number_are_limited_and_name_no_com
     assert!(!refused.body.contains("Transports Rapides"));
 });
 
+fn token_in(mail: &OutboxEmail, path: &str) -> String {
+    mail.body.split(path).nth(1).unwrap().split_whitespace().next().unwrap().to_string()
+}
+
 on_both_backends!(a_new_password_kills_unused_reset_links_and_a_new_address_ends_the_other_sessions, Options::default(), |app: TestApp| async move {
     app.post("/api/request_password_reset", &[("email", PROVIDER)], None).await;
-    let reset = link_mail(&app, PROVIDER, "/password/reset?token=").await;
-    let token = reset.body.split("/password/reset?token=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let token = token_in(&link_mail(&app, PROVIDER, "/password/reset?token=").await, "/password/reset?token=");
     let here = app.signed_in_cookie(PROVIDER).await;
     let elsewhere = app.signed_in_cookie(PROVIDER).await;
+    // Asked for by whoever knew the old password: the new one must end it.
+    let asked = app.post("/api/request_email_change", &[("new_email", "paul.ailleurs@fiduciaire.example"), ("password", PASSWORD)], Some(&elsewhere)).await;
+    assert_eq!(asked.status, 200, "{asked:?}");
+    let move_away = token_in(&link_mail(&app, "paul.ailleurs@fiduciaire.example", "/email/confirm?token=").await, "/email/confirm?token=");
     let changed = app.post("/api/change_password", &[("current", PASSWORD), ("new", NEW_PASSWORD), ("confirm", NEW_PASSWORD)], Some(&here)).await;
     assert_eq!(changed.status, 200, "{changed:?}");
     let dead = app.post("/api/check_password_link", &[("token", &token)], None).await;
     assert_eq!(dead.status, 400, "a reset link sent before the change would undo it: {dead:?}");
     assert_eq!(app.who_is_signed_in(&elsewhere).await, None);
+    let not_moved = app.post("/api/confirm_email_change", &[("token", &move_away)], None).await;
+    assert_eq!(not_moved.status, 400, "an address change asked for before the new password is void: {not_moved:?}");
+    assert_eq!(app.who_is_signed_in(&here).await.as_deref(), Some(PROVIDER));
+
+    // A reset link sent to the old address must not outlive the move to the new one.
+    let first = token_in(&link_mail(&app, PROVIDER, "/password/reset?token=").await, "/password/reset?token=");
+    app.post("/api/request_password_reset", &[("email", PROVIDER)], None).await;
+    let mut old_mailbox = first.clone();
+    for _ in 0..100 {
+        old_mailbox = token_in(&link_mail(&app, PROVIDER, "/password/reset?token=").await, "/password/reset?token=");
+        if old_mailbox != first {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.post("/api/check_password_link", &[("token", &old_mailbox)], None).await.status, 200);
 
     let other = app.post("/api/sign_in", &[("email", PROVIDER), ("password", NEW_PASSWORD)], None).await.session_cookie().unwrap();
     let asked = app.post("/api/request_email_change", &[("new_email", "paul.neu@fiduciaire.example"), ("password", NEW_PASSWORD)], Some(&here)).await;
     assert_eq!(asked.status, 200, "{asked:?}");
-    let link = link_mail(&app, "paul.neu@fiduciaire.example", "/email/confirm?token=").await;
-    let token = link.body.split("/email/confirm?token=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let token = token_in(&link_mail(&app, "paul.neu@fiduciaire.example", "/email/confirm?token=").await, "/email/confirm?token=");
     let confirmed = app.post("/api/confirm_email_change", &[("token", &token)], Some(&here)).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
     assert_eq!(app.who_is_signed_in(&here).await.as_deref(), Some("paul.neu@fiduciaire.example"), "the session that confirmed goes on");
     assert_eq!(app.who_is_signed_in(&other).await, None, "a session signed in with the old address ends");
+    let dead = app.post("/api/check_password_link", &[("token", &old_mailbox)], None).await;
+    assert_eq!(dead.status, 400, "the old mailbox's reset link would take the login back: {dead:?}");
 });
