@@ -72,7 +72,11 @@ on_both_backends!(two_step_login_is_turned_on_only_with_the_current_password_and
     let confirmed = app.post("/api/confirm_two_step", &[("code", &code)], Some(&cookie)).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
     assert_ne!(confirmed.session_cookie(), None, "turning two-step login on gives the session a new id");
+    let before = cookie;
     let cookie = confirmed.session_cookie().unwrap();
+    assert_ne!(cookie, before);
+    assert_eq!(app.who_is_signed_in(&before).await, None, "the id from before two-step login opens nothing");
+    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(PROVIDER));
 
     let again = app.post("/api/start_two_step", &[("password", PASSWORD)], Some(&cookie)).await;
     assert_eq!(again.status, 409, "an authenticator is replaced only by turning it off first: {again:?}");

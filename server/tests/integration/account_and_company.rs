@@ -66,8 +66,11 @@ on_both_backends!(a_provider_may_select_only_companies_it_has_an_active_right_on
     let third = app.demo.third_company.id.to_string();
     let chosen = app.post("/api/select_company", &[("company_id", &third)], Some(&cookie)).await;
     assert!(chosen.status < 400, "{chosen:?}");
+    let before = cookie;
     let cookie = chosen.session_cookie().expect("choosing a company gives the session a new id");
+    assert_ne!(cookie, before);
     assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(PROVIDER));
+    assert_eq!(app.who_is_signed_in(&before).await, None, "the id from before the choice opens nothing");
     let context = app.post("/api/load_portal_context", &[], Some(&cookie)).await;
     assert!(context.body.contains("Transports Rapides SA"), "{context:?}");
 });
