@@ -58,7 +58,8 @@ pub struct TechnicalEntry {
 pub struct EnteredEmployee {
     pub right: UserRight,
     pub user: User,
-    /// True when the login was created (it has no password yet).
+    /// True when the login has no password yet: created now, or an unconfirmed registration
+    /// of this address replaced; the employee sets one through an e-mailed link.
     pub login_created: bool,
 }
 
@@ -159,23 +160,52 @@ impl Store {
     }
 
     /// Enters an employee. A login with this e-mail that belongs to another company is
-    /// refused (`rights.login_of_another_company`); one without a company joins this one.
+    /// refused (`rights.login_of_another_company`); one without a company joins this one. A
+    /// registration of this address that was never confirmed may be anybody's: it is
+    /// replaced by the administrator's entry (names, no password, its confirmation links
+    /// dead), and the employee sets a password through the link sent to the address.
     pub async fn enter_employee(&self, entry: &EmployeeEntry) -> Result<EnteredEmployee> {
         let company_id = entry.common.company_id;
         let actor = Actor::user(entry.common.entered_by, company_id);
         let mut tx = self.begin().await?;
-        let existing: Option<(i64, Option<i64>)> = with_tx!(&mut tx, |c| sqlx::query_as(
-            "SELECT id, home_company_id FROM users WHERE email = $1"
+        let existing: Option<(i64, Option<i64>, Option<DateTime<Utc>>)> = with_tx!(&mut tx, |c| sqlx::query_as(
+            "SELECT id, home_company_id, email_verified_at FROM users WHERE email = $1"
         )
         .bind(entry.email.as_str())
         .fetch_optional(c)
         .await)?;
         let (user_id, login_created) = match existing {
-            Some((_, Some(home))) if home != company_id => {
+            Some((_, Some(home), _)) if home != company_id => {
                 return Err(StoreError::invalid(RightRuleError::LoginOfAnotherCompany));
             }
-            Some((id, Some(_))) => (id, false),
-            Some((id, None)) => {
+            Some((id, Some(_), _)) => (id, false),
+            Some((id, None, None)) => {
+                with_tx!(&mut tx, |c| sqlx::query(
+                    "UPDATE users SET home_company_id = $2, first_name = $3, last_name = $4, password_hash = NULL \
+                     WHERE id = $1 AND home_company_id IS NULL"
+                )
+                .bind(id)
+                .bind(company_id)
+                .bind(entry.first_name.as_str())
+                .bind(entry.last_name.as_str())
+                .execute(c)
+                .await
+                .map(|_| ()))?;
+                with_tx!(&mut tx, |c| sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL")
+                    .bind(id)
+                    .execute(c)
+                    .await
+                    .map(|_| ()))?;
+                with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(c).await.map(|_| ()))?;
+                audit_in(
+                    &mut tx,
+                    &AuditEntry::new(&actor, Some(company_id), "user.join", format!("user:{id}"))
+                        .after(serde_json::json!({ "unconfirmed_registration_replaced": true })),
+                )
+                .await?;
+                (id, true)
+            }
+            Some((id, None, Some(_))) => {
                 with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET home_company_id = $2 WHERE id = $1 AND home_company_id IS NULL")
                     .bind(id)
                     .bind(company_id)

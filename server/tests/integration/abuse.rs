@@ -13,16 +13,14 @@ use portal_core::store::OutboxEmail;
 
 const NEW_PASSWORD: &str = "Nouveau-2026!mot";
 
-/// The newest e-mail to `to` with a link to `path`, waiting up to 5 s (sent after the answer).
+/// The newest e-mail to `to` with a link to `path`.
 async fn link_mail(app: &TestApp, to: &str, path: &str) -> OutboxEmail {
-    for _ in 0..100 {
-        let found = app.store.outbox(false).await.unwrap().into_iter().rev().find(|m| m.to_address == to && m.body.contains(path));
-        if let Some(mail) = found {
-            return mail;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("no e-mail to {to} with a link to {path}");
+    app.newest_mail(to, |m| m.body.contains(path)).await
+}
+
+/// The token of the link to `path` in `mail`.
+fn token_in(mail: &OutboxEmail, path: &str) -> String {
+    mail.body.split(path).nth(1).unwrap().split_whitespace().next().unwrap().to_string()
 }
 
 async fn post_with(app: &TestApp, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)], cookie: Option<&str>) -> Answer {
@@ -204,14 +202,8 @@ on_both_backends!(nobody_who_does_not_read_the_mailbox_can_sign_in_as_its_owner,
     assert_eq!(register(&app, VICTIM, ATTACKER_PASSWORD).await.status, 200);
     let attackers_link = link_mail(&app, VICTIM, "/register/confirm?token=").await;
     assert_eq!(register(&app, VICTIM, OWN_PASSWORD).await.status, 200);
-    let owners_link = loop {
-        let newest = link_mail(&app, VICTIM, "/register/confirm?token=").await;
-        if newest.id != attackers_link.id {
-            break newest;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    let token_of = |mail: &OutboxEmail| mail.body.split("/register/confirm?token=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let owners_link = app.newest_mail(VICTIM, |m| m.body.contains("/register/confirm?token=") && m.id != attackers_link.id).await;
+    let token_of = |mail: &OutboxEmail| token_in(mail, "/register/confirm?token=");
 
     // The first link died with the second registration, whoever opens it.
     let stale = app.post("/api/confirm_registration", &[("token", &token_of(&attackers_link)), ("password", ATTACKER_PASSWORD)], None).await;
@@ -224,6 +216,33 @@ on_both_backends!(nobody_who_does_not_read_the_mailbox_can_sign_in_as_its_owner,
 
     assert_eq!(app.sign_in(VICTIM, ATTACKER_PASSWORD).await.status, 401, "the pending password was replaced");
     assert_eq!(app.sign_in(VICTIM, OWN_PASSWORD).await.status, 200, "the owner signs in with their own");
+});
+
+on_both_backends!(an_unconfirmed_registration_entered_as_an_employee_is_replaced_and_the_owner_sets_the_password, Options::default(), |app: TestApp| async move {
+    const VICTIM: &str = "nora@musterhans.example";
+    const ATTACKER_PASSWORD: &str = "Angreifer-2026!pw";
+    const OWN_PASSWORD: &str = "Eigenes-2026!passwort";
+    // Somebody registers the address of a future employee, which they do not read.
+    assert_eq!(register(&app, VICTIM, ATTACKER_PASSWORD).await.status, 200);
+    let attackers_link = link_mail(&app, VICTIM, "/register/confirm?token=").await;
+
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let form = [("right_type", "employee"), ("email", VICTIM), ("first_name", "Nora"), ("last_name", "Neuhaus"), ("name", ""), ("remark", ""), ("assignment", "manual")];
+    let entered = app.post("/api/enter_user", &form, Some(&admin)).await;
+    assert_eq!(entered.status, 200, "{entered:?}");
+    assert_eq!(auth_support::json_of(&entered)["login_created"], true, "the employee sets a password by link");
+
+    let stale = app.post("/api/confirm_registration", &[("token", &token_in(&attackers_link, "/register/confirm?token=")), ("password", ATTACKER_PASSWORD)], None).await;
+    assert_eq!(stale.status, 400, "the registration's link died with it: {stale:?}");
+    assert_eq!(app.sign_in(VICTIM, ATTACKER_PASSWORD).await.status, 401, "the registrant's password is gone");
+
+    let link = link_mail(&app, VICTIM, "/password/reset?token=").await;
+    let token = token_in(&link, "/password/reset?token=");
+    let set = app.post("/api/reset_password", &[("token", &token), ("password", OWN_PASSWORD), ("confirm", OWN_PASSWORD)], None).await;
+    assert_eq!(set.status, 200, "{set:?}");
+    assert_eq!(app.sign_in(VICTIM, OWN_PASSWORD).await.status, 200, "the owner of the mailbox signs in");
+    let nora = app.store.user_by_email(&portal_core::domain::EmailAddress::parse(VICTIM).unwrap()).await.unwrap().unwrap();
+    assert_eq!((nora.first_name.as_str(), nora.home_company_id), ("Nora", Some(app.demo.principal.id)), "the administrator's entry, not the registrant's");
 });
 
 on_both_backends!(access_requests_by_customer_number_are_limited_and_name_no_company, Options::default(), |app: TestApp| async move {
@@ -240,10 +259,6 @@ on_both_backends!(access_requests_by_customer_number_are_limited_and_name_no_com
     assert!(refused.body.contains(REQUESTS_THROTTLED));
     assert!(!refused.body.contains("Transports Rapides"));
 });
-
-fn token_in(mail: &OutboxEmail, path: &str) -> String {
-    mail.body.split(path).nth(1).unwrap().split_whitespace().next().unwrap().to_string()
-}
 
 on_both_backends!(a_new_password_kills_unused_reset_links_and_a_new_address_ends_the_other_sessions, Options::default(), |app: TestApp| async move {
     app.post("/api/request_password_reset", &[("email", PROVIDER)], None).await;
@@ -264,16 +279,9 @@ on_both_backends!(a_new_password_kills_unused_reset_links_and_a_new_address_ends
     assert_eq!(app.who_is_signed_in(&here).await.as_deref(), Some(PROVIDER));
 
     // A reset link sent to the old address must not outlive the move to the new one.
-    let first = token_in(&link_mail(&app, PROVIDER, "/password/reset?token=").await, "/password/reset?token=");
     app.post("/api/request_password_reset", &[("email", PROVIDER)], None).await;
-    let mut old_mailbox = first.clone();
-    for _ in 0..100 {
-        old_mailbox = token_in(&link_mail(&app, PROVIDER, "/password/reset?token=").await, "/password/reset?token=");
-        if old_mailbox != first {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let second = app.newest_mail(PROVIDER, |m| m.body.contains("/password/reset?token=") && token_in(m, "/password/reset?token=") != token).await;
+    let old_mailbox = token_in(&second, "/password/reset?token=");
     assert_eq!(app.post("/api/check_password_link", &[("token", &old_mailbox)], None).await.status, 200);
 
     let other = app.post("/api/sign_in", &[("email", PROVIDER), ("password", NEW_PASSWORD)], None).await.session_cookie().unwrap();

@@ -15,18 +15,9 @@ use portal_core::store::{self, OutboxEmail};
 
 const NEW_PASSWORD: &str = "Nouveau-2026!mot";
 
-/// The newest e-mail to `to` whose subject contains `subject`, waiting up to 5 s (e-mails are
-/// sent in the background, after the answer).
+/// The newest e-mail to `to` whose subject contains `subject`.
 async fn mail_to(app: &TestApp, to: &str, subject: &str) -> OutboxEmail {
-    for _ in 0..100 {
-        let found = app.store.outbox(false).await.unwrap().into_iter().rev().find(|m| m.to_address == to && m.subject.contains(subject));
-        if let Some(mail) = found {
-            return mail;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let all: Vec<(String, String)> = app.store.outbox(false).await.unwrap().into_iter().map(|m| (m.to_address, m.subject)).collect();
-    panic!("no e-mail to {to} about {subject:?}; outbox: {all:?}");
+    app.newest_mail(to, |m| m.subject.contains(subject)).await
 }
 
 /// How many e-mails went to `to`, after giving background sends a moment.

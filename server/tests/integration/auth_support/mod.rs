@@ -306,6 +306,20 @@ impl TestApp {
         counts.into_iter().find(|(t, _)| *t == "sessions").map(|(_, n)| n).unwrap()
     }
 
+    /// The newest e-mail to `to` that `matches`, waiting up to 5 s: e-mails are sent in the
+    /// background, after the answer.
+    pub async fn newest_mail(&self, to: &str, matches: impl Fn(&portal_core::store::OutboxEmail) -> bool) -> portal_core::store::OutboxEmail {
+        for _ in 0..100 {
+            let found = self.store.outbox(false).await.unwrap().into_iter().rev().find(|m| m.to_address == to && matches(m));
+            if let Some(mail) = found {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let all: Vec<(String, String)> = self.store.outbox(false).await.unwrap().into_iter().map(|m| (m.to_address, m.subject)).collect();
+        panic!("no such e-mail to {to}; outbox: {all:?}");
+    }
+
     pub async fn audit_actions(&self, user_id: i64) -> Vec<String> {
         self.store.audit_by_actor(user_id, 100).await.unwrap().into_iter().map(|r| r.action).collect()
     }
