@@ -22,6 +22,8 @@ test.describe('the language', () => {
 
     await page.reload();
     await expect(page.getByRole('heading', { level: 1, name: 'Login' })).toBeVisible();
+    // The switch acts once the page is hydrated, which starts after the largest paint.
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
     await keepScreenshot(page, testInfo, 'login-it');
     await expectAccessible(page);
 
