@@ -371,7 +371,7 @@ impl Store {
             .execute(c)
             .await
             .map(|_| ()))?;
-        forget_links_in(&mut tx, t.user_id, &[TokenPurpose::ResetPassword, TokenPurpose::SetPassword, TokenPurpose::ChangeEmail]).await?;
+        forget_credential_links_in(&mut tx, t.user_id).await?;
         let action = if t.purpose == TokenPurpose::SetPassword { "password.set" } else { "password.reset" };
         audit_in(&mut tx, &AuditEntry::new(&actor_of(t.user_id), home, action, format!("user:{}", t.user_id))).await?;
         tx.commit().await?;
@@ -407,7 +407,7 @@ impl Store {
             .await
             .map(|_| ()))?;
         // A reset link sent to the old address would hand the login back to that mailbox.
-        forget_links_in(&mut tx, t.user_id, &[TokenPurpose::ResetPassword, TokenPurpose::SetPassword, TokenPurpose::ChangeEmail]).await?;
+        forget_credential_links_in(&mut tx, t.user_id).await?;
         audit_in(
             &mut tx,
             &AuditEntry::new(&actor_of(t.user_id), home, "user.email_change", format!("user:{}", t.user_id))
@@ -439,7 +439,7 @@ impl Store {
             .execute(c)
             .await
             .map(|r| r.rows_affected()))?;
-        forget_links_in(&mut tx, user_id, &[TokenPurpose::ResetPassword, TokenPurpose::SetPassword, TokenPurpose::ChangeEmail]).await?;
+        forget_credential_links_in(&mut tx, user_id).await?;
         let (_, home) = user_email_in(&mut tx, user_id).await?;
         audit_in(&mut tx, &AuditEntry::new(&actor_of(user_id), home, "password.change", format!("user:{user_id}"))).await?;
         tx.commit().await?;
@@ -534,13 +534,17 @@ impl Store {
     }
 }
 
-/// The unused links of `user_id` for these purposes die: a password or the address was just
-/// set, and a link sent before would undo it.
-async fn forget_links_in(tx: &mut Tx, user_id: UserId, purposes: &[TokenPurpose]) -> Result<()> {
-    // The purposes are the enum's own constant words, never input.
-    let purposes = purposes.iter().map(|p| format!("'{}'", p.as_str())).collect::<Vec<_>>().join(", ");
-    let sql = format!("DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL AND purpose IN ({purposes})");
-    with_tx!(tx, |c| sqlx::query(&sql).bind(user_id).execute(c).await.map(|_| ()))?;
+/// The unused reset, set-password and e-mail change links of `user_id` die: a password or
+/// the address was just set, and a link sent before would undo it.
+async fn forget_credential_links_in(tx: &mut Tx, user_id: UserId) -> Result<()> {
+    with_tx!(tx, |c| sqlx::query(
+        "DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL \
+         AND purpose IN ('reset_password', 'set_password', 'change_email')"
+    )
+    .bind(user_id)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 

@@ -12,6 +12,9 @@ use auth_support::{Answer, Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::store::OutboxEmail;
 
 const NEW_PASSWORD: &str = "Nouveau-2026!mot";
+/// Chosen by somebody who registers an address they do not read, and by its owner.
+const ATTACKER_PASSWORD: &str = "Angreifer-2026!pw";
+const OWN_PASSWORD: &str = "Eigenes-2026!passwort";
 
 /// The newest e-mail to `to` with a link to `path`.
 async fn link_mail(app: &TestApp, to: &str, path: &str) -> OutboxEmail {
@@ -196,8 +199,6 @@ on_both_backends!(another_site_can_show_a_message_but_not_mark_it_read, Options:
 
 on_both_backends!(nobody_who_does_not_read_the_mailbox_can_sign_in_as_its_owner, Options::default(), |app: TestApp| async move {
     const VICTIM: &str = "vera@opfer.example";
-    const ATTACKER_PASSWORD: &str = "Angreifer-2026!pw";
-    const OWN_PASSWORD: &str = "Eigenes-2026!passwort";
     // Somebody registers an address they do not read; its owner registers later.
     assert_eq!(register(&app, VICTIM, ATTACKER_PASSWORD).await.status, 200);
     let attackers_link = link_mail(&app, VICTIM, "/register/confirm?token=").await;
@@ -220,8 +221,6 @@ on_both_backends!(nobody_who_does_not_read_the_mailbox_can_sign_in_as_its_owner,
 
 on_both_backends!(an_unconfirmed_registration_entered_as_an_employee_is_replaced_and_the_owner_sets_the_password, Options::default(), |app: TestApp| async move {
     const VICTIM: &str = "nora@musterhans.example";
-    const ATTACKER_PASSWORD: &str = "Angreifer-2026!pw";
-    const OWN_PASSWORD: &str = "Eigenes-2026!passwort";
     // Somebody registers the address of a future employee, which they do not read.
     assert_eq!(register(&app, VICTIM, ATTACKER_PASSWORD).await.status, 200);
     let attackers_link = link_mail(&app, VICTIM, "/register/confirm?token=").await;

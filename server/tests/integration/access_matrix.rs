@@ -670,30 +670,20 @@ impl World {
                 self.post(who, cookie, row.target, &form).await
             }
             ("/api/list_audit", _) => self.post(who, cookie, row.target, &[("page", s("1"))]).await,
-            ("/api/enter_user", case) if case.contains("copied") => {
-                let form = [
+            ("/api/enter_user", case) => {
+                let copied = case.contains("copied");
+                let mut form = vec![
                     ("right_type", s("provider")),
                     ("email", self.spare_login().await),
                     ("first_name", s("")),
                     ("last_name", s("")),
                     ("name", s("")),
                     ("remark", s("")),
-                    ("assignment", s("copy")),
-                    ("copy_from", id(self.foreign_right.id)),
+                    ("assignment", s(if copied { "copy" } else { "manual" })),
                 ];
-                self.post(who, cookie, row.target, &form).await
-            }
-            ("/api/enter_user", _) => {
-                let email = self.spare_login().await;
-                let form = [
-                    ("right_type", s("provider")),
-                    ("email", email),
-                    ("first_name", s("")),
-                    ("last_name", s("")),
-                    ("name", s("")),
-                    ("remark", s("")),
-                    ("assignment", s("manual")),
-                ];
+                if copied {
+                    form.push(("copy_from", id(self.foreign_right.id)));
+                }
                 self.post(who, cookie, row.target, &form).await
             }
             (_, FOREIGN_RIGHT) => {
