@@ -14,7 +14,7 @@
 # "page not found"), whose only islands, the language switch and sign-out, it holds. This
 # script builds the other three and lists them in target/release/bundles.txt, beside the
 # server binary (as cargo-leptos' hash.txt), where the server finds the bundle to name in each
-# page (app/src/components/hydration.rs).
+# page (app/src/layout/hydration.rs).
 #
 # wasm-bindgen and wasm-opt of a bundle run in the background while Cargo compiles the next
 # one, and their output is kept in the build cache under the hash of the WebAssembly Cargo

@@ -4,6 +4,10 @@
 //! fresh on the server, in the reader's language (the cookie the sign-in and the language
 //! switch set).
 //!
+//! The code is grouped by feature (`sign_in/`, `rights/`, `provider/`…), each folder holding
+//! its server functions, the service code they call (feature `ssr`) and its pages; they
+//! build on `access` (who may do what), `layout` (the frame of every page) and `shared`.
+//!
 //! Each group of pages loads a bundle with only its own islands (scripts/bundles.sh): an
 //! island that the bundle being built (feature `bundle-<group>`) does not need is compiled as
 //! a plain component there, so its code stays out: `#[cfg_attr(island_<group>, island)]`
@@ -13,19 +17,25 @@
 // The admin pages' view types are deep; type-erasing every one of them would cost more code.
 #![recursion_limit = "512"]
 
-pub mod account;
-pub mod admin;
-pub mod auth;
-pub mod company;
-pub mod errors;
-pub mod messages;
-pub mod provider;
-pub mod refusal;
-pub mod components;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
-pub mod routes;
-pub mod self_service;
+
+// The parts every feature builds on; none of them imports a feature.
+pub mod access;
+pub mod layout;
+pub mod shared;
+
+// The features, each with its server functions, the service code they call and its pages.
+pub mod account;
+pub mod audit;
+pub mod company_choice;
+pub mod messages;
+pub mod password_reset;
+pub mod portal;
+pub mod provider;
+pub mod registration;
+pub mod rights;
 pub mod services;
+pub mod sign_in;
 pub mod two_step;
 
 use leptos::prelude::*;
@@ -46,7 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <components::hydration::HydrateAfterPaint options/>
+                <layout::hydration::HydrateAfterPaint options/>
                 <MetaTags/>
             </head>
             <body class="min-h-screen bg-stone-50 text-stone-900 antialiased">
@@ -84,28 +94,28 @@ fn Portal() -> impl IntoView {
         // refusal or its redirect (to sign-in, to the company choice) decide the status and the
         // headers, which a streamed page would already have sent.
         <Router>
-            <Routes fallback=routes::not_found::NotFound>
-                <Route path=path!("/") view=routes::login::LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=routes::login::LoginPage ssr=SsrMode::Async/>
+            <Routes fallback=layout::not_found::NotFound>
+                <Route path=path!("/") view=sign_in::page::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=sign_in::page::LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/login/code") view=two_step::LoginCodePage ssr=SsrMode::Async/>
-                <Route path=path!("/select-company") view=routes::select_company::SelectCompanyPage ssr=SsrMode::Async/>
-                <Route path=path!("/portal") view=routes::portal::PortalPage ssr=SsrMode::Async/>
-                <Route path=path!("/account") view=routes::account::AccountPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/rights") view=routes::admin_rights::AdminRightsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/audit") view=routes::admin_audit::AuditLogPage ssr=SsrMode::Async/>
-                <Route path=path!("/messages") view=routes::messages::MessagesPage ssr=SsrMode::Async/>
-                <Route path=path!("/messages/:id") view=routes::messages::MessagePage ssr=SsrMode::Async/>
-                <Route path=path!("/invitations/:id") view=routes::invitation::InvitationPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/rights/new") view=routes::admin_enter::EnterUserPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/rights/:id") view=routes::admin_right::ManageRightPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/rights/:id/services") view=routes::admin_right::GrantServicesPage ssr=SsrMode::Async/>
-                <Route path=path!("/services/orders") view=routes::services::OrdersPage ssr=SsrMode::Async/>
-                <Route path=path!("/services/invoices") view=routes::services::InvoicesPage ssr=SsrMode::Async/>
-                <Route path=path!("/register") view=routes::register::RegisterPage ssr=SsrMode::Async/>
-                <Route path=path!("/register/confirm") view=routes::register::RegisterConfirmPage ssr=SsrMode::Async/>
-                <Route path=path!("/password/forgot") view=routes::password::ForgotPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/password/reset") view=routes::password::ResetPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/email/confirm") view=routes::email_confirm::EmailConfirmPage ssr=SsrMode::Async/>
+                <Route path=path!("/select-company") view=company_choice::page::SelectCompanyPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal") view=portal::page::PortalPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=account::page::AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/rights") view=rights::list_page::AdminRightsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view=audit::page::AuditLogPage ssr=SsrMode::Async/>
+                <Route path=path!("/messages") view=messages::pages::MessagesPage ssr=SsrMode::Async/>
+                <Route path=path!("/messages/:id") view=messages::pages::MessagePage ssr=SsrMode::Async/>
+                <Route path=path!("/invitations/:id") view=provider::invitation_page::InvitationPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/rights/new") view=rights::enter_page::EnterUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/rights/:id") view=rights::right_page::ManageRightPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/rights/:id/services") view=rights::right_page::GrantServicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/services/orders") view=services::pages::OrdersPage ssr=SsrMode::Async/>
+                <Route path=path!("/services/invoices") view=services::pages::InvoicesPage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view=registration::page::RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/register/confirm") view=registration::page::RegisterConfirmPage ssr=SsrMode::Async/>
+                <Route path=path!("/password/forgot") view=password_reset::page::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/password/reset") view=password_reset::page::ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/email/confirm") view=account::email_confirm_page::EmailConfirmPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

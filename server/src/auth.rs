@@ -2,15 +2,16 @@
 //! the protection against cross-site request forgery.
 //!
 //! Sign-in state is kept by a small typed wrapper over `tower_sessions::Session`
-//! (`app::auth::server`): the user id and the sign-in instant. `axum-login` would add an
+//! (`app::access`): the user id and the sign-in instant. `axum-login` would add an
 //! `AuthnBackend`/`AuthUser` layer for the same two keys, while throttling, the dummy hash and
 //! the Leptos server functions would still be ours — so it is not used.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::auth::server::{AuthSettings, KEY_USER_ID, SESSION_COOKIE};
-use app::auth::two_step::KEY_PENDING_USER_ID;
+use app::access::KEY_USER_ID;
+use app::shared::context::{AuthSettings, SESSION_COOKIE};
+use app::two_step::service::KEY_PENDING_USER_ID;
 use async_trait::async_trait;
 use axum::{
     extract::{Request, State},
@@ -168,7 +169,7 @@ pub async fn enforce_absolute_timeout(State(settings): State<AuthSettings>, requ
     let is_asset = path.starts_with("/pkg/") || path == "/healthz" || path == "/favicon.svg";
     if !is_asset {
         if let Some(session) = request.extensions().get::<Session>().cloned() {
-            if let Err(error) = app::auth::server::signed_in(&session, &settings).await {
+            if let Err(error) = app::access::signed_in(&session, &settings).await {
                 tracing::error!(%error, "cannot read the session");
                 return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
             }

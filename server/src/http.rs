@@ -85,7 +85,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
     let store = state.store.clone();
     let auth_settings = security.auth.clone();
     let csrf = Arc::new(CsrfPolicy::new(&security.public_url));
-    let public_base = app::auth::mail::PublicBase(security.public_url.origin().ascii_serialization());
+    let public_base = app::shared::mail::PublicBase(security.public_url.origin().ascii_serialization());
     let portal = Router::new()
         .route(HEALTHZ, get(healthz))
         .route(
@@ -112,7 +112,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
                 provide_context(auth_settings.clone());
                 provide_context(mailer.clone());
                 provide_context(public_base.clone());
-                provide_context(app::company::ssr::ActingThisRequest::default());
+                provide_context(app::access::ActingThisRequest::default());
             },
             move || shell(options.clone()),
         )
@@ -165,7 +165,7 @@ async fn malformed_arguments_are_a_bad_request(request: axum::extract::Request, 
     if bytes.starts_with(b"Args|") || bytes.starts_with(b"Deserialization|") {
         parts.status = http::StatusCode::BAD_REQUEST;
         parts.headers.remove(header::CONTENT_LENGTH);
-        return axum::response::Response::from_parts(parts, axum::body::Body::from(format!("ServerError|{}", app::errors::MALFORMED_REQUEST)));
+        return axum::response::Response::from_parts(parts, axum::body::Body::from(format!("ServerError|{}", app::shared::errors::MALFORMED_REQUEST)));
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
@@ -183,10 +183,10 @@ async fn redirected_pages_say_why(request: axum::extract::Request, next: axum::m
     let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string) else {
         return response;
     };
-    let why = if location.starts_with(app::auth::PATH_SELECT_COMPANY) {
-        app::errors::code_text(app::i18n::Locale::default(), app::company::NO_ACTING_COMPANY)
+    let why = if location.starts_with(app::shared::paths::PATH_SELECT_COMPANY) {
+        app::shared::errors::code_text(app::i18n::Locale::default(), app::access::NO_ACTING_COMPANY)
     } else {
-        app::auth::MSG_NOT_SIGNED_IN.to_string()
+        app::shared::errors::MSG_NOT_SIGNED_IN.to_string()
     };
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
@@ -277,7 +277,7 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let public_url = crate::config::public_url(args, local)?;
     let security = Security {
-        auth: app::auth::server::AuthSettings {
+        auth: app::shared::context::AuthSettings {
             idle_timeout: std::time::Duration::from_secs(args.session_idle_minutes * 60),
             absolute_timeout: std::time::Duration::from_secs(args.session_max_hours * 3600),
             ..Default::default()

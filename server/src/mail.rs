@@ -1,7 +1,7 @@
-//! The server's mailer, from `--smtp-url` / `--mail-from` (the type lives in `app::auth::mail`
+//! The server's mailer, from `--smtp-url` / `--mail-from` (the type lives in `app::shared::mail`
 //! so that server functions can send e-mails).
 
-pub use app::auth::mail::{MailError, Mailer, DEFAULT_FROM};
+pub use app::shared::mail::{MailError, Mailer, DEFAULT_FROM};
 use portal_core::store::Store;
 
 /// SMTP when `smtp_url` is set, otherwise the outbox table and the log.

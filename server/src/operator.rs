@@ -53,7 +53,7 @@ pub async fn create_company(store: &Store, mailer: &Mailer, args: &CreateCompany
         .await
         .map_err(|e| format!("company created, but the set-password link could not be made: {e}"))?;
     let link = format!("{base}/password/reset?token={}", token.expose());
-    let (subject, body) = app::self_service::ssr::set_password_mail(&onboarded.admin, &onboarded.company.name, &link);
+    let (subject, body) = app::password_reset::service::set_password_mail(&onboarded.admin, &onboarded.company.name, &link);
     mailer.send(&onboarded.admin.email, &subject, &body).await.map_err(|e| {
         format!("company created, but the set-password e-mail was not delivered ({e}); it stays in the outbox")
     })?;

@@ -294,3 +294,19 @@ impl Store {
         Ok(right)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_api_key_is_stored_as_its_sha256_only() {
+        let key = NewApiKey::generate();
+        assert!(key.clear.starts_with(&format!("cck_{}_", key.prefix)));
+        assert_eq!(key.hash().expose().len(), 64);
+        assert!(!key.hash().expose().contains(&key.clear));
+        assert_eq!(api_key_prefix(&key.clear), Some(key.prefix.as_str()), "the prefix finds the key again");
+        assert_eq!(api_key_prefix("cck_../_x"), None);
+        assert_eq!(hash_api_key("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}

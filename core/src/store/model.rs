@@ -202,6 +202,12 @@ impl UserRight {
     pub fn grants_access_on(&self, today: NaiveDate) -> bool {
         self.status.grants_access() && self.end_date.is_none_or(|d| d >= today)
     }
+
+    /// An administrator of its company on `today`: an employee's right (a provider never
+    /// administers the principal's rights) with the administrator flag, granting access.
+    pub fn administers_on(&self, today: NaiveDate) -> bool {
+        self.right_type == RightType::Employee && self.is_admin && self.grants_access_on(today)
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -787,4 +793,54 @@ pub struct OutboxEmail {
     pub body: String,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
+    fn right(right_type: RightType, is_admin: bool, status: RightStatus) -> UserRight {
+        UserRight {
+            id: 1,
+            company_id: 1,
+            user_id: 7,
+            right_type,
+            is_admin,
+            status,
+            awaiting: None,
+            remark: None,
+            end_date: None,
+            origin: RightOrigin::Direct,
+            created_by_user_id: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            decided_at: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn only_an_active_employee_right_with_the_flag_administers_its_company() {
+        assert!(right(RightType::Employee, true, RightStatus::Active).administers_on(today()));
+        assert!(!right(RightType::Employee, false, RightStatus::Active).administers_on(today()));
+        for right_type in [RightType::Provider, RightType::Technical] {
+            assert!(!right(right_type, true, RightStatus::Active).administers_on(today()), "{right_type:?} never administers");
+        }
+        for status in [RightStatus::Pending, RightStatus::Refused, RightStatus::Revoked, RightStatus::Expired, RightStatus::Resigned] {
+            assert!(!right(RightType::Employee, true, status).administers_on(today()), "{status:?} grants nothing");
+        }
+    }
+
+    #[test]
+    fn an_administrator_right_past_its_end_date_administers_nothing() {
+        let mut ended = right(RightType::Employee, true, RightStatus::Active);
+        ended.end_date = Some(today());
+        assert!(ended.administers_on(today()), "the end date is the last day");
+        ended.end_date = today().pred_opt();
+        assert!(!ended.administers_on(today()));
+    }
 }

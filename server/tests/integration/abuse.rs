@@ -7,7 +7,7 @@ use crate::auth_support;
 
 use std::time::{Duration, Instant};
 
-use app::auth::{MSG_THROTTLED, MSG_WRONG_CURRENT_PASSWORD, REQUESTS_THROTTLED};
+use app::shared::errors::{MSG_THROTTLED, MSG_WRONG_CURRENT_PASSWORD, REQUESTS_THROTTLED};
 use auth_support::{Answer, Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::store::OutboxEmail;
 
@@ -69,7 +69,7 @@ on_both_backends!(two_step_login_is_turned_on_only_with_the_current_password_and
     let secret = auth_support::json_of(&started)["secret"].as_str().unwrap().to_string();
     let sessions = app.session_table().await;
     assert!(!sessions.is_empty() && sessions.iter().all(|(_, data)| !data.contains(&secret)), "the secret being enrolled is sealed in the session");
-    let code = app::auth::two_step::code_at(&secret, chrono::Utc::now().timestamp() as u64).unwrap();
+    let code = app::two_step::service::code_at(&secret, chrono::Utc::now().timestamp() as u64).unwrap();
     let confirmed = app.post("/api/confirm_two_step", &[("code", &code)], Some(&cookie)).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
     assert_ne!(confirmed.session_cookie(), None, "turning two-step login on gives the session a new id");
@@ -81,7 +81,7 @@ on_both_backends!(two_step_login_is_turned_on_only_with_the_current_password_and
 
     let again = app.post("/api/start_two_step", &[("password", PASSWORD)], Some(&cookie)).await;
     assert_eq!(again.status, 409, "an authenticator is replaced only by turning it off first: {again:?}");
-    assert!(again.body.contains(app::two_step::MSG_ALREADY_ON), "{again:?}");
+    assert!(again.body.contains(app::shared::errors::MSG_TWO_STEP_ALREADY_ON), "{again:?}");
     let actions = app.audit_actions(app.demo.provider.id).await;
     assert!(actions.contains(&"two_step.enrol_start".to_string()) && actions.contains(&"two_step.enable".to_string()), "{actions:?}");
 });

@@ -33,7 +33,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use app::auth::two_step::code_at;
+use app::two_step::service::code_at;
 use auth_support::people::{employee_right, invitation, new_company, new_login, set_acting_company, step};
 use auth_support::{json_of, read, Answer, Options, TestApp, ADMIN, PASSWORD};
 use chrono::Utc;
@@ -334,7 +334,7 @@ impl Row {
         match who {
             CrossSite if !self.is_get() => answer.status == 403 && answer.body.contains(server::auth::CSRF_REJECTED),
             who if who.right_ended() && self.needs_acting() && self.target.starts_with("/api/") => {
-                answer.status == 409 && answer.body.contains(app::company::NO_ACTING_COMPANY)
+                answer.status == 409 && answer.body.contains(app::access::NO_ACTING_COMPANY)
             }
             who if self.foreign.is_some_and(|(own, _)| own.allows(who)) => {
                 self.foreign.is_some_and(|(_, code)| answer.body.contains(code))
@@ -822,7 +822,7 @@ fn registered_targets() -> (BTreeSet<String>, BTreeSet<String>) {
 /// Every call of the matrix comes from one client address: its limit per address is raised so
 /// that each call is judged by its rule, not by how many came before it.
 fn one_address_for_every_actor() -> Options {
-    let auth = app::auth::server::AuthSettings { max_requests_per_address: 10_000, ..Default::default() };
+    let auth = app::shared::context::AuthSettings { max_requests_per_address: 10_000, ..Default::default() };
     Options { security: server::auth::Security { auth, ..Default::default() }, ..Default::default() }
 }
 

@@ -3,8 +3,8 @@
 
 use crate::auth_support;
 
-use app::account::{MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY, MSG_WRONG_CURRENT_PASSWORD};
-use app::company::NO_ACTING_COMPANY;
+use app::shared::errors::{MSG_NEW_PASSWORDS_DIFFER as MSG_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY as MSG_PASSWORD_POLICY, MSG_WRONG_CURRENT_PASSWORD};
+use app::access::NO_ACTING_COMPANY;
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{Party, Transition};
 use portal_core::store::Actor;

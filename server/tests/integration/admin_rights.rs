@@ -3,7 +3,7 @@
 
 use crate::auth_support;
 
-use app::company::NO_ACTING_COMPANY;
+use app::access::NO_ACTING_COMPANY;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::{EmailAddress, RightStatus};
 use serde_json::{json, Value};

@@ -4,8 +4,8 @@ use crate::auth_support;
 
 use std::time::Duration;
 
-use app::auth::server::AuthSettings;
-use app::auth::{MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
+use app::shared::context::AuthSettings;
+use app::shared::errors::{MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{Party, RightOrigin, RightType, Transition};
 use portal_core::store::{session_key, Actor, NewRight};

@@ -7,8 +7,8 @@ use crate::auth_support;
 
 use std::time::Duration;
 
-use app::auth::{MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN};
-use app::self_service::{MSG_EMAIL_SAME, MSG_LINK_INVALID, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY};
+use app::shared::errors::{MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN};
+use app::shared::errors::{MSG_EMAIL_SAME, MSG_LINK_INVALID, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{EmailAddress, Language};
 use portal_core::store::{self, OutboxEmail};
@@ -68,7 +68,7 @@ on_both_backends!(a_registered_login_signs_in_only_after_its_address_is_confirme
     let token = token_in(&mail, "/register/confirm");
     let guessed = app.post("/api/confirm_registration", &[("token", &token), ("password", "not-the-password")], None).await;
     assert_eq!(guessed.status, 400, "the link alone does not confirm: {guessed:?}");
-    assert!(guessed.body.contains(app::self_service::MSG_REGISTRATION_PASSWORD_WRONG), "{guessed:?}");
+    assert!(guessed.body.contains(app::shared::errors::MSG_REGISTRATION_PASSWORD_WRONG), "{guessed:?}");
     let confirmed = app.post("/api/confirm_registration", &[("token", &token), ("password", NEW_PASSWORD)], None).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
     assert_eq!(confirmed.location(), Some("/login?confirme=1"));
@@ -199,7 +199,7 @@ on_both_backends!(an_email_change_needs_the_password_and_never_tells_whether_an_
     let cookie = app.signed_in_cookie(ADMIN).await;
     let wrong = app.post("/api/request_email_change", &[("new_email", "x@neu.example"), ("password", "not-the-password")], Some(&cookie)).await;
     assert_eq!(wrong.status, 400, "{wrong:?}");
-    assert!(wrong.body.contains(app::account::MSG_WRONG_CURRENT_PASSWORD));
+    assert!(wrong.body.contains(app::shared::errors::MSG_WRONG_CURRENT_PASSWORD));
     let same = app.post("/api/request_email_change", &[("new_email", ADMIN), ("password", PASSWORD)], Some(&cookie)).await;
     assert_eq!(same.status, 400, "{same:?}");
     assert!(same.body.contains(MSG_EMAIL_SAME));

@@ -2,7 +2,7 @@
 //! refusing and resigning provider rights, and the administrators being told.
 
 use crate::auth_support;
-use app::company::NO_ACTING_COMPANY;
+use app::access::NO_ACTING_COMPANY;
 use auth_support::people::invite_paul;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::RightStatus;

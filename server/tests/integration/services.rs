@@ -4,7 +4,7 @@
 
 use crate::auth_support;
 
-use app::company::NO_ACTING_COMPANY;
+use app::access::NO_ACTING_COMPANY;
 use app::services::{DEBTOR_NOT_GRANTED, SERVICE_NOT_GRANTED};
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use chrono::{Duration, Utc};

@@ -3,9 +3,9 @@
 
 use crate::auth_support;
 
-use app::auth::two_step::code_at;
-use app::auth::MSG_NOT_SIGNED_IN;
-use app::two_step::{MSG_CODE_INVALID, MSG_PASSWORD_WRONG};
+use app::two_step::service::code_at;
+use app::shared::errors::MSG_NOT_SIGNED_IN;
+use app::shared::errors::{MSG_CODE_INVALID, MSG_WRONG_CURRENT_PASSWORD as MSG_PASSWORD_WRONG};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD};
 
 fn now() -> u64 {
@@ -101,7 +101,7 @@ on_both_backends!(wrong_codes_are_throttled_like_passwords, Options::default(), 
         assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
     }
     let refused = app.post("/api/verify_sign_in_code", &[("code", &next_code(&secret))], Some(&pending)).await;
-    assert!(refused.body.contains(app::auth::MSG_THROTTLED), "{refused:?}");
+    assert!(refused.body.contains(app::shared::errors::MSG_THROTTLED), "{refused:?}");
     assert_eq!(refused.status, 429, "{refused:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 });

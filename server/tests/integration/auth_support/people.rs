@@ -61,7 +61,7 @@ pub async fn set_acting_company(app: &TestApp, cookie: &str, company_id: i64) {
     }
     .expect("the session");
     let mut record: Value = serde_json::from_str(&data).unwrap();
-    record["data"][app::company::ssr::KEY_ACTING_COMPANY] = json!(company_id);
+    record["data"][app::access::KEY_ACTING_COMPANY] = json!(company_id);
     let update = "UPDATE sessions SET data = $2 WHERE id = $1";
     match app.store.backend() {
         portal_core::store::Backend::Sqlite(p) => sqlx::query(update).bind(&key).bind(record.to_string()).execute(p).await.map(|_| ()),

@@ -1,0 +1,171 @@
+//! The acting company of a request, re-checked against the login's rights on every request.
+
+use chrono::{NaiveDate, Utc};
+use leptos::prelude::*;
+use portal_core::domain::RightType;
+use portal_core::store::RightWithCompany;
+
+use super::acting::{CompanyChoice, CompanyChoices, NO_ACTING_COMPANY};
+use crate::shared::context::{internal, session, store};
+use crate::shared::refusal::refused;
+
+/// Session key: the company chosen for this session.
+pub const KEY_ACTING_COMPANY: &str = "acting.company_id";
+
+/// The companies `rights` let their holder act for on `today`: pure, so it is tested alone.
+pub fn choices_from_rights(rights: &[RightWithCompany], today: NaiveDate) -> (Option<CompanyChoice>, Vec<CompanyChoice>) {
+    let mut home = None;
+    let mut third_party = Vec::new();
+    for r in rights.iter().filter(|r| r.right.grants_access_on(today)) {
+        let choice = CompanyChoice {
+            company_id: r.right.company_id,
+            name: r.company_name.clone(),
+            customer_number: r.customer_number.clone(),
+        };
+        if r.is_home_company {
+            home = Some(choice);
+        } else if r.right.right_type == RightType::Provider {
+            third_party.push(choice);
+        }
+    }
+    third_party.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    (home, third_party)
+}
+
+pub async fn choices(user_id: i64) -> Result<CompanyChoices, ServerFnError> {
+    let rights = store()?.rights_of_user(user_id).await.map_err(internal)?;
+    let (home, third_party) = choices_from_rights(&rights, Utc::now().date_naive());
+    let acting = session().await?.get::<i64>(KEY_ACTING_COMPANY).await.map_err(internal)?;
+    Ok(CompanyChoices { home, third_party, acting })
+}
+
+pub async fn set_acting(user_id: i64, company_id: i64) -> Result<(), ServerFnError> {
+    session().await?.insert(KEY_ACTING_COMPANY, company_id).await.map_err(internal)?;
+    tracing::info!(user_id, company_id, "acting company selected");
+    Ok(())
+}
+
+/// The acting company of this request, checked against the login's rights as they are now.
+/// A single possible company is chosen implicitly; a right that stopped being active drops
+/// the choice, and the caller sends the login back to the selector.
+pub async fn require_acting(user_id: i64) -> Result<CompanyChoice, ServerFnError> {
+    acting_among(user_id, &choices(user_id).await?).await
+}
+
+/// The acting company as first resolved in this request. A page's data and its header are
+/// loaded one after the other, and the first may drop a choice that is no longer allowed:
+/// resolving again, the second would pick the login's only other company and show that
+/// company's header around a refusal. Provided afresh for every request by the server.
+#[derive(Clone, Default)]
+pub struct ActingThisRequest(std::sync::Arc<tokio::sync::Mutex<Option<Result<CompanyChoice, ServerFnError>>>>);
+
+/// [`require_acting`] with the login's choices already read (pages read them once for
+/// both the acting company and the header's company switch).
+pub async fn acting_among(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, ServerFnError> {
+    let Some(this_request) = use_context::<ActingThisRequest>() else {
+        return resolve_acting(user_id, choices).await;
+    };
+    // Held while resolving, so that loads running side by side wait for the first one.
+    let mut resolved = this_request.0.lock().await;
+    if let Some(done) = resolved.as_ref() {
+        return done.clone();
+    }
+    let result = resolve_acting(user_id, choices).await;
+    *resolved = Some(result.clone());
+    result
+}
+
+async fn resolve_acting(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, ServerFnError> {
+    if let Some(acting) = choices.acting {
+        if let Some(choice) = choices.home.iter().chain(&choices.third_party).find(|c| c.company_id == acting) {
+            return Ok(choice.clone());
+        }
+        session().await?.remove::<i64>(KEY_ACTING_COMPANY).await.map_err(internal)?;
+        tracing::info!(user_id, company_id = acting, "acting company dropped: no active right any more");
+        return Err(refused(http::StatusCode::CONFLICT, NO_ACTING_COMPANY));
+    }
+    match choices.single() {
+        Some(only) => {
+            set_acting(user_id, only.company_id).await?;
+            Ok(only.clone())
+        }
+        None => Err(refused(http::StatusCode::CONFLICT, NO_ACTING_COMPANY)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::choices_from_rights;
+    use chrono::{NaiveDate, Utc};
+    use portal_core::domain::{RightOrigin, RightStatus, RightType};
+    use portal_core::store::{RightWithCompany, UserRight};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn right(company_id: i64, name: &str, right_type: RightType, status: RightStatus, home: bool) -> RightWithCompany {
+        RightWithCompany {
+            right: UserRight {
+                id: company_id * 10,
+                company_id,
+                user_id: 7,
+                right_type,
+                is_admin: false,
+                status,
+                awaiting: None,
+                remark: None,
+                end_date: None,
+                origin: RightOrigin::Direct,
+                created_by_user_id: None,
+                created_at: Utc::now(),
+                updated_at: Utc::now(),
+                decided_at: None,
+                version: 1,
+            },
+            company_name: name.to_string(),
+            customer_number: format!("{company_id:08}"),
+            is_home_company: home,
+        }
+    }
+
+    #[test]
+    fn the_home_company_and_active_provider_rights_are_offered() {
+        let rights = vec![
+            right(1, "Fiduciaire Exemple Sàrl", RightType::Employee, RightStatus::Active, true),
+            right(2, "Musterhans SA", RightType::Provider, RightStatus::Active, false),
+        ];
+        let (home, third) = choices_from_rights(&rights, today());
+        assert_eq!(home.unwrap().company_id, 1);
+        assert_eq!(third.iter().map(|c| c.company_id).collect::<Vec<_>>(), vec![2]);
+    }
+
+    #[test]
+    fn provider_rights_that_are_not_active_are_not_offered() {
+        for status in [RightStatus::Pending, RightStatus::Refused, RightStatus::Revoked, RightStatus::Expired, RightStatus::Resigned] {
+            let rights = vec![right(2, "Musterhans SA", RightType::Provider, status, false)];
+            let (home, third) = choices_from_rights(&rights, today());
+            assert!(home.is_none() && third.is_empty(), "{status:?} must grant nothing");
+        }
+    }
+
+    #[test]
+    fn a_provider_right_past_its_end_date_is_not_offered() {
+        let mut ended = right(2, "Musterhans SA", RightType::Provider, RightStatus::Active, false);
+        ended.right.end_date = Some(today().pred_opt().unwrap());
+        let mut last_day = right(3, "Transports Rapides SA", RightType::Provider, RightStatus::Active, false);
+        last_day.right.end_date = Some(today());
+        let (_, third) = choices_from_rights(&[ended, last_day], today());
+        assert_eq!(third.iter().map(|c| c.company_id).collect::<Vec<_>>(), vec![3]);
+    }
+
+    #[test]
+    fn third_party_companies_are_listed_by_name() {
+        let rights = vec![
+            right(3, "transports Rapides SA", RightType::Provider, RightStatus::Active, false),
+            right(2, "Musterhans SA", RightType::Provider, RightStatus::Active, false),
+        ];
+        let (_, third) = choices_from_rights(&rights, today());
+        assert_eq!(third.iter().map(|c| c.company_id).collect::<Vec<_>>(), vec![2, 3]);
+    }
+}

@@ -1,0 +1,36 @@
+//! An administrator of the acting company.
+
+use chrono::Utc;
+use http::StatusCode;
+use leptos::prelude::*;
+use portal_core::store::{Actor, User};
+
+use super::{require_acting, require_login, CompanyChoice};
+use crate::shared::context::{internal, store};
+use crate::shared::errors::NOT_ADMIN;
+use crate::shared::refusal::refused;
+
+/// Who acts, for which company: the result of [`require_admin`].
+#[derive(Debug, Clone)]
+pub struct AdminScope {
+    pub admin: User,
+    pub company: CompanyChoice,
+    pub actor: Actor,
+}
+
+/// A signed-in login acting for a company on which it holds an active administrator right
+/// as an employee (a provider never administers the principal's rights). Checked on every call.
+pub async fn require_admin() -> Result<AdminScope, ServerFnError> {
+    let login = require_login().await?;
+    let company = require_acting(login.user_id).await?;
+    let store = store()?;
+    let right = store.right_for(company.company_id, login.user_id).await.map_err(internal)?;
+    match right {
+        Some(r) if r.administers_on(Utc::now().date_naive()) => {
+            let admin = store.user(login.user_id).await.map_err(internal)?;
+            let actor = Actor::user(login.user_id, company.company_id);
+            Ok(AdminScope { admin, company, actor })
+        }
+        _ => Err(refused(StatusCode::FORBIDDEN, NOT_ADMIN)),
+    }
+}

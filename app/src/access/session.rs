@@ -1,0 +1,123 @@
+//! The signed-in login of a session. Sessions are `tower_sessions::Session`s (stored in the
+//! database by the server crate's store); two keys make a session "signed in": the user's id
+//! and the instant of sign-in (for the absolute time-out).
+
+use chrono::{DateTime, Utc};
+use http::StatusCode;
+use leptos::prelude::*;
+use portal_core::domain::UserId;
+use portal_core::store::{self, Actor, AuditEntry, Store, User};
+use tower_sessions::Session;
+
+use super::acting_ssr::choices_from_rights;
+use crate::shared::context::{internal, session, settings, AuthSettings};
+use crate::shared::errors::MSG_NOT_SIGNED_IN;
+use crate::shared::locale::set_locale_cookie;
+use crate::shared::paths::{PATH_PORTAL, PATH_SELECT_COMPANY};
+use crate::shared::refusal::refused;
+use crate::shared::return_path::{ReturnPath, KEY_RETURN_TO};
+
+/// Session key: the signed-in user's id.
+pub const KEY_USER_ID: &str = "auth.user_id";
+/// Session key: when the user signed in (Unix seconds), for the absolute time-out.
+pub const KEY_SIGNED_IN_AT: &str = "auth.signed_in_at";
+
+/// A signed-in session: who, and since when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: UserId,
+    pub signed_in_at: DateTime<Utc>,
+}
+
+/// Who is signed in on `session`, if anybody. A session past its absolute time-out is
+/// ended here (deleted from the store), so this is also the check run on every request.
+pub async fn signed_in(session: &Session, settings: &AuthSettings) -> Result<Option<SignedIn>, tower_sessions::session::Error> {
+    let Some(user_id) = session.get::<UserId>(KEY_USER_ID).await? else {
+        return Ok(None);
+    };
+    let since = session
+        .get::<i64>(KEY_SIGNED_IN_AT)
+        .await?
+        .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0));
+    let limit = chrono::Duration::from_std(settings.absolute_timeout).unwrap_or(chrono::Duration::MAX);
+    match since {
+        Some(since) if since + limit > Utc::now() => Ok(Some(SignedIn { user_id, signed_in_at: since })),
+        _ => {
+            tracing::info!(user_id, "session ended: absolute time-out reached");
+            session.flush().await?;
+            Ok(None)
+        }
+    }
+}
+
+/// The signed-in user of the current request, if any. Usable by every server function and
+/// during server-side rendering.
+pub async fn current_login() -> Result<Option<SignedIn>, ServerFnError> {
+    let session = session().await?;
+    signed_in(&session, &settings()).await.map_err(internal)
+}
+
+/// The signed-in user of the current request, or the error "session expired".
+pub async fn require_login() -> Result<SignedIn, ServerFnError> {
+    current_login().await?.ok_or_else(|| refused(StatusCode::UNAUTHORIZED, MSG_NOT_SIGNED_IN))
+}
+
+/// Where the user goes after sign-in: the company selector when they may act for more than
+/// one company (the same companies the selector offers), else the portal.
+pub async fn destination_after_sign_in(store: &Store, user: &User) -> Result<&'static str, store::StoreError> {
+    let (home, third_party) = choices_from_rights(&store.rights_of_user(user.id).await?, Utc::now().date_naive());
+    Ok(if usize::from(home.is_some()) + third_party.len() > 1 { PATH_SELECT_COMPANY } else { PATH_PORTAL })
+}
+
+/// Where a login goes once signed in: the company selector when it must choose first (the
+/// way back then waits in the session for the choice), else the way back or the portal.
+pub async fn next_page(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, ServerFnError> {
+    let first = destination_after_sign_in(store, user).await.map_err(internal)?;
+    match back {
+        Some(back) if first == PATH_SELECT_COMPANY => {
+            session.insert(KEY_RETURN_TO, back.as_str()).await.map_err(internal)?;
+            Ok(first.to_string())
+        }
+        Some(back) => Ok(back.as_str().to_string()),
+        None => Ok(first.to_string()),
+    }
+}
+
+/// Signs `user` in on `session` once every step has passed (password, and the code when
+/// two-step login is on): a new session id without anything from before (against session
+/// fixation), the last login, the audit entry, and where to go next: `back` when it was
+/// given and no company must be chosen first.
+pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, ServerFnError> {
+    let now = store::now();
+    session.clear().await;
+    session.cycle_id().await.map_err(internal)?;
+    session.insert(KEY_USER_ID, user.id).await.map_err(internal)?;
+    session.insert(KEY_SIGNED_IN_AT, now.timestamp()).await.map_err(internal)?;
+
+    store.set_last_login(user.id, now).await.map_err(internal)?;
+    let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+    store
+        .append_audit(&AuditEntry::new(&actor, user.home_company_id, "login", format!("user:{}", user.id)))
+        .await
+        .map_err(internal)?;
+    let next = next_page(store, session, user, back).await?;
+    set_locale_cookie(user.language.code());
+    tracing::info!(user_id = user.id, next, "signed in");
+    leptos_axum::redirect(&next);
+    Ok(next)
+}
+
+
+/// Ends the signed-in session (the cookie no longer works), audited when somebody was signed in.
+pub async fn end_session(store: &Store) -> Result<(), ServerFnError> {
+    let session = session().await?;
+    if let Some(login) = signed_in(&session, &settings()).await.map_err(internal)? {
+        let actor = Actor { user_id: Some(login.user_id), acting_company_id: None };
+        store
+            .append_audit(&AuditEntry::new(&actor, None, "logout", format!("user:{}", login.user_id)))
+            .await
+            .map_err(internal)?;
+        tracing::info!(user_id = login.user_id, "signed out");
+    }
+    session.flush().await.map_err(internal)
+}

@@ -1,0 +1,112 @@
+//! Changing the login's e-mail: the current password first, then a link to the new address
+//! (and a notice to the current one) that makes the change.
+
+use leptos::prelude::*;
+
+/// Asks to change the signed-in login's e-mail: a link goes to the new address, a notice to
+/// the current one. Answers the new address.
+#[server(prefix = "/api", endpoint = "request_email_change")]
+pub async fn request_email_change(new_email: String, password: String) -> Result<String, ServerFnError> {
+    service::request_email_change(new_email, password).await
+}
+
+/// Changes the login's e-mail to the address the link was sent to.
+#[server(prefix = "/api", endpoint = "confirm_email_change")]
+pub async fn confirm_email_change(token: String) -> Result<(), ServerFnError> {
+    service::confirm_email_change(token).await
+}
+
+#[cfg(feature = "ssr")]
+mod service {
+    use http::StatusCode;
+    use leptos::prelude::*;
+    use portal_core::domain::EmailAddress;
+    use portal_core::store::{Actor, AuditEntry, StoreError, TokenPurpose};
+
+    use crate::access::require_login;
+    use crate::shared::context::{internal, settings, store};
+    use crate::shared::errors::*;
+    use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, send_later};
+    use crate::shared::password::{check_current_password, within_limit};
+    use crate::shared::paths::*;
+    use crate::shared::refusal::refused;
+
+    fn bad(message: &str) -> ServerFnError {
+        refused(StatusCode::BAD_REQUEST, message)
+    }
+
+
+    pub async fn request_email_change(new_email: String, password: String) -> Result<String, ServerFnError> {
+        use crate::i18n::td_string;
+        let login = require_login().await?;
+        let new_email = EmailAddress::parse(&new_email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
+        let store = store()?;
+        let mailer = mailer()?;
+        check_current_password(&store, login.user_id, password).await?;
+        let user = store.user(login.user_id).await.map_err(internal)?;
+        if user.email == new_email.as_str().to_lowercase() {
+            return Err(bad(MSG_EMAIL_SAME));
+        }
+        let key = format!("email_change:user:{}", user.id);
+        within_limit(&store, &key, settings().max_requests_per_address, crate::shared::errors::REQUESTS_THROTTLED).await?;
+        let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+        store
+            .append_audit(
+                &AuditEntry::new(&actor, user.home_company_id, "user.email_change_request", format!("user:{}", user.id))
+                    .after(std::collections::BTreeMap::from([("new_email", new_email.as_str())])),
+            )
+            .await
+            .map_err(internal)?;
+        let answer = new_email.as_str().to_lowercase();
+        if !may_send(&store, "email_change", &answer).await.map_err(internal)? {
+            tracing::info!(user_id = user.id, "e-mail change link not sent: too many to this address lately");
+            return Ok(answer);
+        }
+        let locale = locale_of(user.language);
+        let to_old = mail_text(
+            locale,
+            &user.full_name(),
+            &[td_string!(locale, email_change.notice_body), new_email.as_str(), td_string!(locale, email_change.notice_ignore)],
+        );
+        send_later(mailer.clone(), user.email.clone(), td_string!(locale, email_change.notice_subject).to_string(), to_old);
+        if let Some(owner) = store.user_by_email(&new_email).await.map_err(internal)? {
+            // The same answer as for a free address: whether an address has a login is told
+            // to its owner only, who learns that somebody tried to take it.
+            let owner_locale = locale_of(owner.language);
+            let notice = mail_text(owner_locale, &owner.full_name(), &[td_string!(owner_locale, email_change.taken_notice_body)]);
+            send_later(mailer, owner.email.clone(), td_string!(owner_locale, email_change.taken_notice_subject).to_string(), notice);
+            tracing::info!(user_id = user.id, "login e-mail change asked for an address that has a login; its owner was told");
+            return Ok(answer);
+        }
+        let purpose = TokenPurpose::ChangeEmail;
+        let token = store.create_email_token(purpose, user.id, Some(&new_email), purpose.validity()).await.map_err(internal)?;
+        let link = format!("{}{PATH_EMAIL_CONFIRM}?token={}", public_base()?, token.expose());
+        let to_new = mail_text(
+            locale,
+            &user.full_name(),
+            &[td_string!(locale, email_change.mail_body), &link, td_string!(locale, email_change.mail_ignore)],
+        );
+        send_later(mailer, answer.clone(), td_string!(locale, email_change.mail_subject).to_string(), to_new);
+        tracing::info!(user_id = user.id, "login e-mail change asked; link sent to the new address");
+        Ok(answer)
+    }
+    pub async fn confirm_email_change(token: String) -> Result<(), ServerFnError> {
+        use crate::i18n::td_string;
+        let store = store()?;
+        let current = crate::shared::context::session().await?.id().map(|id| id.to_string());
+        let (old_email, user) = match store.change_email_with_token(&token, current.as_deref()).await {
+            Ok(Some(changed)) => changed,
+            Ok(None) => return Err(bad(MSG_LINK_INVALID)),
+            Err(StoreError::Duplicate { .. }) => return Err(refused(StatusCode::CONFLICT, MSG_EMAIL_TAKEN)),
+            Err(e) => return Err(internal(e)),
+        };
+        let locale = locale_of(user.language);
+        let notice = mail_text(locale, &user.full_name(), &[td_string!(locale, email_change.changed_body), &user.email]);
+        send_later(mailer()?, old_email, td_string!(locale, email_change.changed_subject).to_string(), notice);
+        tracing::info!(user_id = user.id, "login e-mail changed");
+        let signed_in_here = crate::access::current_login().await?.is_some_and(|l| l.user_id == user.id);
+        let next = if signed_in_here { "/account" } else { crate::shared::paths::PATH_LOGIN };
+        leptos_axum::redirect(&format!("{next}?{NOTICE_EMAIL}=1"));
+        Ok(())
+    }
+}

@@ -1,0 +1,91 @@
+//! "Gérer le compte utilisateur": the login's own data, its password, and its provider
+//! access requests.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub mod email_change;
+pub mod email_confirm_page;
+pub mod page;
+
+use crate::provider::ProviderAccessRow;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub email: String,
+    pub full_name: String,
+    /// `dd.mm.yyyy HH:MM:SS`, Swiss time, as in the seed; `None` before the first sign-in.
+    pub last_login: Option<String>,
+    pub two_step_enabled: bool,
+    pub provider_access: Vec<ProviderAccessRow>,
+}
+
+#[server(prefix = "/api", endpoint = "load_account")]
+pub async fn load_account() -> Result<AccountView, ServerFnError> {
+    let login = crate::access::require_login().await?;
+    service::account_view(login.user_id).await
+}
+
+/// Changes the password of the signed-in login; the current one is required.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), ServerFnError> {
+    let login = crate::access::require_login().await?;
+    service::change_password(login.user_id, current, new, confirm).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod service {
+    use super::*;
+    use crate::shared::context::{internal, session, store};
+    use crate::shared::errors::{MSG_NEW_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY};
+    use crate::shared::format::{swiss_date, swiss_date_time};
+    use crate::shared::refusal::refused;
+    use http::StatusCode;
+    use portal_core::domain::{Password, RightType};
+
+    pub async fn account_view(user_id: i64) -> Result<AccountView, ServerFnError> {
+        let store = store()?;
+        let user = store.user(user_id).await.map_err(internal)?;
+        let mut provider_access: Vec<_> = store
+            .rights_of_user(user_id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .filter(|r| r.right.right_type == RightType::Provider && !r.is_home_company)
+            .map(|r| ProviderAccessRow {
+                right_id: r.right.id,
+                version: r.right.version,
+                awaiting: r.right.awaiting.map(|a| a.as_str().to_string()),
+                date: swiss_date(r.right.created_at),
+                company_name: r.company_name,
+                customer_number: r.customer_number,
+                status: r.right.status.as_str().to_string(),
+            })
+            .collect();
+        provider_access.sort_by(|a, b| a.company_name.cmp(&b.company_name));
+        Ok(AccountView {
+            full_name: user.full_name(),
+            email: user.email,
+            last_login: user.last_login_at.map(swiss_date_time),
+            two_step_enabled: user.totp_enabled,
+            provider_access,
+        })
+    }
+
+    pub async fn change_password(user_id: i64, current: String, new: String, confirm: String) -> Result<(), ServerFnError> {
+        let new_password = Password::parse(&new).map_err(|_| refused(StatusCode::BAD_REQUEST, MSG_NEW_PASSWORD_POLICY))?;
+        if new != confirm {
+            return Err(refused(StatusCode::BAD_REQUEST, MSG_NEW_PASSWORDS_DIFFER));
+        }
+        let store = store()?;
+        crate::shared::password::check_current_password(&store, user_id, current).await?;
+        let new_hash = crate::shared::password::hash(new_password).await?;
+        // Whoever signed in elsewhere with the old password (a shared or stolen one) is signed
+        // out; this browser stays signed in. Its session is read first, so that a failure to
+        // read it leaves the old password in place.
+        let current = session().await?.id().map(|id| id.to_string());
+        let ended = store.change_password(user_id, &new_hash, current.as_deref()).await.map_err(internal)?;
+        tracing::info!(user_id, other_sessions_ended = ended, "password changed");
+        Ok(())
+    }
+}

@@ -1,0 +1,145 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{load_account, AccountView, ChangePassword};
+use crate::layout::context::load_portal_context;
+use crate::layout::portal::PortalLayout;
+use crate::layout::frame::redirect_for;
+use crate::shared::ui::{current_page, FIELD};
+use crate::i18n::{t, t_string, td_string, use_i18n};
+
+/// "Gérer le compte utilisateur".
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let here = current_page();
+    let data = Resource::new_blocking(|| (), |_| async { (load_portal_context().await, load_account().await) });
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), account.title).to_string()/>
+        <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
+            {move || data.get().map(|result| match result {
+                (Ok(context), Ok(account)) => view! {
+                    <PortalLayout context=context>
+                        <AccountContent account=account/>
+                    </PortalLayout>
+                }.into_any(),
+                (Err(error), _) | (_, Err(error)) => redirect_for(&error, &here),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AccountContent(account: AccountView) -> impl IntoView {
+    let i18n = use_i18n();
+    let AccountView { email, last_login, two_step_enabled, provider_access, .. } = account;
+    let email_changed =
+        leptos_router::hooks::use_query_map().with_untracked(|q| q.get(crate::shared::paths::NOTICE_EMAIL).is_some());
+    view! {
+        <h1 class="text-2xl font-semibold">{t!(i18n, account.title)}</h1>
+        <p class="mt-2 text-stone-700">{t!(i18n, account.intro)}</p>
+        <div class="mt-6 grid gap-6 lg:grid-cols-2">
+            <section class="rounded-lg border border-stone-200 bg-white p-5 shadow-sm" aria-labelledby="login-section">
+                <h2 id="login-section" class="text-lg font-semibold">{t!(i18n, account.login_section)}</h2>
+                <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+                    <dt class="text-stone-700">{t!(i18n, account.email)}</dt>
+                    <dd class="break-all font-medium" data-testid="account-email">{email}</dd>
+                    <dt class="text-stone-700">{t!(i18n, account.two_step)}</dt>
+                    <dd>
+                        {move || if two_step_enabled {
+                            t_string!(i18n, account.two_step_on)
+                        } else {
+                            t_string!(i18n, account.two_step_off)
+                        }}
+                    </dd>
+                    <dt class="text-stone-700">{t!(i18n, account.last_login)}</dt>
+                    <dd data-testid="last-login">
+                        {match last_login {
+                            Some(at) => at.into_any(),
+                            None => t!(i18n, account.never).into_any(),
+                        }}
+                    </dd>
+                </dl>
+                <PasswordForm/>
+                <EmailChangeForm changed=email_changed/>
+                // Type-erased: the page's view type is otherwise too deep for the server crate.
+                {view! { <crate::two_step::TwoStepSection enabled=two_step_enabled/> }.into_any()}
+            </section>
+            {view! { <crate::provider::access_page::ProviderAccessTable rows=provider_access/> }.into_any()}
+        </div>
+    }
+}
+
+#[cfg_attr(not(island_account), component)]
+#[cfg_attr(island_account, island)]
+fn PasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let change = ServerAction::<ChangePassword>::new();
+    let outcome = move || change.value().get();
+    let field = FIELD;
+    view! {
+        <h3 class="mt-6 font-semibold">{t!(i18n, account.change_password)}</h3>
+        <ActionForm action=change attr:class="mt-3 space-y-4">
+            <div>
+                <label for="current" class="block font-medium">{t!(i18n, account.current_password)}</label>
+                <input id="current" name="current" type="password" autocomplete="current-password" required=true class=field/>
+            </div>
+            <div>
+                <label for="new" class="block font-medium">{t!(i18n, account.new_password)}</label>
+                <input id="new" name="new" type="password" autocomplete="new-password" required=true minlength="10" maxlength="128" aria-describedby="new-hint" class=field/>
+                <p id="new-hint" class="mt-1 text-sm text-stone-600">{t!(i18n, account.password_hint)}</p>
+            </div>
+            <div>
+                <label for="confirm" class="block font-medium">{t!(i18n, account.confirm_password)}</label>
+                <input id="confirm" name="confirm" type="password" autocomplete="new-password" required=true class=field/>
+            </div>
+            <p role="status" aria-live="polite" class="empty:hidden">
+                {move || match outcome() {
+                    Some(Ok(())) => Some(view! { <span class="font-medium text-green-800">{t!(i18n, account.password_changed)}</span> }.into_any()),
+                    Some(Err(error)) => Some(view! { <span class="font-medium text-red-700">{move || crate::shared::errors::error_text(i18n.get_locale(), &error)}</span> }.into_any()),
+                    None => None,
+                }}
+            </p>
+            <button type="submit" class="rounded bg-yellow-400 px-4 py-2 font-semibold hover:bg-yellow-300">
+                {t!(i18n, account.save)}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// "Modifier l'adresse e-mail du login": a link goes to the new address; the login's address
+/// changes only when it is opened (`changed`: the page was opened by that link).
+#[cfg_attr(not(island_account), component)]
+#[cfg_attr(island_account, island)]
+fn EmailChangeForm(changed: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let change = ServerAction::<crate::account::email_change::RequestEmailChange>::new();
+    let field = FIELD;
+    view! {
+        <h3 class="mt-6 font-semibold">{t!(i18n, email_change.title)}</h3>
+        <p role="status" class="mt-2 font-medium text-green-800 empty:hidden" data-testid="email-changed">
+            {move || changed.then(|| t_string!(i18n, email_change.done))}
+        </p>
+        <ActionForm action=change attr:class="mt-3 space-y-4">
+            <div>
+                <label for="new_email" class="block font-medium">{t!(i18n, email_change.new_email)}</label>
+                <input id="new_email" name="new_email" type="email" autocomplete="email" inputmode="email" required=true class=field/>
+            </div>
+            <div>
+                <label for="email_password" class="block font-medium">{t!(i18n, email_change.password)}</label>
+                <input id="email_password" name="password" type="password" autocomplete="current-password" required=true class=field/>
+            </div>
+            <p role="status" aria-live="polite" class="empty:hidden">
+                {move || match change.value().get() {
+                    Some(Ok(_)) => Some(view! { <span class="font-medium text-green-800">{t!(i18n, email_change.sent)}</span> }.into_any()),
+                    Some(Err(error)) => Some(view! { <span class="font-medium text-red-700">{move || crate::shared::errors::error_text(i18n.get_locale(), &error)}</span> }.into_any()),
+                    None => None,
+                }}
+            </p>
+            <button type="submit" class="rounded bg-yellow-400 px-4 py-2 font-semibold hover:bg-yellow-300">
+                {t!(i18n, email_change.submit)}
+            </button>
+        </ActionForm>
+    }
+}
+

@@ -1,0 +1,55 @@
+//! "Journal des modifications": the acting company's audit log, newest first, for its
+//! administrators.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub mod page;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+/// One entry of the audit log as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    /// `dd.mm.yyyy HH:MM:SS`, Swiss time.
+    pub at: String,
+    /// The e-mail of whoever did it; `None` for the portal itself (the housekeeping ending
+    /// rights past their end date), which the page names as such.
+    pub actor: Option<String>,
+    /// E.g. `right.revoke`; the page translates it.
+    pub action: String,
+    /// Whom it concerns: the login's e-mail of a right, or the raw target.
+    pub subject: String,
+    /// What changed, as codes and stored values; the page puts them in the reader's words.
+    pub changes: Vec<AuditChange>,
+}
+
+/// One line of an audit entry's changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditChange {
+    /// A field of something created, with its value (`None`: empty).
+    Set { field: String, value: Option<String> },
+    /// A field that changed (`None`: empty).
+    Changed { field: String, before: Option<String>, after: Option<String> },
+    /// A service authorization as it is after the change: the service's code and name, and
+    /// how many chosen debtors (`None`: all debtors).
+    Grant { service_code: String, service_name: String, debtors: Option<usize> },
+    /// No service authorization is left.
+    NoGrants,
+}
+
+/// One page of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub lines: Vec<AuditLine>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// The acting company's audit log, newest first (administrators only).
+#[server(prefix = "/api", endpoint = "list_audit")]
+pub async fn list_audit(page: i64) -> Result<AuditPage, ServerFnError> {
+    let scope = crate::access::require_admin().await?;
+    service::list_audit(&scope, page).await
+}

@@ -1,0 +1,84 @@
+use leptos::prelude::*;
+use leptos_router::{components::Redirect, hooks::use_query_map};
+
+use super::{list_company_choices, SelectCompany};
+use crate::access::CompanyChoice;
+use crate::layout::public::PublicLayout;
+use crate::i18n::{t, t_string, use_i18n};
+
+/// "Sélectionner la société": after sign-in, for a login that can act for several companies.
+#[component]
+pub fn SelectCompanyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let choices = Resource::new_blocking(|| (), |_| list_company_choices());
+    let query = use_query_map();
+    let lost = move || query.read().get("motif").as_deref() == Some("droit");
+
+    view! {
+        <PublicLayout title=move || t_string!(i18n, select.title)>
+            <h1 class="text-2xl font-semibold">{t!(i18n, select.title)}</h1>
+            <p class="mt-2 text-stone-700">{t!(i18n, select.intro)}</p>
+            <Show when=lost>
+                <p role="alert" class="mt-4 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900">
+                    {t!(i18n, select.lost)}
+                </p>
+            </Show>
+            <Transition fallback=move || view! { <p class="mt-6">{t!(i18n, portal.loading)}</p> }>
+                {move || choices.get().map(|result| match result {
+                    Err(_) => view! { <Redirect path="/login"/> }.into_any(),
+                    Ok(choices) if choices.count() == 0 => view! {
+                        <p class="mt-6 text-stone-700">{t!(i18n, select.none)}</p>
+                    }.into_any(),
+                    Ok(choices) => {
+                        let acting = choices.acting;
+                        view! {
+                            {choices.home.map(|home| view! {
+                                <section class="mt-6" aria-labelledby="my-company">
+                                    <h2 id="my-company" class="font-semibold">{t!(i18n, select.my_company)}</h2>
+                                    <ul class="mt-2 space-y-2">
+                                        <li><CompanyButton choice=home acting=acting/></li>
+                                    </ul>
+                                </section>
+                            })}
+                            {(!choices.third_party.is_empty()).then(|| view! {
+                                <section class="mt-6" aria-labelledby="third-party">
+                                    <h2 id="third-party" class="font-semibold">{t!(i18n, select.third_party)}</h2>
+                                    <ul class="mt-2 space-y-2">
+                                        {choices.third_party.into_iter().map(|choice| view! {
+                                            <li><CompanyButton choice=choice acting=acting/></li>
+                                        }).collect_view()}
+                                    </ul>
+                                </section>
+                            })}
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </PublicLayout>
+    }
+}
+
+/// One company of the selector: a form, so that choosing works without JavaScript too. The
+/// server function's redirect to the portal is followed as a navigation.
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
+fn CompanyButton(choice: CompanyChoice, acting: Option<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SelectCompany>::new();
+    let current = acting == Some(choice.company_id);
+    view! {
+        <ActionForm action=action>
+            <input type="hidden" name="company_id" value=choice.company_id.to_string()/>
+            <button
+                type="submit"
+                class="flex w-full flex-col items-start rounded border border-stone-300 px-4 py-3 text-left hover:border-sky-700 hover:bg-sky-50"
+            >
+                <span class="font-medium">
+                    {choice.name.clone()}
+                    {current.then(|| view! { " " <span class="text-sm font-normal text-stone-600">{t!(i18n, select.current)}</span> })}
+                </span>
+                <span class="text-sm text-stone-600">{t!(i18n, select.customer_number, number = choice.customer_number.clone())}</span>
+            </button>
+        </ActionForm>
+    }
+}

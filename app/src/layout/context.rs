@@ -1,0 +1,64 @@
+//! What the header of a signed-in page shows, loaded with the acting company checked again.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::access::CompanyChoice;
+#[cfg(feature = "ssr")]
+use crate::{
+    access::{acting_among, choices, require_login, CompanyChoices},
+    shared::context::{internal, store},
+};
+
+/// What the header of a signed-in page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalContext {
+    pub user_name: String,
+    pub acting: CompanyChoice,
+    /// True when acting for another company than the login's own (as a provider).
+    pub as_provider: bool,
+    pub can_switch: bool,
+    /// An active administrator of the acting company (sees "Droits d'utilisateur et autorisations").
+    pub is_admin: bool,
+    /// Messages the login has not opened yet (the header's "Messages" badge).
+    pub unread_messages: i64,
+    /// The online services this login may use for the acting company.
+    pub services: Vec<String>,
+}
+
+/// The header's data for a signed-in page, with the acting company checked again.
+#[server(prefix = "/api", endpoint = "load_portal_context")]
+pub async fn load_portal_context() -> Result<PortalContext, ServerFnError> {
+    let login = require_login().await?;
+    let choices = choices(login.user_id).await?;
+    let acting = acting_among(login.user_id, &choices).await?;
+    portal_context(login.user_id, acting, &choices).await
+}
+
+#[cfg(feature = "ssr")]
+pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &CompanyChoices) -> Result<PortalContext, ServerFnError> {
+    let store = store()?;
+    let user = store.user(user_id).await.map_err(internal)?;
+    let right = store.right_for(acting.company_id, user_id).await.map_err(internal)?;
+    let services = match &right {
+        Some(right) => store
+            .service_grants(right.id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|g| g.service_code)
+            .collect(),
+        None => Vec::new(),
+    };
+    let is_admin = right.as_ref().is_some_and(|r| r.administers_on(chrono::Utc::now().date_naive()));
+    let unread_messages = store.unread_count(user_id).await.map_err(internal)?;
+    Ok(PortalContext {
+        is_admin,
+        unread_messages,
+        user_name: user.full_name(),
+        as_provider: user.home_company_id != Some(acting.company_id),
+        acting,
+        can_switch: choices.count() > 1,
+        services,
+    })
+}

@@ -1,0 +1,140 @@
+//! "Messages → Information": the signed-in login's in-app messages. Each message is stored
+//! with a kind and its values; the page writes its text in the reader's language.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub mod pages;
+
+/// One line of the message list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageLine {
+    pub id: i64,
+    pub kind: String,
+    pub company: String,
+    /// `dd.mm.yyyy HH:MM`, Swiss time.
+    pub received_at: String,
+    pub unread: bool,
+}
+
+/// One message as "Information" shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: i64,
+    pub kind: String,
+    /// "Concerne la société": the company's name and customer number.
+    pub company: String,
+    /// "Destinataire": the reader's name and e-mail.
+    pub recipient: String,
+    pub received_at: String,
+    /// Set the first time the message is opened.
+    pub read_at: String,
+    /// The values the text is made of (administrator, company, provider…).
+    pub admin: String,
+    pub provider: String,
+    pub company_name: String,
+    /// The provider's own words with a request for access (may be empty).
+    pub message: String,
+    /// The right an invitation is about, whose page the message links to (absent in
+    /// messages written before invitations named their right).
+    pub right_id: Option<i64>,
+}
+
+pub const MESSAGE_NOT_FOUND: &str = "messages.not_found";
+
+/// The signed-in login's messages, newest first.
+#[server(prefix = "/api", endpoint = "list_messages")]
+pub async fn list_messages() -> Result<Vec<MessageLine>, ServerFnError> {
+    let login = crate::access::require_login().await?;
+    service::list(login.user_id).await
+}
+
+/// Opens a message of the signed-in login (and only theirs); the first opening sets "Lu le".
+#[server(prefix = "/api", endpoint = "open_message")]
+pub async fn open_message(message_id: i64) -> Result<MessageView, ServerFnError> {
+    let login = crate::access::require_login().await?;
+    service::open(login.user_id, message_id).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod service {
+    use super::*;
+    use crate::shared::format::swiss_date_time;
+    use crate::shared::context::{internal, store};
+    use crate::shared::refusal::refused;
+    use chrono::Utc;
+    use portal_core::store::{Message, StoreError};
+
+    fn text(params: &serde_json::Value, key: &str) -> String {
+        params.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+    }
+
+    fn short_time(at: chrono::DateTime<Utc>) -> String {
+        swiss_date_time(at)[..16].to_string()
+    }
+
+    pub async fn list(user_id: i64) -> Result<Vec<MessageLine>, ServerFnError> {
+        let messages = store()?.messages_for(user_id).await.map_err(internal)?;
+        Ok(messages
+            .into_iter()
+            .map(|m: Message| MessageLine {
+                id: m.id,
+                kind: m.kind,
+                company: m.company_name.unwrap_or_default(),
+                received_at: short_time(m.received_at),
+                unread: m.read_at.is_none(),
+            })
+            .collect())
+    }
+
+    /// True when the request was started by another site (a link or a script elsewhere). The
+    /// session cookie is `SameSite=Lax`, so such a top-level navigation is signed in; it may
+    /// show the message but not mark it read, or any site could mark a login's messages read
+    /// (an invitation's notice would then look handled). An e-mail or a bookmark opens with
+    /// `Sec-Fetch-Site: none` and a click in the portal with `same-origin`: both mark it read.
+    fn started_elsewhere() -> bool {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get("sec-fetch-site")?.to_str().ok().map(|v| v == "cross-site" || v == "same-site"))
+            .unwrap_or(false)
+    }
+
+    pub async fn open(user_id: i64, message_id: i64) -> Result<MessageView, ServerFnError> {
+        let store = store()?;
+        let opened = if started_elsewhere() {
+            store.message(user_id, message_id).await
+        } else {
+            store.mark_message_read(user_id, message_id, portal_core::store::now()).await
+        };
+        let message = match opened {
+            Ok(m) => m,
+            Err(StoreError::NotFound) => return Err(refused(http::StatusCode::NOT_FOUND, MESSAGE_NOT_FOUND)),
+            Err(e) => return Err(internal(e)),
+        };
+        let user = store.user(user_id).await.map_err(internal)?;
+        let company = match message.company_id {
+            Some(id) => {
+                let c = store.company(id).await.map_err(internal)?;
+                format!("{} ({})", c.name, c.customer_number)
+            }
+            None => String::new(),
+        };
+        Ok(MessageView {
+            id: message.id,
+            kind: message.kind.clone(),
+            company,
+            recipient: format!("{} ({})", user.full_name(), user.email),
+            received_at: swiss_date_time(message.received_at),
+            read_at: message.read_at.map(swiss_date_time).unwrap_or_default(),
+            admin: text(&message.params, "admin"),
+            provider: text(&message.params, "provider"),
+            company_name: text(&message.params, "company"),
+            message: text(&message.params, "message"),
+            right_id: message.params.get("right_id").and_then(serde_json::Value::as_i64),
+        })
+    }
+
+    /// How many messages the login has not opened yet (the header's badge).
+    pub async fn unread(user_id: i64) -> Result<i64, ServerFnError> {
+        store()?.unread_count(user_id).await.map_err(internal)
+    }
+}

@@ -1,0 +1,186 @@
+//! "Profil utilisateur → Messages → Information": the list of the login's messages and one
+//! message, written in the reader's language from its kind and values.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::shared::ui::{ProfileCrumbs, CARD, LINK};
+use crate::layout::frame::{SignedInPage};
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::messages::{list_messages, open_message, MessageLine, MessageView};
+
+/// A message's title ("Autorisation en tant que prestataire"…).
+pub fn message_title(locale: Locale, kind: &str) -> String {
+    match kind {
+        "provider_invitation" => td_string!(locale, messages.invitation_title),
+        "provider_right_revoked" => td_string!(locale, messages.revoked_title),
+        "provider_invitation_cancelled" => td_string!(locale, messages.cancelled_title),
+        "provider_accepted" => td_string!(locale, messages.accepted_title),
+        "provider_refused" => td_string!(locale, messages.refused_title),
+        "provider_resigned" => td_string!(locale, messages.resigned_title),
+        "provider_request" => td_string!(locale, messages.request_title),
+        "provider_request_approved" => td_string!(locale, messages.approved_title),
+        "provider_request_declined" => td_string!(locale, messages.declined_title),
+        "provider_request_withdrawn" => td_string!(locale, messages.withdrawn_title),
+        _ => td_string!(locale, messages.other_title),
+    }
+    .to_string()
+}
+
+/// A message's text, made of its values.
+pub fn message_text(locale: Locale, m: &MessageView) -> String {
+    let (admin, provider, company) = (m.admin.clone(), m.provider.clone(), m.company_name.clone());
+    match m.kind.as_str() {
+        "provider_invitation" => td_string!(locale, messages.invitation_text, admin = admin, company = company),
+        "provider_right_revoked" => td_string!(locale, messages.revoked_text, admin = admin, company = company),
+        "provider_invitation_cancelled" => td_string!(locale, messages.cancelled_text, admin = admin, company = company),
+        "provider_accepted" => td_string!(locale, messages.accepted_text, provider = provider, company = company),
+        "provider_refused" => td_string!(locale, messages.refused_text, provider = provider, company = company),
+        "provider_resigned" => td_string!(locale, messages.resigned_text, provider = provider, company = company),
+        "provider_request" => td_string!(locale, messages.request_text, provider = provider, company = company),
+        "provider_request_approved" => td_string!(locale, messages.approved_text, admin = admin, company = company),
+        "provider_request_declined" => td_string!(locale, messages.declined_text, admin = admin, company = company),
+        "provider_request_withdrawn" => td_string!(locale, messages.withdrawn_text, provider = provider, company = company),
+        _ => return String::new(),
+    }
+    .to_string()
+}
+
+/// The breadcrumb of the message pages, as in the seed.
+#[component]
+fn MessageCrumbs(#[prop(optional)] information: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let section = Signal::derive(move || t_string!(i18n, messages.title).to_string());
+    if information {
+        view! { <ProfileCrumbs section=section section_href="/messages" last=t_string!(i18n, messages.information).to_string()/> }.into_any()
+    } else {
+        view! { <ProfileCrumbs section=section section_href="/messages"/> }.into_any()
+    }
+}
+
+async fn load_list(_: ()) -> Result<Vec<MessageLine>, ServerFnError> {
+    list_messages().await
+}
+
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let content = |lines: Vec<MessageLine>| view! { <MessageList lines=lines/> }.into_any();
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), messages.title).to_string()/>
+        <SignedInPage key=Signal::stored(()) load=load_list view=content/>
+    }
+}
+
+#[component]
+fn MessageList(lines: Vec<MessageLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <MessageCrumbs/>
+        <h1 class="text-2xl font-semibold">{t!(i18n, messages.title)}</h1>
+        {if lines.is_empty() {
+            view! { <p class="mt-4 text-stone-700">{t!(i18n, messages.none)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="mt-4 divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white shadow-sm" data-testid="message-list">
+                    {lines.into_iter().map(|line| {
+                        let MessageLine { id, kind, company, received_at, unread } = line;
+                        view! {
+                            <li data-testid="message-line" data-unread=unread.to_string()>
+                                <a href=format!("/messages/{id}") class="flex flex-wrap items-baseline gap-x-3 gap-y-1 px-4 py-3 hover:bg-stone-50">
+                                    {unread.then(|| view! {
+                                        <span class="rounded bg-yellow-400 px-2 py-0.5 text-xs font-semibold text-stone-900">{t!(i18n, messages.unread)}</span>
+                                    })}
+                                    <span class=if unread { "font-semibold text-sky-900 underline" } else { "text-sky-900 underline" }>
+                                        {move || message_title(i18n.get_locale(), &kind)}
+                                    </span>
+                                    <span class="text-sm text-stone-600">{company}</span>
+                                    <span class="ml-auto text-sm text-stone-600">{received_at}</span>
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+type MessageKey = i64;
+
+async fn load_one(id: MessageKey) -> Result<MessageView, ServerFnError> {
+    open_message(id).await
+}
+
+#[component]
+pub fn MessagePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let key = Signal::derive(move || params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or(0));
+    let content = |message: MessageView| view! { <Information message=message/> }.into_any();
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), messages.information).to_string()/>
+        <SignedInPage key=key load=load_one view=content/>
+    }
+}
+
+/// "Information": the seed's layout — the recipient's box beside the text.
+#[component]
+fn Information(message: MessageView) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = message.kind.clone();
+    // Where the reader acts on it: a provider under "Gérer le compte utilisateur", an
+    // administrator in the rights list.
+    let link: Option<(String, bool)> = match kind.as_str() {
+        "provider_invitation" => Some((message.right_id.map_or_else(|| "/account".to_string(), |id| format!("/invitations/{id}")), true)),
+        "provider_right_revoked" | "provider_invitation_cancelled" => Some(("/account".into(), false)),
+        "provider_request_approved" | "provider_request_declined" => Some(("/account".into(), false)),
+        "provider_accepted" | "provider_refused" | "provider_resigned" | "provider_request" | "provider_request_withdrawn" => {
+            Some(("/admin/rights".into(), false))
+        }
+        _ => None,
+    };
+    let for_text = message.clone();
+    view! {
+        <MessageCrumbs information=true/>
+        <h1 class="text-2xl font-semibold">{t!(i18n, messages.information)}</h1>
+        <h2 class="mt-2 text-lg font-semibold" data-testid="message-title">{move || message_title(i18n.get_locale(), &kind)}</h2>
+        <div class="mt-4 grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
+            <section class=CARD aria-labelledby="recipient-info">
+                <h3 id="recipient-info" class="font-semibold">{t!(i18n, messages.for_recipient)}</h3>
+                <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
+                    <dt class="text-stone-600">{t!(i18n, messages.concerns)}</dt>
+                    <dd data-testid="message-company">{message.company.clone()}</dd>
+                    <dt class="text-stone-600">{t!(i18n, messages.recipient)}</dt>
+                    <dd class="break-all">{message.recipient.clone()}</dd>
+                    <dt class="text-stone-600">{t!(i18n, messages.received_at)}</dt>
+                    <dd>{message.received_at.clone()}</dd>
+                    <dt class="text-stone-600">{t!(i18n, messages.read_at)}</dt>
+                    <dd data-testid="message-read-at">{message.read_at.clone()}</dd>
+                </dl>
+            </section>
+            <section class=CARD aria-labelledby="message-title">
+                <p data-testid="message-text" class="leading-relaxed">{move || message_text(i18n.get_locale(), &for_text)}</p>
+                {(!message.message.is_empty()).then(|| view! {
+                    <blockquote class="mt-3 border-l-4 border-stone-300 pl-3 italic text-stone-800">{message.message.clone()}</blockquote>
+                })}
+                {link.map(|(href, requests)| {
+                    let account = href == "/account";
+                    view! {
+                    <p class="mt-4">
+                        <a href=href class=LINK data-testid="message-link">
+                            {move || match (account, requests) {
+                                (_, true) => t_string!(i18n, messages.manage_requests),
+                                (true, false) => t_string!(i18n, account.title),
+                                _ => t_string!(i18n, admin.title),
+                            }}
+                        </a>
+                    </p>
+                    }
+                })}
+            </section>
+        </div>
+        <p class="mt-6"><a href="/messages" class=LINK>{t!(i18n, messages.back)}</a></p>
+    }
+}

@@ -1,0 +1,188 @@
+//! An invitation's own page (`/invitations/{id}`), where the e-mail and the message lead: on a
+//! phone the provider sees first who invites, for which company, which services and debtors
+//! and until when, then "Valider" and "Refuser".
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::shared::errors::error_message;
+use crate::access::NO_ACTING_COMPANY;
+use crate::layout::context::load_portal_context;
+use crate::layout::public::PublicLayout;
+use crate::layout::portal::PortalLayout;
+use crate::shared::ui::{current_page, reload_when, Outcome, Refusal, BUTTON, BUTTON_SECONDARY, CARD, LINK};
+use crate::layout::frame::{redirect_for};
+use crate::shared::errors::status_text;
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::company_choice::SelectCompany;
+use crate::provider::{load_invitation, AnswerRight, InvitationView};
+use crate::services::service_label;
+use crate::provider::access_page::answer_form;
+
+/// The page. The invitation is the login's own business, not the acting company's: a login
+/// that has no company to act for yet (its first invitation) answers it too, in the frame of
+/// the pages before sign-in.
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let here = current_page();
+    let right_id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let data = Resource::new_blocking(right_id, |right_id| async move {
+        let context = load_portal_context().await;
+        let invitation = load_invitation(right_id).await;
+        if invitation.is_ok() && context.as_ref().is_err_and(|e| error_message(e) == NO_ACTING_COMPANY) {
+            crate::shared::refusal::not_refused();
+        }
+        (invitation, context)
+    });
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), invitation.title).to_string()/>
+        <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
+            {move || data.get().map(|(invitation, context)| {
+                let content = match invitation {
+                    Ok(invitation) => view! { <Invitation invitation=invitation/> }.into_any(),
+                    Err(error) => view! {
+                        <h1 class="text-2xl font-semibold">{t!(i18n, invitation.title)}</h1>
+                        <div class="mt-4"><Refusal error=error/></div>
+                    }.into_any(),
+                };
+                match context {
+                    Ok(context) => view! { <PortalLayout context=context>{content}</PortalLayout> }.into_any(),
+                    Err(error) if error_message(&error) == NO_ACTING_COMPANY => {
+                        view! { <PublicLayout title=move || t_string!(i18n, invitation.title)>{content}</PublicLayout> }.into_any()
+                    }
+                    Err(error) => redirect_for(&error, &here),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Invitation(invitation: InvitationView) -> impl IntoView {
+    let i18n = use_i18n();
+    let InvitationView { right_id, version, status, awaiting, company_id, company_name, customer_number, inviter, services, end_date } =
+        invitation;
+    let open = status == "pending" && awaiting.as_deref() == Some("provider");
+    let company_for_intro = company_name.clone();
+    let company_for_state = company_name.clone();
+    let status_for_state = status.clone();
+    view! {
+        <article class="max-w-2xl" data-testid="invitation">
+            <h1 class="text-2xl font-semibold">{t!(i18n, invitation.title)}</h1>
+            <p class="mt-2 text-stone-800" data-testid="invitation-intro">
+                {move || match &inviter {
+                    Some(admin) => t_string!(i18n, invitation.intro_by, admin = admin.clone(), company = company_for_intro.clone()).to_string(),
+                    None => t_string!(i18n, invitation.intro, company = company_for_intro.clone()).to_string(),
+                }}
+            </p>
+            <dl class=format!("mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 {CARD}")>
+                <dt class="text-stone-600">{t!(i18n, invitation.company)}</dt>
+                <dd data-testid="invitation-company">
+                    <span class="font-medium">{company_name.clone()}</span>
+                    " "<span class="text-stone-600">{t!(i18n, select.customer_number, number = customer_number.clone())}</span>
+                </dd>
+                <dt class="text-stone-600">{t!(i18n, invitation.services)}</dt>
+                <dd data-testid="invitation-services">
+                    {if services.is_empty() {
+                        view! { <p>{t!(i18n, invitation.no_services)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="space-y-1">
+                                {services.into_iter().map(|service| {
+                                    let (code, name) = (service.code, service.name);
+                                    view! {
+                                        <li>
+                                            <span class="font-medium">{move || service_label(i18n.get_locale(), &code, &name)}</span>
+                                            ": "
+                                            {match service.debtors {
+                                                None => t!(i18n, invitation.all_debtors).into_any(),
+                                                Some(debtors) => debtors.join(", ").into_any(),
+                                            }}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </dd>
+                <dt class="text-stone-600">{t!(i18n, invitation.until)}</dt>
+                <dd data-testid="invitation-until">
+                    {match end_date {
+                        Some(date) => date.into_any(),
+                        None => t!(i18n, invitation.no_end).into_any(),
+                    }}
+                </dd>
+                <dt class="text-stone-600">{t!(i18n, account.col_status)}</dt>
+                <dd data-testid="invitation-status">{move || status_text(i18n.get_locale(), &status)}</dd>
+            </dl>
+            {if open {
+                view! { <AnswerInvitation right_id=right_id version=version/> }.into_any()
+            } else {
+                view! { <InvitationState status=status_for_state awaiting=awaiting company_id=company_id company=company_for_state/> }.into_any()
+            }}
+            <p class="mt-6"><a href="/account" class=LINK>{t!(i18n, invitation.all_accesses)}</a></p>
+        </article>
+    }
+}
+
+/// What the page says under a right that is not waiting for this login's answer: accepted
+/// (with the way to work for the company), waiting for the company, or closed.
+#[component]
+fn InvitationState(status: String, awaiting: Option<String>, company_id: i64, company: String) -> impl IntoView {
+    let i18n = use_i18n();
+    match (status.as_str(), awaiting.as_deref()) {
+        ("active", _) => {
+            let sentence = company.clone();
+            view! {
+                <p class="mt-6 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900" role="status" data-testid="invitation-state">
+                    {move || t_string!(i18n, invitation.accepted, company = sentence.clone()).to_string()}
+                </p>
+                <form method="post" action=SelectCompany::url() class="mt-4">
+                    <input type="hidden" name="company_id" value=company_id.to_string()/>
+                    <button type="submit" class=format!("{BUTTON} w-full py-3 sm:w-auto")>
+                        {move || t_string!(i18n, invitation.work_for, company = company.clone()).to_string()}
+                    </button>
+                </form>
+            }
+            .into_any()
+        }
+        ("pending", Some("principal")) => view! {
+            <p class="mt-6 text-stone-800" role="status" data-testid="invitation-state">
+                {move || t_string!(i18n, invitation.waiting_company, company = company.clone()).to_string()}
+            </p>
+        }
+        .into_any(),
+        _ => view! {
+            <p class="mt-6 text-stone-800" role="status" data-testid="invitation-state">{t!(i18n, invitation.closed)}</p>
+        }
+        .into_any(),
+    }
+}
+
+/// "Valider" and "Refuser", sent from the page, which then loads again with the new state.
+#[cfg_attr(not(island_account), component)]
+#[cfg_attr(island_account, island)]
+fn AnswerInvitation(right_id: i64, version: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let answer = ServerAction::<AnswerRight>::new();
+    reload_when(move || matches!(answer.value().get(), Some(Ok(()))));
+    let form = move |value: &'static str, label: String, class: &'static str| {
+        answer_form(answer, (right_id, version), value, label, "flex-1", format!("{class} w-full py-3"))
+    };
+    view! {
+        <section class="mt-6" aria-labelledby="invitation-question">
+            <h2 id="invitation-question" class="font-semibold">{t!(i18n, invitation.question)}</h2>
+            <div class="mt-3 flex gap-3">
+                {form("accept", t_string!(i18n, account.accept).to_string(), BUTTON)}
+                {form("refuse", t_string!(i18n, account.refuse).to_string(), BUTTON_SECONDARY)}
+            </div>
+            <div class="mt-3">
+                <Outcome value=Signal::derive(move || answer.value().get()) success=Signal::derive(move || t_string!(i18n, account.answer_saved).to_string())/>
+            </div>
+        </section>
+    }
+}

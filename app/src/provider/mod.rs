@@ -1,0 +1,263 @@
+//! The provider's answers to its own rights on other companies, under "Gérer le compte
+//! utilisateur" and on an invitation's own page: accept ("Valider") or refuse a pending
+//! invitation, give back an active right.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub mod access_page;
+pub mod invitation_page;
+
+/// One provider right of this login on another company, as the account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderAccessRow {
+    pub right_id: i64,
+    pub version: i64,
+    /// While pending: `provider` (an invitation this login answers) or `principal` (its own
+    /// request, which the company decides).
+    pub awaiting: Option<String>,
+    /// `dd.mm.yyyy`, Swiss time.
+    pub date: String,
+    pub company_name: String,
+    pub customer_number: String,
+    /// `pending`, `active`, `refused`, `revoked`, `expired` or `resigned`.
+    pub status: String,
+}
+
+/// An invitation as its own page shows it to the invited login: who invites, for which
+/// company, what is granted and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub right_id: i64,
+    pub version: i64,
+    /// `pending`, `active`, `refused`, `revoked`, `expired` or `resigned`.
+    pub status: String,
+    /// While pending: `provider` (this login answers) or `principal` (the company decides).
+    pub awaiting: Option<String>,
+    pub company_id: i64,
+    pub company_name: String,
+    pub customer_number: String,
+    /// The administrator who entered the invitation, when it was not the login's own request.
+    pub inviter: Option<String>,
+    pub services: Vec<InvitedService>,
+    /// `dd.mm.yyyy`; `None` when the right has no end date.
+    pub end_date: Option<String>,
+}
+
+/// One online service of an invitation and its debtors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitedService {
+    pub code: String,
+    pub name: String,
+    /// `None`: every debtor of the company; else "number – name" of each granted one.
+    pub debtors: Option<Vec<String>>,
+}
+
+/// Not a right of the signed-in login (or no such right): the same answer, no hint.
+pub const RIGHT_NOT_FOUND: &str = "provider.right_not_found";
+/// An invitation's page opened by another login than the invited one (or no such
+/// invitation): said in words, nothing changes.
+pub const NOT_YOUR_INVITATION: &str = "provider.not_your_invitation";
+pub const BAD_ANSWER: &str = "provider.bad_answer";
+pub const UNKNOWN_COMPANY: &str = "provider.unknown_company";
+pub const OWN_COMPANY: &str = "provider.own_company";
+/// Requests of one login that may wait for an answer at the same time.
+pub const MAX_OPEN_REQUESTS: i64 = 5;
+
+/// "Demander un accès prestataire": asks the company with this customer number for
+/// provider access; its administrators are told and decide.
+#[server(prefix = "/api", endpoint = "request_access")]
+pub async fn request_access(customer_number: String, message: String) -> Result<String, ServerFnError> {
+    let login = crate::access::require_login().await?;
+    service::request(login.user_id, &customer_number, &message).await
+}
+
+/// One provider right of the signed-in login, for its own page (`/invitations/{id}`).
+#[server(prefix = "/api", endpoint = "load_invitation")]
+pub async fn load_invitation(right_id: i64) -> Result<InvitationView, ServerFnError> {
+    let login = crate::access::require_login().await?;
+    service::invitation(login.user_id, right_id).await
+}
+
+/// `answer`: `accept`, `refuse` or `resign`, or `withdraw` for the login's own request. Only the invited login answers its own right;
+/// the company's administrators are told.
+#[server(prefix = "/api", endpoint = "answer_right")]
+pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result<(), ServerFnError> {
+    let login = crate::access::require_login().await?;
+    service::answer(login.user_id, right_id, version, &answer).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod service {
+    use super::*;
+    use crate::shared::context::{internal, store};
+    use crate::shared::refusal::refused;
+    use http::StatusCode;
+    use portal_core::domain::{DomainError, Party, RightType, Transition};
+    use portal_core::store::{Actor, NewMessage, StoreError};
+
+    /// The transition a provider's answer stands for, and the kind of message the company's
+    /// administrators then receive.
+    pub fn transition_of(answer: &str) -> Option<(Transition, &'static str)> {
+        match answer {
+            "accept" => Some((Transition::Accept, "provider_accepted")),
+            "refuse" => Some((Transition::Refuse, "provider_refused")),
+            "resign" => Some((Transition::Resign, "provider_resigned")),
+            "withdraw" => Some((Transition::Cancel, "provider_request_withdrawn")),
+            _ => None,
+        }
+    }
+
+    /// The messages telling every active administrator of `company_id`.
+    async fn to_admins(store: &portal_core::store::Store, company_id: i64, kind: &str, params: serde_json::Value) -> Result<Vec<NewMessage>, ServerFnError> {
+        Ok(store
+            .admins_of_company(company_id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|admin| NewMessage { recipient_user_id: admin.id, company_id: Some(company_id), kind: kind.into(), params: params.clone() })
+            .collect())
+    }
+
+    /// "Paul Prestataire (Fiduciaire Exemple Sàrl)": who the provider is, for the principal.
+    async fn provider_label(store: &portal_core::store::Store, user_id: i64) -> Result<String, ServerFnError> {
+        let provider = store.user(user_id).await.map_err(internal)?;
+        let home = match provider.home_company_id {
+            Some(id) => store.company(id).await.map_err(internal)?.name,
+            None => provider.email.clone(),
+        };
+        Ok(format!("{} ({home})", provider.full_name()))
+    }
+
+    pub async fn request(user_id: i64, customer_number: &str, message: &str) -> Result<String, ServerFnError> {
+        use portal_core::domain::{CustomerNumber, Remark, RightOrigin};
+        use portal_core::store::NewRight;
+        let number = CustomerNumber::parse(customer_number).map_err(|e| refused(StatusCode::BAD_REQUEST, e.code()))?;
+        let remark = Remark::parse(message).map_err(|e| refused(StatusCode::BAD_REQUEST, e.code()))?;
+        let store = store()?;
+        // Counted before the number is looked up: customer numbers cannot be tried in bulk,
+        // nor a company's administrators flooded with requests.
+        let limit = crate::shared::context::settings().max_requests_per_address;
+        let key = format!("request_access:user:{user_id}");
+        crate::shared::password::within_limit(&store, &key, limit, crate::shared::errors::REQUESTS_THROTTLED).await?;
+        let Some(company) = store.company_by_customer_number(&number).await.map_err(internal)? else {
+            return Err(refused(StatusCode::BAD_REQUEST, UNKNOWN_COMPANY));
+        };
+        let user = store.user(user_id).await.map_err(internal)?;
+        if user.home_company_id == Some(company.id) {
+            return Err(refused(StatusCode::BAD_REQUEST, OWN_COMPANY));
+        }
+        let exists = |status: &str| refused(StatusCode::CONFLICT, &format!("{}.{status}", crate::shared::errors::RIGHT_EXISTS));
+        if let Some(r) = store.right_for(company.id, user_id).await.map_err(internal)? {
+            return Err(exists(r.status.as_str()));
+        }
+        let params = serde_json::json!({
+            "provider": provider_label(&store, user_id).await?,
+            "company": company.name,
+            "message": remark.as_str(),
+        });
+        let notify = to_admins(&store, company.id, "provider_request", params).await?;
+        let new = NewRight {
+            company_id: company.id,
+            user_id,
+            right_type: RightType::Provider,
+            is_admin: false,
+            origin: RightOrigin::Request,
+            remark,
+            end_date: None,
+            created_by_user_id: Some(user_id),
+        };
+        match store.request_provider_access(&new, &notify, MAX_OPEN_REQUESTS).await {
+            Ok(right) => {
+                tracing::info!(right_id = right.id, company_id = company.id, "provider access requested");
+                // The requester typed the number; the company's name is told once it answers.
+                Ok(number.as_str().to_string())
+            }
+            Err(StoreError::Duplicate { .. }) => Err(exists("pending")),
+            Err(e @ StoreError::Invalid(_)) => Err(refused(StatusCode::TOO_MANY_REQUESTS, e.code())),
+            Err(e) => Err(internal(e)),
+        }
+    }
+
+    pub async fn invitation(user_id: i64, right_id: i64) -> Result<InvitationView, ServerFnError> {
+        let store = store()?;
+        let right = match store.right(right_id).await {
+            Ok(r) if r.user_id == user_id && r.right_type == RightType::Provider => r,
+            Ok(_) | Err(StoreError::NotFound) => return Err(refused(StatusCode::NOT_FOUND, NOT_YOUR_INVITATION)),
+            Err(e) => return Err(internal(e)),
+        };
+        let company = store.company(right.company_id).await.map_err(internal)?;
+        let inviter = match right.created_by_user_id {
+            Some(admin) if admin != user_id => Some(store.user(admin).await.map_err(internal)?.full_name()),
+            _ => None,
+        };
+        let debtors = store.debtors(right.company_id).await.map_err(internal)?;
+        let services = store
+            .service_grants(right.id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|grant| InvitedService {
+                debtors: (!grant.all_debtors).then(|| {
+                    debtors
+                        .iter()
+                        .filter(|d| grant.debtor_ids.contains(&d.id))
+                        .map(|d| format!("{} – {}", d.debtor_number, d.name))
+                        .collect()
+                }),
+                code: grant.service_code,
+                name: grant.service_name,
+            })
+            .collect();
+        Ok(InvitationView {
+            right_id: right.id,
+            version: right.version,
+            status: right.status.as_str().to_string(),
+            awaiting: right.awaiting.map(|a| a.as_str().to_string()),
+            company_id: company.id,
+            company_name: company.name,
+            customer_number: company.customer_number,
+            inviter,
+            services,
+            end_date: right.end_date.map(|d| d.format("%d.%m.%Y").to_string()),
+        })
+    }
+
+    pub async fn answer(user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), ServerFnError> {
+        let (transition, kind) = transition_of(answer).ok_or_else(|| refused(StatusCode::BAD_REQUEST, BAD_ANSWER))?;
+        let store = store()?;
+        let right = match store.right(right_id).await {
+            Ok(r) if r.user_id == user_id && r.right_type == RightType::Provider => r,
+            Ok(_) | Err(StoreError::NotFound) => return Err(refused(StatusCode::NOT_FOUND, RIGHT_NOT_FOUND)),
+            Err(e) => return Err(internal(e)),
+        };
+        let company = store.company(right.company_id).await.map_err(internal)?;
+        let params = serde_json::json!({ "provider": provider_label(&store, user_id).await?, "company": company.name });
+        let notify = to_admins(&store, right.company_id, kind, params).await?;
+        let actor = Actor::user(user_id, right.company_id);
+        match store.transition_right_notifying(right.id, version, transition, Party::Provider, &actor, &notify).await {
+            Ok(after) => {
+                tracing::info!(right_id, answer, status = after.status.as_str(), "provider answered its right");
+                Ok(())
+            }
+            Err(e @ (StoreError::Conflict | StoreError::Invalid(DomainError::Lifecycle(_)))) => {
+                Err(refused(StatusCode::CONFLICT, e.code()))
+            }
+            Err(e) => Err(internal(e)),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn each_answer_is_one_transition_told_to_the_administrators() {
+            assert_eq!(transition_of("accept"), Some((Transition::Accept, "provider_accepted")));
+            assert_eq!(transition_of("refuse"), Some((Transition::Refuse, "provider_refused")));
+            assert_eq!(transition_of("resign"), Some((Transition::Resign, "provider_resigned")));
+            assert_eq!(transition_of("withdraw"), Some((Transition::Cancel, "provider_request_withdrawn")));
+            assert_eq!(transition_of("revoke"), None, "a provider never revokes");
+        }
+    }
+}

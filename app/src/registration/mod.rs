@@ -1,0 +1,32 @@
+//! "Créer un login": a login registers itself (no home company, address unconfirmed) and
+//! confirms its address by the link it receives. Answers never say whether an address has a
+//! login.
+
+use leptos::prelude::*;
+
+pub mod page;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+
+/// Creates a login (no home company, address unconfirmed) and e-mails a confirmation link;
+/// an address that already has a login gets an informational e-mail instead, and the
+/// answer is the same.
+#[server(prefix = "/api", endpoint = "register")]
+pub async fn register(
+    email: String,
+    first_name: String,
+    last_name: String,
+    password: String,
+    confirm: String,
+    language: String,
+) -> Result<(), ServerFnError> {
+    service::register(email, first_name, last_name, password, confirm, language).await
+}
+
+/// Confirms a self-registered login's address with the link's token and the password chosen
+/// when registering; goes to `/login`.
+#[server(prefix = "/api", endpoint = "confirm_registration")]
+pub async fn confirm_registration(token: String, password: String) -> Result<(), ServerFnError> {
+    service::confirm_registration(token, password).await
+}

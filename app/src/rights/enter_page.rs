@@ -1,0 +1,197 @@
+//! "Saisir un utilisateur" and its confirmation ("La saisie est confirmée").
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{list_copy_sources, CopySource, EnterUser, EntryConfirmation};
+use crate::shared::ui::{BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
+use crate::layout::frame::{SignedInPage};
+use crate::shared::errors::error_text;
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::rights::list_page::AdminCrumbs;
+
+async fn load(_: ()) -> Result<Vec<CopySource>, ServerFnError> {
+    list_copy_sources().await
+}
+
+#[component]
+pub fn EnterUserPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let content = |sources: Vec<CopySource>| view! { <EnterUser sources=sources/> }.into_any();
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), admin.enter_user).to_string()/>
+        <SignedInPage key=Signal::stored(()) load=load view=content/>
+    }
+}
+
+/// An island: the form changes with the right type and shows the confirmation (with the
+/// technical user's API key, once) in place.
+#[cfg_attr(not(island_admin), component)]
+#[cfg_attr(island_admin, island)]
+fn EnterUser(sources: Vec<CopySource>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<EnterUser>::new();
+    let right_type = RwSignal::new(String::from("provider"));
+    let copy = RwSignal::new(false);
+    let has_sources = !sources.is_empty();
+    let sources = StoredValue::new(sources);
+    let is = move |t: &'static str| move || right_type.get() == t;
+    view! {
+        <AdminCrumbs last=t_string!(i18n, admin.enter_user).to_string()/>
+        {move || match action.value().get() {
+            Some(Ok(confirmation)) => view! { <Confirmation confirmation=confirmation/> }.into_any(),
+            _ => view! {
+                <h1 class="text-2xl font-semibold">{t!(i18n, admin.enter_user)}</h1>
+                <p class="mt-2 text-stone-700">{t!(i18n, admin.enter_intro)}</p>
+            }.into_any(),
+        }}
+        <Show when=move || !matches!(action.value().get(), Some(Ok(_)))>
+            <ActionForm action=action attr:class="mt-6 grid gap-6 lg:grid-cols-2" attr:data-testid="enter-user-form">
+                <fieldset class=CARD>
+                    <legend class="px-1 text-lg font-semibold">{t!(i18n, admin.new_user)}</legend>
+                    <p class="font-medium">{t!(i18n, admin.right_type)}</p>
+                    <div class="mt-2 space-y-2" role="radiogroup" aria-label=move || t_string!(i18n, admin.right_type)>
+                        <TypeChoice value="employee" current=right_type label=Signal::derive(move || t_string!(i18n, admin.role_employee).to_string())/>
+                        <TypeChoice value="technical" current=right_type label=Signal::derive(move || t_string!(i18n, admin.role_technical).to_string())/>
+                        <TypeChoice value="provider" current=right_type label=Signal::derive(move || t_string!(i18n, admin.role_provider).to_string())/>
+                    </div>
+                    <h2 class="mt-6 font-semibold">{t!(i18n, admin.right_data)}</h2>
+                    <div class="mt-3 space-y-4">
+                        <Show when=move || right_type.get() != "technical">
+                            <div>
+                                <label for="entry-email" class="block font-medium">{t!(i18n, admin.email)}</label>
+                                <input id="entry-email" name="email" type="email" autocomplete="off" required=true maxlength="254" aria-describedby="entry-email-hint" class=FIELD/>
+                                <p id="entry-email-hint" class="mt-1 text-sm text-stone-600">
+                                    {move || if right_type.get() == "provider" {
+                                        t_string!(i18n, admin.provider_hint).to_string()
+                                    } else {
+                                        t_string!(i18n, admin.employee_hint).to_string()
+                                    }}
+                                </p>
+                            </div>
+                        </Show>
+                        <Show when=is("employee")>
+                            <div class="grid gap-4 sm:grid-cols-2">
+                                <div>
+                                    <label for="entry-first" class="block font-medium">{t!(i18n, admin.first_name)}</label>
+                                    <input id="entry-first" name="first_name" required=true maxlength="100" class=FIELD/>
+                                </div>
+                                <div>
+                                    <label for="entry-last" class="block font-medium">{t!(i18n, admin.last_name)}</label>
+                                    <input id="entry-last" name="last_name" required=true maxlength="100" class=FIELD/>
+                                </div>
+                            </div>
+                            <label class="flex items-center gap-2">
+                                <input type="checkbox" name="administrator" value="on" class="h-4 w-4"/>
+                                <span>{t!(i18n, admin.administrator)}</span>
+                            </label>
+                        </Show>
+                        <Show when=is("technical")>
+                            <div>
+                                <label for="entry-name" class="block font-medium">{t!(i18n, admin.technical_name)}</label>
+                                <input id="entry-name" name="name" required=true maxlength="100" aria-describedby="entry-name-hint" class=FIELD/>
+                                <p id="entry-name-hint" class="mt-1 text-sm text-stone-600">{t!(i18n, admin.technical_hint)}</p>
+                            </div>
+                        </Show>
+                        // Fields of the other types are posted empty, so the function's arguments are always present.
+                        <Show when=move || right_type.get() == "technical"><input type="hidden" name="email" value=""/></Show>
+                        <Show when=move || right_type.get() != "employee">
+                            <input type="hidden" name="first_name" value=""/>
+                            <input type="hidden" name="last_name" value=""/>
+                        </Show>
+                        <Show when=move || right_type.get() != "technical"><input type="hidden" name="name" value=""/></Show>
+                        <div>
+                            <label for="entry-remark" class="block font-medium">{t!(i18n, admin.remark)}</label>
+                            <textarea id="entry-remark" name="remark" rows="3" maxlength="500" class=FIELD></textarea>
+                        </div>
+                    </div>
+                </fieldset>
+                <fieldset class=CARD>
+                    <legend class="px-1 text-lg font-semibold">{t!(i18n, admin.assignment)}</legend>
+                    <div class="space-y-2">
+                        <label class="flex items-center gap-2">
+                            <input type="radio" name="assignment" value="manual" checked=true class="h-4 w-4" on:change=move |_| copy.set(false)/>
+                            <span>{t!(i18n, admin.assignment_manual)}</span>
+                        </label>
+                        <label class="flex items-center gap-2">
+                            <input type="radio" name="assignment" value="copy" disabled=!has_sources class="h-4 w-4" on:change=move |_| copy.set(true)/>
+                            <span>{t!(i18n, admin.assignment_copy)}</span>
+                        </label>
+                        {(!has_sources).then(|| view! { <p class="text-sm text-stone-600">{t!(i18n, admin.copy_none)}</p> })}
+                    </div>
+                    <Show when=move || copy.get()>
+                        <div class="mt-4">
+                            <label for="entry-copy" class="block font-medium">{t!(i18n, admin.copy_from)}</label>
+                            <select id="entry-copy" name="copy_from" class=FIELD>
+                                {sources.get_value().into_iter().map(|s| view! { <option value=s.right_id.to_string()>{s.label}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    </Show>
+                    <p role="alert" aria-live="assertive" class="mt-6 font-medium text-red-700 empty:hidden" data-testid="entry-error">
+                        {move || match action.value().get() {
+                            Some(Err(error)) => Some(error_text(i18n.get_locale(), &error)),
+                            _ => None,
+                        }}
+                    </p>
+                    <div class="mt-6 flex flex-wrap gap-3">
+                        <button type="submit" class=BUTTON disabled=move || action.pending().get()>
+                            {move || if action.pending().get() { t_string!(i18n, admin.saving) } else { t_string!(i18n, admin.submit) }}
+                        </button>
+                        <a href="/admin/rights" class=BUTTON_SECONDARY>{t!(i18n, admin.cancel)}</a>
+                    </div>
+                </fieldset>
+            </ActionForm>
+        </Show>
+    }
+}
+
+#[component]
+fn TypeChoice(value: &'static str, current: RwSignal<String>, label: Signal<String>) -> impl IntoView {
+    view! {
+        <label class="flex items-center gap-2">
+            <input
+                type="radio"
+                name="right_type"
+                value=value
+                checked=move || current.get() == value
+                on:change=move |_| current.set(value.to_string())
+                class="h-4 w-4"
+            />
+            <span>{move || label.get()}</span>
+        </label>
+    }
+}
+
+/// "La saisie est confirmée": what was saved, the API key once, and the way on.
+#[component]
+fn Confirmation(confirmation: EntryConfirmation) -> impl IntoView {
+    let i18n = use_i18n();
+    let EntryConfirmation { right_id, right_type, who, api_key, login_created } = confirmation;
+    let text = {
+        let who = who.clone();
+        move || match right_type.as_str() {
+            "provider" => t_string!(i18n, admin.confirmed_provider, who = who.clone()).to_string(),
+            "technical" => t_string!(i18n, admin.confirmed_technical, who = who.clone()).to_string(),
+            _ => t_string!(i18n, admin.confirmed_employee, who = who.clone()).to_string(),
+        }
+    };
+    view! {
+        <section role="status" class="rounded-lg border border-green-700 bg-green-50 p-5" data-testid="entry-confirmed">
+            <h1 class="text-2xl font-semibold text-green-900">{t!(i18n, admin.confirmed_title)}</h1>
+            <p class="mt-2 text-green-950">{text}</p>
+            {login_created.then(|| view! { <p class="mt-2 text-green-950">{t!(i18n, admin.confirmed_login_created)}</p> })}
+            {api_key.map(|key| view! {
+                <div class="mt-4 rounded border border-amber-400 bg-white p-4">
+                    <p class="font-semibold">{t!(i18n, admin.api_key_label)}</p>
+                    <code class="mt-2 block select-all break-all rounded bg-stone-100 p-2 font-mono text-sm" data-testid="api-key">{key}</code>
+                    <p class="mt-2 text-sm text-amber-900">{t!(i18n, admin.api_key_warning)}</p>
+                </div>
+            })}
+            <div class="mt-6 flex flex-wrap gap-3">
+                <a href=format!("/admin/rights/{right_id}/services") class=BUTTON>{t!(i18n, admin.next_grant)}</a>
+                <a href="/admin/rights" class=BUTTON_SECONDARY>{t!(i18n, admin.back_to_list)}</a>
+                <a href="/admin/rights/new" rel="external" class=LINK>{t!(i18n, admin.enter_another)}</a>
+            </div>
+        </section>
+    }
+}

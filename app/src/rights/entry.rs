@@ -1,0 +1,181 @@
+//! "Saisir un utilisateur": a new employee, technical user or provider of the acting company,
+//! with the set-password e-mail or the provider's invitation.
+
+use http::StatusCode;
+use leptos::prelude::*;
+use portal_core::domain::*;
+use portal_core::store::{
+    self, EmployeeEntry, EntryCommon, NewMessage, ProviderEntry, Store, StoreError, TechnicalEntry, User,
+};
+
+use super::*;
+use crate::access::AdminScope;
+use crate::shared::context::{internal, store};
+use crate::shared::refusal::refused;
+use super::service::*;
+use crate::shared::errors::RIGHT_EXISTS;
+
+/// The fields of "Saisir un utilisateur", as typed.
+#[derive(Debug, Clone)]
+pub struct EntryForm {
+    pub right_type: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub name: String,
+    pub remark: String,
+    pub administrator: bool,
+    pub assignment: String,
+    pub copy_from: String,
+}
+
+/// The refusal for a right that exists already, naming its status.
+async fn right_exists(store: &Store, company_id: CompanyId, user_id: UserId) -> ServerFnError {
+    match store.right_for(company_id, user_id).await {
+        Ok(Some(r)) => refused(StatusCode::CONFLICT, &format!("{RIGHT_EXISTS}.{}", r.status.as_str())),
+        Ok(None) => refused(StatusCode::CONFLICT, "store.conflict"),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConfirmation, ServerFnError> {
+    let store = store()?;
+    let right_type = RightType::parse(form.right_type.trim()).map_err(|_| bad_input(BAD_RIGHT_TYPE))?;
+    let remark = parse_or_400(Remark::parse(&form.remark))?;
+    let copy_grants_from = match form.assignment.as_str() {
+        "copy" => Some(form.copy_from.trim().parse::<i64>().map_err(|_| bad_input(COPY_SOURCE_REQUIRED))?),
+        _ => None,
+    };
+    let company_id = scope.company.company_id;
+    let common = EntryCommon { company_id, remark, end_date: None, copy_grants_from, entered_by: scope.admin.id };
+    match right_type {
+        RightType::Provider => {
+            let email = parse_or_400(EmailAddress::parse(&form.email))?;
+            let provider = match store.user_by_email(&email).await.map_err(internal)? {
+                // Technical users' identifiers live under `.invalid`: they are no logins.
+                Some(user) if !user.email.ends_with(".invalid") => user,
+                _ => return Err(bad_input(UNKNOWN_LOGIN)),
+            };
+            if provider.id == scope.admin.id {
+                return Err(bad_input(OWN_LOGIN));
+            }
+            if provider.home_company_id == Some(company_id) {
+                return Err(bad_input(PROVIDER_IS_EMPLOYEE));
+            }
+            if store.right_for(company_id, provider.id).await.map_err(internal)?.is_some() {
+                return Err(right_exists(&store, company_id, provider.id).await);
+            }
+            let entry = ProviderEntry { common, provider_user_id: provider.id, message: invitation_message(scope, provider.id) };
+            let right = match store.enter_provider(&entry).await {
+                Ok(right) => right,
+                Err(StoreError::Duplicate { .. }) => return Err(right_exists(&store, company_id, provider.id).await),
+                Err(e) => return Err(store_refusal(e)),
+            };
+            notify_invitation(scope, &provider, right.id).await;
+            tracing::info!(right_id = right.id, company_id, "provider invited");
+            Ok(EntryConfirmation { right_id: right.id, right_type: form.right_type, who: provider.email, api_key: None, login_created: false })
+        }
+        RightType::Employee => {
+            let entry = EmployeeEntry {
+                common,
+                email: parse_or_400(EmailAddress::parse(&form.email))?,
+                first_name: parse_or_400(PersonName::parse(&form.first_name))?,
+                last_name: parse_or_400(PersonName::parse(&form.last_name))?,
+                language: scope.admin.language,
+                is_admin: form.administrator,
+            };
+            let entered = match store.enter_employee(&entry).await {
+                Ok(entered) => entered,
+                Err(StoreError::Duplicate { what: "right" }) => {
+                    let user = store.user_by_email(&entry.email).await.map_err(internal)?.ok_or_else(|| internal("user vanished"))?;
+                    return Err(right_exists(&store, company_id, user.id).await);
+                }
+                Err(e) => return Err(store_refusal(e)),
+            };
+            if entered.login_created {
+                send_set_password_mail(&store, &entered.user, &scope.company.name).await?;
+            }
+            Ok(EntryConfirmation {
+                right_id: entered.right.id,
+                right_type: form.right_type,
+                who: entered.user.email,
+                api_key: None,
+                login_created: entered.login_created,
+            })
+        }
+        RightType::Technical => {
+            let name = parse_or_400(PersonName::parse(&form.name))?;
+            let key = store::NewApiKey::generate();
+            let identifier = EmailAddress::parse(&format!("technique.{}@{}.invalid", key.prefix, scope.company.customer_number))
+                .map_err(internal)?;
+            let entry = TechnicalEntry { common, name: name.clone(), identifier, key_prefix: key.prefix.clone(), key_hash: key.hash() };
+            let right = store.enter_technical(&entry).await.map_err(store_refusal)?;
+            Ok(EntryConfirmation {
+                right_id: right.id,
+                right_type: form.right_type,
+                who: name.as_str().to_string(),
+                api_key: Some(key.clear),
+                login_created: false,
+            })
+        }
+    }
+}
+
+/// A new employee's login has no password: the e-mail's link (72 h, once) sets it.
+async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) -> Result<(), ServerFnError> {
+    let token = store
+        .create_email_token(store::TokenPurpose::SetPassword, user.id, None, store::TokenPurpose::SetPassword.validity())
+        .await
+        .map_err(internal)?;
+    let link = format!("{}{}?token={}", crate::shared::mail::public_base()?, crate::shared::paths::PATH_RESET, token.expose());
+    let (subject, body) = crate::password_reset::service::set_password_mail(user, company_name, &link);
+    let mailer = use_context::<crate::shared::mail::Mailer>().ok_or_else(|| internal("no Mailer in the context"))?;
+    if let Err(error) = mailer.send(&user.email, &subject, &body).await {
+        tracing::warn!(%error, user_id = user.id, "set-password e-mail not delivered; it stays in the outbox");
+    }
+    Ok(())
+}
+
+/// "Autorisation en tant que prestataire": the seed's message, translated when read.
+pub(super) fn invitation_message(scope: &AdminScope, provider_id: UserId) -> NewMessage {
+    NewMessage {
+        recipient_user_id: provider_id,
+        company_id: Some(scope.company.company_id),
+        kind: "provider_invitation".into(),
+        params: serde_json::json!({
+            "admin": scope.admin.full_name(),
+            "company": scope.company.name,
+        }),
+    }
+}
+
+/// The e-mail beside the in-app message, in the provider's language, with a link to the
+/// invitation's own page. A delivery failure is logged; the invitation stands (the message
+/// is there).
+pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right_id: RightId) {
+    if !provider.email_notifications {
+        return;
+    }
+    let Some(mailer) = use_context::<crate::shared::mail::Mailer>() else {
+        tracing::error!("no Mailer in the context: invitation e-mail not sent");
+        return;
+    };
+    let locale = crate::shared::mail::locale_of(provider.language);
+    let Ok(base) = crate::shared::mail::public_base() else {
+        return;
+    };
+    let link = format!("{base}/invitations/{right_id}");
+    let admin = scope.admin.full_name();
+    let company = scope.company.name.clone();
+    use crate::i18n::td_string;
+    let subject = td_string!(locale, admin.mail_invitation_subject).to_string();
+    let body = format!(
+        "{}\n\n{}\n\n{link}\n",
+        td_string!(locale, admin.mail_invitation_body, admin = admin.clone(), company = company.clone()),
+        td_string!(locale, admin.mail_invitation_action),
+    );
+    if let Err(error) = mailer.send(&provider.email, &subject, &body).await {
+        tracing::warn!(%error, user_id = provider.id, "invitation e-mail not delivered");
+    }
+}
+

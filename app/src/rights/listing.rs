@@ -1,0 +1,179 @@
+//! The rights list of the acting company ("Droits d'utilisateur et autorisations"): search,
+//! sort and pages, and the rights a new one may copy its authorizations from.
+
+use leptos::prelude::*;
+use portal_core::domain::*;
+use portal_core::store::{
+    RightListItem, RightQuery,
+    RightSort,
+};
+
+use super::*;
+use crate::access::AdminScope;
+use crate::shared::context::{internal, store};
+use super::service::{bad_input, SEARCH_TOO_LONG};
+use crate::shared::format::page_count;
+
+/// Role and status words in the four languages, so that the search box also filters the
+/// "Rôle" and status columns ("prestataire", "Dienstleister", "en suspens"…).
+const TYPE_WORDS: &[(&str, RightType)] = &[
+    ("collaborateur", RightType::Employee),
+    ("mitarbeiter", RightType::Employee),
+    ("collaboratore", RightType::Employee),
+    ("employee", RightType::Employee),
+    ("utilisateur technique", RightType::Technical),
+    ("technischer benutzer", RightType::Technical),
+    ("utente tecnico", RightType::Technical),
+    ("technical user", RightType::Technical),
+    ("prestataire", RightType::Provider),
+    ("dienstleister", RightType::Provider),
+    ("fornitore", RightType::Provider),
+    ("provider", RightType::Provider),
+];
+const STATUS_WORDS: &[(&str, RightStatus)] = &[
+    ("en suspens", RightStatus::Pending),
+    ("ausstehend", RightStatus::Pending),
+    ("in sospeso", RightStatus::Pending),
+    ("pending", RightStatus::Pending),
+    ("active", RightStatus::Active),
+    ("aktiv", RightStatus::Active),
+    ("attiva", RightStatus::Active),
+    ("refusée", RightStatus::Refused),
+    ("abgelehnt", RightStatus::Refused),
+    ("rifiutata", RightStatus::Refused),
+    ("refused", RightStatus::Refused),
+    ("révoquée", RightStatus::Revoked),
+    ("widerrufen", RightStatus::Revoked),
+    ("revocata", RightStatus::Revoked),
+    ("revoked", RightStatus::Revoked),
+    ("expirée", RightStatus::Expired),
+    ("abgelaufen", RightStatus::Expired),
+    ("scaduta", RightStatus::Expired),
+    ("expired", RightStatus::Expired),
+    ("résiliée", RightStatus::Resigned),
+    ("gekündigt", RightStatus::Resigned),
+    ("rinunciata", RightStatus::Resigned),
+    ("resigned", RightStatus::Resigned),
+];
+
+/// Turns the search box into a query: a role or status word becomes a filter on that
+/// column, anything else searches company, names and e-mail.
+pub fn rights_query(search: &str, sort: &str, descending: bool, page: i64) -> Result<RightQuery, &'static str> {
+    let search = search.trim();
+    if search.chars().count() > 100 {
+        return Err(SEARCH_TOO_LONG);
+    }
+    let lower = search.to_lowercase();
+    let mut query = RightQuery {
+        sort: match sort {
+            "company" => RightSort::Company,
+            "first_name" => RightSort::FirstName,
+            "email" => RightSort::Email,
+            "role" => RightSort::Role,
+            "status" => RightSort::Status,
+            _ => RightSort::LastName,
+        },
+        descending,
+        limit: PAGE_SIZE,
+        offset: (page.max(1) - 1).saturating_mul(PAGE_SIZE),
+        ..RightQuery::default()
+    };
+    if lower.len() >= 3 {
+        if let Some((_, t)) = TYPE_WORDS.iter().find(|(w, _)| w.starts_with(&lower)) {
+            query.right_type = Some(*t);
+            return Ok(query);
+        }
+        if let Some((_, s)) = STATUS_WORDS.iter().find(|(w, _)| w.starts_with(&lower)) {
+            query.status = Some(*s);
+            return Ok(query);
+        }
+    }
+    query.search = (!search.is_empty()).then(|| search.to_string());
+    Ok(query)
+}
+
+/// How many pages `total` lines fill, at least one (an empty list is one empty page).
+
+pub(super) fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
+    let r = item.right;
+    RightRow {
+        right_id: r.id,
+        version: r.version,
+        company: item.home_company_name.unwrap_or_default(),
+        last_name: item.last_name,
+        first_name: item.first_name,
+        email: item.email,
+        right_type: r.right_type.as_str().to_string(),
+        is_admin: r.is_admin,
+        status: r.status.as_str().to_string(),
+        awaiting: r.awaiting.map(|a| a.as_str().to_string()),
+        star: item.has_rights_elsewhere,
+        remark: r.remark.unwrap_or_default(),
+        end_date: r.end_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        own: r.user_id == own_user_id,
+    }
+}
+
+pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descending: bool, page: i64) -> Result<RightsPage, ServerFnError> {
+    let query = rights_query(search, sort, descending, page).map_err(bad_input)?;
+    let found = store()?.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
+    let pages = page_count(found.total, PAGE_SIZE);
+    Ok(RightsPage {
+        rows: found.items.into_iter().map(|i| row_of(i, scope.admin.id)).collect(),
+        total: found.total,
+        page: page.clamp(1, pages),
+        pages,
+    })
+}
+
+/// The company's rights that hold at least one authorization (up to 500, by name).
+pub async fn copy_sources(scope: &AdminScope) -> Result<Vec<CopySource>, ServerFnError> {
+    let store = store()?;
+    let query = RightQuery { limit: 500, ..RightQuery::default() };
+    let page = store.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
+    let with_grants = store.rights_with_grants(scope.company.company_id).await.map_err(internal)?;
+    let mut out = Vec::new();
+    for item in page.items {
+        if item.right.status.is_ended() || !with_grants.contains(&item.right.id) {
+            continue;
+        }
+        let name = format!("{} {}", item.first_name, item.last_name).trim().to_string();
+        out.push(CopySource { right_id: item.right.id, label: format!("{name} ({})", item.email) });
+    }
+    Ok(out)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_role_word_in_any_language_filters_the_role_column() {
+        for word in ["Prestataire", "dienstl", "fornitore", "PROVIDER"] {
+            let q = rights_query(word, "", false, 1).unwrap();
+            assert_eq!((q.right_type, q.search.as_deref()), (Some(RightType::Provider), None), "{word}");
+        }
+        assert_eq!(rights_query("collab", "", false, 1).unwrap().right_type, Some(RightType::Employee));
+    }
+
+    #[test]
+    fn a_status_word_filters_the_status_column() {
+        assert_eq!(rights_query("en suspens", "", false, 1).unwrap().status, Some(RightStatus::Pending));
+        assert_eq!(rights_query("révoq", "", false, 1).unwrap().status, Some(RightStatus::Revoked));
+    }
+
+    #[test]
+    fn other_words_search_names_company_and_email() {
+        let q = rights_query("  Muster ", "email", true, 3).unwrap();
+        assert_eq!(q.search.as_deref(), Some("Muster"));
+        assert_eq!((q.sort, q.descending, q.offset, q.limit), (RightSort::Email, true, 2 * PAGE_SIZE, PAGE_SIZE));
+        assert_eq!(rights_query("", "nonsense", false, 0).unwrap().sort, RightSort::LastName);
+        assert_eq!(rights_query("", "", false, -5).unwrap().offset, 0);
+    }
+
+    #[test]
+    fn a_search_longer_than_100_characters_is_refused() {
+        assert_eq!(rights_query(&"x".repeat(101), "", false, 1).unwrap_err(), SEARCH_TOO_LONG);
+    }
+}

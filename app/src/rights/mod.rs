@@ -1,0 +1,200 @@
+//! "Droits d'utilisateur et autorisations": the acting company's administrators list, enter
+//! and manage the company's user rights and grant service authorizations.
+//!
+//! Every server function here starts with [`require_admin`]: a signed-in login, its acting
+//! company re-checked, and an active administrator right of an employee on it. Errors carry
+//! stable codes that [`crate::shared::errors`] translates.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::access::require_admin;
+
+pub mod enter_page;
+#[cfg(feature = "ssr")]
+pub mod entry;
+pub mod list_page;
+#[cfg(feature = "ssr")]
+pub mod listing;
+pub mod right_page;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+/// Rows per page of the rights list.
+pub const PAGE_SIZE: i64 = 25;
+
+/// One line of the rights list (and the head of the right's own page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightRow {
+    pub right_id: i64,
+    pub version: i64,
+    /// The login's home company ("Société"); empty for a login without one.
+    pub company: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub email: String,
+    /// `employee`, `technical` or `provider`.
+    pub right_type: String,
+    pub is_admin: bool,
+    /// `pending`, `active`, `refused`, `revoked`, `expired` or `resigned`.
+    pub status: String,
+    /// While pending: `provider` (an invitation) or `principal` (a request to decide).
+    pub awaiting: Option<String>,
+    /// The seed's star: provider or administrator rights on other company accounts.
+    pub star: bool,
+    pub remark: String,
+    /// `yyyy-mm-dd`, for the date input.
+    pub end_date: String,
+    /// True for the signed-in administrator's own right.
+    pub own: bool,
+}
+
+/// One page of the rights list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightsPage {
+    pub rows: Vec<RightRow>,
+    pub total: i64,
+    /// 1-based.
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// A right of the company whose authorizations can be copied on entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopySource {
+    pub right_id: i64,
+    pub label: String,
+}
+
+/// What "Saisir un utilisateur" answers ("La saisie est confirmée").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryConfirmation {
+    pub right_id: i64,
+    pub right_type: String,
+    /// The e-mail (employee, provider) or the name (technical user).
+    pub who: String,
+    /// A technical user's API key, shown this once; only its hash is stored.
+    pub api_key: Option<String>,
+    /// An employee's login was created and received an e-mail to set a password.
+    pub login_created: bool,
+}
+
+/// One online service on the authorization page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceChoice {
+    pub service_id: i64,
+    pub code: String,
+    pub name: String,
+    pub granted: bool,
+    pub all_debtors: bool,
+    pub debtor_ids: Vec<i64>,
+}
+
+/// A debtor of the company, for the chosen-debtors list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebtorChoice {
+    pub debtor_id: i64,
+    pub number: String,
+    pub name: String,
+}
+
+/// A right with everything its page shows: details, services and debtors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightDetail {
+    pub row: RightRow,
+    pub services: Vec<ServiceChoice>,
+    pub debtors: Vec<DebtorChoice>,
+}
+
+/// One service as submitted by the authorization page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantInput {
+    pub service_id: i64,
+    pub all_debtors: bool,
+    pub debtor_ids: Vec<i64>,
+}
+
+/// The rights list of the acting company: `search` on every column, `sort` one of
+/// `company`, `last_name`, `first_name`, `email`, `role`, `status`; `page` is 1-based.
+#[server(prefix = "/api", endpoint = "list_rights")]
+pub async fn list_rights(search: String, sort: String, descending: bool, page: i64) -> Result<RightsPage, ServerFnError> {
+    let scope = require_admin().await?;
+    listing::list_rights(&scope, &search, &sort, descending, page).await
+}
+
+/// The rights whose authorizations may be copied by "Saisir un utilisateur".
+#[server(prefix = "/api", endpoint = "list_copy_sources")]
+pub async fn list_copy_sources() -> Result<Vec<CopySource>, ServerFnError> {
+    let scope = require_admin().await?;
+    listing::copy_sources(&scope).await
+}
+
+/// "Saisir un utilisateur". `right_type`: `employee`, `technical` or `provider`;
+/// `assignment`: `manual` or `copy` (then `copy_from` is a right id of the company).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "enter_user")]
+pub async fn enter_user(
+    right_type: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+    name: String,
+    remark: String,
+    #[server(default)] administrator: Option<String>,
+    assignment: String,
+    #[server(default)] copy_from: String,
+) -> Result<EntryConfirmation, ServerFnError> {
+    let scope = require_admin().await?;
+    let form = entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from };
+    entry::enter_user(&scope, form).await
+}
+
+/// One right of the acting company with its services and debtors.
+#[server(prefix = "/api", endpoint = "load_right")]
+pub async fn load_right(right_id: i64) -> Result<RightDetail, ServerFnError> {
+    let scope = require_admin().await?;
+    service::load_right(&scope, right_id).await
+}
+
+/// "Octroyer des autorisations de service": replaces the right's authorizations at once.
+#[server(prefix = "/api", endpoint = "save_grants", input = server_fn::codec::Json)]
+pub async fn save_grants(right_id: i64, grants: Vec<GrantInput>) -> Result<(), ServerFnError> {
+    let scope = require_admin().await?;
+    service::save_grants(&scope, right_id, grants).await
+}
+
+/// Changes remark, end date (`yyyy-mm-dd` or empty) and, for employees, the administrator flag.
+#[server(prefix = "/api", endpoint = "update_right")]
+pub async fn update_right(
+    right_id: i64,
+    version: i64,
+    remark: String,
+    end_date: String,
+    #[server(default)] administrator: Option<String>,
+) -> Result<(), ServerFnError> {
+    let scope = require_admin().await?;
+    service::update_right(&scope, right_id, version, remark, end_date, administrator.is_some()).await
+}
+
+/// Ends a right at once: `revoke` (active) or `cancel` (a pending invitation).
+#[server(prefix = "/api", endpoint = "end_right")]
+pub async fn end_right(right_id: i64, version: i64, how: String) -> Result<(), ServerFnError> {
+    let scope = require_admin().await?;
+    service::end_right(&scope, right_id, version, &how).await
+}
+
+/// Decides a provider's request for access: `approve` makes the right active at once (the
+/// provider asked, no second acceptance), otherwise it is refused. The requester is told.
+#[server(prefix = "/api", endpoint = "decide_request")]
+pub async fn decide_request(right_id: i64, version: i64, approve: bool) -> Result<(), ServerFnError> {
+    let scope = require_admin().await?;
+    service::decide_request(&scope, right_id, version, approve).await
+}
+
+/// Sends a pending invitation's message (and e-mail) again.
+#[server(prefix = "/api", endpoint = "resend_invitation")]
+pub async fn resend_invitation(right_id: i64) -> Result<(), ServerFnError> {
+    let scope = require_admin().await?;
+    service::resend_invitation(&scope, right_id).await
+}

@@ -1,0 +1,352 @@
+//! One right of the acting company: its data and end ("Gérer"), and its service
+//! authorizations ("Octroyer des autorisations de service").
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{load_right, DebtorChoice, DecideRequest, EndRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
+use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
+use crate::layout::frame::{SignedInPage};
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::rights::list_page::{role_text, status_cell, AdminCrumbs};
+
+/// The right's id from the route.
+fn right_id() -> Signal<i64> {
+    let params = use_params_map();
+    Signal::derive(move || params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or(0))
+}
+
+fn display_name(detail: &RightDetail) -> String {
+    let name = format!("{} {}", detail.row.first_name, detail.row.last_name).trim().to_string();
+    if name.is_empty() { detail.row.email.clone() } else { name }
+}
+
+/// "Gérer": remark, end date, administrator flag, revoke / cancel / resend.
+#[component]
+pub fn ManageRightPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let content = |detail: RightDetail| view! { <ManageRight detail=detail/> }.into_any();
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), admin.manage).to_string()/>
+        <SignedInPage key=right_id() load=load_right view=content/>
+    }
+}
+
+/// An island: after a change the page is loaded again, with the right's new state.
+#[cfg_attr(not(island_admin), component)]
+#[cfg_attr(island_admin, island)]
+fn ManageRight(detail: RightDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = display_name(&detail);
+    let row = detail.row.clone();
+    let ended = !matches!(row.status.as_str(), "pending" | "active");
+    let update = ServerAction::<UpdateRight>::new();
+    let end = ServerAction::<EndRight>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let decide = ServerAction::<DecideRequest>::new();
+    reload_when(move || {
+        let done = |v: Option<Result<(), ServerFnError>>| matches!(v, Some(Ok(())));
+        done(update.value().get()) || done(end.value().get()) || done(decide.value().get())
+    });
+    let (right_type, status, awaiting) = (row.right_type.clone(), row.status.clone(), row.awaiting.clone());
+    let end_how = match (row.status.as_str(), row.awaiting.as_deref()) {
+        ("active", _) => Some("revoke"),
+        ("pending", Some("provider")) => Some("cancel"),
+        _ => None,
+    };
+    let confirming = RwSignal::new(false);
+    view! {
+        <AdminCrumbs last=name.clone()/>
+        <h1 class="text-2xl font-semibold">{name.clone()}</h1>
+        <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-stone-800">
+            <dt class="text-stone-600">{t!(i18n, admin.col_email)}</dt>
+            <dd class="break-all">{row.email.clone()}</dd>
+            <dt class="text-stone-600">{t!(i18n, admin.col_company)}</dt>
+            <dd>{row.company.clone()}</dd>
+            <dt class="text-stone-600">{t!(i18n, admin.type_label)}</dt>
+            <dd>{move || role_text(i18n.get_locale(), &right_type, row.is_admin)}</dd>
+            <dt class="text-stone-600">{t!(i18n, admin.status_label)}</dt>
+            <dd data-testid="manage-status">{move || status_cell(i18n.get_locale(), &status, awaiting.as_deref())}</dd>
+        </dl>
+        <div class="mt-6 grid gap-6 lg:grid-cols-2">
+            {if ended {
+                view! { <p class=CARD>{t!(i18n, admin.ended)}</p> }.into_any()
+            } else {
+                view! {
+                    <section class=CARD aria-labelledby="details-title">
+                        <h2 id="details-title" class="text-lg font-semibold">{t!(i18n, admin.details)}</h2>
+                        <ActionForm action=update attr:class="mt-3 space-y-4">
+                            <input type="hidden" name="right_id" value=row.right_id.to_string()/>
+                            <input type="hidden" name="version" value=row.version.to_string()/>
+                            <div>
+                                <label for="right-remark" class="block font-medium">{t!(i18n, admin.remark)}</label>
+                                <textarea id="right-remark" name="remark" rows="3" maxlength="500" class=FIELD>{textarea_text(&row.remark)}</textarea>
+                            </div>
+                            <div>
+                                <label for="right-end" class="block font-medium">{t!(i18n, admin.end_date)}</label>
+                                <input id="right-end" name="end_date" type="date" value=row.end_date.clone() class=FIELD/>
+                            </div>
+                            {(row.right_type == "employee").then(|| view! {
+                                <label class="flex items-center gap-2">
+                                    <input type="checkbox" name="administrator" value="on" checked=row.is_admin class="h-4 w-4"/>
+                                    <span>{t!(i18n, admin.administrator)}</span>
+                                </label>
+                            })}
+                            <Outcome value=Signal::derive(move || update.value().get()) success=Signal::derive(move || t_string!(i18n, admin.details_saved).to_string())/>
+                            <button type="submit" class=BUTTON>{t!(i18n, admin.submit)}</button>
+                        </ActionForm>
+                    </section>
+                }.into_any()
+            }}
+            <section class=CARD aria-label=move || t_string!(i18n, admin.col_actions)>
+                <div class="flex flex-col items-start gap-4">
+                    {(!ended).then(|| view! {
+                        <a href=format!("/admin/rights/{}/services", row.right_id) class=LINK>{t!(i18n, admin.grant_services)}</a>
+                    })}
+                    {(row.awaiting.as_deref() == Some("principal")).then(|| view! {
+                        <div class="rounded border border-amber-300 bg-amber-50 p-4" data-testid="request-decision">
+                            <p class="text-amber-950">{t!(i18n, admin.request_note)}</p>
+                            <div class="mt-3 flex flex-wrap gap-3">
+                                <ActionForm action=decide>
+                                    <input type="hidden" name="right_id" value=row.right_id.to_string()/>
+                                    <input type="hidden" name="version" value=row.version.to_string()/>
+                                    <input type="hidden" name="approve" value="true"/>
+                                    <button type="submit" class=BUTTON>{t!(i18n, admin.approve)}</button>
+                                </ActionForm>
+                                <ActionForm action=decide>
+                                    <input type="hidden" name="right_id" value=row.right_id.to_string()/>
+                                    <input type="hidden" name="version" value=row.version.to_string()/>
+                                    <input type="hidden" name="approve" value="false"/>
+                                    <button type="submit" class=BUTTON_DANGER>{t!(i18n, admin.decline)}</button>
+                                </ActionForm>
+                            </div>
+                            <Outcome value=Signal::derive(move || decide.value().get()) success=Signal::derive(move || t_string!(i18n, admin.decided).to_string())/>
+                        </div>
+                    })}
+                    {(row.awaiting.as_deref() == Some("provider")).then(|| view! {
+                        <ActionForm action=resend>
+                            <input type="hidden" name="right_id" value=row.right_id.to_string()/>
+                            <button type="submit" class=BUTTON_SECONDARY>{t!(i18n, admin.resend)}</button>
+                        </ActionForm>
+                        <Outcome value=Signal::derive(move || resend.value().get()) success=Signal::derive(move || t_string!(i18n, admin.resent).to_string())/>
+                    })}
+                    {match (end_how, row.own) {
+                        (Some(_), true) => view! { <p class="text-stone-700">{t!(i18n, admin.own_right_note)}</p> }.into_any(),
+                        (Some(how), false) => view! {
+                            <Show
+                                when=move || confirming.get()
+                                fallback=move || view! {
+                                    <button type="button" class=BUTTON_DANGER on:click=move |_| confirming.set(true)>
+                                        {move || if how == "revoke" { t_string!(i18n, admin.revoke) } else { t_string!(i18n, admin.cancel_invitation) }}
+                                    </button>
+                                }
+                            >
+                                <div role="alertdialog" aria-labelledby="end-question" class="rounded border border-red-300 bg-red-50 p-4">
+                                    <p id="end-question" class="font-medium text-red-900">
+                                        {move || if how == "revoke" { t_string!(i18n, admin.revoke_confirm) } else { t_string!(i18n, admin.cancel_confirm) }}
+                                    </p>
+                                    <ActionForm action=end attr:class="mt-3 flex flex-wrap gap-3">
+                                        <input type="hidden" name="right_id" value=row.right_id.to_string()/>
+                                        <input type="hidden" name="version" value=row.version.to_string()/>
+                                        <input type="hidden" name="how" value=how/>
+                                        <button type="submit" class=BUTTON_DANGER>{t!(i18n, admin.confirm_yes)}</button>
+                                        <button type="button" class=BUTTON_SECONDARY on:click=move |_| confirming.set(false)>{t!(i18n, admin.cancel)}</button>
+                                    </ActionForm>
+                                </div>
+                            </Show>
+                        }.into_any(),
+                        (None, _) => ().into_any(),
+                    }}
+                    <Outcome value=Signal::derive(move || end.value().get()) success=Signal::derive(move || t_string!(i18n, admin.ended).to_string())/>
+                    <a href="/admin/rights" class=LINK>{t!(i18n, admin.back_to_list)}</a>
+                </div>
+            </section>
+        </div>
+    }
+}
+
+/// "Octroyer des autorisations de service".
+#[component]
+pub fn GrantServicesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let content = |detail: RightDetail| view! { <GrantServices detail=detail/> }.into_any();
+    view! {
+        <Title text=td_string!(i18n.get_locale_untracked(), admin.grant_services).to_string()/>
+        <SignedInPage key=right_id() load=load_right view=content/>
+    }
+}
+
+/// One service's state in the form.
+#[derive(Clone)]
+struct ServiceState {
+    choice: ServiceChoice,
+    granted: RwSignal<bool>,
+    all_debtors: RwSignal<bool>,
+    debtors: RwSignal<BTreeSet<i64>>,
+}
+
+#[cfg_attr(not(island_admin), component)]
+#[cfg_attr(island_admin, island)]
+fn GrantServices(detail: RightDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = display_name(&detail);
+    let pending = detail.row.status == "pending";
+    let right_id = detail.row.right_id;
+    let debtors = StoredValue::new(detail.debtors.clone());
+    let services: Vec<ServiceState> = detail
+        .services
+        .iter()
+        .cloned()
+        .map(|choice| ServiceState {
+            granted: RwSignal::new(choice.granted),
+            all_debtors: RwSignal::new(choice.all_debtors),
+            debtors: RwSignal::new(choice.debtor_ids.iter().copied().collect()),
+            choice,
+        })
+        .collect();
+    let save = ServerAction::<SaveGrants>::new();
+    let problem = RwSignal::new(None::<String>);
+    let all = StoredValue::new(services.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        let mut grants = Vec::new();
+        for s in all.get_value() {
+            if !s.granted.get_untracked() {
+                continue;
+            }
+            let all_debtors = s.all_debtors.get_untracked();
+            let debtor_ids: Vec<i64> = if all_debtors { Vec::new() } else { s.debtors.get_untracked().into_iter().collect() };
+            if !all_debtors && debtor_ids.is_empty() {
+                problem.set(Some(t_string!(i18n, admin.choose_debtor, service = s.choice.name.clone()).to_string()));
+                return;
+            }
+            grants.push(GrantInput { service_id: s.choice.service_id, all_debtors, debtor_ids });
+        }
+        save.dispatch(SaveGrants { right_id, grants });
+    };
+    view! {
+        <AdminCrumbs last=t_string!(i18n, admin.grant_services).to_string()/>
+        <h1 class="text-2xl font-semibold">{t!(i18n, admin.grant_services)}</h1>
+        <p class="mt-2 text-stone-700">{t!(i18n, admin.grants_intro, who = name.clone())}</p>
+        {pending.then(|| view! {
+            <p class="mt-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-950">{t!(i18n, admin.grants_pending_note)}</p>
+        })}
+        {if services.is_empty() {
+            view! { <p class="mt-6">{t!(i18n, admin.no_services)}</p> }.into_any()
+        } else {
+            view! {
+                <form class="mt-6 space-y-4" on:submit=submit data-testid="grants-form">
+                    {services.into_iter().map(|s| view! { <ServiceCard state=s debtors=debtors/> }).collect_view()}
+                    <p role="alert" aria-live="assertive" class="font-medium text-red-700 empty:hidden">{move || problem.get()}</p>
+                    <Outcome value=Signal::derive(move || save.value().get()) success=Signal::derive(move || t_string!(i18n, admin.grants_saved).to_string())/>
+                    <div class="flex flex-wrap gap-3">
+                        <button type="submit" class=BUTTON disabled=move || save.pending().get()>
+                            {move || if save.pending().get() { t_string!(i18n, admin.saving) } else { t_string!(i18n, admin.submit) }}
+                        </button>
+                        <a href="/admin/rights" class=BUTTON_SECONDARY>{t!(i18n, admin.back_to_list)}</a>
+                    </div>
+                </form>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn ServiceCard(state: ServiceState, debtors: StoredValue<Vec<DebtorChoice>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let ServiceState { choice, granted, all_debtors, debtors: chosen } = state;
+    let id = choice.service_id;
+    let filter = RwSignal::new(String::new());
+    let total = debtors.with_value(|d| d.len());
+    let visible = move || {
+        let needle = filter.get().trim().to_lowercase();
+        debtors.with_value(|all| {
+            all.iter()
+                .filter(|d| needle.is_empty() || d.number.to_lowercase().contains(&needle) || d.name.to_lowercase().contains(&needle))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let code = choice.code.clone();
+    view! {
+        <fieldset class=CARD data-testid=format!("service-{code}")>
+            <legend class="sr-only">{choice.name.clone()}</legend>
+            <label class="flex items-center justify-between gap-4">
+                <span class="text-lg font-semibold">{crate::services::service_label(i18n.get_locale_untracked(), &choice.code, &choice.name)}</span>
+                <span class="flex items-center gap-2">
+                    <span class="text-sm">{t!(i18n, admin.service_on)}</span>
+                    <input
+                        type="checkbox"
+                        role="switch"
+                        class="h-5 w-5"
+                        prop:checked=move || granted.get()
+                        on:change=move |ev| granted.set(event_target_checked(&ev))
+                        data-testid="service-switch"
+                    />
+                </span>
+            </label>
+            <Show when=move || granted.get()>
+                <div class="mt-3 flex flex-wrap gap-4" role="radiogroup">
+                    <label class="flex items-center gap-2">
+                        <input type="radio" name=format!("scope-{id}") prop:checked=move || all_debtors.get() on:change=move |_| all_debtors.set(true) class="h-4 w-4"/>
+                        <span>{t!(i18n, admin.all_debtors)}</span>
+                    </label>
+                    <label class="flex items-center gap-2">
+                        <input type="radio" name=format!("scope-{id}") prop:checked=move || !all_debtors.get() on:change=move |_| all_debtors.set(false) class="h-4 w-4" data-testid="chosen-debtors"/>
+                        <span>{t!(i18n, admin.chosen_debtors)}</span>
+                    </label>
+                </div>
+                <Show when=move || !all_debtors.get()>
+                    <div class="mt-3 rounded border border-stone-200 p-3">
+                        <div class="flex flex-wrap items-end gap-3">
+                            <div class="grow">
+                                <label for=format!("filter-{id}") class="block text-sm font-medium">{t!(i18n, admin.debtor_filter)}</label>
+                                <input id=format!("filter-{id}") type="search" class=FIELD prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev))/>
+                            </div>
+                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| {
+                                let shown: Vec<i64> = visible().iter().map(|d| d.debtor_id).collect();
+                                chosen.update(|c| c.extend(shown));
+                            }>{t!(i18n, admin.select_visible)}</button>
+                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| chosen.set(BTreeSet::new())>{t!(i18n, admin.clear_debtors)}</button>
+                        </div>
+                        <p class="mt-2 text-sm text-stone-700" aria-live="polite">
+                            {move || t_string!(i18n, admin.debtors_selected, count = chosen.with(|c| c.len()), total = total).to_string()}
+                        </p>
+                        <ul class="mt-2 max-h-64 space-y-1 overflow-y-auto" data-testid="debtor-list">
+                            {move || {
+                                let shown = visible();
+                                if shown.is_empty() {
+                                    return view! { <li class="text-stone-600">{t!(i18n, admin.no_debtor_match)}</li> }.into_any();
+                                }
+                                shown.into_iter().map(|d| {
+                                    let debtor_id = d.debtor_id;
+                                    view! {
+                                        <li>
+                                            <label class="flex items-center gap-2">
+                                                <input
+                                                    type="checkbox"
+                                                    class="h-4 w-4"
+                                                    prop:checked=move || chosen.with(|c| c.contains(&debtor_id))
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        chosen.update(|c| { if on { c.insert(debtor_id); } else { c.remove(&debtor_id); } });
+                                                    }
+                                                />
+                                                <span class="font-mono text-sm">{d.number}</span>
+                                                <span>{d.name}</span>
+                                            </label>
+                                        </li>
+                                    }
+                                }).collect_view().into_any()
+                            }}
+                        </ul>
+                    </div>
+                </Show>
+            </Show>
+        </fieldset>
+    }
+}

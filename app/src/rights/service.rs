@@ -1,0 +1,232 @@
+//! The server side of managing one right: its page, its services and debtors, its changes
+//! and its end. Authorization is the caller's [`AdminScope`], checked on every call.
+
+use chrono::{NaiveDate, Utc};
+use http::StatusCode;
+use leptos::prelude::*;
+use portal_core::domain::*;
+use portal_core::store::{
+    GrantSpec, NewMessage, RightChanges, RightListItem, Store, StoreError, UserRight,
+};
+
+use super::*;
+use crate::access::AdminScope;
+use crate::shared::context::{internal, store};
+use crate::shared::refusal::refused;
+use super::entry::{invitation_message, notify_invitation};
+use super::listing::row_of;
+
+pub const RIGHT_NOT_FOUND: &str = "admin.right_not_found";
+pub const UNKNOWN_LOGIN: &str = "admin.unknown_login";
+pub const OWN_LOGIN: &str = "admin.own_login";
+pub const OWN_RIGHT: &str = "admin.own_right";
+pub const PROVIDER_IS_EMPLOYEE: &str = "admin.provider_is_employee";
+pub const BAD_RIGHT_TYPE: &str = "admin.bad_right_type";
+pub const COPY_SOURCE_REQUIRED: &str = "admin.copy_source_required";
+pub const BAD_END_DATE: &str = "admin.bad_end_date";
+pub const END_DATE_PAST: &str = "admin.end_date_past";
+pub const RIGHT_ENDED: &str = "admin.right_ended";
+pub const SEARCH_TOO_LONG: &str = "admin.search_too_long";
+
+/// Maps a store error to the answer: input and rule errors are 400, lost races 409.
+pub(super) fn store_refusal(error: StoreError) -> ServerFnError {
+    match &error {
+        StoreError::Invalid(DomainError::Lifecycle(_)) | StoreError::Conflict => refused(StatusCode::CONFLICT, error.code()),
+        StoreError::Invalid(_) => refused(StatusCode::BAD_REQUEST, error.code()),
+        StoreError::NotFound => refused(StatusCode::NOT_FOUND, RIGHT_NOT_FOUND),
+        _ => internal(error),
+    }
+}
+
+pub(super) fn bad_input(code: &str) -> ServerFnError {
+    refused(StatusCode::BAD_REQUEST, code)
+}
+
+pub(super) fn parse_or_400<T, E: Into<DomainError>>(r: Result<T, E>) -> Result<T, ServerFnError> {
+    r.map_err(|e| bad_input(e.into().code()))
+}
+
+
+/// A right of the acting company, or 404 (also for other companies' rights: no hint).
+async fn company_right(store: &Store, scope: &AdminScope, right_id: RightId) -> Result<UserRight, ServerFnError> {
+    match store.right(right_id).await {
+        Ok(r) if r.company_id == scope.company.company_id => Ok(r),
+        Ok(_) | Err(StoreError::NotFound) => Err(refused(StatusCode::NOT_FOUND, RIGHT_NOT_FOUND)),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDetail, ServerFnError> {
+    let store = store()?;
+    let right = company_right(&store, scope, right_id).await?;
+    let user = store.user(right.user_id).await.map_err(internal)?;
+    let home_company_name = match user.home_company_id {
+        Some(id) => Some(store.company(id).await.map_err(internal)?.name),
+        None => None,
+    };
+    let star = store
+        .rights_of_user(user.id)
+        .await
+        .map_err(internal)?
+        .iter()
+        .any(|o| o.right.company_id != right.company_id && o.right.status == RightStatus::Active && (o.right.right_type == RightType::Provider || o.right.is_admin));
+    let grants = store.service_grants(right.id).await.map_err(internal)?;
+    let services = store
+        .company_services(scope.company.company_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|s| {
+            let grant = grants.iter().find(|g| g.service_id == s.id);
+            ServiceChoice {
+                service_id: s.id,
+                code: s.code,
+                name: s.name,
+                granted: grant.is_some(),
+                all_debtors: grant.is_none_or(|g| g.all_debtors),
+                debtor_ids: grant.map(|g| g.debtor_ids.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let debtors = store
+        .debtors(scope.company.company_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|d| DebtorChoice { debtor_id: d.id, number: d.debtor_number, name: d.name })
+        .collect();
+    let item = RightListItem {
+        right,
+        email: user.email,
+        first_name: user.first_name,
+        last_name: user.last_name,
+        home_company_id: user.home_company_id,
+        home_company_name,
+        has_rights_elsewhere: star,
+    };
+    Ok(RightDetail { row: row_of(item, scope.admin.id), services, debtors })
+}
+
+pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<GrantInput>) -> Result<(), ServerFnError> {
+    let store = store()?;
+    let right = company_right(&store, scope, right_id).await?;
+    if right.status.is_ended() {
+        return Err(refused(StatusCode::CONFLICT, RIGHT_ENDED));
+    }
+    let specs: Vec<GrantSpec> = grants
+        .into_iter()
+        .map(|g| GrantSpec { service_id: g.service_id, all_debtors: g.all_debtors, debtor_ids: g.debtor_ids })
+        .collect();
+    store.replace_service_grants(right.id, &specs, &scope.actor).await.map_err(store_refusal)?;
+    Ok(())
+}
+
+/// `yyyy-mm-dd` or empty; never before today.
+pub fn parse_end_date(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>, &'static str> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let date = NaiveDate::parse_from_str(input, "%Y-%m-%d").map_err(|_| BAD_END_DATE)?;
+    if date < today {
+        return Err(END_DATE_PAST);
+    }
+    Ok(Some(date))
+}
+
+pub async fn update_right(
+    scope: &AdminScope,
+    right_id: RightId,
+    version: i64,
+    remark: String,
+    end_date: String,
+    administrator: bool,
+) -> Result<(), ServerFnError> {
+    let store = store()?;
+    let right = company_right(&store, scope, right_id).await?;
+    if right.status.is_ended() {
+        return Err(refused(StatusCode::CONFLICT, RIGHT_ENDED));
+    }
+    let remark = parse_or_400(Remark::parse(&remark))?;
+    let end_date = parse_end_date(&end_date, Utc::now().date_naive()).map_err(bad_input)?;
+    // Only employees administer; other types keep the flag off whatever was posted.
+    let is_admin = administrator && right.right_type == RightType::Employee;
+    let changes = RightChanges { is_admin, remark, end_date };
+    store.update_right(right.id, version, &changes, &scope.actor).await.map_err(store_refusal)?;
+    Ok(())
+}
+
+pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how: &str) -> Result<(), ServerFnError> {
+    let store = store()?;
+    let right = company_right(&store, scope, right_id).await?;
+    if right.user_id == scope.admin.id {
+        return Err(bad_input(OWN_RIGHT));
+    }
+    let transition = match how {
+        "revoke" => Transition::Revoke,
+        "cancel" => Transition::Cancel,
+        _ => return Err(bad_input(BAD_RIGHT_TYPE)),
+    };
+    // The provider is told in the same transaction: exactly one message per transition.
+    let notify: Vec<NewMessage> = (right.right_type == RightType::Provider)
+        .then(|| NewMessage {
+            recipient_user_id: right.user_id,
+            company_id: Some(right.company_id),
+            kind: if transition == Transition::Revoke { "provider_right_revoked" } else { "provider_invitation_cancelled" }.into(),
+            params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
+        })
+        .into_iter()
+        .collect();
+    store
+        .transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify)
+        .await
+        .map_err(store_refusal)?;
+    tracing::info!(right_id, how, "right ended by an administrator");
+    Ok(())
+}
+
+pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<(), ServerFnError> {
+    let store = store()?;
+    let right = company_right(&store, scope, right_id).await?;
+    let (transition, kind) = if approve {
+        (Transition::Accept, "provider_request_approved")
+    } else {
+        (Transition::Refuse, "provider_request_declined")
+    };
+    let notify = [NewMessage {
+        recipient_user_id: right.user_id,
+        company_id: Some(right.company_id),
+        kind: kind.into(),
+        params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
+    }];
+    store
+        .transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify)
+        .await
+        .map_err(store_refusal)?;
+    tracing::info!(right_id, approve, "provider request decided");
+    Ok(())
+}
+
+pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<(), ServerFnError> {
+    let store = store()?;
+    let right = company_right(&store, scope, right_id).await?;
+    store.resend_invitation(right.id, &invitation_message(scope, right.user_id), &scope.actor).await.map_err(store_refusal)?;
+    let provider = store.user(right.user_id).await.map_err(internal)?;
+    notify_invitation(scope, &provider, right.id).await;
+    Ok(())
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_end_date_is_empty_or_a_date_from_today_on() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(parse_end_date(" ", today), Ok(None));
+        assert_eq!(parse_end_date("2026-11-23", today), Ok(Some(today)));
+        assert_eq!(parse_end_date("2026-11-22", today), Err(END_DATE_PAST));
+        assert_eq!(parse_end_date("23.11.2026", today), Err(BAD_END_DATE));
+    }
+}

@@ -1,0 +1,100 @@
+//! What every server function reads from the request's context: the store, the settings,
+//! the session, the client's address; and the one way to answer an unexpected failure.
+
+use std::fmt::Display;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use portal_core::store::Store;
+use tower_sessions::Session;
+
+use super::errors::MSG_UNAVAILABLE;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "portal_session";
+/// Time-outs and throttling limits, provided as Leptos context and used by the middleware.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthSettings {
+    /// A session unused for this long ends (sliding expiry in the store and the cookie).
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, however active.
+    pub absolute_timeout: Duration,
+    /// Failed sign-ins are counted in windows this long.
+    pub throttle_window: Duration,
+    /// Failed sign-ins per account (e-mail) within a window before sign-in is refused.
+    pub max_failures_per_account: i64,
+    /// Failed sign-ins per client address within a window before sign-in is refused.
+    pub max_failures_per_address: i64,
+    /// Requests of one kind that anybody may send (registration, reset link, e-mail change,
+    /// access request by customer number) per client address within a window.
+    pub max_requests_per_address: i64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            throttle_window: Duration::from_secs(15 * 60),
+            max_failures_per_account: 5,
+            max_failures_per_address: 20,
+            max_requests_per_address: 10,
+        }
+    }
+}
+
+impl AuthSettings {
+    /// The window attempts are counted in, as the store takes it.
+    pub fn window(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.throttle_window).unwrap_or(chrono::Duration::minutes(15))
+    }
+}
+
+/// The store provided as context by the server.
+pub fn store() -> Result<Store, ServerFnError> {
+    use_context::<Store>().ok_or_else(|| internal("no Store in the Leptos context"))
+}
+
+/// The settings provided as context by the server (defaults when absent).
+pub fn settings() -> AuthSettings {
+    use_context::<AuthSettings>().unwrap_or_default()
+}
+
+/// The request's session (the session layer must wrap the routes).
+pub async fn session() -> Result<Session, ServerFnError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| internal(format!("no session layer: {e}")))
+}
+
+/// Logs `error` and answers the generic "unavailable" message (no details to the user).
+pub fn internal(error: impl Display) -> ServerFnError {
+    tracing::error!(%error, "server function failed");
+    ServerFnError::new(MSG_UNAVAILABLE)
+}
+
+/// The client's address, from where the server was told to read it (`--client-ip-source`:
+/// the connection's peer, or the header the portal's own proxy sets). None when that source
+/// says nothing: the request is then throttled by account only.
+pub async fn client_address() -> Option<IpAddr> {
+    leptos_axum::extract::<axum_client_ip::ClientIp>().await.ok().map(|axum_client_ip::ClientIp(ip)| ip)
+}
+
+/// True for a plain HTML form post (no JavaScript): errors must then be shown by a redirect.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT)?.to_str().ok().map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_settings_are_those_of_the_specification() {
+        let s = AuthSettings::default();
+        assert_eq!(s.idle_timeout, Duration::from_secs(1800));
+        assert_eq!(s.absolute_timeout, Duration::from_secs(43200));
+        assert_eq!((s.max_failures_per_account, s.max_failures_per_address), (5, 20));
+    }
+}

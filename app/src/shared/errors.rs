@@ -1,0 +1,230 @@
+//! Every refusal of a server function, and the one translation of it into the reader's
+//! language. Most refusals are stable codes (`admin.unknown_login`, `email.invalid`,
+//! `rights.last_administrator`…); the sign-in, registration, account and two-step refusals
+//! are still French sentences (`MSG_*`), translated by the same function.
+
+use leptos::prelude::ServerFnError;
+
+use crate::i18n::{td_string, Locale};
+
+/// The code of a call whose arguments could not be read (missing field, wrong type, not
+/// UTF-8): the server answers it with 400 instead of the framework's 500.
+pub const MALFORMED_REQUEST: &str = "request.malformed";
+/// Not an active administrator of the acting company.
+pub const NOT_ADMIN: &str = "admin.not_admin";
+/// The acting company's right does not cover this online service.
+pub const SERVICE_NOT_GRANTED: &str = "service.not_granted";
+/// A right that exists already; followed by `.` and its status, e.g. `admin.right_exists.revoked`.
+pub const RIGHT_EXISTS: &str = "admin.right_exists";
+/// The login may not act for the company it chose.
+pub const MSG_NOT_ALLOWED: &str = "Vous n'avez pas accès à cette société.";
+
+/// The one answer to a wrong e-mail or password: never says which of the two was wrong.
+pub const MSG_INVALID_CREDENTIALS: &str = "Adresse e-mail ou mot de passe incorrect.";
+/// Too many failed attempts for this account or from this address.
+pub const MSG_THROTTLED: &str = "Trop de tentatives de connexion. Veuillez réessayer dans 15 minutes.";
+/// A server function that needs a signed-in user was called without one.
+pub const MSG_NOT_SIGNED_IN: &str = "Votre session a expiré. Veuillez vous reconnecter.";
+/// The right password of a self-registered login whose address is not confirmed yet.
+pub const MSG_EMAIL_UNCONFIRMED: &str =
+    "Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien que nous vous avons envoyé par e-mail.";
+/// The refusal of a request beyond the limit of its client address (registrations, reset
+/// links, e-mail changes, access requests by customer number).
+pub const REQUESTS_THROTTLED: &str = "requests.too_many";
+/// The current password, asked before a credential changes, is wrong.
+pub const MSG_WRONG_CURRENT_PASSWORD: &str = "Le mot de passe actuel est incorrect.";
+/// Anything unexpected on the server (details go to the log, not to the user).
+pub const MSG_UNAVAILABLE: &str = "Le service est momentanément indisponible. Veuillez réessayer.";
+
+pub const MSG_EMAIL_INVALID: &str = "Veuillez saisir une adresse e-mail valide, par exemple nom@societe.ch.";
+pub const MSG_NAME_INVALID: &str = "Veuillez saisir votre prénom et votre nom (100 caractères au plus chacun).";
+pub const MSG_PASSWORD_POLICY: &str = "Le mot de passe doit comporter de 10 à 128 caractères.";
+pub const MSG_PASSWORDS_DIFFER: &str = "Les deux mots de passe ne sont pas identiques.";
+pub const MSG_LANGUAGE_INVALID: &str = "Veuillez choisir une langue.";
+pub const MSG_LINK_INVALID: &str = "Ce lien n'est plus valable : il a déjà été utilisé ou il a expiré.";
+pub const MSG_EMAIL_SAME: &str = "C'est déjà l'adresse e-mail de votre login.";
+pub const MSG_EMAIL_TAKEN: &str = "Cette adresse e-mail est déjà utilisée par un autre login.";
+pub const MSG_REGISTRATION_PASSWORD_WRONG: &str = "Ce n'est pas le mot de passe choisi lors de l'inscription avec cette adresse.";
+/// A password change ("Modifier le mot de passe") whose two new passwords differ.
+pub const MSG_NEW_PASSWORDS_DIFFER: &str = "Les deux nouveaux mots de passe ne sont pas identiques.";
+pub const MSG_NEW_PASSWORD_POLICY: &str = "Le nouveau mot de passe doit comporter de 10 à 128 caractères.";
+/// A code of the authenticator app (or a recovery code) that does not match.
+pub const MSG_CODE_INVALID: &str = "Le code de vérification est incorrect.";
+/// The enrolment's secret is no longer in the session.
+pub const MSG_ENROLMENT_EXPIRED: &str = "L'activation a expiré. Veuillez recommencer.";
+pub const MSG_TWO_STEP_ALREADY_ON: &str =
+    "La connexion en deux étapes est déjà activée. Désactivez-la d'abord pour changer d'application.";
+
+/// The message of a server function's error, without the framework's prefix.
+pub fn error_message(error: &ServerFnError) -> String {
+    match error {
+        ServerFnError::ServerError(message) => message.clone(),
+        _ => MSG_UNAVAILABLE.to_string(),
+    }
+}
+
+/// The reader's sentence for a server function's error.
+pub fn error_text(locale: Locale, error: &ServerFnError) -> String {
+    code_text(locale, &error_message(error))
+}
+
+/// The status word ("en suspens"…) of a right status code.
+pub fn status_text(locale: Locale, status: &str) -> String {
+    match status {
+        "pending" => td_string!(locale, status.pending),
+        "active" => td_string!(locale, status.active),
+        "refused" => td_string!(locale, status.refused),
+        "revoked" => td_string!(locale, status.revoked),
+        "expired" => td_string!(locale, status.expired),
+        "resigned" => td_string!(locale, status.resigned),
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+/// The sentence for a refusal, in `locale`; "unavailable" for anything unknown.
+pub fn code_text(locale: Locale, code: &str) -> String {
+    if let Some(status) = code.strip_prefix("admin.right_exists.") {
+        return td_string!(locale, errors.right_exists, status = status_text(locale, status)).to_string();
+    }
+    let text = match code {
+        MALFORMED_REQUEST => td_string!(locale, errors.malformed_request),
+        NOT_ADMIN => td_string!(locale, errors.not_admin),
+        "admin.right_not_found" | "store.not_found" => td_string!(locale, errors.right_not_found),
+        "admin.unknown_login" => td_string!(locale, errors.unknown_login),
+        "admin.own_login" => td_string!(locale, errors.own_login),
+        "admin.own_right" => td_string!(locale, errors.own_right),
+        "admin.provider_is_employee" => td_string!(locale, errors.provider_is_employee),
+        "admin.bad_right_type" => td_string!(locale, errors.bad_right_type),
+        "admin.copy_source_required" => td_string!(locale, errors.copy_source_required),
+        "rights.copy_source_invalid" => td_string!(locale, errors.copy_source_invalid),
+        "admin.bad_end_date" => td_string!(locale, errors.bad_end_date),
+        "admin.end_date_past" => td_string!(locale, errors.end_date_past),
+        "admin.right_ended" => td_string!(locale, errors.right_ended),
+        "admin.search_too_long" => td_string!(locale, errors.search_too_long),
+        "rights.last_administrator" => td_string!(locale, errors.last_administrator),
+        "rights.login_of_another_company" => td_string!(locale, errors.login_of_another_company),
+        "store.conflict" => td_string!(locale, errors.conflict),
+        "grant.no_debtors" => td_string!(locale, errors.no_debtors),
+        "acting_company.none" => td_string!(locale, select.lost),
+        "provider.unknown_company" => td_string!(locale, errors.unknown_company),
+        "provider.own_company" => td_string!(locale, errors.own_company),
+        "provider.right_not_found" | "messages.not_found" => td_string!(locale, errors.not_found),
+        "provider.not_your_invitation" => td_string!(locale, invitation.not_yours),
+        "rights.too_many_requests" => td_string!(locale, errors.too_many_requests),
+        REQUESTS_THROTTLED => td_string!(locale, errors.requests_throttled),
+        c if c.starts_with("customer_number.") => td_string!(locale, errors.customer_number_invalid),
+        // The online services (app/src/services/).
+        SERVICE_NOT_GRANTED => td_string!(locale, service_access.not_granted),
+        "service.debtor_not_granted" => td_string!(locale, service_access.debtor_not_granted),
+        "order.debtor_required" => td_string!(locale, orders.debtor_required),
+        "order.no_lines" => td_string!(locale, orders.no_lines),
+        "order.bad_quantity" => td_string!(locale, orders.bad_quantity),
+        "order.unknown_product" => td_string!(locale, orders.unknown_product),
+        "order.reference_invalid" => td_string!(locale, orders.reference_invalid),
+        "order.too_many_lines" => td_string!(locale, orders.too_many_lines),
+        "order.debtor_of_another_company" => td_string!(locale, service_access.debtor_not_granted),
+        c if c.starts_with("lifecycle.") => td_string!(locale, errors.lifecycle),
+        c if c.starts_with("email.") => td_string!(locale, errors.email_invalid),
+        c if c.starts_with("name.") => td_string!(locale, errors.name_invalid),
+        c if c.starts_with("remark.") => td_string!(locale, errors.remark_invalid),
+        c if c.starts_with("grant.") => td_string!(locale, errors.grant_invalid),
+        MSG_INVALID_CREDENTIALS => td_string!(locale, login.invalid_credentials),
+        MSG_THROTTLED => td_string!(locale, login.throttled),
+        MSG_NOT_SIGNED_IN => td_string!(locale, login.session_expired),
+        MSG_EMAIL_UNCONFIRMED => td_string!(locale, register.unconfirmed),
+        MSG_WRONG_CURRENT_PASSWORD => td_string!(locale, account.wrong_current),
+        MSG_NOT_ALLOWED => td_string!(locale, select.not_allowed),
+        MSG_EMAIL_INVALID => td_string!(locale, login.email_invalid),
+        MSG_NAME_INVALID => td_string!(locale, register.name_invalid),
+        MSG_PASSWORD_POLICY => td_string!(locale, register.password_policy),
+        MSG_PASSWORDS_DIFFER => td_string!(locale, register.passwords_differ),
+        MSG_LANGUAGE_INVALID => td_string!(locale, register.language_invalid),
+        MSG_LINK_INVALID => td_string!(locale, register.link_invalid),
+        MSG_EMAIL_SAME => td_string!(locale, email_change.same),
+        MSG_EMAIL_TAKEN => td_string!(locale, email_change.taken),
+        MSG_REGISTRATION_PASSWORD_WRONG => td_string!(locale, register.confirm_password_wrong),
+        MSG_NEW_PASSWORDS_DIFFER => td_string!(locale, account.passwords_differ),
+        MSG_NEW_PASSWORD_POLICY => td_string!(locale, account.password_policy),
+        MSG_CODE_INVALID => td_string!(locale, two_step.code_invalid),
+        MSG_ENROLMENT_EXPIRED => td_string!(locale, two_step.enrolment_expired),
+        MSG_TWO_STEP_ALREADY_ON => td_string!(locale, two_step.already_on),
+        _ => td_string!(locale, unavailable),
+    };
+    text.to_string()
+}
+
+/// The access-decision API's refusals (`server::api`).
+pub const API_KEY_INVALID: &str = "api.key_invalid";
+pub const API_USER_INVALID: &str = "api.user_invalid";
+pub const API_UNKNOWN_SERVICE: &str = "api.unknown_service";
+pub const API_UNKNOWN_DEBTOR: &str = "api.unknown_debtor";
+pub const API_RATE_LIMITED: &str = "api.rate_limited";
+
+/// A refusal of the access-decision API in the language the client asks for with
+/// `Accept-Language` (French by default, as everywhere in the portal).
+pub fn api_text(accept_language: Option<&str>, code: &str) -> String {
+    let locale = accept_language
+        .into_iter()
+        .flat_map(|header| header.split(','))
+        .filter_map(|item| item.split(';').next())
+        .find_map(|tag| match tag.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("fr") => Some(Locale::fr),
+            Some("de") => Some(Locale::de),
+            Some("it") => Some(Locale::it),
+            Some("en") => Some(Locale::en),
+            _ => None,
+        })
+        .unwrap_or(Locale::fr);
+    let text = match code {
+        API_KEY_INVALID => td_string!(locale, api.key_invalid),
+        API_USER_INVALID => td_string!(locale, api.user_invalid),
+        API_UNKNOWN_SERVICE => td_string!(locale, api.unknown_service),
+        API_UNKNOWN_DEBTOR => td_string!(locale, api.unknown_debtor),
+        API_RATE_LIMITED => td_string!(locale, api.rate_limited),
+        other => return code_text(locale, other),
+    };
+    text.to_string()
+}
+
+#[cfg(test)]
+mod api_text_tests {
+    use super::*;
+    use leptos_i18n::Locale as _;
+
+    #[test]
+    fn every_refusal_has_its_own_sentence_in_all_four_languages() {
+        let codes = [
+            MALFORMED_REQUEST, NOT_ADMIN, SERVICE_NOT_GRANTED, MSG_NOT_ALLOWED, REQUESTS_THROTTLED, MSG_INVALID_CREDENTIALS,
+            MSG_THROTTLED, MSG_NOT_SIGNED_IN, MSG_EMAIL_UNCONFIRMED, MSG_WRONG_CURRENT_PASSWORD, MSG_EMAIL_INVALID,
+            MSG_NAME_INVALID, MSG_PASSWORD_POLICY, MSG_PASSWORDS_DIFFER, MSG_LANGUAGE_INVALID, MSG_LINK_INVALID, MSG_EMAIL_SAME,
+            MSG_EMAIL_TAKEN, MSG_REGISTRATION_PASSWORD_WRONG, MSG_NEW_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY,
+            MSG_CODE_INVALID, MSG_ENROLMENT_EXPIRED, MSG_TWO_STEP_ALREADY_ON, "admin.right_exists.active",
+            "admin.right_not_found", "admin.unknown_login", "admin.own_login", "admin.own_right", "admin.provider_is_employee",
+            "admin.bad_right_type", "admin.copy_source_required", "rights.copy_source_invalid", "admin.bad_end_date",
+            "admin.end_date_past", "admin.right_ended", "admin.search_too_long", "rights.last_administrator",
+            "rights.login_of_another_company", "store.conflict", "grant.no_debtors", "acting_company.none",
+            "provider.unknown_company", "provider.own_company", "provider.right_not_found", "provider.not_your_invitation",
+            "rights.too_many_requests", "customer_number.invalid", "service.debtor_not_granted", "order.debtor_required",
+            "order.no_lines", "order.bad_quantity", "order.unknown_product", "order.reference_invalid", "order.too_many_lines",
+            "lifecycle.not_allowed", "email.invalid", "name.too_long", "remark.too_long", "grant.invalid",
+        ];
+        for locale in Locale::get_all() {
+            let unknown = code_text(*locale, "no.such.code");
+            for code in codes {
+                let text = code_text(*locale, code);
+                assert!(!text.is_empty() && text != unknown, "{code} has no sentence in {locale:?}");
+            }
+        }
+        assert_ne!(code_text(Locale::de, MSG_INVALID_CREDENTIALS), code_text(Locale::fr, MSG_INVALID_CREDENTIALS));
+    }
+
+    #[test]
+    fn the_api_answers_in_the_first_portal_language_the_client_accepts_else_in_french() {
+        assert!(api_text(Some("de-CH,de;q=0.9,en;q=0.8"), API_UNKNOWN_SERVICE).starts_with("Diesen Online-Dienst"));
+        assert!(api_text(Some("ja, en-GB;q=0.5"), API_UNKNOWN_SERVICE).starts_with("There is no such"));
+        assert!(api_text(Some("ja"), API_UNKNOWN_SERVICE).starts_with("Ce service en ligne"));
+        assert!(api_text(None, API_KEY_INVALID).starts_with("La clé API"));
+    }
+}
+

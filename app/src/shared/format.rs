@@ -1,0 +1,63 @@
+//! Dates and amounts as the Swiss portal writes them.
+
+#[cfg(feature = "ssr")]
+use chrono::{DateTime, Utc};
+#[cfg(feature = "ssr")]
+use chrono_tz::Europe::Zurich;
+
+/// A moment as the Swiss portal writes it, in Swiss time: `15.03.2016 15:11:51`.
+#[cfg(feature = "ssr")]
+pub fn swiss_date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Zurich).format("%d.%m.%Y %H:%M:%S").to_string()
+}
+
+/// The day of a moment, in Swiss time: `15.03.2016`.
+#[cfg(feature = "ssr")]
+pub fn swiss_date(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Zurich).format("%d.%m.%Y").to_string()
+}
+
+/// How many pages of `size` rows `total` rows fill; one page at least (an empty list).
+pub fn page_count(total: i64, size: i64) -> i64 {
+    ((total + size - 1) / size).max(1)
+}
+
+/// Francs and centimes the Swiss way: `CHF 1'234.50`.
+pub fn chf(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let digits = (abs / 100).to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('\'');
+        }
+        grouped.push(c);
+    }
+    format!("CHF {sign}{grouped}.{:02}", abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_written_in_swiss_francs_with_apostrophes() {
+        assert_eq!(chf(0), "CHF 0.00");
+        assert_eq!(chf(2_450), "CHF 24.50");
+        assert_eq!(chf(123_450), "CHF 1'234.50");
+        assert_eq!(chf(123_456_789), "CHF 1'234'567.89");
+        assert_eq!(chf(-5), "CHF -0.05");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn dates_are_shown_in_swiss_time_winter_and_summer() {
+        use chrono::TimeZone;
+        let winter = Utc.with_ymd_and_hms(2016, 3, 15, 14, 11, 51).unwrap();
+        assert_eq!(swiss_date_time(winter), "15.03.2016 15:11:51");
+        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 22, 30, 0).unwrap();
+        assert_eq!(swiss_date_time(summer), "02.07.2026 00:30:00");
+        assert_eq!(swiss_date(summer), "02.07.2026");
+    }
+}

@@ -1,0 +1,16 @@
+//! Pieces every feature uses and that know no feature: the request's context, the refusals
+//! and their translation, formatting, paths, e-mail, passwords and the UI kit.
+
+#[cfg(feature = "ssr")]
+pub mod context;
+pub mod errors;
+pub mod format;
+pub mod locale;
+#[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod password;
+pub mod paths;
+pub mod refusal;
+pub mod return_path;
+pub mod ui;

@@ -1,0 +1,22 @@
+//! The portal's own paths that server functions redirect to and pages link to, and the
+//! query flags those pages read.
+
+pub const PATH_LOGIN: &str = "/login";
+/// The second step of a two-step sign-in: the code of the authenticator app.
+pub const PATH_LOGIN_CODE: &str = "/login/code";
+/// Where a user goes after sign-in when they act for one company only.
+pub const PATH_PORTAL: &str = "/portal";
+/// Where a user goes after sign-in when they can act for several companies.
+pub const PATH_SELECT_COMPANY: &str = "/select-company";
+pub const PATH_REGISTER: &str = "/register";
+pub const PATH_REGISTER_CONFIRM: &str = "/register/confirm";
+pub const PATH_FORGOT: &str = "/password/forgot";
+pub const PATH_RESET: &str = "/password/reset";
+pub const PATH_EMAIL_CONFIRM: &str = "/email/confirm";
+
+/// Query flags on `/login` (and `/account`) after a link was used.
+pub const NOTICE_CONFIRMED: &str = "confirme";
+pub const NOTICE_PASSWORD: &str = "motdepasse";
+pub const NOTICE_EMAIL: &str = "adresse";
+/// Query flag of a form page after it was sent without JavaScript.
+pub const SENT: &str = "envoye";

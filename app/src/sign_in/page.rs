@@ -1,0 +1,181 @@
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+use portal_core::domain::EmailAddress;
+
+use crate::shared::return_path::RETURN_PARAM;
+use super::{signed_in_destination, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
+use crate::shared::errors::{code_text, error_text, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
+use crate::shared::paths::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
+use crate::layout::public::PublicLayout;
+use crate::shared::ui::FIELD;
+use crate::i18n::{t, t_string, use_i18n};
+
+/// "Connexion": the first page of the portal. A login that is signed in already goes on to
+/// where signing in would take it.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let back = query.with_untracked(|q| q.get(RETURN_PARAM));
+    let destination = Resource::new_blocking({
+        let back = back.clone();
+        move || back.clone()
+    }, signed_in_destination);
+    let (notice, error) = query.with_untracked(|q| {
+        // After a link from an e-mail was used: what changed.
+        let notice = if q.get(NOTICE_CONFIRMED).is_some() {
+            Some(t_string!(i18n, register.confirmed))
+        } else if q.get(NOTICE_PASSWORD).is_some() {
+            Some(t_string!(i18n, reset.done))
+        } else if q.get(NOTICE_EMAIL).is_some() {
+            Some(t_string!(i18n, email_change.done))
+        } else {
+            None
+        };
+        (notice, q.get("erreur"))
+    });
+    view! {
+        <Suspense>
+            {move || destination.get().and_then(Result::ok).flatten().map(|path| view! { <Redirect path=path/> })}
+        </Suspense>
+        <PublicLayout title=move || t_string!(i18n, login.title)>
+            <h1 class="text-2xl font-semibold">{t!(i18n, login.title)}</h1>
+            <p class="mt-2 text-stone-700">{t!(i18n, login.intro)}</p>
+            <p data-testid="login-notice" class="mt-4 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900 empty:hidden" role="status">
+                {notice}
+            </p>
+            <LoginForm error=error back=back/>
+            <p class="mt-6 border-t border-stone-200 pt-4 text-stone-700">
+                {t!(i18n, register.no_login)}" "
+                <a href=PATH_REGISTER class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, register.link)}</a>
+            </p>
+        </PublicLayout>
+    }
+}
+
+/// The sign-in form: checked as it is filled in, sent through the server function. Without
+/// JavaScript the form posts to the same path and the server answers with a redirect (to the
+/// next page, or back here with `?erreur=…`, given as `error`). `back` is the page a link
+/// named before sign-in (`?retour=…`), which the server checks.
+#[cfg_attr(not(island_public), component)]
+#[cfg_attr(island_public, island)]
+fn LoginForm(error: Option<String>, back: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(String::new());
+    let email_touched = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let password_touched = RwSignal::new(false);
+    let show_password = RwSignal::new(false);
+
+    let email_error = move || {
+        if !email_touched.get() {
+            return None;
+        }
+        let value = email.get();
+        if value.trim().is_empty() {
+            Some(t_string!(i18n, login.email_required))
+        } else if EmailAddress::parse(&value).is_err() {
+            Some(t_string!(i18n, login.email_invalid))
+        } else {
+            None
+        }
+    };
+    let password_error = move || {
+        (password_touched.get() && password.get().is_empty()).then_some(t_string!(i18n, login.password_required))
+    };
+
+    let sign_in = ServerAction::<SignIn>::new();
+    let server_error = move || match sign_in.value().get() {
+        Some(Err(error)) => Some(error_text(i18n.get_locale(), &error)),
+        Some(Ok(_)) => None,
+        None => match error.as_deref() {
+            Some(LOGIN_ERROR_CREDENTIALS) => Some(code_text(i18n.get_locale(), MSG_INVALID_CREDENTIALS)),
+            Some(LOGIN_ERROR_THROTTLED) => Some(code_text(i18n.get_locale(), MSG_THROTTLED)),
+            Some(LOGIN_ERROR_UNCONFIRMED) => Some(code_text(i18n.get_locale(), MSG_EMAIL_UNCONFIRMED)),
+            _ => None,
+        },
+    };
+    let pending = sign_in.pending();
+    let back_field = back.clone();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        email_touched.set(true);
+        password_touched.set(true);
+        if email_error().is_some() || password_error().is_some() || pending.get_untracked() {
+            return;
+        }
+        sign_in.dispatch(SignIn { email: email.get_untracked(), password: password.get_untracked(), retour: back.clone() });
+    };
+
+    view! {
+        <p id="form-error" class="mt-4 text-red-700 font-medium empty:hidden" role="alert" aria-live="assertive">
+            {server_error}
+        </p>
+        <form class="mt-6 space-y-5" method="post" action=SignIn::url() novalidate=true on:submit=on_submit>
+            {back_field.map(|back| view! { <input type="hidden" name=RETURN_PARAM value=back/> })}
+            <div>
+                <label for="email" class="block font-medium">{t!(i18n, login.email)}</label>
+                <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="username"
+                    inputmode="email"
+                    required=true
+                    class=FIELD
+                    aria-invalid=move || email_error().is_some().to_string()
+                    aria-describedby=move || email_error().map(|_| "email-error")
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))
+                    on:blur=move |_| email_touched.set(true)
+                />
+                <p id="email-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
+                    {email_error}
+                </p>
+            </div>
+            <div>
+                <label for="password" class="block font-medium">{t!(i18n, login.password)}</label>
+                <div class="mt-1 flex gap-2">
+                    <input
+                        id="password"
+                        name="password"
+                        type=move || if show_password.get() { "text" } else { "password" }
+                        autocomplete="current-password"
+                        required=true
+                        class="block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700"
+                        aria-invalid=move || password_error().is_some().to_string()
+                        aria-describedby=move || password_error().map(|_| "password-error")
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                        on:blur=move |_| password_touched.set(true)
+                    />
+                    <button
+                        type="button"
+                        class="shrink-0 rounded border border-stone-400 px-3 py-2 text-sm font-medium hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-sky-700"
+                        aria-controls="password"
+                        aria-pressed=move || show_password.get().to_string()
+                        on:click=move |_| show_password.update(|shown| *shown = !*shown)
+                    >
+                        {move || if show_password.get() { t_string!(i18n, login.hide_password) } else { t_string!(i18n, login.show_password) }}
+                    </button>
+                </div>
+                <p id="password-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
+                    {password_error}
+                </p>
+                <p class="mt-2 text-sm">
+                    <a href=PATH_FORGOT class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, reset.link)}</a>
+                </p>
+            </div>
+            <button
+                type="submit"
+                aria-disabled=move || pending.get().to_string()
+                class="w-full rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 focus:ring-offset-2"
+            >
+                {move || if pending.get() { t_string!(i18n, login.pending) } else { t_string!(i18n, login.submit) }}
+            </button>
+        </form>
+    }
+}
