@@ -13,6 +13,7 @@ contract!(
     the_store_answers_a_ping_and_names_its_backend,
     an_email_is_unique_whatever_its_case,
     a_user_is_found_by_email_in_any_case_and_secrets_stay_apart,
+    a_sign_in_and_a_language_change_are_stored_with_their_audit_entries,
     a_company_holds_at_most_one_right_per_user,
     employees_start_active_and_invitations_start_pending_awaiting_the_provider,
     an_accepted_invitation_is_persisted_active_with_a_new_version,
@@ -35,13 +36,10 @@ contract!(
     an_order_is_stored_with_its_lines_prices_and_who_placed_it,
     an_order_with_a_foreign_debtor_or_unknown_product_is_refused_entirely,
     invoices_are_listed_per_company_and_debtors,
-    a_provider_has_at_most_one_open_access_request_per_company,
-    approving_an_access_request_activates_a_provider_right,
-    declining_an_access_request_grants_nothing,
     rights_of_a_user_name_their_companies,
     offboarding_ends_every_right_of_a_provider_company,
     rights_past_their_end_date_expire_by_the_system_job,
-    sessions_load_until_they_expire,
+    sessions_load_until_they_expire_and_are_created_once,
     the_outbox_lists_unsent_emails_until_marked_sent,
     failed_logins_are_counted_within_a_window,
     concurrent_attempts_each_get_their_own_count,
@@ -192,6 +190,22 @@ mod cases {
         store.set_last_login(u.id, at).await.unwrap();
         assert_eq!(store.user(u.id).await.unwrap().last_login_at, Some(at));
         assert!(matches!(store.user(u.id + 1000).await, Err(StoreError::NotFound)));
+    }
+
+    pub async fn a_sign_in_and_a_language_change_are_stored_with_their_audit_entries(store: Store) {
+        let u = user(&store, "paul@fiduciaire.example", "Paul", "Prestataire", None).await;
+        let at = now();
+        store.record_sign_in(&u, at).await.unwrap();
+        store.change_user_language(&u, Language::De).await.unwrap();
+        let after = store.user(u.id).await.unwrap();
+        assert_eq!((after.last_login_at, after.language), (Some(at), Language::De));
+        let audit = store.audit_by_actor(u.id, 10).await.unwrap();
+        let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+        assert_eq!(actions, ["user.language", "login"]);
+        let mut gone = after.clone();
+        gone.id += 1000;
+        assert!(matches!(store.record_sign_in(&gone, at).await, Err(StoreError::NotFound)));
+        assert_eq!(store.audit_by_actor(gone.id, 10).await.unwrap().len(), 0, "no audit entry without its change");
     }
 
     // ------------------------------------------------------------------ rights
@@ -468,6 +482,9 @@ mod cases {
         assert!(paul.has_rights_elsewhere, "Paul is an administrator of another company");
         let anna = list.items.iter().find(|i| i.right.user_id == w.admin.id).unwrap();
         assert!(!anna.has_rights_elsewhere);
+        for item in &list.items {
+            assert_eq!(store.has_rights_elsewhere(item.right.id).await.unwrap(), item.has_rights_elsewhere, "one star for list and page");
+        }
     }
 
     // ------------------------------------------------------------------ audit
@@ -637,53 +654,7 @@ mod cases {
         assert!(store.invoices_for_company(w.other.id, None).await.unwrap().is_empty());
     }
 
-    // ------------------------------------------------------------------ access requests
-
-    pub async fn a_provider_has_at_most_one_open_access_request_per_company(store: Store) {
-        let w = world(&store).await;
-        let by_paul = Actor::user(w.provider.id, w.provider.home_company_id.unwrap());
-        let req = store.create_access_request(w.provider.id, w.principal.id, &Remark::parse("Mandat comptable").unwrap(), &by_paul).await.unwrap();
-        assert_eq!((req.status, req.company_name.as_str(), req.message.as_deref()), (AccessRequestStatus::Open, "Musterhans SA", Some("Mandat comptable")));
-        let err = store.create_access_request(w.provider.id, w.principal.id, &Remark::default(), &by_paul).await.unwrap_err();
-        assert!(matches!(err, StoreError::Duplicate { what: "access_request" }), "{err:?}");
-        store.create_access_request(w.provider.id, w.other.id, &Remark::default(), &by_paul).await.unwrap();
-        let withdrawn = store.withdraw_access_request(req.id, w.provider.id, &by_paul).await.unwrap();
-        assert_eq!(withdrawn.status, AccessRequestStatus::Withdrawn);
-        // Once withdrawn, a new request may be made.
-        store.create_access_request(w.provider.id, w.principal.id, &Remark::default(), &by_paul).await.unwrap();
-        assert_eq!(store.access_requests_for_company(w.principal.id, true).await.unwrap().len(), 1);
-        assert_eq!(store.access_requests_for_company(w.principal.id, false).await.unwrap().len(), 2);
-        assert_eq!(store.access_requests_of_user(w.provider.id).await.unwrap().len(), 3);
-    }
-
-    pub async fn approving_an_access_request_activates_a_provider_right(store: Store) {
-        let w = world(&store).await;
-        let by_paul = Actor::user(w.provider.id, w.provider.home_company_id.unwrap());
-        let req = store.create_access_request(w.provider.id, w.principal.id, &Remark::default(), &by_paul).await.unwrap();
-        let (decided, right) = store.decide_access_request(req.id, true, w.admin.id, &w.by_admin()).await.unwrap();
-        assert_eq!((decided.status, decided.decided_by), (AccessRequestStatus::Approved, Some(w.admin.id)));
-        let right = right.unwrap();
-        assert_eq!((right.right_type, right.status, right.origin), (RightType::Provider, RightStatus::Active, RightOrigin::Request));
-        assert!(matches!(store.decide_access_request(req.id, false, w.admin.id, &w.by_admin()).await, Err(StoreError::Conflict)));
-        let err = store.create_access_request(w.provider.id, w.principal.id, &Remark::default(), &by_paul).await.unwrap_err();
-        assert!(matches!(err, StoreError::Duplicate { what: "right" }), "already holds an active right");
-        let actions: Vec<String> = store.audit_for_company(w.principal.id, 3, 0).await.unwrap().items.into_iter().map(|a| a.action).collect();
-        assert_eq!(actions, ["access_request.approve", "right.create", "access_request.create"]);
-    }
-
-    pub async fn declining_an_access_request_grants_nothing(store: Store) {
-        let w = world(&store).await;
-        let by_paul = Actor::user(w.provider.id, w.provider.home_company_id.unwrap());
-        let req = store.create_access_request(w.provider.id, w.principal.id, &Remark::default(), &by_paul).await.unwrap();
-        let (decided, right) = store.decide_access_request(req.id, false, w.admin.id, &w.by_admin()).await.unwrap();
-        assert_eq!((decided.status, right), (AccessRequestStatus::Declined, None));
-        assert!(store.right_for(w.principal.id, w.provider.id).await.unwrap().is_none());
-        assert!(matches!(store.withdraw_access_request(req.id, w.provider.id, &by_paul).await, Err(StoreError::Conflict)));
-        assert!(matches!(store.withdraw_access_request(req.id, w.admin.id, &by_paul).await, Err(StoreError::NotFound)));
-    }
-
     // ------------------------------------------------------------------ rights of a user, offboarding, expiry
-
     pub async fn rights_of_a_user_name_their_companies(store: Store) {
         let w = world(&store).await;
         let home = store.company(w.provider.home_company_id.unwrap()).await.unwrap();
@@ -729,14 +700,17 @@ mod cases {
 
     // ------------------------------------------------------------------ sessions, outbox, throttling
 
-    pub async fn sessions_load_until_they_expire(store: Store) {
+    pub async fn sessions_load_until_they_expire_and_are_created_once(store: Store) {
         let t = now();
-        store.save_session("s1", r#"{"user":1}"#, t + Duration::minutes(30)).await.unwrap();
-        store.save_session("s2", "{}", t - Duration::minutes(1)).await.unwrap();
+        assert!(store.create_session("s1", r#"{"user":1}"#, t + Duration::minutes(30), None).await.unwrap());
+        assert!(!store.create_session("s1", r#"{"user":9}"#, t + Duration::minutes(30), None).await.unwrap(), "an id in use is never overwritten");
+        assert!(store.create_session("s2", "{}", t - Duration::minutes(1), None).await.unwrap());
         assert_eq!(store.load_session("s1", t).await.unwrap().as_deref(), Some(r#"{"user":1}"#));
         assert_eq!(store.load_session("s2", t).await.unwrap(), None);
-        store.save_session("s1", r#"{"user":2}"#, t + Duration::minutes(30)).await.unwrap();
+        store.update_session("s1", r#"{"user":2}"#, t + Duration::minutes(30), Some(2)).await.unwrap();
         assert_eq!(store.load_session("s1", t).await.unwrap().as_deref(), Some(r#"{"user":2}"#));
+        store.update_session("gone", "{}", t + Duration::minutes(30), None).await.unwrap();
+        assert_eq!(store.load_session("gone", t).await.unwrap(), None, "an update brings no deleted session back");
         assert_eq!(store.load_session("s1", t + Duration::minutes(31)).await.unwrap(), None);
         assert_eq!(store.delete_expired_sessions(t).await.unwrap(), 1);
         store.delete_session("s1").await.unwrap();

@@ -136,13 +136,8 @@ mod cases {
         let t = now();
         let window = Duration::minutes(15);
         store.count_attempt("email:anna@example.ch", t, window).await.unwrap();
-        store.save_session("s-of-anna", "{}", t + Duration::minutes(30)).await.unwrap();
-        match store.backend() {
-            Backend::Sqlite(p) => sqlx::query("UPDATE sessions SET user_id = $1").bind(user.id).execute(p).await.map(|_| ()),
-            Backend::Postgres(p) => sqlx::query("UPDATE sessions SET user_id = $1").bind(user.id).execute(p).await.map(|_| ()),
-        }
-        .unwrap();
-        store.save_session("s-of-someone-else", "{}", t + Duration::minutes(30)).await.unwrap();
+        store.create_session("s-of-anna", "{}", t + Duration::minutes(30), Some(user.id)).await.unwrap();
+        store.create_session("s-of-someone-else", "{}", t + Duration::minutes(30), None).await.unwrap();
 
         let token = store.create_email_token(TokenPurpose::ResetPassword, user.id, None, Duration::hours(1)).await.unwrap();
         let hash = PasswordHash::from_phc("$argon2id$v=19$m=19456,t=2,p=1$new$new");

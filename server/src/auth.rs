@@ -20,7 +20,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, SubsecRound, Utc};
-use portal_core::store::{session_key, Backend, Store};
+use portal_core::store::Store;
 use tower_sessions::{
     cookie::SameSite,
     session::{Id, Record},
@@ -101,23 +101,18 @@ fn encode(record: &Record) -> session_store::Result<String> {
     serde_json::to_string(&stored).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
-fn row(record: &Record) -> session_store::Result<(String, String, DateTime<Utc>, Option<i64>)> {
-    Ok((session_key(&record.id.to_string()), encode(record)?, expires_at(record), owner(record)))
-}
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
     /// Inserts a new session; never overwrites one: on an id collision, draws a new id.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let (id, data, expires, user) = row(record)?;
-            let sql = "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING";
-            let inserted = match self.store.backend() {
-                Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|r| r.rows_affected()),
-                Backend::Postgres(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|r| r.rows_affected()),
-            }
-            .map_err(backend_error)?;
-            if inserted == 1 {
+            let created = self
+                .store
+                .create_session(&record.id.to_string(), &encode(record)?, expires_at(record), owner(record))
+                .await
+                .map_err(backend_error)?;
+            if created {
                 return Ok(());
             }
             record.id = Id::default();
@@ -127,14 +122,10 @@ impl SessionStore for DbSessionStore {
     /// Updates an existing session only: a session deleted meanwhile (sign-out, time-out on
     /// another instance) is not brought back by a request that was still under way.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let (id, data, expires, user) = row(record)?;
-        let sql = "UPDATE sessions SET data = $2, expires_at = $3, user_id = $4 WHERE id = $1";
-        match self.store.backend() {
-            Backend::Sqlite(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|_| ()),
-            Backend::Postgres(p) => sqlx::query(sql).bind(id).bind(data).bind(expires).bind(user).execute(p).await.map(|_| ()),
-        }
-        .map_err(backend_error)?;
-        Ok(())
+        self.store
+            .update_session(&record.id.to_string(), &encode(record)?, expires_at(record), owner(record))
+            .await
+            .map_err(backend_error)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

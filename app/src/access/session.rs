@@ -94,12 +94,7 @@ pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, bac
     session.insert(KEY_USER_ID, user.id).await.map_err(internal)?;
     session.insert(KEY_SIGNED_IN_AT, now.timestamp()).await.map_err(internal)?;
 
-    store.set_last_login(user.id, now).await.map_err(internal)?;
-    let actor = Actor { user_id: Some(user.id), acting_company_id: None };
-    store
-        .append_audit(&AuditEntry::new(&actor, user.home_company_id, "login", format!("user:{}", user.id)))
-        .await
-        .map_err(internal)?;
+    store.record_sign_in(user, now).await.map_err(internal)?;
     let next = next_page(store, session, user, back).await?;
     set_locale_cookie(user.language.code());
     tracing::info!(user_id = user.id, next, "signed in");

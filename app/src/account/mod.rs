@@ -55,11 +55,11 @@ pub mod service {
             .map(|r| ProviderAccessRow {
                 right_id: r.right.id,
                 version: r.right.version,
-                awaiting: r.right.awaiting.map(|a| a.as_str().to_string()),
+                awaiting: r.right.awaiting,
                 date: swiss_date(r.right.created_at),
                 company_name: r.company_name,
                 customer_number: r.customer_number,
-                status: r.right.status.as_str().to_string(),
+                status: r.right.status,
             })
             .collect();
         provider_access.sort_by(|a, b| a.company_name.cmp(&b.company_name));

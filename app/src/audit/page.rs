@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use portal_core::domain::{RightStatus, RightType};
 
 use super::{list_audit, AuditChange, AuditLine, AuditPage};
-use crate::shared::ui::{Pager};
-use crate::layout::frame::{SignedInPage};
+use crate::shared::ui::Pager;
+use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
 use crate::rights::list_page::AdminCrumbs;
 
@@ -104,7 +105,9 @@ fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
     use crate::i18n::td_string;
     let Some(value) = value else { return "—".to_string() };
     let word = match (field, value) {
-        ("right_type", role) => return crate::rights::list_page::role_text(locale, role, false),
+        ("right_type", role) => {
+            return RightType::parse(role).map_or_else(|_| role.to_string(), |t| crate::rights::list_page::role_text(locale, t, false))
+        }
         // Only the yes/no fields: a remark that reads "true" stays as written.
         (f, "true") if YES_NO_FIELDS.contains(&f) => td_string!(locale, audit.yes),
         (f, "false") if YES_NO_FIELDS.contains(&f) => td_string!(locale, audit.no),
@@ -113,11 +116,9 @@ fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
         ("origin", "invitation") => td_string!(locale, audit.origin_invitation),
         ("origin", "request") => td_string!(locale, audit.origin_request),
         ("origin", "direct") => td_string!(locale, audit.origin_direct),
-        ("status", "open") => td_string!(locale, audit.request_open),
-        ("status", "approved") => td_string!(locale, audit.request_approved),
-        ("status", "declined") => td_string!(locale, audit.request_declined),
-        ("status", "withdrawn") => td_string!(locale, audit.request_withdrawn),
-        ("status", status) => return crate::shared::errors::status_text(locale, status),
+        ("status", status) => {
+            return RightStatus::parse(status).map_or_else(|_| status.to_string(), |s| crate::shared::errors::status_text(locale, s))
+        }
         ("language", code) => return crate::shared::locale::language_name(code).to_string(),
         ("total_cents", cents) => return cents.parse().map(crate::shared::format::chf).unwrap_or_else(|_| cents.to_string()),
         ("end_date", date) => return swiss_date(date),

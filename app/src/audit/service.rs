@@ -43,14 +43,13 @@ pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, Serv
 }
 
 /// "right:42" → the e-mail of the right's login; "user:7" → the login's e-mail;
-/// "access_request:3" → the requester's e-mail; "company:1" → its name; "order:9" → "#9".
+/// "company:1" → its name; "order:9" → "#9".
 async fn subject_name(store: &Store, target: &str) -> String {
     let Some((kind, id)) = target.split_once(':') else { return target.to_string() };
     let Ok(id) = id.parse::<i64>() else { return target.to_string() };
     let user_id = match kind {
         "right" => store.right(id).await.ok().map(|r| r.user_id),
         "user" => Some(id),
-        "access_request" => return store.access_request(id).await.map(|r| r.requester_email).unwrap_or_else(|_| target.to_string()),
         "company" => return store.company(id).await.map(|c| c.name).unwrap_or_else(|_| target.to_string()),
         "order" => return format!("#{id}"),
         _ => None,

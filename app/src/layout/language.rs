@@ -11,7 +11,6 @@ pub async fn remember_language(language: String) -> Result<(), ServerFnError> {
     use crate::shared::context::{internal, store};
     use crate::shared::errors::MSG_LANGUAGE_INVALID;
     use portal_core::domain::Language;
-    use portal_core::store::{Actor, AuditEntry};
     let login = crate::access::require_login().await?;
     let language =
         Language::parse(&language).map_err(|_| crate::shared::refusal::refused(http::StatusCode::BAD_REQUEST, MSG_LANGUAGE_INVALID))?;
@@ -20,16 +19,7 @@ pub async fn remember_language(language: String) -> Result<(), ServerFnError> {
     if user.language == language {
         return Ok(());
     }
-    store.set_user_language(user.id, language).await.map_err(internal)?;
-    let actor = Actor { user_id: Some(user.id), acting_company_id: None };
-    store
-        .append_audit(
-            &AuditEntry::new(&actor, user.home_company_id, "user.language", format!("user:{}", user.id))
-                .before(std::collections::BTreeMap::from([("language", user.language.code())]))
-                .after(std::collections::BTreeMap::from([("language", language.code())])),
-        )
-        .await
-        .map_err(internal)?;
+    store.change_user_language(&user, language).await.map_err(internal)?;
     Ok(())
 }
 

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_router::hooks::use_query_map;
-use portal_core::domain::{EmailAddress, Password};
+use portal_core::domain::Password;
 
-use crate::shared::ui::{Field, PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
+use crate::shared::ui::{email_error, Field, PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
 use crate::layout::public::PublicLayout;
 use crate::i18n::{t, t_string, use_i18n};
 use super::{check_password_link, RequestPasswordReset, ResetPassword};
@@ -33,19 +33,7 @@ fn ForgotPasswordForm(sent: bool) -> impl IntoView {
     let pending = request.pending();
     let email = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
-    let email_error = Signal::derive(move || {
-        if !touched.get() {
-            return None;
-        }
-        let value = email.get();
-        if value.trim().is_empty() {
-            Some(t_string!(i18n, login.email_required).to_string())
-        } else if EmailAddress::parse(&value).is_err() {
-            Some(t_string!(i18n, login.email_invalid).to_string())
-        } else {
-            None
-        }
-    });
+    let email_error = email_error(email, touched);
     let sent = move || sent || matches!(request.value().get(), Some(Ok(())));
     let server_error = move || match request.value().get() {
         Some(Err(e)) => Some(crate::shared::errors::error_text(i18n.get_locale(), &e)),

@@ -4,8 +4,8 @@ use crate::services::service_label;
 use leptos_meta::Title;
 
 use crate::layout::context::{load_portal_context, PortalContext};
-use crate::shared::ui::{current_page};
-use crate::layout::frame::{redirect_for};
+use crate::shared::ui::current_page;
+use crate::layout::frame::redirect_for;
 use crate::layout::portal::PortalLayout;
 use crate::i18n::{t, td_string, use_i18n};
 

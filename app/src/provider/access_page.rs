@@ -3,6 +3,7 @@
 //! (with a confirmation) for active ones.
 
 use leptos::prelude::*;
+use portal_core::domain::{Awaiting, RightStatus};
 
 use super::ProviderAccessRow;
 use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, FIELD};
@@ -54,20 +55,19 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
     let i18n = use_i18n();
     let ProviderAccessRow { right_id, version, awaiting, date, company_name, customer_number, status } = row;
     let confirming = RwSignal::new(false);
-    let invitation = status == "pending" && awaiting.as_deref() == Some("provider");
-    let own_request = status == "pending" && awaiting.as_deref() == Some("principal");
-    let active = status == "active";
+    let invitation = status == RightStatus::Pending && awaiting == Some(Awaiting::Provider);
+    let own_request = status == RightStatus::Pending && awaiting == Some(Awaiting::Principal);
+    let active = status == RightStatus::Active;
     let form = move |answer: &'static str, label: String, class: &'static str| {
         answer_form(action, (right_id, version), answer, label, "inline", class.to_string())
     };
-    let status_for_cell = status.clone();
     let company_attr = company_name.clone();
     view! {
         <tr class="border-b border-stone-100 align-top" data-testid="access-row" data-company=company_attr>
             <td class="whitespace-nowrap py-2 pr-3">{date}</td>
             <td class="py-2 pr-3">{company_name.clone()}" "<span class="text-stone-600">"("{customer_number}")"</span></td>
             <td class="py-2 pr-3" data-testid="access-status">
-                {move || status_text(i18n.get_locale(), &status_for_cell)}
+                {move || status_text(i18n.get_locale(), status)}
                 {own_request.then(|| view! { <span class="block text-xs text-stone-600">{t!(i18n, account.request_sent)}</span> })}
             </td>
             <td class="py-2">

@@ -3,6 +3,7 @@
 //! and until when, then "Valider" and "Refuser".
 
 use leptos::prelude::*;
+use portal_core::domain::{Awaiting, RightStatus};
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -13,7 +14,7 @@ use crate::layout::context::load_portal_context;
 use crate::layout::public::PublicLayout;
 use crate::layout::portal::PortalLayout;
 use crate::shared::ui::{current_page, reload_when, Outcome, Refusal, BUTTON, BUTTON_SECONDARY, CARD, LINK};
-use crate::layout::frame::{redirect_for};
+use crate::layout::frame::redirect_for;
 use crate::shared::errors::status_text;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::company_choice::SelectCompany;
@@ -66,10 +67,9 @@ fn Invitation(invitation: InvitationView) -> impl IntoView {
     let i18n = use_i18n();
     let InvitationView { right_id, version, status, awaiting, company_id, company_name, customer_number, inviter, services, end_date } =
         invitation;
-    let open = status == "pending" && awaiting.as_deref() == Some("provider");
+    let open = status == RightStatus::Pending && awaiting == Some(Awaiting::Provider);
     let company_for_intro = company_name.clone();
     let company_for_state = company_name.clone();
-    let status_for_state = status.clone();
     view! {
         <article class="max-w-2xl" data-testid="invitation">
             <h1 class="text-2xl font-semibold">{t!(i18n, invitation.title)}</h1>
@@ -117,12 +117,12 @@ fn Invitation(invitation: InvitationView) -> impl IntoView {
                     }}
                 </dd>
                 <dt class="text-stone-600">{t!(i18n, account.col_status)}</dt>
-                <dd data-testid="invitation-status">{move || status_text(i18n.get_locale(), &status)}</dd>
+                <dd data-testid="invitation-status">{move || status_text(i18n.get_locale(), status)}</dd>
             </dl>
             {if open {
                 view! { <AnswerInvitation right_id=right_id version=version/> }.into_any()
             } else {
-                view! { <InvitationState status=status_for_state awaiting=awaiting company_id=company_id company=company_for_state/> }.into_any()
+                view! { <InvitationState status=status awaiting=awaiting company_id=company_id company=company_for_state/> }.into_any()
             }}
             <p class="mt-6"><a href="/account" class=LINK>{t!(i18n, invitation.all_accesses)}</a></p>
         </article>
@@ -132,10 +132,10 @@ fn Invitation(invitation: InvitationView) -> impl IntoView {
 /// What the page says under a right that is not waiting for this login's answer: accepted
 /// (with the way to work for the company), waiting for the company, or closed.
 #[component]
-fn InvitationState(status: String, awaiting: Option<String>, company_id: i64, company: String) -> impl IntoView {
+fn InvitationState(status: RightStatus, awaiting: Option<Awaiting>, company_id: i64, company: String) -> impl IntoView {
     let i18n = use_i18n();
-    match (status.as_str(), awaiting.as_deref()) {
-        ("active", _) => {
+    match (status, awaiting) {
+        (RightStatus::Active, _) => {
             let sentence = company.clone();
             view! {
                 <p class="mt-6 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900" role="status" data-testid="invitation-state">
@@ -150,7 +150,7 @@ fn InvitationState(status: String, awaiting: Option<String>, company_id: i64, co
             }
             .into_any()
         }
-        ("pending", Some("principal")) => view! {
+        (RightStatus::Pending, Some(Awaiting::Principal)) => view! {
             <p class="mt-6 text-stone-800" role="status" data-testid="invitation-state">
                 {move || t_string!(i18n, invitation.waiting_company, company = company.clone()).to_string()}
             </p>

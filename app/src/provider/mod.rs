@@ -3,6 +3,7 @@
 //! invitation, give back an active right.
 
 use leptos::prelude::*;
+use portal_core::domain::{Awaiting, RightStatus};
 use serde::{Deserialize, Serialize};
 
 pub mod access_page;
@@ -13,15 +14,14 @@ pub mod invitation_page;
 pub struct ProviderAccessRow {
     pub right_id: i64,
     pub version: i64,
-    /// While pending: `provider` (an invitation this login answers) or `principal` (its own
-    /// request, which the company decides).
-    pub awaiting: Option<String>,
+    /// While pending: the provider (an invitation this login answers) or the principal (its
+    /// own request, which the company decides).
+    pub awaiting: Option<Awaiting>,
     /// `dd.mm.yyyy`, Swiss time.
     pub date: String,
     pub company_name: String,
     pub customer_number: String,
-    /// `pending`, `active`, `refused`, `revoked`, `expired` or `resigned`.
-    pub status: String,
+    pub status: RightStatus,
 }
 
 /// An invitation as its own page shows it to the invited login: who invites, for which
@@ -30,10 +30,9 @@ pub struct ProviderAccessRow {
 pub struct InvitationView {
     pub right_id: i64,
     pub version: i64,
-    /// `pending`, `active`, `refused`, `revoked`, `expired` or `resigned`.
-    pub status: String,
-    /// While pending: `provider` (this login answers) or `principal` (the company decides).
-    pub awaiting: Option<String>,
+    pub status: RightStatus,
+    /// While pending: the provider (this login answers) or the principal (the company decides).
+    pub awaiting: Option<Awaiting>,
     pub company_id: i64,
     pub company_name: String,
     pub customer_number: String,
@@ -212,8 +211,8 @@ pub mod service {
         Ok(InvitationView {
             right_id: right.id,
             version: right.version,
-            status: right.status.as_str().to_string(),
-            awaiting: right.awaiting.map(|a| a.as_str().to_string()),
+            status: right.status,
+            awaiting: right.awaiting,
             company_id: company.id,
             company_name: company.name,
             customer_number: company.customer_number,

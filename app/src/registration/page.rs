@@ -4,14 +4,14 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_i18n::Locale as _;
 use leptos_router::hooks::use_query_map;
-use portal_core::domain::{EmailAddress, Password, PersonName};
+use portal_core::domain::{Password, PersonName};
 
 use super::{ConfirmRegistration, Register};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::layout::public::PublicLayout;
 use crate::shared::locale::language_name;
 use crate::shared::paths::SENT;
-use crate::shared::ui::{Field, FIELD, PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
+use crate::shared::ui::{email_error, Field, FIELD, PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
 
 /// "Créer un login": e-mail, first and last name, password twice, language.
 #[component]
@@ -42,19 +42,7 @@ fn RegisterForm(sent: bool) -> impl IntoView {
     let language = RwSignal::new(i18n.get_locale_untracked().as_str().to_string());
     let touched: [RwSignal<bool>; 5] = std::array::from_fn(|_| RwSignal::new(false));
 
-    let email_error = Signal::derive(move || {
-        if !touched[0].get() {
-            return None;
-        }
-        let value = email.get();
-        if value.trim().is_empty() {
-            Some(t_string!(i18n, login.email_required).to_string())
-        } else if EmailAddress::parse(&value).is_err() {
-            Some(t_string!(i18n, login.email_invalid).to_string())
-        } else {
-            None
-        }
-    });
+    let email_error = email_error(email, touched[0]);
     let name_error = move |value: RwSignal<String>, touched: RwSignal<bool>, is_first: bool| {
         Signal::derive(move || {
             if !touched.get() {

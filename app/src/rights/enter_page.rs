@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use portal_core::domain::RightType;
 
 use super::{list_copy_sources, CopySource, EnterUser, EntryConfirmation};
 use crate::shared::ui::{BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
-use crate::layout::frame::{SignedInPage};
+use crate::layout::frame::SignedInPage;
 use crate::shared::errors::error_text;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::rights::list_page::AdminCrumbs;
@@ -169,10 +170,10 @@ fn Confirmation(confirmation: EntryConfirmation) -> impl IntoView {
     let EntryConfirmation { right_id, right_type, who, api_key, login_created } = confirmation;
     let text = {
         let who = who.clone();
-        move || match right_type.as_str() {
-            "provider" => t_string!(i18n, admin.confirmed_provider, who = who.clone()).to_string(),
-            "technical" => t_string!(i18n, admin.confirmed_technical, who = who.clone()).to_string(),
-            _ => t_string!(i18n, admin.confirmed_employee, who = who.clone()).to_string(),
+        move || match right_type {
+            RightType::Provider => t_string!(i18n, admin.confirmed_provider, who = who.clone()).to_string(),
+            RightType::Technical => t_string!(i18n, admin.confirmed_technical, who = who.clone()).to_string(),
+            RightType::Employee => t_string!(i18n, admin.confirmed_employee, who = who.clone()).to_string(),
         }
     };
     view! {

@@ -29,6 +29,12 @@ pub struct EntryForm {
     pub copy_from: String,
 }
 
+/// A technical user is no login (it cannot sign in): its right's type says so.
+async fn is_technical(store: &Store, user: &User) -> Result<bool, ServerFnError> {
+    let rights = store.rights_of_user(user.id).await.map_err(internal)?;
+    Ok(rights.iter().any(|r| r.right.right_type == RightType::Technical))
+}
+
 /// The refusal for a right that exists already, naming its status.
 async fn right_exists(store: &Store, company_id: CompanyId, user_id: UserId) -> ServerFnError {
     match store.right_for(company_id, user_id).await {
@@ -51,11 +57,12 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
     match right_type {
         RightType::Provider => {
             let email = parse_or_400(EmailAddress::parse(&form.email))?;
-            let provider = match store.user_by_email(&email).await.map_err(internal)? {
-                // Technical users' identifiers live under `.invalid`: they are no logins.
-                Some(user) if !user.email.ends_with(".invalid") => user,
-                _ => return Err(bad_input(UNKNOWN_LOGIN)),
+            let Some(provider) = store.user_by_email(&email).await.map_err(internal)? else {
+                return Err(bad_input(UNKNOWN_LOGIN));
             };
+            if is_technical(&store, &provider).await? {
+                return Err(bad_input(UNKNOWN_LOGIN));
+            }
             if provider.id == scope.admin.id {
                 return Err(bad_input(OWN_LOGIN));
             }
@@ -73,7 +80,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             };
             notify_invitation(scope, &provider, right.id).await;
             tracing::info!(right_id = right.id, company_id, "provider invited");
-            Ok(EntryConfirmation { right_id: right.id, right_type: form.right_type, who: provider.email, api_key: None, login_created: false })
+            Ok(EntryConfirmation { right_id: right.id, right_type, who: provider.email, api_key: None, login_created: false })
         }
         RightType::Employee => {
             let entry = EmployeeEntry {
@@ -97,7 +104,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             }
             Ok(EntryConfirmation {
                 right_id: entered.right.id,
-                right_type: form.right_type,
+                right_type,
                 who: entered.user.email,
                 api_key: None,
                 login_created: entered.login_created,
@@ -112,7 +119,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             let right = store.enter_technical(&entry).await.map_err(store_refusal)?;
             Ok(EntryConfirmation {
                 right_id: right.id,
-                right_type: form.right_type,
+                right_type,
                 who: name.as_str().to_string(),
                 api_key: Some(key.clear),
                 login_created: false,

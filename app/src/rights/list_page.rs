@@ -4,10 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+use portal_core::domain::{Awaiting, RightStatus, RightType};
 
 use super::{list_rights, RightRow, RightsPage};
 use crate::shared::ui::{Pager, ProfileCrumbs, BUTTON, BUTTON_SECONDARY, FIELD, LINK};
-use crate::layout::frame::{SignedInPage};
+use crate::layout::frame::SignedInPage;
 use crate::shared::errors::status_text;
 use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
 
@@ -50,13 +51,12 @@ pub fn AdminCrumbs(#[prop(optional)] last: Option<String>) -> impl IntoView {
 }
 
 /// The role column's words for a right.
-pub fn role_text(locale: Locale, right_type: &str, is_admin: bool) -> String {
+pub fn role_text(locale: Locale, right_type: RightType, is_admin: bool) -> String {
     use crate::i18n::td_string;
     let role = match right_type {
-        "employee" => td_string!(locale, admin.role_employee),
-        "technical" => td_string!(locale, admin.role_technical),
-        "provider" => td_string!(locale, admin.role_provider),
-        other => return other.to_string(),
+        RightType::Employee => td_string!(locale, admin.role_employee),
+        RightType::Technical => td_string!(locale, admin.role_technical),
+        RightType::Provider => td_string!(locale, admin.role_provider),
     };
     if is_admin {
         format!("{role}, {}", td_string!(locale, admin.role_admin))
@@ -66,13 +66,13 @@ pub fn role_text(locale: Locale, right_type: &str, is_admin: bool) -> String {
 }
 
 /// The status cell: the status word and, while pending, who must answer.
-pub fn status_cell(locale: Locale, status: &str, awaiting: Option<&str>) -> String {
+pub fn status_cell(locale: Locale, status: RightStatus, awaiting: Option<Awaiting>) -> String {
     use crate::i18n::td_string;
     let word = status_text(locale, status);
     match awaiting {
-        Some("provider") => format!("{word} ({})", td_string!(locale, admin.awaiting_provider)),
-        Some("principal") => format!("{word} ({})", td_string!(locale, admin.awaiting_principal)),
-        _ => word,
+        Some(Awaiting::Provider) => format!("{word} ({})", td_string!(locale, admin.awaiting_provider)),
+        Some(Awaiting::Principal) => format!("{word} ({})", td_string!(locale, admin.awaiting_principal)),
+        None => word,
     }
 }
 
@@ -175,7 +175,7 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
 fn RightLine(row: RightRow) -> impl IntoView {
     let i18n = use_i18n();
     let RightRow { right_id, company, last_name, first_name, email, right_type, is_admin, status, awaiting, star, .. } = row;
-    let ended = !matches!(status.as_str(), "pending" | "active");
+    let ended = status.is_ended();
     let email_attr = email.clone();
     view! {
         <tr data-testid="right-row" data-email=email_attr class=if ended { "text-stone-500" } else { "" }>
@@ -190,8 +190,8 @@ fn RightLine(row: RightRow) -> impl IntoView {
             </td>
             <td class="px-3 py-2">{first_name}</td>
             <td class="break-all px-3 py-2">{email}</td>
-            <td class="px-3 py-2">{move || role_text(i18n.get_locale(), &right_type, is_admin)}</td>
-            <td class="px-3 py-2" data-testid="right-status">{move || status_cell(i18n.get_locale(), &status, awaiting.as_deref())}</td>
+            <td class="px-3 py-2">{move || role_text(i18n.get_locale(), right_type, is_admin)}</td>
+            <td class="px-3 py-2" data-testid="right-status">{move || status_cell(i18n.get_locale(), status, awaiting)}</td>
             <td class="px-3 py-2">
                 <div class="flex flex-col gap-1 sm:flex-row sm:gap-3">
                     {(!ended).then(|| view! {

@@ -6,6 +6,7 @@
 //! stable codes that [`crate::shared::errors`] translates.
 
 use leptos::prelude::*;
+use portal_core::domain::{Awaiting, RightStatus, RightType};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -34,13 +35,11 @@ pub struct RightRow {
     pub last_name: String,
     pub first_name: String,
     pub email: String,
-    /// `employee`, `technical` or `provider`.
-    pub right_type: String,
+    pub right_type: RightType,
     pub is_admin: bool,
-    /// `pending`, `active`, `refused`, `revoked`, `expired` or `resigned`.
-    pub status: String,
-    /// While pending: `provider` (an invitation) or `principal` (a request to decide).
-    pub awaiting: Option<String>,
+    pub status: RightStatus,
+    /// While pending: the provider (an invitation) or the principal (a request to decide).
+    pub awaiting: Option<Awaiting>,
     /// The seed's star: provider or administrator rights on other company accounts.
     pub star: bool,
     pub remark: String,
@@ -71,7 +70,7 @@ pub struct CopySource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryConfirmation {
     pub right_id: i64,
-    pub right_type: String,
+    pub right_type: RightType,
     /// The e-mail (employee, provider) or the name (technical user).
     pub who: String,
     /// A technical user's API key, shown this once; only its hash is stored.

@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use portal_core::domain::{Awaiting, RightStatus, RightType};
 
 use super::{load_right, DebtorChoice, DecideRequest, EndRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
 use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
-use crate::layout::frame::{SignedInPage};
+use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::rights::list_page::{role_text, status_cell, AdminCrumbs};
 
@@ -42,7 +43,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     let i18n = use_i18n();
     let name = display_name(&detail);
     let row = detail.row.clone();
-    let ended = !matches!(row.status.as_str(), "pending" | "active");
+    let ended = row.status.is_ended();
     let update = ServerAction::<UpdateRight>::new();
     let end = ServerAction::<EndRight>::new();
     let resend = ServerAction::<ResendInvitation>::new();
@@ -51,10 +52,10 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
         let done = |v: Option<Result<(), ServerFnError>>| matches!(v, Some(Ok(())));
         done(update.value().get()) || done(end.value().get()) || done(decide.value().get())
     });
-    let (right_type, status, awaiting) = (row.right_type.clone(), row.status.clone(), row.awaiting.clone());
-    let end_how = match (row.status.as_str(), row.awaiting.as_deref()) {
-        ("active", _) => Some("revoke"),
-        ("pending", Some("provider")) => Some("cancel"),
+    let (right_type, status, awaiting) = (row.right_type, row.status, row.awaiting);
+    let end_how = match (row.status, row.awaiting) {
+        (RightStatus::Active, _) => Some("revoke"),
+        (RightStatus::Pending, Some(Awaiting::Provider)) => Some("cancel"),
         _ => None,
     };
     let confirming = RwSignal::new(false);
@@ -67,9 +68,9 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
             <dt class="text-stone-600">{t!(i18n, admin.col_company)}</dt>
             <dd>{row.company.clone()}</dd>
             <dt class="text-stone-600">{t!(i18n, admin.type_label)}</dt>
-            <dd>{move || role_text(i18n.get_locale(), &right_type, row.is_admin)}</dd>
+            <dd>{move || role_text(i18n.get_locale(), right_type, row.is_admin)}</dd>
             <dt class="text-stone-600">{t!(i18n, admin.status_label)}</dt>
-            <dd data-testid="manage-status">{move || status_cell(i18n.get_locale(), &status, awaiting.as_deref())}</dd>
+            <dd data-testid="manage-status">{move || status_cell(i18n.get_locale(), status, awaiting)}</dd>
         </dl>
         <div class="mt-6 grid gap-6 lg:grid-cols-2">
             {if ended {
@@ -89,7 +90,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                                 <label for="right-end" class="block font-medium">{t!(i18n, admin.end_date)}</label>
                                 <input id="right-end" name="end_date" type="date" value=row.end_date.clone() class=FIELD/>
                             </div>
-                            {(row.right_type == "employee").then(|| view! {
+                            {(row.right_type == RightType::Employee).then(|| view! {
                                 <label class="flex items-center gap-2">
                                     <input type="checkbox" name="administrator" value="on" checked=row.is_admin class="h-4 w-4"/>
                                     <span>{t!(i18n, admin.administrator)}</span>
@@ -106,7 +107,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                     {(!ended).then(|| view! {
                         <a href=format!("/admin/rights/{}/services", row.right_id) class=LINK>{t!(i18n, admin.grant_services)}</a>
                     })}
-                    {(row.awaiting.as_deref() == Some("principal")).then(|| view! {
+                    {(row.awaiting == Some(Awaiting::Principal)).then(|| view! {
                         <div class="rounded border border-amber-300 bg-amber-50 p-4" data-testid="request-decision">
                             <p class="text-amber-950">{t!(i18n, admin.request_note)}</p>
                             <div class="mt-3 flex flex-wrap gap-3">
@@ -126,7 +127,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                             <Outcome value=Signal::derive(move || decide.value().get()) success=Signal::derive(move || t_string!(i18n, admin.decided).to_string())/>
                         </div>
                     })}
-                    {(row.awaiting.as_deref() == Some("provider")).then(|| view! {
+                    {(row.awaiting == Some(Awaiting::Provider)).then(|| view! {
                         <ActionForm action=resend>
                             <input type="hidden" name="right_id" value=row.right_id.to_string()/>
                             <button type="submit" class=BUTTON_SECONDARY>{t!(i18n, admin.resend)}</button>
@@ -193,7 +194,7 @@ struct ServiceState {
 fn GrantServices(detail: RightDetail) -> impl IntoView {
     let i18n = use_i18n();
     let name = display_name(&detail);
-    let pending = detail.row.status == "pending";
+    let pending = detail.row.status == RightStatus::Pending;
     let right_id = detail.row.right_id;
     let debtors = StoredValue::new(detail.debtors.clone());
     let services: Vec<ServiceState> = detail

@@ -64,12 +64,7 @@ pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDe
         Some(id) => Some(store.company(id).await.map_err(internal)?.name),
         None => None,
     };
-    let star = store
-        .rights_of_user(user.id)
-        .await
-        .map_err(internal)?
-        .iter()
-        .any(|o| o.right.company_id != right.company_id && o.right.status == RightStatus::Active && (o.right.right_type == RightType::Provider || o.right.is_admin));
+    let star = store.has_rights_elsewhere(right.id).await.map_err(internal)?;
     let grants = store.service_grants(right.id).await.map_err(internal)?;
     let services = store
         .company_services(scope.company.company_id)

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::shared::ui::{Outcome, BUTTON, CARD, FIELD, LINK};
-use crate::layout::frame::{SignedInPage};
+use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::services::service_label;
 use crate::services::{

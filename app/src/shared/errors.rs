@@ -1,9 +1,11 @@
 //! Every refusal of a server function, and the one translation of it into the reader's
-//! language. Most refusals are stable codes (`admin.unknown_login`, `email.invalid`,
-//! `rights.last_administrator`…); the sign-in, registration, account and two-step refusals
-//! are still French sentences (`MSG_*`), translated by the same function.
+//! language. Every refusal is a stable code (`admin.unknown_login`, `email.invalid`,
+//! `rights.last_administrator`…), never a sentence: rewording a translation cannot break the
+//! match. `MSG_*` are the codes of the sign-in, registration, account and two-step pages.
 
 use leptos::prelude::ServerFnError;
+
+use portal_core::domain::RightStatus;
 
 use crate::i18n::{td_string, Locale};
 
@@ -17,43 +19,41 @@ pub const SERVICE_NOT_GRANTED: &str = "service.not_granted";
 /// A right that exists already; followed by `.` and its status, e.g. `admin.right_exists.revoked`.
 pub const RIGHT_EXISTS: &str = "admin.right_exists";
 /// The login may not act for the company it chose.
-pub const MSG_NOT_ALLOWED: &str = "Vous n'avez pas accès à cette société.";
+pub const MSG_NOT_ALLOWED: &str = "acting_company.not_allowed";
 
 /// The one answer to a wrong e-mail or password: never says which of the two was wrong.
-pub const MSG_INVALID_CREDENTIALS: &str = "Adresse e-mail ou mot de passe incorrect.";
+pub const MSG_INVALID_CREDENTIALS: &str = "sign_in.invalid_credentials";
 /// Too many failed attempts for this account or from this address.
-pub const MSG_THROTTLED: &str = "Trop de tentatives de connexion. Veuillez réessayer dans 15 minutes.";
+pub const MSG_THROTTLED: &str = "sign_in.throttled";
 /// A server function that needs a signed-in user was called without one.
-pub const MSG_NOT_SIGNED_IN: &str = "Votre session a expiré. Veuillez vous reconnecter.";
+pub const MSG_NOT_SIGNED_IN: &str = "session.expired";
 /// The right password of a self-registered login whose address is not confirmed yet.
-pub const MSG_EMAIL_UNCONFIRMED: &str =
-    "Votre adresse e-mail n'est pas encore confirmée. Ouvrez le lien que nous vous avons envoyé par e-mail.";
+pub const MSG_EMAIL_UNCONFIRMED: &str = "sign_in.email_unconfirmed";
 /// The refusal of a request beyond the limit of its client address (registrations, reset
 /// links, e-mail changes, access requests by customer number).
 pub const REQUESTS_THROTTLED: &str = "requests.too_many";
 /// The current password, asked before a credential changes, is wrong.
-pub const MSG_WRONG_CURRENT_PASSWORD: &str = "Le mot de passe actuel est incorrect.";
+pub const MSG_WRONG_CURRENT_PASSWORD: &str = "password.wrong_current";
 /// Anything unexpected on the server (details go to the log, not to the user).
-pub const MSG_UNAVAILABLE: &str = "Le service est momentanément indisponible. Veuillez réessayer.";
+pub const MSG_UNAVAILABLE: &str = "service.unavailable";
 
-pub const MSG_EMAIL_INVALID: &str = "Veuillez saisir une adresse e-mail valide, par exemple nom@societe.ch.";
-pub const MSG_NAME_INVALID: &str = "Veuillez saisir votre prénom et votre nom (100 caractères au plus chacun).";
-pub const MSG_PASSWORD_POLICY: &str = "Le mot de passe doit comporter de 10 à 128 caractères.";
-pub const MSG_PASSWORDS_DIFFER: &str = "Les deux mots de passe ne sont pas identiques.";
-pub const MSG_LANGUAGE_INVALID: &str = "Veuillez choisir une langue.";
-pub const MSG_LINK_INVALID: &str = "Ce lien n'est plus valable : il a déjà été utilisé ou il a expiré.";
-pub const MSG_EMAIL_SAME: &str = "C'est déjà l'adresse e-mail de votre login.";
-pub const MSG_EMAIL_TAKEN: &str = "Cette adresse e-mail est déjà utilisée par un autre login.";
-pub const MSG_REGISTRATION_PASSWORD_WRONG: &str = "Ce n'est pas le mot de passe choisi lors de l'inscription avec cette adresse.";
+pub const MSG_EMAIL_INVALID: &str = "registration.email_invalid";
+pub const MSG_NAME_INVALID: &str = "registration.name_invalid";
+pub const MSG_PASSWORD_POLICY: &str = "registration.password_policy";
+pub const MSG_PASSWORDS_DIFFER: &str = "registration.passwords_differ";
+pub const MSG_LANGUAGE_INVALID: &str = "language.invalid";
+pub const MSG_LINK_INVALID: &str = "link.invalid";
+pub const MSG_EMAIL_SAME: &str = "email_change.same";
+pub const MSG_EMAIL_TAKEN: &str = "email_change.taken";
+pub const MSG_REGISTRATION_PASSWORD_WRONG: &str = "registration.password_wrong";
 /// A password change ("Modifier le mot de passe") whose two new passwords differ.
-pub const MSG_NEW_PASSWORDS_DIFFER: &str = "Les deux nouveaux mots de passe ne sont pas identiques.";
-pub const MSG_NEW_PASSWORD_POLICY: &str = "Le nouveau mot de passe doit comporter de 10 à 128 caractères.";
+pub const MSG_NEW_PASSWORDS_DIFFER: &str = "password_change.passwords_differ";
+pub const MSG_NEW_PASSWORD_POLICY: &str = "password_change.password_policy";
 /// A code of the authenticator app (or a recovery code) that does not match.
-pub const MSG_CODE_INVALID: &str = "Le code de vérification est incorrect.";
+pub const MSG_CODE_INVALID: &str = "two_step.code_invalid";
 /// The enrolment's secret is no longer in the session.
-pub const MSG_ENROLMENT_EXPIRED: &str = "L'activation a expiré. Veuillez recommencer.";
-pub const MSG_TWO_STEP_ALREADY_ON: &str =
-    "La connexion en deux étapes est déjà activée. Désactivez-la d'abord pour changer d'application.";
+pub const MSG_ENROLMENT_EXPIRED: &str = "two_step.enrolment_expired";
+pub const MSG_TWO_STEP_ALREADY_ON: &str = "two_step.already_on";
 
 /// The message of a server function's error, without the framework's prefix.
 pub fn error_message(error: &ServerFnError) -> String {
@@ -68,23 +68,22 @@ pub fn error_text(locale: Locale, error: &ServerFnError) -> String {
     code_text(locale, &error_message(error))
 }
 
-/// The status word ("en suspens"…) of a right status code.
-pub fn status_text(locale: Locale, status: &str) -> String {
+/// The status word ("en suspens"…) of a right's status.
+pub fn status_text(locale: Locale, status: RightStatus) -> String {
     match status {
-        "pending" => td_string!(locale, status.pending),
-        "active" => td_string!(locale, status.active),
-        "refused" => td_string!(locale, status.refused),
-        "revoked" => td_string!(locale, status.revoked),
-        "expired" => td_string!(locale, status.expired),
-        "resigned" => td_string!(locale, status.resigned),
-        other => return other.to_string(),
+        RightStatus::Pending => td_string!(locale, status.pending),
+        RightStatus::Active => td_string!(locale, status.active),
+        RightStatus::Refused => td_string!(locale, status.refused),
+        RightStatus::Revoked => td_string!(locale, status.revoked),
+        RightStatus::Expired => td_string!(locale, status.expired),
+        RightStatus::Resigned => td_string!(locale, status.resigned),
     }
     .to_string()
 }
 
 /// The sentence for a refusal, in `locale`; "unavailable" for anything unknown.
 pub fn code_text(locale: Locale, code: &str) -> String {
-    if let Some(status) = code.strip_prefix("admin.right_exists.") {
+    if let Some(status) = code.strip_prefix("admin.right_exists.").and_then(|s| RightStatus::parse(s).ok()) {
         return td_string!(locale, errors.right_exists, status = status_text(locale, status)).to_string();
     }
     let text = match code {

@@ -66,6 +66,25 @@ pub fn Field(
     }
 }
 
+/// What is wrong with the e-mail typed in a form, once its field was left: nothing, or
+/// "required" or "not an address" in the reader's language.
+pub fn email_error(email: RwSignal<String>, touched: RwSignal<bool>) -> Signal<Option<String>> {
+    let i18n = use_i18n();
+    Signal::derive(move || {
+        if !touched.get() {
+            return None;
+        }
+        let value = email.get();
+        if value.trim().is_empty() {
+            Some(crate::i18n::t_string!(i18n, login.email_required).to_string())
+        } else if portal_core::domain::EmailAddress::parse(&value).is_err() {
+            Some(crate::i18n::t_string!(i18n, login.email_invalid).to_string())
+        } else {
+            None
+        }
+    })
+}
+
 /// The outcome line of a form: the success text, or the refusal in the reader's language.
 #[component]
 pub fn Outcome<T: Clone + Send + Sync + 'static>(

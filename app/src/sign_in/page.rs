@@ -2,14 +2,13 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
-use portal_core::domain::EmailAddress;
 
 use crate::shared::return_path::RETURN_PARAM;
 use super::{signed_in_destination, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
 use crate::shared::errors::{code_text, error_text, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
 use crate::shared::paths::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
 use crate::layout::public::PublicLayout;
-use crate::shared::ui::FIELD;
+use crate::shared::ui::{email_error, FIELD};
 use crate::i18n::{t, t_string, use_i18n};
 
 /// "Connexion": the first page of the portal. A login that is signed in already goes on to
@@ -69,19 +68,7 @@ fn LoginForm(error: Option<String>, back: Option<String>) -> impl IntoView {
     let password_touched = RwSignal::new(false);
     let show_password = RwSignal::new(false);
 
-    let email_error = move || {
-        if !email_touched.get() {
-            return None;
-        }
-        let value = email.get();
-        if value.trim().is_empty() {
-            Some(t_string!(i18n, login.email_required))
-        } else if EmailAddress::parse(&value).is_err() {
-            Some(t_string!(i18n, login.email_invalid))
-        } else {
-            None
-        }
-    };
+    let email_error = email_error(email, email_touched);
     let password_error = move || {
         (password_touched.get() && password.get().is_empty()).then_some(t_string!(i18n, login.password_required))
     };
@@ -104,7 +91,7 @@ fn LoginForm(error: Option<String>, back: Option<String>) -> impl IntoView {
         ev.prevent_default();
         email_touched.set(true);
         password_touched.set(true);
-        if email_error().is_some() || password_error().is_some() || pending.get_untracked() {
+        if email_error.get().is_some() || password_error().is_some() || pending.get_untracked() {
             return;
         }
         sign_in.dispatch(SignIn { email: email.get_untracked(), password: password.get_untracked(), retour: back.clone() });
@@ -126,8 +113,8 @@ fn LoginForm(error: Option<String>, back: Option<String>) -> impl IntoView {
                     inputmode="email"
                     required=true
                     class=FIELD
-                    aria-invalid=move || email_error().is_some().to_string()
-                    aria-describedby=move || email_error().map(|_| "email-error")
+                    aria-invalid=move || email_error.get().is_some().to_string()
+                    aria-describedby=move || email_error.get().map(|_| "email-error")
                     prop:value=move || email.get()
                     on:input=move |ev| email.set(event_target_value(&ev))
                     on:blur=move |_| email_touched.set(true)

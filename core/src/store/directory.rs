@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::audit::audit_in;
 use super::*;
 use crate::domain::*;
 
@@ -190,8 +191,40 @@ impl Store {
         self.update_user_field(user_id, "UPDATE users SET email_notifications = $2 WHERE id = $1", on).await
     }
 
-    pub async fn set_user_language(&self, user_id: UserId, language: Language) -> Result<()> {
-        self.update_user_field(user_id, "UPDATE users SET language = $2 WHERE id = $1", language.code().to_owned()).await
+    /// A sign-in of `user`: its last login and the audit entry `login`, in one transaction.
+    pub async fn record_sign_in(&self, user: &User, at: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
+            .bind(user.id)
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        found(n)?;
+        let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+        audit_in(&mut tx, &AuditEntry::new(&actor, user.home_company_id, "login", format!("user:{}", user.id))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The language `user` is remembered in (its e-mails, its next sign-in), changed by
+    /// itself, with the audit entry `user.language`, in one transaction.
+    pub async fn change_user_language(&self, user: &User, language: Language) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+            .bind(user.id)
+            .bind(language.code())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        found(n)?;
+        let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+        let entry = AuditEntry::new(&actor, user.home_company_id, "user.language", format!("user:{}", user.id))
+            .before(std::collections::BTreeMap::from([("language", user.language.code())]))
+            .after(std::collections::BTreeMap::from([("language", language.code())]));
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn set_user_name(&self, user_id: UserId, first: &PersonName, last: &PersonName) -> Result<()> {

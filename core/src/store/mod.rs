@@ -50,7 +50,6 @@ mod grants;
 mod messages;
 mod model;
 mod password;
-mod requests;
 mod rights;
 mod sealing;
 mod system;
@@ -131,7 +130,6 @@ impl StoreError {
                 "company.customer_number" => "duplicate.customer_number",
                 "right" => "duplicate.right",
                 "debtor" => "duplicate.debtor",
-                "access_request" => "duplicate.access_request",
                 "product" => "duplicate.product",
                 "invoice" => "duplicate.invoice",
                 _ => "duplicate",

@@ -50,17 +50,18 @@ pub(crate) async fn right_in(tx: &mut Tx, id: RightId) -> Result<UserRight> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
-pub(crate) async fn right_for_in(tx: &mut Tx, company_id: CompanyId, user_id: UserId) -> Result<Option<UserRight>> {
-    let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
-        "SELECT ",
-        right_cols!(),
-        " FROM user_rights r WHERE r.company_id = $1 AND r.user_id = $2"
-    ))
-    .bind(company_id)
-    .bind(user_id)
-    .fetch_optional(c)
-    .await)?;
-    row.map(TryInto::try_into).transpose()
+/// The seed's star of a right `r`: its login also holds an active provider or administrator
+/// right on another company. `$true` is the parameter bound to `true` (a boolean literal
+/// reads differently in SQLite and Postgres). The rights list and a right's page both use it.
+macro_rules! star_of_r {
+    ($true:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM user_rights o WHERE o.user_id = r.user_id AND o.company_id <> r.company_id \
+             AND o.status = 'active' AND (o.right_type = 'provider' OR o.is_admin = ",
+            $true,
+            "))"
+        )
+    };
 }
 
 /// Inserts a right in the given state and audits "right.create".
@@ -268,6 +269,16 @@ impl Store {
         Ok(after)
     }
 
+    /// The star of right `right_id` (see the rights list's `has_rights_elsewhere`).
+    pub async fn has_rights_elsewhere(&self, right_id: RightId) -> Result<bool> {
+        let star: Option<bool> = with_pool!(self, |p| sqlx::query_scalar(concat!("SELECT ", star_of_r!("$2"), " FROM user_rights r WHERE r.id = $1"))
+            .bind(right_id)
+            .bind(true)
+            .fetch_optional(p)
+            .await)?;
+        star.ok_or(StoreError::NotFound)
+    }
+
     /// The rights list of a company: search, filter, sort, page, with the total count.
     pub async fn list_company_rights(&self, company_id: CompanyId, q: &RightQuery) -> Result<Page<RightListItem>> {
         let pattern = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(like_pattern);
@@ -301,10 +312,9 @@ impl Store {
             concat!(
                 "SELECT ",
                 right_cols!(),
-                ", u.email, u.first_name, u.last_name, u.home_company_id, hc.name AS home_company_name, \
-                 EXISTS (SELECT 1 FROM user_rights o WHERE o.user_id = r.user_id AND o.company_id <> r.company_id \
-                   AND o.status = 'active' AND (o.right_type = 'provider' OR o.is_admin = $7)) AS has_rights_elsewhere \
-                 {}{} ORDER BY {}, r.id {} LIMIT $5 OFFSET $6"
+                ", u.email, u.first_name, u.last_name, u.home_company_id, hc.name AS home_company_name, ",
+                star_of_r!("$7"),
+                " AS has_rights_elsewhere {}{} ORDER BY {}, r.id {} LIMIT $5 OFFSET $6"
             ),
             FROM_WHERE, "", order, dir
         );

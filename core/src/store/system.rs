@@ -16,7 +16,6 @@ pub const TABLES: &[&str] = &[
     "service_grants",
     "service_grant_debtors",
     "messages",
-    "provider_access_requests",
     "contract_products",
     "orders",
     "order_lines",
@@ -40,19 +39,35 @@ pub fn session_key(id: &str) -> String {
 impl Store {
     // ------------------------------------------------------------ sessions
 
-    /// Creates or replaces a session.
-    pub async fn save_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>) -> Result<()> {
+    /// Inserts a new session of `user_id` (signed in, or owing its two-step code; `None`
+    /// before sign-in); never overwrites one: false when the id is taken.
+    pub async fn create_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>, user_id: Option<crate::domain::UserId>) -> Result<bool> {
         let id = session_key(id);
-        with_pool!(self, |p| sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at"
+        let inserted = with_pool!(self, |p| sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING"
         )
         .bind(&id)
         .bind(data)
         .bind(expires_at)
+        .bind(user_id)
         .execute(p)
         .await
-        .map(|_| ()))?;
+        .map(|r| r.rows_affected()))?;
+        Ok(inserted == 1)
+    }
+
+    /// Updates an existing session only: a session deleted meanwhile (sign-out, time-out on
+    /// another instance) is not brought back by a request that was still under way.
+    pub async fn update_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>, user_id: Option<crate::domain::UserId>) -> Result<()> {
+        let id = session_key(id);
+        with_pool!(self, |p| sqlx::query("UPDATE sessions SET data = $2, expires_at = $3, user_id = $4 WHERE id = $1")
+            .bind(&id)
+            .bind(data)
+            .bind(expires_at)
+            .bind(user_id)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 

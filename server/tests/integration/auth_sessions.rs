@@ -263,7 +263,7 @@ on_both_backends!(the_login_form_works_without_javascript, Options::default(), |
     assert_eq!(failed.status(), 302);
     assert_eq!(failed.headers()["location"], "/login?erreur=identifiants");
     let page = app.get("/login?erreur=identifiants", None).await;
-    assert!(page.body.contains(MSG_INVALID_CREDENTIALS), "the page shows the message");
+    assert!(page.body.contains("Adresse e-mail ou mot de passe incorrect."), "the page shows the message");
     let ok = post(PASSWORD).await.unwrap();
     assert_eq!(ok.status(), 302);
     assert_eq!(ok.headers()["location"], "/portal");
