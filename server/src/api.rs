@@ -25,7 +25,7 @@ use portal_core::domain::{DebtorNumber, EmailAddress};
 use portal_core::store::Store;
 use serde::{Deserialize, Serialize};
 
-use crate::http::AppState;
+use crate::state::AppState;
 use app::shared::errors::{api_text, API_KEY_INVALID, API_RATE_LIMITED, API_UNKNOWN_DEBTOR, API_UNKNOWN_SERVICE, API_USER_INVALID, MALFORMED_REQUEST};
 
 pub const PATH: &str = "/api/v1/access";

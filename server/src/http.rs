@@ -9,7 +9,7 @@ use crate::mail::Mailer;
 
 use app::{shell, App};
 use axum::{
-    extract::{FromRef, State},
+    extract::State,
     http::{header, HeaderValue, StatusCode},
     response::IntoResponse,
     routing::get,
@@ -25,11 +25,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub store: Store,
-}
+pub use crate::state::AppState;
 
 /// The health check's path.
 pub const HEALTHZ: &str = "/healthz";

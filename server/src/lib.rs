@@ -10,6 +10,7 @@ pub mod mail;
 pub mod operator;
 pub mod request_owner;
 pub mod stalled_pages;
+pub mod state;
 
 /// Rendering a page walks Leptos' nested view types recursively; unoptimized builds need
 /// more than tokio's 2 MiB worker stacks for the larger pages (release builds stay well
