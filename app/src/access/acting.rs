@@ -33,8 +33,13 @@ impl CompanyChoices {
         }
     }
 
+    /// The company `company_id` among the choices, if it is one.
+    pub fn get(&self, company_id: i64) -> Option<&CompanyChoice> {
+        self.home.iter().chain(&self.third_party).find(|c| c.company_id == company_id)
+    }
+
     pub fn contains(&self, company_id: i64) -> bool {
-        self.home.iter().chain(&self.third_party).any(|c| c.company_id == company_id)
+        self.get(company_id).is_some()
     }
 }
 

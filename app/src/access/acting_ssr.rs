@@ -77,7 +77,7 @@ pub async fn acting_among(user_id: i64, choices: &CompanyChoices) -> Result<Comp
 
 async fn resolve_acting(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, ServerFnError> {
     if let Some(acting) = choices.acting {
-        if let Some(choice) = choices.home.iter().chain(&choices.third_party).find(|c| c.company_id == acting) {
+        if let Some(choice) = choices.get(acting) {
             return Ok(choice.clone());
         }
         session().await?.remove::<i64>(KEY_ACTING_COMPANY).await.map_err(internal)?;

@@ -9,6 +9,7 @@ use portal_core::domain::UserId;
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 use tower_sessions::Session;
 
+use super::acting::CompanyChoices;
 use super::acting_ssr::choices_from_rights;
 use crate::shared::context::{internal, session, settings, AuthSettings};
 use crate::shared::errors::MSG_NOT_SIGNED_IN;
@@ -66,7 +67,8 @@ pub async fn require_login() -> Result<SignedIn, ServerFnError> {
 /// one company (the same companies the selector offers), else the portal.
 pub async fn destination_after_sign_in(store: &Store, user: &User) -> Result<&'static str, store::StoreError> {
     let (home, third_party) = choices_from_rights(&store.rights_of_user(user.id).await?, Utc::now().date_naive());
-    Ok(if usize::from(home.is_some()) + third_party.len() > 1 { PATH_SELECT_COMPANY } else { PATH_PORTAL })
+    let choices = CompanyChoices { home, third_party, acting: None };
+    Ok(if choices.count() > 1 { PATH_SELECT_COMPANY } else { PATH_PORTAL })
 }
 
 /// Where a login goes once signed in: the company selector when it must choose first (the
@@ -101,7 +103,6 @@ pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, bac
     leptos_axum::redirect(&next);
     Ok(next)
 }
-
 
 /// Ends the signed-in session (the cookie no longer works), audited when somebody was signed in.
 pub async fn end_session(store: &Store) -> Result<(), ServerFnError> {

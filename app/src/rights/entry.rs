@@ -136,7 +136,7 @@ async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) 
         .map_err(internal)?;
     let link = format!("{}{}?token={}", crate::shared::mail::public_base()?, crate::shared::paths::PATH_RESET, token.expose());
     let (subject, body) = crate::password_reset::service::set_password_mail(user, company_name, &link);
-    let mailer = use_context::<crate::shared::mail::Mailer>().ok_or_else(|| internal("no Mailer in the context"))?;
+    let mailer = crate::shared::mail::mailer()?;
     if let Err(error) = mailer.send(&user.email, &subject, &body).await {
         tracing::warn!(%error, user_id = user.id, "set-password e-mail not delivered; it stays in the outbox");
     }

@@ -13,6 +13,7 @@ use super::errors::MSG_UNAVAILABLE;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "portal_session";
+
 /// Time-outs and throttling limits, provided as Leptos context and used by the middleware.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthSettings {

@@ -83,7 +83,8 @@ pub fn status_text(locale: Locale, status: RightStatus) -> String {
 
 /// The sentence for a refusal, in `locale`; "unavailable" for anything unknown.
 pub fn code_text(locale: Locale, code: &str) -> String {
-    if let Some(status) = code.strip_prefix("admin.right_exists.").and_then(|s| RightStatus::parse(s).ok()) {
+    let exists = code.strip_prefix(RIGHT_EXISTS).and_then(|rest| rest.strip_prefix('.'));
+    if let Some(status) = exists.and_then(|s| RightStatus::parse(s).ok()) {
         return td_string!(locale, errors.right_exists, status = status_text(locale, status)).to_string();
     }
     let text = match code {

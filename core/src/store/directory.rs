@@ -143,12 +143,11 @@ impl Store {
     }
 
     pub async fn set_last_login(&self, user_id: UserId, at: DateTime<Utc>) -> Result<()> {
-        self.update_user_field(user_id, "UPDATE users SET last_login_at = $2 WHERE id = $1", Some(at)).await
+        self.update_user_field(user_id, "UPDATE users SET last_login_at = $2 WHERE id = $1", Some(at), None).await
     }
 
     pub async fn set_password_hash(&self, user_id: UserId, hash: &PasswordHash) -> Result<()> {
-        self.update_user_field(user_id, "UPDATE users SET password_hash = $2 WHERE id = $1", Some(hash.as_str().to_owned()))
-            .await
+        self.update_user_field(user_id, "UPDATE users SET password_hash = $2 WHERE id = $1", Some(hash.as_str().to_owned()), None).await
     }
 
     /// Stores (or clears) the TOTP secret and whether two-step login is on; the codes of a
@@ -184,47 +183,29 @@ impl Store {
     }
 
     pub async fn set_email_verified(&self, user_id: UserId, at: DateTime<Utc>) -> Result<()> {
-        self.update_user_field(user_id, "UPDATE users SET email_verified_at = $2 WHERE id = $1", Some(at)).await
+        self.update_user_field(user_id, "UPDATE users SET email_verified_at = $2 WHERE id = $1", Some(at), None).await
     }
 
     pub async fn set_email_notifications(&self, user_id: UserId, on: bool) -> Result<()> {
-        self.update_user_field(user_id, "UPDATE users SET email_notifications = $2 WHERE id = $1", on).await
+        self.update_user_field(user_id, "UPDATE users SET email_notifications = $2 WHERE id = $1", on, None).await
     }
 
     /// A sign-in of `user`: its last login and the audit entry `login`, in one transaction.
     pub async fn record_sign_in(&self, user: &User, at: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let n = with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
-            .bind(user.id)
-            .bind(at)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        found(n)?;
         let actor = Actor { user_id: Some(user.id), acting_company_id: None };
-        audit_in(&mut tx, &AuditEntry::new(&actor, user.home_company_id, "login", format!("user:{}", user.id))).await?;
-        tx.commit().await?;
-        Ok(())
+        let entry = AuditEntry::new(&actor, user.home_company_id, "login", format!("user:{}", user.id));
+        self.update_user_field(user.id, "UPDATE users SET last_login_at = $2 WHERE id = $1", at, Some(&entry)).await
     }
 
     /// The language `user` is remembered in (its e-mails, its next sign-in), changed by
     /// itself, with the audit entry `user.language`, in one transaction.
     pub async fn change_user_language(&self, user: &User, language: Language) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let n = with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
-            .bind(user.id)
-            .bind(language.code())
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        found(n)?;
         let actor = Actor { user_id: Some(user.id), acting_company_id: None };
         let entry = AuditEntry::new(&actor, user.home_company_id, "user.language", format!("user:{}", user.id))
             .before(std::collections::BTreeMap::from([("language", user.language.code())]))
             .after(std::collections::BTreeMap::from([("language", language.code())]));
-        audit_in(&mut tx, &entry).await?;
-        tx.commit().await?;
-        Ok(())
+        let sql = "UPDATE users SET language = $2 WHERE id = $1";
+        self.update_user_field(user.id, sql, language.code().to_owned(), Some(&entry)).await
     }
 
     pub async fn set_user_name(&self, user_id: UserId, first: &PersonName, last: &PersonName) -> Result<()> {
@@ -238,7 +219,9 @@ impl Store {
         found(n)
     }
 
-    async fn update_user_field<T>(&self, user_id: UserId, sql: &'static str, value: T) -> Result<()>
+    /// Sets one column of a user's row (`sql`: `$1` the id, `$2` the value) and, when given,
+    /// writes its audit entry in the same transaction: no entry without its change.
+    async fn update_user_field<T>(&self, user_id: UserId, sql: &'static str, value: T, entry: Option<&AuditEntry>) -> Result<()>
     where
         T: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
             + sqlx::Type<sqlx::Sqlite>
@@ -248,13 +231,19 @@ impl Store {
             + Clone
             + 'static,
     {
-        let n = with_pool!(self, |p| sqlx::query(sql)
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, |c| sqlx::query(sql)
             .bind(user_id)
             .bind(value.clone())
-            .execute(p)
+            .execute(c)
             .await
             .map(|r| r.rows_affected()))?;
-        found(n)
+        found(n)?;
+        if let Some(entry) = entry {
+            audit_in(&mut tx, entry).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Logins whose home company is `company_id`.
