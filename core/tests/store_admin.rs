@@ -73,7 +73,7 @@ mod cases {
         NewMessage {
             recipient_user_id: f.provider.id,
             company_id: Some(f.principal.id),
-            kind: "provider_invitation".into(),
+            kind: MessageKind::ProviderInvitation,
             params: json!({ "admin": "Prénom Nom" }),
         }
     }
@@ -254,7 +254,7 @@ mod cases {
 
     pub async fn a_request_for_access_waits_for_the_principal_and_tells_its_administrators(store: Store) {
         let f = fixture(&store).await;
-        let notify = NewMessage { recipient_user_id: f.admin.id, company_id: Some(f.principal.id), kind: "provider_request".into(), params: json!({}) };
+        let notify = NewMessage { recipient_user_id: f.admin.id, company_id: Some(f.principal.id), kind: MessageKind::ProviderRequest, params: json!({}) };
         let right = store.request_provider_access(&request(&f.principal, &f.provider), &[notify.clone()], 5).await.unwrap();
         assert_eq!((right.status, right.awaiting), (RightStatus::Pending, Some(Awaiting::Principal)));
         assert_eq!(store.messages_for(f.admin.id).await.unwrap().len(), 1);

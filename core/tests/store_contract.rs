@@ -278,6 +278,22 @@ mod cases {
 
     // ------------------------------------------------------------------ may_act
 
+    /// [`Store::may_act_on`], checked against the pure rule [`UserRight::may_act_through`] on
+    /// the stored right, grants and subscriptions: the two must agree in every case below.
+    async fn checked_may_act(store: &Store, user: UserId, company: CompanyId, service: &str, debtor: Option<DebtorId>, today: NaiveDate) -> bool {
+        let sql = store.may_act_on(user, company, service, debtor, today).await.unwrap();
+        let subscribed = store.company_services(company).await.unwrap().iter().any(|s| s.code == service);
+        let rule = match store.right_for(company, user).await.unwrap() {
+            Some(right) => {
+                let grants = store.service_grants(right.id).await.unwrap();
+                grants.iter().filter(|g| g.service_code == service).any(|g| right.may_act_through(g, subscribed, debtor, today))
+            }
+            None => false,
+        };
+        assert_eq!(sql, rule, "the SQL and the rule disagree: user {user}, company {company}, {service}, debtor {debtor:?}, {today}");
+        sql
+    }
+
     pub async fn may_act_is_false_unless_the_right_is_active(store: Store) {
         let w = world(&store).await;
         let grants = [all_debtors(&w.orders)];
@@ -298,9 +314,9 @@ mod cases {
                 r = store.transition_right(r.id, r.version, *t, *by, &Actor::system()).await.unwrap();
             }
             assert_eq!(r.status.as_str(), *status);
-            let may = store.may_act(u.id, w.principal.id, "orders", Some(w.d1.id)).await.unwrap();
+            let may = checked_may_act(&store, u.id, w.principal.id, "orders", Some(w.d1.id), now().date_naive()).await;
             assert_eq!(may, *status == "active", "a {status} right");
-            assert_eq!(store.may_act(u.id, w.principal.id, "orders", None).await.unwrap(), *status == "active");
+            assert_eq!(checked_may_act(&store, u.id, w.principal.id, "orders", None, now().date_naive()).await, *status == "active");
         }
     }
 
@@ -310,9 +326,9 @@ mod cases {
         store.replace_service_grants(r.id, &[all_debtors(&w.orders)], &w.by_admin()).await.unwrap();
         let end = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
         store.update_right(r.id, r.version, &RightChanges { is_admin: false, remark: Remark::default(), end_date: Some(end) }, &w.by_admin()).await.unwrap();
-        let may = |d: NaiveDate| store.may_act_on(w.provider.id, w.principal.id, "orders", Some(w.d1.id), d);
-        assert!(may(end).await.unwrap(), "still valid on its end date");
-        assert!(!may(end + Duration::days(1)).await.unwrap(), "not the day after");
+        let may = |d: NaiveDate| checked_may_act(&store, w.provider.id, w.principal.id, "orders", Some(w.d1.id), d);
+        assert!(may(end).await, "still valid on its end date");
+        assert!(!may(end + Duration::days(1)).await, "not the day after");
     }
 
     pub async fn may_act_is_false_for_a_service_not_granted_or_a_debtor_outside_the_list(store: Store) {
@@ -320,11 +336,11 @@ mod cases {
         let r = active_provider_right(&store, &w).await;
         store.replace_service_grants(r.id, &[some_debtors(&w.invoices, &[&w.d1])], &w.by_admin()).await.unwrap();
         let p = w.provider.id;
-        assert!(store.may_act(p, w.principal.id, "invoices", Some(w.d1.id)).await.unwrap());
-        assert!(!store.may_act(p, w.principal.id, "invoices", Some(w.d2.id)).await.unwrap(), "debtor not in the list");
-        assert!(!store.may_act(p, w.principal.id, "orders", Some(w.d1.id)).await.unwrap(), "service not granted");
-        assert!(!store.may_act(p, w.principal.id, "unknown", None).await.unwrap());
-        assert!(!store.may_act(p, w.other.id, "invoices", Some(w.foreign_debtor.id)).await.unwrap(), "no right on that company");
+        assert!(checked_may_act(&store, p, w.principal.id, "invoices", Some(w.d1.id), now().date_naive()).await);
+        assert!(!checked_may_act(&store, p, w.principal.id, "invoices", Some(w.d2.id), now().date_naive()).await, "debtor not in the list");
+        assert!(!checked_may_act(&store, p, w.principal.id, "orders", Some(w.d1.id), now().date_naive()).await, "service not granted");
+        assert!(!checked_may_act(&store, p, w.principal.id, "unknown", None, now().date_naive()).await);
+        assert!(!checked_may_act(&store, p, w.other.id, "invoices", Some(w.foreign_debtor.id), now().date_naive()).await, "no right on that company");
         let permitted = store.permitted_debtors(p, w.principal.id, "invoices").await.unwrap();
         assert_eq!(permitted, vec![w.d1.clone()]);
     }
@@ -334,11 +350,11 @@ mod cases {
         let r = active_provider_right(&store, &w).await;
         store.replace_service_grants(r.id, &[all_debtors(&w.tracking)], &w.by_admin()).await.unwrap();
         for d in [&w.d1, &w.d2] {
-            assert!(store.may_act(w.provider.id, w.principal.id, "tracking", Some(d.id)).await.unwrap());
+            assert!(checked_may_act(&store, w.provider.id, w.principal.id, "tracking", Some(d.id), now().date_naive()).await);
         }
         // Revocation takes effect at once.
         store.transition_right(r.id, r.version, Transition::Revoke, Party::Principal, &w.by_admin()).await.unwrap();
-        assert!(!store.may_act(w.provider.id, w.principal.id, "tracking", Some(w.d1.id)).await.unwrap());
+        assert!(!checked_may_act(&store, w.provider.id, w.principal.id, "tracking", Some(w.d1.id), now().date_naive()).await);
     }
 
     // ------------------------------------------------------------------ grants
@@ -398,7 +414,7 @@ mod cases {
             .create_message(&NewMessage {
                 recipient_user_id: w.provider.id,
                 company_id: Some(w.principal.id),
-                kind: "provider_invitation".into(),
+                kind: MessageKind::ProviderInvitation,
                 params: json!({"admin": "Anna Muster", "company": "Musterhans SA"}),
             })
             .await
@@ -417,7 +433,7 @@ mod cases {
     pub async fn a_message_is_visible_only_to_its_recipient(store: Store) {
         let w = world(&store).await;
         let m = store
-            .create_message(&NewMessage { recipient_user_id: w.provider.id, company_id: None, kind: "k".into(), params: json!({}) })
+            .create_message(&NewMessage { recipient_user_id: w.provider.id, company_id: None, kind: MessageKind::ProviderInvitation, params: json!({}) })
             .await
             .unwrap();
         assert!(matches!(store.message(w.admin.id, m.id).await, Err(StoreError::NotFound)));

@@ -57,8 +57,8 @@ mod cases {
         store.create_user(&new).await.unwrap()
     }
 
-    fn message(to: &User, company: &Company, kind: &str) -> NewMessage {
-        NewMessage { recipient_user_id: to.id, company_id: Some(company.id), kind: kind.into(), params: json!({}) }
+    fn message(to: &User, company: &Company, kind: MessageKind) -> NewMessage {
+        NewMessage { recipient_user_id: to.id, company_id: Some(company.id), kind, params: json!({}) }
     }
 
     async fn invitation(store: &Store, f: &Fixture, n: usize) -> (User, UserRight) {
@@ -66,7 +66,7 @@ mod cases {
         let entry = ProviderEntry {
             common: EntryCommon { company_id: f.principal.id, remark: Remark::default(), end_date: None, copy_grants_from: None, entered_by: f.admin.id },
             provider_user_id: provider.id,
-            message: message(&provider, &f.principal, "provider_invitation"),
+            message: message(&provider, &f.principal, MessageKind::ProviderInvitation),
         };
         let right = store.enter_provider(&entry).await.unwrap();
         (provider, right)
@@ -80,7 +80,7 @@ mod cases {
         }
     }
 
-    async fn count(store: &Store, user: &User, kind: &str) -> usize {
+    async fn count(store: &Store, user: &User, kind: MessageKind) -> usize {
         store.messages_for(user.id).await.unwrap().iter().filter(|m| m.kind == kind).count()
     }
 
@@ -89,7 +89,7 @@ mod cases {
         for n in 0..RUNS {
             let (provider, right) = invitation(&store, &f, n).await;
             let (by_provider, by_admin) = (Actor::user(provider.id, f.principal.id), Actor::user(f.admin.id, f.principal.id));
-            let (to_admin, to_provider) = ([message(&f.admin, &f.principal, "provider_accepted")], [message(&provider, &f.principal, "provider_invitation_cancelled")]);
+            let (to_admin, to_provider) = ([message(&f.admin, &f.principal, MessageKind::ProviderAccepted)], [message(&provider, &f.principal, MessageKind::ProviderInvitationCancelled)]);
             let (accept, cancel) = tokio::join!(
                 store.transition_right_notifying(right.id, right.version, Transition::Accept, Party::Provider, &by_provider, &to_admin),
                 store.transition_right_notifying(right.id, right.version, Transition::Cancel, Party::Principal, &by_admin, &to_provider),
@@ -99,10 +99,10 @@ mod cases {
             let expected = if accept.is_ok() { RightStatus::Active } else { RightStatus::Revoked };
             assert_eq!(end.status, expected, "run {n}");
             assert_eq!(end.version, right.version + 1, "run {n}: one write");
-            assert_eq!(count(&store, &provider, "provider_invitation_cancelled").await, usize::from(cancel.is_ok()), "run {n}");
+            assert_eq!(count(&store, &provider, MessageKind::ProviderInvitationCancelled).await, usize::from(cancel.is_ok()), "run {n}");
         }
         let accepted = store.messages_for(f.admin.id).await.unwrap().len();
-        assert_eq!(count(&store, &f.admin, "provider_accepted").await, accepted, "only acceptances were told to the administrator");
+        assert_eq!(count(&store, &f.admin, MessageKind::ProviderAccepted).await, accepted, "only acceptances were told to the administrator");
     }
 
     pub async fn accept_against_revoke_never_revokes_a_pending_right(store: Store) {
@@ -151,7 +151,7 @@ mod cases {
             let entry = ProviderEntry {
                 common: EntryCommon { company_id: f.principal.id, remark: Remark::default(), end_date: None, copy_grants_from: None, entered_by: f.admin.id },
                 provider_user_id: provider.id,
-                message: message(&provider, &f.principal, "provider_invitation"),
+                message: message(&provider, &f.principal, MessageKind::ProviderInvitation),
             };
             let (a, b) = tokio::join!(store.enter_provider(&entry), store.enter_provider(&entry));
             assert!(a.is_ok() ^ b.is_ok(), "run {n}: one entry is stored");
@@ -160,7 +160,7 @@ mod cases {
                     assert!(matches!(e, StoreError::Duplicate { what: "right" }), "run {n}: {e:?}");
                 }
             }
-            assert_eq!(count(&store, &provider, "provider_invitation").await, 1, "run {n}");
+            assert_eq!(count(&store, &provider, MessageKind::ProviderInvitation).await, 1, "run {n}");
         }
     }
 
@@ -179,7 +179,7 @@ mod cases {
                 created_by_user_id: Some(p.id),
             };
             let (r1, r2) = (ask(&p1), ask(&p2));
-            let notify = [message(&f.admin, &f.principal, "provider_request")];
+            let notify = [message(&f.admin, &f.principal, MessageKind::ProviderRequest)];
             let twice = ask(&p1);
             let (a, b, again) = tokio::join!(
                 store.request_provider_access(&r1, &notify, 5),
@@ -193,6 +193,6 @@ mod cases {
                 assert_eq!((right.status, right.awaiting), (RightStatus::Pending, Some(Awaiting::Principal)), "run {n}");
             }
         }
-        assert_eq!(count(&store, &f.admin, "provider_request").await, 2 * RUNS, "one message per stored request");
+        assert_eq!(count(&store, &f.admin, MessageKind::ProviderRequest).await, 2 * RUNS, "one message per stored request");
     }
 }

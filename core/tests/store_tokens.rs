@@ -17,6 +17,7 @@ contract!(
     onboarding_creates_company_login_and_admin_right_in_one_go,
     onboarding_refuses_a_used_customer_number_or_a_login_of_another_company_and_changes_nothing,
     a_two_step_code_step_is_claimed_once_and_only_forward,
+    two_step_turns_on_and_off_with_its_recovery_codes_and_its_audit_entry,
 );
 
 mod cases {
@@ -223,5 +224,23 @@ mod cases {
             successes += usize::from(claim.await.unwrap());
         }
         assert_eq!(successes, 1, "of eight concurrent uses of one code exactly one succeeds");
+    }
+
+    pub async fn two_step_turns_on_and_off_with_its_recovery_codes_and_its_audit_entry(store: Store) {
+        let user = store.create_user(&new_user("anna@example.ch")).await.unwrap();
+        let hashes = vec![hash_recovery_code(user.id, "aaaa-bbbb"), hash_recovery_code(user.id, "cccc-dddd")];
+        store.turn_two_step_on(&user, &Secret::new("JBSWY3DPEHPK3PXP"), 77, &hashes).await.unwrap();
+        let on = store.credentials(user.id).await.unwrap();
+        assert!(on.totp_enabled, "on");
+        assert_eq!(on.totp_secret.map(|s| s.expose().to_string()).as_deref(), Some("JBSWY3DPEHPK3PXP"));
+        assert!(!store.claim_totp_step(user.id, 77).await.unwrap(), "the code that confirmed it is used");
+        assert!(store.use_recovery_code(user.id, "AAAA BBBB").await.unwrap(), "its recovery codes work");
+
+        store.turn_two_step_off(&user).await.unwrap();
+        let off = store.credentials(user.id).await.unwrap();
+        assert!(!off.totp_enabled && off.totp_secret.is_none(), "off, and the secret is gone");
+        assert!(!store.use_recovery_code(user.id, "cccc-dddd").await.unwrap(), "no recovery code is left");
+        let actions: Vec<String> = store.audit_by_actor(user.id, 10).await.unwrap().into_iter().map(|r| r.action).collect();
+        assert_eq!(actions, ["two_step.disable", "two_step.enable"], "each change with its one audit entry");
     }
 }

@@ -118,7 +118,6 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .layer(auth::session_layer(state.store.clone(), &security))
         .layer(axum::middleware::from_fn_with_state(csrf, auth::csrf_guard))
         .layer(axum::middleware::from_fn_with_state(security.secure_cookies, security_headers))
-        .layer(axum::middleware::from_fn(malformed_arguments_are_a_bad_request))
         .layer(axum::middleware::from_fn(redirected_pages_say_why))
         // Server functions read their whole body into memory: refuse big ones up front (413).
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
@@ -143,27 +142,6 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
         "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
          form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
     )
-}
-
-/// server_fn answers arguments it cannot read ("Args|missing field…",
-/// "Deserialization|invalid utf-8…") with 500. That is the caller's mistake: 400, with a
-/// code the page translates, and nothing was run.
-async fn malformed_arguments_are_a_bad_request(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    let is_server_fn = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    if !is_server_fn || response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    if bytes.starts_with(b"Args|") || bytes.starts_with(b"Deserialization|") {
-        parts.status = http::StatusCode::BAD_REQUEST;
-        parts.headers.remove(header::CONTENT_LENGTH);
-        return axum::response::Response::from_parts(parts, axum::body::Body::from(format!("ServerError|{}", app::shared::errors::MALFORMED_REQUEST)));
-    }
-    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// A page that sends its reader elsewhere (to sign in, to the company choice) is a 302 for a

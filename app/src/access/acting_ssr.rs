@@ -1,5 +1,6 @@
 //! The acting company of a request, re-checked against the login's rights on every request.
 
+use crate::shared::errors::PortalError;
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use portal_core::domain::RightType;
@@ -32,14 +33,14 @@ pub fn choices_from_rights(rights: &[RightWithCompany], today: NaiveDate) -> (Op
     (home, third_party)
 }
 
-pub async fn choices(user_id: i64) -> Result<CompanyChoices, ServerFnError> {
+pub async fn choices(user_id: i64) -> Result<CompanyChoices, PortalError> {
     let rights = store()?.rights_of_user(user_id).await.map_err(internal)?;
     let (home, third_party) = choices_from_rights(&rights, Utc::now().date_naive());
     let acting = session().await?.get::<i64>(KEY_ACTING_COMPANY).await.map_err(internal)?;
     Ok(CompanyChoices { home, third_party, acting })
 }
 
-pub async fn set_acting(user_id: i64, company_id: i64) -> Result<(), ServerFnError> {
+pub async fn set_acting(user_id: i64, company_id: i64) -> Result<(), PortalError> {
     session().await?.insert(KEY_ACTING_COMPANY, company_id).await.map_err(internal)?;
     tracing::info!(user_id, company_id, "acting company selected");
     Ok(())
@@ -48,7 +49,7 @@ pub async fn set_acting(user_id: i64, company_id: i64) -> Result<(), ServerFnErr
 /// The acting company of this request, checked against the login's rights as they are now.
 /// A single possible company is chosen implicitly; a right that stopped being active drops
 /// the choice, and the caller sends the login back to the selector.
-pub async fn require_acting(user_id: i64) -> Result<CompanyChoice, ServerFnError> {
+pub async fn require_acting(user_id: i64) -> Result<CompanyChoice, PortalError> {
     acting_among(user_id, &choices(user_id).await?).await
 }
 
@@ -57,11 +58,11 @@ pub async fn require_acting(user_id: i64) -> Result<CompanyChoice, ServerFnError
 /// resolving again, the second would pick the login's only other company and show that
 /// company's header around a refusal. Provided afresh for every request by the server.
 #[derive(Clone, Default)]
-pub struct ActingThisRequest(std::sync::Arc<tokio::sync::Mutex<Option<Result<CompanyChoice, ServerFnError>>>>);
+pub struct ActingThisRequest(std::sync::Arc<tokio::sync::Mutex<Option<Result<CompanyChoice, PortalError>>>>);
 
 /// [`require_acting`] with the login's choices already read (pages read them once for
 /// both the acting company and the header's company switch).
-pub async fn acting_among(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, ServerFnError> {
+pub async fn acting_among(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, PortalError> {
     let Some(this_request) = use_context::<ActingThisRequest>() else {
         return resolve_acting(user_id, choices).await;
     };
@@ -75,21 +76,21 @@ pub async fn acting_among(user_id: i64, choices: &CompanyChoices) -> Result<Comp
     result
 }
 
-async fn resolve_acting(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, ServerFnError> {
+async fn resolve_acting(user_id: i64, choices: &CompanyChoices) -> Result<CompanyChoice, PortalError> {
     if let Some(acting) = choices.acting {
         if let Some(choice) = choices.get(acting) {
             return Ok(choice.clone());
         }
         session().await?.remove::<i64>(KEY_ACTING_COMPANY).await.map_err(internal)?;
         tracing::info!(user_id, company_id = acting, "acting company dropped: no active right any more");
-        return Err(refused(http::StatusCode::CONFLICT, NO_ACTING_COMPANY));
+        return Err(refused(crate::shared::errors::Status::Conflict, NO_ACTING_COMPANY));
     }
     match choices.single() {
         Some(only) => {
             set_acting(user_id, only.company_id).await?;
             Ok(only.clone())
         }
-        None => Err(refused(http::StatusCode::CONFLICT, NO_ACTING_COMPANY)),
+        None => Err(refused(crate::shared::errors::Status::Conflict, NO_ACTING_COMPANY)),
     }
 }
 

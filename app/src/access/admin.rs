@@ -1,13 +1,11 @@
 //! An administrator of the acting company.
 
 use chrono::Utc;
-use http::StatusCode;
-use leptos::prelude::*;
+use crate::shared::errors::{PortalError, Status, NOT_ADMIN};
 use portal_core::store::{Actor, User};
 
 use super::{require_acting, require_login, CompanyChoice};
 use crate::shared::context::{internal, store};
-use crate::shared::errors::NOT_ADMIN;
 use crate::shared::refusal::refused;
 
 /// Who acts, for which company: the result of [`require_admin`].
@@ -20,7 +18,7 @@ pub struct AdminScope {
 
 /// A signed-in login acting for a company on which it holds an active administrator right
 /// as an employee (a provider never administers the principal's rights). Checked on every call.
-pub async fn require_admin() -> Result<AdminScope, ServerFnError> {
+pub async fn require_admin() -> Result<AdminScope, PortalError> {
     let login = require_login().await?;
     let company = require_acting(login.user_id).await?;
     let store = store()?;
@@ -31,6 +29,6 @@ pub async fn require_admin() -> Result<AdminScope, ServerFnError> {
             let actor = Actor::user(login.user_id, company.company_id);
             Ok(AdminScope { admin, company, actor })
         }
-        _ => Err(refused(StatusCode::FORBIDDEN, NOT_ADMIN)),
+        _ => Err(refused(Status::Forbidden, NOT_ADMIN)),
     }
 }

@@ -1,13 +1,11 @@
 //! A granted online service of the acting company.
 
 use chrono::Utc;
-use http::StatusCode;
-use leptos::prelude::*;
+use crate::shared::errors::{PortalError, Status, SERVICE_NOT_GRANTED};
 use portal_core::store::{Actor, UserRight};
 
 use super::{require_acting, require_login, CompanyChoice};
 use crate::shared::context::{internal, store};
-use crate::shared::errors::SERVICE_NOT_GRANTED;
 use crate::shared::refusal::refused;
 
 /// Who uses which service for which company: the result of [`require_service`].
@@ -22,18 +20,18 @@ pub struct ServiceScope {
 
 /// A signed-in login, acting for a company (re-checked), holding an active right on it
 /// that covers `service` for at least one debtor today. Checked on every call.
-pub async fn require_service(service: &'static str) -> Result<ServiceScope, ServerFnError> {
+pub async fn require_service(service: &'static str) -> Result<ServiceScope, PortalError> {
     let login = require_login().await?;
     let company = require_acting(login.user_id).await?;
     let store = store()?;
     let today = Utc::now().date_naive();
     let right = match store.right_for(company.company_id, login.user_id).await.map_err(internal)? {
         Some(right) if right.grants_access_on(today) => right,
-        _ => return Err(refused(StatusCode::FORBIDDEN, SERVICE_NOT_GRANTED)),
+        _ => return Err(refused(Status::Forbidden, SERVICE_NOT_GRANTED)),
     };
     if !store.may_act(login.user_id, company.company_id, service, None).await.map_err(internal)? {
         tracing::info!(user_id = login.user_id, company_id = company.company_id, service, "service refused: not granted");
-        return Err(refused(StatusCode::FORBIDDEN, SERVICE_NOT_GRANTED));
+        return Err(refused(Status::Forbidden, SERVICE_NOT_GRANTED));
     }
     let actor = Actor::user(login.user_id, company.company_id);
     Ok(ServiceScope { user_id: login.user_id, company, right, service, actor })

@@ -3,8 +3,7 @@
 //! and the instant of sign-in (for the absolute time-out).
 
 use chrono::{DateTime, Utc};
-use http::StatusCode;
-use leptos::prelude::*;
+use crate::shared::errors::{PortalError, Status, MSG_NOT_SIGNED_IN};
 use portal_core::domain::UserId;
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 use tower_sessions::Session;
@@ -12,7 +11,6 @@ use tower_sessions::Session;
 use super::acting::CompanyChoices;
 use super::acting_ssr::choices_from_rights;
 use crate::shared::context::{internal, session, settings, AuthSettings};
-use crate::shared::errors::MSG_NOT_SIGNED_IN;
 use crate::shared::locale::set_locale_cookie;
 use crate::shared::paths::{PATH_PORTAL, PATH_SELECT_COMPANY};
 use crate::shared::refusal::refused;
@@ -53,14 +51,14 @@ pub async fn signed_in(session: &Session, settings: &AuthSettings) -> Result<Opt
 
 /// The signed-in user of the current request, if any. Usable by every server function and
 /// during server-side rendering.
-pub async fn current_login() -> Result<Option<SignedIn>, ServerFnError> {
+pub async fn current_login() -> Result<Option<SignedIn>, PortalError> {
     let session = session().await?;
     signed_in(&session, &settings()).await.map_err(internal)
 }
 
 /// The signed-in user of the current request, or the error "session expired".
-pub async fn require_login() -> Result<SignedIn, ServerFnError> {
-    current_login().await?.ok_or_else(|| refused(StatusCode::UNAUTHORIZED, MSG_NOT_SIGNED_IN))
+pub async fn require_login() -> Result<SignedIn, PortalError> {
+    current_login().await?.ok_or_else(|| refused(Status::NotSignedIn, MSG_NOT_SIGNED_IN))
 }
 
 /// Where the user goes after sign-in: the company selector when they may act for more than
@@ -73,7 +71,7 @@ pub async fn destination_after_sign_in(store: &Store, user: &User) -> Result<&'s
 
 /// Where a login goes once signed in: the company selector when it must choose first (the
 /// way back then waits in the session for the choice), else the way back or the portal.
-pub async fn next_page(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, ServerFnError> {
+pub async fn next_page(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, PortalError> {
     let first = destination_after_sign_in(store, user).await.map_err(internal)?;
     match back {
         Some(back) if first == PATH_SELECT_COMPANY => {
@@ -89,7 +87,7 @@ pub async fn next_page(store: &Store, session: &Session, user: &User, back: Opti
 /// two-step login is on): a new session id without anything from before (against session
 /// fixation), the last login, the audit entry, and where to go next: `back` when it was
 /// given and no company must be chosen first.
-pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, ServerFnError> {
+pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, PortalError> {
     let now = store::now();
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
@@ -105,7 +103,7 @@ pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, bac
 }
 
 /// Ends the signed-in session (the cookie no longer works), audited when somebody was signed in.
-pub async fn end_session(store: &Store) -> Result<(), ServerFnError> {
+pub async fn end_session(store: &Store) -> Result<(), PortalError> {
     let session = session().await?;
     if let Some(login) = signed_in(&session, &settings()).await.map_err(internal)? {
         let actor = Actor { user_id: Some(login.user_id), acting_company_id: None };

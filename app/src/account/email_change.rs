@@ -1,25 +1,25 @@
 //! Changing the login's e-mail: the current password first, then a link to the new address
 //! (and a notice to the current one) that makes the change.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 
 /// Asks to change the signed-in login's e-mail: a link goes to the new address, a notice to
 /// the current one. Answers the new address.
 #[server(prefix = "/api", endpoint = "request_email_change")]
-pub async fn request_email_change(new_email: String, password: String) -> Result<String, ServerFnError> {
+pub async fn request_email_change(new_email: String, password: String) -> Result<String, PortalError> {
     service::request_email_change(new_email, password).await
 }
 
 /// Changes the login's e-mail to the address the link was sent to.
 #[server(prefix = "/api", endpoint = "confirm_email_change")]
-pub async fn confirm_email_change(token: String) -> Result<(), ServerFnError> {
+pub async fn confirm_email_change(token: String) -> Result<(), PortalError> {
     service::confirm_email_change(token).await
 }
 
 #[cfg(feature = "ssr")]
 mod service {
-    use http::StatusCode;
-    use leptos::prelude::*;
+    use crate::shared::errors::Status;
     use portal_core::domain::EmailAddress;
     use portal_core::store::{Actor, AuditEntry, StoreError, TokenPurpose};
 
@@ -31,12 +31,12 @@ mod service {
     use crate::shared::paths::*;
     use crate::shared::refusal::refused;
 
-    fn bad(message: &str) -> ServerFnError {
-        refused(StatusCode::BAD_REQUEST, message)
+    fn bad(message: &str) -> PortalError {
+        refused(Status::BadRequest, message)
     }
 
 
-    pub async fn request_email_change(new_email: String, password: String) -> Result<String, ServerFnError> {
+    pub async fn request_email_change(new_email: String, password: String) -> Result<String, PortalError> {
         use crate::i18n::td_string;
         let login = require_login().await?;
         let new_email = EmailAddress::parse(&new_email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
@@ -90,14 +90,14 @@ mod service {
         tracing::info!(user_id = user.id, "login e-mail change asked; link sent to the new address");
         Ok(answer)
     }
-    pub async fn confirm_email_change(token: String) -> Result<(), ServerFnError> {
+    pub async fn confirm_email_change(token: String) -> Result<(), PortalError> {
         use crate::i18n::td_string;
         let store = store()?;
         let current = crate::shared::context::session().await?.id().map(|id| id.to_string());
         let (old_email, user) = match store.change_email_with_token(&token, current.as_deref()).await {
             Ok(Some(changed)) => changed,
             Ok(None) => return Err(bad(MSG_LINK_INVALID)),
-            Err(StoreError::Duplicate { .. }) => return Err(refused(StatusCode::CONFLICT, MSG_EMAIL_TAKEN)),
+            Err(StoreError::Duplicate { .. }) => return Err(refused(Status::Conflict, MSG_EMAIL_TAKEN)),
             Err(e) => return Err(internal(e)),
         };
         let locale = locale_of(user.language);

@@ -27,7 +27,7 @@ fn EmailConfirmForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
     let confirm = ServerAction::<ConfirmEmailChange>::new();
     let error = move || match confirm.value().get() {
-        Some(Err(e)) => Some(crate::shared::errors::error_text(i18n.get_locale(), &e)),
+        Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,
     };
     view! {

@@ -1,6 +1,7 @@
 //! "Gérer le compte utilisateur": the login's own data, its password, and its provider
 //! access requests.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -21,14 +22,14 @@ pub struct AccountView {
 }
 
 #[server(prefix = "/api", endpoint = "load_account")]
-pub async fn load_account() -> Result<AccountView, ServerFnError> {
+pub async fn load_account() -> Result<AccountView, PortalError> {
     let login = crate::access::require_login().await?;
     service::account_view(login.user_id).await
 }
 
 /// Changes the password of the signed-in login; the current one is required.
 #[server(prefix = "/api", endpoint = "change_password")]
-pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), ServerFnError> {
+pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), PortalError> {
     let login = crate::access::require_login().await?;
     service::change_password(login.user_id, current, new, confirm).await
 }
@@ -40,10 +41,10 @@ pub mod service {
     use crate::shared::errors::{MSG_NEW_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY};
     use crate::shared::format::{swiss_date, swiss_date_time};
     use crate::shared::refusal::refused;
-    use http::StatusCode;
+    use crate::shared::errors::Status;
     use portal_core::domain::{Password, RightType};
 
-    pub async fn account_view(user_id: i64) -> Result<AccountView, ServerFnError> {
+    pub async fn account_view(user_id: i64) -> Result<AccountView, PortalError> {
         let store = store()?;
         let user = store.user(user_id).await.map_err(internal)?;
         let mut provider_access: Vec<_> = store
@@ -72,10 +73,10 @@ pub mod service {
         })
     }
 
-    pub async fn change_password(user_id: i64, current: String, new: String, confirm: String) -> Result<(), ServerFnError> {
-        let new_password = Password::parse(&new).map_err(|_| refused(StatusCode::BAD_REQUEST, MSG_NEW_PASSWORD_POLICY))?;
+    pub async fn change_password(user_id: i64, current: String, new: String, confirm: String) -> Result<(), PortalError> {
+        let new_password = Password::parse(&new).map_err(|_| refused(Status::BadRequest, MSG_NEW_PASSWORD_POLICY))?;
         if new != confirm {
-            return Err(refused(StatusCode::BAD_REQUEST, MSG_NEW_PASSWORDS_DIFFER));
+            return Err(refused(Status::BadRequest, MSG_NEW_PASSWORDS_DIFFER));
         }
         let store = store()?;
         crate::shared::password::check_current_password(&store, user_id, current).await?;

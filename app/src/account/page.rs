@@ -96,7 +96,7 @@ fn PasswordForm() -> impl IntoView {
             <p role="status" aria-live="polite" class="empty:hidden">
                 {move || match outcome() {
                     Some(Ok(())) => Some(view! { <span class="font-medium text-green-800">{t!(i18n, account.password_changed)}</span> }.into_any()),
-                    Some(Err(error)) => Some(view! { <span class="font-medium text-red-700">{move || crate::shared::errors::error_text(i18n.get_locale(), &error)}</span> }.into_any()),
+                    Some(Err(error)) => Some(view! { <span class="font-medium text-red-700">{move || error.text(i18n.get_locale())}</span> }.into_any()),
                     None => None,
                 }}
             </p>
@@ -132,7 +132,7 @@ fn EmailChangeForm(changed: bool) -> impl IntoView {
             <p role="status" aria-live="polite" class="empty:hidden">
                 {move || match change.value().get() {
                     Some(Ok(_)) => Some(view! { <span class="font-medium text-green-800">{t!(i18n, email_change.sent)}</span> }.into_any()),
-                    Some(Err(error)) => Some(view! { <span class="font-medium text-red-700">{move || crate::shared::errors::error_text(i18n.get_locale(), &error)}</span> }.into_any()),
+                    Some(Err(error)) => Some(view! { <span class="font-medium text-red-700">{move || error.text(i18n.get_locale())}</span> }.into_any()),
                     None => None,
                 }}
             </p>

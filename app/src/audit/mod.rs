@@ -1,6 +1,7 @@
 //! "Journal des modifications": the acting company's audit log, newest first, for its
 //! administrators.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +50,7 @@ pub struct AuditPage {
 
 /// The acting company's audit log, newest first (administrators only).
 #[server(prefix = "/api", endpoint = "list_audit")]
-pub async fn list_audit(page: i64) -> Result<AuditPage, ServerFnError> {
+pub async fn list_audit(page: i64) -> Result<AuditPage, PortalError> {
     let scope = crate::access::require_admin().await?;
     service::list_audit(&scope, page).await
 }

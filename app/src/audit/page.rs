@@ -1,5 +1,6 @@
 //! "Journal des modifications": the audit log of the acting company, for its administrators.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -11,7 +12,7 @@ use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
 use crate::rights::list_page::AdminCrumbs;
 
-async fn load(page: i64) -> Result<AuditPage, ServerFnError> {
+async fn load(page: i64) -> Result<AuditPage, PortalError> {
     list_audit(page).await
 }
 

@@ -1,7 +1,7 @@
 //! The audit log as the page shows it: who did what to whom, and what changed, in codes the
 //! page translates.
 
-use leptos::prelude::*;
+use crate::shared::errors::PortalError;
 use portal_core::store::Store;
 
 use super::{AuditChange, AuditLine, AuditPage};
@@ -12,7 +12,7 @@ use crate::shared::format::page_count;
 /// Rows per page of the audit log.
 pub const AUDIT_PAGE_SIZE: i64 = 50;
 
-pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, ServerFnError> {
+pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, PortalError> {
     let store = store()?;
     let page = page.max(1);
     let found = store

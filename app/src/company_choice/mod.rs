@@ -1,6 +1,7 @@
 //! "Sélectionner la société": the companies a signed-in login may act for, and the choice of
 //! one of them for this session.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 
 use crate::access::CompanyChoices;
@@ -17,18 +18,18 @@ use crate::{
 pub mod page;
 
 #[server(prefix = "/api", endpoint = "list_company_choices")]
-pub async fn list_company_choices() -> Result<CompanyChoices, ServerFnError> {
+pub async fn list_company_choices() -> Result<CompanyChoices, PortalError> {
     let login = require_login().await?;
     choices(login.user_id).await
 }
 
 /// Sets the acting company of the session; refused unless the login may act for it now.
 #[server(prefix = "/api", endpoint = "select_company")]
-pub async fn select_company(company_id: i64) -> Result<String, ServerFnError> {
+pub async fn select_company(company_id: i64) -> Result<String, PortalError> {
     let login = require_login().await?;
     let choices = choices(login.user_id).await?;
     if !choices.contains(company_id) {
-        return Err(refused(http::StatusCode::FORBIDDEN, MSG_NOT_ALLOWED));
+        return Err(refused(crate::shared::errors::Status::Forbidden, MSG_NOT_ALLOWED));
     }
     set_acting(login.user_id, company_id).await?;
     // From now on the session may do what this company granted: an id seen before the choice

@@ -1,5 +1,6 @@
 //! What the header of a signed-in page shows, loaded with the acting company checked again.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +29,7 @@ pub struct PortalContext {
 
 /// The header's data for a signed-in page, with the acting company checked again.
 #[server(prefix = "/api", endpoint = "load_portal_context")]
-pub async fn load_portal_context() -> Result<PortalContext, ServerFnError> {
+pub async fn load_portal_context() -> Result<PortalContext, PortalError> {
     let login = require_login().await?;
     let choices = choices(login.user_id).await?;
     let acting = acting_among(login.user_id, &choices).await?;
@@ -36,7 +37,7 @@ pub async fn load_portal_context() -> Result<PortalContext, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &CompanyChoices) -> Result<PortalContext, ServerFnError> {
+pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &CompanyChoices) -> Result<PortalContext, PortalError> {
     let store = store()?;
     let user = store.user(user_id).await.map_err(internal)?;
     let right = store.right_for(acting.company_id, user_id).await.map_err(internal)?;

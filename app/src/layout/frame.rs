@@ -1,12 +1,12 @@
 //! The frame of every signed-in page: the portal's header around the page's data.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 
 use super::context::{load_portal_context, PortalContext};
 use super::portal::PortalLayout;
 use crate::access::NO_ACTING_COMPANY;
 use crate::i18n::{t, use_i18n};
-use crate::shared::errors::error_message;
 use crate::shared::paths::PATH_LOGIN;
 use crate::shared::return_path::ReturnPath;
 use crate::shared::ui::{current_page, Refusal};
@@ -26,7 +26,7 @@ pub fn SignedInPage<S, T, Fut, V>(
 where
     S: Clone + PartialEq + Send + Sync + 'static,
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-    Fut: std::future::Future<Output = Result<T, ServerFnError>> + Send + 'static,
+    Fut: std::future::Future<Output = Result<T, PortalError>> + Send + 'static,
     V: Fn(T) -> AnyView + Send + Sync + Clone + 'static,
 {
     let i18n = use_i18n();
@@ -61,9 +61,9 @@ fn frame(context: PortalContext, content: AnyView) -> AnyView {
 /// Where the signed-in page `here` (path and query) goes when its header cannot be loaded:
 /// the selector when the company choice is no longer allowed, else the sign-in page, which
 /// comes back here afterwards.
-pub fn redirect_for(error: &ServerFnError, here: &str) -> AnyView {
+pub fn redirect_for(error: &PortalError, here: &str) -> AnyView {
     use leptos_router::components::Redirect;
-    if error_message(error) == NO_ACTING_COMPANY {
+    if error.code() == NO_ACTING_COMPANY {
         view! { <Redirect path="/select-company?motif=droit"/> }.into_any()
     } else {
         let login = ReturnPath::parse(here).map_or_else(|| PATH_LOGIN.to_string(), |back| back.login_url());

@@ -1,10 +1,11 @@
 //! "Se déconnecter", in the header of every signed-in page.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 
 /// Ends the session on the server (the cookie no longer works) and goes to `/login`.
 #[server(prefix = "/api", endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), ServerFnError> {
+pub async fn sign_out() -> Result<(), PortalError> {
     crate::access::end_session(&crate::shared::context::store()?).await?;
     leptos_axum::redirect(crate::shared::paths::PATH_LOGIN);
     Ok(())

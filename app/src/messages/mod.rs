@@ -1,7 +1,9 @@
 //! "Messages → Information": the signed-in login's in-app messages. Each message is stored
 //! with a kind and its values; the page writes its text in the reader's language.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
+use portal_core::domain::MessageKind;
 use serde::{Deserialize, Serialize};
 
 pub mod pages;
@@ -10,7 +12,7 @@ pub mod pages;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageLine {
     pub id: i64,
-    pub kind: String,
+    pub kind: MessageKind,
     pub company: String,
     /// `dd.mm.yyyy HH:MM`, Swiss time.
     pub received_at: String,
@@ -21,7 +23,7 @@ pub struct MessageLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageView {
     pub id: i64,
-    pub kind: String,
+    pub kind: MessageKind,
     /// "Concerne la société": the company's name and customer number.
     pub company: String,
     /// "Destinataire": the reader's name and e-mail.
@@ -44,14 +46,14 @@ pub const MESSAGE_NOT_FOUND: &str = "messages.not_found";
 
 /// The signed-in login's messages, newest first.
 #[server(prefix = "/api", endpoint = "list_messages")]
-pub async fn list_messages() -> Result<Vec<MessageLine>, ServerFnError> {
+pub async fn list_messages() -> Result<Vec<MessageLine>, PortalError> {
     let login = crate::access::require_login().await?;
     service::list(login.user_id).await
 }
 
 /// Opens a message of the signed-in login (and only theirs); the first opening sets "Lu le".
 #[server(prefix = "/api", endpoint = "open_message")]
-pub async fn open_message(message_id: i64) -> Result<MessageView, ServerFnError> {
+pub async fn open_message(message_id: i64) -> Result<MessageView, PortalError> {
     let login = crate::access::require_login().await?;
     service::open(login.user_id, message_id).await
 }
@@ -73,7 +75,7 @@ pub mod service {
         swiss_date_time(at)[..16].to_string()
     }
 
-    pub async fn list(user_id: i64) -> Result<Vec<MessageLine>, ServerFnError> {
+    pub async fn list(user_id: i64) -> Result<Vec<MessageLine>, PortalError> {
         let messages = store()?.messages_for(user_id).await.map_err(internal)?;
         Ok(messages
             .into_iter()
@@ -98,7 +100,7 @@ pub mod service {
             .unwrap_or(false)
     }
 
-    pub async fn open(user_id: i64, message_id: i64) -> Result<MessageView, ServerFnError> {
+    pub async fn open(user_id: i64, message_id: i64) -> Result<MessageView, PortalError> {
         let store = store()?;
         let opened = if started_elsewhere() {
             store.message(user_id, message_id).await
@@ -107,7 +109,7 @@ pub mod service {
         };
         let message = match opened {
             Ok(m) => m,
-            Err(StoreError::NotFound) => return Err(refused(http::StatusCode::NOT_FOUND, MESSAGE_NOT_FOUND)),
+            Err(StoreError::NotFound) => return Err(refused(crate::shared::errors::Status::NotFound, MESSAGE_NOT_FOUND)),
             Err(e) => return Err(internal(e)),
         };
         let user = store.user(user_id).await.map_err(internal)?;
@@ -120,7 +122,7 @@ pub mod service {
         };
         Ok(MessageView {
             id: message.id,
-            kind: message.kind.clone(),
+            kind: message.kind,
             company,
             recipient: format!("{} ({})", user.full_name(), user.email),
             received_at: swiss_date_time(message.received_at),
@@ -134,7 +136,7 @@ pub mod service {
     }
 
     /// How many messages the login has not opened yet (the header's badge).
-    pub async fn unread(user_id: i64) -> Result<i64, ServerFnError> {
+    pub async fn unread(user_id: i64) -> Result<i64, PortalError> {
         store()?.unread_count(user_id).await.map_err(internal)
     }
 }

@@ -1,6 +1,7 @@
 //! "Profil utilisateur → Messages → Information": the list of the login's messages and one
 //! message, written in the reader's language from its kind and values.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -9,21 +10,21 @@ use crate::shared::ui::{ProfileCrumbs, CARD, LINK};
 use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::messages::{list_messages, open_message, MessageLine, MessageView};
+use portal_core::domain::MessageKind;
 
 /// A message's title ("Autorisation en tant que prestataire"…).
-pub fn message_title(locale: Locale, kind: &str) -> String {
+pub fn message_title(locale: Locale, kind: MessageKind) -> String {
     match kind {
-        "provider_invitation" => td_string!(locale, messages.invitation_title),
-        "provider_right_revoked" => td_string!(locale, messages.revoked_title),
-        "provider_invitation_cancelled" => td_string!(locale, messages.cancelled_title),
-        "provider_accepted" => td_string!(locale, messages.accepted_title),
-        "provider_refused" => td_string!(locale, messages.refused_title),
-        "provider_resigned" => td_string!(locale, messages.resigned_title),
-        "provider_request" => td_string!(locale, messages.request_title),
-        "provider_request_approved" => td_string!(locale, messages.approved_title),
-        "provider_request_declined" => td_string!(locale, messages.declined_title),
-        "provider_request_withdrawn" => td_string!(locale, messages.withdrawn_title),
-        _ => td_string!(locale, messages.other_title),
+        MessageKind::ProviderInvitation => td_string!(locale, messages.invitation_title),
+        MessageKind::ProviderRightRevoked => td_string!(locale, messages.revoked_title),
+        MessageKind::ProviderInvitationCancelled => td_string!(locale, messages.cancelled_title),
+        MessageKind::ProviderAccepted => td_string!(locale, messages.accepted_title),
+        MessageKind::ProviderRefused => td_string!(locale, messages.refused_title),
+        MessageKind::ProviderResigned => td_string!(locale, messages.resigned_title),
+        MessageKind::ProviderRequest => td_string!(locale, messages.request_title),
+        MessageKind::ProviderRequestApproved => td_string!(locale, messages.approved_title),
+        MessageKind::ProviderRequestDeclined => td_string!(locale, messages.declined_title),
+        MessageKind::ProviderRequestWithdrawn => td_string!(locale, messages.withdrawn_title),
     }
     .to_string()
 }
@@ -31,18 +32,17 @@ pub fn message_title(locale: Locale, kind: &str) -> String {
 /// A message's text, made of its values.
 pub fn message_text(locale: Locale, m: &MessageView) -> String {
     let (admin, provider, company) = (m.admin.clone(), m.provider.clone(), m.company_name.clone());
-    match m.kind.as_str() {
-        "provider_invitation" => td_string!(locale, messages.invitation_text, admin = admin, company = company),
-        "provider_right_revoked" => td_string!(locale, messages.revoked_text, admin = admin, company = company),
-        "provider_invitation_cancelled" => td_string!(locale, messages.cancelled_text, admin = admin, company = company),
-        "provider_accepted" => td_string!(locale, messages.accepted_text, provider = provider, company = company),
-        "provider_refused" => td_string!(locale, messages.refused_text, provider = provider, company = company),
-        "provider_resigned" => td_string!(locale, messages.resigned_text, provider = provider, company = company),
-        "provider_request" => td_string!(locale, messages.request_text, provider = provider, company = company),
-        "provider_request_approved" => td_string!(locale, messages.approved_text, admin = admin, company = company),
-        "provider_request_declined" => td_string!(locale, messages.declined_text, admin = admin, company = company),
-        "provider_request_withdrawn" => td_string!(locale, messages.withdrawn_text, provider = provider, company = company),
-        _ => return String::new(),
+    match m.kind {
+        MessageKind::ProviderInvitation => td_string!(locale, messages.invitation_text, admin = admin, company = company),
+        MessageKind::ProviderRightRevoked => td_string!(locale, messages.revoked_text, admin = admin, company = company),
+        MessageKind::ProviderInvitationCancelled => td_string!(locale, messages.cancelled_text, admin = admin, company = company),
+        MessageKind::ProviderAccepted => td_string!(locale, messages.accepted_text, provider = provider, company = company),
+        MessageKind::ProviderRefused => td_string!(locale, messages.refused_text, provider = provider, company = company),
+        MessageKind::ProviderResigned => td_string!(locale, messages.resigned_text, provider = provider, company = company),
+        MessageKind::ProviderRequest => td_string!(locale, messages.request_text, provider = provider, company = company),
+        MessageKind::ProviderRequestApproved => td_string!(locale, messages.approved_text, admin = admin, company = company),
+        MessageKind::ProviderRequestDeclined => td_string!(locale, messages.declined_text, admin = admin, company = company),
+        MessageKind::ProviderRequestWithdrawn => td_string!(locale, messages.withdrawn_text, provider = provider, company = company),
     }
     .to_string()
 }
@@ -59,7 +59,7 @@ fn MessageCrumbs(#[prop(optional)] information: bool) -> impl IntoView {
     }
 }
 
-async fn load_list(_: ()) -> Result<Vec<MessageLine>, ServerFnError> {
+async fn load_list(_: ()) -> Result<Vec<MessageLine>, PortalError> {
     list_messages().await
 }
 
@@ -93,7 +93,7 @@ fn MessageList(lines: Vec<MessageLine>) -> impl IntoView {
                                         <span class="rounded bg-yellow-400 px-2 py-0.5 text-xs font-semibold text-stone-900">{t!(i18n, messages.unread)}</span>
                                     })}
                                     <span class=if unread { "font-semibold text-sky-900 underline" } else { "text-sky-900 underline" }>
-                                        {move || message_title(i18n.get_locale(), &kind)}
+                                        {move || message_title(i18n.get_locale(), kind)}
                                     </span>
                                     <span class="text-sm text-stone-600">{company}</span>
                                     <span class="ml-auto text-sm text-stone-600">{received_at}</span>
@@ -109,7 +109,7 @@ fn MessageList(lines: Vec<MessageLine>) -> impl IntoView {
 
 type MessageKey = i64;
 
-async fn load_one(id: MessageKey) -> Result<MessageView, ServerFnError> {
+async fn load_one(id: MessageKey) -> Result<MessageView, PortalError> {
     open_message(id).await
 }
 
@@ -129,7 +129,7 @@ pub fn MessagePage() -> impl IntoView {
 #[component]
 fn Information(message: MessageView) -> impl IntoView {
     let i18n = use_i18n();
-    let kind = message.kind.clone();
+    let kind = message.kind;
     // Where the reader acts on it: a provider under "Gérer le compte utilisateur", an
     // administrator in the rights list.
     let link: Option<(String, bool)> = match kind.as_str() {
@@ -145,7 +145,7 @@ fn Information(message: MessageView) -> impl IntoView {
     view! {
         <MessageCrumbs information=true/>
         <h1 class="text-2xl font-semibold">{t!(i18n, messages.information)}</h1>
-        <h2 class="mt-2 text-lg font-semibold" data-testid="message-title">{move || message_title(i18n.get_locale(), &kind)}</h2>
+        <h2 class="mt-2 text-lg font-semibold" data-testid="message-title">{move || message_title(i18n.get_locale(), kind)}</h2>
         <div class="mt-4 grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
             <section class=CARD aria-labelledby="recipient-info">
                 <h3 id="recipient-info" class="font-semibold">{t!(i18n, messages.for_recipient)}</h3>

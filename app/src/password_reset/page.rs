@@ -36,7 +36,7 @@ fn ForgotPasswordForm(sent: bool) -> impl IntoView {
     let email_error = email_error(email, touched);
     let sent = move || sent || matches!(request.value().get(), Some(Ok(())));
     let server_error = move || match request.value().get() {
-        Some(Err(e)) => Some(crate::shared::errors::error_text(i18n.get_locale(), &e)),
+        Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -113,7 +113,7 @@ fn ResetForm(token: String, first: bool) -> impl IntoView {
         (touched[1].get() && confirm.get() != password.get()).then(|| t_string!(i18n, register.passwords_differ).to_string())
     });
     let server_error = move || match reset.value().get() {
-        Some(Err(e)) => Some(crate::shared::errors::error_text(i18n.get_locale(), &e)),
+        Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,
     };
     let token_value = token.clone();

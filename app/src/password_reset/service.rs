@@ -1,20 +1,18 @@
 //! "Mot de passe oublié ?": the reset link by e-mail, and setting a password with it (also the
 //! first password of a login an administrator entered).
 
-use http::StatusCode;
-use leptos::prelude::*;
+use crate::shared::errors::{PortalError, Status, *};
 use portal_core::domain::{EmailAddress, Password};
 use portal_core::store::{Store, StoreError, TokenPurpose, User};
 
 use crate::shared::context::{client_address, internal, is_plain_form_post, store};
-use crate::shared::errors::*;
 use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, Mailer};
 use crate::shared::password::count_request;
 use crate::shared::paths::*;
 use crate::shared::refusal::refused;
 
-fn bad(message: &str) -> ServerFnError {
-    refused(StatusCode::BAD_REQUEST, message)
+fn bad(message: &str) -> PortalError {
+    refused(Status::BadRequest, message)
 }
 
 /// the operator): subject and body, in the login's language.
@@ -28,7 +26,7 @@ pub fn set_password_mail(user: &User, company_name: &str, link: &str) -> (String
     );
     (td_string!(locale, reset.mail_set_subject).to_string(), body)
 }
-pub async fn request_password_reset(email: String) -> Result<(), ServerFnError> {
+pub async fn request_password_reset(email: String) -> Result<(), PortalError> {
     let email = EmailAddress::parse(&email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
     let store = store()?;
     let mailer = mailer()?;
@@ -67,7 +65,7 @@ async fn send_reset_link(store: &Store, mailer: Mailer, base: &str, email: &Emai
     tracing::info!(user_id = user.id, "password reset link sent");
     Ok(())
 }
-pub async fn check_password_link(token: String) -> Result<String, ServerFnError> {
+pub async fn check_password_link(token: String) -> Result<String, PortalError> {
     let store = store()?;
     let purposes = [TokenPurpose::ResetPassword, TokenPurpose::SetPassword];
     match store.valid_email_token(&purposes, &token).await.map_err(internal)? {
@@ -76,7 +74,7 @@ pub async fn check_password_link(token: String) -> Result<String, ServerFnError>
         None => Err(bad(MSG_LINK_INVALID)),
     }
 }
-pub async fn reset_password(token: String, password: String, confirm: String) -> Result<(), ServerFnError> {
+pub async fn reset_password(token: String, password: String, confirm: String) -> Result<(), PortalError> {
     let password = Password::parse(&password).map_err(|_| bad(MSG_PASSWORD_POLICY))?;
     if password.expose() != confirm {
         return Err(bad(MSG_PASSWORDS_DIFFER));

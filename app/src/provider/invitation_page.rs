@@ -8,7 +8,6 @@ use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::shared::errors::error_message;
 use crate::access::NO_ACTING_COMPANY;
 use crate::layout::context::load_portal_context;
 use crate::layout::public::PublicLayout;
@@ -34,7 +33,7 @@ pub fn InvitationPage() -> impl IntoView {
     let data = Resource::new_blocking(right_id, |right_id| async move {
         let context = load_portal_context().await;
         let invitation = load_invitation(right_id).await;
-        if invitation.is_ok() && context.as_ref().is_err_and(|e| error_message(e) == NO_ACTING_COMPANY) {
+        if invitation.is_ok() && context.as_ref().is_err_and(|e| e.code() == NO_ACTING_COMPANY) {
             crate::shared::refusal::not_refused();
         }
         (invitation, context)
@@ -52,7 +51,7 @@ pub fn InvitationPage() -> impl IntoView {
                 };
                 match context {
                     Ok(context) => view! { <PortalLayout context=context>{content}</PortalLayout> }.into_any(),
-                    Err(error) if error_message(&error) == NO_ACTING_COMPANY => {
+                    Err(error) if error.code() == NO_ACTING_COMPANY => {
                         view! { <PublicLayout title=move || t_string!(i18n, invitation.title)>{content}</PublicLayout> }.into_any()
                     }
                     Err(error) => redirect_for(&error, &here),

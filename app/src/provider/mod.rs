@@ -2,6 +2,7 @@
 //! utilisateur" and on an invitation's own page: accept ("Valider") or refuse a pending
 //! invitation, give back an active right.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use portal_core::domain::{Awaiting, RightStatus};
 use serde::{Deserialize, Serialize};
@@ -66,14 +67,14 @@ pub const MAX_OPEN_REQUESTS: i64 = 5;
 /// "Demander un accès prestataire": asks the company with this customer number for
 /// provider access; its administrators are told and decide.
 #[server(prefix = "/api", endpoint = "request_access")]
-pub async fn request_access(customer_number: String, message: String) -> Result<String, ServerFnError> {
+pub async fn request_access(customer_number: String, message: String) -> Result<String, PortalError> {
     let login = crate::access::require_login().await?;
     service::request(login.user_id, &customer_number, &message).await
 }
 
 /// One provider right of the signed-in login, for its own page (`/invitations/{id}`).
 #[server(prefix = "/api", endpoint = "load_invitation")]
-pub async fn load_invitation(right_id: i64) -> Result<InvitationView, ServerFnError> {
+pub async fn load_invitation(right_id: i64) -> Result<InvitationView, PortalError> {
     let login = crate::access::require_login().await?;
     service::invitation(login.user_id, right_id).await
 }
@@ -81,7 +82,7 @@ pub async fn load_invitation(right_id: i64) -> Result<InvitationView, ServerFnEr
 /// `answer`: `accept`, `refuse` or `resign`, or `withdraw` for the login's own request. Only the invited login answers its own right;
 /// the company's administrators are told.
 #[server(prefix = "/api", endpoint = "answer_right")]
-pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result<(), ServerFnError> {
+pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result<(), PortalError> {
     let login = crate::access::require_login().await?;
     service::answer(login.user_id, right_id, version, &answer).await
 }
@@ -91,35 +92,35 @@ pub mod service {
     use super::*;
     use crate::shared::context::{internal, store};
     use crate::shared::refusal::refused;
-    use http::StatusCode;
-    use portal_core::domain::{DomainError, Party, RightType, Transition};
+    use crate::shared::errors::Status;
+    use portal_core::domain::{DomainError, MessageKind, Party, RightType, Transition};
     use portal_core::store::{Actor, NewMessage, StoreError};
 
     /// The transition a provider's answer stands for, and the kind of message the company's
     /// administrators then receive.
-    pub fn transition_of(answer: &str) -> Option<(Transition, &'static str)> {
+    pub fn transition_of(answer: &str) -> Option<(Transition, MessageKind)> {
         match answer {
-            "accept" => Some((Transition::Accept, "provider_accepted")),
-            "refuse" => Some((Transition::Refuse, "provider_refused")),
-            "resign" => Some((Transition::Resign, "provider_resigned")),
-            "withdraw" => Some((Transition::Cancel, "provider_request_withdrawn")),
+            "accept" => Some((Transition::Accept, MessageKind::ProviderAccepted)),
+            "refuse" => Some((Transition::Refuse, MessageKind::ProviderRefused)),
+            "resign" => Some((Transition::Resign, MessageKind::ProviderResigned)),
+            "withdraw" => Some((Transition::Cancel, MessageKind::ProviderRequestWithdrawn)),
             _ => None,
         }
     }
 
     /// The messages telling every active administrator of `company_id`.
-    async fn to_admins(store: &portal_core::store::Store, company_id: i64, kind: &str, params: serde_json::Value) -> Result<Vec<NewMessage>, ServerFnError> {
+    async fn to_admins(store: &portal_core::store::Store, company_id: i64, kind: MessageKind, params: serde_json::Value) -> Result<Vec<NewMessage>, PortalError> {
         Ok(store
             .admins_of_company(company_id)
             .await
             .map_err(internal)?
             .into_iter()
-            .map(|admin| NewMessage { recipient_user_id: admin.id, company_id: Some(company_id), kind: kind.into(), params: params.clone() })
+            .map(|admin| NewMessage { recipient_user_id: admin.id, company_id: Some(company_id), kind, params: params.clone() })
             .collect())
     }
 
     /// "Paul Prestataire (Fiduciaire Exemple Sàrl)": who the provider is, for the principal.
-    async fn provider_label(store: &portal_core::store::Store, user_id: i64) -> Result<String, ServerFnError> {
+    async fn provider_label(store: &portal_core::store::Store, user_id: i64) -> Result<String, PortalError> {
         let provider = store.user(user_id).await.map_err(internal)?;
         let home = match provider.home_company_id {
             Some(id) => store.company(id).await.map_err(internal)?.name,
@@ -128,11 +129,11 @@ pub mod service {
         Ok(format!("{} ({home})", provider.full_name()))
     }
 
-    pub async fn request(user_id: i64, customer_number: &str, message: &str) -> Result<String, ServerFnError> {
+    pub async fn request(user_id: i64, customer_number: &str, message: &str) -> Result<String, PortalError> {
         use portal_core::domain::{CustomerNumber, Remark, RightOrigin};
         use portal_core::store::NewRight;
-        let number = CustomerNumber::parse(customer_number).map_err(|e| refused(StatusCode::BAD_REQUEST, e.code()))?;
-        let remark = Remark::parse(message).map_err(|e| refused(StatusCode::BAD_REQUEST, e.code()))?;
+        let number = CustomerNumber::parse(customer_number).map_err(|e| refused(Status::BadRequest, e.code()))?;
+        let remark = Remark::parse(message).map_err(|e| refused(Status::BadRequest, e.code()))?;
         let store = store()?;
         // Counted before the number is looked up: customer numbers cannot be tried in bulk,
         // nor a company's administrators flooded with requests.
@@ -140,13 +141,13 @@ pub mod service {
         let key = format!("request_access:user:{user_id}");
         crate::shared::password::within_limit(&store, &key, limit, crate::shared::errors::REQUESTS_THROTTLED).await?;
         let Some(company) = store.company_by_customer_number(&number).await.map_err(internal)? else {
-            return Err(refused(StatusCode::BAD_REQUEST, UNKNOWN_COMPANY));
+            return Err(refused(Status::BadRequest, UNKNOWN_COMPANY));
         };
         let user = store.user(user_id).await.map_err(internal)?;
         if user.home_company_id == Some(company.id) {
-            return Err(refused(StatusCode::BAD_REQUEST, OWN_COMPANY));
+            return Err(refused(Status::BadRequest, OWN_COMPANY));
         }
-        let exists = |status: &str| refused(StatusCode::CONFLICT, &format!("{}.{status}", crate::shared::errors::RIGHT_EXISTS));
+        let exists = |status: &str| refused(Status::Conflict, &format!("{}.{status}", crate::shared::errors::RIGHT_EXISTS));
         if let Some(r) = store.right_for(company.id, user_id).await.map_err(internal)? {
             return Err(exists(r.status.as_str()));
         }
@@ -155,7 +156,7 @@ pub mod service {
             "company": company.name,
             "message": remark.as_str(),
         });
-        let notify = to_admins(&store, company.id, "provider_request", params).await?;
+        let notify = to_admins(&store, company.id, MessageKind::ProviderRequest, params).await?;
         let new = NewRight {
             company_id: company.id,
             user_id,
@@ -173,16 +174,16 @@ pub mod service {
                 Ok(number.as_str().to_string())
             }
             Err(StoreError::Duplicate { .. }) => Err(exists("pending")),
-            Err(e @ StoreError::Invalid(_)) => Err(refused(StatusCode::TOO_MANY_REQUESTS, e.code())),
+            Err(e @ StoreError::Invalid(_)) => Err(refused(Status::TooManyRequests, e.code())),
             Err(e) => Err(internal(e)),
         }
     }
 
-    pub async fn invitation(user_id: i64, right_id: i64) -> Result<InvitationView, ServerFnError> {
+    pub async fn invitation(user_id: i64, right_id: i64) -> Result<InvitationView, PortalError> {
         let store = store()?;
         let right = match store.right(right_id).await {
             Ok(r) if r.user_id == user_id && r.right_type == RightType::Provider => r,
-            Ok(_) | Err(StoreError::NotFound) => return Err(refused(StatusCode::NOT_FOUND, NOT_YOUR_INVITATION)),
+            Ok(_) | Err(StoreError::NotFound) => return Err(refused(Status::NotFound, NOT_YOUR_INVITATION)),
             Err(e) => return Err(internal(e)),
         };
         let company = store.company(right.company_id).await.map_err(internal)?;
@@ -222,12 +223,12 @@ pub mod service {
         })
     }
 
-    pub async fn answer(user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), ServerFnError> {
-        let (transition, kind) = transition_of(answer).ok_or_else(|| refused(StatusCode::BAD_REQUEST, BAD_ANSWER))?;
+    pub async fn answer(user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
+        let (transition, kind) = transition_of(answer).ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
         let store = store()?;
         let right = match store.right(right_id).await {
             Ok(r) if r.user_id == user_id && r.right_type == RightType::Provider => r,
-            Ok(_) | Err(StoreError::NotFound) => return Err(refused(StatusCode::NOT_FOUND, RIGHT_NOT_FOUND)),
+            Ok(_) | Err(StoreError::NotFound) => return Err(refused(Status::NotFound, RIGHT_NOT_FOUND)),
             Err(e) => return Err(internal(e)),
         };
         let company = store.company(right.company_id).await.map_err(internal)?;
@@ -240,7 +241,7 @@ pub mod service {
                 Ok(())
             }
             Err(e @ (StoreError::Conflict | StoreError::Invalid(DomainError::Lifecycle(_)))) => {
-                Err(refused(StatusCode::CONFLICT, e.code()))
+                Err(refused(Status::Conflict, e.code()))
             }
             Err(e) => Err(internal(e)),
         }
@@ -252,10 +253,10 @@ pub mod service {
 
         #[test]
         fn each_answer_is_one_transition_told_to_the_administrators() {
-            assert_eq!(transition_of("accept"), Some((Transition::Accept, "provider_accepted")));
-            assert_eq!(transition_of("refuse"), Some((Transition::Refuse, "provider_refused")));
-            assert_eq!(transition_of("resign"), Some((Transition::Resign, "provider_resigned")));
-            assert_eq!(transition_of("withdraw"), Some((Transition::Cancel, "provider_request_withdrawn")));
+            assert_eq!(transition_of("accept"), Some((Transition::Accept, MessageKind::ProviderAccepted)));
+            assert_eq!(transition_of("refuse"), Some((Transition::Refuse, MessageKind::ProviderRefused)));
+            assert_eq!(transition_of("resign"), Some((Transition::Resign, MessageKind::ProviderResigned)));
+            assert_eq!(transition_of("withdraw"), Some((Transition::Cancel, MessageKind::ProviderRequestWithdrawn)));
             assert_eq!(transition_of("revoke"), None, "a provider never revokes");
         }
     }

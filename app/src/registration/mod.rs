@@ -2,6 +2,7 @@
 //! confirms its address by the link it receives. Answers never say whether an address has a
 //! login.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 
 pub mod page;
@@ -20,13 +21,13 @@ pub async fn register(
     password: String,
     confirm: String,
     language: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     service::register(email, first_name, last_name, password, confirm, language).await
 }
 
 /// Confirms a self-registered login's address with the link's token and the password chosen
 /// when registering; goes to `/login`.
 #[server(prefix = "/api", endpoint = "confirm_registration")]
-pub async fn confirm_registration(token: String, password: String) -> Result<(), ServerFnError> {
+pub async fn confirm_registration(token: String, password: String) -> Result<(), PortalError> {
     service::confirm_registration(token, password).await
 }

@@ -79,7 +79,7 @@ fn RegisterForm(sent: bool) -> impl IntoView {
 
     let sent = move || sent || matches!(register.value().get(), Some(Ok(())));
     let server_error = move || match register.value().get() {
-        Some(Err(error)) => Some(crate::shared::errors::error_text(i18n.get_locale(), &error)),
+        Some(Err(error)) => Some(error.text(i18n.get_locale())),
         _ => None,
     };
 
@@ -167,7 +167,7 @@ fn ConfirmRegistrationForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
     let confirm = ServerAction::<ConfirmRegistration>::new();
     let error = move || match confirm.value().get() {
-        Some(Err(e)) => Some(crate::shared::errors::error_text(i18n.get_locale(), &e)),
+        Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,
     };
     view! {

@@ -1,19 +1,17 @@
 //! Registering a login and confirming its address by e-mail link.
 
-use http::StatusCode;
-use leptos::prelude::*;
+use crate::shared::errors::{PortalError, Status, *};
 use portal_core::domain::{EmailAddress, Language, Password, PersonName};
 use portal_core::store::{NewUser, Store, StoreError, TokenPurpose, User};
 
 use crate::shared::context::{client_address, internal, is_plain_form_post, settings, store};
-use crate::shared::errors::*;
 use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, send_later, Mailer};
 use crate::shared::password::{count_request, within_limit};
 use crate::shared::paths::*;
 use crate::shared::refusal::refused;
 
-fn bad(message: &str) -> ServerFnError {
-    refused(StatusCode::BAD_REQUEST, message)
+fn bad(message: &str) -> PortalError {
+    refused(Status::BadRequest, message)
 }
 
 
@@ -24,7 +22,7 @@ pub async fn register(
     password: String,
     confirm: String,
     language: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     let email = EmailAddress::parse(&email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
     let (first, last) = match (PersonName::parse(&first_name), PersonName::parse(&last_name)) {
         (Ok(f), Ok(l)) => (f, l),
@@ -96,7 +94,7 @@ pub async fn register(
     }
     Ok(())
 }
-async fn send_confirmation(store: &Store, mailer: &Mailer, base: &str, user: &User) -> Result<(), ServerFnError> {
+async fn send_confirmation(store: &Store, mailer: &Mailer, base: &str, user: &User) -> Result<(), PortalError> {
     use crate::i18n::td_string;
     let purpose = TokenPurpose::ConfirmRegistration;
     let token = store.create_email_token(purpose, user.id, None, purpose.validity()).await.map_err(internal)?;
@@ -112,7 +110,7 @@ async fn send_confirmation(store: &Store, mailer: &Mailer, base: &str, user: &Us
 }
 
 /// The e-mail with the set-password link of a company's first administrator (created by
-pub async fn confirm_registration(token: String, password: String) -> Result<(), ServerFnError> {
+pub async fn confirm_registration(token: String, password: String) -> Result<(), PortalError> {
     let store = store()?;
     let Some(link) = store.valid_email_token(&[TokenPurpose::ConfirmRegistration], &token).await.map_err(internal)? else {
         return Err(bad(MSG_LINK_INVALID));

@@ -1,5 +1,6 @@
 //! "Saisir un utilisateur" and its confirmation ("La saisie est confirmée").
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use portal_core::domain::RightType;
@@ -7,11 +8,10 @@ use portal_core::domain::RightType;
 use super::{list_copy_sources, CopySource, EnterUser, EntryConfirmation};
 use crate::shared::ui::{BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
 use crate::layout::frame::SignedInPage;
-use crate::shared::errors::error_text;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::rights::list_page::AdminCrumbs;
 
-async fn load(_: ()) -> Result<Vec<CopySource>, ServerFnError> {
+async fn load(_: ()) -> Result<Vec<CopySource>, PortalError> {
     list_copy_sources().await
 }
 
@@ -130,7 +130,7 @@ fn EnterUser(sources: Vec<CopySource>) -> impl IntoView {
                     </Show>
                     <p role="alert" aria-live="assertive" class="mt-6 font-medium text-red-700 empty:hidden" data-testid="entry-error">
                         {move || match action.value().get() {
-                            Some(Err(error)) => Some(error_text(i18n.get_locale(), &error)),
+                            Some(Err(error)) => Some(error.text(i18n.get_locale())),
                             _ => None,
                         }}
                     </p>

@@ -1,7 +1,7 @@
 //! "Saisir un utilisateur": a new employee, technical user or provider of the acting company,
 //! with the set-password e-mail or the provider's invitation.
 
-use http::StatusCode;
+use crate::shared::errors::{PortalError, Status, RIGHT_EXISTS};
 use leptos::prelude::*;
 use portal_core::domain::*;
 use portal_core::store::{
@@ -13,7 +13,6 @@ use crate::access::AdminScope;
 use crate::shared::context::{internal, store};
 use crate::shared::refusal::refused;
 use super::service::*;
-use crate::shared::errors::RIGHT_EXISTS;
 
 /// The fields of "Saisir un utilisateur", as typed.
 #[derive(Debug, Clone)]
@@ -30,21 +29,21 @@ pub struct EntryForm {
 }
 
 /// A technical user is no login (it cannot sign in): its right's type says so.
-async fn is_technical(store: &Store, user: &User) -> Result<bool, ServerFnError> {
+async fn is_technical(store: &Store, user: &User) -> Result<bool, PortalError> {
     let rights = store.rights_of_user(user.id).await.map_err(internal)?;
     Ok(rights.iter().any(|r| r.right.right_type == RightType::Technical))
 }
 
 /// The refusal for a right that exists already, naming its status.
-async fn right_exists(store: &Store, company_id: CompanyId, user_id: UserId) -> ServerFnError {
+async fn right_exists(store: &Store, company_id: CompanyId, user_id: UserId) -> PortalError {
     match store.right_for(company_id, user_id).await {
-        Ok(Some(r)) => refused(StatusCode::CONFLICT, &format!("{RIGHT_EXISTS}.{}", r.status.as_str())),
-        Ok(None) => refused(StatusCode::CONFLICT, "store.conflict"),
+        Ok(Some(r)) => refused(Status::Conflict, &format!("{RIGHT_EXISTS}.{}", r.status.as_str())),
+        Ok(None) => refused(Status::Conflict, "store.conflict"),
         Err(e) => internal(e),
     }
 }
 
-pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConfirmation, ServerFnError> {
+pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConfirmation, PortalError> {
     let store = store()?;
     let right_type = RightType::parse(form.right_type.trim()).map_err(|_| bad_input(BAD_RIGHT_TYPE))?;
     let remark = parse_or_400(Remark::parse(&form.remark))?;
@@ -129,7 +128,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
 }
 
 /// A new employee's login has no password: the e-mail's link (72 h, once) sets it.
-async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) -> Result<(), ServerFnError> {
+async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) -> Result<(), PortalError> {
     let token = store
         .create_email_token(store::TokenPurpose::SetPassword, user.id, None, store::TokenPurpose::SetPassword.validity())
         .await
@@ -148,7 +147,7 @@ pub(super) fn invitation_message(scope: &AdminScope, provider_id: UserId) -> New
     NewMessage {
         recipient_user_id: provider_id,
         company_id: Some(scope.company.company_id),
-        kind: "provider_invitation".into(),
+        kind: portal_core::domain::MessageKind::ProviderInvitation,
         params: serde_json::json!({
             "admin": scope.admin.full_name(),
             "company": scope.company.name,

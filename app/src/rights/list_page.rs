@@ -9,13 +9,13 @@ use portal_core::domain::{Awaiting, RightStatus, RightType};
 use super::{list_rights, RightRow, RightsPage};
 use crate::shared::ui::{Pager, ProfileCrumbs, BUTTON, BUTTON_SECONDARY, FIELD, LINK};
 use crate::layout::frame::SignedInPage;
-use crate::shared::errors::status_text;
+use crate::shared::errors::{PortalError, status_text};
 use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
 
 /// The list's query parameters: search, sort column, direction, page.
 type ListKey = (String, String, bool, i64);
 
-async fn load(key: ListKey) -> Result<RightsPage, ServerFnError> {
+async fn load(key: ListKey) -> Result<RightsPage, PortalError> {
     list_rights(key.0, key.1, key.2, key.3).await
 }
 

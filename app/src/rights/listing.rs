@@ -1,7 +1,6 @@
 //! The rights list of the acting company ("Droits d'utilisateur et autorisations"): search,
 //! sort and pages, and the rights a new one may copy its authorizations from.
 
-use leptos::prelude::*;
 use portal_core::domain::*;
 use portal_core::store::{
     RightListItem, RightQuery,
@@ -12,49 +11,28 @@ use super::*;
 use crate::access::AdminScope;
 use crate::shared::context::{internal, store};
 use super::service::{bad_input, SEARCH_TOO_LONG};
+use super::list_page::role_text;
+use crate::i18n::Locale;
+use crate::shared::errors::{PortalError, status_text};
 use crate::shared::format::page_count;
+use leptos_i18n::Locale as _;
 
-/// Role and status words in the four languages, so that the search box also filters the
-/// "Rôle" and status columns ("prestataire", "Dienstleister", "en suspens"…).
-const TYPE_WORDS: &[(&str, RightType)] = &[
-    ("collaborateur", RightType::Employee),
-    ("mitarbeiter", RightType::Employee),
-    ("collaboratore", RightType::Employee),
-    ("employee", RightType::Employee),
-    ("utilisateur technique", RightType::Technical),
-    ("technischer benutzer", RightType::Technical),
-    ("utente tecnico", RightType::Technical),
-    ("technical user", RightType::Technical),
-    ("prestataire", RightType::Provider),
-    ("dienstleister", RightType::Provider),
-    ("fornitore", RightType::Provider),
-    ("provider", RightType::Provider),
-];
-const STATUS_WORDS: &[(&str, RightStatus)] = &[
-    ("en suspens", RightStatus::Pending),
-    ("ausstehend", RightStatus::Pending),
-    ("in sospeso", RightStatus::Pending),
-    ("pending", RightStatus::Pending),
-    ("active", RightStatus::Active),
-    ("aktiv", RightStatus::Active),
-    ("attiva", RightStatus::Active),
-    ("refusée", RightStatus::Refused),
-    ("abgelehnt", RightStatus::Refused),
-    ("rifiutata", RightStatus::Refused),
-    ("refused", RightStatus::Refused),
-    ("révoquée", RightStatus::Revoked),
-    ("widerrufen", RightStatus::Revoked),
-    ("revocata", RightStatus::Revoked),
-    ("revoked", RightStatus::Revoked),
-    ("expirée", RightStatus::Expired),
-    ("abgelaufen", RightStatus::Expired),
-    ("scaduta", RightStatus::Expired),
-    ("expired", RightStatus::Expired),
-    ("résiliée", RightStatus::Resigned),
-    ("gekündigt", RightStatus::Resigned),
-    ("rinunciata", RightStatus::Resigned),
-    ("resigned", RightStatus::Resigned),
-];
+/// The right type a search word names: the start of the role column's words in one of the
+/// four languages, as the page writes them ("prestataire", "Dienstleister"…), or of its code.
+fn type_named(word: &str) -> Option<RightType> {
+    RightType::ALL.iter().copied().find(|t| {
+        let shown = Locale::get_all().iter().map(|l| role_text(*l, *t, false).to_lowercase());
+        std::iter::once(t.as_str().to_string()).chain(shown).any(|w| w.starts_with(word))
+    })
+}
+
+/// The status a search word names, likewise ("en suspens", "widerrufen"…).
+fn status_named(word: &str) -> Option<RightStatus> {
+    RightStatus::ALL.iter().copied().find(|s| {
+        let shown = Locale::get_all().iter().map(|l| status_text(*l, *s).to_lowercase());
+        std::iter::once(s.as_str().to_string()).chain(shown).any(|w| w.starts_with(word))
+    })
+}
 
 /// Turns the search box into a query: a role or status word becomes a filter on that
 /// column, anything else searches company, names and e-mail.
@@ -79,12 +57,12 @@ pub fn rights_query(search: &str, sort: &str, descending: bool, page: i64) -> Re
         ..RightQuery::default()
     };
     if lower.len() >= 3 {
-        if let Some((_, t)) = TYPE_WORDS.iter().find(|(w, _)| w.starts_with(&lower)) {
-            query.right_type = Some(*t);
+        if let Some(t) = type_named(&lower) {
+            query.right_type = Some(t);
             return Ok(query);
         }
-        if let Some((_, s)) = STATUS_WORDS.iter().find(|(w, _)| w.starts_with(&lower)) {
-            query.status = Some(*s);
+        if let Some(s) = status_named(&lower) {
+            query.status = Some(s);
             return Ok(query);
         }
     }
@@ -114,7 +92,7 @@ pub(super) fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
     }
 }
 
-pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descending: bool, page: i64) -> Result<RightsPage, ServerFnError> {
+pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descending: bool, page: i64) -> Result<RightsPage, PortalError> {
     let query = rights_query(search, sort, descending, page).map_err(bad_input)?;
     let found = store()?.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
     let pages = page_count(found.total, PAGE_SIZE);
@@ -127,7 +105,7 @@ pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descendin
 }
 
 /// The company's rights that hold at least one authorization (up to 500, by name).
-pub async fn copy_sources(scope: &AdminScope) -> Result<Vec<CopySource>, ServerFnError> {
+pub async fn copy_sources(scope: &AdminScope) -> Result<Vec<CopySource>, PortalError> {
     let store = store()?;
     let query = RightQuery { limit: 500, ..RightQuery::default() };
     let page = store.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
@@ -161,6 +139,8 @@ mod tests {
     fn a_status_word_filters_the_status_column() {
         assert_eq!(rights_query("en suspens", "", false, 1).unwrap().status, Some(RightStatus::Pending));
         assert_eq!(rights_query("révoq", "", false, 1).unwrap().status, Some(RightStatus::Revoked));
+        assert_eq!(rights_query("rifiutato", "", false, 1).unwrap().status, Some(RightStatus::Refused), "as the Italian page writes it");
+        assert_eq!(rights_query("Gekündigt", "", false, 1).unwrap().status, Some(RightStatus::Resigned));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! company re-checked, and an active administrator right of an employee on it. Errors carry
 //! stable codes that [`crate::shared::errors`] translates.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 use serde::{Deserialize, Serialize};
@@ -117,14 +118,14 @@ pub struct GrantInput {
 /// The rights list of the acting company: `search` on every column, `sort` one of
 /// `company`, `last_name`, `first_name`, `email`, `role`, `status`; `page` is 1-based.
 #[server(prefix = "/api", endpoint = "list_rights")]
-pub async fn list_rights(search: String, sort: String, descending: bool, page: i64) -> Result<RightsPage, ServerFnError> {
+pub async fn list_rights(search: String, sort: String, descending: bool, page: i64) -> Result<RightsPage, PortalError> {
     let scope = require_admin().await?;
     listing::list_rights(&scope, &search, &sort, descending, page).await
 }
 
 /// The rights whose authorizations may be copied by "Saisir un utilisateur".
 #[server(prefix = "/api", endpoint = "list_copy_sources")]
-pub async fn list_copy_sources() -> Result<Vec<CopySource>, ServerFnError> {
+pub async fn list_copy_sources() -> Result<Vec<CopySource>, PortalError> {
     let scope = require_admin().await?;
     listing::copy_sources(&scope).await
 }
@@ -143,7 +144,7 @@ pub async fn enter_user(
     #[server(default)] administrator: Option<String>,
     assignment: String,
     #[server(default)] copy_from: String,
-) -> Result<EntryConfirmation, ServerFnError> {
+) -> Result<EntryConfirmation, PortalError> {
     let scope = require_admin().await?;
     let form = entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from };
     entry::enter_user(&scope, form).await
@@ -151,14 +152,14 @@ pub async fn enter_user(
 
 /// One right of the acting company with its services and debtors.
 #[server(prefix = "/api", endpoint = "load_right")]
-pub async fn load_right(right_id: i64) -> Result<RightDetail, ServerFnError> {
+pub async fn load_right(right_id: i64) -> Result<RightDetail, PortalError> {
     let scope = require_admin().await?;
     service::load_right(&scope, right_id).await
 }
 
 /// "Octroyer des autorisations de service": replaces the right's authorizations at once.
 #[server(prefix = "/api", endpoint = "save_grants", input = server_fn::codec::Json)]
-pub async fn save_grants(right_id: i64, grants: Vec<GrantInput>) -> Result<(), ServerFnError> {
+pub async fn save_grants(right_id: i64, grants: Vec<GrantInput>) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::save_grants(&scope, right_id, grants).await
 }
@@ -171,14 +172,14 @@ pub async fn update_right(
     remark: String,
     end_date: String,
     #[server(default)] administrator: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::update_right(&scope, right_id, version, remark, end_date, administrator.is_some()).await
 }
 
 /// Ends a right at once: `revoke` (active) or `cancel` (a pending invitation).
 #[server(prefix = "/api", endpoint = "end_right")]
-pub async fn end_right(right_id: i64, version: i64, how: String) -> Result<(), ServerFnError> {
+pub async fn end_right(right_id: i64, version: i64, how: String) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::end_right(&scope, right_id, version, &how).await
 }
@@ -186,14 +187,14 @@ pub async fn end_right(right_id: i64, version: i64, how: String) -> Result<(), S
 /// Decides a provider's request for access: `approve` makes the right active at once (the
 /// provider asked, no second acceptance), otherwise it is refused. The requester is told.
 #[server(prefix = "/api", endpoint = "decide_request")]
-pub async fn decide_request(right_id: i64, version: i64, approve: bool) -> Result<(), ServerFnError> {
+pub async fn decide_request(right_id: i64, version: i64, approve: bool) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::decide_request(&scope, right_id, version, approve).await
 }
 
 /// Sends a pending invitation's message (and e-mail) again.
 #[server(prefix = "/api", endpoint = "resend_invitation")]
-pub async fn resend_invitation(right_id: i64) -> Result<(), ServerFnError> {
+pub async fn resend_invitation(right_id: i64) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::resend_invitation(&scope, right_id).await
 }

@@ -1,6 +1,7 @@
 //! One right of the acting company: its data and end ("Gérer"), and its service
 //! authorizations ("Octroyer des autorisations de service").
 
+use crate::shared::errors::PortalError;
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
@@ -49,7 +50,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     let resend = ServerAction::<ResendInvitation>::new();
     let decide = ServerAction::<DecideRequest>::new();
     reload_when(move || {
-        let done = |v: Option<Result<(), ServerFnError>>| matches!(v, Some(Ok(())));
+        let done = |v: Option<Result<(), PortalError>>| matches!(v, Some(Ok(())));
         done(update.value().get()) || done(end.value().get()) || done(decide.value().get())
     });
     let (right_type, status, awaiting) = (row.right_type, row.status, row.awaiting);

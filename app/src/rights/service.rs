@@ -2,8 +2,7 @@
 //! and its end. Authorization is the caller's [`AdminScope`], checked on every call.
 
 use chrono::{NaiveDate, Utc};
-use http::StatusCode;
-use leptos::prelude::*;
+use crate::shared::errors::{PortalError, Status};
 use portal_core::domain::*;
 use portal_core::store::{
     GrantSpec, NewMessage, RightChanges, RightListItem, Store, StoreError, UserRight,
@@ -29,34 +28,34 @@ pub const RIGHT_ENDED: &str = "admin.right_ended";
 pub const SEARCH_TOO_LONG: &str = "admin.search_too_long";
 
 /// Maps a store error to the answer: input and rule errors are 400, lost races 409.
-pub(super) fn store_refusal(error: StoreError) -> ServerFnError {
+pub(super) fn store_refusal(error: StoreError) -> PortalError {
     match &error {
-        StoreError::Invalid(DomainError::Lifecycle(_)) | StoreError::Conflict => refused(StatusCode::CONFLICT, error.code()),
-        StoreError::Invalid(_) => refused(StatusCode::BAD_REQUEST, error.code()),
-        StoreError::NotFound => refused(StatusCode::NOT_FOUND, RIGHT_NOT_FOUND),
+        StoreError::Invalid(DomainError::Lifecycle(_)) | StoreError::Conflict => refused(Status::Conflict, error.code()),
+        StoreError::Invalid(_) => refused(Status::BadRequest, error.code()),
+        StoreError::NotFound => refused(Status::NotFound, RIGHT_NOT_FOUND),
         _ => internal(error),
     }
 }
 
-pub(super) fn bad_input(code: &str) -> ServerFnError {
-    refused(StatusCode::BAD_REQUEST, code)
+pub(super) fn bad_input(code: &str) -> PortalError {
+    refused(Status::BadRequest, code)
 }
 
-pub(super) fn parse_or_400<T, E: Into<DomainError>>(r: Result<T, E>) -> Result<T, ServerFnError> {
+pub(super) fn parse_or_400<T, E: Into<DomainError>>(r: Result<T, E>) -> Result<T, PortalError> {
     r.map_err(|e| bad_input(e.into().code()))
 }
 
 
 /// A right of the acting company, or 404 (also for other companies' rights: no hint).
-async fn company_right(store: &Store, scope: &AdminScope, right_id: RightId) -> Result<UserRight, ServerFnError> {
+async fn company_right(store: &Store, scope: &AdminScope, right_id: RightId) -> Result<UserRight, PortalError> {
     match store.right(right_id).await {
         Ok(r) if r.company_id == scope.company.company_id => Ok(r),
-        Ok(_) | Err(StoreError::NotFound) => Err(refused(StatusCode::NOT_FOUND, RIGHT_NOT_FOUND)),
+        Ok(_) | Err(StoreError::NotFound) => Err(refused(Status::NotFound, RIGHT_NOT_FOUND)),
         Err(e) => Err(internal(e)),
     }
 }
 
-pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDetail, ServerFnError> {
+pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDetail, PortalError> {
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     let user = store.user(right.user_id).await.map_err(internal)?;
@@ -102,11 +101,11 @@ pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDe
     Ok(RightDetail { row: row_of(item, scope.admin.id), services, debtors })
 }
 
-pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<GrantInput>) -> Result<(), ServerFnError> {
+pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<GrantInput>) -> Result<(), PortalError> {
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     if right.status.is_ended() {
-        return Err(refused(StatusCode::CONFLICT, RIGHT_ENDED));
+        return Err(refused(Status::Conflict, RIGHT_ENDED));
     }
     let specs: Vec<GrantSpec> = grants
         .into_iter()
@@ -136,11 +135,11 @@ pub async fn update_right(
     remark: String,
     end_date: String,
     administrator: bool,
-) -> Result<(), ServerFnError> {
+) -> Result<(), PortalError> {
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     if right.status.is_ended() {
-        return Err(refused(StatusCode::CONFLICT, RIGHT_ENDED));
+        return Err(refused(Status::Conflict, RIGHT_ENDED));
     }
     let remark = parse_or_400(Remark::parse(&remark))?;
     let end_date = parse_end_date(&end_date, Utc::now().date_naive()).map_err(bad_input)?;
@@ -151,7 +150,7 @@ pub async fn update_right(
     Ok(())
 }
 
-pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how: &str) -> Result<(), ServerFnError> {
+pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how: &str) -> Result<(), PortalError> {
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     if right.user_id == scope.admin.id {
@@ -167,7 +166,7 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
         .then(|| NewMessage {
             recipient_user_id: right.user_id,
             company_id: Some(right.company_id),
-            kind: if transition == Transition::Revoke { "provider_right_revoked" } else { "provider_invitation_cancelled" }.into(),
+            kind: if transition == Transition::Revoke { MessageKind::ProviderRightRevoked } else { MessageKind::ProviderInvitationCancelled },
             params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
         })
         .into_iter()
@@ -180,18 +179,18 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
     Ok(())
 }
 
-pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<(), ServerFnError> {
+pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<(), PortalError> {
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     let (transition, kind) = if approve {
-        (Transition::Accept, "provider_request_approved")
+        (Transition::Accept, MessageKind::ProviderRequestApproved)
     } else {
-        (Transition::Refuse, "provider_request_declined")
+        (Transition::Refuse, MessageKind::ProviderRequestDeclined)
     };
     let notify = [NewMessage {
         recipient_user_id: right.user_id,
         company_id: Some(right.company_id),
-        kind: kind.into(),
+        kind,
         params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
     }];
     store
@@ -202,7 +201,7 @@ pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64,
     Ok(())
 }
 
-pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<(), ServerFnError> {
+pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<(), PortalError> {
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     store.resend_invitation(right.id, &invitation_message(scope, right.user_id), &scope.actor).await.map_err(store_refusal)?;

@@ -10,6 +10,7 @@
 //! come from the session and the store; the debtor is checked against the grant.
 //! Errors carry stable codes (see [`crate::shared::errors`]) that the pages translate.
 
+use crate::shared::errors::PortalError;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -200,7 +201,7 @@ pub struct InvoicesView {
 
 /// The contract products, the debtors in scope and their orders.
 #[server(prefix = "/api", endpoint = "load_orders")]
-pub async fn load_orders() -> Result<OrdersView, ServerFnError> {
+pub async fn load_orders() -> Result<OrdersView, PortalError> {
     let scope = crate::access::require_service(ORDERS).await?;
     service::orders_view(&scope).await
 }
@@ -212,7 +213,7 @@ pub async fn place_order(
     #[server(default)] debtor_id: String,
     #[server(default)] reference: String,
     #[server(default)] quantities: BTreeMap<String, String>,
-) -> Result<PlacedOrder, ServerFnError> {
+) -> Result<PlacedOrder, PortalError> {
     let scope = crate::access::require_service(ORDERS).await?;
     let form = OrderForm::parse(&debtor_id, &reference, &quantities).map_err(service::bad_input)?;
     service::place_order(&scope, form).await
@@ -220,7 +221,7 @@ pub async fn place_order(
 
 /// The invoices of the debtors in scope, per debtor.
 #[server(prefix = "/api", endpoint = "load_invoices")]
-pub async fn load_invoices() -> Result<InvoicesView, ServerFnError> {
+pub async fn load_invoices() -> Result<InvoicesView, PortalError> {
     let scope = crate::access::require_service(INVOICES).await?;
     service::invoices_view(&scope).await
 }

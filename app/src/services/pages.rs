@@ -1,6 +1,7 @@
 //! The online services of the acting company: "Commande de produits contractuels" and
 //! "Factures", each limited to what is granted to the login there (the server decides).
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -56,7 +57,7 @@ fn ServiceHeader(current: &'static str, services: Vec<String>, company: String, 
 
 // ------------------------------------------------------------------ orders
 
-async fn load_orders_page(_: ()) -> Result<OrdersView, ServerFnError> {
+async fn load_orders_page(_: ()) -> Result<OrdersView, PortalError> {
     load_orders().await
 }
 
@@ -283,7 +284,7 @@ fn OrderItem(order: OrderView) -> impl IntoView {
 
 // ------------------------------------------------------------------ invoices
 
-async fn load_invoices_page(_: ()) -> Result<InvoicesView, ServerFnError> {
+async fn load_invoices_page(_: ()) -> Result<InvoicesView, PortalError> {
     load_invoices().await
 }
 

@@ -1,8 +1,7 @@
 //! The online services' server side: what the acting company's right lets this login see
 //! and do, for the debtors it was granted.
 
-use http::StatusCode;
-use leptos::prelude::*;
+use crate::shared::errors::{PortalError, Status};
 use portal_core::store::{Debtor, NewOrder, NewOrderLine, Order, Store, StoreError};
 
 use super::*;
@@ -11,23 +10,23 @@ use crate::shared::context::{internal, store};
 use crate::shared::format::{chf, swiss_date, swiss_date_time};
 use crate::shared::refusal::refused;
 
-pub fn bad_input(code: &str) -> ServerFnError {
-    refused(StatusCode::BAD_REQUEST, code)
+pub fn bad_input(code: &str) -> PortalError {
+    refused(Status::BadRequest, code)
 }
 
 /// Input and rule errors of the store are 400 with their code; anything else is a failure.
-fn store_refusal(error: StoreError) -> ServerFnError {
+fn store_refusal(error: StoreError) -> PortalError {
     match &error {
         StoreError::Invalid(_) => bad_input(error.code()),
         _ => internal(error),
     }
 }
 
-async fn in_scope(store: &Store, scope: &ServiceScope) -> Result<Vec<Debtor>, ServerFnError> {
+async fn in_scope(store: &Store, scope: &ServiceScope) -> Result<Vec<Debtor>, PortalError> {
     store.permitted_debtors(scope.user_id, scope.company.company_id, scope.service).await.map_err(internal)
 }
 
-async fn granted_services(store: &Store, scope: &ServiceScope) -> Result<Vec<String>, ServerFnError> {
+async fn granted_services(store: &Store, scope: &ServiceScope) -> Result<Vec<String>, PortalError> {
     Ok(store.service_grants(scope.right.id).await.map_err(internal)?.into_iter().map(|g| g.service_code).collect())
 }
 
@@ -68,7 +67,7 @@ fn as_provider(home_company_id: Option<i64>, scope: &ServiceScope) -> bool {
 
 /// Everybody with the service sees the company's orders for the debtors in their scope,
 /// whoever placed them (colleagues, providers).
-pub async fn orders_view(scope: &ServiceScope) -> Result<OrdersView, ServerFnError> {
+pub async fn orders_view(scope: &ServiceScope) -> Result<OrdersView, PortalError> {
     let store = store()?;
     let company_id = scope.company.company_id;
     let debtors = in_scope(&store, scope).await?;
@@ -100,13 +99,13 @@ pub async fn orders_view(scope: &ServiceScope) -> Result<OrdersView, ServerFnErr
 
 /// The debtor must be one of the company's and granted to the login for the service;
 /// prices are the store's; the order is audited with the acting company ("order.create").
-pub async fn place_order(scope: &ServiceScope, form: OrderForm) -> Result<PlacedOrder, ServerFnError> {
+pub async fn place_order(scope: &ServiceScope, form: OrderForm) -> Result<PlacedOrder, PortalError> {
     let store = store()?;
     let company_id = scope.company.company_id;
     let ours = store.debtors(company_id).await.map_err(internal)?.iter().any(|d| d.id == form.debtor_id);
     if !ours || !store.may_act(scope.user_id, company_id, ORDERS, Some(form.debtor_id)).await.map_err(internal)? {
         tracing::info!(user_id = scope.user_id, company_id, debtor_id = form.debtor_id, "order refused: debtor not granted");
-        return Err(refused(StatusCode::FORBIDDEN, DEBTOR_NOT_GRANTED));
+        return Err(refused(Status::Forbidden, DEBTOR_NOT_GRANTED));
     }
     let new = NewOrder {
         company_id,
@@ -121,7 +120,7 @@ pub async fn place_order(scope: &ServiceScope, form: OrderForm) -> Result<Placed
     Ok(PlacedOrder { order_id: order.id, total: chf(order.total_cents) })
 }
 
-pub async fn invoices_view(scope: &ServiceScope) -> Result<InvoicesView, ServerFnError> {
+pub async fn invoices_view(scope: &ServiceScope) -> Result<InvoicesView, PortalError> {
     let store = store()?;
     let company_id = scope.company.company_id;
     let debtors = in_scope(&store, scope).await?;

@@ -1,6 +1,7 @@
 //! What every server function reads from the request's context: the store, the settings,
 //! the session, the client's address; and the one way to answer an unexpected failure.
 
+use crate::shared::errors::PortalError;
 use std::fmt::Display;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 use portal_core::store::Store;
 use tower_sessions::Session;
 
-use super::errors::MSG_UNAVAILABLE;
+use super::errors::{Status, MSG_UNAVAILABLE};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "portal_session";
@@ -53,7 +54,7 @@ impl AuthSettings {
 }
 
 /// The store provided as context by the server.
-pub fn store() -> Result<Store, ServerFnError> {
+pub fn store() -> Result<Store, PortalError> {
     use_context::<Store>().ok_or_else(|| internal("no Store in the Leptos context"))
 }
 
@@ -63,14 +64,14 @@ pub fn settings() -> AuthSettings {
 }
 
 /// The request's session (the session layer must wrap the routes).
-pub async fn session() -> Result<Session, ServerFnError> {
+pub async fn session() -> Result<Session, PortalError> {
     leptos_axum::extract::<Session>().await.map_err(|e| internal(format!("no session layer: {e}")))
 }
 
 /// Logs `error` and answers the generic "unavailable" message (no details to the user).
-pub fn internal(error: impl Display) -> ServerFnError {
+pub fn internal(error: impl Display) -> PortalError {
     tracing::error!(%error, "server function failed");
-    ServerFnError::new(MSG_UNAVAILABLE)
+    PortalError::new(Status::Unavailable, MSG_UNAVAILABLE)
 }
 
 /// The client's address, from where the server was told to read it (`--client-ip-source`:

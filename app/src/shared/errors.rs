@@ -2,12 +2,116 @@
 //! language. Every refusal is a stable code (`admin.unknown_login`, `email.invalid`,
 //! `rights.last_administrator`…), never a sentence: rewording a translation cannot break the
 //! match. `MSG_*` are the codes of the sign-in, registration, account and two-step pages.
+//!
+//! Every server function returns [`PortalError`]: the code, the HTTP status and the sentence
+//! the server wrote in the reader's language. The browser shows that sentence, so the table
+//! of every refusal in four languages ([`code_text`]) stays on the server.
 
-use leptos::prelude::ServerFnError;
+use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
 
 use portal_core::domain::RightStatus;
 
 use crate::i18n::{td_string, Locale};
+
+/// The HTTP status of a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    /// Bad input: nothing was changed.
+    BadRequest,
+    /// Nobody is signed in (or the session ended).
+    NotSignedIn,
+    /// Signed in, but without the right this needs.
+    Forbidden,
+    NotFound,
+    /// The state changed meanwhile, or the thing exists already.
+    Conflict,
+    /// Beyond a limit of attempts or requests.
+    TooManyRequests,
+    /// A failure of the server (the details are in its log).
+    Unavailable,
+}
+
+impl Status {
+    pub fn code(self) -> u16 {
+        match self {
+            Status::BadRequest => 400,
+            Status::NotSignedIn => 401,
+            Status::Forbidden => 403,
+            Status::NotFound => 404,
+            Status::Conflict => 409,
+            Status::TooManyRequests => 429,
+            Status::Unavailable => 500,
+        }
+    }
+}
+
+/// The one error of every server function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code}")]
+pub struct PortalError {
+    status: Status,
+    code: String,
+    /// Written by the server in the reader's language; empty when the call never reached it.
+    sentence: String,
+}
+
+impl PortalError {
+    /// The refusal `code` with its sentence in the request's language (on the server).
+    pub fn new(status: Status, code: &str) -> Self {
+        #[cfg(feature = "ssr")]
+        let sentence = code_text(super::locale::request_locale(), code);
+        #[cfg(not(feature = "ssr"))]
+        let sentence = String::new();
+        PortalError { status, code: code.to_string(), sentence }
+    }
+
+    /// The stable code (`admin.not_admin`…), for tests and for pages that act on a refusal.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// What the reader is told. A call that failed before reaching the server (network) has no
+    /// sentence of the server: "the service is unavailable" in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        if self.sentence.is_empty() {
+            td_string!(locale, unavailable).to_string()
+        } else {
+            self.sentence.clone()
+        }
+    }
+}
+
+impl FromServerFnError for PortalError {
+    type Encoder = JsonEncoding;
+
+    /// The framework's own failures. Arguments it cannot read (a missing field, a wrong type,
+    /// not UTF-8) are the caller's mistake: 400, and nothing was run.
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::MissingArg(_) => {
+                #[cfg(feature = "ssr")]
+                return super::refusal::refused(Status::BadRequest, MALFORMED_REQUEST);
+                #[cfg(not(feature = "ssr"))]
+                PortalError::new(Status::BadRequest, MALFORMED_REQUEST)
+            }
+            other => {
+                #[cfg(feature = "ssr")]
+                return super::context::internal(other);
+                #[cfg(not(feature = "ssr"))]
+                {
+                    let _ = other;
+                    PortalError::new(Status::Unavailable, MSG_UNAVAILABLE)
+                }
+            }
+        }
+    }
+}
 
 /// The code of a call whose arguments could not be read (missing field, wrong type, not
 /// UTF-8): the server answers it with 400 instead of the framework's 500.
@@ -55,19 +159,6 @@ pub const MSG_CODE_INVALID: &str = "two_step.code_invalid";
 pub const MSG_ENROLMENT_EXPIRED: &str = "two_step.enrolment_expired";
 pub const MSG_TWO_STEP_ALREADY_ON: &str = "two_step.already_on";
 
-/// The message of a server function's error, without the framework's prefix.
-pub fn error_message(error: &ServerFnError) -> String {
-    match error {
-        ServerFnError::ServerError(message) => message.clone(),
-        _ => MSG_UNAVAILABLE.to_string(),
-    }
-}
-
-/// The reader's sentence for a server function's error.
-pub fn error_text(locale: Locale, error: &ServerFnError) -> String {
-    code_text(locale, &error_message(error))
-}
-
 /// The status word ("en suspens"…) of a right's status.
 pub fn status_text(locale: Locale, status: RightStatus) -> String {
     match status {
@@ -82,6 +173,7 @@ pub fn status_text(locale: Locale, status: RightStatus) -> String {
 }
 
 /// The sentence for a refusal, in `locale`; "unavailable" for anything unknown.
+#[cfg(feature = "ssr")]
 pub fn code_text(locale: Locale, code: &str) -> String {
     let exists = code.strip_prefix(RIGHT_EXISTS).and_then(|rest| rest.strip_prefix('.'));
     if let Some(status) = exists.and_then(|s| RightStatus::parse(s).ok()) {
@@ -163,19 +255,9 @@ pub const API_RATE_LIMITED: &str = "api.rate_limited";
 
 /// A refusal of the access-decision API in the language the client asks for with
 /// `Accept-Language` (French by default, as everywhere in the portal).
+#[cfg(feature = "ssr")]
 pub fn api_text(accept_language: Option<&str>, code: &str) -> String {
-    let locale = accept_language
-        .into_iter()
-        .flat_map(|header| header.split(','))
-        .filter_map(|item| item.split(';').next())
-        .find_map(|tag| match tag.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
-            Some("fr") => Some(Locale::fr),
-            Some("de") => Some(Locale::de),
-            Some("it") => Some(Locale::it),
-            Some("en") => Some(Locale::en),
-            _ => None,
-        })
-        .unwrap_or(Locale::fr);
+    let locale = super::locale::accepted_locale(accept_language);
     let text = match code {
         API_KEY_INVALID => td_string!(locale, api.key_invalid),
         API_USER_INVALID => td_string!(locale, api.user_invalid),
@@ -187,7 +269,7 @@ pub fn api_text(accept_language: Option<&str>, code: &str) -> String {
     text.to_string()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod api_text_tests {
     use super::*;
     use leptos_i18n::Locale as _;

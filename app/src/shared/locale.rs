@@ -30,3 +30,37 @@ pub fn set_locale_cookie(code: &str) {
         }
     }
 }
+
+/// The language of an `Accept-Language` header, as leptos_i18n chooses it for a page (French
+/// when none of the portal's four is accepted).
+#[cfg(feature = "ssr")]
+pub fn accepted_locale(accept_language: Option<&str>) -> crate::i18n::Locale {
+    use leptos_i18n::Locale as _;
+    let tags: Vec<&str> = accept_language
+        .into_iter()
+        .flat_map(|header| header.split(','))
+        .filter_map(|item| item.split(';').next())
+        .map(str::trim)
+        .filter(|tag| !tag.is_empty())
+        .collect();
+    crate::i18n::Locale::find_locale(&tags)
+}
+
+/// The language the request's page is rendered in: the cookie, else `Accept-Language`.
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> crate::i18n::Locale {
+    use leptos::prelude::use_context;
+    use leptos_i18n::Locale as _;
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return crate::i18n::Locale::default();
+    };
+    let chosen = parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().strip_prefix(LOCALE_COOKIE)?.strip_prefix('='))
+        .find_map(|code| crate::i18n::Locale::get_all().iter().copied().find(|l| l.as_str() == code));
+    chosen.unwrap_or_else(|| accepted_locale(parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())))
+}

@@ -117,7 +117,7 @@ fn parse_mailbox(s: &str) -> Result<Mailbox, MailError> {
 pub struct PublicBase(pub String);
 
 /// The origin links in e-mails start with, without a trailing slash.
-pub fn public_base() -> Result<String, leptos::prelude::ServerFnError> {
+pub fn public_base() -> Result<String, crate::shared::errors::PortalError> {
     use leptos::prelude::use_context;
     match use_context::<PublicBase>() {
         Some(PublicBase(base)) => Ok(base.trim_end_matches('/').to_string()),
@@ -126,7 +126,7 @@ pub fn public_base() -> Result<String, leptos::prelude::ServerFnError> {
 }
 
 /// The mailer provided as context by the server.
-pub fn mailer() -> Result<Mailer, leptos::prelude::ServerFnError> {
+pub fn mailer() -> Result<Mailer, crate::shared::errors::PortalError> {
     use leptos::prelude::use_context;
     use_context::<Mailer>().ok_or_else(|| super::context::internal("no Mailer in the Leptos context"))
 }

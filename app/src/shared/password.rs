@@ -8,8 +8,7 @@
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
-use http::StatusCode;
-use leptos::prelude::ServerFnError;
+use crate::shared::errors::{PortalError, Status};
 use portal_core::domain::{Password, UserId};
 use portal_core::store::{self, PasswordHash, Store};
 use tokio::sync::Semaphore;
@@ -26,19 +25,19 @@ fn argon2_permits() -> &'static Semaphore {
     PERMITS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
 }
 
-async fn on_argon2_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ServerFnError> {
+async fn on_argon2_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, PortalError> {
     let _permit = argon2_permits().acquire().await.map_err(internal)?;
     tokio::task::spawn_blocking(work).await.map_err(internal)
 }
 
 /// Hashes a new password on the bounded pool.
-pub async fn hash(password: Password) -> Result<PasswordHash, ServerFnError> {
+pub async fn hash(password: Password) -> Result<PasswordHash, PortalError> {
     on_argon2_pool(move || store::hash_password(&password)).await?.map_err(internal)
 }
 
 /// Checks `password` against `hash` on the bounded pool; without a hash, the same work
 /// against a dummy one, so that a missing login takes as long as a wrong password.
-pub async fn verify(password: String, hash: Option<PasswordHash>) -> Result<bool, ServerFnError> {
+pub async fn verify(password: String, hash: Option<PasswordHash>) -> Result<bool, PortalError> {
     on_argon2_pool(move || match hash {
         Some(hash) => store::verify_password(&password, &hash),
         None => {
@@ -61,10 +60,10 @@ fn dummy_hash() -> &'static PasswordHash {
 /// Counts one attempt under `key` and refuses it (429, `refusal`) beyond `limit` in the
 /// window. Counted before anything is checked, in one statement, so that requests sent side
 /// by side cannot pass the limit together.
-pub async fn within_limit(store: &Store, key: &str, limit: i64, refusal: &str) -> Result<(), ServerFnError> {
+pub async fn within_limit(store: &Store, key: &str, limit: i64, refusal: &str) -> Result<(), PortalError> {
     let attempts = store.count_attempt(key, store::now(), settings().window()).await.map_err(internal)?;
     if attempts > limit {
-        return Err(refused(StatusCode::TOO_MANY_REQUESTS, refusal));
+        return Err(refused(Status::TooManyRequests, refusal));
     }
     Ok(())
 }
@@ -77,19 +76,19 @@ pub fn current_password_key(user_id: UserId) -> String {
 
 /// Asks for the current password before a credential changes. The attempt is counted first;
 /// beyond the limit the answer is 429 without checking; a right password forgets the count.
-pub async fn check_current_password(store: &Store, user_id: UserId, password: String) -> Result<(), ServerFnError> {
+pub async fn check_current_password(store: &Store, user_id: UserId, password: String) -> Result<(), PortalError> {
     let key = current_password_key(user_id);
     within_limit(store, &key, settings().max_failures_per_account, MSG_THROTTLED).await?;
     let hash = store.credentials(user_id).await.map_err(internal)?.password_hash;
     if !verify(password, hash).await? {
-        return Err(refused(StatusCode::BAD_REQUEST, MSG_WRONG_CURRENT_PASSWORD));
+        return Err(refused(Status::BadRequest, MSG_WRONG_CURRENT_PASSWORD));
     }
     store.clear_attempts(&key).await.map_err(internal)
 }
 
 /// Counts one request of `kind` from the client's address (when known) and refuses it with
 /// 429 beyond the limit per window. Called before any hashing or e-mail.
-pub async fn count_request(store: &Store, kind: &str, address: Option<IpAddr>) -> Result<(), ServerFnError> {
+pub async fn count_request(store: &Store, kind: &str, address: Option<IpAddr>) -> Result<(), PortalError> {
     let Some(ip) = address else {
         return Ok(());
     };

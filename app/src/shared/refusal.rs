@@ -4,14 +4,17 @@
 #[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
-/// The error a server function returns when it refuses a request; `status` is the HTTP
-/// status of the answer (400 bad input, 401 not signed in, 403 no right, 409 state changed).
 #[cfg(feature = "ssr")]
-pub fn refused(status: http::StatusCode, message: &str) -> ServerFnError {
+use super::errors::{PortalError, Status};
+
+/// The error a server function returns when it refuses a request, with `status` set on the
+/// answer (400 bad input, 401 not signed in, 403 no right, 409 state changed…).
+#[cfg(feature = "ssr")]
+pub fn refused(status: Status, code: &str) -> PortalError {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
+        response.set_status(http::StatusCode::from_u16(status.code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
     }
-    ServerFnError::new(message)
+    PortalError::new(status, code)
 }
 
 /// Takes back the status an earlier refusal set for this answer, when the page shows its

@@ -1,8 +1,8 @@
 //! Shared look of form controls and page parts, so that every page uses the same classes.
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 
-use super::errors::error_text;
 use crate::i18n::{t, use_i18n};
 
 pub const FIELD: &str = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
@@ -88,7 +88,7 @@ pub fn email_error(email: RwSignal<String>, touched: RwSignal<bool>) -> Signal<O
 /// The outcome line of a form: the success text, or the refusal in the reader's language.
 #[component]
 pub fn Outcome<T: Clone + Send + Sync + 'static>(
-    value: Signal<Option<Result<T, ServerFnError>>>,
+    value: Signal<Option<Result<T, PortalError>>>,
     #[prop(into)] success: Signal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -96,7 +96,7 @@ pub fn Outcome<T: Clone + Send + Sync + 'static>(
         <p role="status" aria-live="polite" class="empty:hidden">
             {move || value.get().map(|result| match result {
                 Ok(_) => view! { <span class="font-medium text-green-800">{success.get()}</span> }.into_any(),
-                Err(error) => view! { <span class="font-medium text-red-700">{error_text(i18n.get_locale(), &error)}</span> }.into_any(),
+                Err(error) => view! { <span class="font-medium text-red-700">{error.text(i18n.get_locale())}</span> }.into_any(),
             })}
         </p>
     }
@@ -126,11 +126,11 @@ pub fn current_page() -> String {
 
 /// A refusal in words: "Accès réservé aux administrateurs" and the like.
 #[component]
-pub fn Refusal(error: ServerFnError) -> impl IntoView {
+pub fn Refusal(error: PortalError) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div role="alert" class="rounded-lg border border-amber-300 bg-amber-50 p-5 text-amber-950">
-            <p class="font-semibold">{move || error_text(i18n.get_locale(), &error)}</p>
+            <p class="font-semibold">{move || error.text(i18n.get_locale())}</p>
             <p class="mt-3"><a href="/portal" class=LINK>{t!(i18n, not_found.back_portal)}</a></p>
         </div>
     }

@@ -1,6 +1,7 @@
 //! Sign-in ("Se connecter") with e-mail and password, and "who is signed in", as server
 //! functions with stable paths; the code step of a two-step login is in [`crate::two_step`].
 
+use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -27,20 +28,20 @@ pub struct SignedInUser {
 /// `/select-company`, the page named by `retour` when it is one of the portal's, or `/portal`)
 /// and also redirects there (a plain form post without JavaScript gets a 302).
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String, retour: Option<String>) -> Result<String, ServerFnError> {
+pub async fn sign_in(email: String, password: String, retour: Option<String>) -> Result<String, PortalError> {
     service::sign_in(email, password, retour).await
 }
 
 /// Where a login that is signed in already goes from the sign-in page: the company selector
 /// or the page it would reach after signing in. `None` when nobody is signed in.
 #[server(prefix = "/api", endpoint = "signed_in_destination")]
-pub async fn signed_in_destination(retour: Option<String>) -> Result<Option<String>, ServerFnError> {
+pub async fn signed_in_destination(retour: Option<String>) -> Result<Option<String>, PortalError> {
     service::signed_in_destination(retour).await
 }
 
 /// The signed-in user, or `None`.
 #[server(prefix = "/api", endpoint = "current_user")]
-pub async fn current_user() -> Result<Option<SignedInUser>, ServerFnError> {
+pub async fn current_user() -> Result<Option<SignedInUser>, PortalError> {
     let Some(login) = crate::access::current_login().await? else {
         return Ok(None);
     };

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::shared::return_path::RETURN_PARAM;
 use super::{signed_in_destination, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
-use crate::shared::errors::{code_text, error_text, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
+use crate::shared::errors::{PortalError, Status, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
 use crate::shared::paths::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
 use crate::layout::public::PublicLayout;
 use crate::shared::ui::{email_error, FIELD};
@@ -35,6 +35,13 @@ pub fn LoginPage() -> impl IntoView {
         };
         (notice, q.get("erreur"))
     });
+    // Translated here, on the server: the form in the browser carries no table of sentences.
+    let posted = match error.as_deref() {
+        Some(LOGIN_ERROR_CREDENTIALS) => Some(PortalError::new(Status::NotSignedIn, MSG_INVALID_CREDENTIALS)),
+        Some(LOGIN_ERROR_THROTTLED) => Some(PortalError::new(Status::TooManyRequests, MSG_THROTTLED)),
+        Some(LOGIN_ERROR_UNCONFIRMED) => Some(PortalError::new(Status::Forbidden, MSG_EMAIL_UNCONFIRMED)),
+        _ => None,
+    };
     view! {
         <Suspense>
             {move || destination.get().and_then(Result::ok).flatten().map(|path| view! { <Redirect path=path/> })}
@@ -45,7 +52,7 @@ pub fn LoginPage() -> impl IntoView {
             <p data-testid="login-notice" class="mt-4 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900 empty:hidden" role="status">
                 {notice}
             </p>
-            <LoginForm error=error back=back/>
+            <LoginForm posted=posted back=back/>
             <p class="mt-6 border-t border-stone-200 pt-4 text-stone-700">
                 {t!(i18n, register.no_login)}" "
                 <a href=PATH_REGISTER class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, register.link)}</a>
@@ -56,11 +63,11 @@ pub fn LoginPage() -> impl IntoView {
 
 /// The sign-in form: checked as it is filled in, sent through the server function. Without
 /// JavaScript the form posts to the same path and the server answers with a redirect (to the
-/// next page, or back here with `?erreur=…`, given as `error`). `back` is the page a link
+/// next page, or back here with `?erreur=…`, whose refusal is `posted`). `back` is the page a link
 /// named before sign-in (`?retour=…`), which the server checks.
 #[cfg_attr(not(island_public), component)]
 #[cfg_attr(island_public, island)]
-fn LoginForm(error: Option<String>, back: Option<String>) -> impl IntoView {
+fn LoginForm(posted: Option<PortalError>, back: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let email_touched = RwSignal::new(false);
@@ -75,14 +82,9 @@ fn LoginForm(error: Option<String>, back: Option<String>) -> impl IntoView {
 
     let sign_in = ServerAction::<SignIn>::new();
     let server_error = move || match sign_in.value().get() {
-        Some(Err(error)) => Some(error_text(i18n.get_locale(), &error)),
+        Some(Err(error)) => Some(error.text(i18n.get_locale())),
         Some(Ok(_)) => None,
-        None => match error.as_deref() {
-            Some(LOGIN_ERROR_CREDENTIALS) => Some(code_text(i18n.get_locale(), MSG_INVALID_CREDENTIALS)),
-            Some(LOGIN_ERROR_THROTTLED) => Some(code_text(i18n.get_locale(), MSG_THROTTLED)),
-            Some(LOGIN_ERROR_UNCONFIRMED) => Some(code_text(i18n.get_locale(), MSG_EMAIL_UNCONFIRMED)),
-            _ => None,
-        },
+        None => posted.as_ref().map(|refusal| refusal.text(i18n.get_locale())),
     };
     let pending = sign_in.pending();
     let back_field = back.clone();

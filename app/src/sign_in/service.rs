@@ -4,15 +4,13 @@
 use std::fmt::Display;
 use std::net::IpAddr;
 
-use http::StatusCode;
-use leptos::prelude::*;
+use crate::shared::errors::{PortalError, Status, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
 use portal_core::domain::EmailAddress;
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 
 use super::{LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
 use crate::access::{complete_sign_in, next_page, signed_in};
 use crate::shared::context::{client_address, internal, is_plain_form_post, session, settings, store, AuthSettings};
-use crate::shared::errors::{MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
 use crate::shared::paths::PATH_LOGIN;
 use crate::shared::refusal::refused;
 use crate::shared::return_path::ReturnPath;
@@ -95,7 +93,7 @@ async fn check_credentials(
 }
 
 /// The server side of [`super::signed_in_destination`].
-pub async fn signed_in_destination(retour: Option<String>) -> Result<Option<String>, ServerFnError> {
+pub async fn signed_in_destination(retour: Option<String>) -> Result<Option<String>, PortalError> {
     let session = session().await?;
     let Some(login) = signed_in(&session, &settings()).await.map_err(internal)? else {
         return Ok(None);
@@ -107,7 +105,7 @@ pub async fn signed_in_destination(retour: Option<String>) -> Result<Option<Stri
 }
 
 /// The server side of [`super::sign_in`].
-pub async fn sign_in(email: String, password: String, retour: Option<String>) -> Result<String, ServerFnError> {
+pub async fn sign_in(email: String, password: String, retour: Option<String>) -> Result<String, PortalError> {
     let store = store()?;
     let settings = settings();
     let session = session().await?;
@@ -120,15 +118,15 @@ pub async fn sign_in(email: String, password: String, retour: Option<String>) ->
         Err(Failure::Internal(e)) => return Err(internal(e)),
         Err(failure) => {
             let (message, code, status) = match failure {
-                Failure::Throttled => (MSG_THROTTLED, LOGIN_ERROR_THROTTLED, StatusCode::TOO_MANY_REQUESTS),
-                Failure::Unconfirmed => (MSG_EMAIL_UNCONFIRMED, LOGIN_ERROR_UNCONFIRMED, StatusCode::FORBIDDEN),
-                _ => (MSG_INVALID_CREDENTIALS, LOGIN_ERROR_CREDENTIALS, StatusCode::UNAUTHORIZED),
+                Failure::Throttled => (MSG_THROTTLED, LOGIN_ERROR_THROTTLED, Status::TooManyRequests),
+                Failure::Unconfirmed => (MSG_EMAIL_UNCONFIRMED, LOGIN_ERROR_UNCONFIRMED, Status::Forbidden),
+                _ => (MSG_INVALID_CREDENTIALS, LOGIN_ERROR_CREDENTIALS, Status::NotSignedIn),
             };
             // Without JavaScript the refusal is shown by the login page (a redirect there).
             if is_plain_form_post() {
                 let keep = back.as_ref().map(|b| format!("&{}", b.query_param()));
                 leptos_axum::redirect(&format!("{PATH_LOGIN}?erreur={code}{}", keep.unwrap_or_default()));
-                return Err(ServerFnError::new(message));
+                return Err(PortalError::new(status, message));
             }
             return Err(refused(status, message));
         }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod service;
 
-use crate::shared::errors::{code_text, error_text, MSG_CODE_INVALID, MSG_THROTTLED};
+use crate::shared::errors::{PortalError, Status, MSG_CODE_INVALID, MSG_THROTTLED};
 use crate::layout::public::PublicLayout;
 use crate::shared::ui::FIELD;
 use crate::i18n::{t, t_string, use_i18n};
@@ -29,26 +29,26 @@ pub struct TwoStepEnrolment {
 /// Starts enrolment (the current password is required): a new secret, kept in the session
 /// only until confirmed.
 #[server(prefix = "/api", endpoint = "start_two_step")]
-pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, ServerFnError> {
+pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, PortalError> {
     service::start_two_step(password).await
 }
 
 /// Confirms enrolment with a code of the app; answers the 10 recovery codes (shown once).
 #[server(prefix = "/api", endpoint = "confirm_two_step")]
-pub async fn confirm_two_step(code: String) -> Result<Vec<String>, ServerFnError> {
+pub async fn confirm_two_step(code: String) -> Result<Vec<String>, PortalError> {
     service::confirm_two_step(code).await
 }
 
 /// Turns two-step login off (the current password is required).
 #[server(prefix = "/api", endpoint = "disable_two_step")]
-pub async fn disable_two_step(password: String) -> Result<(), ServerFnError> {
+pub async fn disable_two_step(password: String) -> Result<(), PortalError> {
     service::disable_two_step(password).await
 }
 
 /// Completes a pending sign-in with a code of the app or a recovery code; answers (and
 /// redirects to) the next page.
 #[server(prefix = "/api", endpoint = "verify_sign_in_code")]
-pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> {
+pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
     service::verify_sign_in_code(code).await
 }
 
@@ -78,36 +78,37 @@ const BUTTON: &str = "rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
     let i18n = use_i18n();
-    let error = use_query_map().with_untracked(|q| q.get("erreur"));
+    // Translated here, on the server: the form in the browser carries no table of sentences.
+    let posted = match use_query_map().with_untracked(|q| q.get("erreur")).as_deref() {
+        Some("code") => Some(PortalError::new(Status::BadRequest, MSG_CODE_INVALID)),
+        Some("tentatives") => Some(PortalError::new(Status::TooManyRequests, MSG_THROTTLED)),
+        _ => None,
+    };
     view! {
         <PublicLayout title=move || t_string!(i18n, two_step.code_title)>
             <h1 class="text-2xl font-semibold">{t!(i18n, two_step.code_title)}</h1>
             <p class="mt-2 text-stone-700">{t!(i18n, two_step.code_intro)}</p>
-            <LoginCodeForm error=error/>
+            <LoginCodeForm posted=posted/>
             <p class="mt-6"><a class="underline" href=crate::shared::paths::PATH_LOGIN>{t!(i18n, two_step.back_to_login)}</a></p>
         </PublicLayout>
     }
 }
 
 /// The code form. Without JavaScript it posts to the server function, which redirects back
-/// here with `?erreur=…` (given as `error`) when the code is refused.
+/// here with `?erreur=…` (its refusal is `posted`) when the code is refused.
 #[cfg_attr(not(island_public), component)]
 #[cfg_attr(island_public, island)]
-fn LoginCodeForm(error: Option<String>) -> impl IntoView {
+fn LoginCodeForm(posted: Option<PortalError>) -> impl IntoView {
     let i18n = use_i18n();
-    let posted_error = match error.as_deref() {
-        Some("code") => Some(MSG_CODE_INVALID),
-        Some("tentatives") => Some(MSG_THROTTLED),
-        _ => None,
-    };
+    let posted = StoredValue::new(posted);
     let code = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let verify = ServerAction::<VerifySignInCode>::new();
     let field_error = move || (touched.get() && code.get().trim().is_empty()).then(|| t_string!(i18n, two_step.code_required).to_string());
     let server_error = move || match verify.value().get() {
-        Some(Err(e)) => Some(error_text(i18n.get_locale(), &e)),
+        Some(Err(e)) => Some(e.text(i18n.get_locale())),
         Some(Ok(_)) => None,
-        None => posted_error.map(|message| code_text(i18n.get_locale(), message)),
+        None => posted.with_value(|p| p.as_ref().map(|refusal| refusal.text(i18n.get_locale()))),
     };
     let error = move || field_error().or_else(server_error);
     let pending = verify.pending();
@@ -165,15 +166,15 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
     });
 
     let start_error = move || match start.value().get() {
-        Some(Err(e)) => Some(error_text(i18n.get_locale(), &e)),
+        Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,
     };
     let confirm_error = move || match confirm.value().get() {
-        Some(Err(e)) => Some(error_text(i18n.get_locale(), &e)),
+        Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,
     };
     let disable_error = move || match disable.value().get() {
-        Some(Err(e)) => Some(error_text(i18n.get_locale(), &e)),
+        Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,
     };
     let recovery_codes = move || match confirm.value().get() {

@@ -5,18 +5,16 @@
 //! [`verify_sign_in_code`] accepts a code.
 
 use chrono::Utc;
-use leptos::prelude::*;
 use portal_core::domain::UserId;
 use portal_core::store::{self, Actor, AuditEntry, Secret, Store, User};
 use totp_rs::{Algorithm, TOTP};
 use tower_sessions::Session;
 
-use http::StatusCode;
+use crate::shared::errors::{PortalError, Status, MSG_CODE_INVALID, MSG_ENROLMENT_EXPIRED, MSG_NOT_SIGNED_IN, MSG_THROTTLED, MSG_TWO_STEP_ALREADY_ON};
 
 use super::TwoStepEnrolment;
 use crate::access::{complete_sign_in, require_login};
 use crate::shared::context::{internal, is_plain_form_post, session, settings, store};
-use crate::shared::errors::{MSG_CODE_INVALID, MSG_ENROLMENT_EXPIRED, MSG_NOT_SIGNED_IN, MSG_THROTTLED, MSG_TWO_STEP_ALREADY_ON};
 use crate::shared::password::check_current_password;
 use crate::shared::paths::{PATH_LOGIN, PATH_LOGIN_CODE};
 use crate::shared::refusal::refused;
@@ -125,12 +123,12 @@ fn throttle_key(user_id: UserId) -> String {
 }
 
 /// Counts one code attempt of `user_id` before it is checked; true beyond the limit.
-async fn throttled(store: &Store, user_id: UserId) -> Result<bool, ServerFnError> {
+async fn throttled(store: &Store, user_id: UserId) -> Result<bool, PortalError> {
     let n = store.count_attempt(&throttle_key(user_id), store::now(), settings().window()).await.map_err(internal)?;
     Ok(n > settings().max_failures_per_account)
 }
 
-async fn audit(store: &Store, user: &User, action: &str) -> Result<(), ServerFnError> {
+async fn audit(store: &Store, user: &User, action: &str) -> Result<(), PortalError> {
     let actor = Actor { user_id: Some(user.id), acting_company_id: None };
     store
         .append_audit(&AuditEntry::new(&actor, user.home_company_id, action, format!("user:{}", user.id)))
@@ -141,7 +139,7 @@ async fn audit(store: &Store, user: &User, action: &str) -> Result<(), ServerFnE
 /// Called by sign-in after a correct password when two-step login is on: a new session id,
 /// nothing signed in, the user pending for [`PENDING_SECONDS`], the way back kept for after
 /// the code. Answers `/login/code`.
-pub async fn begin_pending(session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, ServerFnError> {
+pub async fn begin_pending(session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, PortalError> {
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
     session.insert(KEY_PENDING_USER_ID, user.id).await.map_err(internal)?;
@@ -155,7 +153,7 @@ pub async fn begin_pending(session: &Session, user: &User, back: Option<ReturnPa
 }
 
 /// The pending user of `session`, if the password was accepted less than 5 minutes ago.
-pub async fn pending_user(session: &Session) -> Result<Option<UserId>, ServerFnError> {
+pub async fn pending_user(session: &Session) -> Result<Option<UserId>, PortalError> {
     let Some(user_id) = session.get::<UserId>(KEY_PENDING_USER_ID).await.map_err(internal)? else {
         return Ok(None);
     };
@@ -170,30 +168,30 @@ pub async fn pending_user(session: &Session) -> Result<Option<UserId>, ServerFnE
 
 /// A refusal: with `status` for scripts, or a redirect to `plain_redirect` for a plain
 /// HTML form post (the page there shows the message).
-fn fail(message: &str, status: StatusCode, plain_redirect: Option<&str>) -> ServerFnError {
+fn fail(message: &str, status: Status, plain_redirect: Option<&str>) -> PortalError {
     if let Some(to) = plain_redirect {
         if is_plain_form_post() {
             leptos_axum::redirect(to);
-            return ServerFnError::new(message);
+            return PortalError::new(status, message);
         }
     }
     refused(status, message)
 }
 
 /// The server side of [`super::verify_sign_in_code`].
-pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> {
+pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
     let store = store()?;
     let session = session().await?;
     let Some(user_id) = pending_user(&session).await? else {
-        return Err(fail(MSG_NOT_SIGNED_IN, StatusCode::UNAUTHORIZED, Some(PATH_LOGIN)));
+        return Err(fail(MSG_NOT_SIGNED_IN, Status::NotSignedIn, Some(PATH_LOGIN)));
     };
     if throttled(&store, user_id).await? {
-        return Err(fail(MSG_THROTTLED, StatusCode::TOO_MANY_REQUESTS, Some(&format!("{PATH_LOGIN_CODE}?erreur=tentatives"))));
+        return Err(fail(MSG_THROTTLED, Status::TooManyRequests, Some(&format!("{PATH_LOGIN_CODE}?erreur=tentatives"))));
     }
     let credentials = store.credentials(user_id).await.map_err(internal)?;
     let secret = credentials.totp_secret.filter(|_| credentials.totp_enabled);
     let Some(secret) = secret else {
-        return Err(fail(MSG_NOT_SIGNED_IN, StatusCode::UNAUTHORIZED, Some(PATH_LOGIN)));
+        return Err(fail(MSG_NOT_SIGNED_IN, Status::NotSignedIn, Some(PATH_LOGIN)));
     };
     let trimmed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = if trimmed.len() == 6 && trimmed.chars().all(|c| c.is_ascii_digit()) {
@@ -208,7 +206,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> 
     let user = store.user(user_id).await.map_err(internal)?;
     if !ok {
         audit(&store, &user, "login.code_failed").await?;
-        return Err(fail(MSG_CODE_INVALID, StatusCode::BAD_REQUEST, Some(&format!("{PATH_LOGIN_CODE}?erreur=code"))));
+        return Err(fail(MSG_CODE_INVALID, Status::BadRequest, Some(&format!("{PATH_LOGIN_CODE}?erreur=code"))));
     }
     store.clear_attempts(&throttle_key(user_id)).await.map_err(internal)?;
 
@@ -219,14 +217,14 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, ServerFnError> 
 /// The server side of [`super::start_two_step`]: the current password first, since
 /// whoever holds a session must not be able to bind the login to their own authenticator.
 /// Re-enrolling means turning it off (password) and on again (password).
-pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, ServerFnError> {
+pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, PortalError> {
     let login = require_login().await?;
     let store = store()?;
     let session = session().await?;
     check_current_password(&store, login.user_id, password).await?;
     let user = store.user(login.user_id).await.map_err(internal)?;
     if user.totp_enabled {
-        return Err(refused(StatusCode::CONFLICT, MSG_TWO_STEP_ALREADY_ON));
+        return Err(refused(Status::Conflict, MSG_TWO_STEP_ALREADY_ON));
     }
     let secret = new_secret();
     // Sealed: the sessions table never holds a secret in clear.
@@ -238,49 +236,44 @@ pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, Server
 }
 
 /// The server side of [`super::confirm_two_step`].
-pub async fn confirm_two_step(code: String) -> Result<Vec<String>, ServerFnError> {
+pub async fn confirm_two_step(code: String) -> Result<Vec<String>, PortalError> {
     let login = require_login().await?;
     let store = store()?;
     let session = session().await?;
     let Some(sealed) = session.get::<String>(KEY_ENROL_SECRET).await.map_err(internal)? else {
-        return Err(refused(StatusCode::CONFLICT, MSG_ENROLMENT_EXPIRED));
+        return Err(refused(Status::Conflict, MSG_ENROLMENT_EXPIRED));
     };
     let secret = store.open_sealed(&sealed).map_err(internal)?;
     if throttled(&store, login.user_id).await? {
-        return Err(refused(StatusCode::TOO_MANY_REQUESTS, MSG_THROTTLED));
+        return Err(refused(Status::TooManyRequests, MSG_THROTTLED));
     }
     if store.user(login.user_id).await.map_err(internal)?.totp_enabled {
         session.remove_value(KEY_ENROL_SECRET).await.map_err(internal)?;
-        return Err(refused(StatusCode::CONFLICT, MSG_TWO_STEP_ALREADY_ON));
+        return Err(refused(Status::Conflict, MSG_TWO_STEP_ALREADY_ON));
     }
     let Some(step) = matching_step(&secret, &code) else {
-        return Err(refused(StatusCode::BAD_REQUEST, MSG_CODE_INVALID));
+        return Err(refused(Status::BadRequest, MSG_CODE_INVALID));
     };
     store.clear_attempts(&throttle_key(login.user_id)).await.map_err(internal)?;
     let codes = new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| store::hash_recovery_code(login.user_id, c)).collect();
-    store.set_totp(login.user_id, Some(&Secret::new(secret)), true).await.map_err(internal)?;
+    let user = store.user(login.user_id).await.map_err(internal)?;
     // The code that confirmed the enrolment is used: it does not sign in afterwards.
-    store.claim_totp_step(login.user_id, step as i64).await.map_err(internal)?;
-    store.replace_recovery_codes(login.user_id, &hashes).await.map_err(internal)?;
+    store.turn_two_step_on(&user, &Secret::new(secret), step as i64, &hashes).await.map_err(internal)?;
     session.remove_value(KEY_ENROL_SECRET).await.map_err(internal)?;
     // The session is now worth more than the one that was maybe seen before: a new id.
     session.cycle_id().await.map_err(internal)?;
-    let user = store.user(login.user_id).await.map_err(internal)?;
-    audit(&store, &user, "two_step.enable").await?;
     tracing::info!(user_id = user.id, "two-step login enabled");
     Ok(codes)
 }
 
 /// The server side of [`super::disable_two_step`].
-pub async fn disable_two_step(password: String) -> Result<(), ServerFnError> {
+pub async fn disable_two_step(password: String) -> Result<(), PortalError> {
     let login = require_login().await?;
     let store = store()?;
     check_current_password(&store, login.user_id, password).await?;
-    store.set_totp(login.user_id, None, false).await.map_err(internal)?;
-    store.replace_recovery_codes(login.user_id, &[]).await.map_err(internal)?;
     let user = store.user(login.user_id).await.map_err(internal)?;
-    audit(&store, &user, "two_step.disable").await?;
+    store.turn_two_step_off(&user).await.map_err(internal)?;
     tracing::info!(user_id = user.id, "two-step login disabled");
     Ok(())
 }

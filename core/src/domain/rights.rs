@@ -57,6 +57,37 @@ str_enum!(RightStatus, "right status", {
     Revoked => "revoked", Expired => "expired", Resigned => "resigned",
 });
 
+/// What an in-app message is about; its text is written from its kind and values in the
+/// reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// To the provider: a company invites them.
+    ProviderInvitation,
+    /// To the provider: their active right was revoked.
+    ProviderRightRevoked,
+    /// To the provider: the invitation was withdrawn before they answered.
+    ProviderInvitationCancelled,
+    /// To the administrators: the provider accepted, refused or resigned.
+    ProviderAccepted,
+    ProviderRefused,
+    ProviderResigned,
+    /// To the administrators: a provider asks for access.
+    ProviderRequest,
+    /// To the provider: the request was approved or declined.
+    ProviderRequestApproved,
+    ProviderRequestDeclined,
+    /// To the administrators: the provider withdrew the request.
+    ProviderRequestWithdrawn,
+}
+str_enum!(MessageKind, "message kind", {
+    ProviderInvitation => "provider_invitation", ProviderRightRevoked => "provider_right_revoked",
+    ProviderInvitationCancelled => "provider_invitation_cancelled", ProviderAccepted => "provider_accepted",
+    ProviderRefused => "provider_refused", ProviderResigned => "provider_resigned", ProviderRequest => "provider_request",
+    ProviderRequestApproved => "provider_request_approved", ProviderRequestDeclined => "provider_request_declined",
+    ProviderRequestWithdrawn => "provider_request_withdrawn",
+});
+
 impl RightStatus {
     /// True only for `Active`: a pending, refused, revoked, expired or resigned right grants nothing.
     pub fn grants_access(&self) -> bool {

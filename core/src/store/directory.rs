@@ -265,10 +265,9 @@ impl Store {
         let rows: Vec<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             user_cols!(),
-            " FROM users u JOIN user_rights r ON r.user_id = u.id \
-             WHERE r.company_id = $1 AND r.is_admin = $2 AND r.status = 'active' \
-             AND (r.end_date IS NULL OR r.end_date >= $3) \
-             ORDER BY lower(u.last_name), lower(u.first_name), u.id"
+            " FROM users u JOIN user_rights r ON r.user_id = u.id WHERE r.company_id = $1 AND ",
+            administers!("r", "$2", "$3"),
+            " ORDER BY lower(u.last_name), lower(u.first_name), u.id"
         ))
         .bind(company_id)
         .bind(true)
@@ -278,12 +277,12 @@ impl Store {
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    /// True when the user holds an active, unexpired administrator right on the company.
+    /// True when the user administers the company today ([`UserRight::administers_on`]).
     pub async fn is_admin(&self, user_id: UserId, company_id: CompanyId) -> Result<bool> {
-        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM user_rights WHERE user_id = $1 AND company_id = $2 AND is_admin = $3 \
-             AND status = 'active' AND (end_date IS NULL OR end_date >= $4)"
-        )
+        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(concat!(
+            "SELECT COUNT(*) FROM user_rights r WHERE r.user_id = $1 AND r.company_id = $2 AND ",
+            administers!("r", "$3", "$4")
+        ))
         .bind(user_id)
         .bind(company_id)
         .bind(true)

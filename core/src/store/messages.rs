@@ -14,7 +14,7 @@ pub(crate) async fn create_message_in(tx: &mut Tx, new: &NewMessage) -> Result<i
     )
     .bind(new.recipient_user_id)
     .bind(new.company_id)
-    .bind(&new.kind)
+    .bind(new.kind.as_str())
     .bind(new.params.to_string())
     .bind(now())
     .fetch_one(c)

@@ -25,6 +25,20 @@ macro_rules! with_pool {
     };
 }
 
+/// The one reading of "administrator" in SQL, the twin of
+/// [`UserRight::administers_on`](crate::store::UserRight::administers_on): the right `$r` is an
+/// employee's, with the administrator flag, active and not past its end date. `$true` and
+/// `$today` are the parameters bound to `true` and to today's date (a boolean literal reads
+/// differently in SQLite and Postgres).
+macro_rules! administers {
+    ($r:literal, $true:literal, $today:literal) => {
+        concat!(
+            $r, ".right_type = 'employee' AND ", $r, ".is_admin = ", $true, " AND ", $r, ".status = 'active' AND (",
+            $r, ".end_date IS NULL OR ", $r, ".end_date >= ", $today, ")"
+        )
+    };
+}
+
 /// Runs `$body` with `$c` bound to the connection of an open [`Tx`].
 macro_rules! with_tx {
     ($tx:expr, |$c:ident| $body:expr) => {

@@ -208,6 +208,17 @@ impl UserRight {
     pub fn administers_on(&self, today: NaiveDate) -> bool {
         self.right_type == RightType::Employee && self.is_admin && self.grants_access_on(today)
     }
+
+    /// May this right's login act for its company on `today`, through `grant`, on the grant's
+    /// online service: for `debtor`, or for the service as such when `None`? Only an active
+    /// right within its end date, through one of its own grants, on a service the company
+    /// still subscribes to (`subscribed`), for a debtor the grant names (or all of them). The
+    /// rule the SQL of [`Store::may_act_on`](crate::store::Store::may_act_on) applies (the
+    /// store's contract tests check that both agree).
+    pub fn may_act_through(&self, grant: &ServiceGrant, subscribed: bool, debtor: Option<DebtorId>, today: NaiveDate) -> bool {
+        let covers = |d: DebtorId| grant.all_debtors || grant.debtor_ids.contains(&d);
+        grant.right_id == self.id && subscribed && self.grants_access_on(today) && debtor.is_none_or(covers)
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -440,14 +451,14 @@ pub(crate) struct GrantRow {
 
 // ------------------------------------------------------------------ messages
 
-/// An in-app message. `kind` (e.g. "provider_invitation") and `params` are translated by the UI.
+/// An in-app message. Its `kind` and `params` are written in the reader's language by the UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     pub id: i64,
     pub recipient_user_id: UserId,
     pub company_id: Option<CompanyId>,
     pub company_name: Option<String>,
-    pub kind: String,
+    pub kind: MessageKind,
     pub params: serde_json::Value,
     pub received_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
@@ -473,7 +484,7 @@ impl TryFrom<MessageRow> for Message {
             recipient_user_id: r.recipient_user_id,
             company_id: r.company_id,
             company_name: r.company_name,
-            kind: r.kind,
+            kind: MessageKind::parse(&r.kind).map_err(corrupt)?,
             params: serde_json::from_str(&r.params).map_err(corrupt)?,
             received_at: r.received_at,
             read_at: r.read_at,
@@ -485,7 +496,7 @@ impl TryFrom<MessageRow> for Message {
 pub struct NewMessage {
     pub recipient_user_id: UserId,
     pub company_id: Option<CompanyId>,
-    pub kind: String,
+    pub kind: MessageKind,
     pub params: serde_json::Value,
 }
 
@@ -742,6 +753,41 @@ mod tests {
         }
         for status in [RightStatus::Pending, RightStatus::Refused, RightStatus::Revoked, RightStatus::Expired, RightStatus::Resigned] {
             assert!(!right(RightType::Employee, true, status).administers_on(today()), "{status:?} grants nothing");
+        }
+    }
+
+    fn grant(right_id: RightId, all_debtors: bool) -> ServiceGrant {
+        let debtor_ids = if all_debtors { vec![] } else { vec![10, 11] };
+        ServiceGrant { id: 5, right_id, service_id: 3, service_code: "orders".into(), service_name: "Commandes".into(), all_debtors, debtor_ids }
+    }
+
+    /// Every combination of status, end date, whose grant, subscription, debtor list and
+    /// debtor asked for.
+    #[test]
+    fn a_login_acts_only_through_an_active_right_s_own_grant_on_a_subscribed_service_for_a_debtor_it_names() {
+        let yesterday = today().pred_opt();
+        for status in RightStatus::ALL.iter().copied() {
+            for end_date in [None, Some(today()), yesterday] {
+                for own_grant in [true, false] {
+                    for subscribed in [true, false] {
+                        for all_debtors in [true, false] {
+                            for debtor in [None, Some(10), Some(99)] {
+                                let mut r = right(RightType::Provider, false, status);
+                                r.end_date = end_date;
+                                let g = grant(if own_grant { r.id } else { r.id + 1 }, all_debtors);
+                                let may = r.may_act_through(&g, subscribed, debtor, today());
+                                let in_force = status == RightStatus::Active && end_date != yesterday;
+                                let named = debtor.is_none() || all_debtors || debtor == Some(10);
+                                assert_eq!(
+                                    may,
+                                    in_force && own_grant && subscribed && named,
+                                    "{status:?} until {end_date:?}, own grant {own_grant}, subscribed {subscribed}, all debtors {all_debtors}, debtor {debtor:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -140,20 +140,19 @@ async fn lock_company_of_right_in(tx: &mut Tx, right_id: RightId) -> Result<()> 
     Ok(())
 }
 
-fn is_active_admin(r: &UserRight) -> bool {
-    r.is_admin && r.status == RightStatus::Active
-}
-
-/// Refuses a change that leaves the company without an active administrator.
+/// Refuses a change that leaves the company without an administrator.
 async fn keep_an_admin_in(tx: &mut Tx, before: &UserRight, after: &UserRight) -> Result<()> {
-    if !is_active_admin(before) || is_active_admin(after) {
+    let today = now().date_naive();
+    if !before.administers_on(today) || after.administers_on(today) {
         return Ok(());
     }
-    let admins: i64 = with_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM user_rights WHERE company_id = $1 AND is_admin = $2 AND status = 'active'"
-    )
+    let admins: i64 = with_tx!(tx, |c| sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM user_rights r WHERE r.company_id = $1 AND ",
+        administers!("r", "$2", "$3")
+    ))
     .bind(after.company_id)
     .bind(true)
+    .bind(today)
     .fetch_one(c)
     .await)?;
     if admins == 0 {

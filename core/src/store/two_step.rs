@@ -4,7 +4,9 @@
 //! of "user id:normalized code" rather than with Argon2: a deterministic hash lets one
 //! `UPDATE … WHERE code_hash = $2 AND used_at IS NULL` find and consume a code atomically.
 
+use super::audit::audit_in;
 use super::*;
+use super::directory::found;
 use crate::domain::UserId;
 
 /// Normalizes a recovery code as typed (case, spaces, dashes are ignored).
@@ -21,24 +23,41 @@ impl Store {
     /// Replaces all recovery codes of `user_id` by `hashes` (from [`hash_recovery_code`]);
     /// an empty slice just deletes them.
     pub async fn replace_recovery_codes(&self, user_id: UserId, hashes: &[String]) -> Result<()> {
-        let now = now();
         let mut tx = self.begin().await?;
-        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind(user_id)
-            .execute(c)
-            .await
-            .map(|_| ()))?;
-        for h in hashes {
-            with_tx!(&mut tx, |c| sqlx::query(
-                "INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES ($1, $2, NULL, $3)"
-            )
-            .bind(user_id)
-            .bind(h)
-            .bind(now)
-            .execute(c)
-            .await
-            .map(|_| ()))?;
-        }
+        replace_recovery_codes_in(&mut tx, user_id, hashes).await?;
+        tx.commit().await
+    }
+
+    /// Turns two-step login on for `user`, in one transaction: its secret, the time step of
+    /// the code that confirmed it (used: that code does not sign in afterwards), its recovery
+    /// codes (hashes) and the audit entry `two_step.enable`.
+    pub async fn turn_two_step_on(&self, user: &User, secret: &Secret, confirmed_step: i64, recovery_hashes: &[String]) -> Result<()> {
+        let sealed = self.sealing.seal(secret.expose())?;
+        self.set_two_step(user, Some(sealed), Some(confirmed_step), recovery_hashes, "two_step.enable").await
+    }
+
+    /// Turns two-step login off for `user`, in one transaction: no secret, no recovery code,
+    /// and the audit entry `two_step.disable`.
+    pub async fn turn_two_step_off(&self, user: &User) -> Result<()> {
+        self.set_two_step(user, None, None, &[], "two_step.disable").await
+    }
+
+    async fn set_two_step(&self, user: &User, sealed: Option<String>, step: Option<i64>, hashes: &[String], action: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, |c| sqlx::query(
+            "UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = $4 WHERE id = $1"
+        )
+        .bind(user.id)
+        .bind(sealed.clone())
+        .bind(sealed.is_some())
+        .bind(step)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        found(n)?;
+        replace_recovery_codes_in(&mut tx, user.id, hashes).await?;
+        let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+        audit_in(&mut tx, &AuditEntry::new(&actor, user.home_company_id, action, format!("user:{}", user.id))).await?;
         tx.commit().await
     }
 
@@ -83,4 +102,25 @@ mod tests {
         assert_ne!(hash_recovery_code(1, "abcdef0123456789"), hash_recovery_code(2, "abcdef0123456789"));
         assert_eq!(hash_recovery_code(1, "x").len(), 64);
     }
+}
+
+async fn replace_recovery_codes_in(tx: &mut Tx, user_id: UserId, hashes: &[String]) -> Result<()> {
+    let now = now();
+    with_tx!(&mut *tx, |c| sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    for h in hashes {
+        with_tx!(&mut *tx, |c| sqlx::query(
+            "INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES ($1, $2, NULL, $3)"
+        )
+        .bind(user_id)
+        .bind(h)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    }
+    Ok(())
 }

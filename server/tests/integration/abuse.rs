@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use app::shared::errors::{MSG_THROTTLED, MSG_WRONG_CURRENT_PASSWORD, REQUESTS_THROTTLED};
 use auth_support::{Answer, Options, TestApp, ADMIN, PASSWORD, PROVIDER};
+use portal_core::domain::MessageKind;
 use portal_core::store::OutboxEmail;
 
 const NEW_PASSWORD: &str = "Nouveau-2026!mot";
@@ -172,7 +173,7 @@ on_both_backends!(another_site_can_show_a_message_but_not_mark_it_read, Options:
     let new = portal_core::store::NewMessage {
         recipient_user_id: app.demo.provider.id,
         company_id: Some(app.demo.principal.id),
-        kind: "provider_invitation".into(),
+        kind: MessageKind::ProviderInvitation,
         params: serde_json::json!({ "admin": "Anna Muster", "company": "Musterhans SA" }),
     };
     let message = app.store.create_message(&new).await.unwrap();

@@ -5,7 +5,7 @@ use crate::auth_support;
 
 use app::access::NO_ACTING_COMPANY;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
-use portal_core::domain::{EmailAddress, RightStatus};
+use portal_core::domain::{EmailAddress, MessageKind, RightStatus};
 use serde_json::{json, Value};
 
 const EMPLOYEE: &str = "marc.dubois@musterhans.example";
@@ -95,7 +95,7 @@ on_both_backends!(entering_a_provider_invites_it_with_a_message_and_an_email, Op
     assert!(!app.store.may_act(app.demo.provider.id, app.demo.principal.id, "orders", None).await.unwrap());
 
     let messages = app.store.messages_for(app.demo.provider.id).await.unwrap();
-    let invitation = messages.iter().find(|m| m.kind == "provider_invitation").expect("the provider has the message");
+    let invitation = messages.iter().find(|m| m.kind == MessageKind::ProviderInvitation).expect("the provider has the message");
     assert_eq!(invitation.company_id, Some(app.demo.principal.id));
     assert_eq!(invitation.params["company"], "Musterhans SA");
     assert!(invitation.read_at.is_none());
@@ -129,7 +129,7 @@ on_both_backends!(a_provider_entry_is_refused_with_its_reason_and_changes_nothin
     assert_eq!(again.status, 409, "{again:?}");
     assert!(again.body.contains("admin.right_exists.pending"), "{again:?}");
     let tina = user_id(&app, THIRD_ADMIN).await;
-    let invitations = app.store.messages_for(tina).await.unwrap().into_iter().filter(|m| m.kind == "provider_invitation").count();
+    let invitations = app.store.messages_for(tina).await.unwrap().into_iter().filter(|m| m.kind == MessageKind::ProviderInvitation).count();
     assert_eq!(invitations, 1, "the refused entry sent no second message");
     assert!(app.store.messages_for(app.demo.provider.id).await.unwrap().is_empty(), "refusals sent nothing");
 });
@@ -227,7 +227,7 @@ on_both_backends!(a_revoked_provider_is_refused_on_its_next_request, Options::de
     let next = app.post("/api/load_portal_context", &[], Some(&paul)).await;
     assert_eq!(next.status, 409, "{next:?}");
     assert!(next.body.contains(NO_ACTING_COMPANY), "{next:?}");
-    assert!(app.store.messages_for(app.demo.provider.id).await.unwrap().iter().any(|m| m.kind == "provider_right_revoked"));
+    assert!(app.store.messages_for(app.demo.provider.id).await.unwrap().iter().any(|m| m.kind == MessageKind::ProviderRightRevoked));
 
     // A stale version is a conflict, not a second revocation.
     let stale = app

@@ -60,6 +60,31 @@ on_both_backends!(a_wrong_password_gets_the_generic_message_and_sets_nothing, Op
     assert!(app.audit_actions(user.id).await.contains(&"login.failed".to_string()));
 });
 
+on_both_backends!(a_refusal_carries_its_code_its_status_and_the_sentence_in_the_readers_language, Options::default(), |app: TestApp| async move {
+    let refusal = |cookie: Option<&'static str>, accept: &'static str| {
+        let mut request = app
+            .client
+            .post(format!("{}/api/sign_in", app.base))
+            .form(&[("email", ADMIN), ("password", "not-the-password")])
+            .header("origin", app.base.clone())
+            .header("accept-language", accept);
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        async move {
+            let answer = request.send().await.unwrap();
+            assert_eq!(answer.status(), 401);
+            answer.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let german = refusal(Some("i18n_pref_locale=de"), "fr-CH").await;
+    assert_eq!(german["code"], MSG_INVALID_CREDENTIALS);
+    assert_eq!(german["status"], "NotSignedIn");
+    assert_eq!(german["sentence"], "E-Mail-Adresse oder Passwort falsch.", "the language chosen on the site");
+    let french = refusal(None, "fr-CH,fr;q=0.9").await;
+    assert_eq!(french["sentence"], "Adresse e-mail ou mot de passe incorrect.", "else the browser's language");
+});
+
 on_both_backends!(an_unknown_email_gets_exactly_the_same_answer_as_a_wrong_password, Options::default(), |app: TestApp| async move {
     let wrong = app.sign_in(ADMIN, "not-the-password").await;
     let unknown = app.sign_in("nobody@nowhere.example", PASSWORD).await;

@@ -6,7 +6,7 @@
 use crate::auth_support;
 use auth_support::people::invite_paul;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PASSWORD, PROVIDER};
-use portal_core::domain::RightStatus;
+use portal_core::domain::{MessageKind, RightStatus};
 use portal_core::store::{Actor, GrantSpec};
 
 const THIRD_ADMIN: &str = "admin@transports-rapides.example";
@@ -218,7 +218,7 @@ on_both_backends!(the_opened_message_s_page_no_longer_counts_it_as_unread, Optio
     auth_support::people::set_acting_company(&app, &paul, app.demo.provider_company.id).await;
     let unread = app.store.unread_count(app.demo.provider.id).await.unwrap();
     assert!(unread >= 1);
-    let invitation = app.store.messages_for(app.demo.provider.id).await.unwrap().into_iter().find(|m| m.kind == "provider_invitation").unwrap();
+    let invitation = app.store.messages_for(app.demo.provider.id).await.unwrap().into_iter().find(|m| m.kind == MessageKind::ProviderInvitation).unwrap();
     let page = app.open(&format!("/messages/{}", invitation.id), Some(&paul)).await;
     assert_eq!(page.status, 200, "{page:?}");
     let badge = format!(r#"data-testid="unread-count">{}<"#, unread - 1);

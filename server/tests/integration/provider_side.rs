@@ -14,7 +14,7 @@ async fn answer(app: &TestApp, cookie: &str, right: (i64, i64), what: &str) -> A
 }
 
 async fn message_kinds(app: &TestApp, user_id: i64) -> Vec<String> {
-    app.store.messages_for(user_id).await.unwrap().into_iter().map(|m| m.kind).collect()
+    app.store.messages_for(user_id).await.unwrap().into_iter().map(|m| m.kind.as_str().to_string()).collect()
 }
 
 on_both_backends!(the_invited_provider_reads_the_message_once_and_accepts, Options::default(), |app: TestApp| async move {
