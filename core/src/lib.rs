@@ -1,4 +1,4 @@
-//! The provider-access domain: vocabulary of SPEC.md as types, the right's lifecycle, and
+//! The provider-access domain: the vocabulary of docs/domain.md as types, the right's lifecycle, and
 //! (feature `store`) the one store contract over SQLite and Postgres.
 //!
 //! * [`domain`] is plain Rust (serde, chrono, thiserror only) and compiles for wasm32.

@@ -659,7 +659,7 @@ mod cases {
                     amount_cents: 1000,
                     issued_at: at,
                     due_at: at + Duration::days(30),
-                    status: "open".into(),
+                    status: InvoiceStatus::Open,
                 })
                 .await
                 .unwrap();

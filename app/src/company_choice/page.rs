@@ -12,7 +12,8 @@ pub fn SelectCompanyPage() -> impl IntoView {
     let i18n = use_i18n();
     let choices = Resource::new_blocking(|| (), |_| list_company_choices());
     let query = use_query_map();
-    let lost = move || query.read().get("motif").as_deref() == Some("droit");
+    let (param, value) = crate::shared::paths::LOST_PARAM;
+    let lost = move || query.read().get(param).as_deref() == Some(value);
 
     view! {
         <PublicLayout title=move || t_string!(i18n, select.title)>

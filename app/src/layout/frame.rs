@@ -64,7 +64,7 @@ fn frame(context: PortalContext, content: AnyView) -> AnyView {
 pub fn redirect_for(error: &PortalError, here: &str) -> AnyView {
     use leptos_router::components::Redirect;
     if error.code() == NO_ACTING_COMPANY {
-        view! { <Redirect path="/select-company?motif=droit"/> }.into_any()
+        view! { <Redirect path=crate::shared::paths::PATH_SELECT_COMPANY_LOST/> }.into_any()
     } else {
         let login = ReturnPath::parse(here).map_or_else(|| PATH_LOGIN.to_string(), |back| back.login_url());
         view! { <Redirect path=login/> }.into_any()

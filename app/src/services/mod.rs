@@ -11,6 +11,7 @@
 //! Errors carry stable codes (see [`crate::shared::errors`]) that the pages translate.
 
 use crate::shared::errors::PortalError;
+use portal_core::domain::InvoiceStatus;
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -179,8 +180,7 @@ pub struct InvoiceView {
     pub issued: String,
     pub due: String,
     pub amount: String,
-    /// `open`, `paid`, `overdue` or `cancelled`.
-    pub status: String,
+    pub status: InvoiceStatus,
 }
 
 /// One debtor in the login's scope and its invoices, newest first.

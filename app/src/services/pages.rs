@@ -9,6 +9,7 @@ use crate::shared::ui::{Outcome, BUTTON, CARD, FIELD, LINK};
 use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::services::service_label;
+use portal_core::domain::InvoiceStatus;
 use crate::services::{
     load_invoices, load_orders, service_path, DebtorInvoices, DebtorOption, InvoicesView, OrderView, OrdersView, PlaceOrder, ProductOption,
     MAX_QUANTITY, MAX_REFERENCE,
@@ -313,13 +314,12 @@ fn Invoices(data: InvoicesView) -> impl IntoView {
 }
 
 /// The word for an invoice status.
-pub fn invoice_status_text(locale: Locale, status: &str) -> String {
+pub fn invoice_status_text(locale: Locale, status: InvoiceStatus) -> String {
     match status {
-        "open" => td_string!(locale, invoices.status_open),
-        "paid" => td_string!(locale, invoices.status_paid),
-        "overdue" => td_string!(locale, invoices.status_overdue),
-        "cancelled" => td_string!(locale, invoices.status_cancelled),
-        other => return other.to_string(),
+        InvoiceStatus::Open => td_string!(locale, invoices.status_open),
+        InvoiceStatus::Paid => td_string!(locale, invoices.status_paid),
+        InvoiceStatus::Overdue => td_string!(locale, invoices.status_overdue),
+        InvoiceStatus::Cancelled => td_string!(locale, invoices.status_cancelled),
     }
     .to_string()
 }
@@ -354,14 +354,14 @@ fn DebtorInvoiceList(data: DebtorInvoices) -> impl IntoView {
                             </thead>
                             <tbody>
                                 {invoices.into_iter().map(|inv| {
-                                    let status = inv.status.clone();
+                                    let status = inv.status;
                                     view! {
                                         <tr data-testid="invoice">
                                             <td class=format!("{TD} font-mono")>{inv.number}</td>
                                             <td class=TD>{inv.issued}</td>
                                             <td class=TD>{inv.due}</td>
                                             <td class=format!("{TD} whitespace-nowrap text-right")>{inv.amount}</td>
-                                            <td class=TD>{move || invoice_status_text(i18n.get_locale(), &status)}</td>
+                                            <td class=TD>{move || invoice_status_text(i18n.get_locale(), status)}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

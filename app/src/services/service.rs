@@ -142,7 +142,7 @@ pub async fn invoices_view(scope: &ServiceScope) -> Result<InvoicesView, PortalE
                         issued: swiss_date(i.issued_at),
                         due: swiss_date(i.due_at),
                         amount: chf(i.amount_cents),
-                        status: i.status.clone(),
+                        status: i.status,
                     })
                     .collect(),
                 debtor: debtor_option(d),

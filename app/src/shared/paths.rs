@@ -18,5 +18,19 @@ pub const PATH_EMAIL_CONFIRM: &str = "/email/confirm";
 pub const NOTICE_CONFIRMED: &str = "confirme";
 pub const NOTICE_PASSWORD: &str = "motdepasse";
 pub const NOTICE_EMAIL: &str = "adresse";
+/// The selector after the acting company's right ended: it says why (`?motif=droit`).
+pub const PATH_SELECT_COMPANY_LOST: &str = "/select-company?motif=droit";
+/// The query parameter and value of [`PATH_SELECT_COMPANY_LOST`].
+pub const LOST_PARAM: (&str, &str) = ("motif", "droit");
 /// Query flag of a form page after it was sent without JavaScript.
 pub const SENT: &str = "envoye";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lost_right_selector_is_the_selector_with_its_reason() {
+        assert_eq!(PATH_SELECT_COMPANY_LOST, format!("{PATH_SELECT_COMPANY}?{}={}", LOST_PARAM.0, LOST_PARAM.1));
+    }
+}

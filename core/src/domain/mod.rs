@@ -1,5 +1,28 @@
-//! Domain vocabulary (see SPEC.md, "Words"): validated values, right types and the
+//! Domain vocabulary (docs/domain.md, "Words"): validated values, right types and the
 //! right's lifecycle. No I/O here: this module also compiles for the browser (wasm32).
+
+/// `as_str`, `parse`, `Display` and `FromStr` of an enum stored as a word.
+macro_rules! str_enum {
+    ($t:ident, $kind:literal, { $($v:ident => $s:literal),* $(,)? }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$($t::$v),*];
+            /// The lowercase string stored in the database.
+            pub fn as_str(&self) -> &'static str {
+                match self { $($t::$v => $s),* }
+            }
+            pub fn parse(s: &str) -> Result<Self, UnknownValue> {
+                match s { $($s => Ok($t::$v),)* _ => Err(UnknownValue { kind: $kind, value: s.to_owned() }) }
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl std::str::FromStr for $t {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> { Self::parse(s) }
+        }
+    };
+}
 
 mod values;
 mod rights;

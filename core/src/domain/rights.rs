@@ -9,29 +9,7 @@ use crate::domain::UnknownValue;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-macro_rules! str_enum {
-    ($t:ident, $kind:literal, { $($v:ident => $s:literal),* $(,)? }) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$($t::$v),*];
-            /// The lowercase string stored in the database.
-            pub fn as_str(&self) -> &'static str {
-                match self { $($t::$v => $s),* }
-            }
-            pub fn parse(s: &str) -> Result<Self, UnknownValue> {
-                match s { $($s => Ok($t::$v),)* _ => Err(UnknownValue { kind: $kind, value: s.to_owned() }) }
-            }
-        }
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-        impl std::str::FromStr for $t {
-            type Err = UnknownValue;
-            fn from_str(s: &str) -> Result<Self, Self::Err> { Self::parse(s) }
-        }
-    };
-}
-
-/// The type of a right (SPEC: Collaborateur / Utilisateur technique / Prestataire).
+/// The type of a right (Collaborateur / Utilisateur technique / Prestataire).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RightType {

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use super::UnknownValue;
+
 macro_rules! string_newtype {
     ($t:ident, $err:ty) => {
         impl $t {
@@ -435,6 +437,25 @@ impl std::str::FromStr for Language {
     type Err = LanguageError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s)
+    }
+}
+
+
+/// Where an invoice stands, as the invoices service shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InvoiceStatus {
+    Open,
+    Paid,
+    Overdue,
+    Cancelled,
+}
+str_enum!(InvoiceStatus, "invoice status", { Open => "open", Paid => "paid", Overdue => "overdue", Cancelled => "cancelled" });
+
+impl TryFrom<String> for InvoiceStatus {
+    type Error = UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
     }
 }
 

@@ -176,7 +176,7 @@ impl Store {
         .bind(new.amount_cents)
         .bind(new.issued_at)
         .bind(new.due_at)
-        .bind(&new.status)
+        .bind(new.status.as_str())
         .fetch_one(p)
         .await)
         .map_err(dup("invoice"))?;

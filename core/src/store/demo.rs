@@ -196,7 +196,7 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
                     amount_cents: 12_000 + 3_517 * (i as i64 + 1) * (k + 1),
                     issued_at,
                     due_at: issued_at + Duration::days(30),
-                    status: if k == 0 { "paid" } else { "open" }.into(),
+                    status: if k == 0 { InvoiceStatus::Paid } else { InvoiceStatus::Open },
                 })
                 .await?;
         }
@@ -218,7 +218,7 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
                     amount_cents: 48_500 + 12_345 * (i as i64 + 1) * (k + 1),
                     issued_at,
                     due_at: issued_at + Duration::days(30),
-                    status: if k == 0 { "paid" } else { "open" }.into(),
+                    status: if k == 0 { InvoiceStatus::Paid } else { InvoiceStatus::Open },
                 })
                 .await?;
         }

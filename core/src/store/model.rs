@@ -585,8 +585,8 @@ pub struct Invoice {
     pub amount_cents: i64,
     pub issued_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
-    /// open | paid | overdue | cancelled
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InvoiceStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -597,7 +597,7 @@ pub struct NewInvoice {
     pub amount_cents: i64,
     pub issued_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
-    pub status: String,
+    pub status: InvoiceStatus,
 }
 
 // ------------------------------------------------------------------ audit
