@@ -49,7 +49,7 @@ mod service {
         }
         let key = format!("email_change:user:{}", user.id);
         within_limit(&store, &key, settings().max_requests_per_address, crate::shared::errors::REQUESTS_THROTTLED).await?;
-        let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+        let actor = Actor::login(user.id);
         store
             .append_audit(
                 &AuditEntry::new(&actor, user.home_company_id, "user.email_change_request", format!("user:{}", user.id))

@@ -72,10 +72,6 @@ impl PortalError {
         &self.code
     }
 
-    pub fn status(&self) -> Status {
-        self.status
-    }
-
     /// What the reader is told. A call that failed before reaching the server (network) has no
     /// sentence of the server: "the service is unavailable" in `locale`.
     pub fn text(&self, locale: Locale) -> String {

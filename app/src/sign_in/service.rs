@@ -81,7 +81,7 @@ async fn check_credentials(
         }
         found => {
             if let Some((user, _)) = found {
-                let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+                let actor = Actor::login(user.id);
                 store
                     .append_audit(&AuditEntry::new(&actor, user.home_company_id, "login.failed", format!("user:{}", user.id)))
                     .await?;

@@ -129,7 +129,7 @@ async fn throttled(store: &Store, user_id: UserId) -> Result<bool, PortalError> 
 }
 
 async fn audit(store: &Store, user: &User, action: &str) -> Result<(), PortalError> {
-    let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+    let actor = Actor::login(user.id);
     store
         .append_audit(&AuditEntry::new(&actor, user.home_company_id, action, format!("user:{}", user.id)))
         .await

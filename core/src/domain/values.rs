@@ -440,7 +440,6 @@ impl std::str::FromStr for Language {
     }
 }
 
-
 /// Where an invoice stands, as the invoices service shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

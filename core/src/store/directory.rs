@@ -192,7 +192,7 @@ impl Store {
 
     /// A sign-in of `user`: its last login and the audit entry `login`, in one transaction.
     pub async fn record_sign_in(&self, user: &User, at: DateTime<Utc>) -> Result<()> {
-        let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+        let actor = Actor::login(user.id);
         let entry = AuditEntry::new(&actor, user.home_company_id, "login", format!("user:{}", user.id));
         self.update_user_field(user.id, "UPDATE users SET last_login_at = $2 WHERE id = $1", at, Some(&entry)).await
     }
@@ -200,7 +200,7 @@ impl Store {
     /// The language `user` is remembered in (its e-mails, its next sign-in), changed by
     /// itself, with the audit entry `user.language`, in one transaction.
     pub async fn change_user_language(&self, user: &User, language: Language) -> Result<()> {
-        let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+        let actor = Actor::login(user.id);
         let entry = AuditEntry::new(&actor, user.home_company_id, "user.language", format!("user:{}", user.id))
             .before(std::collections::BTreeMap::from([("language", user.language.code())]))
             .after(std::collections::BTreeMap::from([("language", language.code())]));

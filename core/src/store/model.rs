@@ -613,6 +613,10 @@ impl Actor {
     pub fn user(user_id: UserId, acting_company_id: CompanyId) -> Self {
         Actor { user_id: Some(user_id), acting_company_id: Some(acting_company_id) }
     }
+    /// A login acting on itself, for no company (its sign-in, password, e-mail, two-step).
+    pub fn login(user_id: UserId) -> Self {
+        Actor { user_id: Some(user_id), acting_company_id: None }
+    }
     /// The system (expiry job, demo seed).
     pub fn system() -> Self {
         Actor::default()

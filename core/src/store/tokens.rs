@@ -161,9 +161,6 @@ async fn user_email_in(tx: &mut Tx, user_id: UserId) -> Result<(String, Option<C
     row.ok_or(StoreError::NotFound)
 }
 
-fn actor_of(user_id: UserId) -> Actor {
-    Actor { user_id: Some(user_id), acting_company_id: None }
-}
 
 impl Store {
     /// Creates a token of `purpose` for `user_id`, valid for `valid_for`, and answers it in
@@ -271,7 +268,7 @@ impl Store {
         .fetch_one(c)
         .await)
         .map_err(dup("user.email"))?;
-        audit_in(&mut tx, &AuditEntry::new(&actor_of(id), None, "user.register", format!("user:{id}"))).await?;
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(id), None, "user.register", format!("user:{id}"))).await?;
         tx.commit().await?;
         self.user(id).await
     }
@@ -311,7 +308,7 @@ impl Store {
         .execute(c)
         .await
         .map(|_| ()))?;
-        audit_in(&mut tx, &AuditEntry::new(&actor_of(user_id), None, "user.register", format!("user:{user_id}"))).await?;
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(user_id), None, "user.register", format!("user:{user_id}"))).await?;
         tx.commit().await?;
         self.user(user_id).await
     }
@@ -333,7 +330,7 @@ impl Store {
         .await
         .map(|_| ()))?;
         let (_, home) = user_email_in(&mut tx, t.user_id).await?;
-        audit_in(&mut tx, &AuditEntry::new(&actor_of(t.user_id), home, "user.email_confirm", format!("user:{}", t.user_id)))
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(t.user_id), home, "user.email_confirm", format!("user:{}", t.user_id)))
             .await?;
         tx.commit().await?;
         Ok(Some(self.user(t.user_id).await?))
@@ -373,7 +370,7 @@ impl Store {
             .map(|_| ()))?;
         forget_credential_links_in(&mut tx, t.user_id).await?;
         let action = if t.purpose == TokenPurpose::SetPassword { "password.set" } else { "password.reset" };
-        audit_in(&mut tx, &AuditEntry::new(&actor_of(t.user_id), home, action, format!("user:{}", t.user_id))).await?;
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(t.user_id), home, action, format!("user:{}", t.user_id))).await?;
         tx.commit().await?;
         Ok(Some(self.user(t.user_id).await?))
     }
@@ -410,7 +407,7 @@ impl Store {
         forget_credential_links_in(&mut tx, t.user_id).await?;
         audit_in(
             &mut tx,
-            &AuditEntry::new(&actor_of(t.user_id), home, "user.email_change", format!("user:{}", t.user_id))
+            &AuditEntry::new(&Actor::login(t.user_id), home, "user.email_change", format!("user:{}", t.user_id))
                 .before(serde_json::json!({ "email": old_email }))
                 .after(serde_json::json!({ "email": new_email })),
         )
@@ -441,7 +438,7 @@ impl Store {
             .map(|r| r.rows_affected()))?;
         forget_credential_links_in(&mut tx, user_id).await?;
         let (_, home) = user_email_in(&mut tx, user_id).await?;
-        audit_in(&mut tx, &AuditEntry::new(&actor_of(user_id), home, "password.change", format!("user:{user_id}"))).await?;
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(user_id), home, "password.change", format!("user:{user_id}"))).await?;
         tx.commit().await?;
         Ok(ended)
     }

@@ -20,14 +20,6 @@ pub fn hash_recovery_code(user_id: UserId, code: &str) -> String {
 }
 
 impl Store {
-    /// Replaces all recovery codes of `user_id` by `hashes` (from [`hash_recovery_code`]);
-    /// an empty slice just deletes them.
-    pub async fn replace_recovery_codes(&self, user_id: UserId, hashes: &[String]) -> Result<()> {
-        let mut tx = self.begin().await?;
-        replace_recovery_codes_in(&mut tx, user_id, hashes).await?;
-        tx.commit().await
-    }
-
     /// Turns two-step login on for `user`, in one transaction: its secret, the time step of
     /// the code that confirmed it (used: that code does not sign in afterwards), its recovery
     /// codes (hashes) and the audit entry `two_step.enable`.
@@ -56,7 +48,7 @@ impl Store {
         .map(|r| r.rows_affected()))?;
         found(n)?;
         replace_recovery_codes_in(&mut tx, user.id, hashes).await?;
-        let actor = Actor { user_id: Some(user.id), acting_company_id: None };
+        let actor = Actor::login(user.id);
         audit_in(&mut tx, &AuditEntry::new(&actor, user.home_company_id, action, format!("user:{}", user.id))).await?;
         tx.commit().await
     }
