@@ -10,7 +10,7 @@ use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
-    island_cfgs();
+    island_cfgs()?;
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("i18n");
     // French first: it is the product's default language (the seed's wording).
     // `interpolate_display`: sentences with values are also needed as plain strings (e-mails,
@@ -27,28 +27,33 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Which islands the build compiles as islands, as one cfg per group of pages
-/// (`island_public`, `island_account`, `island_services`, `island_admin`, and
-/// `island_signed_in` for the three signed-in groups). A bundle of scripts/bundles.sh
-/// (feature `split` with `bundle-<group>`) sets only its own group's, so the other groups'
-/// islands compile as plain components and their code stays out of it. The server and
-/// cargo-leptos' full bundle (no `split`) set them all: every island exists there.
-fn island_cfgs() {
+/// Which islands the build compiles as islands, as one cfg per group of pages of
+/// `page-groups.txt` (`island_<group>`), and `island_signed_in` when a group with the
+/// signed-in header is among them. A bundle of scripts/bundles.sh (feature `split` with
+/// `bundle-<group>`) sets only its own group's, so the other groups' islands compile as plain
+/// components and their code stays out of it. The server and the bundle of every island (no
+/// `split`, `cargo leptos watch`) set them all.
+fn island_cfgs() -> Result<(), Box<dyn Error>> {
+    println!("cargo::rerun-if-changed=page-groups.txt");
     let feature = |name: &str| std::env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase().replace('-', "_"))).is_some();
     let every_island = !feature("split");
     let mut signed_in = false;
-    for group in ["public", "account", "services", "admin"] {
+    for row in std::fs::read_to_string("page-groups.txt")?.lines().filter(|line| !line.trim().is_empty() && !line.starts_with('#')) {
+        let words: Vec<&str> = row.split_whitespace().collect();
+        let [group, _built_by, group_signed_in, ..] = words[..] else {
+            return Err(format!("page-groups.txt: a row needs a group, who builds it and whether it is signed in: {row}").into());
+        };
         println!("cargo::rustc-check-cfg=cfg(island_{group})");
-        let here = every_island || feature(&format!("bundle-{group}"));
-        if here {
+        if every_island || feature(&format!("bundle-{group}")) {
             println!("cargo::rustc-cfg=island_{group}");
-            signed_in |= group != "public";
+            signed_in |= group_signed_in == "yes";
         }
     }
     println!("cargo::rustc-check-cfg=cfg(island_signed_in)");
     if signed_in {
         println!("cargo::rustc-cfg=island_signed_in");
     }
+    Ok(())
 }
 
 /// Rebuilds when a locale file changes, naming the files relative to the package as Cargo

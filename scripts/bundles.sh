@@ -3,18 +3,12 @@
 # the build cache of scripts/cache.sh).
 #
 # The pages are rendered on the server; only their islands (forms, the language switch,
-# sign-out) run in the browser. Each group of pages loads a bundle holding only that group's
-# islands (app/Cargo.toml, features `bundle-*`):
-#   public    sign-in, two-step code, registration, password, e-mail confirmation, selector
-#   account   portal home, messages, "Gérer le compte utilisateur" (the accept page)
-#   services  the online services (orders, invoices)
-#   admin     the rights list and a right's pages
-# The account group's bundle is the one cargo-leptos builds itself (scripts/release.sh gives
-# it `--lib-features app/bundle-account`): it also serves a page outside the groups (the
-# "page not found"), whose only islands, the language switch and sign-out, it holds. This
-# script builds the other three and lists them in target/release/bundles.txt, beside the
-# server binary (as cargo-leptos' hash.txt), where the server finds the bundle to name in each
-# page (app/src/layout/hydration.rs).
+# sign-out) run in the browser. Each group of pages of app/page-groups.txt loads a bundle
+# holding only that group's islands (features `bundle-<group>` of app/Cargo.toml). The group
+# the table says cargo-leptos builds is built by scripts/release.sh; this script builds the
+# others and lists them in target/release/bundles.txt, beside the server binary (as
+# cargo-leptos' hash.txt), where the server finds the bundle to name in each page
+# (app/src/layout/hydration.rs).
 #
 # wasm-bindgen and wasm-opt of a bundle run in the background while Cargo compiles the next
 # one, and their output is kept in the build cache under the hash of the WebAssembly Cargo
@@ -71,7 +65,7 @@ list=$(mktemp)
 own_wasm=$(awk '$1 == "wasm:" { print $2 }' target/release/hash.txt)
 echo "full: portal.$own_wasm" >> "$list"
 
-BUNDLES=(public services admin)
+mapfile -t BUNDLES < <(awk '!/^#/ && NF && $2 == "bundles.sh" { print $1 }' app/page-groups.txt)
 declare -A dirs pids
 for bundle in "${BUNDLES[@]}"; do
   t0=$SECONDS

@@ -8,11 +8,11 @@
 //! its server functions, the service code they call (feature `ssr`) and its pages; they
 //! build on `access` (who may do what), `layout` (the frame of every page) and `shared`.
 //!
-//! Each group of pages loads a bundle with only its own islands (scripts/bundles.sh): an
+//! Each group of pages (`page-groups.txt`) loads a bundle with only its own islands: an
 //! island that the bundle being built (feature `bundle-<group>`) does not need is compiled as
 //! a plain component there, so its code stays out: `#[cfg_attr(island_<group>, island)]`
-//! with `#[cfg_attr(not(island_<group>), component)]`, cfgs set by `build.rs`. The server and
-//! cargo-leptos' full bundle compile every island.
+//! with `#[cfg_attr(not(island_<group>), component)]`, cfgs set by `build.rs`. The server
+//! compiles every island.
 
 // The admin pages' view types are deep; type-erasing every one of them would cost more code.
 #![recursion_limit = "512"]

@@ -61,8 +61,8 @@ pub fn SelectCompanyPage() -> impl IntoView {
 
 /// One company of the selector: a form, so that choosing works without JavaScript too. The
 /// server function's redirect to the portal is followed as a navigation.
-#[cfg_attr(not(island_public), component)]
-#[cfg_attr(island_public, island)]
+#[cfg_attr(not(island_sign_in), component)]
+#[cfg_attr(island_sign_in, island)]
 fn CompanyButton(choice: CompanyChoice, acting: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SelectCompany>::new();

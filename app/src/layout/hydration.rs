@@ -9,74 +9,67 @@
 
 use leptos::prelude::*;
 
-/// The script that loads `pkg/<name>.<hash>.js` and hydrates once the page has painted: the
-/// bundle of the page's group when scripts/bundles.sh built one, else cargo-leptos' own bundle
-/// (in a release build the account pages' one, scripts/release.sh; under `cargo leptos
-/// watch`, every island).
+/// The script that loads `pkg/<name>.<hash>.js` and hydrates once the page has painted
+/// (`hydrate.js`, beside this file): the bundle of the page's group when scripts/bundles.sh
+/// built one, else cargo-leptos' own bundle (in a release build the one of the group its row
+/// in app/page-groups.txt says; under `cargo leptos watch`, every island).
 #[component]
 pub fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
     let (js, wasm) = file_names(&options, page_bundle());
     let pkg = options.site_pkg_dir.to_string();
-    // `start` runs once, whichever comes first: once the browser has reported the page's
-    // largest paint after the `load` event (the normal case; the frame after `load` where that
-    // report does not exist), half a second after `load` (no frame is painted in a background
-    // tab, or when the renderer skips frames) or five seconds after the script ran (a `load`
-    // held up by a slow stylesheet). Waiting for the report rather than for the next frame
-    // matters: the frame's paint is timed when the screen shows it, which on a busy machine
-    // comes after a download started in that frame, and Lighthouse then counts the whole
-    // WebAssembly in the largest paint (2.4 s instead of 1.0 s on /admin/rights). It then hydrates every `<leptos-island>` in document order, as Leptos'
-    // own island script does: an island inside another island's `<leptos-children>` first
-    // takes that island's reactive owner (its i18n context, for one). `data-hydrated` on
-    // `<html>` marks the moment the page reacts, which end-to-end tests wait for. A failure is
-    // reported in the console instead of leaving a page that silently never reacts.
-    let script = format!(
-        "(function(js,wasm){{\
-            var started=false;\
-            function islands(m){{\
-                var owners=[];\
-                function walk(node){{for(var c=node.firstElementChild;c;c=c.nextElementSibling){{visit(c);}}}}\
-                function visit(el){{\
-                    if(el.tagName==='LEPTOS-ISLAND'){{\
-                        var island=m[el.dataset.component];\
-                        if(island){{var owner=owners[owners.length-1];if(owner){{owner();}}island(el);}}\
-                        else{{console.error('no code for the island',el.dataset.component);}}\
-                        walk(el);\
-                    }}else if(el.tagName==='LEPTOS-CHILDREN'){{owners.push(el.$$on_hydrate);walk(el);owners.pop();}}\
-                    else{{walk(el);}}\
-                }}\
-                walk(document.body);\
-                document.documentElement.setAttribute('data-hydrated','true');\
-            }}\
-            function start(){{if(started)return;started=true;\
-                import(js).then(function(m){{return m.default({{module_or_path:wasm}}).then(function(){{m.hydrate();islands(m);}});}})\
-                .catch(function(e){{console.error('the page could not start',e);}});}}\
-            function afterPaint(){{\
-                var types=window.PerformanceObserver&&PerformanceObserver.supportedEntryTypes||[];\
-                if(types.indexOf('largest-contentful-paint')>=0){{\
-                    new PerformanceObserver(function(list,observer){{observer.disconnect();setTimeout(start,0);}})\
-                    .observe({{type:'largest-contentful-paint',buffered:true}});\
-                }}else{{requestAnimationFrame(function(){{setTimeout(start,0);}});}}\
-                setTimeout(start,500);\
-            }}\
-            if(document.readyState==='complete'){{afterPaint();}}else{{addEventListener('load',afterPaint,{{once:true}});}}\
-            setTimeout(start,5000);\
-        }})({:?},{:?});",
-        format!("/{pkg}/{js}.js"),
-        format!("/{pkg}/{wasm}.wasm"),
-    );
+    let script = format!("{}({:?},{:?});", loader(), format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"));
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
-/// The group of pages a path belongs to, named as its bundle in scripts/bundles.sh; `None`
-/// for a path outside the groups (an unknown page), which loads cargo-leptos' own bundle.
+/// `hydrate.js` as every page carries it: without its comment lines and indentation.
+fn loader() -> &'static str {
+    use std::sync::OnceLock;
+    static LOADER: OnceLock<String> = OnceLock::new();
+    LOADER.get_or_init(|| {
+        include_str!("hydrate.js")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+/// A group of pages, one row of app/page-groups.txt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageGroup {
+    pub name: &'static str,
+    /// The one bundle cargo-leptos builds itself (the others: scripts/bundles.sh).
+    pub built_by_cargo_leptos: bool,
+    pub signed_in: bool,
+    /// The first segment of the pages' paths; "/" is the root.
+    pub pages: Vec<&'static str>,
+}
+
+/// The rows of app/page-groups.txt.
+pub fn page_groups() -> impl Iterator<Item = PageGroup> {
+    include_str!("../../page-groups.txt")
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            let mut words = line.split_whitespace();
+            let mut next = || words.next().unwrap_or_default();
+            let (name, built_by, signed_in) = (next(), next(), next());
+            PageGroup {
+                name,
+                built_by_cargo_leptos: built_by == "cargo-leptos",
+                signed_in: signed_in == "yes",
+                pages: words.collect(),
+            }
+        })
+}
+
+/// The group of pages a path belongs to, named as its bundle; `None` for a path outside the
+/// groups (an unknown page), which loads cargo-leptos' own bundle.
 pub fn bundle_of(path: &str) -> Option<&'static str> {
-    match path.trim_start_matches('/').split('/').next().unwrap_or_default() {
-        "" | "login" | "register" | "password" | "email" | "select-company" => Some("public"),
-        "portal" | "account" | "messages" | "invitations" => Some("account"),
-        "services" => Some("services"),
-        "admin" => Some("admin"),
-        _ => None,
-    }
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    let page = if first.is_empty() { "/" } else { first };
+    page_groups().find(|group| group.pages.contains(&page)).map(|group| group.name)
 }
 
 #[cfg(feature = "ssr")]
@@ -162,11 +155,14 @@ fn file_names(options: &LeptosOptions, _bundle: Option<&str>) -> (String, String
 
 #[cfg(test)]
 mod tests {
-    use super::bundle_of;
+    use super::{bundle_of, loader, page_groups};
 
     #[test]
     fn every_page_of_the_portal_belongs_to_the_bundle_of_its_group() {
-        for path in ["/", "/login", "/login/code", "/register", "/register/confirm", "/password/forgot", "/password/reset", "/email/confirm", "/select-company"] {
+        for path in ["/", "/login", "/login/code", "/select-company"] {
+            assert_eq!(bundle_of(path), Some("sign_in"), "{path}");
+        }
+        for path in ["/register", "/register/confirm", "/password/forgot", "/password/reset", "/email/confirm"] {
             assert_eq!(bundle_of(path), Some("public"), "{path}");
         }
         for path in ["/portal", "/account", "/messages", "/messages/12", "/invitations/7"] {
@@ -181,8 +177,55 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_page_loads_the_full_bundle() {
+    fn every_route_of_the_app_belongs_to_a_group() {
+        let routes: Vec<&str> = include_str!("../lib.rs")
+            .split("<Route path=path!(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(routes.len() >= 20, "the routes of lib.rs were not found: {routes:?}");
+        for route in routes {
+            assert!(bundle_of(route).is_some(), "{route} is in no row of app/page-groups.txt");
+        }
+    }
+
+    #[test]
+    fn an_unknown_page_loads_the_bundle_cargo_leptos_builds() {
         assert_eq!(bundle_of("/nowhere"), None);
         assert_eq!(bundle_of("/loginx"), None);
+    }
+
+    #[test]
+    fn cargo_leptos_builds_exactly_one_group_and_a_page_belongs_to_at_most_one() {
+        let groups: Vec<_> = page_groups().collect();
+        assert_eq!(groups.iter().filter(|group| group.built_by_cargo_leptos).count(), 1);
+        let mut pages: Vec<_> = groups.iter().flat_map(|group| group.pages.iter()).collect();
+        let all = pages.len();
+        pages.sort();
+        pages.dedup();
+        assert_eq!(pages.len(), all, "a page is listed in two groups");
+    }
+
+    #[test]
+    fn every_group_has_its_bundle_feature_in_the_app_and_its_words_are_known() {
+        let manifest = include_str!("../../Cargo.toml");
+        for group in page_groups() {
+            assert!(manifest.contains(&format!("bundle-{} = [\"split\"]", group.name)), "app/Cargo.toml lacks bundle-{}", group.name);
+            assert!(!group.pages.is_empty(), "{} has no page", group.name);
+        }
+        let rows = include_str!("../../page-groups.txt").lines().filter(|line| !line.trim().is_empty() && !line.starts_with('#'));
+        for row in rows {
+            let words: Vec<_> = row.split_whitespace().collect();
+            assert!(["bundles.sh", "cargo-leptos"].contains(&words[1]), "{row}");
+            assert!(["yes", "no"].contains(&words[2]), "{row}");
+        }
+    }
+
+    #[test]
+    fn the_page_carries_the_loader_without_its_comments() {
+        assert!(loader().starts_with("(function (js, wasm) {"));
+        assert!(loader().ends_with("})"));
+        assert!(!loader().contains("//"));
+        assert!(loader().contains("data-hydrated"));
     }
 }

@@ -65,8 +65,8 @@ pub fn LoginPage() -> impl IntoView {
 /// JavaScript the form posts to the same path and the server answers with a redirect (to the
 /// next page, or back here with `?erreur=…`, whose refusal is `posted`). `back` is the page a link
 /// named before sign-in (`?retour=…`), which the server checks.
-#[cfg_attr(not(island_public), component)]
-#[cfg_attr(island_public, island)]
+#[cfg_attr(not(island_sign_in), component)]
+#[cfg_attr(island_sign_in, island)]
 fn LoginForm(posted: Option<PortalError>, back: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let email = RwSignal::new(String::new());

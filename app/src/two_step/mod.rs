@@ -96,8 +96,8 @@ pub fn LoginCodePage() -> impl IntoView {
 
 /// The code form. Without JavaScript it posts to the server function, which redirects back
 /// here with `?erreur=…` (its refusal is `posted`) when the code is refused.
-#[cfg_attr(not(island_public), component)]
-#[cfg_attr(island_public, island)]
+#[cfg_attr(not(island_sign_in), component)]
+#[cfg_attr(island_sign_in, island)]
 fn LoginCodeForm(posted: Option<PortalError>) -> impl IntoView {
     let i18n = use_i18n();
     let posted = StoredValue::new(posted);
