@@ -533,7 +533,7 @@ mod cases {
 
     pub async fn the_audit_log_cannot_be_changed(store: Store) {
         let w = world(&store).await;
-        store.append_audit(&AuditEntry::new(&w.by_admin(), Some(w.principal.id), "login", format!("user:{}", w.admin.id))).await.unwrap();
+        store.append_audit(&AuditEntry::new(&w.by_admin(), Some(w.principal.id), AuditAction::Login, format!("user:{}", w.admin.id))).await.unwrap();
         let update = "UPDATE audit_log SET action = 'tampered'";
         let delete = "DELETE FROM audit_log";
         for sql in [update, delete] {
@@ -544,7 +544,7 @@ mod cases {
             assert!(r.is_err(), "{sql} must fail");
         }
         let log = store.audit_for_company(w.principal.id, 10, 0).await.unwrap();
-        assert_eq!(log.items[0].action, "login");
+        assert_eq!(log.items[0].action, AuditAction::Login);
     }
 
     // ------------------------------------------------------------------ demo

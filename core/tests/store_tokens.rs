@@ -120,7 +120,7 @@ mod cases {
         let confirmed = store.confirm_registration(token.expose()).await.unwrap().expect("a valid link");
         assert!(confirmed.email_verified_at.is_some());
         assert_eq!(store.confirm_registration(token.expose()).await.unwrap(), None, "a link works once");
-        let actions: Vec<String> = store.audit_by_actor(user.id, 10).await.unwrap().into_iter().map(|a| a.action).collect();
+        let actions: Vec<String> = store.audit_by_actor(user.id, 10).await.unwrap().into_iter().map(|a| a.action.to_string()).collect();
         assert_eq!(actions, ["user.email_confirm", "user.register"]);
     }
 
@@ -149,7 +149,7 @@ mod cases {
         assert_eq!(store.load_session("s-of-anna", t).await.unwrap(), None, "the login's sessions end");
         assert!(store.load_session("s-of-someone-else", t).await.unwrap().is_some());
         assert_eq!(store.reset_password_with_token(token.expose(), &hash).await.unwrap().map(|u| u.id), None, "once");
-        let actions: Vec<String> = store.audit_by_actor(user.id, 10).await.unwrap().into_iter().map(|a| a.action).collect();
+        let actions: Vec<String> = store.audit_by_actor(user.id, 10).await.unwrap().into_iter().map(|a| a.action.to_string()).collect();
         assert_eq!(actions[0], "password.reset");
     }
 
@@ -179,7 +179,7 @@ mod cases {
         assert!(!done.admin.has_password);
         assert!(done.right.is_admin && done.right.status == RightStatus::Active && done.right.right_type == RightType::Employee);
         assert!(store.is_admin(done.admin.id, done.company.id).await.unwrap());
-        let actions: Vec<String> = store.audit_for_company(done.company.id, 10, 0).await.unwrap().items.into_iter().map(|a| a.action).collect();
+        let actions: Vec<String> = store.audit_for_company(done.company.id, 10, 0).await.unwrap().items.into_iter().map(|a| a.action.to_string()).collect();
         assert_eq!(actions, ["right.create", "user.create", "company.create"]);
 
         // An existing login without a home company becomes the administrator of the next one.
@@ -240,7 +240,7 @@ mod cases {
         let off = store.credentials(user.id).await.unwrap();
         assert!(!off.totp_enabled && off.totp_secret.is_none(), "off, and the secret is gone");
         assert!(!store.use_recovery_code(user.id, "cccc-dddd").await.unwrap(), "no recovery code is left");
-        let actions: Vec<String> = store.audit_by_actor(user.id, 10).await.unwrap().into_iter().map(|r| r.action).collect();
+        let actions: Vec<String> = store.audit_by_actor(user.id, 10).await.unwrap().into_iter().map(|r| r.action.to_string()).collect();
         assert_eq!(actions, ["two_step.disable", "two_step.enable"], "each change with its one audit entry");
     }
 }

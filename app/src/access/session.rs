@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use crate::shared::errors::{PortalError, Status, MSG_NOT_SIGNED_IN};
-use portal_core::domain::UserId;
+use portal_core::domain::{AuditAction, UserId};
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 use tower_sessions::Session;
 
@@ -108,7 +108,7 @@ pub async fn end_session(store: &Store) -> Result<(), PortalError> {
     if let Some(login) = signed_in(&session, &settings()).await.map_err(internal)? {
         let actor = Actor { user_id: Some(login.user_id), acting_company_id: None };
         store
-            .append_audit(&AuditEntry::new(&actor, None, "logout", format!("user:{}", login.user_id)))
+            .append_audit(&AuditEntry::new(&actor, None, AuditAction::Logout, format!("user:{}", login.user_id)))
             .await
             .map_err(internal)?;
         tracing::info!(user_id = login.user_id, "signed out");

@@ -21,6 +21,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), PortalError> {
 mod service {
     use crate::shared::errors::Status;
     use portal_core::domain::EmailAddress;
+    use portal_core::domain::AuditAction;
     use portal_core::store::{Actor, AuditEntry, StoreError, TokenPurpose};
 
     use crate::access::require_login;
@@ -52,7 +53,7 @@ mod service {
         let actor = Actor::login(user.id);
         store
             .append_audit(
-                &AuditEntry::new(&actor, user.home_company_id, "user.email_change_request", format!("user:{}", user.id))
+                &AuditEntry::new(&actor, user.home_company_id, AuditAction::UserEmailChangeRequest, format!("user:{}", user.id))
                     .after(std::collections::BTreeMap::from([("new_email", new_email.as_str())])),
             )
             .await

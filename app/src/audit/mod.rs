@@ -2,6 +2,7 @@
 //! administrators.
 
 use crate::shared::errors::PortalError;
+use portal_core::domain::AuditAction;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,8 +18,8 @@ pub struct AuditLine {
     /// The e-mail of whoever did it; `None` for the portal itself (the housekeeping ending
     /// rights past their end date), which the page names as such.
     pub actor: Option<String>,
-    /// E.g. `right.revoke`; the page translates it.
-    pub action: String,
+    /// The page puts it in the reader's words.
+    pub action: AuditAction,
     /// Whom it concerns: the login's e-mail of a right, or the raw target.
     pub subject: String,
     /// What changed, as codes and stored values; the page puts them in the reader's words.

@@ -4,7 +4,7 @@ use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use portal_core::domain::{RightStatus, RightType};
+use portal_core::domain::{AuditAction, RightStatus, RightType};
 
 use super::{list_audit, AuditChange, AuditLine, AuditPage};
 use crate::shared::ui::Pager;
@@ -28,42 +28,45 @@ pub fn AuditLogPage() -> impl IntoView {
     }
 }
 
-/// The words of an audit action ("right.revoke" → "Droit révoqué").
-pub fn action_text(locale: Locale, action: &str) -> String {
+/// The words of an audit action (`RightRevoke` → "Droit révoqué").
+pub fn action_text(locale: Locale, action: AuditAction) -> String {
     use crate::i18n::td_string;
+    use AuditAction::*;
     match action {
-        "right.create" => td_string!(locale, audit.right_create),
-        "right.update" => td_string!(locale, audit.right_update),
-        "right.grants" => td_string!(locale, audit.right_grants),
-        "right.accept" => td_string!(locale, audit.right_accept),
-        "right.refuse" => td_string!(locale, audit.right_refuse),
-        "right.cancel" => td_string!(locale, audit.right_cancel),
-        "right.revoke" => td_string!(locale, audit.right_revoke),
-        "right.resign" => td_string!(locale, audit.right_resign),
-        "right.expire" => td_string!(locale, audit.right_expire),
-        "right.reinvite" | "right.resend" => td_string!(locale, audit.right_resend),
-        "user.create" => td_string!(locale, audit.user_create),
-        "user.join" => td_string!(locale, audit.user_join),
-        "login" => td_string!(locale, audit.login),
-        "login.failed" => td_string!(locale, audit.login_failed),
-        "logout" => td_string!(locale, audit.logout),
-        "order.create" => td_string!(locale, audit.order_create),
-        "access_request.create" => td_string!(locale, audit.access_request_create),
-        "access_request.approve" => td_string!(locale, audit.access_request_approve),
-        "access_request.decline" => td_string!(locale, audit.access_request_decline),
-        "access_request.withdraw" => td_string!(locale, audit.access_request_withdraw),
-        "company.create" => td_string!(locale, audit.company_create),
-        "password.change" => td_string!(locale, audit.password_change),
-        "user.register" => td_string!(locale, audit.user_register),
-        "user.email_change_request" => td_string!(locale, audit.user_email_change_request),
-        "user.email_change" => td_string!(locale, audit.user_email_change),
-        "user.email_confirm" => td_string!(locale, audit.user_email_confirm),
-        "user.home_company" => td_string!(locale, audit.user_home_company),
-        "user.language" => td_string!(locale, audit.user_language),
-        "login.code_failed" => td_string!(locale, audit.login_code_failed),
-        "two_step.enable" => td_string!(locale, audit.two_step_enable),
-        "two_step.disable" => td_string!(locale, audit.two_step_disable),
-        other => return other.to_string(),
+        RightCreate => td_string!(locale, audit.right_create),
+        RightUpdate => td_string!(locale, audit.right_update),
+        RightGrants => td_string!(locale, audit.right_grants),
+        RightAccept => td_string!(locale, audit.right_accept),
+        RightRefuse => td_string!(locale, audit.right_refuse),
+        RightCancel => td_string!(locale, audit.right_cancel),
+        RightRevoke => td_string!(locale, audit.right_revoke),
+        RightResign => td_string!(locale, audit.right_resign),
+        RightExpire => td_string!(locale, audit.right_expire),
+        RightReinvite | RightResend => td_string!(locale, audit.right_resend),
+        UserCreate => td_string!(locale, audit.user_create),
+        UserJoin => td_string!(locale, audit.user_join),
+        Login => td_string!(locale, audit.login),
+        LoginFailed => td_string!(locale, audit.login_failed),
+        Logout => td_string!(locale, audit.logout),
+        OrderCreate => td_string!(locale, audit.order_create),
+        AccessRequestCreate => td_string!(locale, audit.access_request_create),
+        AccessRequestApprove => td_string!(locale, audit.access_request_approve),
+        AccessRequestDecline => td_string!(locale, audit.access_request_decline),
+        AccessRequestWithdraw => td_string!(locale, audit.access_request_withdraw),
+        CompanyCreate => td_string!(locale, audit.company_create),
+        PasswordChange => td_string!(locale, audit.password_change),
+        PasswordSet => td_string!(locale, audit.password_set),
+        PasswordReset => td_string!(locale, audit.password_reset),
+        UserRegister => td_string!(locale, audit.user_register),
+        UserEmailChangeRequest => td_string!(locale, audit.user_email_change_request),
+        UserEmailChange => td_string!(locale, audit.user_email_change),
+        UserEmailConfirm => td_string!(locale, audit.user_email_confirm),
+        UserHomeCompany => td_string!(locale, audit.user_home_company),
+        UserLanguage => td_string!(locale, audit.user_language),
+        LoginCodeFailed => td_string!(locale, audit.login_code_failed),
+        TwoStepEnrolStart => td_string!(locale, audit.two_step_enrol_start),
+        TwoStepEnable => td_string!(locale, audit.two_step_enable),
+        TwoStepDisable => td_string!(locale, audit.two_step_disable),
     }
     .to_string()
 }
@@ -204,12 +207,11 @@ fn AuditList(page: AuditPage) -> impl IntoView {
 fn AuditRow(line: AuditLine) -> impl IntoView {
     let i18n = use_i18n();
     let AuditLine { at, actor, action, subject, changes } = line;
-    let action_attr = action.clone();
     view! {
-        <tr data-testid="audit-row" data-action=action_attr>
+        <tr data-testid="audit-row" data-action=action.as_str()>
             <td class="whitespace-nowrap px-3 py-2">{at}</td>
             <td class="break-all px-3 py-2"><Author actor=actor/></td>
-            <td class="px-3 py-2">{move || action_text(i18n.get_locale(), &action)}</td>
+            <td class="px-3 py-2">{move || action_text(i18n.get_locale(), action)}</td>
             <td class="break-all px-3 py-2">{subject}</td>
             <td class="px-3 py-2"><Changes changes=changes/></td>
         </tr>
@@ -221,10 +223,9 @@ fn AuditRow(line: AuditLine) -> impl IntoView {
 fn AuditEntry(line: AuditLine) -> impl IntoView {
     let i18n = use_i18n();
     let AuditLine { at, actor, action, subject, changes } = line;
-    let action_attr = action.clone();
     view! {
-        <li data-testid="audit-entry" data-action=action_attr class="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
-            <p class="font-semibold">{move || action_text(i18n.get_locale(), &action)}</p>
+        <li data-testid="audit-entry" data-action=action.as_str() class="rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
+            <p class="font-semibold">{move || action_text(i18n.get_locale(), action)}</p>
             <p class="text-sm text-stone-700">{at}</p>
             <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
                 <dt class="text-stone-700">{t!(i18n, audit.col_actor)}</dt>
@@ -287,7 +288,23 @@ mod tests {
     fn only_yes_no_fields_turn_true_into_yes_and_unknown_codes_stay_as_stored() {
         assert_eq!(change_text(Locale::fr, &set("remark", "true")), "Remarque : true");
         assert_eq!(change_text(Locale::fr, &set("colour", "blue")), "colour : blue");
-        assert_eq!(action_text(Locale::fr, "password.change"), "Mot de passe modifié");
-        assert_eq!(action_text(Locale::fr, "something.new"), "something.new");
+    }
+
+    #[test]
+    fn every_audit_action_has_its_own_words_in_every_language() {
+        assert_eq!(action_text(Locale::fr, AuditAction::PasswordChange), "Mot de passe modifié");
+        use leptos_i18n::Locale as _;
+        for locale in Locale::get_all() {
+            let mut seen = std::collections::HashMap::new();
+            for action in AuditAction::ALL {
+                let text = action_text(*locale, *action);
+                assert!(!text.is_empty() && !text.contains('.'), "{locale:?} {action}: {text}");
+                // Re-inviting and resending share their words on purpose.
+                if let Some(other) = seen.insert(text.clone(), *action) {
+                    let pair = [other, *action];
+                    assert!(pair.contains(&AuditAction::RightReinvite) && pair.contains(&AuditAction::RightResend), "{locale:?}: {other} and {action} read the same: {text}");
+                }
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Display;
 use std::net::IpAddr;
 
 use crate::shared::errors::{PortalError, Status, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
-use portal_core::domain::EmailAddress;
+use portal_core::domain::{AuditAction, EmailAddress};
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 
 use super::{LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
@@ -83,7 +83,7 @@ async fn check_credentials(
             if let Some((user, _)) = found {
                 let actor = Actor::login(user.id);
                 store
-                    .append_audit(&AuditEntry::new(&actor, user.home_company_id, "login.failed", format!("user:{}", user.id)))
+                    .append_audit(&AuditEntry::new(&actor, user.home_company_id, AuditAction::LoginFailed, format!("user:{}", user.id)))
                     .await?;
             }
             tracing::info!(address = ?address, "sign-in refused: wrong e-mail or password");

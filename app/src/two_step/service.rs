@@ -5,7 +5,7 @@
 //! [`verify_sign_in_code`] accepts a code.
 
 use chrono::Utc;
-use portal_core::domain::UserId;
+use portal_core::domain::{AuditAction, UserId};
 use portal_core::store::{self, Actor, AuditEntry, Secret, Store, User};
 use totp_rs::{Algorithm, TOTP};
 use tower_sessions::Session;
@@ -128,7 +128,7 @@ async fn throttled(store: &Store, user_id: UserId) -> Result<bool, PortalError> 
     Ok(n > settings().max_failures_per_account)
 }
 
-async fn audit(store: &Store, user: &User, action: &str) -> Result<(), PortalError> {
+async fn audit(store: &Store, user: &User, action: AuditAction) -> Result<(), PortalError> {
     let actor = Actor::login(user.id);
     store
         .append_audit(&AuditEntry::new(&actor, user.home_company_id, action, format!("user:{}", user.id)))
@@ -205,7 +205,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
     };
     let user = store.user(user_id).await.map_err(internal)?;
     if !ok {
-        audit(&store, &user, "login.code_failed").await?;
+        audit(&store, &user, AuditAction::LoginCodeFailed).await?;
         return Err(fail(MSG_CODE_INVALID, Status::BadRequest, Some(&format!("{PATH_LOGIN_CODE}?erreur=code"))));
     }
     store.clear_attempts(&throttle_key(user_id)).await.map_err(internal)?;
@@ -229,7 +229,7 @@ pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, Portal
     let secret = new_secret();
     // Sealed: the sessions table never holds a secret in clear.
     session.insert(KEY_ENROL_SECRET, store.seal(&secret).map_err(internal)?).await.map_err(internal)?;
-    audit(&store, &user, "two_step.enrol_start").await?;
+    audit(&store, &user, AuditAction::TwoStepEnrolStart).await?;
     let uri = otpauth_uri(&secret, &user.email);
     let qr_svg = qr_svg(&uri).ok_or_else(|| internal("QR code rendering failed"))?;
     Ok(TwoStepEnrolment { otpauth_uri: uri, qr_svg, secret })

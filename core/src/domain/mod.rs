@@ -24,9 +24,11 @@ macro_rules! str_enum {
     };
 }
 
+mod audit;
 mod values;
 mod rights;
 
+pub use audit::*;
 pub use rights::*;
 pub use values::*;
 

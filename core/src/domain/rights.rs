@@ -5,7 +5,7 @@
 //! invitation by the principal's administrator waits for the provider; a request by the
 //! provider waits for the principal. Only an `Active` right grants anything.
 
-use crate::domain::UnknownValue;
+use crate::domain::{AuditAction, UnknownValue};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -157,16 +157,16 @@ str_enum!(Transition, "transition", {
 });
 
 impl Transition {
-    /// The audit action recorded for this transition, e.g. "right.accept".
-    pub fn audit_action(&self) -> &'static str {
+    /// The audit action recorded for this transition.
+    pub fn audit_action(&self) -> AuditAction {
         match self {
-            Transition::Accept => "right.accept",
-            Transition::Refuse => "right.refuse",
-            Transition::Cancel => "right.cancel",
-            Transition::Revoke => "right.revoke",
-            Transition::Resign => "right.resign",
-            Transition::Expire => "right.expire",
-            Transition::Reinvite => "right.reinvite",
+            Transition::Accept => AuditAction::RightAccept,
+            Transition::Refuse => AuditAction::RightRefuse,
+            Transition::Cancel => AuditAction::RightCancel,
+            Transition::Revoke => AuditAction::RightRevoke,
+            Transition::Resign => AuditAction::RightResign,
+            Transition::Expire => AuditAction::RightExpire,
+            Transition::Reinvite => AuditAction::RightReinvite,
         }
     }
 }

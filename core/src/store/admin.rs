@@ -199,7 +199,7 @@ impl Store {
                 with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(c).await.map(|_| ()))?;
                 audit_in(
                     &mut tx,
-                    &AuditEntry::new(&actor, Some(company_id), "user.join", format!("user:{id}"))
+                    &AuditEntry::new(&actor, Some(company_id), AuditAction::UserJoin, format!("user:{id}"))
                         .after(serde_json::json!({ "unconfirmed_registration_replaced": true })),
                 )
                 .await?;
@@ -212,7 +212,7 @@ impl Store {
                     .execute(c)
                     .await
                     .map(|_| ()))?;
-                audit_in(&mut tx, &AuditEntry::new(&actor, Some(company_id), "user.join", format!("user:{id}"))).await?;
+                audit_in(&mut tx, &AuditEntry::new(&actor, Some(company_id), AuditAction::UserJoin, format!("user:{id}"))).await?;
                 (id, false)
             }
             None => {
@@ -225,7 +225,7 @@ impl Store {
                     company_id,
                 )
                 .await?;
-                audit_in(&mut tx, &AuditEntry::new(&actor, Some(company_id), "user.create", format!("user:{id}"))).await?;
+                audit_in(&mut tx, &AuditEntry::new(&actor, Some(company_id), AuditAction::UserCreate, format!("user:{id}"))).await?;
                 (id, true)
             }
         };
@@ -289,7 +289,7 @@ impl Store {
             return Err(StoreError::invalid(LifecycleError::NotPending));
         }
         create_message_in(&mut tx, &about_right(message, right.id)).await?;
-        audit_in(&mut tx, &AuditEntry::new(actor, Some(right.company_id), "right.resend", format!("right:{right_id}"))).await?;
+        audit_in(&mut tx, &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightResend, format!("right:{right_id}"))).await?;
         tx.commit().await?;
         Ok(right)
     }

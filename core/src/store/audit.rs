@@ -17,7 +17,7 @@ pub(crate) async fn audit_in(tx: &mut Tx, entry: &AuditEntry) -> Result<()> {
         .bind(entry.actor_user_id)
         .bind(entry.acting_company_id)
         .bind(entry.company_id)
-        .bind(&entry.action)
+        .bind(entry.action.as_str())
         .bind(&entry.target)
         .bind(json(&entry.before))
         .bind(json(&entry.after))

@@ -138,7 +138,7 @@ impl Store {
         let lsql = format!("{LINE_SELECT} WHERE l.order_id = $1 ORDER BY l.id");
         let lines: Vec<OrderLine> = with_tx!(&mut tx, |c| sqlx::query_as(&lsql).bind(order_id).fetch_all(c).await)?;
         let order = assemble(rows, lines).pop().ok_or(StoreError::NotFound)?;
-        audit_in(&mut tx, &AuditEntry::new(actor, Some(new.company_id), "order.create", format!("order:{order_id}")).after(&order))
+        audit_in(&mut tx, &AuditEntry::new(actor, Some(new.company_id), AuditAction::OrderCreate, format!("order:{order_id}")).after(&order))
             .await?;
         tx.commit().await?;
         Ok(order)

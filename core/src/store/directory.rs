@@ -193,7 +193,7 @@ impl Store {
     /// A sign-in of `user`: its last login and the audit entry `login`, in one transaction.
     pub async fn record_sign_in(&self, user: &User, at: DateTime<Utc>) -> Result<()> {
         let actor = Actor::login(user.id);
-        let entry = AuditEntry::new(&actor, user.home_company_id, "login", format!("user:{}", user.id));
+        let entry = AuditEntry::new(&actor, user.home_company_id, AuditAction::Login, format!("user:{}", user.id));
         self.update_user_field(user.id, "UPDATE users SET last_login_at = $2 WHERE id = $1", at, Some(&entry)).await
     }
 
@@ -201,7 +201,7 @@ impl Store {
     /// itself, with the audit entry `user.language`, in one transaction.
     pub async fn change_user_language(&self, user: &User, language: Language) -> Result<()> {
         let actor = Actor::login(user.id);
-        let entry = AuditEntry::new(&actor, user.home_company_id, "user.language", format!("user:{}", user.id))
+        let entry = AuditEntry::new(&actor, user.home_company_id, AuditAction::UserLanguage, format!("user:{}", user.id))
             .before(std::collections::BTreeMap::from([("language", user.language.code())]))
             .after(std::collections::BTreeMap::from([("language", language.code())]));
         let sql = "UPDATE users SET language = $2 WHERE id = $1";

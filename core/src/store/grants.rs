@@ -134,7 +134,7 @@ pub(crate) async fn copy_grants_in(tx: &mut Tx, from: RightId, to: &UserRight, a
     }
     write_grants_in(tx, to, &wanted).await?;
     let after = grants_in(tx, to.id).await?;
-    audit_in(tx, &AuditEntry::new(actor, Some(to.company_id), "right.grants", format!("right:{}", to.id)).after(&after)).await
+    audit_in(tx, &AuditEntry::new(actor, Some(to.company_id), AuditAction::RightGrants, format!("right:{}", to.id)).after(&after)).await
 }
 
 impl Store {
@@ -178,7 +178,7 @@ impl Store {
         let after = grants_in(&mut tx, right_id).await?;
         audit_in(
             &mut tx,
-            &AuditEntry::new(actor, Some(right.company_id), "right.grants", format!("right:{right_id}")).before(&before).after(&after),
+            &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightGrants, format!("right:{right_id}")).before(&before).after(&after),
         )
         .await?;
         tx.commit().await?;

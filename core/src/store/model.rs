@@ -630,8 +630,7 @@ pub struct AuditEntry {
     pub acting_company_id: Option<CompanyId>,
     /// The company concerned (whose admins can read the entry).
     pub company_id: Option<CompanyId>,
-    /// E.g. "right.create", "right.accept", "login", "order.create".
-    pub action: String,
+    pub action: AuditAction,
     /// E.g. "right:42", "user:7".
     pub target: String,
     pub before: Option<serde_json::Value>,
@@ -639,12 +638,12 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    pub fn new(actor: &Actor, company_id: Option<CompanyId>, action: impl Into<String>, target: impl Into<String>) -> Self {
+    pub fn new(actor: &Actor, company_id: Option<CompanyId>, action: AuditAction, target: impl Into<String>) -> Self {
         AuditEntry {
             actor_user_id: actor.user_id,
             acting_company_id: actor.acting_company_id,
             company_id,
-            action: action.into(),
+            action,
             target: target.into(),
             before: None,
             after: None,
@@ -669,7 +668,7 @@ pub struct AuditRecord {
     pub actor_email: Option<String>,
     pub acting_company_id: Option<CompanyId>,
     pub company_id: Option<CompanyId>,
-    pub action: String,
+    pub action: AuditAction,
     pub target: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
@@ -700,7 +699,7 @@ impl TryFrom<AuditRow> for AuditRecord {
             actor_email: r.actor_email,
             acting_company_id: r.acting_company_id,
             company_id: r.company_id,
-            action: r.action,
+            action: AuditAction::parse(&r.action).map_err(corrupt)?,
             target: r.target,
             before: json(r.before)?,
             after: json(r.after)?,

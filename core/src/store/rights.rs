@@ -90,7 +90,7 @@ pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightSta
     .await)
     .map_err(dup("right"))?;
     let right: UserRight = row.try_into()?;
-    audit_in(tx, &AuditEntry::new(actor, Some(right.company_id), "right.create", format!("right:{}", right.id)).after(&right))
+    audit_in(tx, &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightCreate, format!("right:{}", right.id)).after(&right))
         .await?;
     Ok(right)
 }
@@ -101,7 +101,7 @@ pub(crate) async fn write_state_in(
     before: &UserRight,
     state: RightState,
     decided: bool,
-    action: &str,
+    action: AuditAction,
     actor: &Actor,
 ) -> Result<UserRight> {
     let at = now();
@@ -261,7 +261,7 @@ impl Store {
         keep_an_admin_in(&mut tx, &before, &after).await?;
         audit_in(
             &mut tx,
-            &AuditEntry::new(actor, Some(after.company_id), "right.update", format!("right:{}", after.id)).before(&before).after(&after),
+            &AuditEntry::new(actor, Some(after.company_id), AuditAction::RightUpdate, format!("right:{}", after.id)).before(&before).after(&after),
         )
         .await?;
         tx.commit().await?;

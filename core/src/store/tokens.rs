@@ -268,7 +268,7 @@ impl Store {
         .fetch_one(c)
         .await)
         .map_err(dup("user.email"))?;
-        audit_in(&mut tx, &AuditEntry::new(&Actor::login(id), None, "user.register", format!("user:{id}"))).await?;
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(id), None, AuditAction::UserRegister, format!("user:{id}"))).await?;
         tx.commit().await?;
         self.user(id).await
     }
@@ -308,7 +308,7 @@ impl Store {
         .execute(c)
         .await
         .map(|_| ()))?;
-        audit_in(&mut tx, &AuditEntry::new(&Actor::login(user_id), None, "user.register", format!("user:{user_id}"))).await?;
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(user_id), None, AuditAction::UserRegister, format!("user:{user_id}"))).await?;
         tx.commit().await?;
         self.user(user_id).await
     }
@@ -330,7 +330,7 @@ impl Store {
         .await
         .map(|_| ()))?;
         let (_, home) = user_email_in(&mut tx, t.user_id).await?;
-        audit_in(&mut tx, &AuditEntry::new(&Actor::login(t.user_id), home, "user.email_confirm", format!("user:{}", t.user_id)))
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(t.user_id), home, AuditAction::UserEmailConfirm, format!("user:{}", t.user_id)))
             .await?;
         tx.commit().await?;
         Ok(Some(self.user(t.user_id).await?))
@@ -369,7 +369,7 @@ impl Store {
             .await
             .map(|_| ()))?;
         forget_credential_links_in(&mut tx, t.user_id).await?;
-        let action = if t.purpose == TokenPurpose::SetPassword { "password.set" } else { "password.reset" };
+        let action = if t.purpose == TokenPurpose::SetPassword { AuditAction::PasswordSet } else { AuditAction::PasswordReset };
         audit_in(&mut tx, &AuditEntry::new(&Actor::login(t.user_id), home, action, format!("user:{}", t.user_id))).await?;
         tx.commit().await?;
         Ok(Some(self.user(t.user_id).await?))
@@ -407,7 +407,7 @@ impl Store {
         forget_credential_links_in(&mut tx, t.user_id).await?;
         audit_in(
             &mut tx,
-            &AuditEntry::new(&Actor::login(t.user_id), home, "user.email_change", format!("user:{}", t.user_id))
+            &AuditEntry::new(&Actor::login(t.user_id), home, AuditAction::UserEmailChange, format!("user:{}", t.user_id))
                 .before(serde_json::json!({ "email": old_email }))
                 .after(serde_json::json!({ "email": new_email })),
         )
@@ -438,7 +438,7 @@ impl Store {
             .map(|r| r.rows_affected()))?;
         forget_credential_links_in(&mut tx, user_id).await?;
         let (_, home) = user_email_in(&mut tx, user_id).await?;
-        audit_in(&mut tx, &AuditEntry::new(&Actor::login(user_id), home, "password.change", format!("user:{user_id}"))).await?;
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(user_id), home, AuditAction::PasswordChange, format!("user:{user_id}"))).await?;
         tx.commit().await?;
         Ok(ended)
     }
@@ -475,7 +475,7 @@ impl Store {
         .map_err(dup("company.customer_number"))?;
         audit_in(
             &mut tx,
-            &AuditEntry::new(&system, Some(company_id), "company.create", format!("company:{company_id}"))
+            &AuditEntry::new(&system, Some(company_id), AuditAction::CompanyCreate, format!("company:{company_id}"))
                 .after(serde_json::json!({ "customer_number": company.customer_number.as_str(), "name": company.name.trim() })),
         )
         .await?;
@@ -496,7 +496,7 @@ impl Store {
                     .map(|_| ()))?;
                 audit_in(
                     &mut tx,
-                    &AuditEntry::new(&system, Some(company_id), "user.home_company", format!("user:{id}"))
+                    &AuditEntry::new(&system, Some(company_id), AuditAction::UserHomeCompany, format!("user:{id}"))
                         .after(serde_json::json!({ "home_company_id": company_id })),
                 )
                 .await?;
@@ -519,7 +519,7 @@ impl Store {
                 .fetch_one(c)
                 .await)
                 .map_err(dup("user.email"))?;
-                audit_in(&mut tx, &AuditEntry::new(&system, Some(company_id), "user.create", format!("user:{id}"))).await?;
+                audit_in(&mut tx, &AuditEntry::new(&system, Some(company_id), AuditAction::UserCreate, format!("user:{id}"))).await?;
                 (id, true)
             }
         };

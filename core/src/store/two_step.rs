@@ -7,7 +7,7 @@
 use super::audit::audit_in;
 use super::*;
 use super::directory::found;
-use crate::domain::UserId;
+use crate::domain::{AuditAction, UserId};
 
 /// Normalizes a recovery code as typed (case, spaces, dashes are ignored).
 pub fn normalize_recovery_code(code: &str) -> String {
@@ -25,16 +25,16 @@ impl Store {
     /// codes (hashes) and the audit entry `two_step.enable`.
     pub async fn turn_two_step_on(&self, user: &User, secret: &Secret, confirmed_step: i64, recovery_hashes: &[String]) -> Result<()> {
         let sealed = self.sealing.seal(secret.expose())?;
-        self.set_two_step(user, Some(sealed), Some(confirmed_step), recovery_hashes, "two_step.enable").await
+        self.set_two_step(user, Some(sealed), Some(confirmed_step), recovery_hashes, AuditAction::TwoStepEnable).await
     }
 
     /// Turns two-step login off for `user`, in one transaction: no secret, no recovery code,
     /// and the audit entry `two_step.disable`.
     pub async fn turn_two_step_off(&self, user: &User) -> Result<()> {
-        self.set_two_step(user, None, None, &[], "two_step.disable").await
+        self.set_two_step(user, None, None, &[], AuditAction::TwoStepDisable).await
     }
 
-    async fn set_two_step(&self, user: &User, sealed: Option<String>, step: Option<i64>, hashes: &[String], action: &str) -> Result<()> {
+    async fn set_two_step(&self, user: &User, sealed: Option<String>, step: Option<i64>, hashes: &[String], action: AuditAction) -> Result<()> {
         let mut tx = self.begin().await?;
         let n = with_tx!(&mut tx, |c| sqlx::query(
             "UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = $4 WHERE id = $1"

@@ -192,7 +192,7 @@ on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_c
     assert_eq!(stored.len(), 2);
     let audits = app.store.audit_for_company(app.demo.principal.id, 100, 0).await.unwrap();
     let target = format!("right:{right_id}");
-    let grant_audits = audits.items.iter().filter(|a| a.action == "right.grants" && a.target == target).count();
+    let grant_audits = audits.items.iter().filter(|a| a.action.as_str() == "right.grants" && a.target == target).count();
     assert_eq!(grant_audits, 1, "the second save changed nothing");
 
     // A debtor of another company: refused, and the previous authorizations stay.

@@ -321,7 +321,7 @@ impl TestApp {
     }
 
     pub async fn audit_actions(&self, user_id: i64) -> Vec<String> {
-        self.store.audit_by_actor(user_id, 100).await.unwrap().into_iter().map(|r| r.action).collect()
+        self.store.audit_by_actor(user_id, 100).await.unwrap().into_iter().map(|r| r.action.to_string()).collect()
     }
 }
 
