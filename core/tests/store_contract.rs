@@ -773,7 +773,8 @@ mod cases {
         };
         let old_key = SecretsKey::generate();
         let old = with_keys(&old_key, &[]);
-        old.set_totp(anna, Some(&Secret::new("JBSWY3DPEHPK3PXP")), true).await.unwrap();
+        let anna_user = old.user(anna).await.unwrap();
+        old.turn_two_step_on(&anna_user, &Secret::new("JBSWY3DPEHPK3PXP"), 0, &[]).await.unwrap();
         assert!(!stored(anna).await.contains("JBSWY3DPEHPK3PXP"), "the database holds no secret in clear");
         assert_eq!(old.credentials(anna).await.unwrap().totp_secret.unwrap().expose(), "JBSWY3DPEHPK3PXP");
         // A secret written in clear before sealing existed.

@@ -209,8 +209,10 @@ mod cases {
         assert!(store.claim_totp_step(other.id, 100).await.unwrap(), "another login's codes are its own");
         assert!(store.claim_totp_step(user.id, 101).await.unwrap(), "the next code");
 
-        // A new secret starts afresh: its codes have nothing to do with the old one's.
-        store.set_totp(user.id, Some(&Secret::new("JBSWY3DPEHPK3PXP")), true).await.unwrap();
+        // A new secret starts afresh from the step of the code that confirmed it: its codes
+        // have nothing to do with the old one's.
+        store.turn_two_step_on(&user, &Secret::new("JBSWY3DPEHPK3PXP"), 49, &[]).await.unwrap();
+        assert!(!store.claim_totp_step(user.id, 49).await.unwrap(), "the confirming code does not sign in");
         assert!(store.claim_totp_step(user.id, 50).await.unwrap());
 
         let racing: Vec<_> = (0..8)

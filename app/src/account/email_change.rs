@@ -20,8 +20,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), PortalError> {
 #[cfg(feature = "ssr")]
 mod service {
     use crate::shared::errors::Status;
-    use portal_core::domain::EmailAddress;
-    use portal_core::domain::AuditAction;
+    use portal_core::domain::{AuditAction, EmailAddress};
     use portal_core::store::{Actor, AuditEntry, StoreError, TokenPurpose};
 
     use crate::access::require_login;
@@ -50,6 +49,8 @@ mod service {
         }
         let key = format!("email_change:user:{}", user.id);
         within_limit(&store, &key, settings().max_requests_per_address, crate::shared::errors::REQUESTS_THROTTLED).await?;
+        // The request is the event audited, before its outcome is known: a request for an
+        // address that already has a login changes nothing, and is audited all the same.
         let actor = Actor::login(user.id);
         store
             .append_audit(

@@ -150,22 +150,6 @@ impl Store {
         self.update_user_field(user_id, "UPDATE users SET password_hash = $2 WHERE id = $1", Some(hash.as_str().to_owned()), None).await
     }
 
-    /// Stores (or clears) the TOTP secret and whether two-step login is on; the codes of a
-    /// previous secret used so far no longer matter.
-    pub async fn set_totp(&self, user_id: UserId, secret: Option<&Secret>, enabled: bool) -> Result<()> {
-        let sealed = secret.map(|s| self.sealing.seal(s.expose())).transpose()?;
-        let n = with_pool!(self, |p| sqlx::query(
-            "UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = NULL WHERE id = $1"
-        )
-            .bind(user_id)
-            .bind(sealed.clone())
-            .bind(enabled)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
-        found(n)
-    }
-
     /// Records that `user_id` used the TOTP code of time step `step`, in one statement; false
     /// when a code of this step or a later one was used already. A code stays valid for three
     /// steps (clock skew), so this is what makes each code work once, also between two

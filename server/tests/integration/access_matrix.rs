@@ -658,7 +658,8 @@ impl World {
                 };
                 let answer = self.post(who, cookie, row.target, &[("code", code)]).await;
                 if let Some(u) = self.user_id(who).await {
-                    app.store.set_totp(u, None, false).await.unwrap();
+                    let user = app.store.user(u).await.unwrap();
+                    app.store.turn_two_step_off(&user).await.unwrap();
                 }
                 answer
             }
