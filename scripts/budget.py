@@ -6,8 +6,10 @@ Run by `bash scripts/test.sh` after the release build, and with --load by
 data, then:
 
 1. first-load bytes (wasm + js + css, as the server sends them with brotli) of the
-   sign-in page and of the accept page (the invitation's own page, /invitations/{id}, which
-   the e-mail links to and where the provider answers "Valider");
+   sign-in page, of the accept page (the invitation's own page, /invitations/{id}, which
+   the e-mail links to and where the provider answers "Valider") and of a page of
+   every other page group of app/page-groups.txt (registration, orders, the rights list, the
+   entry form, a right's page);
 2. Lighthouse (Debian Chromium, offline, mobile emulation) performance, accessibility and
    best-practices on the sign-in page, the company selector, the messages, the rights list
    and the invitation page;
@@ -236,17 +238,27 @@ def main():
         admin_form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": admin}
         status, _, entered, _ = request(f"{base}/api/enter_user", entry, admin_form, origin=base)
         assert status == 200, f"enter_user: {status} {entered[:200]!r}"
-        invitation = "/invitations/" + re.search(rb'"right_id":(\d+)', entered).group(1).decode()
+        right_id = re.search(rb'"right_id":(\d+)', entered).group(1).decode()
+        invitation = "/invitations/" + right_id
 
         print("== first load (brotli, as sent): budget <= %d KB (aim %d KB); CI enforces <= %d KB" % (WEIGHT_TARGET_KB, WEIGHT_AIM_KB, WEIGHT_GUARD_KB))
-        for label, path, cookie in [("sign-in page /login", "/login", None), ("accept page " + invitation, invitation, provider)]:
+        pages = [
+            ("sign-in page /login", "/login", None),
+            ("accept page " + invitation, invitation, provider),
+            ("registration /register", "/register", None),
+            ("orders /services/orders", "/services/orders", admin),
+            ("rights list /admin/rights", "/admin/rights", admin),
+            ("rights entry /admin/rights/new", "/admin/rights/new", admin),
+            ("right's page /admin/rights/" + right_id, "/admin/rights/" + right_id, admin),
+        ]
+        for label, path, cookie in pages:
             html, sizes = first_load(base, path, cookie)
             total = sum(size for size, _ in sizes.values())
             parts = ", ".join(f"{os.path.basename(a).split('.')[-1]} {s / 1024:.1f} KB ({enc})" for a, (s, enc) in sizes.items())
             verdict = "ok" if total <= WEIGHT_TARGET_KB * 1024 else "budget NOT MET"
             if total > WEIGHT_TARGET_KB * 1024:
                 unmet.append(f"first load of {path}: {total / 1024:.1f} KB > {WEIGHT_TARGET_KB} KB")
-            print(f"  {label:<30} {total / 1024:7.1f} KB  [{parts}]  html {html / 1024:.1f} KB raw  -> {verdict}")
+            print(f"  {label:<34} {total / 1024:7.1f} KB  [{parts}]  html {html / 1024:.1f} KB raw  -> {verdict}")
             if total > WEIGHT_GUARD_KB * 1024:
                 broken.append(f"first load of {path}: {total / 1024:.1f} KB > {WEIGHT_GUARD_KB} KB")
 

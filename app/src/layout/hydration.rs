@@ -42,7 +42,7 @@ pub struct PageGroup {
     /// The one bundle cargo-leptos builds itself (the others: scripts/bundles.sh).
     pub built_by_cargo_leptos: bool,
     pub signed_in: bool,
-    /// The first segment of the pages' paths; "/" is the root.
+    /// The starts of the pages' paths (`admin/rights`, `admin/rights/*`); "/" is the root.
     pub pages: Vec<&'static str>,
 }
 
@@ -64,12 +64,27 @@ pub fn page_groups() -> impl Iterator<Item = PageGroup> {
         })
 }
 
-/// The group of pages a path belongs to, named as its bundle; `None` for a path outside the
-/// groups (an unknown page), which loads cargo-leptos' own bundle.
+/// The group of pages a path belongs to, named as its bundle: the group of the longest start
+/// of the path, a named segment before `*`; `None` for a path outside the groups (an unknown
+/// page), which loads cargo-leptos' own bundle.
 pub fn bundle_of(path: &str) -> Option<&'static str> {
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-    let page = if first.is_empty() { "/" } else { first };
-    page_groups().find(|group| group.pages.contains(&page)).map(|group| group.name)
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
+    page_groups()
+        .flat_map(|group| group.pages.iter().filter_map(|page| start_length(page, &segments)).map(move |length| (length, group.name)).collect::<Vec<_>>())
+        .max_by_key(|(length, _)| *length)
+        .map(|(_, name)| name)
+}
+
+/// How well `page` (a start of a path from the table) matches a path's segments: its number of
+/// segments, then of named ones; `None` when it is not a start of the path.
+fn start_length(page: &str, segments: &[&str]) -> Option<(usize, usize)> {
+    if page == "/" {
+        return segments.is_empty().then_some((0, 0));
+    }
+    let parts: Vec<&str> = page.split('/').collect();
+    let matches = parts.len() <= segments.len() && parts.iter().zip(segments).all(|(part, segment)| *part == "*" || part == segment);
+    matches.then(|| (parts.len(), parts.iter().filter(|part| **part != "*").count()))
 }
 
 #[cfg(feature = "ssr")]
@@ -171,8 +186,16 @@ mod tests {
         for path in ["/services/orders", "/services/invoices"] {
             assert_eq!(bundle_of(path), Some("services"), "{path}");
         }
-        for path in ["/admin/rights", "/admin/rights/new", "/admin/rights/7", "/admin/rights/7/services", "/admin/audit"] {
-            assert_eq!(bundle_of(path), Some("admin"), "{path}");
+        assert_eq!(bundle_of("/admin/rights/new"), Some("rights_entry"));
+        for path in ["/admin/rights/7", "/admin/rights/7/services"] {
+            assert_eq!(bundle_of(path), Some("right"), "{path}");
+        }
+    }
+
+    #[test]
+    fn the_pages_without_islands_of_their_own_load_the_bundle_of_the_account_pages() {
+        for path in ["/admin/rights", "/admin/rights?search=anna&page=2", "/admin/audit", "/admin/audit?page=3"] {
+            assert_eq!(bundle_of(path), Some("account"), "{path}");
         }
     }
 
@@ -193,6 +216,8 @@ mod tests {
     fn an_unknown_page_loads_the_bundle_cargo_leptos_builds() {
         assert_eq!(bundle_of("/nowhere"), None);
         assert_eq!(bundle_of("/loginx"), None);
+        assert_eq!(bundle_of("/admin"), None);
+        assert_eq!(bundle_of("/admin/other"), None);
     }
 
     #[test]

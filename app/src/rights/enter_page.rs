@@ -27,8 +27,8 @@ pub fn EnterUserPage() -> impl IntoView {
 
 /// An island: the form changes with the right type and shows the confirmation (with the
 /// technical user's API key, once) in place.
-#[cfg_attr(not(island_admin), component)]
-#[cfg_attr(island_admin, island)]
+#[cfg_attr(not(island_rights_entry), component)]
+#[cfg_attr(island_rights_entry, island)]
 fn EnterUser(sources: Vec<CopySource>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<EnterUser>::new();

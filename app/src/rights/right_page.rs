@@ -38,8 +38,8 @@ pub fn ManageRightPage() -> impl IntoView {
 }
 
 /// An island: after a change the page is loaded again, with the right's new state.
-#[cfg_attr(not(island_admin), component)]
-#[cfg_attr(island_admin, island)]
+#[cfg_attr(not(island_right), component)]
+#[cfg_attr(island_right, island)]
 fn ManageRight(detail: RightDetail) -> impl IntoView {
     let i18n = use_i18n();
     let name = display_name(&detail);
@@ -190,8 +190,8 @@ struct ServiceState {
     debtors: RwSignal<BTreeSet<i64>>,
 }
 
-#[cfg_attr(not(island_admin), component)]
-#[cfg_attr(island_admin, island)]
+#[cfg_attr(not(island_right), component)]
+#[cfg_attr(island_right, island)]
 fn GrantServices(detail: RightDetail) -> impl IntoView {
     let i18n = use_i18n();
     let name = display_name(&detail);
