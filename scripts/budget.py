@@ -45,9 +45,8 @@ PASSWORD = "Demo-2026!portal"
 ADMIN = "admin@musterhans.example"
 PROVIDER = "paul@fiduciaire.example"
 
-# The budgets, and what CI enforces. The first-load weight does not meet its budget
-# yet (see the README): CI enforces a guard just above today's level, so that it cannot get
-# worse unnoticed, and this script says "NOT MET". The Lighthouse budgets are enforced as set.
+# The budgets, and what CI enforces: both as set (README, "Budgets"). The guard can be
+# raised by the environment for a local experiment, never in CI.
 WEIGHT_TARGET_KB = 250
 WEIGHT_AIM_KB = 150
 WEIGHT_GUARD_KB = int(os.environ.get("BUDGET_WEIGHT_GUARD_KB", WEIGHT_TARGET_KB))
