@@ -8,8 +8,15 @@ use std::{
 
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 
+// The table's reader, shared with the server (layout/hydration.rs); the build reads only the
+// groups' names and whether they are signed in.
+#[allow(dead_code)]
+#[path = "src/layout/page_groups.rs"]
+mod page_groups;
+
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=src/layout/page_groups.rs");
     island_cfgs()?;
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("i18n");
     // French first: it is the product's default language (the seed's wording).
@@ -38,15 +45,11 @@ fn island_cfgs() -> Result<(), Box<dyn Error>> {
     let feature = |name: &str| std::env::var_os(format!("CARGO_FEATURE_{}", name.to_uppercase().replace('-', "_"))).is_some();
     let every_island = !feature("split");
     let mut signed_in = false;
-    for row in std::fs::read_to_string("page-groups.txt")?.lines().filter(|line| !line.trim().is_empty() && !line.starts_with('#')) {
-        let words: Vec<&str> = row.split_whitespace().collect();
-        let [group, _built_by, group_signed_in, ..] = words[..] else {
-            return Err(format!("page-groups.txt: a row needs a group, who builds it and whether it is signed in: {row}").into());
-        };
-        println!("cargo::rustc-check-cfg=cfg(island_{group})");
-        if every_island || feature(&format!("bundle-{group}")) {
-            println!("cargo::rustc-cfg=island_{group}");
-            signed_in |= group_signed_in == "yes";
+    for group in page_groups::parse(&std::fs::read_to_string("page-groups.txt")?)? {
+        println!("cargo::rustc-check-cfg=cfg(island_{})", group.name);
+        if every_island || feature(&format!("bundle-{}", group.name)) {
+            println!("cargo::rustc-cfg=island_{}", group.name);
+            signed_in |= group.signed_in;
         }
     }
     println!("cargo::rustc-check-cfg=cfg(island_signed_in)");

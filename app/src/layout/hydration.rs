@@ -8,6 +8,9 @@
 //! until the first frame is painted.
 
 use leptos::prelude::*;
+use std::sync::OnceLock;
+
+use super::page_groups::PageGroup;
 
 /// The script that loads `pkg/<name>.<hash>.js` and hydrates once the page has painted
 /// (`hydrate.js`, beside this file): the bundle of the page's group when scripts/bundles.sh
@@ -23,7 +26,6 @@ pub fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
 
 /// `hydrate.js` as every page carries it: without its comment lines and indentation.
 fn loader() -> &'static str {
-    use std::sync::OnceLock;
     static LOADER: OnceLock<String> = OnceLock::new();
     LOADER.get_or_init(|| {
         include_str!("hydrate.js")
@@ -35,33 +37,11 @@ fn loader() -> &'static str {
     })
 }
 
-/// A group of pages, one row of app/page-groups.txt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageGroup {
-    pub name: &'static str,
-    /// The one bundle cargo-leptos builds itself (the others: scripts/bundles.sh).
-    pub built_by_cargo_leptos: bool,
-    pub signed_in: bool,
-    /// The starts of the pages' paths (`admin/rights`, `admin/rights/*`); "/" is the root.
-    pub pages: Vec<&'static str>,
-}
-
-/// The rows of app/page-groups.txt.
-pub fn page_groups() -> impl Iterator<Item = PageGroup> {
-    include_str!("../../page-groups.txt")
-        .lines()
-        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .map(|line| {
-            let mut words = line.split_whitespace();
-            let mut next = || words.next().unwrap_or_default();
-            let (name, built_by, signed_in) = (next(), next(), next());
-            PageGroup {
-                name,
-                built_by_cargo_leptos: built_by == "cargo-leptos",
-                signed_in: signed_in == "yes",
-                pages: words.collect(),
-            }
-        })
+/// The rows of app/page-groups.txt, read once.
+pub fn page_groups() -> &'static [PageGroup<'static>] {
+    static GROUPS: OnceLock<Vec<PageGroup<'static>>> = OnceLock::new();
+    // app/build.rs read this same text and fails the build on a row it cannot read.
+    GROUPS.get_or_init(|| super::page_groups::parse(include_str!("../../page-groups.txt")).expect("app/build.rs read the table"))
 }
 
 /// The group of pages a path belongs to, named as its bundle: the group of the longest start
@@ -71,7 +51,8 @@ pub fn bundle_of(path: &str) -> Option<&'static str> {
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
     page_groups()
-        .flat_map(|group| group.pages.iter().filter_map(|page| start_length(page, &segments)).map(move |length| (length, group.name)).collect::<Vec<_>>())
+        .iter()
+        .flat_map(|group| group.pages.iter().filter_map(|page| start_length(page, &segments)).map(move |length| (length, group.name)))
         .max_by_key(|(length, _)| *length)
         .map(|(_, name)| name)
 }
@@ -104,7 +85,6 @@ fn page_bundle() -> Option<&'static str> {
 #[cfg(feature = "ssr")]
 fn file_names(options: &LeptosOptions, bundle: Option<&str>) -> (String, String) {
     use std::collections::HashMap;
-    use std::sync::OnceLock;
     static BUNDLES: OnceLock<HashMap<String, String>> = OnceLock::new();
     let bundles = BUNDLES.get_or_init(|| {
         beside_server("bundles.txt")
@@ -135,7 +115,6 @@ fn beside_server(file: &str) -> String {
 
 #[cfg(feature = "ssr")]
 fn full_bundle(options: &LeptosOptions) -> (String, String) {
-    use std::sync::OnceLock;
     static NAMES: OnceLock<(String, String)> = OnceLock::new();
     NAMES
         .get_or_init(|| {
@@ -171,6 +150,7 @@ fn file_names(options: &LeptosOptions, _bundle: Option<&str>) -> (String, String
 #[cfg(test)]
 mod tests {
     use super::{bundle_of, loader, page_groups};
+    use crate::layout::page_groups::parse;
 
     #[test]
     fn every_page_of_the_portal_belongs_to_the_bundle_of_its_group() {
@@ -222,7 +202,7 @@ mod tests {
 
     #[test]
     fn cargo_leptos_builds_exactly_one_group_and_a_page_belongs_to_at_most_one() {
-        let groups: Vec<_> = page_groups().collect();
+        let groups = page_groups();
         assert_eq!(groups.iter().filter(|group| group.built_by_cargo_leptos).count(), 1);
         let mut pages: Vec<_> = groups.iter().flat_map(|group| group.pages.iter()).collect();
         let all = pages.len();
@@ -238,12 +218,13 @@ mod tests {
             assert!(manifest.contains(&format!("bundle-{} = [\"split\"]", group.name)), "app/Cargo.toml lacks bundle-{}", group.name);
             assert!(!group.pages.is_empty(), "{} has no page", group.name);
         }
-        let rows = include_str!("../../page-groups.txt").lines().filter(|line| !line.trim().is_empty() && !line.starts_with('#'));
-        for row in rows {
-            let words: Vec<_> = row.split_whitespace().collect();
-            assert!(["bundles.sh", "cargo-leptos"].contains(&words[1]), "{row}");
-            assert!(["yes", "no"].contains(&words[2]), "{row}");
-        }
+        assert!(parse(include_str!("../../page-groups.txt")).is_ok());
+        assert!(parse("admin  webpack       yes  admin").is_err(), "an unknown builder");
+        assert!(parse("admin  bundles.sh    maybe  admin").is_err(), "neither yes nor no");
+        assert!(parse("admin  bundles.sh").is_err(), "a row cut short");
+        let read = parse("# a comment\n\nadmin  bundles.sh  yes  admin/rights admin/audit\n").unwrap();
+        assert_eq!((read.len(), read[0].name, read[0].built_by_cargo_leptos, read[0].signed_in), (1, "admin", false, true));
+        assert_eq!(read[0].pages, ["admin/rights", "admin/audit"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod frame;
 pub mod hydration;
 pub mod language;
 pub mod not_found;
+pub mod page_groups;
 pub mod portal;
 pub mod public;
 pub mod sign_out;
