@@ -45,12 +45,27 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: chromium,
   },
+  // lifetime.spec.ts moves the server's test clock days ahead: it runs after every other
+  // test, one viewport after the other, so that no invitation another test still answers
+  // expires under it.
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], locale: 'fr-CH', launchOptions: chromium } },
-    { name: 'phone', use: { ...devices['Pixel 7'], locale: 'fr-CH', launchOptions: chromium } },
+    { name: 'desktop', testIgnore: /lifetime\.spec\.ts/, use: { ...devices['Desktop Chrome'], locale: 'fr-CH', launchOptions: chromium } },
+    { name: 'phone', testIgnore: /lifetime\.spec\.ts/, use: { ...devices['Pixel 7'], locale: 'fr-CH', launchOptions: chromium } },
+    {
+      name: 'lifetime-desktop',
+      testMatch: /lifetime\.spec\.ts/,
+      dependencies: ['desktop', 'phone'],
+      use: { ...devices['Desktop Chrome'], locale: 'fr-CH', launchOptions: chromium },
+    },
+    {
+      name: 'lifetime-phone',
+      testMatch: /lifetime\.spec\.ts/,
+      dependencies: ['lifetime-desktop'],
+      use: { ...devices['Pixel 7'], locale: 'fr-CH', launchOptions: chromium },
+    },
   ],
   webServer: {
-    command: `${root}/target/release/server --demo --listen 127.0.0.1:${port} --database-url sqlite://${database}`,
+    command: `${root}/target/release/server --demo --test-clock --listen 127.0.0.1:${port} --database-url sqlite://${database}`,
     cwd: root,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

@@ -17,6 +17,10 @@ contract!(
     the_last_active_administrator_cannot_be_revoked,
     an_administrator_can_be_removed_while_another_remains,
     resending_an_invitation_adds_a_message_only_while_pending,
+    an_invitation_is_due_within_the_lifetime_its_company_set,
+    an_invitation_past_its_answer_by_time_cannot_be_accepted_and_is_listed_as_lapsed,
+    resending_renews_a_pending_invitation_and_sends_a_lapsed_one_again,
+    the_invitation_lifetime_is_changed_with_its_audit_entry_and_refused_out_of_range,
     a_request_for_access_waits_for_the_principal_and_tells_its_administrators,
     a_login_has_a_limited_number_of_open_requests,
 );
@@ -228,7 +232,7 @@ mod cases {
         let f = fixture(&store).await;
         let actor = Actor::user(f.admin.id, f.principal.id);
         let right = store.enter_provider(&invitation(&f)).await.unwrap();
-        store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap();
+        let right = store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap();
         let messages = store.messages_for(f.provider.id).await.unwrap();
         assert_eq!(messages.len(), 2);
         assert!(messages.iter().all(|m| m.params["right_id"] == json!(right.id)), "both messages open this invitation");
@@ -237,6 +241,75 @@ mod cases {
         let err = store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap_err();
         assert_eq!(err.code(), "lifecycle.not_pending");
         assert_eq!(store.messages_for(f.provider.id).await.unwrap().len(), 2);
+    }
+
+    pub async fn an_invitation_is_due_within_the_lifetime_its_company_set(store: Store) {
+        let f = fixture(&store).await;
+        let actor = Actor::user(f.admin.id, f.principal.id);
+        assert_eq!(f.principal.invitation_lifetime.days(), 14, "the default");
+        store.set_invitation_lifetime(f.principal.id, InvitationLifetime::from_days(30).unwrap(), &actor).await.unwrap();
+        let before = now();
+        let right = store.enter_provider(&invitation(&f)).await.unwrap();
+        let due = right.answer_by.expect("a pending invitation is due by a time");
+        assert!(due >= before + chrono::Duration::days(30) && due <= now() + chrono::Duration::days(30), "{due}");
+        let message = &store.messages_for(f.provider.id).await.unwrap()[0];
+        assert_eq!(message.params["answer_by"], json!(due.to_rfc3339()), "the message tells the provider until when");
+    }
+
+    pub async fn an_invitation_past_its_answer_by_time_cannot_be_accepted_and_is_listed_as_lapsed(store: Store) {
+        let f = fixture(&store).await;
+        let right = store.enter_provider(&invitation(&f)).await.unwrap();
+        let due = right.answer_by.unwrap();
+        assert!(store.lapsed_rights(due - chrono::Duration::seconds(1)).await.unwrap().is_empty());
+        let lapsed = store.lapsed_rights(due).await.unwrap();
+        assert_eq!(lapsed.iter().map(|r| r.id).collect::<Vec<_>>(), [right.id]);
+        store.advance_clock_for_tests(chrono::Duration::days(14));
+        let provider = Actor::user(f.provider.id, f.principal.id);
+        let err = store.transition_right(right.id, right.version, Transition::Accept, Party::Provider, &provider).await.unwrap_err();
+        assert_eq!(err.code(), "lifecycle.lapsed");
+        assert_eq!(store.right(right.id).await.unwrap().status, RightStatus::Pending, "nothing changed");
+        let expired = store.transition_right(right.id, right.version, Transition::Expire, Party::System, &Actor::system()).await.unwrap();
+        assert_eq!(expired.status, RightStatus::Expired);
+        assert!(store.lapsed_rights(store.now()).await.unwrap().is_empty(), "expired once");
+    }
+
+    pub async fn resending_renews_a_pending_invitation_and_sends_a_lapsed_one_again(store: Store) {
+        let f = fixture(&store).await;
+        let actor = Actor::user(f.admin.id, f.principal.id);
+        let right = store.enter_provider(&invitation(&f)).await.unwrap();
+        store.advance_clock_for_tests(chrono::Duration::days(13));
+        let renewed = store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap();
+        assert!(renewed.answer_by.unwrap() >= store.now() + chrono::Duration::days(13), "renewed for the company's lifetime from now");
+        assert_eq!(renewed.status, RightStatus::Pending);
+        // Left unanswered, it lapses; "Renvoyer" makes it pending again, due anew.
+        store.advance_clock_for_tests(chrono::Duration::days(15));
+        let lapsed = store.lapsed_rights(store.now()).await.unwrap();
+        assert_eq!(lapsed.iter().map(|r| r.id).collect::<Vec<_>>(), [right.id]);
+        let lapsed = store.transition_right(right.id, lapsed[0].version, Transition::Expire, Party::System, &Actor::system()).await.unwrap();
+        assert!(lapsed.is_lapsed_invitation());
+        let again = store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap();
+        assert_eq!((again.status, again.awaiting), (RightStatus::Pending, Some(Awaiting::Provider)));
+        assert!(again.answer_by.unwrap() >= store.now() + chrono::Duration::days(13));
+        let messages = store.messages_for(f.provider.id).await.unwrap();
+        assert_eq!(messages.len(), 3, "the invitation, its renewal and its new sending");
+        assert_eq!(messages[0].params["answer_by"], json!(again.answer_by.unwrap().to_rfc3339()));
+        let log = store.audit_for_company(f.principal.id, 3, 0).await.unwrap();
+        let actions: Vec<_> = log.items.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["right.reinvite", "right.expire", "right.resend"]);
+        let accepted = store.transition_right(right.id, again.version, Transition::Accept, Party::Provider, &Actor::user(f.provider.id, f.principal.id)).await.unwrap();
+        assert_eq!(accepted.status, RightStatus::Active);
+    }
+
+    pub async fn the_invitation_lifetime_is_changed_with_its_audit_entry_and_refused_out_of_range(store: Store) {
+        let f = fixture(&store).await;
+        let actor = Actor::user(f.admin.id, f.principal.id);
+        let company = store.set_invitation_lifetime(f.principal.id, InvitationLifetime::parse("7").unwrap(), &actor).await.unwrap();
+        assert_eq!(company.invitation_lifetime.days(), 7);
+        assert_eq!(store.company(f.principal.id).await.unwrap().invitation_lifetime.days(), 7);
+        let entry = &store.audit_for_company(f.principal.id, 1, 0).await.unwrap().items[0];
+        assert_eq!(entry.action.as_str(), "company.invitation_lifetime");
+        assert_eq!((entry.before.clone(), entry.after.clone()), (Some(json!({ "invitation_days": 14 })), Some(json!({ "invitation_days": 7 }))));
+        assert_eq!(InvitationLifetime::parse("91").unwrap_err().code(), "invitation_lifetime.out_of_range");
     }
 
     fn request(company: &Company, user: &User) -> NewRight {

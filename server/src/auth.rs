@@ -169,11 +169,12 @@ pub async fn enforce_absolute_timeout(State(settings): State<AuthSettings>, requ
     next.run(request).await
 }
 
-/// The portal's housekeeping, at start-up and then every `every`: removes expired sessions
-/// and ends the rights whose end date has passed (status "expirée", audited), so that lists
-/// and the provider's accesses say what the access checks already apply. Every instance runs
-/// it; both steps are idempotent and a right changed meanwhile by another instance is left
-/// to it.
+/// The portal's housekeeping, at start-up and then every `every`: removes expired sessions,
+/// ends the rights whose end date has passed (status "expirée", audited), so that lists and
+/// the provider's accesses say what the access checks already apply, and expires the
+/// invitations and requests left unanswered within their company's invitation lifetime,
+/// telling the party that waited. Every instance runs it; each step is idempotent and a
+/// right changed meanwhile by another instance is left to it.
 pub fn spawn_housekeeping(store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
@@ -192,13 +193,21 @@ pub async fn housekeeping(store: &Store) {
         Ok(n) => tracing::debug!(n, "expired sessions removed"),
         Err(error) => tracing::warn!(%error, "cannot remove expired sessions"),
     }
-    match store.expire_rights(now.date_naive()).await {
+    match store.expire_rights(store.now().date_naive()).await {
         Ok(ended) => {
             for right in &ended {
                 tracing::info!(right_id = right.id, company_id = right.company_id, user_id = right.user_id, "right expired: end date passed");
             }
         }
         Err(error) => tracing::warn!(%error, "cannot expire the rights past their end date"),
+    }
+    match app::rights::lapse::expire_unanswered(store).await {
+        Ok(lapsed) => {
+            for right in &lapsed {
+                tracing::info!(right_id = right.id, company_id = right.company_id, user_id = right.user_id, "right expired: not answered in time");
+            }
+        }
+        Err(error) => tracing::warn!(?error, "cannot expire the pending rights not answered in time"),
     }
 }
 

@@ -37,6 +37,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_DEMO")]
     pub demo: bool,
 
+    /// End-to-end tests only, with `--demo`: `POST /test-clock?days=N` moves the portal's clock
+    /// for pending rights N days ahead and runs the housekeeping, so that a test sees an
+    /// invitation lapse without waiting for it.
+    #[arg(long, env = "PORTAL_TEST_CLOCK", requires = "demo")]
+    pub test_clock: bool,
+
     /// Mark the session cookie `Secure`: set this when the portal is served over HTTPS.
     #[arg(long, env = "PORTAL_SECURE_COOKIES")]
     pub secure_cookies: bool,

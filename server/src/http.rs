@@ -266,7 +266,12 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
     };
     let mailer = crate::mail::mailer(store.clone(), args.smtp_url.as_deref(), args.mail_from.as_deref())?;
     let _housekeeping = auth::spawn_housekeeping(store.clone(), std::time::Duration::from_secs(600));
-    let app = router_with(AppState { leptos_options, store }, security, mailer);
+    let test_clock = args.test_clock.then(|| crate::test_clock::routes(store.clone()));
+    let mut app = router_with(AppState { leptos_options, store }, security, mailer);
+    if let Some(routes) = test_clock {
+        tracing::warn!("test clock on: POST {} moves the time of pending rights", crate::test_clock::PATH);
+        app = app.merge(routes);
+    }
     tracing::info!(%public_url, "listening on http://{local}");
     println!("Centre clientèle: {public_url}");
     // The peer address is needed for throttling sign-ins per client address.

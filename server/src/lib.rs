@@ -11,6 +11,7 @@ pub mod operator;
 pub mod request_owner;
 pub mod stalled_pages;
 pub mod state;
+pub mod test_clock;
 
 /// Rendering a page walks Leptos' nested view types recursively; unoptimized builds need
 /// more than tokio's 2 MiB worker stacks for the larger pages (release builds stay well

@@ -122,6 +122,7 @@ mod tests {
                 created_at: Utc::now(),
                 updated_at: Utc::now(),
                 decided_at: None,
+                answer_by: None,
                 version: 1,
             },
             company_name: name.to_string(),

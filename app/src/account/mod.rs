@@ -61,6 +61,7 @@ pub mod service {
                 company_name: r.company_name,
                 customer_number: r.customer_number,
                 status: r.right.status,
+                answer_by: crate::provider::service::pending_answer_by(&r.right),
             })
             .collect();
         provider_access.sort_by(|a, b| a.company_name.cmp(&b.company_name));

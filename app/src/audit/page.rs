@@ -54,6 +54,7 @@ pub fn action_text(locale: Locale, action: AuditAction) -> String {
         AccessRequestDecline => td_string!(locale, audit.access_request_decline),
         AccessRequestWithdraw => td_string!(locale, audit.access_request_withdraw),
         CompanyCreate => td_string!(locale, audit.company_create),
+        CompanyInvitationLifetime => td_string!(locale, audit.company_invitation_lifetime),
         PasswordChange => td_string!(locale, audit.password_change),
         PasswordSet => td_string!(locale, audit.password_set),
         PasswordReset => td_string!(locale, audit.password_reset),
@@ -81,6 +82,8 @@ fn field_text(locale: Locale, field: &str) -> String {
         "awaiting" => td_string!(locale, audit.field_awaiting),
         "remark" => td_string!(locale, audit.field_remark),
         "end_date" => td_string!(locale, audit.field_end_date),
+        "answer_by" => td_string!(locale, audit.field_answer_by),
+        "invitation_days" => td_string!(locale, audit.field_invitation_days),
         "origin" => td_string!(locale, audit.field_origin),
         "email" => td_string!(locale, audit.field_email),
         "new_email" => td_string!(locale, audit.field_new_email),
@@ -126,6 +129,7 @@ fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
         ("language", code) => return crate::shared::locale::language_name(code).to_string(),
         ("total_cents", cents) => return cents.parse().map(crate::shared::format::chf).unwrap_or_else(|_| cents.to_string()),
         ("end_date", date) => return swiss_date(date),
+
         (_, other) => return other.to_string(),
     };
     word.to_string()

@@ -40,6 +40,9 @@ pub struct MessageView {
     /// The right an invitation is about, whose page the message links to (absent in
     /// messages written before invitations named their right).
     pub right_id: Option<i64>,
+    /// An invitation's answer-by time, `dd.mm.yyyy HH:MM` Swiss time; empty for other kinds
+    /// and for invitations sent before they had one.
+    pub answer_by: String,
 }
 
 pub const MESSAGE_NOT_FOUND: &str = "messages.not_found";
@@ -61,18 +64,13 @@ pub async fn open_message(message_id: i64) -> Result<MessageView, PortalError> {
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
-    use crate::shared::format::swiss_date_time;
+    use crate::shared::format::{short_date_time, swiss_date_time};
     use crate::shared::context::{internal, store};
     use crate::shared::refusal::refused;
-    use chrono::Utc;
     use portal_core::store::{Message, StoreError};
 
     fn text(params: &serde_json::Value, key: &str) -> String {
         params.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string()
-    }
-
-    fn short_time(at: chrono::DateTime<Utc>) -> String {
-        swiss_date_time(at)[..16].to_string()
     }
 
     pub async fn list(user_id: i64) -> Result<Vec<MessageLine>, PortalError> {
@@ -83,7 +81,7 @@ pub mod service {
                 id: m.id,
                 kind: m.kind,
                 company: m.company_name.unwrap_or_default(),
-                received_at: short_time(m.received_at),
+                received_at: short_date_time(m.received_at),
                 unread: m.read_at.is_none(),
             })
             .collect())
@@ -132,6 +130,13 @@ pub mod service {
             company_name: text(&message.params, "company"),
             message: text(&message.params, "message"),
             right_id: message.params.get("right_id").and_then(serde_json::Value::as_i64),
+            answer_by: message
+                .params
+                .get("answer_by")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+                .map(|at| short_date_time(at.to_utc()))
+                .unwrap_or_default(),
         })
     }
 

@@ -25,14 +25,16 @@ pub fn message_title(locale: Locale, kind: MessageKind) -> String {
         MessageKind::ProviderRequestApproved => td_string!(locale, messages.approved_title),
         MessageKind::ProviderRequestDeclined => td_string!(locale, messages.declined_title),
         MessageKind::ProviderRequestWithdrawn => td_string!(locale, messages.withdrawn_title),
+        MessageKind::ProviderInvitationExpired => td_string!(locale, messages.invitation_expired_title),
+        MessageKind::ProviderRequestExpired => td_string!(locale, messages.request_expired_title),
     }
     .to_string()
 }
 
-/// A message's text, made of its values.
+/// A message's text, made of its values; an invitation says until when it can be accepted.
 pub fn message_text(locale: Locale, m: &MessageView) -> String {
     let (admin, provider, company) = (m.admin.clone(), m.provider.clone(), m.company_name.clone());
-    match m.kind {
+    let text = match m.kind {
         MessageKind::ProviderInvitation => td_string!(locale, messages.invitation_text, admin = admin, company = company),
         MessageKind::ProviderRightRevoked => td_string!(locale, messages.revoked_text, admin = admin, company = company),
         MessageKind::ProviderInvitationCancelled => td_string!(locale, messages.cancelled_text, admin = admin, company = company),
@@ -43,8 +45,16 @@ pub fn message_text(locale: Locale, m: &MessageView) -> String {
         MessageKind::ProviderRequestApproved => td_string!(locale, messages.approved_text, admin = admin, company = company),
         MessageKind::ProviderRequestDeclined => td_string!(locale, messages.declined_text, admin = admin, company = company),
         MessageKind::ProviderRequestWithdrawn => td_string!(locale, messages.withdrawn_text, provider = provider, company = company),
+        MessageKind::ProviderInvitationExpired => td_string!(locale, messages.invitation_expired_text, provider = provider, company = company),
+        MessageKind::ProviderRequestExpired => td_string!(locale, messages.request_expired_text, company = company),
     }
-    .to_string()
+    .to_string();
+    match (m.kind, m.answer_by.as_str()) {
+        (MessageKind::ProviderInvitation, date) if !date.is_empty() => {
+            format!("{text} {}", td_string!(locale, messages.invitation_answer_by, date = date.to_string()))
+        }
+        _ => text,
+    }
 }
 
 /// The breadcrumb of the message pages, as in the seed.
@@ -135,7 +145,9 @@ fn Information(message: MessageView) -> impl IntoView {
     let link: Option<(String, bool)> = match kind.as_str() {
         "provider_invitation" => Some((message.right_id.map_or_else(|| "/account".to_string(), |id| format!("/invitations/{id}")), true)),
         "provider_right_revoked" | "provider_invitation_cancelled" => Some(("/account".into(), false)),
-        "provider_request_approved" | "provider_request_declined" => Some(("/account".into(), false)),
+        "provider_request_approved" | "provider_request_declined" | "provider_request_expired" => Some(("/account".into(), false)),
+        // The invitation's page, where "Renvoyer" sends it again.
+        "provider_invitation_expired" => Some((message.right_id.map_or_else(|| "/admin/rights".to_string(), |id| format!("/admin/rights/{id}")), false)),
         "provider_accepted" | "provider_refused" | "provider_resigned" | "provider_request" | "provider_request_withdrawn" => {
             Some(("/admin/rights".into(), false))
         }

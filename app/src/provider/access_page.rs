@@ -53,7 +53,7 @@ pub fn ProviderAccessTable(rows: Vec<ProviderAccessRow>) -> impl IntoView {
 #[component]
 fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl IntoView {
     let i18n = use_i18n();
-    let ProviderAccessRow { right_id, version, awaiting, date, company_name, customer_number, status } = row;
+    let ProviderAccessRow { right_id, version, awaiting, date, company_name, customer_number, status, answer_by } = row;
     let confirming = RwSignal::new(false);
     let invitation = status == RightStatus::Pending && awaiting == Some(Awaiting::Provider);
     let own_request = status == RightStatus::Pending && awaiting == Some(Awaiting::Principal);
@@ -69,6 +69,9 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
             <td class="py-2 pr-3" data-testid="access-status">
                 {move || status_text(i18n.get_locale(), status)}
                 {own_request.then(|| view! { <span class="block text-xs text-stone-600">{t!(i18n, account.request_sent)}</span> })}
+                {answer_by.map(|date| view! {
+                    <span class="block text-xs text-stone-600" data-testid="access-answer-by">{t!(i18n, account.answer_by, date = date)}</span>
+                })}
             </td>
             <td class="py-2">
                 <div class="flex flex-wrap gap-2">

@@ -64,7 +64,7 @@ pub fn InvitationPage() -> impl IntoView {
 #[component]
 fn Invitation(invitation: InvitationView) -> impl IntoView {
     let i18n = use_i18n();
-    let InvitationView { right_id, version, status, awaiting, company_id, company_name, customer_number, inviter, services, end_date } =
+    let InvitationView { right_id, version, status, awaiting, company_id, company_name, customer_number, inviter, services, end_date, answer_by } =
         invitation;
     let open = status == RightStatus::Pending && awaiting == Some(Awaiting::Provider);
     let company_for_intro = company_name.clone();
@@ -117,6 +117,10 @@ fn Invitation(invitation: InvitationView) -> impl IntoView {
                 </dd>
                 <dt class="text-stone-600">{t!(i18n, account.col_status)}</dt>
                 <dd data-testid="invitation-status">{move || status_text(i18n.get_locale(), status)}</dd>
+                {answer_by.map(|date| view! {
+                    <dt class="text-stone-600">{t!(i18n, invitation.answer_by)}</dt>
+                    <dd data-testid="invitation-answer-by">{date}</dd>
+                })}
             </dl>
             {if open {
                 view! { <AnswerInvitation right_id=right_id version=version/> }.into_any()

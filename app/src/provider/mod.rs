@@ -23,6 +23,8 @@ pub struct ProviderAccessRow {
     pub company_name: String,
     pub customer_number: String,
     pub status: RightStatus,
+    /// While pending: until when it can be answered, `dd.mm.yyyy HH:MM` Swiss time.
+    pub answer_by: Option<String>,
 }
 
 /// An invitation as its own page shows it to the invited login: who invites, for which
@@ -42,6 +44,8 @@ pub struct InvitationView {
     pub services: Vec<InvitedService>,
     /// `dd.mm.yyyy`; `None` when the right has no end date.
     pub end_date: Option<String>,
+    /// While pending: until when it can be answered, `dd.mm.yyyy HH:MM` Swiss time.
+    pub answer_by: Option<String>,
 }
 
 /// One online service of an invitation and its debtors.
@@ -96,6 +100,11 @@ pub mod service {
     use portal_core::domain::{DomainError, MessageKind, Party, RightType, Transition};
     use portal_core::store::{Actor, NewMessage, StoreError};
 
+    /// Until when a pending right can be answered, as the provider reads it.
+    pub fn pending_answer_by(right: &portal_core::store::UserRight) -> Option<String> {
+        right.answer_by.filter(|_| right.status == RightStatus::Pending).map(crate::shared::format::short_date_time)
+    }
+
     /// The transition a provider's answer stands for, and the kind of message the company's
     /// administrators then receive.
     pub fn transition_of(answer: &str) -> Option<(Transition, MessageKind)> {
@@ -120,7 +129,7 @@ pub mod service {
     }
 
     /// "Paul Prestataire (Fiduciaire Exemple Sàrl)": who the provider is, for the principal.
-    async fn provider_label(store: &portal_core::store::Store, user_id: i64) -> Result<String, PortalError> {
+    pub async fn provider_label(store: &portal_core::store::Store, user_id: i64) -> Result<String, PortalError> {
         let provider = store.user(user_id).await.map_err(internal)?;
         let home = match provider.home_company_id {
             Some(id) => store.company(id).await.map_err(internal)?.name,
@@ -220,6 +229,7 @@ pub mod service {
             inviter,
             services,
             end_date: right.end_date.map(|d| d.format("%d.%m.%Y").to_string()),
+            answer_by: pending_answer_by(&right),
         })
     }
 

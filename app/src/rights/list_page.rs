@@ -6,8 +6,8 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
-use super::{list_rights, RightRow, RightsPage};
-use crate::shared::ui::{Pager, ProfileCrumbs, BUTTON, BUTTON_SECONDARY, FIELD, LINK};
+use super::{list_rights, RightRow, RightsPage, SetInvitationLifetime};
+use crate::shared::ui::{Outcome, Pager, ProfileCrumbs, BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
 use crate::layout::frame::SignedInPage;
 use crate::shared::errors::{PortalError, status_text};
 use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
@@ -76,11 +76,20 @@ pub fn status_cell(locale: Locale, status: RightStatus, awaiting: Option<Awaitin
     }
 }
 
+/// Under a pending right's status: until when it can be answered.
+#[component]
+pub fn AnswerBy(date: String) -> impl IntoView {
+    let i18n = use_i18n();
+    (!date.is_empty()).then(|| view! {
+        <span class="block text-xs text-stone-600" data-testid="right-answer-by">{t!(i18n, admin.answer_by, date = date)}</span>
+    })
+}
+
 #[component]
 fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
     let i18n = use_i18n();
     let (search, sort, descending, _) = key.clone();
-    let RightsPage { rows, total, page, pages } = page;
+    let RightsPage { rows, total, page, pages, invitation_days } = page;
     let link = {
         let search = search.clone();
         move |sort: &str, descending: bool, page: i64| {
@@ -168,13 +177,40 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
             </table>
         </div>
         <Pager page=page pages=pages href=move |p| link(&page_sort, descending, p)/>
+        <InvitationLifetimeForm days=invitation_days/>
+    }
+}
+
+/// "Durée de validité des invitations": how many days the company's invitations, and the
+/// requests made to it, wait for an answer before they expire.
+#[cfg_attr(not(island_account), component)]
+#[cfg_attr(island_account, island)]
+fn InvitationLifetimeForm(days: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let set = ServerAction::<SetInvitationLifetime>::new();
+    view! {
+        <section class=format!("mt-8 max-w-xl {CARD}") aria-labelledby="lifetime-title" data-testid="invitation-lifetime">
+            <h2 id="lifetime-title" class="text-lg font-semibold">{t!(i18n, admin.lifetime_title)}</h2>
+            <p class="mt-1 text-sm text-stone-700">{t!(i18n, admin.lifetime_intro)}</p>
+            <ActionForm action=set attr:class="mt-3 flex flex-wrap items-end gap-3">
+                <div>
+                    <label for="lifetime-days" class="block font-medium">{t!(i18n, admin.lifetime_days)}</label>
+                    <input id="lifetime-days" name="days" type="number" inputmode="numeric" min="1" max="90" step="1" required=true value=days.to_string() class=FIELD/>
+                </div>
+                <button type="submit" class=BUTTON_SECONDARY>{t!(i18n, admin.lifetime_save)}</button>
+            </ActionForm>
+            <Outcome value=Signal::derive(move || set.value().get()) success=Signal::derive(move || {
+                let days = set.value().get().and_then(Result::ok).unwrap_or(days);
+                t_string!(i18n, admin.lifetime_saved, days = days).to_string()
+            })/>
+        </section>
     }
 }
 
 #[component]
 fn RightLine(row: RightRow) -> impl IntoView {
     let i18n = use_i18n();
-    let RightRow { right_id, company, last_name, first_name, email, right_type, is_admin, status, awaiting, star, .. } = row;
+    let RightRow { right_id, company, last_name, first_name, email, right_type, is_admin, status, awaiting, star, answer_by, .. } = row;
     let ended = status.is_ended();
     let email_attr = email.clone();
     view! {
@@ -191,7 +227,10 @@ fn RightLine(row: RightRow) -> impl IntoView {
             <td class="px-3 py-2">{first_name}</td>
             <td class="break-all px-3 py-2">{email}</td>
             <td class="px-3 py-2">{move || role_text(i18n.get_locale(), right_type, is_admin)}</td>
-            <td class="px-3 py-2" data-testid="right-status">{move || status_cell(i18n.get_locale(), status, awaiting)}</td>
+            <td class="px-3 py-2" data-testid="right-status">
+                {move || status_cell(i18n.get_locale(), status, awaiting)}
+                <AnswerBy date=answer_by/>
+            </td>
             <td class="px-3 py-2">
                 <div class="flex flex-col gap-1 sm:flex-row sm:gap-3">
                     {(!ended).then(|| view! {

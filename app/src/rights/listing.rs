@@ -14,7 +14,7 @@ use super::service::{bad_input, SEARCH_TOO_LONG};
 use super::list_page::role_text;
 use crate::i18n::Locale;
 use crate::shared::errors::{PortalError, status_text};
-use crate::shared::format::page_count;
+use crate::shared::format::{page_count, short_date_time};
 use leptos_i18n::Locale as _;
 
 /// The right type a search word names: the start of the role column's words in one of the
@@ -74,6 +74,7 @@ pub fn rights_query(search: &str, sort: &str, descending: bool, page: i64) -> Re
 
 pub(super) fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
     let r = item.right;
+    let lapsed_invitation = r.is_lapsed_invitation();
     RightRow {
         right_id: r.id,
         version: r.version,
@@ -89,14 +90,22 @@ pub(super) fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
         remark: r.remark.unwrap_or_default(),
         end_date: r.end_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
         own: r.user_id == own_user_id,
+        answer_by: match (r.status, r.answer_by) {
+            (RightStatus::Pending, Some(at)) => short_date_time(at),
+            _ => String::new(),
+        },
+        lapsed_invitation,
     }
 }
 
 pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descending: bool, page: i64) -> Result<RightsPage, PortalError> {
     let query = rights_query(search, sort, descending, page).map_err(bad_input)?;
-    let found = store()?.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
+    let store = store()?;
+    let found = store.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
+    let company = store.company(scope.company.company_id).await.map_err(internal)?;
     let pages = page_count(found.total, PAGE_SIZE);
     Ok(RightsPage {
+        invitation_days: company.invitation_lifetime.days(),
         rows: found.items.into_iter().map(|i| row_of(i, scope.admin.id)).collect(),
         total: found.total,
         page: page.clamp(1, pages),

@@ -16,6 +16,8 @@ use crate::access::require_admin;
 pub mod enter_page;
 #[cfg(feature = "ssr")]
 pub mod entry;
+#[cfg(feature = "ssr")]
+pub mod lapse;
 pub mod list_page;
 #[cfg(feature = "ssr")]
 pub mod listing;
@@ -48,6 +50,10 @@ pub struct RightRow {
     pub end_date: String,
     /// True for the signed-in administrator's own right.
     pub own: bool,
+    /// While pending: when it lapses unanswered, `dd.mm.yyyy HH:MM` Swiss time; else empty.
+    pub answer_by: String,
+    /// An invitation that lapsed unanswered: "Renvoyer" sends it again.
+    pub lapsed_invitation: bool,
 }
 
 /// One page of the rights list.
@@ -58,6 +64,8 @@ pub struct RightsPage {
     /// 1-based.
     pub page: i64,
     pub pages: i64,
+    /// How many days the company's invitations wait for an answer.
+    pub invitation_days: i64,
 }
 
 /// A right of the company whose authorizations can be copied on entry.
@@ -192,9 +200,18 @@ pub async fn decide_request(right_id: i64, version: i64, approve: bool) -> Resul
     service::decide_request(&scope, right_id, version, approve).await
 }
 
-/// Sends a pending invitation's message (and e-mail) again.
+/// "Renvoyer": a pending invitation is due again within the company's invitation lifetime,
+/// one that lapsed unanswered is pending again; its message (and e-mail) is sent again.
 #[server(prefix = "/api", endpoint = "resend_invitation")]
 pub async fn resend_invitation(right_id: i64) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::resend_invitation(&scope, right_id).await
+}
+
+/// How many days (1 to 90) the acting company's invitations, and the requests made to it,
+/// wait for an answer before they lapse. Answers the days now in force.
+#[server(prefix = "/api", endpoint = "set_invitation_lifetime")]
+pub async fn set_invitation_lifetime(days: String) -> Result<i64, PortalError> {
+    let scope = require_admin().await?;
+    service::set_invitation_lifetime(&scope, &days).await
 }

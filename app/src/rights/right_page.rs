@@ -13,7 +13,7 @@ use super::{load_right, DebtorChoice, DecideRequest, EndRight, GrantInput, Resen
 use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
 use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n};
-use crate::rights::list_page::{role_text, status_cell, AdminCrumbs};
+use crate::rights::list_page::{role_text, status_cell, AdminCrumbs, AnswerBy};
 
 /// The right's id from the route.
 fn right_id() -> Signal<i64> {
@@ -51,7 +51,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     let decide = ServerAction::<DecideRequest>::new();
     reload_when(move || {
         let done = |v: Option<Result<(), PortalError>>| matches!(v, Some(Ok(())));
-        done(update.value().get()) || done(end.value().get()) || done(decide.value().get())
+        done(update.value().get()) || done(end.value().get()) || done(decide.value().get()) || done(resend.value().get())
     });
     let (right_type, status, awaiting) = (row.right_type, row.status, row.awaiting);
     let end_how = match (row.status, row.awaiting) {
@@ -71,7 +71,10 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
             <dt class="text-stone-600">{t!(i18n, admin.type_label)}</dt>
             <dd>{move || role_text(i18n.get_locale(), right_type, row.is_admin)}</dd>
             <dt class="text-stone-600">{t!(i18n, admin.status_label)}</dt>
-            <dd data-testid="manage-status">{move || status_cell(i18n.get_locale(), status, awaiting)}</dd>
+            <dd data-testid="manage-status">
+                {move || status_cell(i18n.get_locale(), status, awaiting)}
+                <AnswerBy date=row.answer_by.clone()/>
+            </dd>
         </dl>
         <div class="mt-6 grid gap-6 lg:grid-cols-2">
             {if ended {
@@ -128,7 +131,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                             <Outcome value=Signal::derive(move || decide.value().get()) success=Signal::derive(move || t_string!(i18n, admin.decided).to_string())/>
                         </div>
                     })}
-                    {(row.awaiting == Some(Awaiting::Provider)).then(|| view! {
+                    {(row.awaiting == Some(Awaiting::Provider) || row.lapsed_invitation).then(|| view! {
                         <ActionForm action=resend>
                             <input type="hidden" name="right_id" value=row.right_id.to_string()/>
                             <button type="submit" class=BUTTON_SECONDARY>{t!(i18n, admin.resend)}</button>

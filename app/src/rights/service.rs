@@ -204,12 +204,25 @@ pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64,
 pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<(), PortalError> {
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
+    // An invitation sent again after its end date would only expire again: the date first.
+    if right.is_lapsed_invitation() && right.end_date.is_some_and(|end| end < store.now().date_naive()) {
+        return Err(refused(Status::Conflict, END_DATE_PAST));
+    }
     store.resend_invitation(right.id, &invitation_message(scope, right.user_id), &scope.actor).await.map_err(store_refusal)?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
     notify_invitation(scope, &provider, right.id).await;
     Ok(())
 }
 
+pub async fn set_invitation_lifetime(scope: &AdminScope, days: &str) -> Result<i64, PortalError> {
+    let lifetime = parse_or_400(InvitationLifetime::parse(days))?;
+    let company = store()?
+        .set_invitation_lifetime(scope.company.company_id, lifetime, &scope.actor)
+        .await
+        .map_err(internal)?;
+    tracing::info!(company_id = company.id, days = lifetime.days(), "invitation lifetime set");
+    Ok(company.invitation_lifetime.days())
+}
 
 #[cfg(test)]
 mod tests {

@@ -212,7 +212,9 @@ pub fn code_text(locale: Locale, code: &str) -> String {
         "order.reference_invalid" => td_string!(locale, orders.reference_invalid),
         "order.too_many_lines" => td_string!(locale, orders.too_many_lines),
         "order.debtor_of_another_company" => td_string!(locale, service_access.debtor_not_granted),
+        "lifecycle.lapsed" => td_string!(locale, errors.lapsed),
         c if c.starts_with("lifecycle.") => td_string!(locale, errors.lifecycle),
+        c if c.starts_with("invitation_lifetime.") => td_string!(locale, errors.invitation_lifetime),
         c if c.starts_with("email.") => td_string!(locale, errors.email_invalid),
         c if c.starts_with("name.") => td_string!(locale, errors.name_invalid),
         c if c.starts_with("remark.") => td_string!(locale, errors.remark_invalid),
@@ -285,7 +287,7 @@ mod api_text_tests {
             "provider.unknown_company", "provider.own_company", "provider.right_not_found", "provider.not_your_invitation",
             "rights.too_many_requests", "customer_number.invalid", "service.debtor_not_granted", "order.debtor_required",
             "order.no_lines", "order.bad_quantity", "order.unknown_product", "order.reference_invalid", "order.too_many_lines",
-            "lifecycle.not_allowed", "email.invalid", "name.too_long", "remark.too_long", "grant.invalid",
+            "lifecycle.not_allowed", "lifecycle.lapsed", "invitation_lifetime.out_of_range", "email.invalid", "name.too_long", "remark.too_long", "grant.invalid",
         ];
         for locale in Locale::get_all() {
             let unknown = code_text(*locale, "no.such.code");

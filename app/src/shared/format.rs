@@ -17,6 +17,12 @@ pub fn swiss_date(at: DateTime<Utc>) -> String {
     at.with_timezone(&Zurich).format("%d.%m.%Y").to_string()
 }
 
+/// A moment to the minute, in Swiss time: `15.03.2016 15:11`.
+#[cfg(feature = "ssr")]
+pub fn short_date_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Zurich).format("%d.%m.%Y %H:%M").to_string()
+}
+
 /// How many pages of `size` rows `total` rows fill; one page at least (an empty list).
 pub fn page_count(total: i64, size: i64) -> i64 {
     ((total + size - 1) / size).max(1)

@@ -61,6 +61,8 @@ pub enum DomainError {
     #[error(transparent)]
     Language(#[from] LanguageError),
     #[error(transparent)]
+    InvitationLifetime(#[from] InvitationLifetimeError),
+    #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
     Grant(#[from] GrantError),
@@ -83,6 +85,7 @@ impl DomainError {
             DomainError::DebtorNumber(e) => e.code(),
             DomainError::Password(e) => e.code(),
             DomainError::Language(e) => e.code(),
+            DomainError::InvitationLifetime(e) => e.code(),
             DomainError::Lifecycle(e) => e.code(),
             DomainError::Grant(e) => e.code(),
             DomainError::Order(e) => e.code(),

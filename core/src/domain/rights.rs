@@ -57,13 +57,18 @@ pub enum MessageKind {
     ProviderRequestDeclined,
     /// To the administrators: the provider withdrew the request.
     ProviderRequestWithdrawn,
+    /// To the administrator who invited: the provider let the invitation lapse unanswered.
+    ProviderInvitationExpired,
+    /// To the provider: the company let the request lapse unanswered.
+    ProviderRequestExpired,
 }
 str_enum!(MessageKind, "message kind", {
     ProviderInvitation => "provider_invitation", ProviderRightRevoked => "provider_right_revoked",
     ProviderInvitationCancelled => "provider_invitation_cancelled", ProviderAccepted => "provider_accepted",
     ProviderRefused => "provider_refused", ProviderResigned => "provider_resigned", ProviderRequest => "provider_request",
     ProviderRequestApproved => "provider_request_approved", ProviderRequestDeclined => "provider_request_declined",
-    ProviderRequestWithdrawn => "provider_request_withdrawn",
+    ProviderRequestWithdrawn => "provider_request_withdrawn", ProviderInvitationExpired => "provider_invitation_expired",
+    ProviderRequestExpired => "provider_request_expired",
 });
 
 impl RightStatus {
@@ -192,6 +197,8 @@ pub enum LifecycleError {
     Inconsistent,
     #[error("a provider right needs the consent of both parties (invitation or request)")]
     ProviderNeedsConsent,
+    #[error("the pending right was not answered in time")]
+    Lapsed,
 }
 
 impl LifecycleError {
@@ -206,6 +213,7 @@ impl LifecycleError {
             LifecycleError::NotEnded => "lifecycle.not_ended",
             LifecycleError::Inconsistent => "lifecycle.inconsistent",
             LifecycleError::ProviderNeedsConsent => "lifecycle.provider_needs_consent",
+            LifecycleError::Lapsed => "lifecycle.lapsed",
         }
     }
 }

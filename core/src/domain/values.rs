@@ -440,6 +440,85 @@ impl std::str::FromStr for Language {
     }
 }
 
+// ---------------------------------------------------------------- invitation lifetime
+
+/// How many days a pending invitation (or access request) of a company waits for its answer
+/// before it lapses: 1 to 90, 14 unless the company's administrators chose otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "i64", into = "i64")]
+pub struct InvitationLifetime(u8);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InvitationLifetimeError {
+    #[error("the lifetime is not a whole number of days")]
+    NotANumber,
+    #[error("the lifetime is not between 1 and 90 days")]
+    OutOfRange,
+}
+
+impl InvitationLifetimeError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            InvitationLifetimeError::NotANumber => "invitation_lifetime.not_a_number",
+            InvitationLifetimeError::OutOfRange => "invitation_lifetime.out_of_range",
+        }
+    }
+}
+
+impl InvitationLifetime {
+    pub const MIN_DAYS: i64 = 1;
+    pub const MAX_DAYS: i64 = 90;
+    pub const DEFAULT: InvitationLifetime = InvitationLifetime(14);
+
+    pub fn from_days(days: i64) -> Result<Self, InvitationLifetimeError> {
+        if (Self::MIN_DAYS..=Self::MAX_DAYS).contains(&days) {
+            Ok(Self(days as u8))
+        } else {
+            Err(InvitationLifetimeError::OutOfRange)
+        }
+    }
+
+    /// What an administrator typed: a whole number of days, blanks around it allowed.
+    pub fn parse(input: &str) -> Result<Self, InvitationLifetimeError> {
+        let days: i64 = input.trim().parse().map_err(|_| InvitationLifetimeError::NotANumber)?;
+        Self::from_days(days)
+    }
+
+    pub fn days(&self) -> i64 {
+        i64::from(self.0)
+    }
+
+    /// When a right that starts waiting for its answer at `from` lapses.
+    pub fn answer_by(&self, from: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        from + chrono::Duration::days(self.days())
+    }
+}
+
+impl Default for InvitationLifetime {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+impl TryFrom<i64> for InvitationLifetime {
+    type Error = InvitationLifetimeError;
+    fn try_from(days: i64) -> Result<Self, Self::Error> {
+        Self::from_days(days)
+    }
+}
+
+impl From<InvitationLifetime> for i64 {
+    fn from(lifetime: InvitationLifetime) -> i64 {
+        lifetime.days()
+    }
+}
+
+impl fmt::Display for InvitationLifetime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// Where an invoice stands, as the invoices service shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -461,6 +540,31 @@ impl TryFrom<String> for InvoiceStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // invitation lifetime
+    #[test]
+    fn an_invitation_lifetime_is_one_to_ninety_whole_days() {
+        assert_eq!(InvitationLifetime::parse(" 30 ").unwrap().days(), 30);
+        assert_eq!(InvitationLifetime::parse("1").unwrap().days(), 1);
+        assert_eq!(InvitationLifetime::parse("90").unwrap().days(), 90);
+        assert_eq!(InvitationLifetime::parse("0"), Err(InvitationLifetimeError::OutOfRange));
+        assert_eq!(InvitationLifetime::parse("91"), Err(InvitationLifetimeError::OutOfRange));
+        assert_eq!(InvitationLifetime::parse("-3"), Err(InvitationLifetimeError::OutOfRange));
+        assert_eq!(InvitationLifetime::parse("2.5"), Err(InvitationLifetimeError::NotANumber));
+        assert_eq!(InvitationLifetime::parse(""), Err(InvitationLifetimeError::NotANumber));
+        assert_eq!(InvitationLifetime::default().days(), 14);
+    }
+    #[test]
+    fn an_invitation_started_now_lapses_after_its_lifetime() {
+        let from = chrono::DateTime::parse_from_rfc3339("2026-12-03T10:00:00Z").unwrap().to_utc();
+        let lifetime = InvitationLifetime::from_days(14).unwrap();
+        assert_eq!(lifetime.answer_by(from).to_rfc3339(), "2026-12-17T10:00:00+00:00");
+    }
+    #[test]
+    fn an_invitation_lifetime_out_of_range_does_not_deserialize() {
+        assert_eq!(serde_json::from_str::<InvitationLifetime>("7").unwrap().days(), 7);
+        assert!(serde_json::from_str::<InvitationLifetime>("120").is_err());
+    }
 
     // e-mail
     #[test]

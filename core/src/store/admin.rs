@@ -63,7 +63,7 @@ pub struct EnteredEmployee {
     pub login_created: bool,
 }
 
-async fn new_right_in(tx: &mut Tx, common: &EntryCommon, user_id: UserId, right_type: RightType, is_admin: bool, origin: RightOrigin) -> Result<UserRight> {
+async fn new_right_in(tx: &mut Tx, common: &EntryCommon, user_id: UserId, right_type: RightType, is_admin: bool, origin: RightOrigin, at: chrono::DateTime<chrono::Utc>) -> Result<UserRight> {
     let new = NewRight {
         company_id: common.company_id,
         user_id,
@@ -76,7 +76,7 @@ async fn new_right_in(tx: &mut Tx, common: &EntryCommon, user_id: UserId, right_
     };
     let state = RightState::initial(right_type, origin).map_err(StoreError::invalid)?;
     let actor = Actor::user(common.entered_by, common.company_id);
-    let right = insert_right_in(tx, &new, state, &actor).await?;
+    let right = insert_right_in(tx, &new, state, &actor, at).await?;
     if let Some(source) = common.copy_grants_from {
         copy_grants_in(tx, source, &right, &actor).await?;
     }
@@ -139,10 +139,13 @@ pub fn api_key_prefix(key: &str) -> Option<&str> {
 }
 
 /// `message` with the right it is about in its parameters.
-fn about_right(message: &NewMessage, right_id: RightId) -> NewMessage {
+fn about_right(message: &NewMessage, right: &UserRight) -> NewMessage {
     let mut message = message.clone();
     if let Some(params) = message.params.as_object_mut() {
-        params.insert("right_id".into(), right_id.into());
+        params.insert("right_id".into(), right.id.into());
+        if let Some(answer_by) = right.answer_by {
+            params.insert("answer_by".into(), answer_by.to_rfc3339().into());
+        }
     }
     message
 }
@@ -153,8 +156,8 @@ impl Store {
     /// opens) — one transaction.
     pub async fn enter_provider(&self, entry: &ProviderEntry) -> Result<UserRight> {
         let mut tx = self.begin().await?;
-        let right = new_right_in(&mut tx, &entry.common, entry.provider_user_id, RightType::Provider, false, RightOrigin::Invitation).await?;
-        create_message_in(&mut tx, &about_right(&entry.message, right.id)).await?;
+        let right = new_right_in(&mut tx, &entry.common, entry.provider_user_id, RightType::Provider, false, RightOrigin::Invitation, self.now()).await?;
+        create_message_in(&mut tx, &about_right(&entry.message, &right)).await?;
         tx.commit().await?;
         Ok(right)
     }
@@ -229,7 +232,7 @@ impl Store {
                 (id, true)
             }
         };
-        let right = new_right_in(&mut tx, &entry.common, user_id, RightType::Employee, entry.is_admin, RightOrigin::Direct).await?;
+        let right = new_right_in(&mut tx, &entry.common, user_id, RightType::Employee, entry.is_admin, RightOrigin::Direct, self.now()).await?;
         tx.commit().await?;
         let user = self.user(user_id).await?;
         Ok(EnteredEmployee { right, user, login_created })
@@ -240,7 +243,7 @@ impl Store {
         let company_id = entry.common.company_id;
         let mut tx = self.begin().await?;
         let user_id = insert_login_in(&mut tx, &entry.identifier, "", entry.name.as_str(), Language::Fr, company_id).await?;
-        let right = new_right_in(&mut tx, &entry.common, user_id, RightType::Technical, false, RightOrigin::Direct).await?;
+        let right = new_right_in(&mut tx, &entry.common, user_id, RightType::Technical, false, RightOrigin::Direct, self.now()).await?;
         with_tx!(&mut tx, |c| sqlx::query(
             "INSERT INTO api_keys (right_id, key_hash, prefix, label, created_at) VALUES ($1, $2, $3, NULL, $4)"
         )
@@ -272,7 +275,7 @@ impl Store {
         }
         let state = RightState::initial(RightType::Provider, RightOrigin::Request).map_err(StoreError::invalid)?;
         let actor = Actor { user_id: Some(new.user_id), acting_company_id: None };
-        let right = insert_right_in(&mut tx, new, state, &actor).await?;
+        let right = insert_right_in(&mut tx, new, state, &actor, self.now()).await?;
         for message in notify {
             create_message_in(&mut tx, message).await?;
         }
@@ -280,18 +283,25 @@ impl Store {
         Ok(right)
     }
 
-    /// Re-sends a pending invitation: the provider gets the message again, naming the right
-    /// (audited).
+    /// "Renvoyer": a pending invitation is due again within the company's invitation lifetime
+    /// from now ("right.resend"); one that lapsed unanswered is pending again, as new
+    /// ("right.reinvite"). The provider gets the message again, naming the right and its new
+    /// answer-by time; one transaction.
     pub async fn resend_invitation(&self, right_id: RightId, message: &NewMessage, actor: &Actor) -> Result<UserRight> {
         let mut tx = self.begin().await?;
-        let right = super::rights::right_in(&mut tx, right_id).await?;
-        if right.right_type != RightType::Provider || right.awaiting != Some(Awaiting::Provider) {
+        let before = super::rights::right_in(&mut tx, right_id).await?;
+        let at = self.now();
+        let after = if before.right_type == RightType::Provider && before.awaiting == Some(Awaiting::Provider) {
+            super::rights::renew_in(&mut tx, &before, AuditAction::RightResend, actor, at).await?
+        } else if before.is_lapsed_invitation() {
+            let state = before.next_state(Transition::Reinvite, Party::Principal, at).map_err(StoreError::invalid)?;
+            super::rights::write_state_in(&mut tx, &before, state, false, AuditAction::RightReinvite, actor, at).await?
+        } else {
             return Err(StoreError::invalid(LifecycleError::NotPending));
-        }
-        create_message_in(&mut tx, &about_right(message, right.id)).await?;
-        audit_in(&mut tx, &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightResend, format!("right:{right_id}"))).await?;
+        };
+        create_message_in(&mut tx, &about_right(message, &after)).await?;
         tx.commit().await?;
-        Ok(right)
+        Ok(after)
     }
 }
 

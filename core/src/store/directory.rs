@@ -8,7 +8,7 @@ use crate::domain::*;
 
 macro_rules! company_cols {
     () => {
-        "id, customer_number, name, language, created_at"
+        "id, customer_number, name, language, invitation_days, created_at"
     };
 }
 macro_rules! user_cols {
@@ -56,6 +56,32 @@ impl Store {
         .fetch_optional(p)
         .await)?;
         row.map(TryInto::try_into).transpose()
+    }
+
+    /// Sets how long the company's invitations and the requests made to it wait for an
+    /// answer, with its audit entry ("company.invitation_lifetime"), in one transaction. Rights
+    /// already pending keep the time they are due by: it was told to the provider.
+    pub async fn set_invitation_lifetime(&self, company_id: CompanyId, lifetime: InvitationLifetime, actor: &Actor) -> Result<Company> {
+        let mut tx = self.begin().await?;
+        let before: Option<i32> = with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT invitation_days FROM companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_optional(c)
+            .await)?;
+        let before = before.ok_or(StoreError::NotFound)?;
+        let row: CompanyRow = with_tx!(&mut tx, |c| sqlx::query_as(concat!(
+            "UPDATE companies SET invitation_days = $2 WHERE id = $1 RETURNING ",
+            company_cols!()
+        ))
+        .bind(company_id)
+        .bind(lifetime.days() as i32)
+        .fetch_one(c)
+        .await)?;
+        let entry = AuditEntry::new(actor, Some(company_id), AuditAction::CompanyInvitationLifetime, format!("company:{company_id}"))
+            .before(serde_json::json!({ "invitation_days": before }))
+            .after(serde_json::json!({ "invitation_days": lifetime.days() }));
+        audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        row.try_into()
     }
 
     pub async fn companies(&self) -> Result<Vec<Company>> {

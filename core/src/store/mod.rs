@@ -91,6 +91,27 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// Seals the two-step secrets (no key: none can be stored).
     pub(crate) sealing: Sealing,
+    /// The time pending rights lapse by (see [`Clock`]).
+    pub(crate) clock: Clock,
+}
+
+/// The time by which pending rights lapse and rights reach their end date: the real time,
+/// unless the tests moved this store's clock ahead (a server started with `--test-clock`
+/// lets its end-to-end tests do so, so that nobody waits days for an invitation to lapse).
+/// Shared by the clones of one store, never by two stores.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    ahead_seconds: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        now() + chrono::Duration::seconds(self.ahead_seconds.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    fn advance(&self, by: chrono::Duration) {
+        self.ahead_seconds.fetch_add(by.num_seconds().max(0), std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// An open transaction on either backend.
@@ -205,7 +226,7 @@ impl Store {
             .connect_with(opts)
             .await
             .map_err(|e| StoreError::Connect(format!("cannot open SQLite database at {path}: {}", one_line(&e))))?;
-        Ok(Store { backend: Backend::Sqlite(pool), sealing: Sealing::default() })
+        Ok(Store { backend: Backend::Sqlite(pool), sealing: Sealing::default(), clock: Clock::default() })
     }
 
     async fn connect_postgres(url: &str) -> Result<Store> {
@@ -228,12 +249,23 @@ impl Store {
             .connect_with(opts)
             .await
             .map_err(|e| fail(one_line(&e)))?;
-        Ok(Store { backend: Backend::Postgres(pool), sealing: Sealing::default() })
+        Ok(Store { backend: Backend::Postgres(pool), sealing: Sealing::default(), clock: Clock::default() })
     }
 
     /// Wraps an existing pool.
     pub fn from_backend(backend: Backend) -> Store {
-        Store { backend, sealing: Sealing::default() }
+        Store { backend, sealing: Sealing::default(), clock: Clock::default() }
+    }
+
+    /// The store's time: see [`Clock`].
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Moves this store's clock ahead (never back), for tests only: the test suites, and a
+    /// server started with `--test-clock` for its end-to-end tests.
+    pub fn advance_clock_for_tests(&self, by: chrono::Duration) {
+        self.clock.advance(by);
     }
 
     pub fn backend(&self) -> &Backend {

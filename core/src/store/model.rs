@@ -38,6 +38,8 @@ pub struct Company {
     pub customer_number: String,
     pub name: String,
     pub language: Language,
+    /// How long its invitations and the requests made to it wait for an answer.
+    pub invitation_lifetime: InvitationLifetime,
     pub created_at: DateTime<Utc>,
 }
 
@@ -47,6 +49,7 @@ pub(crate) struct CompanyRow {
     customer_number: String,
     name: String,
     language: String,
+    invitation_days: i32,
     created_at: DateTime<Utc>,
 }
 
@@ -58,6 +61,7 @@ impl TryFrom<CompanyRow> for Company {
             customer_number: r.customer_number,
             name: r.name,
             language: Language::parse(&r.language).map_err(corrupt)?,
+            invitation_lifetime: InvitationLifetime::from_days(r.invitation_days.into()).map_err(corrupt)?,
             created_at: r.created_at,
         })
     }
@@ -189,6 +193,9 @@ pub struct UserRight {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// While pending: when it lapses unanswered (the company's invitation lifetime after it
+    /// was sent, or last renewed). Kept afterwards as the date it was due.
+    pub answer_by: Option<DateTime<Utc>>,
     /// Optimistic concurrency: pass it back to change the right.
     pub version: i64,
 }
@@ -196,6 +203,31 @@ pub struct UserRight {
 impl UserRight {
     pub fn state(&self) -> RightState {
         RightState::new(self.status, self.awaiting)
+    }
+
+    /// Pending and past its answer-by time at `now`: it can no longer be accepted, and the
+    /// housekeeping expires it.
+    pub fn lapsed_at(&self, now: DateTime<Utc>) -> bool {
+        self.status == RightStatus::Pending && self.answer_by.is_some_and(|t| t <= now)
+    }
+
+    /// The state `transition` done `by` a party leads to at `now`: the lifecycle's, except
+    /// that a lapsed pending right can no longer be accepted (refusing or withdrawing it
+    /// still ends it).
+    pub fn next_state(&self, transition: Transition, by: Party, now: DateTime<Utc>) -> Result<RightState, LifecycleError> {
+        if transition == Transition::Accept && self.lapsed_at(now) {
+            return Err(LifecycleError::Lapsed);
+        }
+        self.state().apply(transition, by)
+    }
+
+    /// An invitation that lapsed unanswered (never accepted nor refused): "Renvoyer" sends it
+    /// again.
+    pub fn is_lapsed_invitation(&self) -> bool {
+        self.right_type == RightType::Provider
+            && self.origin == RightOrigin::Invitation
+            && self.status == RightStatus::Expired
+            && self.decided_at.is_none()
     }
 
     /// Active and not past its end date (inclusive) on `today`.
@@ -237,6 +269,7 @@ pub(crate) struct RightRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     decided_at: Option<DateTime<Utc>>,
+    answer_by: Option<DateTime<Utc>>,
     version: i64,
 }
 
@@ -258,6 +291,7 @@ impl TryFrom<RightRow> for UserRight {
             created_at: r.created_at,
             updated_at: r.updated_at,
             decided_at: r.decided_at,
+            answer_by: r.answer_by,
             version: r.version,
         })
     }
@@ -743,6 +777,7 @@ mod tests {
             created_at: Utc::now(),
             updated_at: Utc::now(),
             decided_at: None,
+            answer_by: None,
             version: 1,
         }
     }
@@ -801,5 +836,52 @@ mod tests {
         assert!(ended.administers_on(today()), "the end date is the last day");
         ended.end_date = today().pred_opt();
         assert!(!ended.administers_on(today()));
+    }
+
+    fn invitation_due(answer_by: DateTime<Utc>) -> UserRight {
+        let mut r = right(RightType::Provider, false, RightStatus::Pending);
+        r.awaiting = Some(Awaiting::Provider);
+        r.origin = RightOrigin::Invitation;
+        r.answer_by = Some(answer_by);
+        r
+    }
+
+    #[test]
+    fn an_invitation_past_its_answer_by_time_can_be_refused_but_no_longer_accepted() {
+        let due = Utc::now();
+        let r = invitation_due(due);
+        let before = due - chrono::Duration::seconds(1);
+        assert!(!r.lapsed_at(before));
+        assert_eq!(r.next_state(Transition::Accept, Party::Provider, before).map(|s| s.status), Ok(RightStatus::Active));
+        assert!(r.lapsed_at(due), "the answer-by time itself is too late");
+        assert_eq!(r.next_state(Transition::Accept, Party::Provider, due), Err(LifecycleError::Lapsed));
+        assert_eq!(r.next_state(Transition::Refuse, Party::Provider, due).map(|s| s.status), Ok(RightStatus::Refused));
+        assert_eq!(r.next_state(Transition::Cancel, Party::Principal, due).map(|s| s.status), Ok(RightStatus::Revoked));
+        assert_eq!(r.next_state(Transition::Expire, Party::System, due).map(|s| s.status), Ok(RightStatus::Expired));
+    }
+
+    #[test]
+    fn only_a_pending_right_lapses() {
+        let due = Utc::now() - chrono::Duration::days(1);
+        for status in [RightStatus::Active, RightStatus::Refused, RightStatus::Revoked, RightStatus::Expired, RightStatus::Resigned] {
+            let mut r = invitation_due(due);
+            r.status = status;
+            r.awaiting = None;
+            assert!(!r.lapsed_at(Utc::now()), "{status:?} does not lapse");
+        }
+    }
+
+    #[test]
+    fn only_an_invitation_that_expired_unanswered_is_a_lapsed_invitation() {
+        let mut r = invitation_due(Utc::now());
+        assert!(!r.is_lapsed_invitation(), "still pending");
+        r.status = RightStatus::Expired;
+        r.awaiting = None;
+        assert!(r.is_lapsed_invitation());
+        r.decided_at = Some(Utc::now());
+        assert!(!r.is_lapsed_invitation(), "accepted once, then past its end date");
+        r.decided_at = None;
+        r.origin = RightOrigin::Request;
+        assert!(!r.is_lapsed_invitation(), "the provider's own request");
     }
 }

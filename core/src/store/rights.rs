@@ -1,6 +1,6 @@
 //! User rights: creation, lifecycle transitions (optimistic concurrency), lists.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::audit::audit_in;
 use super::*;
@@ -9,14 +9,14 @@ use crate::domain::*;
 macro_rules! right_cols {
     () => {
         "r.id, r.company_id, r.user_id, r.right_type, r.is_admin, r.status, r.awaiting, r.remark, r.end_date, \
-         r.origin, r.created_by_user_id, r.created_at, r.updated_at, r.decided_at, r.version"
+         r.origin, r.created_by_user_id, r.created_at, r.updated_at, r.decided_at, r.answer_by, r.version"
     };
 }
 /// The same columns, unqualified, for RETURNING (SQLite allows no alias there).
 macro_rules! right_cols_bare {
     () => {
         "id, company_id, user_id, right_type, is_admin, status, awaiting, remark, end_date, \
-         origin, created_by_user_id, created_at, updated_at, decided_at, version"
+         origin, created_by_user_id, created_at, updated_at, decided_at, answer_by, version"
     };
 }
 
@@ -64,14 +64,28 @@ macro_rules! star_of_r {
     };
 }
 
-/// Inserts a right in the given state and audits "right.create".
-pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightState, actor: &Actor) -> Result<UserRight> {
-    let at = now();
+/// When a right of `company_id` that starts waiting for its answer at `from` lapses.
+async fn answer_by_in(tx: &mut Tx, company_id: CompanyId, from: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let days: i32 = with_tx!(tx, |c| sqlx::query_scalar("SELECT invitation_days FROM companies WHERE id = $1")
+        .bind(company_id)
+        .fetch_one(c)
+        .await)?;
+    let lifetime = InvitationLifetime::from_days(days.into()).map_err(StoreError::invalid)?;
+    Ok(lifetime.answer_by(from))
+}
+
+/// Inserts a right in the given state and audits "right.create". A pending right is due
+/// within the company's invitation lifetime.
+pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightState, actor: &Actor, at: DateTime<Utc>) -> Result<UserRight> {
     let decided_at = (state.status == RightStatus::Active && new.right_type == RightType::Provider).then_some(at);
+    let answer_by = match state.status {
+        RightStatus::Pending => Some(answer_by_in(tx, new.company_id, at).await?),
+        _ => None,
+    };
     let row: RightRow = with_tx!(tx, |c| sqlx::query_as(concat!(
         "INSERT INTO user_rights (company_id, user_id, right_type, is_admin, status, awaiting, remark, end_date, \
-         origin, created_by_user_id, created_at, updated_at, decided_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1) RETURNING ",
+         origin, created_by_user_id, created_at, updated_at, decided_at, answer_by, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, 1) RETURNING ",
         right_cols_bare!()
     ))
     .bind(new.company_id)
@@ -86,6 +100,7 @@ pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightSta
     .bind(new.created_by_user_id)
     .bind(at)
     .bind(decided_at)
+    .bind(answer_by)
     .fetch_one(c)
     .await)
     .map_err(dup("right"))?;
@@ -95,7 +110,8 @@ pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightSta
     Ok(right)
 }
 
-/// Writes a new state (and optionally other fields) if the version still matches; audits.
+/// Writes a new state if the version still matches; audits. A right that starts waiting
+/// for an answer again (re-invited) is due within the company's invitation lifetime.
 pub(crate) async fn write_state_in(
     tx: &mut Tx,
     before: &UserRight,
@@ -103,12 +119,16 @@ pub(crate) async fn write_state_in(
     decided: bool,
     action: AuditAction,
     actor: &Actor,
+    at: DateTime<Utc>,
 ) -> Result<UserRight> {
-    let at = now();
     let decided_at = if decided { Some(at) } else if state.status == RightStatus::Pending { None } else { before.decided_at };
+    let answer_by = match state.status {
+        RightStatus::Pending if before.status != RightStatus::Pending => Some(answer_by_in(tx, before.company_id, at).await?),
+        _ => before.answer_by,
+    };
     let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
-        "UPDATE user_rights SET status = $3, awaiting = $4, updated_at = $5, decided_at = $6, version = version + 1 \
-         WHERE id = $1 AND version = $2 RETURNING ",
+        "UPDATE user_rights SET status = $3, awaiting = $4, updated_at = $5, decided_at = $6, answer_by = $7, \
+         version = version + 1 WHERE id = $1 AND version = $2 RETURNING ",
         right_cols_bare!()
     ))
     .bind(before.id)
@@ -117,6 +137,31 @@ pub(crate) async fn write_state_in(
     .bind(state.awaiting.map(|a| a.as_str()))
     .bind(at)
     .bind(decided_at)
+    .bind(answer_by)
+    .fetch_optional(c)
+    .await)?;
+    let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
+    audit_in(
+        tx,
+        &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Gives a pending right a new answer-by time, the company's invitation lifetime from now,
+/// if the version still matches; audits `action`.
+pub(crate) async fn renew_in(tx: &mut Tx, before: &UserRight, action: AuditAction, actor: &Actor, at: DateTime<Utc>) -> Result<UserRight> {
+    let answer_by = answer_by_in(tx, before.company_id, at).await?;
+    let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
+        "UPDATE user_rights SET answer_by = $3, updated_at = $4, version = version + 1 \
+         WHERE id = $1 AND version = $2 AND status = 'pending' RETURNING ",
+        right_cols_bare!()
+    ))
+    .bind(before.id)
+    .bind(before.version)
+    .bind(answer_by)
+    .bind(at)
     .fetch_optional(c)
     .await)?;
     let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
@@ -168,7 +213,7 @@ impl Store {
     pub async fn create_right(&self, new: &NewRight, actor: &Actor) -> Result<UserRight> {
         let state = RightState::initial(new.right_type, new.origin).map_err(StoreError::invalid)?;
         let mut tx = self.begin().await?;
-        let right = insert_right_in(&mut tx, new, state, actor).await?;
+        let right = insert_right_in(&mut tx, new, state, actor, self.now()).await?;
         tx.commit().await?;
         Ok(right)
     }
@@ -228,9 +273,10 @@ impl Store {
         if before.version != expected_version {
             return Err(StoreError::Conflict);
         }
-        let state = before.state().apply(transition, by).map_err(StoreError::invalid)?;
+        let at = self.now();
+        let state = before.next_state(transition, by, at).map_err(StoreError::invalid)?;
         let decided = matches!(transition, Transition::Accept | Transition::Refuse);
-        let after = write_state_in(&mut tx, &before, state, decided, transition.audit_action(), actor).await?;
+        let after = write_state_in(&mut tx, &before, state, decided, transition.audit_action(), actor, at).await?;
         keep_an_admin_in(&mut tx, &before, &after).await?;
         for message in notify {
             super::messages::create_message_in(&mut tx, message).await?;
@@ -390,6 +436,20 @@ impl Store {
         Ok(out)
     }
 
+    /// The pending rights (invitations and requests) whose answer-by time has come at
+    /// `now`, oldest due first: the housekeeping expires each with its message.
+    pub async fn lapsed_rights(&self, now: DateTime<Utc>) -> Result<Vec<UserRight>> {
+        let rows: Vec<RightRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            right_cols!(),
+            " FROM user_rights r WHERE r.status = 'pending' AND r.answer_by <= $1 ORDER BY r.answer_by, r.id"
+        ))
+        .bind(now)
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
     /// Offboarding: revokes every active right and cancels every pending invitation that
     /// logins of `provider_company_id` hold on `company_id`. Returns the changed rights.
     pub async fn revoke_provider_company(&self, company_id: CompanyId, provider_company_id: CompanyId, actor: &Actor) -> Result<Vec<UserRight>> {
@@ -415,7 +475,7 @@ impl Store {
                 _ => transition,
             };
             let state = before.state().apply(transition, Party::Principal).map_err(StoreError::invalid)?;
-            out.push(write_state_in(&mut tx, &before, state, transition == Transition::Refuse, transition.audit_action(), actor).await?);
+            out.push(write_state_in(&mut tx, &before, state, transition == Transition::Refuse, transition.audit_action(), actor, self.now()).await?);
         }
         tx.commit().await?;
         Ok(out)

@@ -525,7 +525,7 @@ impl Store {
         };
         let new_right = NewRight::employee(company_id, user_id, true);
         let state = RightState::initial(new_right.right_type, new_right.origin).map_err(StoreError::invalid)?;
-        let right = insert_right_in(&mut tx, &new_right, state, &system).await?;
+        let right = insert_right_in(&mut tx, &new_right, state, &system, self.now()).await?;
         tx.commit().await?;
         Ok(Onboarded { company: self.company(company_id).await?, admin: self.user(user_id).await?, right, new_login })
     }

@@ -234,6 +234,7 @@ const ROWS: &[Row] = &[
     row("/api/list_rights", "acting company", ADMINS_OF_THEIR_OWN),
     row("/api/list_copy_sources", "acting company", ADMINS_OF_THEIR_OWN),
     row("/api/list_audit", "acting company", ADMINS_OF_THEIR_OWN),
+    row("/api/set_invitation_lifetime", "21 days for the acting company", ADMINS_OF_THEIR_OWN),
     row("/api/enter_user", "provider, for the acting company", ADMINS_OF_THEIR_OWN),
     row("/api/load_right", "a Musterhans right", MUSTERHANS_ADMIN),
     row("/api/save_grants", "a Musterhans right", MUSTERHANS_ADMIN),
@@ -288,6 +289,7 @@ const ACTING_FUNCTIONS: &[&str] = &[
     "/api/list_rights",
     "/api/list_copy_sources",
     "/api/list_audit",
+    "/api/set_invitation_lifetime",
     "/api/enter_user",
     "/api/load_right",
     "/api/save_grants",
@@ -741,6 +743,7 @@ impl World {
                 let right = app.store.right_for(app.demo.principal.id, user.id).await.unwrap().unwrap();
                 self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("approve", s("false"))]).await
             }
+            ("/api/set_invitation_lifetime", _) => self.post(who, cookie, row.target, &[("days", s("21"))]).await,
             ("/api/request_access", _) => self.post(who, cookie, row.target, &[("customer_number", s(AGENCY_NUMBER)), ("message", s(""))]).await,
             ("/api/answer_right", "refuse own invitation") => {
                 // The administrator's own invitation was answered in its column already.

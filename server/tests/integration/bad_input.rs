@@ -40,6 +40,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/list_rights", &["search", "sort", "descending", "page"]),
     ("/api/list_copy_sources", &[]),
     ("/api/list_audit", &["page"]),
+    ("/api/set_invitation_lifetime", &["days"]),
     (
         "/api/enter_user",
         &["right_type", "email", "first_name", "last_name", "name", "remark", "administrator", "assignment", "copy_from"],

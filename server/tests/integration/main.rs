@@ -16,6 +16,7 @@ mod auth_tokens;
 mod bad_input;
 mod config_errors;
 mod durability;
+mod invitation_lifetime;
 mod provider_path;
 mod provider_side;
 mod security_headers;

@@ -1,0 +1,90 @@
+import { Page } from '@playwright/test';
+import { test, expect, expectAccessible, keepScreenshot, signIn } from './support';
+
+// Runs after every other test (projects "lifetime-desktop" and "lifetime-phone" in
+// playwright.config.ts): it moves the server's test clock days ahead, which would expire the
+// invitations other tests are still answering.
+
+/** Signs in as Tina, acting for Transports Rapides SA (she may also meet the selector). */
+async function signInAsTina(page: Page) {
+  await signIn(page, 'admin@transports-rapides.example');
+  await page.waitForURL(/\/(portal|select-company)$/);
+  if (page.url().endsWith('/select-company')) {
+    await page.getByRole('button', { name: /Transports Rapides SA/ }).click();
+  }
+  await expect(page).toHaveURL(/\/portal$/);
+}
+
+/** account.spec.ts, which runs before, gave both Musterhans logins this password. */
+const CHANGED_PASSWORD = 'Nouveau-2026!portal';
+
+test.describe('an invitation left unanswered', () => {
+  test('expires after the company\'s lifetime, is sent again with "Renvoyer" and then accepted', async ({ page }, testInfo) => {
+    test.slow();
+    // Each viewport invites a Musterhans login that no other test invites.
+    const provider = testInfo.project.name.endsWith('phone') ? 'sophie.keller@musterhans.example' : 'marc.dubois@musterhans.example';
+    await signInAsTina(page);
+
+    // The company sets how long its invitations wait for an answer.
+    await page.goto('/admin/rights');
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    const lifetime = page.getByRole('region', { name: 'Durée de validité des invitations' });
+    await expect(lifetime.getByLabel('Nombre de jours (1 à 90)')).toHaveValue('14');
+    await lifetime.getByLabel('Nombre de jours (1 à 90)').fill('5');
+    await lifetime.getByRole('button', { name: 'Enregistrer la durée' }).click();
+    await expect(lifetime.getByRole('status')).toHaveText('Les nouvelles invitations sont valables 5 jours.');
+    await keepScreenshot(page, testInfo, 'lifetime-set');
+    await expectAccessible(page);
+
+    await page.goto('/admin/rights/new');
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await page.getByRole('radio', { name: 'Prestataire' }).check();
+    await page.getByLabel('E-mail').fill(provider);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(page.getByRole('heading', { name: 'La saisie est confirmée' })).toBeVisible();
+    const grantLink = page.getByRole('link', { name: 'Octroyer maintenant des autorisations de service' });
+    const rightId = (await grantLink.getAttribute('href'))!.match(/\/admin\/rights\/(\d+)\/services/)![1];
+
+    await page.goto('/admin/rights?q=' + encodeURIComponent(provider));
+    await expect(page.getByTestId('right-status')).toContainText('en suspens');
+    await expect(page.getByTestId('right-answer-by')).toHaveText(/^réponse attendue jusqu'au \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
+
+    // Six days later (the test clock, not a wait), the housekeeping has expired it.
+    const moved = await page.request.post('/test-clock?days=6');
+    expect(moved.status()).toBe(200);
+    await page.goto('/admin/rights?q=' + encodeURIComponent(provider));
+    await expect(page.getByTestId('right-status')).toHaveText('expirée');
+    await expect(page.getByTestId('right-answer-by')).toHaveCount(0);
+
+    // Tina is told, and the message leads to the right, where she sends it again.
+    await page.getByTestId('nav-messages').click();
+    await page.getByTestId('message-line').filter({ hasText: 'Invitation expirée' }).first().click();
+    await expect(page.getByTestId('message-title')).toHaveText('Invitation expirée');
+    await expect(page.getByTestId('message-text')).toContainText("n'a pas répondu à temps à l'invitation du compte de société Transports Rapides SA");
+    await keepScreenshot(page, testInfo, 'lapse-message');
+    await expectAccessible(page);
+    await page.getByTestId('message-link').click();
+    await expect(page).toHaveURL(new RegExp(`/admin/rights/${rightId}$`));
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.getByTestId('manage-status')).toHaveText('expirée');
+    await page.getByRole('button', { name: "Renvoyer l'invitation" }).click();
+    await expect(page.getByTestId('manage-status')).toContainText('en suspens');
+    await expect(page.getByTestId('manage-status')).toContainText("réponse attendue jusqu'au");
+    await keepScreenshot(page, testInfo, 'sent-again');
+    await expectAccessible(page);
+
+    // The provider accepts the invitation sent again, before its new answer-by time.
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await signIn(page, provider, CHANGED_PASSWORD);
+    await page.waitForURL(/\/(portal|select-company)$/);
+    await page.goto(`/invitations/${rightId}`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Autorisation en tant que prestataire' })).toBeVisible();
+    await expect(page.getByTestId('invitation-answer-by')).toHaveText(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await keepScreenshot(page, testInfo, 'invitation-with-answer-by');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await expect(page.getByTestId('invitation-status')).toHaveText('active');
+  });
+});

@@ -1,0 +1,98 @@
+//! A pending invitation's lifetime over real HTTP, on SQLite and on Postgres: the company
+//! sets it, the provider and the administrators see until when it can be answered, the
+//! housekeeping expires it once and tells the administrator who invited, "Renvoyer" sends it
+//! again, and a lapsed invitation cannot be accepted. Time moves with the store's test clock.
+
+use crate::auth_support;
+use auth_support::people::invite_paul;
+use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
+use chrono::Duration;
+use portal_core::domain::{AuditAction, RightStatus};
+
+async fn answer(app: &TestApp, cookie: &str, right: (i64, i64), what: &str) -> Answer {
+    app.post("/api/answer_right", &[("right_id", &right.0.to_string()), ("version", &right.1.to_string()), ("answer", what)], Some(cookie)).await
+}
+
+async fn message_kinds(app: &TestApp, user_id: i64) -> Vec<String> {
+    app.store.messages_for(user_id).await.unwrap().into_iter().map(|m| m.kind.as_str().to_string()).collect()
+}
+
+async fn audited(app: &TestApp, action: AuditAction) -> usize {
+    let log = app.store.audit_for_company(app.demo.principal.id, 500, 0).await.unwrap();
+    log.items.iter().filter(|e| e.action == action).count()
+}
+
+on_both_backends!(an_unanswered_invitation_expires_once_and_is_accepted_after_it_is_sent_again, Options::default(), |app: TestApp| async move {
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let set = app.post("/api/set_invitation_lifetime", &[("days", "7")], Some(&anna)).await;
+    assert_eq!((set.status, json_of(&set)), (200, serde_json::json!(7)), "{set:?}");
+    let right = invite_paul(&app).await;
+    let due = app.store.right(right.0).await.unwrap().answer_by.expect("due by a time");
+    assert!(due > app.store.now() + Duration::days(6) && due <= app.store.now() + Duration::days(7));
+
+    // Both sides see until when it can be answered.
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    let id = app.store.messages_for(app.demo.provider.id).await.unwrap()[0].id.to_string();
+    let message = json_of(&app.post("/api/open_message", &[("message_id", &id)], Some(&paul)).await);
+    assert!(!message["answer_by"].as_str().unwrap().is_empty(), "{message}");
+    let list = json_of(&app.post("/api/list_rights", &[("search", "paul"), ("sort", "last_name"), ("descending", "false"), ("page", "1")], Some(&anna)).await);
+    assert_eq!(list["rows"][0]["answer_by"], message["answer_by"], "{list}");
+    assert_eq!(list["invitation_days"], 7);
+
+    // A week later it can no longer be accepted, even before the housekeeping ran.
+    app.store.advance_clock_for_tests(Duration::days(7));
+    let late = answer(&app, &paul, right, "accept").await;
+    assert_eq!(late.status, 409, "{late:?}");
+    assert!(late.body.contains("Cette invitation a expiré"), "{late:?}");
+    assert_eq!(app.store.right(right.0).await.unwrap().status, RightStatus::Pending, "refusing the answer changed nothing");
+
+    // Two rounds of the housekeeping at once, as two instances would: expired once, told once.
+    let (a, b) = tokio::join!(app::rights::lapse::expire_unanswered(&app.store), app::rights::lapse::expire_unanswered(&app.store));
+    assert_eq!(a.unwrap().len() + b.unwrap().len(), 1);
+    server::auth::housekeeping(&app.store).await;
+    let expired = app.store.right(right.0).await.unwrap();
+    assert_eq!(expired.status, RightStatus::Expired);
+    assert!(expired.is_lapsed_invitation());
+    assert_eq!(audited(&app, AuditAction::RightExpire).await, 1);
+    assert_eq!(message_kinds(&app, app.demo.admin.id).await, ["provider_invitation_expired"], "the administrator who invited is told once");
+    let told = &app.store.messages_for(app.demo.admin.id).await.unwrap()[0];
+    assert_eq!(told.params["right_id"], right.0, "the message opens the right, where it is sent again");
+
+    // "Renvoyer": pending again, due a week from now, and Paul accepts.
+    let resent = app.post("/api/resend_invitation", &[("right_id", &right.0.to_string())], Some(&anna)).await;
+    assert_eq!(resent.status, 200, "{resent:?}");
+    let again = app.store.right(right.0).await.unwrap();
+    assert_eq!(again.status, RightStatus::Pending);
+    assert!(again.answer_by.unwrap() > app.store.now() + Duration::days(6));
+    assert_eq!(audited(&app, AuditAction::RightReinvite).await, 1);
+    let accepted = answer(&app, &paul, (again.id, again.version), "accept").await;
+    assert_eq!(accepted.status, 200, "{accepted:?}");
+    assert_eq!(app.store.right(right.0).await.unwrap().status, RightStatus::Active);
+});
+
+on_both_backends!(a_pending_invitation_sent_again_is_due_a_whole_lifetime_later, Options::default(), |app: TestApp| async move {
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let right = invite_paul(&app).await;
+    app.store.advance_clock_for_tests(Duration::days(10));
+    let resent = app.post("/api/resend_invitation", &[("right_id", &right.0.to_string())], Some(&anna)).await;
+    assert_eq!(resent.status, 200, "{resent:?}");
+    let renewed = app.store.right(right.0).await.unwrap();
+    assert!(renewed.answer_by.unwrap() > app.store.now() + Duration::days(13), "14 days from the sending again");
+    app.store.advance_clock_for_tests(Duration::days(5));
+    server::auth::housekeeping(&app.store).await;
+    assert_eq!(app.store.right(right.0).await.unwrap().status, RightStatus::Pending, "15 days after the first sending, still open");
+    assert_eq!(audited(&app, AuditAction::RightResend).await, 1);
+});
+
+on_both_backends!(an_invitation_lifetime_outside_one_to_ninety_days_is_refused_and_changes_nothing, Options::default(), |app: TestApp| async move {
+    let anna = app.signed_in_cookie(ADMIN).await;
+    for days in ["0", "91", "2.5", "", "quatorze"] {
+        let refused = app.post("/api/set_invitation_lifetime", &[("days", days)], Some(&anna)).await;
+        assert_eq!(refused.status, 400, "{days:?}: {refused:?}");
+        assert!(refused.body.contains("de 1 à 90"), "{days:?}: {refused:?}");
+    }
+    assert_eq!(app.store.company(app.demo.principal.id).await.unwrap().invitation_lifetime.days(), 14);
+    let employee = app.signed_in_cookie("marc.dubois@musterhans.example").await;
+    assert_eq!(app.post("/api/set_invitation_lifetime", &[("days", "30")], Some(&employee)).await.status, 403);
+    assert_eq!(app.store.company(app.demo.principal.id).await.unwrap().invitation_lifetime.days(), 14);
+});
