@@ -126,6 +126,26 @@ pub(crate) async fn write_state_in(
         RightStatus::Pending if before.status != RightStatus::Pending => Some(answer_by_in(tx, before.company_id, at).await?),
         _ => before.answer_by,
     };
+    update_in(tx, before, (state, decided_at, answer_by), action, actor, at).await
+}
+
+/// Gives a pending right a new answer-by time, the company's invitation lifetime from now,
+/// if the version still matches; audits `action`.
+pub(crate) async fn renew_in(tx: &mut Tx, before: &UserRight, action: AuditAction, actor: &Actor, at: DateTime<Utc>) -> Result<UserRight> {
+    let answer_by = answer_by_in(tx, before.company_id, at).await?;
+    update_in(tx, before, (before.state(), before.decided_at, Some(answer_by)), action, actor, at).await
+}
+
+/// The one write of a right's state, decision and answer-by time, if the version still
+/// matches, with its audit entry.
+async fn update_in(
+    tx: &mut Tx,
+    before: &UserRight,
+    (state, decided_at, answer_by): (RightState, Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    action: AuditAction,
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> Result<UserRight> {
     let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
         "UPDATE user_rights SET status = $3, awaiting = $4, updated_at = $5, decided_at = $6, answer_by = $7, \
          version = version + 1 WHERE id = $1 AND version = $2 RETURNING ",
@@ -138,30 +158,6 @@ pub(crate) async fn write_state_in(
     .bind(at)
     .bind(decided_at)
     .bind(answer_by)
-    .fetch_optional(c)
-    .await)?;
-    let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
-    audit_in(
-        tx,
-        &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after),
-    )
-    .await?;
-    Ok(after)
-}
-
-/// Gives a pending right a new answer-by time, the company's invitation lifetime from now,
-/// if the version still matches; audits `action`.
-pub(crate) async fn renew_in(tx: &mut Tx, before: &UserRight, action: AuditAction, actor: &Actor, at: DateTime<Utc>) -> Result<UserRight> {
-    let answer_by = answer_by_in(tx, before.company_id, at).await?;
-    let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
-        "UPDATE user_rights SET answer_by = $3, updated_at = $4, version = version + 1 \
-         WHERE id = $1 AND version = $2 AND status = 'pending' RETURNING ",
-        right_cols_bare!()
-    ))
-    .bind(before.id)
-    .bind(before.version)
-    .bind(answer_by)
-    .bind(at)
     .fetch_optional(c)
     .await)?;
     let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
