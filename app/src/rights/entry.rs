@@ -5,7 +5,7 @@ use crate::shared::errors::{PortalError, Status, RIGHT_EXISTS};
 use leptos::prelude::*;
 use portal_core::domain::*;
 use portal_core::store::{
-    self, EmployeeEntry, EntryCommon, NewMessage, ProviderEntry, Store, StoreError, TechnicalEntry, User,
+    self, EmployeeEntry, EntryCommon, NewMessage, ProviderEntry, Store, StoreError, TechnicalEntry, User, UserRight,
 };
 
 use super::*;
@@ -77,7 +77,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 Err(StoreError::Duplicate { .. }) => return Err(right_exists(&store, company_id, provider.id).await),
                 Err(e) => return Err(store_refusal(e)),
             };
-            notify_invitation(scope, &provider, right.id).await;
+            notify_invitation(scope, &provider, &right).await;
             tracing::info!(right_id = right.id, company_id, "provider invited");
             Ok(EntryConfirmation { right_id: right.id, right_type, who: provider.email, api_key: None, login_created: false })
         }
@@ -156,9 +156,10 @@ pub(super) fn invitation_message(scope: &AdminScope, provider_id: UserId) -> New
 }
 
 /// The e-mail beside the in-app message, in the provider's language, with a link to the
-/// invitation's own page. A delivery failure is logged; the invitation stands (the message
-/// is there).
-pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right_id: RightId) {
+/// invitation's own page and until when it can be accepted. A delivery failure is logged;
+/// the invitation stands (the message is there).
+pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right: &UserRight) {
+    let right_id = right.id;
     if !provider.email_notifications {
         return;
     }
@@ -175,8 +176,12 @@ pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right
     let company = scope.company.name.clone();
     use crate::i18n::td_string;
     let subject = td_string!(locale, admin.mail_invitation_subject).to_string();
+    let answer_by = right
+        .answer_by
+        .map(|at| format!(" {}", td_string!(locale, messages.invitation_answer_by, date = crate::shared::format::short_date_time(at))))
+        .unwrap_or_default();
     let body = format!(
-        "{}\n\n{}\n\n{link}\n",
+        "{}{answer_by}\n\n{}\n\n{link}\n",
         td_string!(locale, admin.mail_invitation_body, admin = admin.clone(), company = company.clone()),
         td_string!(locale, admin.mail_invitation_action),
     );

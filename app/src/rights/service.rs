@@ -208,9 +208,9 @@ pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<
     if right.is_lapsed_invitation() && right.end_date.is_some_and(|end| end < store.now().date_naive()) {
         return Err(refused(Status::Conflict, END_DATE_PAST));
     }
-    store.resend_invitation(right.id, &invitation_message(scope, right.user_id), &scope.actor).await.map_err(store_refusal)?;
+    let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id), &scope.actor).await.map_err(store_refusal)?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
-    notify_invitation(scope, &provider, right.id).await;
+    notify_invitation(scope, &provider, &sent).await;
     Ok(())
 }
 

@@ -105,6 +105,7 @@ on_both_backends!(entering_a_provider_invites_it_with_a_message_and_an_email, Op
     let right_id = invitation.params["right_id"].as_i64().expect("the message names its right");
     assert!(mail.body.contains(&format!("/invitations/{right_id}")), "it links to the invitation's page: {}", mail.body);
     assert!(mail.body.contains("Musterhans SA"));
+    assert!(mail.body.contains("Cette invitation peut être acceptée jusqu'au "), "it says until when: {}", mail.body);
 
     let audit = app.audit_actions(app.demo.admin.id).await;
     assert!(audit.contains(&"right.create".to_string()), "{audit:?}");
