@@ -61,7 +61,7 @@ pub mod service {
                 company_name: r.company_name,
                 customer_number: r.customer_number,
                 status: r.right.status,
-                answer_by: crate::provider::service::pending_answer_by(&r.right),
+                answer_by: r.right.answer_due().map(crate::shared::format::short_date_time),
             })
             .collect();
         provider_access.sort_by(|a, b| a.company_name.cmp(&b.company_name));

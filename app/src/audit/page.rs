@@ -129,7 +129,6 @@ fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
         ("language", code) => return crate::shared::locale::language_name(code).to_string(),
         ("total_cents", cents) => return cents.parse().map(crate::shared::format::chf).unwrap_or_else(|_| cents.to_string()),
         ("end_date", date) => return swiss_date(date),
-
         (_, other) => return other.to_string(),
     };
     word.to_string()

@@ -90,10 +90,7 @@ pub fn audit_changes(before: Option<&serde_json::Value>, after: Option<&serde_js
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.is_empty() => None,
         // A moment (a pending right's answer-by time) in Swiss time, to the minute.
-        Some(Value::String(s)) if chrono::DateTime::parse_from_rfc3339(s).is_ok() => {
-            chrono::DateTime::parse_from_rfc3339(s).ok().map(|at| crate::shared::format::short_date_time(at.to_utc()))
-        }
-        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::String(s)) => Some(crate::shared::format::short_date_time_of(s).unwrap_or_else(|| s.clone())),
         Some(other) => Some(other.to_string()),
     };
     let fields = |o: &serde_json::Map<String, Value>| -> Vec<String> {

@@ -64,7 +64,7 @@ pub async fn open_message(message_id: i64) -> Result<MessageView, PortalError> {
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
-    use crate::shared::format::{short_date_time, swiss_date_time};
+    use crate::shared::format::{short_date_time, short_date_time_of, swiss_date_time};
     use crate::shared::context::{internal, store};
     use crate::shared::refusal::refused;
     use portal_core::store::{Message, StoreError};
@@ -130,13 +130,7 @@ pub mod service {
             company_name: text(&message.params, "company"),
             message: text(&message.params, "message"),
             right_id: message.params.get("right_id").and_then(serde_json::Value::as_i64),
-            answer_by: message
-                .params
-                .get("answer_by")
-                .and_then(serde_json::Value::as_str)
-                .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
-                .map(|at| short_date_time(at.to_utc()))
-                .unwrap_or_default(),
+            answer_by: short_date_time_of(&text(&message.params, "answer_by")).unwrap_or_default(),
         })
     }
 

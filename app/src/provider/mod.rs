@@ -100,11 +100,6 @@ pub mod service {
     use portal_core::domain::{DomainError, MessageKind, Party, RightType, Transition};
     use portal_core::store::{Actor, NewMessage, StoreError};
 
-    /// Until when a pending right can be answered, as the provider reads it.
-    pub fn pending_answer_by(right: &portal_core::store::UserRight) -> Option<String> {
-        right.answer_by.filter(|_| right.status == RightStatus::Pending).map(crate::shared::format::short_date_time)
-    }
-
     /// The transition a provider's answer stands for, and the kind of message the company's
     /// administrators then receive.
     pub fn transition_of(answer: &str) -> Option<(Transition, MessageKind)> {
@@ -229,7 +224,7 @@ pub mod service {
             inviter,
             services,
             end_date: right.end_date.map(|d| d.format("%d.%m.%Y").to_string()),
-            answer_by: pending_answer_by(&right),
+            answer_by: right.answer_due().map(crate::shared::format::short_date_time),
         })
     }
 

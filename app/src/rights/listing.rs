@@ -74,7 +74,7 @@ pub fn rights_query(search: &str, sort: &str, descending: bool, page: i64) -> Re
 
 pub(super) fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
     let r = item.right;
-    let lapsed_invitation = r.is_lapsed_invitation();
+    let (lapsed_invitation, answer_by) = (r.is_lapsed_invitation(), r.answer_due().map(short_date_time).unwrap_or_default());
     RightRow {
         right_id: r.id,
         version: r.version,
@@ -90,10 +90,7 @@ pub(super) fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
         remark: r.remark.unwrap_or_default(),
         end_date: r.end_date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
         own: r.user_id == own_user_id,
-        answer_by: match (r.status, r.answer_by) {
-            (RightStatus::Pending, Some(at)) => short_date_time(at),
-            _ => String::new(),
-        },
+        answer_by,
         lapsed_invitation,
     }
 }

@@ -23,6 +23,13 @@ pub fn short_date_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&Zurich).format("%d.%m.%Y %H:%M").to_string()
 }
 
+/// A moment stored as RFC 3339 text (a message's or an audit entry's value) written to the
+/// minute in Swiss time; `None` for text that is no such moment.
+#[cfg(feature = "ssr")]
+pub fn short_date_time_of(stored: &str) -> Option<String> {
+    DateTime::parse_from_rfc3339(stored).ok().map(|at| short_date_time(at.to_utc()))
+}
+
 /// How many pages of `size` rows `total` rows fill; one page at least (an empty list).
 pub fn page_count(total: i64, size: i64) -> i64 {
     ((total + size - 1) / size).max(1)

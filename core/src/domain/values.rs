@@ -513,12 +513,6 @@ impl From<InvitationLifetime> for i64 {
     }
 }
 
-impl fmt::Display for InvitationLifetime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
 /// Where an invoice stands, as the invoices service shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -205,10 +205,16 @@ impl UserRight {
         RightState::new(self.status, self.awaiting)
     }
 
+    /// Until when a pending right can be answered; `None` once it is no longer pending (its
+    /// `answer_by` then only records when it was due).
+    pub fn answer_due(&self) -> Option<DateTime<Utc>> {
+        self.answer_by.filter(|_| self.status == RightStatus::Pending)
+    }
+
     /// Pending and past its answer-by time at `now`: it can no longer be accepted, and the
     /// housekeeping expires it.
     pub fn lapsed_at(&self, now: DateTime<Utc>) -> bool {
-        self.status == RightStatus::Pending && self.answer_by.is_some_and(|t| t <= now)
+        self.answer_due().is_some_and(|t| t <= now)
     }
 
     /// The state `transition` done `by` a party leads to at `now`: the lifecycle's, except
@@ -851,6 +857,7 @@ mod tests {
         let due = Utc::now();
         let r = invitation_due(due);
         let before = due - chrono::Duration::seconds(1);
+        assert_eq!(r.answer_due(), Some(due));
         assert!(!r.lapsed_at(before));
         assert_eq!(r.next_state(Transition::Accept, Party::Provider, before).map(|s| s.status), Ok(RightStatus::Active));
         assert!(r.lapsed_at(due), "the answer-by time itself is too late");
@@ -868,6 +875,7 @@ mod tests {
             r.status = status;
             r.awaiting = None;
             assert!(!r.lapsed_at(Utc::now()), "{status:?} does not lapse");
+            assert_eq!(r.answer_due(), None, "{status:?} is due by no time");
         }
     }
 
