@@ -91,3 +91,89 @@ test.describe('an invitation left unanswered', () => {
     await expect(page.getByTestId('invitation-status')).toHaveText('active');
   });
 });
+
+/** `yyyy-mm-dd` of a moment, in UTC (the server's days). */
+function isoDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** `yyyy-mm-dd` → `dd.mm.yyyy`, as the portal writes a day. */
+function swissDay(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** The day `months` months after `iso`, kept to the last day of a shorter month. */
+function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  return isoDay(new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last))));
+}
+
+/** Moves the server's clock `days` ahead (one housekeeping round runs); answers its time. */
+async function moveClock(page: Page, days: number): Promise<Date> {
+  const moved = await page.request.post(`/test-clock?days=${days}`);
+  expect(moved.status()).toBe(200);
+  return new Date(await moved.json());
+}
+
+const ENDING = 'Accès de prestataire bientôt échu';
+
+test.describe('an access with an end date', () => {
+  test('is reminded once, 30 days before it ends, and extended by 3 months from the reminder', async ({ page }, testInfo) => {
+    test.slow();
+    // The provider who accepted the invitation in the test above, on this viewport.
+    const phone = testInfo.project.name.endsWith('phone');
+    const provider = phone ? 'sophie.keller@musterhans.example' : 'marc.dubois@musterhans.example';
+    await signInAsTina(page);
+    const endingLines = page.getByTestId('message-line').filter({ hasText: ENDING });
+    await page.goto('/messages');
+    const before = await endingLines.count();
+
+    // Tina gives the access an end date 40 days from the server's today.
+    const now = await moveClock(page, 1);
+    const end = isoDay(new Date(now.getTime() + 40 * 86_400_000));
+    await page.goto('/admin/rights?q=' + encodeURIComponent(provider));
+    await page.getByRole('link', { name: 'Gérer' }).click();
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    const rightPath = new URL(page.url()).pathname;
+    await page.getByLabel('Date de fin (facultatif)').fill(end);
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    const extend = page.getByRole('region', { name: "Prolonger l'accès" });
+    await expect(extend.getByTestId('extend-ends')).toHaveText(`Le droit prend fin le ${swissDay(end)}. Prolongez-le en une étape :`);
+
+    // 29 days before the end, the housekeeping reminds her; another round sends nothing more.
+    await moveClock(page, 11);
+    await moveClock(page, 1);
+    await page.goto('/messages');
+    await expect(endingLines).toHaveCount(before + 1);
+    await endingLines.first().click();
+    await expect(page.getByTestId('message-title')).toHaveText(ENDING);
+    await expect(page.getByTestId('message-text')).toContainText(`au compte de société Transports Rapides SA prend fin le ${swissDay(end)}.`);
+    await keepScreenshot(page, testInfo, 'ending-reminder');
+    await expectAccessible(page);
+
+    // The reminder opens the right at "Prolonger l'accès": one click adds 3 months.
+    await page.getByRole('link', { name: "Prolonger l'accès" }).click();
+    await expect(page).toHaveURL(new RegExp(`${rightPath}#extend$`));
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await extend.getByRole('button', { name: '+ 3 mois' }).click();
+    const extended = addMonths(end, 3);
+    await expect(extend.getByTestId('extend-ends')).toHaveText(`Le droit prend fin le ${swissDay(extended)}. Prolongez-le en une étape :`);
+    await expect(page.getByLabel('Date de fin (facultatif)')).toHaveValue(extended);
+    await keepScreenshot(page, testInfo, 'extended');
+    await expectAccessible(page);
+
+    // The provider was reminded too, and is told of the new end date.
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await signIn(page, provider, CHANGED_PASSWORD);
+    await page.waitForURL(/\/(portal|select-company)$/);
+    await page.goto('/messages');
+    await expect(page.getByTestId('message-line').filter({ hasText: 'Votre accès prend bientôt fin' })).toHaveCount(1);
+    await page.getByTestId('message-line').filter({ hasText: 'Accès prolongé' }).click();
+    await expect(page.getByTestId('message-text')).toContainText(`a prolongé votre accès jusqu'au ${swissDay(extended)}.`);
+    await keepScreenshot(page, testInfo, 'extended-message');
+  });
+});

@@ -265,8 +265,9 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
         client_ip_source: args.client_ip_source.clone(),
     };
     let mailer = crate::mail::mailer(store.clone(), args.smtp_url.as_deref(), args.mail_from.as_deref())?;
-    let _housekeeping = auth::spawn_housekeeping(store.clone(), std::time::Duration::from_secs(600));
-    let test_clock = args.test_clock.then(|| crate::test_clock::routes(store.clone()));
+    let housekeeping = auth::Housekeeping { store: store.clone(), mailer: mailer.clone(), public_base: public_url.to_string() };
+    let _housekeeping = auth::spawn_housekeeping(housekeeping.clone(), std::time::Duration::from_secs(600));
+    let test_clock = args.test_clock.then(|| crate::test_clock::routes(housekeeping));
     let mut app = router_with(AppState { leptos_options, store }, security, mailer);
     if let Some(routes) = test_clock {
         tracing::warn!("test clock on: POST {} moves the time of pending rights", crate::test_clock::PATH);

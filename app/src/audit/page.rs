@@ -43,6 +43,7 @@ pub fn action_text(locale: Locale, action: AuditAction) -> String {
         RightResign => td_string!(locale, audit.right_resign),
         RightExpire => td_string!(locale, audit.right_expire),
         RightReinvite | RightResend => td_string!(locale, audit.right_resend),
+        RightExtend => td_string!(locale, audit.right_extend),
         UserCreate => td_string!(locale, audit.user_create),
         UserJoin => td_string!(locale, audit.user_join),
         Login => td_string!(locale, audit.login),
@@ -128,18 +129,10 @@ fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
         }
         ("language", code) => return crate::shared::locale::language_name(code).to_string(),
         ("total_cents", cents) => return cents.parse().map(crate::shared::format::chf).unwrap_or_else(|_| cents.to_string()),
-        ("end_date", date) => return swiss_date(date),
+        ("end_date", date) => return crate::shared::format::swiss_day(date),
         (_, other) => return other.to_string(),
     };
     word.to_string()
-}
-
-/// `2027-03-31` → `31.03.2027`; anything else as it is.
-fn swiss_date(iso: &str) -> String {
-    match iso.split('-').collect::<Vec<_>>().as_slice() {
-        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}.{m}.{y}"),
-        _ => iso.to_string(),
-    }
 }
 
 /// One line of an entry's changes in the reader's words.

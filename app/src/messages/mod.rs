@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use portal_core::domain::MessageKind;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod pages;
 
 /// One line of the message list.
@@ -43,6 +45,9 @@ pub struct MessageView {
     /// An invitation's answer-by time, `dd.mm.yyyy HH:MM` Swiss time; empty for other kinds
     /// and for invitations sent before they had one.
     pub answer_by: String,
+    /// The date a reminder or an extension is about (an invitation's answer-by time, an
+    /// access's end date), as the reader reads it; empty for other kinds.
+    pub until: String,
 }
 
 pub const MESSAGE_NOT_FOUND: &str = "messages.not_found";
@@ -64,7 +69,7 @@ pub async fn open_message(message_id: i64) -> Result<MessageView, PortalError> {
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
-    use crate::shared::format::{short_date_time, short_date_time_of, swiss_date_time};
+    use crate::shared::format::{moment_or_day_of, short_date_time, short_date_time_of, swiss_date_time};
     use crate::shared::context::{internal, store};
     use crate::shared::refusal::refused;
     use portal_core::store::{Message, StoreError};
@@ -131,6 +136,7 @@ pub mod service {
             message: text(&message.params, "message"),
             right_id: message.params.get("right_id").and_then(serde_json::Value::as_i64),
             answer_by: short_date_time_of(&text(&message.params, "answer_by")).unwrap_or_default(),
+            until: moment_or_day_of(&text(&message.params, "until")).unwrap_or_default(),
         })
     }
 

@@ -27,14 +27,42 @@ pub fn message_title(locale: Locale, kind: MessageKind) -> String {
         MessageKind::ProviderRequestWithdrawn => td_string!(locale, messages.withdrawn_title),
         MessageKind::ProviderInvitationExpired => td_string!(locale, messages.invitation_expired_title),
         MessageKind::ProviderRequestExpired => td_string!(locale, messages.request_expired_title),
+        MessageKind::ProviderInvitationReminder => td_string!(locale, messages.invitation_reminder_title),
+        MessageKind::ProviderRightEnding => td_string!(locale, messages.right_ending_title),
+        MessageKind::ProviderAccessEnding => td_string!(locale, messages.access_ending_title),
+        MessageKind::ProviderRightExtended => td_string!(locale, messages.right_extended_title),
     }
     .to_string()
 }
 
+/// The values a message's text is made of.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageValues {
+    pub admin: String,
+    pub provider: String,
+    pub company: String,
+    /// The date the message is about (an answer-by time, an end date), as the reader reads it.
+    pub until: String,
+    /// An invitation's answer-by time, as the reader reads it (empty before invitations had one).
+    pub answer_by: String,
+}
+
 /// A message's text, made of its values; an invitation says until when it can be accepted.
 pub fn message_text(locale: Locale, m: &MessageView) -> String {
-    let (admin, provider, company) = (m.admin.clone(), m.provider.clone(), m.company_name.clone());
-    let text = match m.kind {
+    let values = MessageValues {
+        admin: m.admin.clone(),
+        provider: m.provider.clone(),
+        company: m.company_name.clone(),
+        until: m.until.clone(),
+        answer_by: m.answer_by.clone(),
+    };
+    text_of(locale, m.kind, &values)
+}
+
+/// The text of a message of `kind` with `values`, in `locale` (the page and the e-mail).
+pub fn text_of(locale: Locale, kind: MessageKind, values: &MessageValues) -> String {
+    let MessageValues { admin, provider, company, until, answer_by } = values.clone();
+    let text = match kind {
         MessageKind::ProviderInvitation => td_string!(locale, messages.invitation_text, admin = admin, company = company),
         MessageKind::ProviderRightRevoked => td_string!(locale, messages.revoked_text, admin = admin, company = company),
         MessageKind::ProviderInvitationCancelled => td_string!(locale, messages.cancelled_text, admin = admin, company = company),
@@ -47,13 +75,72 @@ pub fn message_text(locale: Locale, m: &MessageView) -> String {
         MessageKind::ProviderRequestWithdrawn => td_string!(locale, messages.withdrawn_text, provider = provider, company = company),
         MessageKind::ProviderInvitationExpired => td_string!(locale, messages.invitation_expired_text, provider = provider, company = company),
         MessageKind::ProviderRequestExpired => td_string!(locale, messages.request_expired_text, company = company),
+        MessageKind::ProviderInvitationReminder => td_string!(locale, messages.invitation_reminder_text, company = company, date = until),
+        MessageKind::ProviderRightEnding => td_string!(locale, messages.right_ending_text, provider = provider, company = company, date = until),
+        MessageKind::ProviderAccessEnding => td_string!(locale, messages.access_ending_text, company = company, date = until),
+        MessageKind::ProviderRightExtended => td_string!(locale, messages.right_extended_text, admin = admin, company = company, date = until),
     }
     .to_string();
-    match (m.kind, m.answer_by.as_str()) {
-        (MessageKind::ProviderInvitation, date) if !date.is_empty() => {
-            format!("{text} {}", td_string!(locale, messages.invitation_answer_by, date = date.to_string()))
+    match kind {
+        MessageKind::ProviderInvitation if !answer_by.is_empty() => {
+            format!("{text} {}", td_string!(locale, messages.invitation_answer_by, date = answer_by))
         }
         _ => text,
+    }
+}
+
+/// Where the reader of a message acts on it, and the words of the link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageLink {
+    /// A provider's invitation: its own page.
+    Invitation(i64),
+    /// "Gérer le compte utilisateur".
+    Account,
+    /// The rights list.
+    Rights,
+    /// One right's page ("Renvoyer" there).
+    Right(i64),
+    /// One right's page, at "Prolonger l'accès".
+    Extend(i64),
+}
+
+impl MessageLink {
+    /// The link of a message of `kind` about the right `right_id` (absent in messages written
+    /// before they named their right).
+    pub fn of(kind: MessageKind, right_id: Option<i64>) -> MessageLink {
+        use MessageKind::*;
+        match (kind, right_id) {
+            (ProviderInvitation | ProviderInvitationReminder, Some(id)) => MessageLink::Invitation(id),
+            (ProviderInvitationExpired, Some(id)) => MessageLink::Right(id),
+            (ProviderRightEnding, Some(id)) => MessageLink::Extend(id),
+            (ProviderInvitation | ProviderInvitationReminder | ProviderRightRevoked | ProviderInvitationCancelled, _)
+            | (ProviderRequestApproved | ProviderRequestDeclined | ProviderRequestExpired, _)
+            | (ProviderAccessEnding | ProviderRightExtended, _) => MessageLink::Account,
+            (ProviderAccepted | ProviderRefused | ProviderResigned | ProviderRequest | ProviderRequestWithdrawn, _)
+            | (ProviderInvitationExpired | ProviderRightEnding, None) => MessageLink::Rights,
+        }
+    }
+
+    /// The path, from the portal's root.
+    pub fn href(&self) -> String {
+        match self {
+            MessageLink::Invitation(id) => format!("/invitations/{id}"),
+            MessageLink::Account => "/account".into(),
+            MessageLink::Rights => "/admin/rights".into(),
+            MessageLink::Right(id) => format!("/admin/rights/{id}"),
+            MessageLink::Extend(id) => format!("/admin/rights/{id}#extend"),
+        }
+    }
+
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            MessageLink::Invitation(_) => td_string!(locale, messages.manage_requests),
+            MessageLink::Account => td_string!(locale, account.title),
+            MessageLink::Rights => td_string!(locale, admin.title),
+            MessageLink::Right(_) => td_string!(locale, messages.open_right),
+            MessageLink::Extend(_) => td_string!(locale, messages.extend_link),
+        }
+        .to_string()
     }
 }
 
@@ -140,19 +227,7 @@ pub fn MessagePage() -> impl IntoView {
 fn Information(message: MessageView) -> impl IntoView {
     let i18n = use_i18n();
     let kind = message.kind;
-    // Where the reader acts on it: a provider under "Gérer le compte utilisateur", an
-    // administrator in the rights list.
-    let link: Option<(String, bool)> = match kind.as_str() {
-        "provider_invitation" => Some((message.right_id.map_or_else(|| "/account".to_string(), |id| format!("/invitations/{id}")), true)),
-        "provider_right_revoked" | "provider_invitation_cancelled" => Some(("/account".into(), false)),
-        "provider_request_approved" | "provider_request_declined" | "provider_request_expired" => Some(("/account".into(), false)),
-        // The invitation's page, where "Renvoyer" sends it again.
-        "provider_invitation_expired" => Some((message.right_id.map_or_else(|| "/admin/rights".to_string(), |id| format!("/admin/rights/{id}")), false)),
-        "provider_accepted" | "provider_refused" | "provider_resigned" | "provider_request" | "provider_request_withdrawn" => {
-            Some(("/admin/rights".into(), false))
-        }
-        _ => None,
-    };
+    let link = MessageLink::of(kind, message.right_id);
     let for_text = message.clone();
     view! {
         <MessageCrumbs information=true/>
@@ -177,20 +252,9 @@ fn Information(message: MessageView) -> impl IntoView {
                 {(!message.message.is_empty()).then(|| view! {
                     <blockquote class="mt-3 border-l-4 border-stone-300 pl-3 italic text-stone-800">{message.message.clone()}</blockquote>
                 })}
-                {link.map(|(href, requests)| {
-                    let account = href == "/account";
-                    view! {
-                    <p class="mt-4">
-                        <a href=href class=LINK data-testid="message-link">
-                            {move || match (account, requests) {
-                                (_, true) => t_string!(i18n, messages.manage_requests),
-                                (true, false) => t_string!(i18n, account.title),
-                                _ => t_string!(i18n, admin.title),
-                            }}
-                        </a>
-                    </p>
-                    }
-                })}
+                <p class="mt-4">
+                    <a href=link.href() class=LINK data-testid="message-link">{move || link.text(i18n.get_locale())}</a>
+                </p>
             </section>
         </div>
         <p class="mt-6"><a href="/messages" class=LINK>{t!(i18n, messages.back)}</a></p>

@@ -21,6 +21,8 @@ pub mod lapse;
 pub mod list_page;
 #[cfg(feature = "ssr")]
 pub mod listing;
+#[cfg(feature = "ssr")]
+pub mod reminders;
 pub mod right_page;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -183,6 +185,20 @@ pub async fn update_right(
 ) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::update_right(&scope, right_id, version, remark, end_date, administrator.is_some()).await
+}
+
+/// "Prolonger l'accès": moves a pending or active right's end date later in one step, by
+/// `months` (3, 6 or 12, from the end date it has) or to `until` (`yyyy-mm-dd`), one of the
+/// two. A provider whose access is extended is told.
+#[server(prefix = "/api", endpoint = "extend_right")]
+pub async fn extend_right(
+    right_id: i64,
+    version: i64,
+    #[server(default)] months: String,
+    #[server(default)] until: String,
+) -> Result<(), PortalError> {
+    let scope = require_admin().await?;
+    service::extend_right(&scope, right_id, version, &months, &until).await
 }
 
 /// Ends a right at once: `revoke` (active) or `cancel` (a pending invitation).

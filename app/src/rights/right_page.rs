@@ -9,7 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
-use super::{load_right, DebtorChoice, DecideRequest, EndRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
+use super::{load_right, DebtorChoice, DecideRequest, EndRight, ExtendRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
+use crate::shared::format::swiss_day;
+use portal_core::domain::Extension;
 use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
 use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n};
@@ -49,9 +51,10 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     let end = ServerAction::<EndRight>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let decide = ServerAction::<DecideRequest>::new();
+    let extend = ServerAction::<ExtendRight>::new();
     reload_when(move || {
         let done = |v: Option<Result<(), PortalError>>| matches!(v, Some(Ok(())));
-        done(update.value().get()) || done(end.value().get()) || done(decide.value().get()) || done(resend.value().get())
+        done(update.value().get()) || done(end.value().get()) || done(decide.value().get()) || done(resend.value().get()) || done(extend.value().get())
     });
     let (right_type, status, awaiting) = (row.right_type, row.status, row.awaiting);
     let end_how = match (row.status, row.awaiting) {
@@ -60,6 +63,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
         _ => None,
     };
     let confirming = RwSignal::new(false);
+    let extend_from = row.end_date.clone();
     view! {
         <AdminCrumbs last=name.clone()/>
         <h1 class="text-2xl font-semibold">{name.clone()}</h1>
@@ -106,6 +110,36 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                     </section>
                 }.into_any()
             }}
+            {(!ended && !extend_from.is_empty()).then(|| {
+                let ends = swiss_day(&extend_from);
+                let (right_id, version) = (row.right_id, row.version);
+                view! {
+                    <section id="extend" class=CARD aria-labelledby="extend-title" data-testid="extend">
+                        <h2 id="extend-title" class="text-lg font-semibold">{t!(i18n, admin.extend_title)}</h2>
+                        <p class="mt-2 text-stone-800" data-testid="extend-ends">{move || t_string!(i18n, admin.extend_intro, date = ends.clone())}</p>
+                        <div class="mt-3 flex flex-wrap gap-3">
+                            {Extension::MONTHS.into_iter().map(|months| view! {
+                                <ActionForm action=extend>
+                                    <input type="hidden" name="right_id" value=right_id.to_string()/>
+                                    <input type="hidden" name="version" value=version.to_string()/>
+                                    <input type="hidden" name="months" value=months.to_string()/>
+                                    <button type="submit" class=BUTTON_SECONDARY>{move || t_string!(i18n, admin.extend_months, months = months)}</button>
+                                </ActionForm>
+                            }).collect_view()}
+                        </div>
+                        <ActionForm action=extend attr:class="mt-4 flex flex-wrap items-end gap-3">
+                            <input type="hidden" name="right_id" value=right_id.to_string()/>
+                            <input type="hidden" name="version" value=version.to_string()/>
+                            <div>
+                                <label for="extend-until" class="block font-medium">{t!(i18n, admin.extend_until)}</label>
+                                <input id="extend-until" name="until" type="date" required min=extend_from.clone() class=FIELD/>
+                            </div>
+                            <button type="submit" class=BUTTON>{t!(i18n, admin.extend_submit)}</button>
+                        </ActionForm>
+                        <Outcome value=Signal::derive(move || extend.value().get()) success=Signal::derive(move || t_string!(i18n, admin.extended).to_string())/>
+                    </section>
+                }
+            })}
             <section class=CARD aria-label=move || t_string!(i18n, admin.col_actions)>
                 <div class="flex flex-col items-start gap-4">
                     {(!ended).then(|| view! {

@@ -14,6 +14,10 @@ use crate::shared::context::{internal, store};
 use crate::shared::refusal::refused;
 use super::entry::{invitation_message, notify_invitation};
 use super::listing::row_of;
+use crate::messages::mail::mail_message;
+use crate::messages::pages::{MessageLink, MessageValues};
+use crate::shared::format::swiss_day;
+use crate::shared::mail::{mailer, public_base};
 
 pub const RIGHT_NOT_FOUND: &str = "admin.right_not_found";
 pub const UNKNOWN_LOGIN: &str = "admin.unknown_login";
@@ -147,6 +151,37 @@ pub async fn update_right(
     let is_admin = administrator && right.right_type == RightType::Employee;
     let changes = RightChanges { is_admin, remark, end_date };
     store.update_right(right.id, version, &changes, &scope.actor).await.map_err(store_refusal)?;
+    Ok(())
+}
+
+pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, months: &str, until: &str) -> Result<(), PortalError> {
+    let extension = parse_or_400(Extension::parse(months, until))?;
+    let store = store()?;
+    let right = company_right(&store, scope, right_id).await?;
+    if right.status.is_ended() {
+        return Err(refused(Status::Conflict, RIGHT_ENDED));
+    }
+    let today = store.now().date_naive();
+    // The store checks it again on the right at `version`; here it names the date in the message.
+    let end = right.extended_end(extension, today).map_err(|e| store_refusal(StoreError::Invalid(e.into())))?;
+    let told = (right.right_type == RightType::Provider && right.status == RightStatus::Active).then_some(right.user_id);
+    let values = MessageValues { admin: scope.admin.full_name(), company: scope.company.name.clone(), until: swiss_day(&end.to_string()), ..Default::default() };
+    let notify: Vec<NewMessage> = told
+        .map(|recipient_user_id| NewMessage {
+            recipient_user_id,
+            company_id: Some(right.company_id),
+            kind: MessageKind::ProviderRightExtended,
+            params: serde_json::json!({ "admin": values.admin, "company": values.company, "right_id": right.id, "until": end.to_string() }),
+        })
+        .into_iter()
+        .collect();
+    store.extend_right(right.id, version, extension, today, &notify, &scope.actor).await.map_err(store_refusal)?;
+    tracing::info!(right_id, %end, "right extended");
+    if let Some(provider) = told {
+        let provider = store.user(provider).await.map_err(internal)?;
+        let link = MessageLink::of(MessageKind::ProviderRightExtended, Some(right.id));
+        mail_message(&mailer()?, &public_base()?, &provider, MessageKind::ProviderRightExtended, &values, link).await;
+    }
     Ok(())
 }
 

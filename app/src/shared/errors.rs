@@ -188,7 +188,10 @@ pub fn code_text(locale: Locale, code: &str) -> String {
         "rights.copy_source_invalid" => td_string!(locale, errors.copy_source_invalid),
         "admin.bad_end_date" => td_string!(locale, errors.bad_end_date),
         "admin.end_date_past" => td_string!(locale, errors.end_date_past),
-        "admin.right_ended" => td_string!(locale, errors.right_ended),
+        "admin.right_ended" | "extension.ended" => td_string!(locale, errors.right_ended),
+        "extension.bad_choice" => td_string!(locale, errors.extension_bad_choice),
+        "extension.no_end_date" => td_string!(locale, errors.extension_no_end_date),
+        "extension.not_later" => td_string!(locale, errors.extension_not_later),
         "admin.search_too_long" => td_string!(locale, errors.search_too_long),
         "rights.last_administrator" => td_string!(locale, errors.last_administrator),
         "rights.login_of_another_company" => td_string!(locale, errors.login_of_another_company),
@@ -287,7 +290,7 @@ mod api_text_tests {
             "provider.unknown_company", "provider.own_company", "provider.right_not_found", "provider.not_your_invitation",
             "rights.too_many_requests", "customer_number.invalid", "service.debtor_not_granted", "order.debtor_required",
             "order.no_lines", "order.bad_quantity", "order.unknown_product", "order.reference_invalid", "order.too_many_lines",
-            "lifecycle.not_allowed", "lifecycle.lapsed", "invitation_lifetime.out_of_range", "email.invalid", "name.too_long", "remark.too_long", "grant.invalid",
+            "lifecycle.not_allowed", "lifecycle.lapsed", "extension.bad_choice", "extension.no_end_date", "extension.not_later", "extension.ended", "invitation_lifetime.out_of_range", "email.invalid", "name.too_long", "remark.too_long", "grant.invalid",
         ];
         for locale in Locale::get_all() {
             let unknown = code_text(*locale, "no.such.code");

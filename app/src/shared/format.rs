@@ -30,6 +30,22 @@ pub fn short_date_time_of(stored: &str) -> Option<String> {
     DateTime::parse_from_rfc3339(stored).ok().map(|at| short_date_time(at.to_utc()))
 }
 
+/// A stored moment (RFC 3339) to the minute, or a stored day (`yyyy-mm-dd`) as `dd.mm.yyyy`;
+/// `None` for text that is neither.
+#[cfg(feature = "ssr")]
+pub fn moment_or_day_of(stored: &str) -> Option<String> {
+    short_date_time_of(stored).or_else(|| chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d").ok().map(|day| day.format("%d.%m.%Y").to_string()))
+}
+
+/// A day as the form's date field writes it, `2027-03-31`, as the Swiss portal does,
+/// `31.03.2027`; anything else as it is.
+pub fn swiss_day(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}.{m}.{y}"),
+        _ => iso.to_string(),
+    }
+}
+
 /// How many pages of `size` rows `total` rows fill; one page at least (an empty list).
 pub fn page_count(total: i64, size: i64) -> i64 {
     ((total + size - 1) / size).max(1)
@@ -72,5 +88,13 @@ mod tests {
         let summer = Utc.with_ymd_and_hms(2026, 7, 1, 22, 30, 0).unwrap();
         assert_eq!(swiss_date_time(summer), "02.07.2026 00:30:00");
         assert_eq!(swiss_date(summer), "02.07.2026");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_stored_moment_or_day_is_written_the_swiss_way() {
+        assert_eq!(moment_or_day_of("2026-12-20T09:00:00+00:00").as_deref(), Some("20.12.2026 10:00"));
+        assert_eq!(moment_or_day_of("2027-01-31").as_deref(), Some("31.01.2027"));
+        assert_eq!(moment_or_day_of("soon"), None);
     }
 }

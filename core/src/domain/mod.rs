@@ -63,6 +63,8 @@ pub enum DomainError {
     #[error(transparent)]
     InvitationLifetime(#[from] InvitationLifetimeError),
     #[error(transparent)]
+    Extension(#[from] ExtensionError),
+    #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
     Grant(#[from] GrantError),
@@ -86,6 +88,7 @@ impl DomainError {
             DomainError::Password(e) => e.code(),
             DomainError::Language(e) => e.code(),
             DomainError::InvitationLifetime(e) => e.code(),
+            DomainError::Extension(e) => e.code(),
             DomainError::Lifecycle(e) => e.code(),
             DomainError::Grant(e) => e.code(),
             DomainError::Order(e) => e.code(),

@@ -61,6 +61,14 @@ pub enum MessageKind {
     ProviderInvitationExpired,
     /// To the provider: the company let the request lapse unanswered.
     ProviderRequestExpired,
+    /// To the provider: an invitation left unanswered lapses in a few days.
+    ProviderInvitationReminder,
+    /// To the principal's administrators: a provider's access reaches its end date soon.
+    ProviderRightEnding,
+    /// To the provider: their access reaches its end date soon.
+    ProviderAccessEnding,
+    /// To the provider: an administrator moved their access's end date later.
+    ProviderRightExtended,
 }
 str_enum!(MessageKind, "message kind", {
     ProviderInvitation => "provider_invitation", ProviderRightRevoked => "provider_right_revoked",
@@ -68,8 +76,31 @@ str_enum!(MessageKind, "message kind", {
     ProviderRefused => "provider_refused", ProviderResigned => "provider_resigned", ProviderRequest => "provider_request",
     ProviderRequestApproved => "provider_request_approved", ProviderRequestDeclined => "provider_request_declined",
     ProviderRequestWithdrawn => "provider_request_withdrawn", ProviderInvitationExpired => "provider_invitation_expired",
-    ProviderRequestExpired => "provider_request_expired",
+    ProviderRequestExpired => "provider_request_expired", ProviderInvitationReminder => "provider_invitation_reminder",
+    ProviderRightEnding => "provider_right_ending", ProviderAccessEnding => "provider_access_ending",
+    ProviderRightExtended => "provider_right_extended",
 });
+
+/// A reminder the housekeeping sends about a provider's right, once per right and per date it
+/// is about: before a pending invitation lapses, and before an active right's end date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Reminder {
+    /// To the provider, 3 days before the invitation lapses unanswered.
+    AnswerSoon,
+    /// To the provider and the principal's administrators, 30, 7 and 1 days before the end date.
+    EndIn30Days,
+    EndIn7Days,
+    EndIn1Day,
+}
+str_enum!(Reminder, "reminder", { AnswerSoon => "answer_3", EndIn30Days => "end_30", EndIn7Days => "end_7", EndIn1Day => "end_1" });
+
+impl Reminder {
+    /// How long before a pending invitation lapses the provider is reminded.
+    pub const ANSWER_DAYS_BEFORE: i64 = 3;
+    /// The end-date reminders, the nearest to the end first, each with how many days before
+    /// the end date it comes.
+    pub const BEFORE_END: [(i64, Reminder); 3] = [(1, Reminder::EndIn1Day), (7, Reminder::EndIn7Days), (30, Reminder::EndIn30Days)];
+}
 
 impl RightStatus {
     /// True only for `Active`: a pending, refused, revoked, expired or resigned right grants nothing.

@@ -513,6 +513,69 @@ impl From<InvitationLifetime> for i64 {
     }
 }
 
+// ---------------------------------------------------------------- extension of an end date
+
+/// How an administrator extends a right's end date in one step: by 3, 6 or 12 months from the
+/// end date it has, or to a date of their choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extension {
+    Months(u32),
+    Until(chrono::NaiveDate),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ExtensionError {
+    #[error("choose 3, 6 or 12 months, or a date")]
+    BadChoice,
+    #[error("the right has no end date to extend")]
+    NoEndDate,
+    #[error("the new end date is not after the present one")]
+    NotLater,
+    #[error("the right has ended")]
+    Ended,
+}
+
+impl ExtensionError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExtensionError::BadChoice => "extension.bad_choice",
+            ExtensionError::NoEndDate => "extension.no_end_date",
+            ExtensionError::NotLater => "extension.not_later",
+            ExtensionError::Ended => "extension.ended",
+        }
+    }
+}
+
+impl Extension {
+    pub const MONTHS: [u32; 3] = [3, 6, 12];
+
+    /// What the form posted: `months` (3, 6 or 12), or else `until` (`yyyy-mm-dd`); one of them.
+    pub fn parse(months: &str, until: &str) -> Result<Self, ExtensionError> {
+        match (months.trim(), until.trim()) {
+            (months, "") => months
+                .parse::<u32>()
+                .ok()
+                .filter(|m| Self::MONTHS.contains(m))
+                .map(Extension::Months)
+                .ok_or(ExtensionError::BadChoice),
+            ("", until) => chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d").map(Extension::Until).map_err(|_| ExtensionError::BadChoice),
+            _ => Err(ExtensionError::BadChoice),
+        }
+    }
+
+    /// The end date a right ending on `end` gets on `today`: later than `end`, and not past.
+    pub fn new_end(&self, end: chrono::NaiveDate, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, ExtensionError> {
+        let new = match *self {
+            Extension::Months(months) => end.checked_add_months(chrono::Months::new(months)).ok_or(ExtensionError::BadChoice)?,
+            Extension::Until(date) => date,
+        };
+        if new <= end || new < today {
+            return Err(ExtensionError::NotLater);
+        }
+        Ok(new)
+    }
+}
+
 /// Where an invoice stands, as the invoices service shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -534,6 +597,37 @@ impl TryFrom<String> for InvoiceStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn date(s: &str) -> chrono::NaiveDate {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    // extension of an end date
+    #[test]
+    fn an_extension_is_three_six_or_twelve_months_or_a_date() {
+        assert_eq!(Extension::parse("6", ""), Ok(Extension::Months(6)));
+        assert_eq!(Extension::parse(" 12 ", " "), Ok(Extension::Months(12)));
+        assert_eq!(Extension::parse("", "2027-03-31"), Ok(Extension::Until(date("2027-03-31"))));
+        assert_eq!(Extension::parse("5", ""), Err(ExtensionError::BadChoice));
+        assert_eq!(Extension::parse("3", "2027-03-31"), Err(ExtensionError::BadChoice), "one way at a time");
+        assert_eq!(Extension::parse("", "31.03.2027"), Err(ExtensionError::BadChoice));
+        assert_eq!(Extension::parse("", ""), Err(ExtensionError::BadChoice));
+    }
+    #[test]
+    fn months_count_from_the_end_date_and_keep_to_the_last_day_of_a_shorter_month() {
+        let today = date("2026-12-03");
+        assert_eq!(Extension::Months(3).new_end(date("2026-12-31"), today), Ok(date("2027-03-31")));
+        assert_eq!(Extension::Months(3).new_end(date("2026-11-30"), today), Ok(date("2027-02-28")));
+        assert_eq!(Extension::Months(12).new_end(date("2027-01-15"), today), Ok(date("2028-01-15")));
+    }
+    #[test]
+    fn an_extension_to_a_date_must_move_the_end_later_and_not_into_the_past() {
+        let today = date("2026-12-03");
+        assert_eq!(Extension::Until(date("2027-01-01")).new_end(date("2026-12-20"), today), Ok(date("2027-01-01")));
+        assert_eq!(Extension::Until(date("2026-12-20")).new_end(date("2026-12-20"), today), Err(ExtensionError::NotLater));
+        assert_eq!(Extension::Until(date("2026-12-10")).new_end(date("2026-12-20"), today), Err(ExtensionError::NotLater));
+        assert_eq!(Extension::Until(date("2026-12-02")).new_end(date("2026-12-01"), today), Err(ExtensionError::NotLater));
+    }
 
     // invitation lifetime
     #[test]

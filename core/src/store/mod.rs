@@ -64,6 +64,7 @@ mod grants;
 mod messages;
 mod model;
 mod password;
+mod reminders;
 mod rights;
 mod sealing;
 mod system;

@@ -177,6 +177,14 @@ impl From<CredentialsRow> for Credentials {
 // ------------------------------------------------------------------ rights
 
 /// One login's right on one company.
+/// A reminder due about a right, and the date it is about (the invitation's answer-by time in
+/// RFC 3339, or the end date `yyyy-mm-dd`): once sent, it is not sent again about that date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueReminder {
+    pub reminder: Reminder,
+    pub about: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRight {
     pub id: RightId,
@@ -234,6 +242,45 @@ impl UserRight {
             && self.origin == RightOrigin::Invitation
             && self.status == RightStatus::Expired
             && self.decided_at.is_none()
+    }
+
+    /// The reminder due about this right at `now`, if any: a provider's pending invitation
+    /// within 3 days of lapsing; a provider's active right 30, 7 or 1 days (or fewer) before
+    /// its end date, the nearest of them only (a right given with an end date 5 days away gets
+    /// the 7-day reminder, not the 30-day one as well). Whether it was sent already is the
+    /// store's to know ([`Store::record_reminder`](crate::store::Store::record_reminder)).
+    pub fn reminder_due(&self, now: DateTime<Utc>) -> Option<DueReminder> {
+        if self.right_type != RightType::Provider {
+            return None;
+        }
+        match (self.status, self.awaiting) {
+            (RightStatus::Pending, Some(Awaiting::Provider)) => {
+                let due = self.answer_due()?;
+                (now < due && due - now <= chrono::Duration::days(Reminder::ANSWER_DAYS_BEFORE))
+                    .then(|| DueReminder { reminder: Reminder::AnswerSoon, about: due.to_rfc3339() })
+            }
+            (RightStatus::Active, _) => {
+                let end = self.end_date?;
+                let left = (end - now.date_naive()).num_days();
+                if left < 0 {
+                    return None;
+                }
+                Reminder::BEFORE_END
+                    .iter()
+                    .find(|(days, _)| left <= *days)
+                    .map(|(_, reminder)| DueReminder { reminder: *reminder, about: end.to_string() })
+            }
+            _ => None,
+        }
+    }
+
+    /// The end date `extension` gives this right on `today`: only a pending or active right
+    /// with an end date is extended, and only to a later date.
+    pub fn extended_end(&self, extension: Extension, today: NaiveDate) -> Result<NaiveDate, ExtensionError> {
+        if !matches!(self.status, RightStatus::Pending | RightStatus::Active) {
+            return Err(ExtensionError::Ended);
+        }
+        extension.new_end(self.end_date.ok_or(ExtensionError::NoEndDate)?, today)
     }
 
     /// Active and not past its end date (inclusive) on `today`.
@@ -786,6 +833,67 @@ mod tests {
             answer_by: None,
             version: 1,
         }
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+
+    fn provider_ending(end: &str) -> UserRight {
+        UserRight { end_date: Some(end.parse().unwrap()), ..right(RightType::Provider, false, RightStatus::Active) }
+    }
+
+    fn reminder(r: &UserRight, now: &str) -> Option<(Reminder, String)> {
+        r.reminder_due(at(now)).map(|due| (due.reminder, due.about))
+    }
+
+    #[test]
+    fn a_pending_invitation_is_reminded_in_its_last_three_days_only() {
+        let invitation = invitation_due(at("2026-12-20T10:00:00+00:00"));
+        assert_eq!(reminder(&invitation, "2026-12-17T09:59:00Z"), None);
+        let due = Some((Reminder::AnswerSoon, "2026-12-20T10:00:00+00:00".to_string()));
+        assert_eq!(reminder(&invitation, "2026-12-17T10:00:00Z"), due);
+        assert_eq!(reminder(&invitation, "2026-12-20T09:59:00Z"), due);
+        assert_eq!(reminder(&invitation, "2026-12-20T10:00:00Z"), None, "lapsed: the housekeeping expires it instead");
+        let request = UserRight { awaiting: Some(Awaiting::Principal), origin: RightOrigin::Request, ..invitation };
+        assert_eq!(reminder(&request, "2026-12-18T10:00:00Z"), None, "a request waits for the company, not the provider");
+    }
+
+    #[test]
+    fn an_active_provider_right_is_reminded_thirty_seven_and_one_days_before_its_end_date() {
+        let ending = provider_ending("2027-01-31");
+        let about = "2027-01-31".to_string();
+        assert_eq!(reminder(&ending, "2026-12-31T23:00:00Z"), None, "31 days before");
+        assert_eq!(reminder(&ending, "2027-01-01T08:00:00Z"), Some((Reminder::EndIn30Days, about.clone())));
+        assert_eq!(reminder(&ending, "2027-01-23T08:00:00Z"), Some((Reminder::EndIn30Days, about.clone())), "8 days before");
+        assert_eq!(reminder(&ending, "2027-01-24T08:00:00Z"), Some((Reminder::EndIn7Days, about.clone())));
+        assert_eq!(reminder(&ending, "2027-01-30T08:00:00Z"), Some((Reminder::EndIn1Day, about.clone())));
+        assert_eq!(reminder(&ending, "2027-01-31T08:00:00Z"), Some((Reminder::EndIn1Day, about.clone())), "its last day");
+        assert_eq!(reminder(&ending, "2027-02-01T08:00:00Z"), None, "past: the housekeeping expires it");
+    }
+
+    #[test]
+    fn only_active_provider_rights_with_an_end_date_are_reminded_of_it() {
+        let now = "2027-01-25T08:00:00Z";
+        assert_eq!(reminder(&right(RightType::Provider, false, RightStatus::Active), now), None, "no end date");
+        let employee = UserRight { end_date: Some("2027-01-31".parse().unwrap()), ..right(RightType::Employee, true, RightStatus::Active) };
+        assert_eq!(reminder(&employee, now), None);
+        let revoked = UserRight { status: RightStatus::Revoked, ..provider_ending("2027-01-31") };
+        assert_eq!(reminder(&revoked, now), None);
+    }
+
+    #[test]
+    fn a_pending_or_active_right_with_an_end_date_is_extended_to_a_later_date() {
+        let today = "2026-12-03".parse().unwrap();
+        let ending = provider_ending("2027-01-31");
+        assert_eq!(ending.extended_end(Extension::Months(3), today), Ok("2027-04-30".parse().unwrap()));
+        let pending = UserRight { status: RightStatus::Pending, awaiting: Some(Awaiting::Provider), ..ending.clone() };
+        assert_eq!(pending.extended_end(Extension::Months(6), today), Ok("2027-07-31".parse().unwrap()));
+        let unlimited = right(RightType::Provider, false, RightStatus::Active);
+        assert_eq!(unlimited.extended_end(Extension::Months(3), today), Err(ExtensionError::NoEndDate));
+        let ended = UserRight { status: RightStatus::Expired, ..ending };
+        assert_eq!(ended.extended_end(Extension::Months(3), today), Err(ExtensionError::Ended));
     }
 
     #[test]

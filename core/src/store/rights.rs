@@ -1,6 +1,6 @@
 //! User rights: creation, lifecycle transitions (optimistic concurrency), lists.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::audit::audit_in;
 use super::*;
@@ -169,6 +169,35 @@ async fn update_in(
     Ok(after)
 }
 
+/// The one write of a right's administrator flag, remark and end date, if the right is still
+/// at `expected_version`, with its audit entry; the company keeps an administrator.
+async fn change_details_in(
+    tx: &mut Tx,
+    before: &UserRight,
+    expected_version: i64,
+    (is_admin, remark, end_date): (bool, Option<String>, Option<NaiveDate>),
+    action: AuditAction,
+    actor: &Actor,
+) -> Result<UserRight> {
+    let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
+        "UPDATE user_rights SET is_admin = $3, remark = $4, end_date = $5, updated_at = $6, version = version + 1 \
+         WHERE id = $1 AND version = $2 RETURNING ",
+        right_cols_bare!()
+    ))
+    .bind(before.id)
+    .bind(expected_version)
+    .bind(is_admin)
+    .bind(remark)
+    .bind(end_date)
+    .bind(now())
+    .fetch_optional(c)
+    .await)?;
+    let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
+    keep_an_admin_in(tx, before, &after).await?;
+    audit_in(tx, &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after)).await?;
+    Ok(after)
+}
+
 /// Takes the lock of the company a right is on, first thing in a transaction, so that
 /// changes that must see the company's rights as a whole (the last administrator) run one
 /// after the other on Postgres; SQLite's IMMEDIATE transactions are serialized anyway.
@@ -286,26 +315,36 @@ impl Store {
         let mut tx = self.begin().await?;
         lock_company_of_right_in(&mut tx, right_id).await?;
         let before = right_in(&mut tx, right_id).await?;
-        let row: Option<RightRow> = with_tx!(&mut tx, |c| sqlx::query_as(concat!(
-            "UPDATE user_rights SET is_admin = $3, remark = $4, end_date = $5, updated_at = $6, version = version + 1 \
-             WHERE id = $1 AND version = $2 RETURNING ",
-            right_cols_bare!()
-        ))
-        .bind(right_id)
-        .bind(expected_version)
-        .bind(changes.is_admin)
-        .bind(changes.remark.clone().into_option())
-        .bind(changes.end_date)
-        .bind(now())
-        .fetch_optional(c)
-        .await)?;
-        let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
-        keep_an_admin_in(&mut tx, &before, &after).await?;
-        audit_in(
-            &mut tx,
-            &AuditEntry::new(actor, Some(after.company_id), AuditAction::RightUpdate, format!("right:{}", after.id)).before(&before).after(&after),
-        )
-        .await?;
+        let details = (changes.is_admin, changes.remark.clone().into_option(), changes.end_date);
+        let after = change_details_in(&mut tx, &before, expected_version, details, AuditAction::RightUpdate, actor).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Moves the end date of a pending or active right later by `extension` (from its end
+    /// date, on `today`), if the right is still at `expected_version`; audited as
+    /// "right.extend", with the messages that tell of it, in one transaction.
+    pub async fn extend_right(
+        &self,
+        right_id: RightId,
+        expected_version: i64,
+        extension: Extension,
+        today: NaiveDate,
+        notify: &[NewMessage],
+        actor: &Actor,
+    ) -> Result<UserRight> {
+        let mut tx = self.begin().await?;
+        lock_company_of_right_in(&mut tx, right_id).await?;
+        let before = right_in(&mut tx, right_id).await?;
+        if before.version != expected_version {
+            return Err(StoreError::Conflict);
+        }
+        let end = before.extended_end(extension, today).map_err(StoreError::invalid)?;
+        let details = (before.is_admin, before.remark.clone(), Some(end));
+        let after = change_details_in(&mut tx, &before, expected_version, details, AuditAction::RightExtend, actor).await?;
+        for message in notify {
+            super::messages::create_message_in(&mut tx, message).await?;
+        }
         tx.commit().await?;
         Ok(after)
     }
@@ -441,6 +480,28 @@ impl Store {
             " FROM user_rights r WHERE r.status = 'pending' AND r.answer_by <= $1 ORDER BY r.answer_by, r.id"
         ))
         .bind(now)
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    /// The rights a reminder may be due about at `now` (see [`UserRight::reminder_due`]):
+    /// providers' pending invitations that lapse within 3 days, providers' active rights that
+    /// end within 30 days.
+    pub async fn rights_to_remind(&self, now: DateTime<Utc>) -> Result<Vec<UserRight>> {
+        let today = now.date_naive();
+        let rows: Vec<RightRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            right_cols!(),
+            " FROM user_rights r WHERE r.right_type = 'provider' AND ( \
+             (r.status = 'pending' AND r.awaiting = 'provider' AND r.answer_by > $1 AND r.answer_by <= $2) \
+             OR (r.status = 'active' AND r.end_date IS NOT NULL AND r.end_date >= $3 AND r.end_date <= $4)) \
+             ORDER BY r.id"
+        ))
+        .bind(now)
+        .bind(now + Duration::days(Reminder::ANSWER_DAYS_BEFORE))
+        .bind(today)
+        .bind(today + Duration::days(30))
         .fetch_all(p)
         .await)?;
         rows.into_iter().map(TryInto::try_into).collect()

@@ -26,6 +26,7 @@ pub const TABLES: &[&str] = &[
     "login_throttle",
     "recovery_codes",
     "email_tokens",
+    "right_reminders",
 ];
 
 /// What the `sessions` table holds in place of a session's id: its SHA-256, in hex. The id

@@ -241,6 +241,7 @@ const ROWS: &[Row] = &[
     row("/api/update_right", "a Musterhans right", MUSTERHANS_ADMIN),
     row("/api/end_right", "cancel a Musterhans invitation", MUSTERHANS_ADMIN),
     row("/api/resend_invitation", "a Musterhans invitation", MUSTERHANS_ADMIN),
+    row("/api/extend_right", "3 months more for a Musterhans invitation", MUSTERHANS_ADMIN),
     row("/api/decide_request", "a request to Musterhans", MUSTERHANS_ADMIN),
     // Another company's ids in the input.
     foreign("/api/load_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
@@ -248,6 +249,7 @@ const ROWS: &[Row] = &[
     foreign("/api/save_grants", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/end_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/resend_invitation", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
+    foreign("/api/extend_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/decide_request", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/save_grants", FOREIGN_DEBTOR, MUSTERHANS_ADMIN, "grant.debtor_of_another_company"),
     foreign("/api/enter_user", "grants copied from Fiduciaire Exemple's right", ADMINS_OF_THEIR_OWN, "rights.copy_source_invalid"),
@@ -296,6 +298,7 @@ const ACTING_FUNCTIONS: &[&str] = &[
     "/api/update_right",
     "/api/end_right",
     "/api/resend_invitation",
+    "/api/extend_right",
     "/api/decide_request",
     "/api/load_orders",
     "/api/place_order",
@@ -699,6 +702,7 @@ impl World {
                     "/api/update_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("remark", s("Matrice")), ("end_date", s(""))],
                     "/api/end_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("how", s("revoke"))],
                     "/api/decide_request" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("approve", s("false"))],
+                    "/api/extend_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("months", s("3"))],
                     _ => vec![("right_id", id(right.id))],
                 };
                 self.post(who, cookie, row.target, &form).await
@@ -729,6 +733,12 @@ impl World {
                 let current = app.store.right(staff.id).await.unwrap();
                 let form = [("right_id", id(staff.id)), ("version", id(current.version)), ("remark", s("Matrice")), ("end_date", s(""))];
                 self.post(who, cookie, row.target, &form).await
+            }
+            ("/api/extend_right", _) => {
+                let (_, user_id) = self.spare_id().await;
+                let end = app.store.now().date_naive() + chrono::Duration::days(20);
+                let right = invitation(app, app.demo.principal.id, app.demo.admin.id, user_id, Some(end)).await;
+                self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("months", s("3"))]).await
             }
             ("/api/end_right", _) => {
                 let right = self.fresh_invitation_of_musterhans().await;

@@ -50,6 +50,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/update_right", &["right_id", "version", "remark", "end_date", "administrator"]),
     ("/api/end_right", &["right_id", "version", "how"]),
     ("/api/resend_invitation", &["right_id"]),
+    ("/api/extend_right", &["right_id", "version", "months", "until"]),
     ("/api/decide_request", &["right_id", "version", "approve"]),
     ("/api/request_access", &["customer_number", "message"]),
     ("/api/answer_right", &["right_id", "version", "answer"]),

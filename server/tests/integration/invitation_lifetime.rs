@@ -49,7 +49,7 @@ on_both_backends!(an_unanswered_invitation_expires_once_and_is_accepted_after_it
     // Two rounds of the housekeeping at once, as two instances would: expired once, told once.
     let (a, b) = tokio::join!(app::rights::lapse::expire_unanswered(&app.store), app::rights::lapse::expire_unanswered(&app.store));
     assert_eq!(a.unwrap().len() + b.unwrap().len(), 1);
-    server::auth::housekeeping(&app.store).await;
+    app.housekeeping.run_once().await;
     let expired = app.store.right(right.0).await.unwrap();
     assert_eq!(expired.status, RightStatus::Expired);
     assert!(expired.is_lapsed_invitation());
@@ -79,7 +79,7 @@ on_both_backends!(a_pending_invitation_sent_again_is_due_a_whole_lifetime_later,
     let renewed = app.store.right(right.0).await.unwrap();
     assert!(renewed.answer_by.unwrap() > app.store.now() + Duration::days(13), "14 days from the sending again");
     app.store.advance_clock_for_tests(Duration::days(5));
-    server::auth::housekeeping(&app.store).await;
+    app.housekeeping.run_once().await;
     assert_eq!(app.store.right(right.0).await.unwrap().status, RightStatus::Pending, "15 days after the first sending, still open");
     assert_eq!(audited(&app, AuditAction::RightResend).await, 1);
 });

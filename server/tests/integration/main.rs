@@ -19,6 +19,7 @@ mod durability;
 mod invitation_lifetime;
 mod provider_path;
 mod provider_side;
+mod reminders;
 mod security_headers;
 mod serving;
 mod services;

@@ -343,8 +343,8 @@ on_both_backends!(a_right_past_its_end_date_refuses_the_next_call, Options::defa
     assert_eq!(stored_orders(&app, app.demo.principal.id).await, 0);
 
     // The server's housekeeping then ends the right for the lists too, once, in the log.
-    server::auth::housekeeping(&app.store).await;
-    server::auth::housekeeping(&app.store).await;
+    app.housekeeping.run_once().await;
+    app.housekeeping.run_once().await;
     let ended = app.store.right(right.id).await.unwrap();
     assert_eq!(ended.status, portal_core::domain::RightStatus::Expired);
     let log = app.store.audit_for_company(app.demo.principal.id, 50, 0).await.unwrap().items;

@@ -48,6 +48,10 @@ pub struct TestApp {
     pub store: Store,
     pub client: reqwest::Client,
     pub demo: demo::DemoData,
+    /// The server's housekeeping (what every instance runs every 10 minutes), to run a round.
+    pub housekeeping: server::auth::Housekeeping,
+    /// The database's URL, for a second instance on it.
+    pub database_url: String,
 }
 
 /// Runs the generated `#[tokio::test]`s of `$name` once per backend.
@@ -157,6 +161,7 @@ where
     let mailer = server::mail::mailer(store.clone(), options.smtp_url.as_deref(), None).expect("mailer");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let housekeeping = server::auth::Housekeeping { store: store.clone(), mailer: mailer.clone(), public_base: base.clone() };
     let security = Security { public_url: base.parse().expect("the test server's address"), ..options.security.clone() };
     let app = router_with(AppState { leptos_options, store: store.clone() }, security, mailer);
     let server = tokio::spawn(async move {
@@ -170,7 +175,7 @@ where
         .build()
         .unwrap();
 
-    let result = tokio::spawn(case(TestApp { base, store: store.clone(), client, demo })).await;
+    let result = tokio::spawn(case(TestApp { base, store: store.clone(), client, demo, housekeeping, database_url: url })).await;
     server.abort();
     let _ = server.await;
     store.close().await;
