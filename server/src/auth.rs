@@ -213,7 +213,8 @@ impl Housekeeping {
             }
             Err(error) => tracing::warn!(%error, "cannot expire the rights past their end date"),
         }
-        match app::rights::lapse::expire_unanswered(store).await {
+        let base = self.public_base.trim_end_matches('/');
+        match app::rights::lapse::expire_unanswered(store, &self.mailer, base).await {
             Ok(lapsed) => {
                 for right in &lapsed {
                     tracing::info!(right_id = right.id, company_id = right.company_id, user_id = right.user_id, "right expired: not answered in time");
@@ -221,7 +222,7 @@ impl Housekeeping {
             }
             Err(error) => tracing::warn!(?error, "cannot expire the pending rights not answered in time"),
         }
-        match app::rights::reminders::send_due_reminders(store, &self.mailer, self.public_base.trim_end_matches('/')).await {
+        match app::rights::reminders::send_due_reminders(store, &self.mailer, base).await {
             Ok(sent) => {
                 for (right_id, reminder) in &sent {
                     tracing::info!(right_id, reminder = reminder.as_str(), "reminder sent");

@@ -227,9 +227,10 @@ impl UserRight {
 
     /// The state `transition` done `by` a party leads to at `now`: the lifecycle's, except
     /// that a lapsed pending right can no longer be accepted (refusing or withdrawing it
-    /// still ends it).
+    /// still ends it). Accepting an invitation the housekeeping already expired gets the same
+    /// answer, so that a page left open says why, not only that it cannot.
     pub fn next_state(&self, transition: Transition, by: Party, now: DateTime<Utc>) -> Result<RightState, LifecycleError> {
-        if transition == Transition::Accept && self.lapsed_at(now) {
+        if transition == Transition::Accept && (self.lapsed_at(now) || self.is_lapsed_invitation()) {
             return Err(LifecycleError::Lapsed);
         }
         self.state().apply(transition, by)
@@ -994,6 +995,11 @@ mod tests {
         r.status = RightStatus::Expired;
         r.awaiting = None;
         assert!(r.is_lapsed_invitation());
+        assert_eq!(
+            r.next_state(Transition::Accept, Party::Provider, Utc::now()),
+            Err(LifecycleError::Lapsed),
+            "a page left open says why it can no longer be accepted"
+        );
         r.decided_at = Some(Utc::now());
         assert!(!r.is_lapsed_invitation(), "accepted once, then past its end date");
         r.decided_at = None;

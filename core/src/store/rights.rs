@@ -210,6 +210,17 @@ async fn lock_company_of_right_in(tx: &mut Tx, right_id: RightId) -> Result<()> 
     Ok(())
 }
 
+/// The right under its company's lock, if it is still at `expected_version` (else `Conflict`):
+/// the first step of a change that must not apply to a right changed since it was shown.
+async fn right_at_version_in(tx: &mut Tx, right_id: RightId, expected_version: i64) -> Result<UserRight> {
+    lock_company_of_right_in(tx, right_id).await?;
+    let right = right_in(tx, right_id).await?;
+    if right.version != expected_version {
+        return Err(StoreError::Conflict);
+    }
+    Ok(right)
+}
+
 /// Refuses a change that leaves the company without an administrator.
 async fn keep_an_admin_in(tx: &mut Tx, before: &UserRight, after: &UserRight) -> Result<()> {
     let today = now().date_naive();
@@ -293,11 +304,7 @@ impl Store {
         notify: &[NewMessage],
     ) -> Result<UserRight> {
         let mut tx = self.begin().await?;
-        lock_company_of_right_in(&mut tx, right_id).await?;
-        let before = right_in(&mut tx, right_id).await?;
-        if before.version != expected_version {
-            return Err(StoreError::Conflict);
-        }
+        let before = right_at_version_in(&mut tx, right_id, expected_version).await?;
         let at = self.now();
         let state = before.next_state(transition, by, at).map_err(StoreError::invalid)?;
         let decided = matches!(transition, Transition::Accept | Transition::Refuse);
@@ -334,11 +341,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<UserRight> {
         let mut tx = self.begin().await?;
-        lock_company_of_right_in(&mut tx, right_id).await?;
-        let before = right_in(&mut tx, right_id).await?;
-        if before.version != expected_version {
-            return Err(StoreError::Conflict);
-        }
+        let before = right_at_version_in(&mut tx, right_id, expected_version).await?;
         let end = before.extended_end(extension, today).map_err(StoreError::invalid)?;
         let details = (before.is_admin, before.remark.clone(), Some(end));
         let after = change_details_in(&mut tx, &before, expected_version, details, AuditAction::RightExtend, actor).await?;

@@ -47,7 +47,8 @@ on_both_backends!(an_unanswered_invitation_expires_once_and_is_accepted_after_it
     assert_eq!(app.store.right(right.0).await.unwrap().status, RightStatus::Pending, "refusing the answer changed nothing");
 
     // Two rounds of the housekeeping at once, as two instances would: expired once, told once.
-    let (a, b) = tokio::join!(app::rights::lapse::expire_unanswered(&app.store), app::rights::lapse::expire_unanswered(&app.store));
+    let (mailer, base) = (&app.housekeeping.mailer, app.base.as_str());
+    let (a, b) = tokio::join!(app::rights::lapse::expire_unanswered(&app.store, mailer, base), app::rights::lapse::expire_unanswered(&app.store, mailer, base));
     assert_eq!(a.unwrap().len() + b.unwrap().len(), 1);
     app.housekeeping.run_once().await;
     let expired = app.store.right(right.0).await.unwrap();
@@ -57,6 +58,9 @@ on_both_backends!(an_unanswered_invitation_expires_once_and_is_accepted_after_it
     assert_eq!(message_kinds(&app, app.demo.admin.id).await, ["provider_invitation_expired"], "the administrator who invited is told once");
     let told = &app.store.messages_for(app.demo.admin.id).await.unwrap()[0];
     assert_eq!(told.params["right_id"], right.0, "the message opens the right, where it is sent again");
+    let mails = app.store.outbox(false).await.unwrap().into_iter().filter(|m| m.to_address == ADMIN && m.subject == "Invitation expirée").collect::<Vec<_>>();
+    assert_eq!(mails.len(), 1, "and an e-mail, once");
+    assert!(mails[0].body.contains(&format!("{}/admin/rights/{}", app.base, right.0)), "{}", mails[0].body);
 
     // "Renvoyer": pending again, due a week from now, and Paul accepts.
     let resent = app.post("/api/resend_invitation", &[("right_id", &right.0.to_string())], Some(&anna)).await;
