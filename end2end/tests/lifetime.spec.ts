@@ -3,7 +3,9 @@ import { test, expect, expectAccessible, keepScreenshot, signIn } from './suppor
 
 // Runs after every other test (projects "lifetime-desktop" and "lifetime-phone" in
 // playwright.config.ts): it moves the server's test clock days ahead, which would expire the
-// invitations other tests are still answering.
+// invitations other tests are still answering. Its own tests run one after the other: the
+// second works on the access the first gives, and each moves the clock the other reads.
+test.describe.configure({ mode: 'serial' });
 
 /** Signs in as Tina, acting for Transports Rapides SA (she may also meet the selector). */
 async function signInAsTina(page: Page) {
@@ -169,7 +171,10 @@ test.describe('an access with an end date', () => {
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await expect(page).toHaveURL(/\/login$/);
     await signIn(page, provider, CHANGED_PASSWORD);
-    await page.waitForURL(/\/(portal|select-company)$/);
+    // Working for two companies now, the provider first picks one (here their own).
+    await expect(page).toHaveURL(/\/select-company$/);
+    await page.getByRole('button', { name: /Musterhans SA/ }).click();
+    await expect(page).toHaveURL(/\/portal$/);
     await page.goto('/messages');
     await expect(page.getByTestId('message-line').filter({ hasText: 'Votre accès prend bientôt fin' })).toHaveCount(1);
     await page.getByTestId('message-line').filter({ hasText: 'Accès prolongé' }).click();
