@@ -1,15 +1,44 @@
 //! The e-mail beside an in-app message, for the logins who want e-mails: the message's title
 //! as its subject, its text in the reader's language and the link where they act on it.
 
-use portal_core::domain::MessageKind;
-use portal_core::store::User;
+use portal_core::domain::{CompanyId, MessageKind, RightId};
+use portal_core::store::{NewMessage, User};
 
 use super::pages::{message_title, text_of, MessageLink, MessageValues};
 use crate::shared::mail::{locale_of, mail_text, Mailer};
 
-/// Sends it now, from `base`, the portal's public address. A delivery failure is logged; the
-/// e-mail stays in the outbox (the in-app message is there anyway).
-pub async fn mail_message(mailer: &Mailer, base: &str, to: &User, kind: MessageKind, values: &MessageValues, link: MessageLink) {
+/// What one change to a right tells: the logins told, each with the kind of message it gets,
+/// the values the message stores, and the same values as the reader reads them. The messages
+/// are written in the change's own transaction ([`Notice::messages`]), so that a change that
+/// loses a race tells nobody; the e-mails go out once it committed ([`Notice::mail`]).
+pub struct Notice {
+    pub company_id: CompanyId,
+    pub right_id: RightId,
+    pub told: Vec<(User, MessageKind)>,
+    pub params: serde_json::Value,
+    pub values: MessageValues,
+}
+
+impl Notice {
+    /// The in-app messages, one per login told.
+    pub fn messages(&self) -> Vec<NewMessage> {
+        self.told
+            .iter()
+            .map(|(user, kind)| NewMessage { recipient_user_id: user.id, company_id: Some(self.company_id), kind: *kind, params: self.params.clone() })
+            .collect()
+    }
+
+    /// The e-mails beside the messages, from `base`, the portal's public address.
+    pub async fn mail(&self, mailer: &Mailer, base: &str) {
+        for (user, kind) in &self.told {
+            mail_message(mailer, base, user, *kind, &self.values, MessageLink::of(*kind, Some(self.right_id))).await;
+        }
+    }
+}
+
+/// Sends one now. A delivery failure is logged; the e-mail stays in the outbox (the in-app
+/// message is there anyway).
+async fn mail_message(mailer: &Mailer, base: &str, to: &User, kind: MessageKind, values: &MessageValues, link: MessageLink) {
     if !to.email_notifications {
         return;
     }

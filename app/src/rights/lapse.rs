@@ -4,10 +4,10 @@
 //! who asked — by a message and, if they want e-mails, an e-mail.
 
 use portal_core::domain::{Awaiting, MessageKind, Party, Transition};
-use portal_core::store::{Actor, NewMessage, Store, StoreError, User, UserRight};
+use portal_core::store::{Actor, Store, StoreError, UserRight};
 
-use crate::messages::mail::mail_message;
-use crate::messages::pages::{MessageLink, MessageValues};
+use crate::messages::mail::Notice;
+use crate::messages::pages::MessageValues;
 use crate::shared::context::internal;
 use crate::shared::errors::PortalError;
 use crate::shared::mail::Mailer;
@@ -19,18 +19,10 @@ use crate::shared::mail::Mailer;
 pub async fn expire_unanswered(store: &Store, mailer: &Mailer, base: &str) -> Result<Vec<UserRight>, PortalError> {
     let mut expired = Vec::new();
     for right in store.lapsed_rights(store.now()).await.map_err(internal)? {
-        let lapse = Lapse::of(store, &right).await?;
-        let notify: Vec<NewMessage> = lapse
-            .told
-            .iter()
-            .map(|user| NewMessage { recipient_user_id: user.id, company_id: Some(right.company_id), kind: lapse.kind, params: lapse.params.clone() })
-            .collect();
-        match store.transition_right_notifying(right.id, right.version, Transition::Expire, Party::System, &Actor::system(), &notify).await {
+        let notice = notice_of_lapse(store, &right).await?;
+        match store.transition_right_notifying(right.id, right.version, Transition::Expire, Party::System, &Actor::system(), &notice.messages()).await {
             Ok(after) => {
-                let link = MessageLink::of(lapse.kind, Some(right.id));
-                if let Some(user) = &lapse.told {
-                    mail_message(mailer, base, user, lapse.kind, &lapse.values, link).await;
-                }
+                notice.mail(mailer, base).await;
                 expired.push(after);
             }
             // Answered, renewed or expired by another instance meanwhile.
@@ -42,27 +34,19 @@ pub async fn expire_unanswered(store: &Store, mailer: &Mailer, base: &str) -> Re
 }
 
 /// What the party that waited for the answer is told.
-struct Lapse {
-    told: Option<User>,
-    kind: MessageKind,
-    params: serde_json::Value,
-    values: MessageValues,
-}
-
-impl Lapse {
-    async fn of(store: &Store, right: &UserRight) -> Result<Lapse, PortalError> {
-        let company = store.company(right.company_id).await.map_err(internal)?.name;
-        let provider = crate::provider::service::provider_label(store, right.user_id).await?;
-        let params = serde_json::json!({ "provider": provider, "company": company, "right_id": right.id });
-        let (recipient, kind) = match right.awaiting {
-            Some(Awaiting::Provider) => (right.created_by_user_id, MessageKind::ProviderInvitationExpired),
-            Some(Awaiting::Principal) => (Some(right.user_id), MessageKind::ProviderRequestExpired),
-            None => (None, MessageKind::ProviderInvitationExpired),
-        };
-        let told = match recipient {
-            Some(id) => Some(store.user(id).await.map_err(internal)?),
-            None => None,
-        };
-        Ok(Lapse { told, kind, params, values: MessageValues { provider, company, ..Default::default() } })
-    }
+async fn notice_of_lapse(store: &Store, right: &UserRight) -> Result<Notice, PortalError> {
+    let company = store.company(right.company_id).await.map_err(internal)?.name;
+    let provider = crate::provider::service::provider_label(store, right.user_id).await?;
+    let params = serde_json::json!({ "provider": provider, "company": company, "right_id": right.id });
+    let (recipient, kind) = match right.awaiting {
+        Some(Awaiting::Provider) => (right.created_by_user_id, MessageKind::ProviderInvitationExpired),
+        Some(Awaiting::Principal) => (Some(right.user_id), MessageKind::ProviderRequestExpired),
+        None => (None, MessageKind::ProviderInvitationExpired),
+    };
+    let told = match recipient {
+        Some(id) => vec![(store.user(id).await.map_err(internal)?, kind)],
+        None => Vec::new(),
+    };
+    let values = MessageValues { provider, company, ..Default::default() };
+    Ok(Notice { company_id: right.company_id, right_id: right.id, told, params, values })
 }

@@ -4,10 +4,10 @@
 //! out once — message and e-mail — however many instances run the housekeeping.
 
 use portal_core::domain::{MessageKind, Reminder, RightId};
-use portal_core::store::{NewMessage, Store, User, UserRight};
+use portal_core::store::{Store, User, UserRight};
 
-use crate::messages::mail::mail_message;
-use crate::messages::pages::{MessageLink, MessageValues};
+use crate::messages::mail::Notice;
+use crate::messages::pages::MessageValues;
 use crate::shared::context::internal;
 use crate::shared::errors::PortalError;
 use crate::shared::format::moment_or_day_of;
@@ -20,21 +20,19 @@ pub async fn send_due_reminders(store: &Store, mailer: &Mailer, base: &str) -> R
     let mut sent = Vec::new();
     for right in store.rights_to_remind(now).await.map_err(internal)? {
         let Some(due) = right.reminder_due(now) else { continue };
-        let told = who_is_told(store, &right, due.reminder).await?;
         let company = store.company(right.company_id).await.map_err(internal)?.name;
         let provider = crate::provider::service::provider_label(store, right.user_id).await?;
-        let params = serde_json::json!({ "company": company, "provider": provider, "right_id": right.id, "until": due.about });
-        let notify: Vec<NewMessage> = told
-            .iter()
-            .map(|(user, kind)| NewMessage { recipient_user_id: user.id, company_id: Some(right.company_id), kind: *kind, params: params.clone() })
-            .collect();
-        if !store.record_reminder(&right, &due, &notify).await.map_err(internal)? {
+        let notice = Notice {
+            company_id: right.company_id,
+            right_id: right.id,
+            told: who_is_told(store, &right, due.reminder).await?,
+            params: serde_json::json!({ "company": company, "provider": provider, "right_id": right.id, "until": due.about }),
+            values: MessageValues { provider, company, until: moment_or_day_of(&due.about).unwrap_or_default(), ..Default::default() },
+        };
+        if !store.record_reminder(&right, &due, &notice.messages()).await.map_err(internal)? {
             continue; // sent before, by this instance or another, or the right changed meanwhile
         }
-        let values = MessageValues { provider, company, until: moment_or_day_of(&due.about).unwrap_or_default(), ..Default::default() };
-        for (user, kind) in &told {
-            mail_message(mailer, base, user, *kind, &values, MessageLink::of(*kind, Some(right.id))).await;
-        }
+        notice.mail(mailer, base).await;
         sent.push((right.id, due.reminder));
     }
     Ok(sent)

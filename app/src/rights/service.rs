@@ -14,8 +14,8 @@ use crate::shared::context::{internal, store};
 use crate::shared::refusal::refused;
 use super::entry::{invitation_message, notify_invitation};
 use super::listing::row_of;
-use crate::messages::mail::mail_message;
-use crate::messages::pages::{MessageLink, MessageValues};
+use crate::messages::mail::Notice;
+use crate::messages::pages::MessageValues;
 use crate::shared::format::swiss_day;
 use crate::shared::mail::{mailer, public_base};
 
@@ -164,24 +164,21 @@ pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, m
     let today = store.now().date_naive();
     // The store checks it again on the right at `version`; here it names the date in the message.
     let end = right.extended_end(extension, today).map_err(|e| store_refusal(StoreError::Invalid(e.into())))?;
-    let told = (right.right_type == RightType::Provider && right.status == RightStatus::Active).then_some(right.user_id);
-    let values = MessageValues { admin: scope.admin.full_name(), company: scope.company.name.clone(), until: swiss_day(&end.to_string()), ..Default::default() };
-    let notify: Vec<NewMessage> = told
-        .map(|recipient_user_id| NewMessage {
-            recipient_user_id,
-            company_id: Some(right.company_id),
-            kind: MessageKind::ProviderRightExtended,
-            params: serde_json::json!({ "admin": values.admin, "company": values.company, "right_id": right.id, "until": end.to_string() }),
-        })
-        .into_iter()
-        .collect();
-    store.extend_right(right.id, version, extension, today, &notify, &scope.actor).await.map_err(store_refusal)?;
+    let told = match right.right_type == RightType::Provider && right.status == RightStatus::Active {
+        true => vec![(store.user(right.user_id).await.map_err(internal)?, MessageKind::ProviderRightExtended)],
+        false => Vec::new(),
+    };
+    let (admin, company) = (scope.admin.full_name(), scope.company.name.clone());
+    let notice = Notice {
+        company_id: right.company_id,
+        right_id: right.id,
+        told,
+        params: serde_json::json!({ "admin": admin, "company": company, "right_id": right.id, "until": end.to_string() }),
+        values: MessageValues { admin, company, until: swiss_day(&end.to_string()), ..Default::default() },
+    };
+    store.extend_right(right.id, version, extension, today, &notice.messages(), &scope.actor).await.map_err(store_refusal)?;
     tracing::info!(right_id, %end, "right extended");
-    if let Some(provider) = told {
-        let provider = store.user(provider).await.map_err(internal)?;
-        let link = MessageLink::of(MessageKind::ProviderRightExtended, Some(right.id));
-        mail_message(&mailer()?, &public_base()?, &provider, MessageKind::ProviderRightExtended, &values, link).await;
-    }
+    notice.mail(&mailer()?, &public_base()?).await;
     Ok(())
 }
 

@@ -100,6 +100,8 @@ impl Reminder {
     /// The end-date reminders, the nearest to the end first, each with how many days before
     /// the end date it comes.
     pub const BEFORE_END: [(i64, Reminder); 3] = [(1, Reminder::EndIn1Day), (7, Reminder::EndIn7Days), (30, Reminder::EndIn30Days)];
+    /// The most days before an end date a reminder comes (the last of [`Reminder::BEFORE_END`]).
+    pub const FURTHEST_BEFORE_END: i64 = Reminder::BEFORE_END[Reminder::BEFORE_END.len() - 1].0;
 }
 
 impl RightStatus {

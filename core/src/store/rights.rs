@@ -504,7 +504,7 @@ impl Store {
         .bind(now)
         .bind(now + Duration::days(Reminder::ANSWER_DAYS_BEFORE))
         .bind(today)
-        .bind(today + Duration::days(30))
+        .bind(today + Duration::days(Reminder::FURTHEST_BEFORE_END))
         .fetch_all(p)
         .await)?;
         rows.into_iter().map(TryInto::try_into).collect()
