@@ -24,6 +24,9 @@ const chromium = {
   ],
 };
 
+/** The tests that change what the others rely on: see `projects`. */
+const LATE = /(lifetime|offboarding)\.spec\.ts/;
+
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
@@ -45,22 +48,23 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: chromium,
   },
-  // lifetime.spec.ts moves the server's test clock days ahead: it runs after every other
-  // test, one viewport after the other, so that no invitation another test still answers
-  // expires under it.
+  // lifetime.spec.ts moves the server's test clock days ahead, and offboarding.spec.ts ends
+  // the demo's Logistique Alpine SA rights: they run after every other test, one viewport
+  // after the other, so that no invitation another test still answers expires under it and
+  // no right another test relies on ends.
   projects: [
-    { name: 'desktop', testIgnore: /lifetime\.spec\.ts/, use: { ...devices['Desktop Chrome'], locale: 'fr-CH', launchOptions: chromium } },
-    { name: 'phone', testIgnore: /lifetime\.spec\.ts/, use: { ...devices['Pixel 7'], locale: 'fr-CH', launchOptions: chromium } },
+    { name: 'desktop', testIgnore: LATE, use: { ...devices['Desktop Chrome'], locale: 'fr-CH', launchOptions: chromium } },
+    { name: 'phone', testIgnore: LATE, use: { ...devices['Pixel 7'], locale: 'fr-CH', launchOptions: chromium } },
     {
-      name: 'lifetime-desktop',
-      testMatch: /lifetime\.spec\.ts/,
+      name: 'late-desktop',
+      testMatch: LATE,
       dependencies: ['desktop', 'phone'],
       use: { ...devices['Desktop Chrome'], locale: 'fr-CH', launchOptions: chromium },
     },
     {
-      name: 'lifetime-phone',
-      testMatch: /lifetime\.spec\.ts/,
-      dependencies: ['lifetime-desktop'],
+      name: 'late-phone',
+      testMatch: LATE,
+      dependencies: ['late-desktop'],
       use: { ...devices['Pixel 7'], locale: 'fr-CH', launchOptions: chromium },
     },
   ],

@@ -38,6 +38,7 @@ contract!(
     invoices_are_listed_per_company_and_debtors,
     rights_of_a_user_name_their_companies,
     offboarding_ends_every_right_of_a_provider_company,
+    offboarding_ends_nothing_when_the_rights_changed_since_the_preview,
     rights_past_their_end_date_expire_by_the_system_job,
     sessions_load_until_they_expire_and_are_created_once,
     the_outbox_lists_unsent_emails_until_marked_sent,
@@ -569,6 +570,13 @@ mod cases {
             store.right_for(first.principal.id, first.provider.id).await.unwrap().is_none(),
             "the Musterhans SA provider right is left for the demo flow to create"
         );
+        let offered = |company: &Company| {
+            let store = store.clone();
+            let id = company.id;
+            async move { store.provider_companies_of(id).await.unwrap().into_iter().map(|c| (c.name, c.rights)).collect::<Vec<_>>() }
+        };
+        assert_eq!(offered(&first.principal).await, [("Logistique Alpine SA".to_string(), 3)], "three logistics logins to offboard");
+        assert_eq!(offered(&first.third_company).await, [("Fiduciaire Exemple Sàrl".to_string(), 1), ("Logistique Alpine SA".to_string(), 3)]);
         assert!(
             store.may_act(first.provider.id, first.third_company.id, "orders", None).await.unwrap(),
             "the provider already works for the third company"
@@ -692,14 +700,46 @@ mod cases {
 
     pub async fn offboarding_ends_every_right_of_a_provider_company(store: Store) {
         let w = world(&store).await;
-        let colleague = user(&store, "lea@fiduciaire.example", "Léa", "Collègue", store.company(w.provider.home_company_id.unwrap()).await.ok().as_ref()).await;
+        let provider_co = w.provider.home_company_id.unwrap();
+        let colleague = user(&store, "lea@fiduciaire.example", "Léa", "Collègue", store.company(provider_co).await.ok().as_ref()).await;
         let active = active_provider_right(&store, &w).await;
         let pending = store.create_right(&new_right(&w.principal, &colleague, RightType::Provider, RightOrigin::Invitation), &w.by_admin()).await.unwrap();
-        let changed = store.revoke_provider_company(w.principal.id, w.provider.home_company_id.unwrap(), &w.by_admin()).await.unwrap();
+        let offered = store.provider_companies_of(w.principal.id).await.unwrap();
+        assert_eq!(offered, [ProviderCompanyRights { company_id: provider_co, name: "Fiduciaire Exemple Sàrl".into(), rights: 2 }]);
+        let previewed: Vec<(RightId, i64)> =
+            store.provider_company_rights(w.principal.id, provider_co).await.unwrap().iter().map(|i| (i.right.id, i.right.version)).collect();
+        assert_eq!(previewed, [(pending.id, pending.version), (active.id, active.version)], "by last name: Collègue, then Prestataire");
+        let told = NewMessage { recipient_user_id: colleague.id, company_id: Some(w.principal.id), kind: MessageKind::ProviderInvitationCancelled, params: serde_json::json!({}) };
+
+        let changed = store.offboard_provider_company(w.principal.id, provider_co, &previewed, std::slice::from_ref(&told), &w.by_admin()).await.unwrap();
         assert_eq!(changed.len(), 2);
         assert_eq!(store.right(active.id).await.unwrap().status, RightStatus::Revoked);
         assert_eq!(store.right(pending.id).await.unwrap().status, RightStatus::Revoked);
         assert!(store.is_admin(w.admin.id, w.principal.id).await.unwrap(), "the principal's own rights are untouched");
+        assert_eq!(store.messages_for(colleague.id).await.unwrap().iter().filter(|m| m.kind == MessageKind::ProviderInvitationCancelled).count(), 1);
+        let log = store.audit_for_company(w.principal.id, 3, 0).await.unwrap();
+        let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["company.offboard_provider", "right.cancel", "right.revoke"], "one entry per right (in the order of the rights, the newest first) and one for the operation");
+        assert_eq!(log.items[0].target, format!("company:{provider_co}"));
+        assert!(store.provider_companies_of(w.principal.id).await.unwrap().is_empty());
+        assert!(matches!(store.offboard_provider_company(w.principal.id, provider_co, &previewed, &[], &w.by_admin()).await, Err(StoreError::NotFound)));
+    }
+
+    pub async fn offboarding_ends_nothing_when_the_rights_changed_since_the_preview(store: Store) {
+        let w = world(&store).await;
+        let provider_co = w.provider.home_company_id.unwrap();
+        let active = active_provider_right(&store, &w).await;
+        let stale = [(active.id, active.version - 1)];
+        assert!(matches!(store.offboard_provider_company(w.principal.id, provider_co, &stale, &[], &w.by_admin()).await, Err(StoreError::Conflict)));
+        let colleague = user(&store, "lea@fiduciaire.example", "Léa", "Collègue", store.company(provider_co).await.ok().as_ref()).await;
+        store.create_right(&new_right(&w.principal, &colleague, RightType::Provider, RightOrigin::Invitation), &w.by_admin()).await.unwrap();
+        let without_the_newcomer = [(active.id, active.version)];
+        assert!(matches!(
+            store.offboard_provider_company(w.principal.id, provider_co, &without_the_newcomer, &[], &w.by_admin()).await,
+            Err(StoreError::Conflict)
+        ));
+        assert_eq!(store.right(active.id).await.unwrap().status, RightStatus::Active, "nothing ended");
+        assert_eq!(store.audit_for_company(w.principal.id, 1, 0).await.unwrap().items[0].action.as_str(), "right.create");
     }
 
     pub async fn rights_past_their_end_date_expire_by_the_system_job(store: Store) {

@@ -1,7 +1,7 @@
 import { Page } from '@playwright/test';
 import { test, expect, expectAccessible, keepScreenshot, signIn } from './support';
 
-// Runs after every other test (projects "lifetime-desktop" and "lifetime-phone" in
+// Runs after every other test (projects "late-desktop" and "late-phone" in
 // playwright.config.ts): it moves the server's test clock days ahead, which would expire the
 // invitations other tests are still answering. Its own tests run one after the other: the
 // second works on the access the first gives, and each moves the clock the other reads.

@@ -76,6 +76,7 @@ pub fn audit_changes(before: Option<&serde_json::Value>, after: Option<&serde_js
         "user_id",
         "created_by_user_id",
         "right_id",
+        "right_ids",
         "debtor_id",
         "home_company_id",
         "lines",
@@ -169,5 +170,18 @@ mod tests {
             ]
         );
         assert_eq!(audit_changes(Some(&after), Some(&serde_json::json!([]))), vec![AuditChange::NoGrants]);
+    }
+
+    #[test]
+    fn an_offboarding_shows_the_provider_company_and_how_many_rights_ended_not_their_ids() {
+        let after = serde_json::json!({ "company_name": "Logistique Alpine SA", "customer_number": "45000005", "rights_ended": 3, "right_ids": [7, 8, 9] });
+        assert_eq!(
+            audit_changes(None, Some(&after)),
+            vec![
+                AuditChange::Set { field: "company_name".into(), value: Some("Logistique Alpine SA".into()) },
+                AuditChange::Set { field: "customer_number".into(), value: Some("45000005".into()) },
+                AuditChange::Set { field: "rights_ended".into(), value: Some("3".into()) },
+            ]
+        );
     }
 }

@@ -6,7 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
-use super::{list_rights, RightRow, RightsPage, SetInvitationLifetime};
+use super::{list_rights, ProviderCompanyLine, RightRow, RightsPage, SetInvitationLifetime};
 use crate::shared::ui::{Outcome, Pager, ProfileCrumbs, BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
 use crate::layout::frame::SignedInPage;
 use crate::shared::errors::{PortalError, status_text};
@@ -89,7 +89,7 @@ pub fn AnswerBy(date: String) -> impl IntoView {
 fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
     let i18n = use_i18n();
     let (search, sort, descending, _) = key.clone();
-    let RightsPage { rows, total, page, pages, invitation_days } = page;
+    let RightsPage { rows, total, page, pages, invitation_days, provider_companies } = page;
     let link = {
         let search = search.clone();
         move |sort: &str, descending: bool, page: i64| {
@@ -177,8 +177,35 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
             </table>
         </div>
         <Pager page=page pages=pages href=move |p| link(&page_sort, descending, p)/>
+        <ProviderCompanies companies=provider_companies/>
         <InvitationLifetimeForm days=invitation_days/>
     }
+}
+
+/// "Sociétés de prestataires": each provider company whose logins hold current rights here,
+/// with the way to end all of them at once (after a preview).
+#[component]
+fn ProviderCompanies(companies: Vec<ProviderCompanyLine>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!companies.is_empty()).then(|| view! {
+        <section class=format!("mt-8 max-w-xl {CARD}") aria-labelledby="provider-companies-title" data-testid="provider-companies">
+            <h2 id="provider-companies-title" class="text-lg font-semibold">{t!(i18n, admin.provider_companies_title)}</h2>
+            <p class="mt-1 text-sm text-stone-700">{t!(i18n, admin.provider_companies_intro)}</p>
+            <ul class="mt-3 divide-y divide-stone-100">
+                {companies.into_iter().map(|c| {
+                    let (name, link_name) = (c.name.clone(), c.name);
+                    view! {
+                        <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                            <span><span class="font-medium">{name}</span>" · "{t!(i18n, admin.provider_company_rights, count = c.rights)}</span>
+                            <a href=format!("/admin/rights/providers/{}", c.company_id) class=LINK>
+                                {t!(i18n, admin.offboard_link, company = link_name)}
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    })
 }
 
 /// "Durée de validité des invitations": how many days the company's invitations, and the

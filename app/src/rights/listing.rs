@@ -101,7 +101,12 @@ pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descendin
     let found = store.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
     let company = store.company(scope.company.company_id).await.map_err(internal)?;
     let pages = page_count(found.total, PAGE_SIZE);
+    let provider_companies = store.provider_companies_of(scope.company.company_id).await.map_err(internal)?;
     Ok(RightsPage {
+        provider_companies: provider_companies
+            .into_iter()
+            .map(|c| ProviderCompanyLine { company_id: c.company_id, name: c.name, rights: c.rights })
+            .collect(),
         invitation_days: company.invitation_lifetime.days(),
         rows: found.items.into_iter().map(|i| row_of(i, scope.admin.id)).collect(),
         total: found.total,

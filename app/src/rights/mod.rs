@@ -22,6 +22,9 @@ pub mod list_page;
 #[cfg(feature = "ssr")]
 pub mod listing;
 #[cfg(feature = "ssr")]
+pub mod offboarding;
+pub mod offboarding_page;
+#[cfg(feature = "ssr")]
 pub mod reminders;
 pub mod right_page;
 #[cfg(feature = "ssr")]
@@ -68,6 +71,55 @@ pub struct RightsPage {
     pub pages: i64,
     /// How many days the company's invitations wait for an answer.
     pub invitation_days: i64,
+    /// The provider companies whose logins hold pending or active rights here, to offboard.
+    pub provider_companies: Vec<ProviderCompanyLine>,
+}
+
+/// A provider company on the rights list, with how many of its logins' rights are current.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderCompanyLine {
+    pub company_id: i64,
+    pub name: String,
+    pub rights: i64,
+}
+
+/// One service of a right as the offboarding preview lists it: its name and the debtors it
+/// covers (`None`: all of them, now and later).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantedService {
+    pub code: String,
+    pub name: String,
+    pub debtors: Option<Vec<String>>,
+}
+
+/// One right that offboarding its provider company ends, as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OffboardedRight {
+    pub right_id: i64,
+    pub version: i64,
+    pub name: String,
+    pub email: String,
+    pub status: RightStatus,
+    pub awaiting: Option<Awaiting>,
+    /// `dd.mm.yyyy`: since it was accepted (active), or since it was sent (pending).
+    pub since: String,
+    pub services: Vec<GrantedService>,
+}
+
+/// What "Mettre fin aux accès" of one provider company would end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OffboardingPreview {
+    pub provider_company_id: i64,
+    pub provider_company: String,
+    pub rights: Vec<OffboardedRight>,
+}
+
+impl OffboardingPreview {
+    /// The rights as previewed, `id.version` comma-separated: what the confirmation sends
+    /// back, so that it ends exactly what was shown.
+    pub fn previewed(&self) -> String {
+        self.rights.iter().map(|r| format!("{}.{}", r.right_id, r.version)).collect::<Vec<_>>().join(",")
+    }
 }
 
 /// A right of the company whose authorizations can be copied on entry.
@@ -222,6 +274,23 @@ pub async fn decide_request(right_id: i64, version: i64, approve: bool) -> Resul
 pub async fn resend_invitation(right_id: i64) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::resend_invitation(&scope, right_id).await
+}
+
+/// What offboarding the provider company `provider_company_id` would end on the acting
+/// company: who, which services and debtors, since when (404 when its logins hold nothing).
+#[server(prefix = "/api", endpoint = "load_offboarding")]
+pub async fn load_offboarding(provider_company_id: i64) -> Result<OffboardingPreview, PortalError> {
+    let scope = require_admin().await?;
+    offboarding::preview(&scope, provider_company_id).await
+}
+
+/// Ends, in one step, every pending or active right of the provider company's logins on the
+/// acting company, if they are still exactly `previewed` ([`OffboardingPreview::previewed`]);
+/// else 409 and nothing ends. Each provider is told. Answers how many rights ended.
+#[server(prefix = "/api", endpoint = "offboard_provider_company")]
+pub async fn offboard_provider_company(provider_company_id: i64, previewed: String) -> Result<i64, PortalError> {
+    let scope = require_admin().await?;
+    offboarding::offboard(&scope, provider_company_id, &previewed).await
 }
 
 /// How many days (1 to 90) the acting company's invitations, and the requests made to it,

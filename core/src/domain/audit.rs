@@ -22,6 +22,8 @@ pub enum AuditAction {
     RightExtend,
     CompanyCreate,
     CompanyInvitationLifetime,
+    /// Every right the logins of one provider company held on the company, ended at once.
+    CompanyOffboardProvider,
     UserCreate,
     UserJoin,
     UserRegister,
@@ -53,7 +55,8 @@ str_enum!(AuditAction, "audit action", {
     RightAccept => "right.accept", RightRefuse => "right.refuse", RightCancel => "right.cancel",
     RightRevoke => "right.revoke", RightResign => "right.resign", RightExpire => "right.expire",
     RightReinvite => "right.reinvite", RightResend => "right.resend", RightExtend => "right.extend",
-    CompanyCreate => "company.create", CompanyInvitationLifetime => "company.invitation_lifetime", UserCreate => "user.create", UserJoin => "user.join",
+    CompanyCreate => "company.create", CompanyInvitationLifetime => "company.invitation_lifetime",
+    CompanyOffboardProvider => "company.offboard_provider", UserCreate => "user.create", UserJoin => "user.join",
     UserRegister => "user.register", UserHomeCompany => "user.home_company", UserLanguage => "user.language",
     UserEmailChangeRequest => "user.email_change_request", UserEmailChange => "user.email_change",
     UserEmailConfirm => "user.email_confirm", PasswordChange => "password.change",

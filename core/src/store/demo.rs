@@ -1,5 +1,6 @@
 //! Demo data: idempotent (a second call changes nothing and returns the same logins).
-//! No provider right is seeded: the flow creates it.
+//! Musterhans SA holds no provider right at first but those of Logistique Alpine SA's
+//! logins, which are there to be offboarded: the flow creates Paul's.
 
 use chrono::{Duration, TimeZone, Utc};
 use serde::Serialize;
@@ -94,6 +95,29 @@ impl Seeder<'_> {
         // Idempotent: replacing with the same grants writes nothing.
         self.store.replace_service_grants(right.id, grants, &Actor::system()).await?;
         Ok(right)
+    }
+
+    /// `provider`'s accepted provider right on `company`, invited by its administrator `by`
+    /// with `grants`; left as it is once it exists (the demo may have ended it since).
+    async fn provider(&mut self, company: &Company, by: &User, provider: &User, grants: &[GrantSpec]) -> Result<()> {
+        if self.store.right_for(company.id, provider.id).await?.is_some() {
+            return Ok(());
+        }
+        let new = NewRight {
+            company_id: company.id,
+            user_id: provider.id,
+            right_type: RightType::Provider,
+            is_admin: false,
+            origin: RightOrigin::Invitation,
+            remark: Remark::default(),
+            end_date: None,
+            created_by_user_id: Some(by.id),
+        };
+        let invitation = self.store.create_right(&new, &Actor::user(by.id, company.id)).await?;
+        let as_provider = Actor::user(provider.id, provider.home_company_id.unwrap_or(company.id));
+        let accepted = self.store.transition_right(invitation.id, invitation.version, Transition::Accept, Party::Provider, &as_provider).await?;
+        self.store.replace_service_grants(accepted.id, grants, &Actor::user(by.id, company.id)).await?;
+        Ok(())
     }
 
     async fn debtor(&mut self, company: &Company, number: &str, name: &str) -> Result<Debtor> {
@@ -247,32 +271,38 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
     // The fiduciary already works for Transports Rapides SA (an accepted provider right), so
     // Paul meets the company selector from the start; the Musterhans SA right is for the demo
     // flow to create.
-    if store.right_for(third_company.id, provider.id).await?.is_none() {
-        let invitation = store
-            .create_right(
-                &NewRight {
-                    company_id: third_company.id,
-                    user_id: provider.id,
-                    right_type: RightType::Provider,
-                    is_admin: false,
-                    origin: RightOrigin::Invitation,
-                    remark: Remark::default(),
-                    end_date: None,
-                    created_by_user_id: Some(third_admin.id),
-                },
-                &Actor::user(third_admin.id, third_company.id),
-            )
-            .await?;
-        let accepted = store
-            .transition_right(
-                invitation.id,
-                invitation.version,
-                Transition::Accept,
-                Party::Provider,
-                &Actor::user(provider.id, provider_company.id),
-            )
-            .await?;
-        store.replace_service_grants(accepted.id, &all(&services, &["orders"]), &Actor::system()).await?;
+    s.provider(&third_company, &third_admin, &provider, &all(&services, &["orders"])).await?;
+
+    // Logistique Alpine SA, a logistics partner: three of its logins work for both Musterhans
+    // SA and Transports Rapides SA, each with other services and debtors. Offboarding a
+    // provider company ends such a set of rights in one step.
+    let logistics = s.company("45000005", "Logistique Alpine SA").await?;
+    for svc in services.iter().filter(|s| s.code != "tracking") {
+        store.subscribe_service(logistics.id, svc.id).await?;
+    }
+    s.debtor(&logistics, "400001", "Logistique Alpine SA").await?;
+    let lea = s.user("lea.berger@logistique-alpine.example", "Léa", "Berger", &logistics).await?;
+    let jonas = s.user("jonas.meier@logistique-alpine.example", "Jonas", "Meier", &logistics).await?;
+    let chloe = s.user("chloe.rochat@logistique-alpine.example", "Chloé", "Rochat", &logistics).await?;
+    s.employee(&logistics, &lea, true, &all(&services, &["orders", "invoices"])).await?;
+    s.employee(&logistics, &jonas, false, &all(&services, &["orders"])).await?;
+    s.employee(&logistics, &chloe, false, &all(&services, &["orders"])).await?;
+    let some = |codes: &[&str], debtors: &[&Debtor]| -> Vec<GrantSpec> {
+        let mut grants = all(&services, codes);
+        for g in &mut grants {
+            g.all_debtors = debtors.is_empty();
+            g.debtor_ids = debtors.iter().map(|d| d.id).collect();
+        }
+        grants
+    };
+    let partner = [
+        (&lea, some(&["orders"], &[]), some(&["orders", "invoices"], &[])),
+        (&jonas, some(&["invoices"], &[&debtors[0], &debtors[1]]), some(&["invoices"], &[])),
+        (&chloe, some(&["tracking"], &[]), some(&["orders"], &[&third_debtors[1]])),
+    ];
+    for (login, at_musterhans, at_transports) in &partner {
+        s.provider(&principal, &admin, login, at_musterhans).await?;
+        s.provider(&third_company, &third_admin, login, at_transports).await?;
     }
 
     let login = |u: &User, role: String| DemoLogin { email: u.email.clone(), password: DEMO_PASSWORD.into(), name: u.full_name(), role };
@@ -283,6 +313,9 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
         login(&provider, format!("administrator of {}, provider for {}", provider_company.name, third_company.name)),
         login(&third_admin, format!("administrator of {}", third_company.name)),
         login(&luca, format!("employee of {} (invoices)", third_company.name)),
+        login(&lea, format!("administrator of {}, provider for {} and {}", logistics.name, principal.name, third_company.name)),
+        login(&jonas, format!("employee of {}, provider for {} and {}", logistics.name, principal.name, third_company.name)),
+        login(&chloe, format!("employee of {}, provider for {} and {}", logistics.name, principal.name, third_company.name)),
     ];
     Ok(DemoData {
         principal,

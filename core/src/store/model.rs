@@ -245,6 +245,17 @@ impl UserRight {
             && self.decided_at.is_none()
     }
 
+    /// How offboarding its provider company ends this pending or active right: an active
+    /// right is revoked, an invitation cancelled, and a request, which the principal cannot
+    /// cancel, refused.
+    pub fn offboarding_transition(&self) -> Transition {
+        match (self.status, self.awaiting) {
+            (RightStatus::Active, _) => Transition::Revoke,
+            (_, Some(Awaiting::Principal)) => Transition::Refuse,
+            _ => Transition::Cancel,
+        }
+    }
+
     /// The reminder due about this right at `now`, if any: a provider's pending invitation
     /// within 3 days of lapsing; a provider's active right 30, 7 or 1 days (or fewer) before
     /// its end date, the nearest of them only (a right given with an end date 5 days away gets
@@ -400,6 +411,15 @@ pub struct RightListItem {
     pub home_company_name: Option<String>,
     /// The star: the user also holds an active provider or administrator right on another company.
     pub has_rights_elsewhere: bool,
+}
+
+/// A provider company whose logins hold pending or active provider rights on a company, and
+/// how many.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderCompanyRights {
+    pub company_id: CompanyId,
+    pub name: String,
+    pub rights: i64,
 }
 
 /// A right of a user, with the company it is on (for "My rights", the company selector…).
@@ -840,6 +860,18 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
     }
 
+    #[test]
+    fn offboarding_revokes_an_access_cancels_an_invitation_and_refuses_a_request() {
+        let active = right(RightType::Provider, false, RightStatus::Active);
+        let invitation = UserRight { awaiting: Some(Awaiting::Provider), ..right(RightType::Provider, false, RightStatus::Pending) };
+        let request = UserRight { awaiting: Some(Awaiting::Principal), ..invitation.clone() };
+        assert_eq!(active.offboarding_transition(), Transition::Revoke);
+        assert_eq!(invitation.offboarding_transition(), Transition::Cancel);
+        assert_eq!(request.offboarding_transition(), Transition::Refuse);
+        for r in [active, invitation, request] {
+            assert!(r.state().apply(r.offboarding_transition(), Party::Principal).is_ok(), "the principal may end {r:?}");
+        }
+    }
 
     fn provider_ending(end: &str) -> UserRight {
         UserRight { end_date: Some(end.parse().unwrap()), ..right(RightType::Provider, false, RightStatus::Active) }

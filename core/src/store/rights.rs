@@ -32,6 +32,22 @@ struct ListRow {
     has_rights_elsewhere: bool,
 }
 
+impl TryFrom<ListRow> for RightListItem {
+    type Error = StoreError;
+
+    fn try_from(r: ListRow) -> Result<Self> {
+        Ok(RightListItem {
+            right: r.right.try_into()?,
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            home_company_id: r.home_company_id,
+            home_company_name: r.home_company_name,
+            has_rights_elsewhere: r.has_rights_elsewhere,
+        })
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct WithCompanyRow {
     #[sqlx(flatten)]
@@ -61,6 +77,20 @@ macro_rules! star_of_r {
             $true,
             "))"
         )
+    };
+}
+
+/// The rights offboarding a provider company ends: on `$1`, pending or active provider rights
+/// of logins whose home company is `$2` (`r` the right, `u` its login).
+macro_rules! OFFBOARDED {
+    () => {
+        concat!(OFFBOARDED_ANY!(), " AND u.home_company_id = $2")
+    };
+}
+/// The same, of any provider company (`$1` only).
+macro_rules! OFFBOARDED_ANY {
+    () => {
+        "r.company_id = $1 AND r.right_type = 'provider' AND r.status IN ('pending', 'active')"
     };
 }
 
@@ -411,20 +441,7 @@ impl Store {
             .bind(true)
             .fetch_all(p)
             .await)?;
-        let items = rows
-            .into_iter()
-            .map(|r| {
-                Ok(RightListItem {
-                    right: r.right.try_into()?,
-                    email: r.email,
-                    first_name: r.first_name,
-                    last_name: r.last_name,
-                    home_company_id: r.home_company_id,
-                    home_company_name: r.home_company_name,
-                    has_rights_elsewhere: r.has_rights_elsewhere,
-                })
-            })
-            .collect::<Result<_>>()?;
+        let items = rows.into_iter().map(RightListItem::try_from).collect::<Result<_>>()?;
         Ok(Page { items, total })
     }
 
@@ -510,33 +527,97 @@ impl Store {
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    /// Offboarding: revokes every active right and cancels every pending invitation that
-    /// logins of `provider_company_id` hold on `company_id`. Returns the changed rights.
-    pub async fn revoke_provider_company(&self, company_id: CompanyId, provider_company_id: CompanyId, actor: &Actor) -> Result<Vec<UserRight>> {
+    /// The provider companies whose logins hold pending or active provider rights on
+    /// `company_id`, by name, each with how many: what the rights list offers to offboard.
+    pub async fn provider_companies_of(&self, company_id: CompanyId) -> Result<Vec<ProviderCompanyRights>> {
+        let rows: Vec<(i64, String, i64)> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT hc.id, hc.name, COUNT(*) FROM user_rights r JOIN users u ON u.id = r.user_id \
+             JOIN companies hc ON hc.id = u.home_company_id WHERE ",
+            OFFBOARDED_ANY!(),
+            " GROUP BY hc.id, hc.name ORDER BY lower(hc.name), hc.id"
+        ))
+        .bind(company_id)
+        .fetch_all(p)
+        .await)?;
+        Ok(rows.into_iter().map(|(company_id, name, rights)| ProviderCompanyRights { company_id, name, rights }).collect())
+    }
+
+    /// The pending and active provider rights that logins of `provider_company_id` hold on
+    /// `company_id`, by name: what offboarding the provider company ends.
+    pub async fn provider_company_rights(&self, company_id: CompanyId, provider_company_id: CompanyId) -> Result<Vec<RightListItem>> {
+        let rows: Vec<ListRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT ",
+            right_cols!(),
+            ", u.email, u.first_name, u.last_name, u.home_company_id, hc.name AS home_company_name, ",
+            star_of_r!("$3"),
+            " AS has_rights_elsewhere FROM user_rights r JOIN users u ON u.id = r.user_id \
+             JOIN companies hc ON hc.id = u.home_company_id WHERE ",
+            OFFBOARDED!(),
+            " ORDER BY lower(u.last_name), lower(u.first_name), r.id"
+        ))
+        .bind(company_id)
+        .bind(provider_company_id)
+        .bind(true)
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter().map(RightListItem::try_from).collect()
+    }
+
+    /// Offboarding: ends, in one transaction, every pending or active right that logins of
+    /// `provider_company_id` hold on `company_id` (an active right is revoked, an invitation
+    /// cancelled, a request refused), if they are exactly the rights `previewed`, each at its
+    /// version (else `Conflict`: the administrator confirms what they saw, not more). Each
+    /// right is audited, and so is the operation; `messages` are written with them.
+    pub async fn offboard_provider_company(
+        &self,
+        company_id: CompanyId,
+        provider_company_id: CompanyId,
+        previewed: &[(RightId, i64)],
+        messages: &[NewMessage],
+        actor: &Actor,
+    ) -> Result<Vec<UserRight>> {
         let mut tx = self.begin().await?;
+        with_tx!(&mut tx, |c| sqlx::query("UPDATE companies SET id = id WHERE id = $1").bind(company_id).execute(c).await.map(|_| ()))?;
         let rows: Vec<RightRow> = with_tx!(&mut tx, |c| sqlx::query_as(concat!(
             "SELECT ",
             right_cols!(),
-            " FROM user_rights r JOIN users u ON u.id = r.user_id \
-             WHERE r.company_id = $1 AND u.home_company_id = $2 AND r.right_type = 'provider' \
-             AND r.status IN ('pending', 'active') ORDER BY r.id"
+            " FROM user_rights r JOIN users u ON u.id = r.user_id WHERE ",
+            OFFBOARDED!(),
+            " ORDER BY r.id"
         ))
         .bind(company_id)
         .bind(provider_company_id)
         .fetch_all(c)
         .await)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let before: UserRight = row.try_into()?;
-            let transition = if before.status == RightStatus::Active { Transition::Revoke } else { Transition::Cancel };
-            // A pending *request* cannot be cancelled by the principal: refuse it instead.
-            let transition = match before.awaiting {
-                Some(Awaiting::Principal) => Transition::Refuse,
-                _ => transition,
-            };
-            let state = before.state().apply(transition, Party::Principal).map_err(StoreError::invalid)?;
-            out.push(write_state_in(&mut tx, &before, state, transition == Transition::Refuse, transition.audit_action(), actor, self.now()).await?);
+        let rights = rows.into_iter().map(UserRight::try_from).collect::<Result<Vec<_>>>()?;
+        if rights.is_empty() {
+            return Err(StoreError::NotFound);
         }
+        let mut found: Vec<(RightId, i64)> = rights.iter().map(|r| (r.id, r.version)).collect();
+        let mut expected = previewed.to_vec();
+        found.sort_unstable();
+        expected.sort_unstable();
+        if found != expected {
+            return Err(StoreError::Conflict);
+        }
+        let at = self.now();
+        let mut out = Vec::new();
+        for before in rights {
+            let transition = before.offboarding_transition();
+            let state = before.state().apply(transition, Party::Principal).map_err(StoreError::invalid)?;
+            out.push(write_state_in(&mut tx, &before, state, transition == Transition::Refuse, transition.audit_action(), actor, at).await?);
+        }
+        for message in messages {
+            super::messages::create_message_in(&mut tx, message).await?;
+        }
+        let (name, customer_number): (String, String) = with_tx!(&mut tx, |c| sqlx::query_as("SELECT name, customer_number FROM companies WHERE id = $1")
+            .bind(provider_company_id)
+            .fetch_one(c)
+            .await)?;
+        let ended: Vec<RightId> = out.iter().map(|r| r.id).collect();
+        let entry = AuditEntry::new(actor, Some(company_id), AuditAction::CompanyOffboardProvider, format!("company:{provider_company_id}"))
+            .after(serde_json::json!({ "company_name": name, "customer_number": customer_number, "rights_ended": ended.len(), "right_ids": ended }));
+        audit_in(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(out)
     }

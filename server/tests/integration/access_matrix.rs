@@ -243,6 +243,8 @@ const ROWS: &[Row] = &[
     row("/api/resend_invitation", "a Musterhans invitation", MUSTERHANS_ADMIN),
     row("/api/extend_right", "3 months more for a Musterhans invitation", MUSTERHANS_ADMIN),
     row("/api/decide_request", "a request to Musterhans", MUSTERHANS_ADMIN),
+    row("/api/load_offboarding", "Conseil Matrice's logins at the acting company", ADMINS_OF_THEIR_OWN),
+    row("/api/offboard_provider_company", "a company's one invitation to Musterhans", MUSTERHANS_ADMIN),
     // Another company's ids in the input.
     foreign("/api/load_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/update_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
@@ -278,6 +280,7 @@ const ROWS: &[Row] = &[
     row("/admin/rights/new", "acting company", ADMINS_OF_THEIR_OWN),
     row("/admin/rights/:id", "a Musterhans right", MUSTERHANS_ADMIN),
     row("/admin/rights/:id/services", "a Musterhans right", MUSTERHANS_ADMIN),
+    row("/admin/rights/providers/:id", "Conseil Matrice's logins at the acting company", ADMINS_OF_THEIR_OWN),
     row("/services/orders", "acting company", ORDERS),
     row("/services/invoices", "acting company", INVOICES),
     // The routes of axum itself.
@@ -300,6 +303,8 @@ const ACTING_FUNCTIONS: &[&str] = &[
     "/api/resend_invitation",
     "/api/extend_right",
     "/api/decide_request",
+    "/api/load_offboarding",
+    "/api/offboard_provider_company",
     "/api/load_orders",
     "/api/place_order",
     "/api/load_invoices",
@@ -480,6 +485,10 @@ impl World {
             foreign_right,
             foreign_product,
         };
+        // Conseil Matrice's logins hold rights on both companies the administrators act for:
+        // each may preview their offboarding from their own.
+        let (_, invitee) = world.spare_id().await;
+        invitation(&world.app, world.app.demo.third_company.id, world.app.demo.third_admin.id, invitee, None).await;
         // A request to Musterhans: a message to its administrator.
         let requester = world.spare_login().await;
         let cookie = world.app.signed_in_cookie(&requester).await;
@@ -754,6 +763,17 @@ impl World {
                 self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("approve", s("false"))]).await
             }
             ("/api/set_invitation_lifetime", _) => self.post(who, cookie, row.target, &[("days", s("21"))]).await,
+            ("/api/load_offboarding", _) => self.post(who, cookie, row.target, &[("provider_company_id", id(self.home.id))]).await,
+            ("/api/offboard_provider_company", _) => {
+                // A company of its own for each call: offboarding Conseil Matrice would end
+                // the rights the other columns stand for.
+                let n = SPARE.fetch_add(1, Ordering::Relaxed);
+                let company = new_company(app, &format!("{}", 70_000_000 + n), &format!("Prestataire Matrice {n}")).await;
+                let user_id = new_login(app, &format!("offboarded{n}@prestataire-matrice.example"), &company).await;
+                let right = invitation(app, app.demo.principal.id, app.demo.admin.id, user_id, None).await;
+                let previewed = format!("{}.{}", right.id, right.version);
+                self.post(who, cookie, row.target, &[("provider_company_id", id(company.id)), ("previewed", previewed)]).await
+            }
             ("/api/request_access", _) => self.post(who, cookie, row.target, &[("customer_number", s(AGENCY_NUMBER)), ("message", s(""))]).await,
             ("/api/answer_right", "refuse own invitation") => {
                 // The administrator's own invitation was answered in its column already.
@@ -783,6 +803,7 @@ impl World {
             }
             (path, _) if path.starts_with("/api/") => self.post(who, cookie, path, &[]).await,
             (page, _) => {
+                let page = page.replace("/providers/:id", &format!("/providers/{}", self.home.id));
                 let page = page.replace("/messages/:id", &format!("/messages/{}", self.admin_message)).replace(":id", &staff.id.to_string());
                 self.get(who, cookie, &page).await
             }

@@ -17,6 +17,7 @@ mod bad_input;
 mod config_errors;
 mod durability;
 mod invitation_lifetime;
+mod offboarding;
 mod provider_path;
 mod provider_side;
 mod reminders;

@@ -1,0 +1,153 @@
+//! Offboarding a provider company: every pending or active right its logins hold on the
+//! acting company, previewed (who, which services and debtors, since when), then ended in one
+//! confirmation bound to what the preview showed.
+
+use std::collections::HashMap;
+
+use portal_core::domain::*;
+use portal_core::store::{RightListItem, Store, StoreError};
+
+use super::service::{bad_input, store_refusal, RIGHT_NOT_FOUND};
+use super::*;
+use crate::access::AdminScope;
+use crate::messages::mail::Notice;
+use crate::messages::pages::MessageValues;
+use crate::shared::context::{internal, store};
+use crate::shared::errors::Status;
+use crate::shared::format::swiss_date;
+use crate::shared::mail::{mailer, public_base};
+use crate::shared::refusal::refused;
+
+pub const NOTHING_TO_OFFBOARD: &str = "admin.offboard_nothing";
+pub const PREVIEW_CHANGED: &str = "admin.offboard_changed";
+pub const BAD_PREVIEW: &str = "admin.offboard_bad_preview";
+
+/// The provider company's current rights on the acting company, or 404: a company whose
+/// logins hold nothing here is not named (no probing of other companies' names).
+async fn offboarded_rights(store: &Store, scope: &AdminScope, provider_company_id: CompanyId) -> Result<Vec<RightListItem>, PortalError> {
+    let rights = store.provider_company_rights(scope.company.company_id, provider_company_id).await.map_err(internal)?;
+    if rights.is_empty() {
+        return Err(refused(Status::NotFound, NOTHING_TO_OFFBOARD));
+    }
+    Ok(rights)
+}
+
+pub async fn preview(scope: &AdminScope, provider_company_id: CompanyId) -> Result<OffboardingPreview, PortalError> {
+    let store = store()?;
+    let items = offboarded_rights(&store, scope, provider_company_id).await?;
+    let debtors: HashMap<DebtorId, String> = store
+        .debtors(scope.company.company_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|d| (d.id, format!("{} {}", d.debtor_number, d.name)))
+        .collect();
+    let provider_company = items[0].home_company_name.clone().unwrap_or_default();
+    let mut rights = Vec::with_capacity(items.len());
+    for item in items {
+        let r = item.right;
+        let services = store
+            .service_grants(r.id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|g| GrantedService {
+                code: g.service_code,
+                name: g.service_name,
+                debtors: (!g.all_debtors).then(|| g.debtor_ids.iter().filter_map(|id| debtors.get(id).cloned()).collect()),
+            })
+            .collect();
+        let since = match r.status {
+            RightStatus::Active => r.decided_at.unwrap_or(r.created_at),
+            _ => r.created_at,
+        };
+        rights.push(OffboardedRight {
+            right_id: r.id,
+            version: r.version,
+            name: format!("{} {}", item.first_name, item.last_name).trim().to_string(),
+            email: item.email,
+            status: r.status,
+            awaiting: r.awaiting,
+            since: swiss_date(since),
+            services,
+        });
+    }
+    Ok(OffboardingPreview { provider_company_id, provider_company, rights })
+}
+
+/// `id.version` pairs, comma-separated, as [`OffboardingPreview::previewed`] writes them.
+pub fn parse_previewed(input: &str) -> Result<Vec<(RightId, i64)>, &'static str> {
+    let pairs: Option<Vec<(RightId, i64)>> = input
+        .split(',')
+        .map(|pair| {
+            let (id, version) = pair.trim().split_once('.')?;
+            Some((id.parse().ok()?, version.parse().ok()?))
+        })
+        .collect();
+    match pairs {
+        Some(pairs) if !pairs.is_empty() && pairs.len() <= 500 => Ok(pairs),
+        _ => Err(BAD_PREVIEW),
+    }
+}
+
+/// The message a provider gets when offboarding ends its right, by how it ends.
+fn told_of(transition: Transition) -> MessageKind {
+    match transition {
+        Transition::Revoke => MessageKind::ProviderRightRevoked,
+        Transition::Refuse => MessageKind::ProviderRequestDeclined,
+        _ => MessageKind::ProviderInvitationCancelled,
+    }
+}
+
+pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previewed: &str) -> Result<i64, PortalError> {
+    let previewed = parse_previewed(previewed).map_err(bad_input)?;
+    let store = store()?;
+    let items = offboarded_rights(&store, scope, provider_company_id).await?;
+    let (admin, company) = (scope.admin.full_name(), scope.company.name.clone());
+    let mut notices = Vec::with_capacity(items.len());
+    for item in &items {
+        let provider = store.user(item.right.user_id).await.map_err(internal)?;
+        notices.push(Notice {
+            company_id: item.right.company_id,
+            right_id: item.right.id,
+            told: vec![(provider, told_of(item.right.offboarding_transition()))],
+            params: serde_json::json!({ "admin": admin, "company": company }),
+            values: MessageValues { admin: admin.clone(), company: company.clone(), ..Default::default() },
+        });
+    }
+    let messages: Vec<_> = notices.iter().flat_map(Notice::messages).collect();
+    let ended = store
+        .offboard_provider_company(scope.company.company_id, provider_company_id, &previewed, &messages, &scope.actor)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict => refused(Status::Conflict, PREVIEW_CHANGED),
+            StoreError::NotFound => refused(Status::NotFound, RIGHT_NOT_FOUND),
+            e => store_refusal(e),
+        })?;
+    tracing::info!(company_id = scope.company.company_id, provider_company_id, rights = ended.len(), "provider company offboarded");
+    let (mailer, base) = (mailer()?, public_base()?);
+    for notice in &notices {
+        notice.mail(&mailer, &base).await;
+    }
+    Ok(ended.len() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_confirmation_names_each_previewed_right_at_its_version() {
+        assert_eq!(parse_previewed("12.3, 7.1"), Ok(vec![(12, 3), (7, 1)]));
+        for bad in ["", "12", "12.x", "12.3,", "a.b", "12.3;7.1"] {
+            assert_eq!(parse_previewed(bad), Err(BAD_PREVIEW), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn each_provider_is_told_how_their_right_ended() {
+        assert_eq!(told_of(Transition::Revoke), MessageKind::ProviderRightRevoked);
+        assert_eq!(told_of(Transition::Cancel), MessageKind::ProviderInvitationCancelled);
+        assert_eq!(told_of(Transition::Refuse), MessageKind::ProviderRequestDeclined);
+    }
+}
