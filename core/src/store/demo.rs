@@ -97,7 +97,7 @@ impl Seeder<'_> {
         Ok(right)
     }
 
-    /// `provider`'s accepted provider right on `company`, invited by its administrator `by`
+    /// `provider`'s accepted provider right on `company`, as invited by its administrator `by`,
     /// with `grants`; left as it is once it exists (the demo may have ended it since).
     async fn provider(&mut self, company: &Company, by: &User, provider: &User, grants: &[GrantSpec]) -> Result<()> {
         if self.store.right_for(company.id, provider.id).await?.is_some() {
@@ -113,10 +113,11 @@ impl Seeder<'_> {
             end_date: None,
             created_by_user_id: Some(by.id),
         };
-        let invitation = self.store.create_right(&new, &Actor::user(by.id, company.id)).await?;
+        // The seeder writes it, not the administrator: their own audit trail starts empty.
+        let invitation = self.store.create_right(&new, &Actor::system()).await?;
         let as_provider = Actor::user(provider.id, provider.home_company_id.unwrap_or(company.id));
         let accepted = self.store.transition_right(invitation.id, invitation.version, Transition::Accept, Party::Provider, &as_provider).await?;
-        self.store.replace_service_grants(accepted.id, grants, &Actor::user(by.id, company.id)).await?;
+        self.store.replace_service_grants(accepted.id, grants, &Actor::system()).await?;
         Ok(())
     }
 
