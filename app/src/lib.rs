@@ -107,6 +107,7 @@ fn Portal() -> impl IntoView {
                 <Route path=path!("/messages/:id") view=messages::pages::MessagePage ssr=SsrMode::Async/>
                 <Route path=path!("/invitations/:id") view=provider::invitation_page::InvitationPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/rights/new") view=rights::enter_page::EnterUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/rights/templates") view=rights::templates_page::GrantTemplatesPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/rights/:id") view=rights::right_page::ManageRightPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/rights/providers/:id") view=rights::offboarding_page::OffboardingPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/rights/:id/services") view=rights::right_page::GrantServicesPage ssr=SsrMode::Async/>

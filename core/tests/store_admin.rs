@@ -9,6 +9,9 @@ contract!(
     entering_an_existing_right_again_changes_nothing_and_sends_no_second_message,
     the_authorizations_of_another_right_can_be_copied_on_entry,
     authorizations_are_never_copied_from_another_company,
+    a_template_is_applied_on_entry_and_its_later_change_leaves_the_right_as_it_was,
+    a_template_holds_only_the_company_s_services_and_debtors_under_a_name_of_its_own,
+    another_company_s_template_is_neither_applied_nor_changed_nor_deleted,
     a_new_employee_gets_a_login_of_the_company_without_a_password,
     a_login_without_a_company_joins_as_employee,
     a_login_of_another_company_cannot_be_entered_as_employee,
@@ -70,7 +73,7 @@ mod cases {
     }
 
     fn common(f: &Fixture) -> EntryCommon {
-        EntryCommon { company_id: f.principal.id, remark: Remark::parse("Mandat comptable").unwrap(), end_date: None, copy_grants_from: None, entered_by: f.admin.id }
+        EntryCommon { company_id: f.principal.id, remark: Remark::parse("Mandat comptable").unwrap(), end_date: None, grants_from: None, entered_by: f.admin.id }
     }
 
     fn invitation_message(f: &Fixture) -> NewMessage {
@@ -131,7 +134,7 @@ mod cases {
         let with_grants = store.rights_with_grants(f.principal.id).await.unwrap();
         assert!(with_grants.contains(&source.id) && !with_grants.contains(&f.admin_right.id), "{with_grants:?}");
         let mut entry = invitation(&f);
-        entry.common.copy_grants_from = Some(source.id);
+        entry.common.grants_from = Some(GrantSource::Right(source.id));
         let right = store.enter_provider(&entry).await.unwrap();
         let copied: Vec<GrantSpec> = store.service_grants(right.id).await.unwrap().iter().map(ServiceGrant::spec).collect();
         assert_eq!(copied, vec![spec]);
@@ -146,11 +149,89 @@ mod cases {
         let new = NewRight::employee(elsewhere.id, tina.id, true);
         let foreign = store.create_right(&new, &Actor::system()).await.unwrap();
         let mut entry = invitation(&f);
-        entry.common.copy_grants_from = Some(foreign.id);
+        entry.common.grants_from = Some(GrantSource::Right(foreign.id));
         let err = store.enter_provider(&entry).await.unwrap_err();
         assert_eq!(err.code(), "rights.copy_source_invalid");
         assert!(store.right_for(f.principal.id, f.provider.id).await.unwrap().is_none(), "nothing was stored");
         assert!(store.messages_for(f.provider.id).await.unwrap().is_empty(), "no message was sent");
+    }
+
+    fn admin_of(f: &Fixture) -> Actor {
+        Actor::user(f.admin.id, f.principal.id)
+    }
+
+    pub async fn a_template_is_applied_on_entry_and_its_later_change_leaves_the_right_as_it_was(store: Store) {
+        let f = fixture(&store).await;
+        let name = TemplateName::parse("Comptabilité — débiteurs Suisse romande").unwrap();
+        let chosen = GrantSpec { service_id: f.orders.id, all_debtors: false, debtor_ids: vec![f.debtor.id, f.debtor.id] };
+        let template = store.save_grant_template(f.principal.id, None, &name, &[chosen], &admin_of(&f)).await.unwrap();
+        let once = GrantSpec { service_id: f.orders.id, all_debtors: false, debtor_ids: vec![f.debtor.id] };
+        assert_eq!((template.name.as_str(), template.grants.clone()), (name.as_str(), vec![once.clone()]));
+        assert_eq!(store.grant_templates(f.principal.id).await.unwrap(), vec![template.clone()]);
+
+        let mut entry = invitation(&f);
+        entry.common.grants_from = Some(GrantSource::Template(template.id));
+        let right = store.enter_provider(&entry).await.unwrap();
+        let given = || async { store.service_grants(right.id).await.unwrap().iter().map(ServiceGrant::spec).collect::<Vec<_>>() };
+        assert_eq!(given().await, vec![once.clone()]);
+
+        let all = GrantSpec { service_id: f.orders.id, all_debtors: true, debtor_ids: vec![] };
+        let renamed = TemplateName::parse("Comptabilité — tous les débiteurs").unwrap();
+        let changed = store.save_grant_template(f.principal.id, Some(template.id), &renamed, &[all.clone()], &admin_of(&f)).await.unwrap();
+        assert_eq!((changed.id, changed.name.as_str(), changed.grants), (template.id, renamed.as_str(), vec![all]));
+        assert_eq!(given().await, vec![once.clone()], "the right keeps what it was given");
+        store.delete_grant_template(f.principal.id, template.id, &admin_of(&f)).await.unwrap();
+        assert!(store.grant_templates(f.principal.id).await.unwrap().is_empty());
+        assert_eq!(given().await, vec![once], "deleting the template changes no right");
+
+        let log = store.audit_for_company(f.principal.id, 50, 0).await.unwrap().items;
+        let actions: Vec<AuditAction> = log.iter().map(|e| e.action).filter(|a| a.as_str().starts_with("template.")).collect();
+        assert_eq!(actions, vec![AuditAction::TemplateDelete, AuditAction::TemplateSave, AuditAction::TemplateSave]);
+    }
+
+    pub async fn a_template_holds_only_the_company_s_services_and_debtors_under_a_name_of_its_own(store: Store) {
+        let f = fixture(&store).await;
+        let elsewhere = company(&store, "30000003", "Transports Rapides SA").await;
+        let foreign_debtor = store.create_debtor(elsewhere.id, &DebtorNumber::parse("300001").unwrap(), "Dépôt").await.unwrap();
+        let invoices = store.ensure_service("invoices", "Factures").await.unwrap();
+        let name = TemplateName::parse("Commandes").unwrap();
+        let save = |specs: Vec<GrantSpec>| {
+            let (store, name, actor, company) = (store.clone(), name.clone(), admin_of(&f), f.principal.id);
+            async move { store.save_grant_template(company, None, &name, &specs, &actor).await.map(|_| ()).map_err(|e| e.code()) }
+        };
+        let foreign = GrantSpec { service_id: f.orders.id, all_debtors: false, debtor_ids: vec![foreign_debtor.id] };
+        assert_eq!(save(vec![foreign]).await, Err("grant.debtor_of_another_company"));
+        assert_eq!(save(vec![GrantSpec { service_id: invoices.id, all_debtors: true, debtor_ids: vec![] }]).await, Err("grant.service_not_subscribed"));
+        assert_eq!(save(vec![]).await, Err("grant.empty_template"));
+        assert_eq!(save(vec![GrantSpec { service_id: f.orders.id, all_debtors: false, debtor_ids: vec![] }]).await, Err("grant.no_debtors"));
+        assert!(store.grant_templates(f.principal.id).await.unwrap().is_empty(), "nothing was stored");
+
+        let all = GrantSpec { service_id: f.orders.id, all_debtors: true, debtor_ids: vec![] };
+        assert_eq!(save(vec![all.clone()]).await, Ok(()));
+        assert_eq!(save(vec![all.clone()]).await, Err("duplicate.template_name"));
+        // The same name in another company is that company's own.
+        store.subscribe_service(elsewhere.id, f.orders.id).await.unwrap();
+        store.save_grant_template(elsewhere.id, None, &name, &[all], &Actor::system()).await.unwrap();
+        assert_eq!(store.grant_templates(f.principal.id).await.unwrap().len(), 1);
+    }
+
+    pub async fn another_company_s_template_is_neither_applied_nor_changed_nor_deleted(store: Store) {
+        let f = fixture(&store).await;
+        let elsewhere = company(&store, "30000003", "Transports Rapides SA").await;
+        store.subscribe_service(elsewhere.id, f.orders.id).await.unwrap();
+        let all = GrantSpec { service_id: f.orders.id, all_debtors: true, debtor_ids: vec![] };
+        let theirs = store.save_grant_template(elsewhere.id, None, &TemplateName::parse("Transports").unwrap(), &[all.clone()], &Actor::system()).await.unwrap();
+
+        let mut entry = invitation(&f);
+        entry.common.grants_from = Some(GrantSource::Template(theirs.id));
+        assert_eq!(store.enter_provider(&entry).await.unwrap_err().code(), "rights.template_invalid");
+        assert!(store.right_for(f.principal.id, f.provider.id).await.unwrap().is_none(), "nothing was stored");
+        let renamed = TemplateName::parse("Pris").unwrap();
+        let err = store.save_grant_template(f.principal.id, Some(theirs.id), &renamed, &[all], &admin_of(&f)).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store.delete_grant_template(f.principal.id, theirs.id, &admin_of(&f)).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        assert_eq!(store.grant_templates(elsewhere.id).await.unwrap(), vec![theirs]);
     }
 
     pub async fn a_new_employee_gets_a_login_of_the_company_without_a_password(store: Store) {

@@ -64,7 +64,7 @@ mod cases {
     async fn invitation(store: &Store, f: &Fixture, n: usize) -> (User, UserRight) {
         let provider = login(store, &format!("prestataire{n}@fiduciaire.example")).await;
         let entry = ProviderEntry {
-            common: EntryCommon { company_id: f.principal.id, remark: Remark::default(), end_date: None, copy_grants_from: None, entered_by: f.admin.id },
+            common: EntryCommon { company_id: f.principal.id, remark: Remark::default(), end_date: None, grants_from: None, entered_by: f.admin.id },
             provider_user_id: provider.id,
             message: message(&provider, &f.principal, MessageKind::ProviderInvitation),
         };
@@ -149,7 +149,7 @@ mod cases {
         for n in 0..RUNS {
             let provider = login(&store, &format!("double{n}@fiduciaire.example")).await;
             let entry = ProviderEntry {
-                common: EntryCommon { company_id: f.principal.id, remark: Remark::default(), end_date: None, copy_grants_from: None, entered_by: f.admin.id },
+                common: EntryCommon { company_id: f.principal.id, remark: Remark::default(), end_date: None, grants_from: None, entered_by: f.admin.id },
                 provider_user_id: provider.id,
                 message: message(&provider, &f.principal, MessageKind::ProviderInvitation),
             };

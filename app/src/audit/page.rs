@@ -57,6 +57,8 @@ pub fn action_text(locale: Locale, action: AuditAction) -> String {
         CompanyCreate => td_string!(locale, audit.company_create),
         CompanyInvitationLifetime => td_string!(locale, audit.company_invitation_lifetime),
         CompanyOffboardProvider => td_string!(locale, audit.company_offboard_provider),
+        TemplateSave => td_string!(locale, audit.template_save),
+        TemplateDelete => td_string!(locale, audit.template_delete),
         PasswordChange => td_string!(locale, audit.password_change),
         PasswordSet => td_string!(locale, audit.password_set),
         PasswordReset => td_string!(locale, audit.password_reset),

@@ -22,9 +22,10 @@ pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, Port
     let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut lines = Vec::with_capacity(found.items.len());
     for record in found.items {
-        let subject = match names.get(&record.target) {
-            Some(name) => name.clone(),
-            None => {
+        let subject = match (template_name(&record), names.get(&record.target)) {
+            (Some(name), _) => name,
+            (None, Some(name)) => name.clone(),
+            (None, None) => {
                 let name = subject_name(&store, &record.target).await;
                 names.insert(record.target.clone(), name.clone());
                 name
@@ -40,6 +41,15 @@ pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, Port
     }
     let pages = page_count(found.total, AUDIT_PAGE_SIZE);
     Ok(AuditPage { lines, total: found.total, page: page.min(pages), pages })
+}
+
+/// A template's entry names it as it was then: the template may have been renamed or deleted.
+fn template_name(record: &portal_core::store::AuditRecord) -> Option<String> {
+    if !record.target.starts_with("template:") {
+        return None;
+    }
+    let named = |v: &Option<serde_json::Value>| v.as_ref().and_then(|v| v["name"].as_str()).map(str::to_string);
+    named(&record.after).or_else(|| named(&record.before))
 }
 
 /// "right:42" → the e-mail of the right's login; "user:7" → the login's e-mail;
@@ -77,6 +87,8 @@ pub fn audit_changes(before: Option<&serde_json::Value>, after: Option<&serde_js
         "created_by_user_id",
         "right_id",
         "right_ids",
+        // A template's services and debtors, kept whole; the page names the template.
+        "grants",
         "debtor_id",
         "home_company_id",
         "lines",

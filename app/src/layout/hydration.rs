@@ -167,6 +167,7 @@ mod tests {
             assert_eq!(bundle_of(path), Some("services"), "{path}");
         }
         assert_eq!(bundle_of("/admin/rights/new"), Some("rights_entry"));
+        assert_eq!(bundle_of("/admin/rights/templates"), Some("rights_entry"));
         for path in ["/admin/rights/7", "/admin/rights/7/services"] {
             assert_eq!(bundle_of(path), Some("right"), "{path}");
         }

@@ -5,20 +5,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use portal_core::domain::RightType;
 
-use super::{list_copy_sources, CopySource, EnterUser, EntryConfirmation};
+use super::{list_copy_sources, EnterUser, EntryConfirmation, EntrySources};
 use crate::shared::ui::{BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
 use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::rights::list_page::AdminCrumbs;
 
-async fn load(_: ()) -> Result<Vec<CopySource>, PortalError> {
+async fn load(_: ()) -> Result<EntrySources, PortalError> {
     list_copy_sources().await
 }
 
 #[component]
 pub fn EnterUserPage() -> impl IntoView {
     let i18n = use_i18n();
-    let content = |sources: Vec<CopySource>| view! { <EnterUser sources=sources/> }.into_any();
+    let content = |sources: EntrySources| view! { <EnterUser sources=sources/> }.into_any();
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), admin.enter_user).to_string()/>
         <SignedInPage key=Signal::stored(()) load=load view=content/>
@@ -29,13 +29,14 @@ pub fn EnterUserPage() -> impl IntoView {
 /// technical user's API key, once) in place.
 #[cfg_attr(not(island_rights_entry), component)]
 #[cfg_attr(island_rights_entry, island)]
-fn EnterUser(sources: Vec<CopySource>) -> impl IntoView {
+fn EnterUser(sources: EntrySources) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<EnterUser>::new();
     let right_type = RwSignal::new(String::from("provider"));
-    let copy = RwSignal::new(false);
-    let has_sources = !sources.is_empty();
-    let sources = StoredValue::new(sources);
+    let assignment = RwSignal::new("manual");
+    let EntrySources { rights: sources, templates } = sources;
+    let (has_sources, has_templates) = (!sources.is_empty(), !templates.is_empty());
+    let (sources, templates) = (StoredValue::new(sources), StoredValue::new(templates));
     let is = move |t: &'static str| move || right_type.get() == t;
     view! {
         <AdminCrumbs last=t_string!(i18n, admin.enter_user).to_string()/>
@@ -111,16 +112,21 @@ fn EnterUser(sources: Vec<CopySource>) -> impl IntoView {
                     <legend class="px-1 text-lg font-semibold">{t!(i18n, admin.assignment)}</legend>
                     <div class="space-y-2">
                         <label class="flex items-center gap-2">
-                            <input type="radio" name="assignment" value="manual" checked=true class="h-4 w-4" on:change=move |_| copy.set(false)/>
+                            <input type="radio" name="assignment" value="manual" checked=true class="h-4 w-4" on:change=move |_| assignment.set("manual")/>
                             <span>{t!(i18n, admin.assignment_manual)}</span>
                         </label>
                         <label class="flex items-center gap-2">
-                            <input type="radio" name="assignment" value="copy" disabled=!has_sources class="h-4 w-4" on:change=move |_| copy.set(true)/>
+                            <input type="radio" name="assignment" value="copy" disabled=!has_sources class="h-4 w-4" on:change=move |_| assignment.set("copy")/>
                             <span>{t!(i18n, admin.assignment_copy)}</span>
                         </label>
                         {(!has_sources).then(|| view! { <p class="text-sm text-stone-600">{t!(i18n, admin.copy_none)}</p> })}
+                        <label class="flex items-center gap-2">
+                            <input type="radio" name="assignment" value="template" disabled=!has_templates class="h-4 w-4" on:change=move |_| assignment.set("template")/>
+                            <span>{t!(i18n, admin.assignment_template)}</span>
+                        </label>
+                        {(!has_templates).then(|| view! { <p class="text-sm text-stone-600">{t!(i18n, admin.templates_none_entry)}</p> })}
                     </div>
-                    <Show when=move || copy.get()>
+                    <Show when=move || assignment.get() == "copy">
                         <div class="mt-4">
                             <label for="entry-copy" class="block font-medium">{t!(i18n, admin.copy_from)}</label>
                             <select id="entry-copy" name="copy_from" class=FIELD>
@@ -128,6 +134,17 @@ fn EnterUser(sources: Vec<CopySource>) -> impl IntoView {
                             </select>
                         </div>
                     </Show>
+                    <Show when=move || assignment.get() == "template">
+                        <div class="mt-4">
+                            <label for="entry-template" class="block font-medium">{t!(i18n, admin.template_choose)}</label>
+                            <select id="entry-template" name="template" class=FIELD>
+                                {templates.get_value().into_iter().map(|t| view! { <option value=t.template_id.to_string()>{t.name}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    </Show>
+                    <p class="mt-4 text-sm">
+                        <a href="/admin/rights/templates" class=LINK>{t!(i18n, admin.template_manage)}</a>
+                    </p>
                     <p role="alert" aria-live="assertive" class="mt-6 font-medium text-red-700 empty:hidden" data-testid="entry-error">
                         {move || match action.value().get() {
                             Some(Err(error)) => Some(error.text(i18n.get_locale())),

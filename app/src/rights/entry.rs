@@ -5,7 +5,7 @@ use crate::shared::errors::{PortalError, Status, RIGHT_EXISTS};
 use leptos::prelude::*;
 use portal_core::domain::*;
 use portal_core::store::{
-    self, EmployeeEntry, EntryCommon, NewMessage, ProviderEntry, Store, StoreError, TechnicalEntry, User, UserRight,
+    self, EmployeeEntry, EntryCommon, GrantSource, NewMessage, ProviderEntry, Store, StoreError, TechnicalEntry, User, UserRight,
 };
 
 use super::*;
@@ -13,6 +13,7 @@ use crate::access::AdminScope;
 use crate::shared::context::{internal, store};
 use crate::shared::refusal::refused;
 use super::service::*;
+use super::templates::TEMPLATE_REQUIRED;
 
 /// The fields of "Saisir un utilisateur", as typed.
 #[derive(Debug, Clone)]
@@ -26,6 +27,7 @@ pub struct EntryForm {
     pub administrator: bool,
     pub assignment: String,
     pub copy_from: String,
+    pub template: String,
 }
 
 /// A technical user is no login (it cannot sign in): its right's type says so.
@@ -47,12 +49,13 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
     let store = store()?;
     let right_type = RightType::parse(form.right_type.trim()).map_err(|_| bad_input(BAD_RIGHT_TYPE))?;
     let remark = parse_or_400(Remark::parse(&form.remark))?;
-    let copy_grants_from = match form.assignment.as_str() {
-        "copy" => Some(form.copy_from.trim().parse::<i64>().map_err(|_| bad_input(COPY_SOURCE_REQUIRED))?),
+    let grants_from = match form.assignment.as_str() {
+        "copy" => Some(GrantSource::Right(form.copy_from.trim().parse().map_err(|_| bad_input(COPY_SOURCE_REQUIRED))?)),
+        "template" => Some(GrantSource::Template(form.template.trim().parse().map_err(|_| bad_input(TEMPLATE_REQUIRED))?)),
         _ => None,
     };
     let company_id = scope.company.company_id;
-    let common = EntryCommon { company_id, remark, end_date: None, copy_grants_from, entered_by: scope.admin.id };
+    let common = EntryCommon { company_id, remark, end_date: None, grants_from, entered_by: scope.admin.id };
     match right_type {
         RightType::Provider => {
             let email = parse_or_400(EmailAddress::parse(&form.email))?;

@@ -141,6 +141,7 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
         <div class="mt-6 flex flex-wrap items-end justify-between gap-4">
             <div class="flex flex-wrap items-center gap-4">
                 <a href="/admin/rights/new" class=BUTTON data-testid="enter-user">{t!(i18n, admin.enter_user)}</a>
+                <a href="/admin/rights/templates" class=LINK>{t!(i18n, admin.templates)}</a>
                 <a href="/admin/audit" class=LINK>{t!(i18n, audit.nav)}</a>
             </div>
             <Form method="GET" action="/admin/rights" attr:class="flex items-end gap-2" attr:role="search">

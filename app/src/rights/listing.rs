@@ -116,7 +116,7 @@ pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descendin
 }
 
 /// The company's rights that hold at least one authorization (up to 500, by name).
-pub async fn copy_sources(scope: &AdminScope) -> Result<Vec<CopySource>, PortalError> {
+pub async fn copy_sources(scope: &AdminScope) -> Result<EntrySources, PortalError> {
     let store = store()?;
     let query = RightQuery { limit: 500, ..RightQuery::default() };
     let page = store.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
@@ -129,7 +129,8 @@ pub async fn copy_sources(scope: &AdminScope) -> Result<Vec<CopySource>, PortalE
         let name = format!("{} {}", item.first_name, item.last_name).trim().to_string();
         out.push(CopySource { right_id: item.right.id, label: format!("{name} ({})", item.email) });
     }
-    Ok(out)
+    let templates = super::templates::company_templates(&store, scope.company.company_id).await?;
+    Ok(EntrySources { rights: out, templates })
 }
 
 

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::require_admin;
 
 pub mod enter_page;
+pub mod grants_form;
 #[cfg(feature = "ssr")]
 pub mod entry;
 #[cfg(feature = "ssr")]
@@ -29,6 +30,9 @@ pub mod reminders;
 pub mod right_page;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod templates;
+pub mod templates_page;
 
 /// Rows per page of the rights list.
 pub const PAGE_SIZE: i64 = 25;
@@ -129,6 +133,31 @@ pub struct CopySource {
     pub label: String,
 }
 
+/// What "Saisir un utilisateur" offers to copy authorizations from: the company's rights that
+/// have some, and its permission templates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntrySources {
+    pub rights: Vec<CopySource>,
+    pub templates: Vec<TemplateView>,
+}
+
+/// A permission template: its name and, per service, all debtors or the chosen ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateView {
+    pub template_id: i64,
+    pub name: String,
+    pub services: Vec<GrantInput>,
+}
+
+/// "Modèles d'autorisations": the company's templates, and the services and debtors they are
+/// made of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplatesView {
+    pub templates: Vec<TemplateView>,
+    pub services: Vec<ServiceChoice>,
+    pub debtors: Vec<DebtorChoice>,
+}
+
 /// What "Saisir un utilisateur" answers ("La saisie est confirmée").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryConfirmation {
@@ -167,6 +196,8 @@ pub struct RightDetail {
     pub row: RightRow,
     pub services: Vec<ServiceChoice>,
     pub debtors: Vec<DebtorChoice>,
+    /// The company's permission templates, to fill the authorizations in from.
+    pub templates: Vec<TemplateView>,
 }
 
 /// One service as submitted by the authorization page.
@@ -185,15 +216,16 @@ pub async fn list_rights(search: String, sort: String, descending: bool, page: i
     listing::list_rights(&scope, &search, &sort, descending, page).await
 }
 
-/// The rights whose authorizations may be copied by "Saisir un utilisateur".
+/// The rights and the templates whose authorizations "Saisir un utilisateur" may copy.
 #[server(prefix = "/api", endpoint = "list_copy_sources")]
-pub async fn list_copy_sources() -> Result<Vec<CopySource>, PortalError> {
+pub async fn list_copy_sources() -> Result<EntrySources, PortalError> {
     let scope = require_admin().await?;
     listing::copy_sources(&scope).await
 }
 
 /// "Saisir un utilisateur". `right_type`: `employee`, `technical` or `provider`;
-/// `assignment`: `manual` or `copy` (then `copy_from` is a right id of the company).
+/// `assignment`: `manual`, `copy` (then `copy_from` is a right id of the company) or
+/// `template` (then `template` is a permission template id of the company).
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "enter_user")]
 pub async fn enter_user(
@@ -206,9 +238,10 @@ pub async fn enter_user(
     #[server(default)] administrator: Option<String>,
     assignment: String,
     #[server(default)] copy_from: String,
+    #[server(default)] template: String,
 ) -> Result<EntryConfirmation, PortalError> {
     let scope = require_admin().await?;
-    let form = entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from };
+    let form = entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from, template };
     entry::enter_user(&scope, form).await
 }
 
@@ -299,4 +332,28 @@ pub async fn offboard_provider_company(provider_company_id: i64, previewed: Stri
 pub async fn set_invitation_lifetime(days: String) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
     service::set_invitation_lifetime(&scope, &days).await
+}
+
+/// "Modèles d'autorisations": the acting company's permission templates, with its services
+/// and debtors to make them of.
+#[server(prefix = "/api", endpoint = "load_templates")]
+pub async fn load_templates() -> Result<TemplatesView, PortalError> {
+    let scope = require_admin().await?;
+    templates::load(&scope).await
+}
+
+/// Creates (`template_id` 0) or changes a permission template of the acting company; answers
+/// its id. The rights made from it keep what they were given.
+#[server(prefix = "/api", endpoint = "save_template", input = server_fn::codec::Json)]
+pub async fn save_template(template_id: i64, name: String, grants: Vec<GrantInput>) -> Result<i64, PortalError> {
+    let scope = require_admin().await?;
+    templates::save(&scope, template_id, &name, grants).await
+}
+
+/// Deletes a permission template of the acting company; the rights made from it keep what
+/// they were given.
+#[server(prefix = "/api", endpoint = "delete_template")]
+pub async fn delete_template(template_id: i64) -> Result<(), PortalError> {
+    let scope = require_admin().await?;
+    templates::delete(&scope, template_id).await
 }

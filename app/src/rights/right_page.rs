@@ -2,14 +2,14 @@
 //! authorizations ("Octroyer des autorisations de service").
 
 use crate::shared::errors::PortalError;
-use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
-use super::{load_right, DebtorChoice, DecideRequest, EndRight, ExtendRight, GrantInput, ResendInvitation, RightDetail, SaveGrants, ServiceChoice, UpdateRight};
+use super::grants_form::{chosen_grants, ServiceCard, ServiceState, TemplateApply};
+use super::{load_right, DecideRequest, EndRight, ExtendRight, ResendInvitation, RightDetail, SaveGrants, UpdateRight};
 use crate::shared::format::swiss_day;
 use portal_core::domain::Extension;
 use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
@@ -218,15 +218,6 @@ pub fn GrantServicesPage() -> impl IntoView {
     }
 }
 
-/// One service's state in the form.
-#[derive(Clone)]
-struct ServiceState {
-    choice: ServiceChoice,
-    granted: RwSignal<bool>,
-    all_debtors: RwSignal<bool>,
-    debtors: RwSignal<BTreeSet<i64>>,
-}
-
 #[cfg_attr(not(island_right), component)]
 #[cfg_attr(island_right, island)]
 fn GrantServices(detail: RightDetail) -> impl IntoView {
@@ -235,37 +226,20 @@ fn GrantServices(detail: RightDetail) -> impl IntoView {
     let pending = detail.row.status == RightStatus::Pending;
     let right_id = detail.row.right_id;
     let debtors = StoredValue::new(detail.debtors.clone());
-    let services: Vec<ServiceState> = detail
-        .services
-        .iter()
-        .cloned()
-        .map(|choice| ServiceState {
-            granted: RwSignal::new(choice.granted),
-            all_debtors: RwSignal::new(choice.all_debtors),
-            debtors: RwSignal::new(choice.debtor_ids.iter().copied().collect()),
-            choice,
-        })
-        .collect();
+    let services: Vec<ServiceState> = detail.services.iter().cloned().map(ServiceState::new).collect();
+    let templates = detail.templates.clone();
     let save = ServerAction::<SaveGrants>::new();
     let problem = RwSignal::new(None::<String>);
     let all = StoredValue::new(services.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         problem.set(None);
-        let mut grants = Vec::new();
-        for s in all.get_value() {
-            if !s.granted.get_untracked() {
-                continue;
+        match all.with_value(|states| chosen_grants(states, i18n.get_locale_untracked())) {
+            Ok(grants) => {
+                save.dispatch(SaveGrants { right_id, grants });
             }
-            let all_debtors = s.all_debtors.get_untracked();
-            let debtor_ids: Vec<i64> = if all_debtors { Vec::new() } else { s.debtors.get_untracked().into_iter().collect() };
-            if !all_debtors && debtor_ids.is_empty() {
-                problem.set(Some(t_string!(i18n, admin.choose_debtor, service = s.choice.name.clone()).to_string()));
-                return;
-            }
-            grants.push(GrantInput { service_id: s.choice.service_id, all_debtors, debtor_ids });
+            Err(sentence) => problem.set(Some(sentence)),
         }
-        save.dispatch(SaveGrants { right_id, grants });
     };
     view! {
         <AdminCrumbs last=t_string!(i18n, admin.grant_services).to_string()/>
@@ -278,6 +252,7 @@ fn GrantServices(detail: RightDetail) -> impl IntoView {
             view! { <p class="mt-6">{t!(i18n, admin.no_services)}</p> }.into_any()
         } else {
             view! {
+                {(!templates.is_empty()).then(|| view! { <TemplateApply templates=templates states=all/> })}
                 <form class="mt-6 space-y-4" on:submit=submit data-testid="grants-form">
                     {services.into_iter().map(|s| view! { <ServiceCard state=s debtors=debtors/> }).collect_view()}
                     <p role="alert" aria-live="assertive" class="font-medium text-red-700 empty:hidden">{move || problem.get()}</p>
@@ -291,101 +266,5 @@ fn GrantServices(detail: RightDetail) -> impl IntoView {
                 </form>
             }.into_any()
         }}
-    }
-}
-
-#[component]
-fn ServiceCard(state: ServiceState, debtors: StoredValue<Vec<DebtorChoice>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let ServiceState { choice, granted, all_debtors, debtors: chosen } = state;
-    let id = choice.service_id;
-    let filter = RwSignal::new(String::new());
-    let total = debtors.with_value(|d| d.len());
-    let visible = move || {
-        let needle = filter.get().trim().to_lowercase();
-        debtors.with_value(|all| {
-            all.iter()
-                .filter(|d| needle.is_empty() || d.number.to_lowercase().contains(&needle) || d.name.to_lowercase().contains(&needle))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
-    let code = choice.code.clone();
-    view! {
-        <fieldset class=CARD data-testid=format!("service-{code}")>
-            <legend class="sr-only">{choice.name.clone()}</legend>
-            <label class="flex items-center justify-between gap-4">
-                <span class="text-lg font-semibold">{crate::services::service_label(i18n.get_locale_untracked(), &choice.code, &choice.name)}</span>
-                <span class="flex items-center gap-2">
-                    <span class="text-sm">{t!(i18n, admin.service_on)}</span>
-                    <input
-                        type="checkbox"
-                        role="switch"
-                        class="h-5 w-5"
-                        prop:checked=move || granted.get()
-                        on:change=move |ev| granted.set(event_target_checked(&ev))
-                        data-testid="service-switch"
-                    />
-                </span>
-            </label>
-            <Show when=move || granted.get()>
-                <div class="mt-3 flex flex-wrap gap-4" role="radiogroup">
-                    <label class="flex items-center gap-2">
-                        <input type="radio" name=format!("scope-{id}") prop:checked=move || all_debtors.get() on:change=move |_| all_debtors.set(true) class="h-4 w-4"/>
-                        <span>{t!(i18n, admin.all_debtors)}</span>
-                    </label>
-                    <label class="flex items-center gap-2">
-                        <input type="radio" name=format!("scope-{id}") prop:checked=move || !all_debtors.get() on:change=move |_| all_debtors.set(false) class="h-4 w-4" data-testid="chosen-debtors"/>
-                        <span>{t!(i18n, admin.chosen_debtors)}</span>
-                    </label>
-                </div>
-                <Show when=move || !all_debtors.get()>
-                    <div class="mt-3 rounded border border-stone-200 p-3">
-                        <div class="flex flex-wrap items-end gap-3">
-                            <div class="grow">
-                                <label for=format!("filter-{id}") class="block text-sm font-medium">{t!(i18n, admin.debtor_filter)}</label>
-                                <input id=format!("filter-{id}") type="search" class=FIELD prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev))/>
-                            </div>
-                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| {
-                                let shown: Vec<i64> = visible().iter().map(|d| d.debtor_id).collect();
-                                chosen.update(|c| c.extend(shown));
-                            }>{t!(i18n, admin.select_visible)}</button>
-                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| chosen.set(BTreeSet::new())>{t!(i18n, admin.clear_debtors)}</button>
-                        </div>
-                        <p class="mt-2 text-sm text-stone-700" aria-live="polite">
-                            {move || t_string!(i18n, admin.debtors_selected, count = chosen.with(|c| c.len()), total = total).to_string()}
-                        </p>
-                        <ul class="mt-2 max-h-64 space-y-1 overflow-y-auto" data-testid="debtor-list">
-                            {move || {
-                                let shown = visible();
-                                if shown.is_empty() {
-                                    return view! { <li class="text-stone-600">{t!(i18n, admin.no_debtor_match)}</li> }.into_any();
-                                }
-                                shown.into_iter().map(|d| {
-                                    let debtor_id = d.debtor_id;
-                                    view! {
-                                        <li>
-                                            <label class="flex items-center gap-2">
-                                                <input
-                                                    type="checkbox"
-                                                    class="h-4 w-4"
-                                                    prop:checked=move || chosen.with(|c| c.contains(&debtor_id))
-                                                    on:change=move |ev| {
-                                                        let on = event_target_checked(&ev);
-                                                        chosen.update(|c| { if on { c.insert(debtor_id); } else { c.remove(&debtor_id); } });
-                                                    }
-                                                />
-                                                <span class="font-mono text-sm">{d.number}</span>
-                                                <span>{d.name}</span>
-                                            </label>
-                                        </li>
-                                    }
-                                }).collect_view().into_any()
-                            }}
-                        </ul>
-                    </div>
-                </Show>
-            </Show>
-        </fieldset>
     }
 }

@@ -69,13 +69,31 @@ pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDe
     };
     let star = store.has_rights_elsewhere(right.id).await.map_err(internal)?;
     let grants = store.service_grants(right.id).await.map_err(internal)?;
+    let granted: Vec<GrantSpec> = grants.iter().map(|g| g.spec()).collect();
+    let (services, debtors) = choices(&store, scope.company.company_id, &granted).await?;
+    let templates = super::templates::company_templates(&store, scope.company.company_id).await?;
+    let item = RightListItem {
+        right,
+        email: user.email,
+        first_name: user.first_name,
+        last_name: user.last_name,
+        home_company_id: user.home_company_id,
+        home_company_name,
+        has_rights_elsewhere: star,
+    };
+    Ok(RightDetail { row: row_of(item, scope.admin.id), services, debtors, templates })
+}
+
+/// The company's services, each as `granted` has it, and its debtors: what a form of
+/// authorizations (a right's, a template's) is made of.
+pub(super) async fn choices(store: &Store, company_id: CompanyId, granted: &[GrantSpec]) -> Result<(Vec<ServiceChoice>, Vec<DebtorChoice>), PortalError> {
     let services = store
-        .company_services(scope.company.company_id)
+        .company_services(company_id)
         .await
         .map_err(internal)?
         .into_iter()
         .map(|s| {
-            let grant = grants.iter().find(|g| g.service_id == s.id);
+            let grant = granted.iter().find(|g| g.service_id == s.id);
             ServiceChoice {
                 service_id: s.id,
                 code: s.code,
@@ -87,22 +105,13 @@ pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDe
         })
         .collect();
     let debtors = store
-        .debtors(scope.company.company_id)
+        .debtors(company_id)
         .await
         .map_err(internal)?
         .into_iter()
         .map(|d| DebtorChoice { debtor_id: d.id, number: d.debtor_number, name: d.name })
         .collect();
-    let item = RightListItem {
-        right,
-        email: user.email,
-        first_name: user.first_name,
-        last_name: user.last_name,
-        home_company_id: user.home_company_id,
-        home_company_name,
-        has_rights_elsewhere: star,
-    };
-    Ok(RightDetail { row: row_of(item, scope.admin.id), services, debtors })
+    Ok((services, debtors))
 }
 
 pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<GrantInput>) -> Result<(), PortalError> {
@@ -111,10 +120,7 @@ pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<Gran
     if right.status.is_ended() {
         return Err(refused(Status::Conflict, RIGHT_ENDED));
     }
-    let specs: Vec<GrantSpec> = grants
-        .into_iter()
-        .map(|g| GrantSpec { service_id: g.service_id, all_debtors: g.all_debtors, debtor_ids: g.debtor_ids })
-        .collect();
+    let specs = super::templates::specs_of(grants);
     store.replace_service_grants(right.id, &specs, &scope.actor).await.map_err(store_refusal)?;
     Ok(())
 }

@@ -24,6 +24,9 @@ pub enum AuditAction {
     CompanyInvitationLifetime,
     /// Every right the logins of one provider company held on the company, ended at once.
     CompanyOffboardProvider,
+    /// A permission template created or changed; the rights made from it do not change.
+    TemplateSave,
+    TemplateDelete,
     UserCreate,
     UserJoin,
     UserRegister,
@@ -56,7 +59,8 @@ str_enum!(AuditAction, "audit action", {
     RightRevoke => "right.revoke", RightResign => "right.resign", RightExpire => "right.expire",
     RightReinvite => "right.reinvite", RightResend => "right.resend", RightExtend => "right.extend",
     CompanyCreate => "company.create", CompanyInvitationLifetime => "company.invitation_lifetime",
-    CompanyOffboardProvider => "company.offboard_provider", UserCreate => "user.create", UserJoin => "user.join",
+    CompanyOffboardProvider => "company.offboard_provider", TemplateSave => "template.save", TemplateDelete => "template.delete",
+    UserCreate => "user.create", UserJoin => "user.join",
     UserRegister => "user.register", UserHomeCompany => "user.home_company", UserLanguage => "user.language",
     UserEmailChangeRequest => "user.email_change_request", UserEmailChange => "user.email_change",
     UserEmailConfirm => "user.email_confirm", PasswordChange => "password.change",

@@ -42,6 +42,8 @@ pub type RightId = i64;
 pub type ServiceId = i64;
 /// Identifier of a debtor (billing account).
 pub type DebtorId = i64;
+/// Identifier of a permission template.
+pub type TemplateId = i64;
 
 /// Any validation error of the domain, each with a stable `code()` the UI translates.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -111,6 +113,8 @@ pub enum GrantError {
     DuplicateService,
     #[error("choose all debtors or at least one debtor")]
     NoDebtors,
+    #[error("a permission template needs at least one service")]
+    EmptyTemplate,
 }
 
 impl GrantError {
@@ -121,6 +125,7 @@ impl GrantError {
             GrantError::UnknownService => "grant.unknown_service",
             GrantError::DuplicateService => "grant.duplicate_service",
             GrantError::NoDebtors => "grant.no_debtors",
+            GrantError::EmptyTemplate => "grant.empty_template",
         }
     }
 }
@@ -134,6 +139,8 @@ pub enum RightRuleError {
     LoginOfAnotherCompany,
     #[error("authorizations can only be copied from a right of the same company")]
     CopySourceOfAnotherCompany,
+    #[error("only a permission template of the same company can be applied")]
+    TemplateOfAnotherCompany,
     #[error("too many access requests are waiting for an answer")]
     TooManyRequests,
 }
@@ -144,6 +151,7 @@ impl RightRuleError {
             RightRuleError::LastAdministrator => "rights.last_administrator",
             RightRuleError::LoginOfAnotherCompany => "rights.login_of_another_company",
             RightRuleError::CopySourceOfAnotherCompany => "rights.copy_source_invalid",
+            RightRuleError::TemplateOfAnotherCompany => "rights.template_invalid",
             RightRuleError::TooManyRequests => "rights.too_many_requests",
         }
     }

@@ -216,6 +216,22 @@ impl PersonName {
 }
 string_newtype!(PersonName, NameError);
 
+// ---------------------------------------------------------------- template name
+
+/// The name of a permission template ("Comptabilité — débiteurs Suisse romande"), unique in
+/// its company: the rules of a person's name (trimmed, 1 to 100 characters, no control
+/// characters), so that it reads whole in a list and a select.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TemplateName(String);
+
+impl TemplateName {
+    pub fn parse(input: &str) -> Result<Self, NameError> {
+        PersonName::parse(input).map(|name| Self(name.into_inner()))
+    }
+}
+string_newtype!(TemplateName, NameError);
+
 // ---------------------------------------------------------------- remark
 
 /// An optional free text (at most 500 characters; line breaks and tabs allowed).
@@ -779,5 +795,14 @@ mod tests {
         assert_eq!(Language::parse("de-CH"), Ok(Language::De));
         assert_eq!(Language::parse("IT"), Ok(Language::It));
         assert_eq!(Language::parse("rm").unwrap_err().code(), "language.unknown");
+    }
+
+    #[test]
+    fn a_template_name_is_trimmed_and_refused_empty_too_long_or_with_control_characters() {
+        assert_eq!(TemplateName::parse("  Comptabilité — débiteurs Suisse romande ").unwrap().as_str(), "Comptabilité — débiteurs Suisse romande");
+        assert_eq!(TemplateName::parse("   "), Err(NameError::Empty));
+        assert_eq!(TemplateName::parse(&"é".repeat(101)), Err(NameError::TooLong));
+        assert!(TemplateName::parse(&"é".repeat(100)).is_ok());
+        assert_eq!(TemplateName::parse("Compta\nRomandie"), Err(NameError::ControlChars));
     }
 }

@@ -1,10 +1,11 @@
 //! "Saisir un utilisateur": a new right together with everything that must happen in the
 //! same transaction — a login for a new employee, an API key for a technical user, the
-//! authorizations copied from another right, the provider's message — so that a failure or
+//! authorizations copied from another right or a template, the provider's message — so that a failure or
 //! a double submit leaves either all of it or nothing.
 
 use super::audit::audit_in;
-use super::grants::copy_grants_in;
+use super::grants::{copy_grants_in, set_first_grants_in};
+use super::templates::template_grants_in;
 use super::messages::create_message_in;
 use super::rights::insert_right_in;
 use super::*;
@@ -16,9 +17,17 @@ pub struct EntryCommon {
     pub company_id: CompanyId,
     pub remark: Remark,
     pub end_date: Option<chrono::NaiveDate>,
-    /// Copy the service authorizations of this right of the same company.
-    pub copy_grants_from: Option<RightId>,
+    /// Where the new right's service authorizations come from, if anywhere.
+    pub grants_from: Option<GrantSource>,
     pub entered_by: UserId,
+}
+
+/// The service authorizations a right is entered with: those of another right or of a
+/// permission template, of the same company, copied in the entry's transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantSource {
+    Right(RightId),
+    Template(TemplateId),
 }
 
 /// A provider invitation: the login exists already (the seed's rule).
@@ -77,8 +86,13 @@ async fn new_right_in(tx: &mut Tx, common: &EntryCommon, user_id: UserId, right_
     let state = RightState::initial(right_type, origin).map_err(StoreError::invalid)?;
     let actor = Actor::user(common.entered_by, common.company_id);
     let right = insert_right_in(tx, &new, state, &actor, at).await?;
-    if let Some(source) = common.copy_grants_from {
-        copy_grants_in(tx, source, &right, &actor).await?;
+    match common.grants_from {
+        Some(GrantSource::Right(source)) => copy_grants_in(tx, source, &right, &actor).await?,
+        Some(GrantSource::Template(template)) => {
+            let wanted = template_grants_in(tx, template, right.company_id).await?;
+            set_first_grants_in(tx, &right, &wanted, &actor).await?
+        }
+        None => {}
     }
     Ok(right)
 }

@@ -34,7 +34,7 @@ async fn grants_in(tx: &mut Tx, right_id: RightId) -> Result<Vec<ServiceGrant>> 
 }
 
 /// Sorted by service, debtors sorted and deduplicated, debtors empty for all-debtor grants.
-fn normalize(specs: &[GrantSpec]) -> Result<Vec<GrantSpec>> {
+pub(crate) fn normalize(specs: &[GrantSpec]) -> Result<Vec<GrantSpec>> {
     let mut out: Vec<GrantSpec> = Vec::with_capacity(specs.len());
     let mut seen = BTreeSet::new();
     for s in specs {
@@ -65,14 +65,14 @@ async fn lock_right_in(tx: &mut Tx, right_id: RightId) -> Result<()> {
     Ok(())
 }
 
-/// Checks `wanted` (normalized) against the right's company and replaces the stored grants.
-async fn write_grants_in(tx: &mut Tx, right: &UserRight, wanted: &[GrantSpec]) -> Result<()> {
-    let right_id = right.id;
+/// Each service of `wanted` is subscribed by `company_id` and each debtor is one of its own;
+/// else `Invalid(Grant(..))`.
+pub(crate) async fn check_grants_in(tx: &mut Tx, company_id: CompanyId, wanted: &[GrantSpec]) -> Result<()> {
     for spec in wanted {
         let subscribed: i64 = with_tx!(&mut *tx, |c| sqlx::query_scalar(
             "SELECT COUNT(*) FROM company_services WHERE company_id = $1 AND service_id = $2"
         )
-        .bind(right.company_id)
+        .bind(company_id)
         .bind(spec.service_id)
         .fetch_one(c)
         .await)?;
@@ -84,11 +84,18 @@ async fn write_grants_in(tx: &mut Tx, right: &UserRight, wanted: &[GrantSpec]) -
                 .bind(debtor_id)
                 .fetch_optional(c)
                 .await)?;
-            if company != Some(right.company_id) {
+            if company != Some(company_id) {
                 return Err(StoreError::invalid(GrantError::DebtorOfAnotherCompany));
             }
         }
     }
+    Ok(())
+}
+
+/// Checks `wanted` (normalized) against the right's company and replaces the stored grants.
+async fn write_grants_in(tx: &mut Tx, right: &UserRight, wanted: &[GrantSpec]) -> Result<()> {
+    let right_id = right.id;
+    check_grants_in(tx, right.company_id, wanted).await?;
     with_tx!(&mut *tx, |c| sqlx::query(
         "DELETE FROM service_grant_debtors WHERE grant_id IN (SELECT id FROM service_grants WHERE right_id = $1)"
     )
@@ -129,10 +136,16 @@ pub(crate) async fn copy_grants_in(tx: &mut Tx, from: RightId, to: &UserRight, a
         return Err(StoreError::invalid(RightRuleError::CopySourceOfAnotherCompany));
     }
     let wanted: Vec<GrantSpec> = grants_in(tx, from).await?.iter().map(ServiceGrant::spec).collect();
+    set_first_grants_in(tx, to, &wanted, actor).await
+}
+
+/// The grants of a right just entered, from another right or a template: written, audited as
+/// "right.grants" (nothing when there are none).
+pub(crate) async fn set_first_grants_in(tx: &mut Tx, to: &UserRight, wanted: &[GrantSpec], actor: &Actor) -> Result<()> {
     if wanted.is_empty() {
         return Ok(());
     }
-    write_grants_in(tx, to, &wanted).await?;
+    write_grants_in(tx, to, wanted).await?;
     let after = grants_in(tx, to.id).await?;
     audit_in(tx, &AuditEntry::new(actor, Some(to.company_id), AuditAction::RightGrants, format!("right:{}", to.id)).after(&after)).await
 }

@@ -68,6 +68,7 @@ mod reminders;
 mod rights;
 mod sealing;
 mod system;
+mod templates;
 mod tokens;
 mod two_step;
 pub use system::{session_key, TABLES};
@@ -168,6 +169,7 @@ impl StoreError {
                 "debtor" => "duplicate.debtor",
                 "product" => "duplicate.product",
                 "invoice" => "duplicate.invoice",
+                "template.name" => "duplicate.template_name",
                 _ => "duplicate",
             },
             StoreError::Invalid(e) => e.code(),

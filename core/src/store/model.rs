@@ -528,6 +528,17 @@ pub struct GrantSpec {
     pub debtor_ids: Vec<DebtorId>,
 }
 
+/// A permission template: a named set of service authorizations of one company ("Comptabilité
+/// — débiteurs Suisse romande"), copied into a right when applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantTemplate {
+    pub id: TemplateId,
+    pub company_id: CompanyId,
+    pub name: String,
+    /// By service; debtors sorted, empty for all debtors.
+    pub grants: Vec<GrantSpec>,
+}
+
 /// A right's access to one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceGrant {

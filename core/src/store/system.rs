@@ -27,6 +27,9 @@ pub const TABLES: &[&str] = &[
     "recovery_codes",
     "email_tokens",
     "right_reminders",
+    "grant_templates",
+    "grant_template_services",
+    "grant_template_debtors",
 ];
 
 /// What the `sessions` table holds in place of a session's id: its SHA-256, in hex. The id

@@ -205,6 +205,7 @@ const fn foreign(target: &'static str, case: &'static str, own: Rule, code: &'st
 const FOREIGN_DEBTOR: &str = "Fiduciaire Exemple's debtor";
 const FOREIGN_RIGHT: &str = "Fiduciaire Exemple's right";
 const FOREIGN_PRODUCT: &str = "Transports Rapides' product";
+const FOREIGN_TEMPLATE: &str = "Fiduciaire Exemple's template";
 
 const ROWS: &[Row] = &[
     // Signing in and the login's own account.
@@ -245,6 +246,9 @@ const ROWS: &[Row] = &[
     row("/api/decide_request", "a request to Musterhans", MUSTERHANS_ADMIN),
     row("/api/load_offboarding", "Conseil Matrice's logins at the acting company", ADMINS_OF_THEIR_OWN),
     row("/api/offboard_provider_company", "a company's one invitation to Musterhans", MUSTERHANS_ADMIN),
+    row("/api/load_templates", "acting company", ADMINS_OF_THEIR_OWN),
+    row("/api/save_template", "a new template of the acting company", ADMINS_OF_THEIR_OWN),
+    row("/api/delete_template", "a Musterhans template", MUSTERHANS_ADMIN),
     // Another company's ids in the input.
     foreign("/api/load_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/update_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
@@ -255,6 +259,9 @@ const ROWS: &[Row] = &[
     foreign("/api/decide_request", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/save_grants", FOREIGN_DEBTOR, MUSTERHANS_ADMIN, "grant.debtor_of_another_company"),
     foreign("/api/enter_user", "grants copied from Fiduciaire Exemple's right", ADMINS_OF_THEIR_OWN, "rights.copy_source_invalid"),
+    foreign("/api/enter_user", "grants from Fiduciaire Exemple's template", ADMINS_OF_THEIR_OWN, "rights.template_invalid"),
+    foreign("/api/save_template", FOREIGN_TEMPLATE, ADMINS_OF_THEIR_OWN, "admin.template_not_found"),
+    foreign("/api/delete_template", FOREIGN_TEMPLATE, ADMINS_OF_THEIR_OWN, "admin.template_not_found"),
     foreign("/api/place_order", FOREIGN_DEBTOR, Rule::Only(&[Employee, Administrator]), "service.debtor_not_granted"),
     foreign("/api/place_order", FOREIGN_PRODUCT, Rule::Only(&[Employee, Administrator]), "order.unknown_product"),
     // The provider's side and messages.
@@ -278,6 +285,7 @@ const ROWS: &[Row] = &[
     row("/admin/rights", "acting company", ADMINS_OF_THEIR_OWN),
     row("/admin/audit", "acting company", ADMINS_OF_THEIR_OWN),
     row("/admin/rights/new", "acting company", ADMINS_OF_THEIR_OWN),
+    row("/admin/rights/templates", "acting company", ADMINS_OF_THEIR_OWN),
     row("/admin/rights/:id", "a Musterhans right", MUSTERHANS_ADMIN),
     row("/admin/rights/:id/services", "a Musterhans right", MUSTERHANS_ADMIN),
     row("/admin/rights/providers/:id", "Conseil Matrice's logins at the acting company", ADMINS_OF_THEIR_OWN),
@@ -305,6 +313,9 @@ const ACTING_FUNCTIONS: &[&str] = &[
     "/api/decide_request",
     "/api/load_offboarding",
     "/api/offboard_provider_company",
+    "/api/load_templates",
+    "/api/save_template",
+    "/api/delete_template",
     "/api/load_orders",
     "/api/place_order",
     "/api/load_invoices",
@@ -379,6 +390,8 @@ struct World {
     foreign_right: UserRight,
     /// A contract product of Transports Rapides SA.
     foreign_product: i64,
+    /// A permission template of Fiduciaire Exemple.
+    foreign_template: i64,
 }
 
 fn musterhans_by(app: &TestApp) -> StoreActor {
@@ -387,6 +400,21 @@ fn musterhans_by(app: &TestApp) -> StoreActor {
 
 fn service(app: &TestApp, code: &str) -> i64 {
     app.demo.services.iter().find(|s| s.code == code).unwrap().id
+}
+
+/// A new permission template of `company`: all debtors of its first service.
+async fn template(app: &TestApp, company: i64, name: &str) -> i64 {
+    let service_id = match app.store.company_services(company).await.unwrap().first() {
+        Some(s) => s.id,
+        None => {
+            let orders = service(app, "orders");
+            app.store.subscribe_service(company, orders).await.unwrap();
+            orders
+        }
+    };
+    let name = portal_core::domain::TemplateName::parse(name).unwrap();
+    let grants = [portal_core::store::GrantSpec { service_id, all_debtors: true, debtor_ids: vec![] }];
+    app.store.save_grant_template(company, None, &name, &grants, &StoreActor::system()).await.unwrap().id
 }
 
 fn spare_email() -> String {
@@ -471,6 +499,7 @@ impl World {
         let foreign_debtor = app.store.debtors(fiduciaire).await.unwrap().first().expect("Fiduciaire Exemple's debtor").id;
         let foreign_right = app.store.right_for(fiduciaire, app.demo.provider.id).await.unwrap().expect("Paul's right at Fiduciaire Exemple");
         let foreign_product = app.store.products(app.demo.third_company.id, false).await.unwrap().first().expect("a product of Transports Rapides").id;
+        let foreign_template = template(&app, fiduciaire, "Fiduciaire").await;
 
         let mut world = World {
             app,
@@ -484,6 +513,7 @@ impl World {
             foreign_debtor,
             foreign_right,
             foreign_product,
+            foreign_template,
         };
         // Conseil Matrice's logins hold rights on both companies the administrators act for:
         // each may preview their offboarding from their own.
@@ -685,6 +715,34 @@ impl World {
                 self.post(who, cookie, row.target, &form).await
             }
             ("/api/list_audit", _) => self.post(who, cookie, row.target, &[("page", s("1"))]).await,
+            ("/api/enter_user", case) if case.contains("template") => {
+                let form = [
+                    ("right_type", s("provider")),
+                    ("email", self.spare_login().await),
+                    ("first_name", s("")),
+                    ("last_name", s("")),
+                    ("name", s("")),
+                    ("remark", s("")),
+                    ("assignment", s("template")),
+                    ("template", id(self.foreign_template)),
+                ];
+                self.post(who, cookie, row.target, &form).await
+            }
+            ("/api/load_templates", _) => self.post(who, cookie, row.target, &[]).await,
+            ("/api/save_template", case) => {
+                let template_id = if case == FOREIGN_TEMPLATE { self.foreign_template } else { 0 };
+                let name = format!("Matrice {}", SPARE.fetch_add(1, Ordering::Relaxed));
+                let body = json!({ "template_id": template_id, "name": name, "grants": [{ "service_id": service(app, "orders"), "all_debtors": true, "debtor_ids": [] }] });
+                self.post_json(who, cookie, row.target, &body).await
+            }
+            ("/api/delete_template", case) => {
+                let template_id = if case == FOREIGN_TEMPLATE {
+                    self.foreign_template
+                } else {
+                    template(app, app.demo.principal.id, &format!("Matrice {}", SPARE.fetch_add(1, Ordering::Relaxed))).await
+                };
+                self.post(who, cookie, row.target, &[("template_id", id(template_id))]).await
+            }
             ("/api/enter_user", case) => {
                 let copied = case.contains("copied");
                 let mut form = vec![

@@ -6,7 +6,7 @@ use crate::auth_support;
 use app::access::NO_ACTING_COMPANY;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::{EmailAddress, MessageKind, RightStatus};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const EMPLOYEE: &str = "marc.dubois@musterhans.example";
 const THIRD_ADMIN: &str = "admin@transports-rapides.example";
@@ -25,19 +25,6 @@ fn enter_form<'a>(right_type: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)
 
 async fn enter(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Answer {
     app.post("/api/enter_user", form, Some(cookie)).await
-}
-
-async fn post_json(app: &TestApp, path: &str, body: Value, cookie: &str) -> Answer {
-    let response = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .header("origin", app.base.clone())
-        .header("cookie", format!("portal_session={cookie}"))
-        .json(&body)
-        .send()
-        .await
-        .expect("the server answers");
-    auth_support::read(response).await
 }
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
@@ -185,9 +172,9 @@ on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_c
         { "service_id": orders, "all_debtors": false, "debtor_ids": [debtor] },
         { "service_id": invoices, "all_debtors": true, "debtor_ids": [] },
     ]});
-    let saved = post_json(&app, "/api/save_grants", grants.clone(), &admin).await;
+    let saved = app.post_json("/api/save_grants", grants.clone(), &admin).await;
     assert_eq!(saved.status, 200, "{saved:?}");
-    let again = post_json(&app, "/api/save_grants", grants, &admin).await;
+    let again = app.post_json("/api/save_grants", grants, &admin).await;
     assert_eq!(again.status, 200, "saving the same set again is harmless: {again:?}");
     let stored = app.store.service_grants(right_id).await.unwrap();
     assert_eq!(stored.len(), 2);
@@ -198,7 +185,7 @@ on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_c
 
     // A debtor of another company: refused, and the previous authorizations stay.
     let foreign_debtor = app.store.create_debtor(app.demo.third_company.id, &portal_core::domain::DebtorNumber::parse("999001").unwrap(), "Autre").await.unwrap();
-    let bad = post_json(&app, "/api/save_grants", json!({ "right_id": right_id, "grants": [
+    let bad = app.post_json("/api/save_grants", json!({ "right_id": right_id, "grants": [
         { "service_id": orders, "all_debtors": false, "debtor_ids": [foreign_debtor.id] } ]}), &admin).await;
     assert_eq!(bad.status, 400, "{bad:?}");
     assert_eq!(app.store.service_grants(right_id).await.unwrap().len(), 2);
@@ -207,7 +194,7 @@ on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_c
     let tina = app.signed_in_cookie(THIRD_ADMIN).await;
     let hidden = app.post("/api/load_right", &[("right_id", &right_id.to_string())], Some(&tina)).await;
     assert_eq!(hidden.status, 404, "{hidden:?}");
-    let changed = post_json(&app, "/api/save_grants", json!({ "right_id": right_id, "grants": [] }), &tina).await;
+    let changed = app.post_json("/api/save_grants", json!({ "right_id": right_id, "grants": [] }), &tina).await;
     assert_eq!(changed.status, 404, "{changed:?}");
     assert_eq!(app.store.service_grants(right_id).await.unwrap().len(), 2);
 });

@@ -43,7 +43,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/set_invitation_lifetime", &["days"]),
     (
         "/api/enter_user",
-        &["right_type", "email", "first_name", "last_name", "name", "remark", "administrator", "assignment", "copy_from"],
+        &["right_type", "email", "first_name", "last_name", "name", "remark", "administrator", "assignment", "copy_from", "template"],
     ),
     ("/api/load_right", &["right_id"]),
     ("/api/save_grants", &["right_id", "grants"]),
@@ -54,6 +54,9 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/decide_request", &["right_id", "version", "approve"]),
     ("/api/load_offboarding", &["provider_company_id"]),
     ("/api/offboard_provider_company", &["provider_company_id", "previewed"]),
+    ("/api/load_templates", &[]),
+    ("/api/save_template", &["template_id", "name", "grants"]),
+    ("/api/delete_template", &["template_id"]),
     ("/api/request_access", &["customer_number", "message"]),
     ("/api/answer_right", &["right_id", "version", "answer"]),
     ("/api/load_invitation", &["right_id"]),
@@ -152,8 +155,8 @@ fn form(fields: &[(&str, &str)]) -> Vec<u8> {
 
 /// A body for `path` with `field` set to `value` and every other field to a plain value.
 fn body_with(path: &str, fields: &[&str], field: &str, value: &str) -> (&'static str, Vec<u8>) {
-    if path == "/api/save_grants" {
-        let mut body = serde_json::json!({ "right_id": 1, "grants": [] });
+    if let Some(plain) = json_body(path) {
+        let mut body = plain;
         body[field] = serde_json::Value::String(value.to_string());
         return ("application/json", serde_json::to_vec(&body).unwrap());
     }
@@ -161,9 +164,18 @@ fn body_with(path: &str, fields: &[&str], field: &str, value: &str) -> (&'static
     ("application/x-www-form-urlencoded", form(&pairs))
 }
 
+/// A plain body of the functions whose input is JSON.
+fn json_body(path: &str) -> Option<serde_json::Value> {
+    match path {
+        "/api/save_grants" => Some(serde_json::json!({ "right_id": 1, "grants": [] })),
+        "/api/save_template" => Some(serde_json::json!({ "template_id": 0, "name": "Fuzz", "grants": [] })),
+        _ => None,
+    }
+}
+
 /// Whole bodies that are wrong before any field is read.
 fn malformed_bodies(path: &str) -> Vec<(&'static str, Vec<u8>)> {
-    let json_endpoint = path == "/api/save_grants";
+    let json_endpoint = json_body(path).is_some();
     vec![
         ("application/x-www-form-urlencoded", vec![0xff, 0xfe, 0x00, 0x80]),
         ("application/x-www-form-urlencoded", b"%%%&&&===".to_vec()),

@@ -24,4 +24,5 @@ mod reminders;
 mod security_headers;
 mod serving;
 mod services;
+mod templates;
 mod two_step;

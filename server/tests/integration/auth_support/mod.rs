@@ -242,6 +242,17 @@ impl TestApp {
         read(request.send().await.expect("the server answers")).await
     }
 
+    /// POSTs `body` as JSON to `path` (the functions whose input is JSON), same `Origin`.
+    pub async fn post_json(&self, path: &str, body: serde_json::Value, cookie: &str) -> Answer {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("origin", self.base.clone())
+            .header("cookie", format!("portal_session={cookie}"))
+            .json(&body);
+        read(request.send().await.expect("the server answers")).await
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
         let mut request = self.client.get(format!("{}{path}", self.base));
         if let Some(c) = cookie {
