@@ -44,6 +44,8 @@ pub fn action_text(locale: Locale, action: AuditAction) -> String {
         RightExpire => td_string!(locale, audit.right_expire),
         RightReinvite | RightResend => td_string!(locale, audit.right_resend),
         RightExtend => td_string!(locale, audit.right_extend),
+        RightSuspend => td_string!(locale, audit.right_suspend),
+        RightResume => td_string!(locale, audit.right_resume),
         UserCreate => td_string!(locale, audit.user_create),
         UserJoin => td_string!(locale, audit.user_join),
         Login => td_string!(locale, audit.login),

@@ -31,6 +31,8 @@ pub fn message_title(locale: Locale, kind: MessageKind) -> String {
         MessageKind::ProviderRightEnding => td_string!(locale, messages.right_ending_title),
         MessageKind::ProviderAccessEnding => td_string!(locale, messages.access_ending_title),
         MessageKind::ProviderRightExtended => td_string!(locale, messages.right_extended_title),
+        MessageKind::ProviderRightSuspended => td_string!(locale, messages.right_suspended_title),
+        MessageKind::ProviderRightResumed => td_string!(locale, messages.right_resumed_title),
     }
     .to_string()
 }
@@ -79,6 +81,8 @@ pub fn text_of(locale: Locale, kind: MessageKind, values: &MessageValues) -> Str
         MessageKind::ProviderRightEnding => td_string!(locale, messages.right_ending_text, provider = provider, company = company, date = until),
         MessageKind::ProviderAccessEnding => td_string!(locale, messages.access_ending_text, company = company, date = until),
         MessageKind::ProviderRightExtended => td_string!(locale, messages.right_extended_text, admin = admin, company = company, date = until),
+        MessageKind::ProviderRightSuspended => td_string!(locale, messages.right_suspended_text, admin = admin, company = company),
+        MessageKind::ProviderRightResumed => td_string!(locale, messages.right_resumed_text, admin = admin, company = company),
     }
     .to_string();
     match kind {
@@ -115,7 +119,7 @@ impl MessageLink {
             (ProviderRightEnding, Some(id)) => MessageLink::Extend(id),
             (ProviderInvitation | ProviderInvitationReminder | ProviderRightRevoked | ProviderInvitationCancelled, _)
             | (ProviderRequestApproved | ProviderRequestDeclined | ProviderRequestExpired, _)
-            | (ProviderAccessEnding | ProviderRightExtended, _) => MessageLink::Account,
+            | (ProviderAccessEnding | ProviderRightExtended | ProviderRightSuspended | ProviderRightResumed, _) => MessageLink::Account,
             (ProviderAccepted | ProviderRefused | ProviderResigned | ProviderRequest | ProviderRequestWithdrawn, _)
             | (ProviderInvitationExpired | ProviderRightEnding, None) => MessageLink::Rights,
         }

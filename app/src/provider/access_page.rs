@@ -57,7 +57,9 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
     let confirming = RwSignal::new(false);
     let invitation = status == RightStatus::Pending && awaiting == Some(Awaiting::Provider);
     let own_request = status == RightStatus::Pending && awaiting == Some(Awaiting::Principal);
-    let active = status == RightStatus::Active;
+    // A suspended access is still the provider's to give up.
+    let in_force = matches!(status, RightStatus::Active | RightStatus::Suspended);
+    let suspended = status == RightStatus::Suspended;
     let form = move |answer: &'static str, label: String, class: &'static str| {
         answer_form(action, (right_id, version), answer, label, "inline", class.to_string())
     };
@@ -69,6 +71,7 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
             <td class="py-2 pr-3" data-testid="access-status">
                 {move || status_text(i18n.get_locale(), status)}
                 {own_request.then(|| view! { <span class="block text-xs text-stone-600">{t!(i18n, account.request_sent)}</span> })}
+                {suspended.then(|| view! { <span class="block text-xs text-stone-600" data-testid="access-suspended">{t!(i18n, account.suspended_note)}</span> })}
                 {answer_by.map(|date| view! {
                     <span class="block text-xs text-stone-600" data-testid="access-answer-by">{t!(i18n, account.answer_by, date = date)}</span>
                 })}
@@ -80,7 +83,7 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
                         {form("refuse", t_string!(i18n, account.refuse).to_string(), BUTTON_SECONDARY)}
                     })}
                     {own_request.then(|| form("withdraw", t_string!(i18n, account.withdraw).to_string(), BUTTON_SECONDARY))}
-                    {active.then(|| view! {
+                    {in_force.then(|| view! {
                         <Show
                             when=move || confirming.get()
                             fallback=move || view! {

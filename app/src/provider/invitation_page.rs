@@ -153,6 +153,12 @@ fn InvitationState(status: RightStatus, awaiting: Option<Awaiting>, company_id: 
             }
             .into_any()
         }
+        (RightStatus::Suspended, _) => view! {
+            <p class="mt-6 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-950" role="status" data-testid="invitation-state">
+                {move || t_string!(i18n, invitation.suspended, company = company.clone()).to_string()}
+            </p>
+        }
+        .into_any(),
         (RightStatus::Pending, Some(Awaiting::Principal)) => view! {
             <p class="mt-6 text-stone-800" role="status" data-testid="invitation-state">
                 {move || t_string!(i18n, invitation.waiting_company, company = company.clone()).to_string()}

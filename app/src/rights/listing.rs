@@ -126,7 +126,7 @@ pub async fn copy_sources(scope: &AdminScope) -> Result<EntrySources, PortalErro
         if item.right.status.is_ended() || !with_grants.contains(&item.right.id) {
             continue;
         }
-        let name = format!("{} {}", item.first_name, item.last_name).trim().to_string();
+        let name = item.full_name();
         out.push(CopySource { right_id: item.right.id, label: format!("{name} ({})", item.email) });
     }
     let templates = super::templates::company_templates(&store, scope.company.company_id).await?;

@@ -75,7 +75,7 @@ pub struct RightsPage {
     pub pages: i64,
     /// How many days the company's invitations wait for an answer.
     pub invitation_days: i64,
-    /// The provider companies whose logins hold pending or active rights here, to offboard.
+    /// The provider companies whose logins hold pending, active or suspended rights here, to offboard.
     pub provider_companies: Vec<ProviderCompanyLine>,
 }
 
@@ -272,7 +272,7 @@ pub async fn update_right(
     service::update_right(&scope, right_id, version, remark, end_date, administrator.is_some()).await
 }
 
-/// "Prolonger l'accès": moves a pending or active right's end date later in one step, by
+/// "Prolonger l'accès": moves a pending, active or suspended right's end date later in one step, by
 /// `months` (3, 6 or 12, from the end date it has) or to `until` (`yyyy-mm-dd`), one of the
 /// two. A provider whose access is extended is told.
 #[server(prefix = "/api", endpoint = "extend_right")]
@@ -291,6 +291,22 @@ pub async fn extend_right(
 pub async fn end_right(right_id: i64, version: i64, how: String) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::end_right(&scope, right_id, version, &how).await
+}
+
+/// "Suspendre l'accès": an active right grants nothing until it is resumed, and keeps its
+/// services, debtors and history. The provider is told.
+#[server(prefix = "/api", endpoint = "suspend_right")]
+pub async fn suspend_right(right_id: i64, version: i64) -> Result<(), PortalError> {
+    let scope = require_admin().await?;
+    service::put_on_hold(&scope, right_id, version, portal_core::domain::Transition::Suspend).await
+}
+
+/// "Reprendre l'accès": a suspended right is active again, with what it granted before. The
+/// provider is told.
+#[server(prefix = "/api", endpoint = "resume_right")]
+pub async fn resume_right(right_id: i64, version: i64) -> Result<(), PortalError> {
+    let scope = require_admin().await?;
+    service::put_on_hold(&scope, right_id, version, portal_core::domain::Transition::Resume).await
 }
 
 /// Decides a provider's request for access: `approve` makes the right active at once (the
@@ -317,7 +333,7 @@ pub async fn load_offboarding(provider_company_id: i64) -> Result<OffboardingPre
     offboarding::preview(&scope, provider_company_id).await
 }
 
-/// Ends, in one step, every pending or active right of the provider company's logins on the
+/// Ends, in one step, every pending, active or suspended right of the provider company's logins on the
 /// acting company, if they are still exactly `previewed` ([`OffboardingPreview::previewed`]);
 /// else 409 and nothing ends. Each provider is told. Answers how many rights ended.
 #[server(prefix = "/api", endpoint = "offboard_provider_company")]

@@ -1,4 +1,4 @@
-//! Offboarding a provider company: every pending or active right its logins hold on the
+//! Offboarding a provider company: every pending, active or suspended right its logins hold on the
 //! acting company, previewed (who, which services and debtors, since when), then ended in one
 //! confirmation bound to what the preview showed.
 
@@ -45,6 +45,7 @@ pub async fn preview(scope: &AdminScope, provider_company_id: CompanyId) -> Resu
     let provider_company = items[0].home_company_name.clone().unwrap_or_default();
     let mut rights = Vec::with_capacity(items.len());
     for item in items {
+        let name = item.full_name();
         let r = item.right;
         let services = store
             .service_grants(r.id)
@@ -58,13 +59,13 @@ pub async fn preview(scope: &AdminScope, provider_company_id: CompanyId) -> Resu
             })
             .collect();
         let since = match r.status {
-            RightStatus::Active => r.decided_at.unwrap_or(r.created_at),
+            RightStatus::Active | RightStatus::Suspended => r.decided_at.unwrap_or(r.created_at),
             _ => r.created_at,
         };
         rights.push(OffboardedRight {
             right_id: r.id,
             version: r.version,
-            name: format!("{} {}", item.first_name, item.last_name).trim().to_string(),
+            name,
             email: item.email,
             status: r.status,
             awaiting: r.awaiting,
@@ -90,15 +91,8 @@ pub fn parse_previewed(input: &str) -> Result<Vec<(RightId, i64)>, &'static str>
     }
 }
 
-/// The message a provider gets when offboarding ends its right, by how it ends.
-fn told_of(transition: Transition) -> MessageKind {
-    match transition {
-        Transition::Revoke => MessageKind::ProviderRightRevoked,
-        Transition::Refuse => MessageKind::ProviderRequestDeclined,
-        _ => MessageKind::ProviderInvitationCancelled,
-    }
-}
-
+/// Ends every previewed right of the provider company's logins in one transaction, each
+/// provider told how its right ended; the number of rights ended.
 pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previewed: &str) -> Result<i64, PortalError> {
     let previewed = parse_previewed(previewed).map_err(bad_input)?;
     let store = store()?;
@@ -107,10 +101,11 @@ pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previe
     let mut notices = Vec::with_capacity(items.len());
     for item in &items {
         let provider = store.user(item.right.user_id).await.map_err(internal)?;
+        let told = item.right.offboarding_transition().told_to_provider().into_iter().map(|kind| (provider.clone(), kind)).collect();
         notices.push(Notice {
             company_id: item.right.company_id,
             right_id: item.right.id,
-            told: vec![(provider, told_of(item.right.offboarding_transition()))],
+            told,
             params: serde_json::json!({ "admin": admin, "company": company }),
             values: MessageValues { admin: admin.clone(), company: company.clone(), ..Default::default() },
         });
@@ -142,12 +137,5 @@ mod tests {
         for bad in ["", "12", "12.x", "12.3,", "a.b", "12.3;7.1"] {
             assert_eq!(parse_previewed(bad), Err(BAD_PREVIEW), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn each_provider_is_told_how_their_right_ended() {
-        assert_eq!(told_of(Transition::Revoke), MessageKind::ProviderRightRevoked);
-        assert_eq!(told_of(Transition::Cancel), MessageKind::ProviderInvitationCancelled);
-        assert_eq!(told_of(Transition::Refuse), MessageKind::ProviderRequestDeclined);
     }
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
 use super::grants_form::{chosen_grants, ServiceCard, ServiceState, TemplateApply};
-use super::{load_right, DecideRequest, EndRight, ExtendRight, ResendInvitation, RightDetail, SaveGrants, UpdateRight};
+use super::{load_right, DecideRequest, EndRight, ExtendRight, ResendInvitation, ResumeRight, RightDetail, SaveGrants, SuspendRight, UpdateRight};
 use crate::shared::format::swiss_day;
 use portal_core::domain::Extension;
 use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
@@ -52,13 +52,16 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     let resend = ServerAction::<ResendInvitation>::new();
     let decide = ServerAction::<DecideRequest>::new();
     let extend = ServerAction::<ExtendRight>::new();
+    let suspend = ServerAction::<SuspendRight>::new();
+    let resume = ServerAction::<ResumeRight>::new();
     reload_when(move || {
         let done = |v: Option<Result<(), PortalError>>| matches!(v, Some(Ok(())));
         done(update.value().get()) || done(end.value().get()) || done(decide.value().get()) || done(resend.value().get()) || done(extend.value().get())
+            || done(suspend.value().get()) || done(resume.value().get())
     });
     let (right_type, status, awaiting) = (row.right_type, row.status, row.awaiting);
     let end_how = match (row.status, row.awaiting) {
-        (RightStatus::Active, _) => Some("revoke"),
+        (RightStatus::Active | RightStatus::Suspended, _) => Some("revoke"),
         (RightStatus::Pending, Some(Awaiting::Provider)) => Some("cancel"),
         _ => None,
     };
@@ -172,6 +175,31 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                         </ActionForm>
                         <Outcome value=Signal::derive(move || resend.value().get()) success=Signal::derive(move || t_string!(i18n, admin.resent).to_string())/>
                     })}
+                    {match (row.status, row.own) {
+                        (RightStatus::Active, false) => view! {
+                            <div data-testid="suspension">
+                                <p class="text-stone-700">{t!(i18n, admin.suspend_note)}</p>
+                                <ActionForm action=suspend attr:class="mt-2">
+                                    <input type="hidden" name="right_id" value=row.right_id.to_string()/>
+                                    <input type="hidden" name="version" value=row.version.to_string()/>
+                                    <button type="submit" class=BUTTON_SECONDARY>{t!(i18n, admin.suspend)}</button>
+                                </ActionForm>
+                                <Outcome value=Signal::derive(move || suspend.value().get()) success=Signal::derive(move || t_string!(i18n, admin.suspended).to_string())/>
+                            </div>
+                        }.into_any(),
+                        (RightStatus::Suspended, false) => view! {
+                            <div class="rounded border border-amber-300 bg-amber-50 p-4" data-testid="suspension">
+                                <p class="text-amber-950">{t!(i18n, admin.suspended_note)}</p>
+                                <ActionForm action=resume attr:class="mt-3">
+                                    <input type="hidden" name="right_id" value=row.right_id.to_string()/>
+                                    <input type="hidden" name="version" value=row.version.to_string()/>
+                                    <button type="submit" class=BUTTON>{t!(i18n, admin.resume)}</button>
+                                </ActionForm>
+                                <Outcome value=Signal::derive(move || resume.value().get()) success=Signal::derive(move || t_string!(i18n, admin.resumed).to_string())/>
+                            </div>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }}
                     {match (end_how, row.own) {
                         (Some(_), true) => view! { <p class="text-stone-700">{t!(i18n, admin.own_right_note)}</p> }.into_any(),
                         (Some(how), false) => view! {

@@ -170,22 +170,22 @@ pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, m
     let today = store.now().date_naive();
     // The store checks it again on the right at `version`; here it names the date in the message.
     let end = right.extended_end(extension, today).map_err(|e| store_refusal(StoreError::Invalid(e.into())))?;
-    let told = match right.right_type == RightType::Provider && right.status == RightStatus::Active {
-        true => vec![(store.user(right.user_id).await.map_err(internal)?, MessageKind::ProviderRightExtended)],
-        false => Vec::new(),
-    };
-    let (admin, company) = (scope.admin.full_name(), scope.company.name.clone());
-    let notice = Notice {
-        company_id: right.company_id,
-        right_id: right.id,
-        told,
-        params: serde_json::json!({ "admin": admin, "company": company, "right_id": right.id, "until": end.to_string() }),
-        values: MessageValues { admin, company, until: swiss_day(&end.to_string()), ..Default::default() },
-    };
+    let told = (right.right_type == RightType::Provider && right.status == RightStatus::Active).then_some(MessageKind::ProviderRightExtended);
+    let notice = provider_notice(&store, scope, &right, told, Some(end)).await?;
     store.extend_right(right.id, version, extension, today, &notice.messages(), &scope.actor).await.map_err(store_refusal)?;
     tracing::info!(right_id, %end, "right extended");
     notice.mail(&mailer()?, &public_base()?).await;
     Ok(())
+}
+
+/// The provider's message about what an administrator did to its right.
+fn told_message(scope: &AdminScope, right: &UserRight, kind: MessageKind) -> NewMessage {
+    NewMessage {
+        recipient_user_id: right.user_id,
+        company_id: Some(right.company_id),
+        kind,
+        params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
+    }
 }
 
 pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how: &str) -> Result<(), PortalError> {
@@ -200,13 +200,10 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
         _ => return Err(bad_input(BAD_RIGHT_TYPE)),
     };
     // The provider is told in the same transaction: exactly one message per transition.
-    let notify: Vec<NewMessage> = (right.right_type == RightType::Provider)
-        .then(|| NewMessage {
-            recipient_user_id: right.user_id,
-            company_id: Some(right.company_id),
-            kind: if transition == Transition::Revoke { MessageKind::ProviderRightRevoked } else { MessageKind::ProviderInvitationCancelled },
-            params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
-        })
+    let notify: Vec<NewMessage> = transition
+        .told_to_provider()
+        .filter(|_| right.right_type == RightType::Provider)
+        .map(|kind| told_message(scope, &right, kind))
         .into_iter()
         .collect();
     store
@@ -217,20 +214,48 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
     Ok(())
 }
 
+/// What telling the provider of `right` that an administrator changed it takes (`told`: the
+/// message, if any), the date it is about (`until`) named in it.
+async fn provider_notice(store: &Store, scope: &AdminScope, right: &UserRight, told: Option<MessageKind>, until: Option<NaiveDate>) -> Result<Notice, PortalError> {
+    let told = match told {
+        Some(kind) => vec![(store.user(right.user_id).await.map_err(internal)?, kind)],
+        None => Vec::new(),
+    };
+    let (admin, company) = (scope.admin.full_name(), scope.company.name.clone());
+    let mut params = serde_json::json!({ "admin": admin, "company": company, "right_id": right.id });
+    let mut values = MessageValues { admin, company, ..Default::default() };
+    if let Some(until) = until {
+        params["until"] = until.to_string().into();
+        values.until = swiss_day(&until.to_string());
+    }
+    Ok(Notice { company_id: right.company_id, right_id: right.id, told, params, values })
+}
+
+/// Suspends an active right, or resumes a suspended one (`transition`): never the
+/// administrator's own, nor the company's last administrator's. The provider is told in the
+/// same transaction, and by e-mail once it committed.
+pub async fn put_on_hold(scope: &AdminScope, right_id: RightId, version: i64, transition: Transition) -> Result<(), PortalError> {
+    let store = store()?;
+    let right = company_right(&store, scope, right_id).await?;
+    if right.user_id == scope.admin.id {
+        return Err(bad_input(OWN_RIGHT));
+    }
+    let told = transition.told_to_provider().filter(|_| right.right_type == RightType::Provider);
+    let notice = provider_notice(&store, scope, &right, told, None).await?;
+    store
+        .transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages())
+        .await
+        .map_err(store_refusal)?;
+    tracing::info!(right_id, %transition, "right put on hold or resumed by an administrator");
+    notice.mail(&mailer()?, &public_base()?).await;
+    Ok(())
+}
+
 pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<(), PortalError> {
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
-    let (transition, kind) = if approve {
-        (Transition::Accept, MessageKind::ProviderRequestApproved)
-    } else {
-        (Transition::Refuse, MessageKind::ProviderRequestDeclined)
-    };
-    let notify = [NewMessage {
-        recipient_user_id: right.user_id,
-        company_id: Some(right.company_id),
-        kind,
-        params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
-    }];
+    let transition = if approve { Transition::Accept } else { Transition::Refuse };
+    let notify: Vec<NewMessage> = transition.told_to_provider().map(|kind| told_message(scope, &right, kind)).into_iter().collect();
     store
         .transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify)
         .await

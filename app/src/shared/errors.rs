@@ -160,6 +160,7 @@ pub fn status_text(locale: Locale, status: RightStatus) -> String {
     match status {
         RightStatus::Pending => td_string!(locale, status.pending),
         RightStatus::Active => td_string!(locale, status.active),
+        RightStatus::Suspended => td_string!(locale, status.suspended),
         RightStatus::Refused => td_string!(locale, status.refused),
         RightStatus::Revoked => td_string!(locale, status.revoked),
         RightStatus::Expired => td_string!(locale, status.expired),

@@ -20,6 +20,8 @@ pub enum AuditAction {
     RightReinvite,
     RightResend,
     RightExtend,
+    RightSuspend,
+    RightResume,
     CompanyCreate,
     CompanyInvitationLifetime,
     /// Every right the logins of one provider company held on the company, ended at once.
@@ -58,6 +60,7 @@ str_enum!(AuditAction, "audit action", {
     RightAccept => "right.accept", RightRefuse => "right.refuse", RightCancel => "right.cancel",
     RightRevoke => "right.revoke", RightResign => "right.resign", RightExpire => "right.expire",
     RightReinvite => "right.reinvite", RightResend => "right.resend", RightExtend => "right.extend",
+    RightSuspend => "right.suspend", RightResume => "right.resume",
     CompanyCreate => "company.create", CompanyInvitationLifetime => "company.invitation_lifetime",
     CompanyOffboardProvider => "company.offboard_provider", TemplateSave => "template.save", TemplateDelete => "template.delete",
     UserCreate => "user.create", UserJoin => "user.join",

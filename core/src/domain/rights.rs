@@ -25,13 +25,16 @@ str_enum!(RightType, "right type", { Employee => "employee", Technical => "techn
 pub enum RightStatus {
     Pending,
     Active,
+    /// Put on hold by the principal's administrator: it grants nothing, keeps its services,
+    /// debtors and history, and is resumed (active again) or ended like an active right.
+    Suspended,
     Refused,
     Revoked,
     Expired,
     Resigned,
 }
 str_enum!(RightStatus, "right status", {
-    Pending => "pending", Active => "active", Refused => "refused",
+    Pending => "pending", Active => "active", Suspended => "suspended", Refused => "refused",
     Revoked => "revoked", Expired => "expired", Resigned => "resigned",
 });
 
@@ -69,6 +72,9 @@ pub enum MessageKind {
     ProviderAccessEnding,
     /// To the provider: an administrator moved their access's end date later.
     ProviderRightExtended,
+    /// To the provider: their access was suspended, or resumed after a suspension.
+    ProviderRightSuspended,
+    ProviderRightResumed,
 }
 str_enum!(MessageKind, "message kind", {
     ProviderInvitation => "provider_invitation", ProviderRightRevoked => "provider_right_revoked",
@@ -78,7 +84,8 @@ str_enum!(MessageKind, "message kind", {
     ProviderRequestWithdrawn => "provider_request_withdrawn", ProviderInvitationExpired => "provider_invitation_expired",
     ProviderRequestExpired => "provider_request_expired", ProviderInvitationReminder => "provider_invitation_reminder",
     ProviderRightEnding => "provider_right_ending", ProviderAccessEnding => "provider_access_ending",
-    ProviderRightExtended => "provider_right_extended",
+    ProviderRightExtended => "provider_right_extended", ProviderRightSuspended => "provider_right_suspended",
+    ProviderRightResumed => "provider_right_resumed",
 });
 
 /// A reminder the housekeeping sends about a provider's right, once per right and per date it
@@ -105,7 +112,8 @@ impl Reminder {
 }
 
 impl RightStatus {
-    /// True only for `Active`: a pending, refused, revoked, expired or resigned right grants nothing.
+    /// True only for `Active`: a pending, suspended, refused, revoked, expired or resigned
+    /// right grants nothing.
     pub fn grants_access(&self) -> bool {
         matches!(self, RightStatus::Active)
     }
@@ -184,14 +192,18 @@ pub enum Transition {
     Revoke,
     /// The provider gives up an active right → Resigned.
     Resign,
-    /// The system ends a pending or active right → Expired.
+    /// The system ends a pending, active or suspended right → Expired.
     Expire,
     /// The principal invites again after the right ended → Pending awaiting the provider.
     Reinvite,
+    /// The principal puts an active right on hold → Suspended.
+    Suspend,
+    /// The principal lifts a suspension → Active.
+    Resume,
 }
 str_enum!(Transition, "transition", {
     Accept => "accept", Refuse => "refuse", Cancel => "cancel", Revoke => "revoke",
-    Resign => "resign", Expire => "expire", Reinvite => "reinvite",
+    Resign => "resign", Expire => "expire", Reinvite => "reinvite", Suspend => "suspend", Resume => "resume",
 });
 
 impl Transition {
@@ -205,6 +217,24 @@ impl Transition {
             Transition::Resign => AuditAction::RightResign,
             Transition::Expire => AuditAction::RightExpire,
             Transition::Reinvite => AuditAction::RightReinvite,
+            Transition::Suspend => AuditAction::RightSuspend,
+            Transition::Resume => AuditAction::RightResume,
+        }
+    }
+
+    /// The message a provider gets when the principal's administrator makes this transition
+    /// on the provider's right: an access revoked, suspended or resumed, an invitation
+    /// cancelled, a request approved or declined. `None` for what only the provider or the
+    /// portal does (the portal's expiry and a reinvitation have messages of their own).
+    pub fn told_to_provider(&self) -> Option<MessageKind> {
+        match self {
+            Transition::Revoke => Some(MessageKind::ProviderRightRevoked),
+            Transition::Cancel => Some(MessageKind::ProviderInvitationCancelled),
+            Transition::Accept => Some(MessageKind::ProviderRequestApproved),
+            Transition::Refuse => Some(MessageKind::ProviderRequestDeclined),
+            Transition::Suspend => Some(MessageKind::ProviderRightSuspended),
+            Transition::Resume => Some(MessageKind::ProviderRightResumed),
+            Transition::Resign | Transition::Expire | Transition::Reinvite => None,
         }
     }
 }
@@ -232,6 +262,8 @@ pub enum LifecycleError {
     ProviderNeedsConsent,
     #[error("the pending right was not answered in time")]
     Lapsed,
+    #[error("the right is not suspended")]
+    NotSuspended,
 }
 
 impl LifecycleError {
@@ -247,6 +279,7 @@ impl LifecycleError {
             LifecycleError::Inconsistent => "lifecycle.inconsistent",
             LifecycleError::ProviderNeedsConsent => "lifecycle.provider_needs_consent",
             LifecycleError::Lapsed => "lifecycle.lapsed",
+            LifecycleError::NotSuspended => "lifecycle.not_suspended",
         }
     }
 }
@@ -305,7 +338,7 @@ pub fn apply(
     }
     let party_allowed = match transition {
         Transition::Accept | Transition::Refuse | Transition::Cancel => by != Party::System,
-        Transition::Revoke | Transition::Reinvite => by == Party::Principal,
+        Transition::Revoke | Transition::Reinvite | Transition::Suspend | Transition::Resume => by == Party::Principal,
         Transition::Resign => by == Party::Provider,
         Transition::Expire => by == Party::System,
     };
@@ -325,15 +358,26 @@ pub fn apply(
                 _ => Ok((S::Refused, None)),
             }
         }
+        // A suspended right ends as an active one does: it is still in force, only on hold.
         Transition::Revoke | Transition::Resign => match status {
-            S::Active if transition == Transition::Revoke => Ok((S::Revoked, None)),
-            S::Active => Ok((S::Resigned, None)),
+            S::Active | S::Suspended if transition == Transition::Revoke => Ok((S::Revoked, None)),
+            S::Active | S::Suspended => Ok((S::Resigned, None)),
             S::Pending => Err(E::NotActive),
             _ => Err(E::AlreadyEnded),
         },
         Transition::Expire => match status {
-            S::Pending | S::Active => Ok((S::Expired, None)),
+            S::Pending | S::Active | S::Suspended => Ok((S::Expired, None)),
             _ => Err(E::AlreadyEnded),
+        },
+        Transition::Suspend => match status {
+            S::Active => Ok((S::Suspended, None)),
+            S::Pending | S::Suspended => Err(E::NotActive),
+            _ => Err(E::AlreadyEnded),
+        },
+        Transition::Resume => match status {
+            S::Suspended => Ok((S::Active, None)),
+            _ if status.is_ended() => Err(E::AlreadyEnded),
+            _ => Err(E::NotSuspended),
         },
         Transition::Reinvite => {
             if status.is_ended() {
@@ -376,6 +420,8 @@ mod tests {
             ((Pending, Some(AwProvider)),  Resign,   [Err(pa(Resign)),         Err(E::NotActive),      Err(pa(Resign))]),
             ((Pending, Some(AwProvider)),  Expire,   [Err(pa(Expire)),         Err(pa(Expire)),        ok(Expired)]),
             ((Pending, Some(AwProvider)),  Reinvite, [Err(E::NotEnded),        Err(pa(Reinvite)),      Err(pa(Reinvite))]),
+            ((Pending, Some(AwProvider)),  Suspend,  [Err(E::NotActive),       Err(pa(Suspend)),       Err(pa(Suspend))]),
+            ((Pending, Some(AwProvider)),  Resume,   [Err(E::NotSuspended),    Err(pa(Resume)),        Err(pa(Resume))]),
 
             ((Pending, Some(AwPrincipal)), Accept,   [ok(Active),              Err(E::NotAwaitingParty), Err(pa(Accept))]),
             ((Pending, Some(AwPrincipal)), Refuse,   [ok(Refused),             Err(E::NotAwaitingParty), Err(pa(Refuse))]),
@@ -384,6 +430,8 @@ mod tests {
             ((Pending, Some(AwPrincipal)), Resign,   [Err(pa(Resign)),         Err(E::NotActive),      Err(pa(Resign))]),
             ((Pending, Some(AwPrincipal)), Expire,   [Err(pa(Expire)),         Err(pa(Expire)),        ok(Expired)]),
             ((Pending, Some(AwPrincipal)), Reinvite, [Err(E::NotEnded),        Err(pa(Reinvite)),      Err(pa(Reinvite))]),
+            ((Pending, Some(AwPrincipal)), Suspend,  [Err(E::NotActive),       Err(pa(Suspend)),       Err(pa(Suspend))]),
+            ((Pending, Some(AwPrincipal)), Resume,   [Err(E::NotSuspended),    Err(pa(Resume)),        Err(pa(Resume))]),
 
             ((Active, None),               Accept,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Accept))]),
             ((Active, None),               Refuse,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Refuse))]),
@@ -392,6 +440,18 @@ mod tests {
             ((Active, None),               Resign,   [Err(pa(Resign)),         ok(Resigned),           Err(pa(Resign))]),
             ((Active, None),               Expire,   [Err(pa(Expire)),         Err(pa(Expire)),        ok(Expired)]),
             ((Active, None),               Reinvite, [Err(E::NotEnded),        Err(pa(Reinvite)),      Err(pa(Reinvite))]),
+            ((Active, None),               Suspend,  [ok(Suspended),           Err(pa(Suspend)),       Err(pa(Suspend))]),
+            ((Active, None),               Resume,   [Err(E::NotSuspended),    Err(pa(Resume)),        Err(pa(Resume))]),
+
+            ((Suspended, None),            Accept,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Accept))]),
+            ((Suspended, None),            Refuse,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Refuse))]),
+            ((Suspended, None),            Cancel,   [Err(E::NotPending),      Err(E::NotPending),     Err(pa(Cancel))]),
+            ((Suspended, None),            Revoke,   [ok(Revoked),             Err(pa(Revoke)),        Err(pa(Revoke))]),
+            ((Suspended, None),            Resign,   [Err(pa(Resign)),         ok(Resigned),           Err(pa(Resign))]),
+            ((Suspended, None),            Expire,   [Err(pa(Expire)),         Err(pa(Expire)),        ok(Expired)]),
+            ((Suspended, None),            Reinvite, [Err(E::NotEnded),        Err(pa(Reinvite)),      Err(pa(Reinvite))]),
+            ((Suspended, None),            Suspend,  [Err(E::NotActive),       Err(pa(Suspend)),       Err(pa(Suspend))]),
+            ((Suspended, None),            Resume,   [ok(Active),              Err(pa(Resume)),        Err(pa(Resume))]),
         ]
         .into_iter()
         .chain([Refused, Revoked, Expired, Resigned].into_iter().flat_map(|ended| {
@@ -403,6 +463,8 @@ mod tests {
             ((ended, None),                Resign,   [Err(pa(Resign)),         Err(E::AlreadyEnded),   Err(pa(Resign))]),
             ((ended, None),                Expire,   [Err(pa(Expire)),         Err(pa(Expire)),        Err(E::AlreadyEnded)]),
             ((ended, None),                Reinvite, [INVITED,                 Err(pa(Reinvite)),      Err(pa(Reinvite))]),
+            ((ended, None),                Suspend,  [Err(E::AlreadyEnded),    Err(pa(Suspend)),       Err(pa(Suspend))]),
+            ((ended, None),                Resume,   [Err(E::AlreadyEnded),    Err(pa(Resume)),        Err(pa(Resume))]),
             ]
         }))
         .collect()
@@ -434,8 +496,8 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 6 * 3 * 7 * 3);
-        assert_eq!(table.len(), 7 * 7, "7 consistent states × 7 transitions");
+        assert_eq!(checked, 7 * 3 * 9 * 3);
+        assert_eq!(table.len(), 8 * 9, "8 consistent states × 9 transitions");
     }
 
     #[test]
@@ -491,6 +553,28 @@ mod tests {
         assert_eq!(apply(Active, None, Reinvite, Principal), Err(E::NotEnded));
     }
     #[test]
+    fn the_principal_suspends_an_active_right_and_resumes_it_to_active_again() {
+        assert_eq!(apply(Active, None, Suspend, Principal), Ok((Suspended, None)));
+        assert_eq!(apply(Suspended, None, Resume, Principal), Ok((Active, None)));
+        assert_eq!(apply(Active, None, Suspend, Provider), Err(E::PartyNotAllowed(Suspend)));
+        assert_eq!(apply(Suspended, None, Resume, Provider), Err(E::PartyNotAllowed(Resume)));
+    }
+    #[test]
+    fn only_an_active_right_is_suspended_and_only_a_suspended_one_resumed() {
+        assert_eq!(apply(Pending, Some(AwProvider), Suspend, Principal), Err(E::NotActive));
+        assert_eq!(apply(Suspended, None, Suspend, Principal), Err(E::NotActive));
+        assert_eq!(apply(Active, None, Resume, Principal), Err(E::NotSuspended));
+        assert_eq!(apply(Revoked, None, Resume, Principal), Err(E::AlreadyEnded));
+    }
+    #[test]
+    fn a_suspended_right_still_ends_as_an_active_one_does() {
+        assert_eq!(apply(Suspended, None, Revoke, Principal), Ok((Revoked, None)));
+        assert_eq!(apply(Suspended, None, Resign, Provider), Ok((Resigned, None)));
+        assert_eq!(apply(Suspended, None, Expire, System), Ok((Expired, None)));
+        assert!(!Suspended.is_ended(), "a suspended right is not ended: it cannot be re-invited");
+        assert_eq!(apply(Suspended, None, Reinvite, Principal), Err(E::NotEnded));
+    }
+    #[test]
     fn an_ended_right_cannot_be_accepted() {
         assert_eq!(apply(Refused, None, Accept, Provider), Err(E::NotPending));
     }
@@ -533,5 +617,18 @@ mod tests {
     fn lifecycle_errors_have_stable_codes() {
         assert_eq!(E::NotAwaitingParty.code(), "lifecycle.not_awaiting_party");
         assert_eq!(E::PartyNotAllowed(Accept).code(), "lifecycle.party_not_allowed");
+    }
+
+    #[test]
+    fn what_the_principal_does_to_a_provider_s_right_is_told_to_the_provider_and_nothing_else_is() {
+        assert_eq!(Revoke.told_to_provider(), Some(MessageKind::ProviderRightRevoked));
+        assert_eq!(Cancel.told_to_provider(), Some(MessageKind::ProviderInvitationCancelled));
+        assert_eq!(Accept.told_to_provider(), Some(MessageKind::ProviderRequestApproved));
+        assert_eq!(Refuse.told_to_provider(), Some(MessageKind::ProviderRequestDeclined));
+        assert_eq!(Suspend.told_to_provider(), Some(MessageKind::ProviderRightSuspended));
+        assert_eq!(Resume.told_to_provider(), Some(MessageKind::ProviderRightResumed));
+        for own_or_portal in [Resign, Expire, Reinvite] {
+            assert_eq!(own_or_portal.told_to_provider(), None, "{own_or_portal:?}");
+        }
     }
 }

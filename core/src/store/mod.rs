@@ -285,11 +285,10 @@ impl Store {
 
     /// Brings the schema up to date (embedded migrations of the backend).
     pub async fn migrate(&self) -> Result<()> {
-        let r = match &self.backend {
-            Backend::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
-            Backend::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
-        };
-        r.map_err(|e| StoreError::Migrate(one_line(&e)))
+        match &self.backend {
+            Backend::Sqlite(p) => migrate_sqlite(p).await,
+            Backend::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await.map_err(|e| StoreError::Migrate(one_line(&e))),
+        }
     }
 
     /// A round trip to the database, for health checks.
@@ -327,4 +326,22 @@ fn one_line(e: &dyn std::fmt::Display) -> String {
     let s = s.replace(" (os error 111)", "").replace("Connection refused", "connection refused");
     let s = s.strip_prefix("error communicating with database: ").unwrap_or(&s).to_string();
     s.lines().next().unwrap_or("").to_string()
+}
+
+/// SQLite changes a table's constraints only by building the table anew and dropping the old
+/// one, which with foreign keys on deletes the rows that reference it (ON DELETE CASCADE).
+/// sqlx runs each migration in a transaction, where that pragma cannot change: the migrations
+/// therefore run on one connection whose foreign keys are off, and that connection goes back
+/// to the pool with them on, after SQLite's foreign-key check found no row that breaks one.
+async fn migrate_sqlite(pool: &SqlitePool) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
+    let migrated = sqlx::migrate!("./migrations/sqlite").run_direct(&mut *conn).await;
+    let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await?.len();
+    sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+    migrated.map_err(|e| StoreError::Migrate(one_line(&e)))?;
+    if broken > 0 {
+        return Err(StoreError::Migrate(format!("{broken} rows break a foreign key after the migrations")));
+    }
+    Ok(())
 }

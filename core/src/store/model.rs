@@ -245,12 +245,12 @@ impl UserRight {
             && self.decided_at.is_none()
     }
 
-    /// How offboarding its provider company ends this pending or active right: an active
-    /// right is revoked, an invitation cancelled, and a request, which the principal cannot
-    /// cancel, refused.
+    /// How offboarding its provider company ends this pending, active or suspended right: an
+    /// active or suspended right is revoked, an invitation cancelled, and a request, which the
+    /// principal cannot cancel, refused.
     pub fn offboarding_transition(&self) -> Transition {
         match (self.status, self.awaiting) {
-            (RightStatus::Active, _) => Transition::Revoke,
+            (RightStatus::Active | RightStatus::Suspended, _) => Transition::Revoke,
             (_, Some(Awaiting::Principal)) => Transition::Refuse,
             _ => Transition::Cancel,
         }
@@ -260,7 +260,8 @@ impl UserRight {
     /// within 3 days of lapsing; a provider's active right 30, 7 or 1 days (or fewer) before
     /// its end date, the nearest of them only (a right given with an end date 5 days away gets
     /// the 7-day reminder, not the 30-day one as well). Whether it was sent already is the
-    /// store's to know ([`Store::record_reminder`](crate::store::Store::record_reminder)).
+    /// store's to know ([`Store::record_reminder`](crate::store::Store::record_reminder)). A
+    /// suspended right is not reminded: it gives no access to lose until it is resumed.
     pub fn reminder_due(&self, now: DateTime<Utc>) -> Option<DueReminder> {
         if self.right_type != RightType::Provider {
             return None;
@@ -286,10 +287,10 @@ impl UserRight {
         }
     }
 
-    /// The end date `extension` gives this right on `today`: only a pending or active right
-    /// with an end date is extended, and only to a later date.
+    /// The end date `extension` gives this right on `today`: only a pending, active or
+    /// suspended right with an end date is extended, and only to a later date.
     pub fn extended_end(&self, extension: Extension, today: NaiveDate) -> Result<NaiveDate, ExtensionError> {
-        if !matches!(self.status, RightStatus::Pending | RightStatus::Active) {
+        if self.status.is_ended() {
             return Err(ExtensionError::Ended);
         }
         extension.new_end(self.end_date.ok_or(ExtensionError::NoEndDate)?, today)
@@ -413,7 +414,14 @@ pub struct RightListItem {
     pub has_rights_elsewhere: bool,
 }
 
-/// A provider company whose logins hold pending or active provider rights on a company, and
+impl RightListItem {
+    /// "Léa Berger"; empty for a login without a name (a technical user has only a last name).
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name).trim().to_string()
+    }
+}
+
+/// A provider company whose logins hold pending, active or suspended provider rights on a company, and
 /// how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderCompanyRights {

@@ -80,7 +80,7 @@ macro_rules! star_of_r {
     };
 }
 
-/// The rights offboarding a provider company ends: on `$1`, pending or active provider rights
+/// The rights offboarding a provider company ends: on `$1`, pending, active or suspended provider rights
 /// of logins whose home company is `$2` (`r` the right, `u` its login).
 macro_rules! OFFBOARDED {
     () => {
@@ -90,7 +90,7 @@ macro_rules! OFFBOARDED {
 /// The same, of any provider company (`$1` only).
 macro_rules! OFFBOARDED_ANY {
     () => {
-        "r.company_id = $1 AND r.right_type = 'provider' AND r.status IN ('pending', 'active')"
+        "r.company_id = $1 AND r.right_type = 'provider' AND r.status IN ('pending', 'active', 'suspended')"
     };
 }
 
@@ -358,7 +358,7 @@ impl Store {
         Ok(after)
     }
 
-    /// Moves the end date of a pending or active right later by `extension` (from its end
+    /// Moves the end date of a pending, active or suspended right later by `extension` (from its end
     /// date, on `today`), if the right is still at `expected_version`; audited as
     /// "right.extend", with the messages that tell of it, in one transaction.
     pub async fn extend_right(
@@ -470,11 +470,12 @@ impl Store {
             .collect()
     }
 
-    /// Expires every pending or active right whose end date is before `today` (system job).
+    /// Expires every pending, active or suspended right whose end date is before `today`
+    /// (system job).
     /// Returns the expired rights; each is audited.
     pub async fn expire_rights(&self, today: NaiveDate) -> Result<Vec<UserRight>> {
         let ids: Vec<i64> = with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT id FROM user_rights WHERE status IN ('pending', 'active') AND end_date IS NOT NULL AND end_date < $1 ORDER BY id"
+            "SELECT id FROM user_rights WHERE status IN ('pending', 'active', 'suspended') AND end_date IS NOT NULL AND end_date < $1 ORDER BY id"
         )
         .bind(today)
         .fetch_all(p)
@@ -527,7 +528,7 @@ impl Store {
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    /// The provider companies whose logins hold pending or active provider rights on
+    /// The provider companies whose logins hold pending, active or suspended provider rights on
     /// `company_id`, by name, each with how many: what the rights list offers to offboard.
     pub async fn provider_companies_of(&self, company_id: CompanyId) -> Result<Vec<ProviderCompanyRights>> {
         let rows: Vec<(i64, String, i64)> = with_pool!(self, |p| sqlx::query_as(concat!(
@@ -542,7 +543,7 @@ impl Store {
         Ok(rows.into_iter().map(|(company_id, name, rights)| ProviderCompanyRights { company_id, name, rights }).collect())
     }
 
-    /// The pending and active provider rights that logins of `provider_company_id` hold on
+    /// The pending, active and suspended provider rights that logins of `provider_company_id` hold on
     /// `company_id`, by name: what offboarding the provider company ends.
     pub async fn provider_company_rights(&self, company_id: CompanyId, provider_company_id: CompanyId) -> Result<Vec<RightListItem>> {
         let rows: Vec<ListRow> = with_pool!(self, |p| sqlx::query_as(concat!(
@@ -563,8 +564,8 @@ impl Store {
         rows.into_iter().map(RightListItem::try_from).collect()
     }
 
-    /// Offboarding: ends, in one transaction, every pending or active right that logins of
-    /// `provider_company_id` hold on `company_id` (an active right is revoked, an invitation
+    /// Offboarding: ends, in one transaction, every pending, active or suspended right that logins of
+    /// `provider_company_id` hold on `company_id` (an active or suspended right is revoked, an invitation
     /// cancelled, a request refused), if they are exactly the rights `previewed`, each at its
     /// version (else `Conflict`: the administrator confirms what they saw, not more). Each
     /// right is audited, and so is the operation; `messages` are written with them.

@@ -6,7 +6,7 @@
 //!
 //! The target is Musterhans SA: its administrator, its employee, the administrator of
 //! another company (acting for that company), providers whose Musterhans right is pending,
-//! refused, revoked, expired or resigned, active providers without the service or with the
+//! suspended, refused, revoked, expired or resigned, active providers without the service or with the
 //! service for another debtor, a technical user presenting its API key, and Musterhans'
 //! administrator called from another site (a wrong `Origin`).
 //!
@@ -58,6 +58,7 @@ enum Who {
     Administrator,
     OtherAdministrator,
     Pending,
+    Suspended,
     Refused,
     Revoked,
     Expired,
@@ -70,12 +71,13 @@ enum Who {
 
 use Who::*;
 
-const ACTORS: [Who; 13] = [
+const ACTORS: [Who; 14] = [
     Anonymous,
     Employee,
     Administrator,
     OtherAdministrator,
     Pending,
+    Suspended,
     Refused,
     Revoked,
     Expired,
@@ -97,6 +99,7 @@ impl Who {
             Administrator => "admin",
             OtherAdministrator => "oth-adm",
             Pending => "pend",
+            Suspended => "susp",
             Refused => "refus",
             Revoked => "revok",
             Expired => "expir",
@@ -115,6 +118,7 @@ impl Who {
             Administrator => "administrator of Musterhans SA",
             OtherAdministrator => "administrator of Transports Rapides SA, acting for it",
             Pending => "provider whose Musterhans right is pending",
+            Suspended => "provider whose Musterhans right is suspended",
             Refused => "provider whose Musterhans right was refused",
             Revoked => "provider whose Musterhans right was revoked",
             Expired => "provider whose Musterhans right expired",
@@ -128,7 +132,7 @@ impl Who {
 
     /// A provider whose Musterhans right is not active, trying to act for Musterhans.
     fn right_ended(self) -> bool {
-        matches!(self, Pending | Refused | Revoked | Expired | Resigned)
+        matches!(self, Pending | Suspended | Refused | Revoked | Expired | Resigned)
     }
 
     fn signs_in(self) -> bool {
@@ -244,6 +248,8 @@ const ROWS: &[Row] = &[
     row("/api/resend_invitation", "a Musterhans invitation", MUSTERHANS_ADMIN),
     row("/api/extend_right", "3 months more for a Musterhans invitation", MUSTERHANS_ADMIN),
     row("/api/decide_request", "a request to Musterhans", MUSTERHANS_ADMIN),
+    row("/api/suspend_right", "a provider's active Musterhans right", MUSTERHANS_ADMIN),
+    row("/api/resume_right", "a provider's suspended Musterhans right", MUSTERHANS_ADMIN),
     row("/api/load_offboarding", "Conseil Matrice's logins at the acting company", ADMINS_OF_THEIR_OWN),
     row("/api/offboard_provider_company", "a company's one invitation to Musterhans", MUSTERHANS_ADMIN),
     row("/api/load_templates", "acting company", ADMINS_OF_THEIR_OWN),
@@ -257,6 +263,8 @@ const ROWS: &[Row] = &[
     foreign("/api/resend_invitation", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/extend_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/decide_request", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
+    foreign("/api/suspend_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
+    foreign("/api/resume_right", FOREIGN_RIGHT, ADMINS_OF_THEIR_OWN, "admin.right_not_found"),
     foreign("/api/save_grants", FOREIGN_DEBTOR, MUSTERHANS_ADMIN, "grant.debtor_of_another_company"),
     foreign("/api/enter_user", "grants copied from Fiduciaire Exemple's right", ADMINS_OF_THEIR_OWN, "rights.copy_source_invalid"),
     foreign("/api/enter_user", "grants from Fiduciaire Exemple's template", ADMINS_OF_THEIR_OWN, "rights.template_invalid"),
@@ -311,6 +319,8 @@ const ACTING_FUNCTIONS: &[&str] = &[
     "/api/resend_invitation",
     "/api/extend_right",
     "/api/decide_request",
+    "/api/suspend_right",
+    "/api/resume_right",
     "/api/load_offboarding",
     "/api/offboard_provider_company",
     "/api/load_templates",
@@ -451,7 +461,7 @@ impl World {
         let principal = app.demo.principal.id;
         let admin = app.demo.admin.id;
         let today = Utc::now().date_naive();
-        for who in [Pending, Refused, Revoked, Expired, Resigned, WithoutService, OtherDebtor] {
+        for who in [Pending, Suspended, Refused, Revoked, Expired, Resigned, WithoutService, OtherDebtor] {
             let email = who.email().unwrap();
             let user_id = new_login(&app, &email, &home).await;
             employee_right(&app, &home, user_id, false).await;
@@ -460,6 +470,10 @@ impl World {
             let invited = invitation(&app, principal, admin, user_id, end_date).await;
             match who {
                 Pending => {}
+                Suspended => {
+                    let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider).await;
+                    step(&app, active, Transition::Suspend, Party::Principal, by_admin.clone()).await;
+                }
                 Refused => {
                     step(&app, invited, Transition::Refuse, Party::Provider, as_provider).await;
                 }
@@ -770,6 +784,7 @@ impl World {
                     "/api/end_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("how", s("revoke"))],
                     "/api/decide_request" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("approve", s("false"))],
                     "/api/extend_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("months", s("3"))],
+                    "/api/suspend_right" | "/api/resume_right" => vec![("right_id", id(right.id)), ("version", id(right.version))],
                     _ => vec![("right_id", id(right.id))],
                 };
                 self.post(who, cookie, row.target, &form).await
@@ -806,6 +821,15 @@ impl World {
                 let end = app.store.now().date_naive() + chrono::Duration::days(20);
                 let right = invitation(app, app.demo.principal.id, app.demo.admin.id, user_id, Some(end)).await;
                 self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("months", s("3"))]).await
+            }
+            ("/api/suspend_right", _) | ("/api/resume_right", _) => {
+                let invited = self.fresh_invitation_of_musterhans().await;
+                let as_provider = StoreActor::user(invited.user_id, self.home.id);
+                let mut right = step(app, invited, Transition::Accept, Party::Provider, as_provider).await;
+                if row.target == "/api/resume_right" {
+                    right = step(app, right, Transition::Suspend, Party::Principal, musterhans_by(app)).await;
+                }
+                self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version))]).await
             }
             ("/api/end_right", _) => {
                 let right = self.fresh_invitation_of_musterhans().await;

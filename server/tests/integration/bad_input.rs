@@ -52,6 +52,8 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/resend_invitation", &["right_id"]),
     ("/api/extend_right", &["right_id", "version", "months", "until"]),
     ("/api/decide_request", &["right_id", "version", "approve"]),
+    ("/api/suspend_right", &["right_id", "version"]),
+    ("/api/resume_right", &["right_id", "version"]),
     ("/api/load_offboarding", &["provider_company_id"]),
     ("/api/offboard_provider_company", &["provider_company_id", "previewed"]),
     ("/api/load_templates", &[]),

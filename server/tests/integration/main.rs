@@ -24,5 +24,6 @@ mod reminders;
 mod security_headers;
 mod serving;
 mod services;
+mod suspension;
 mod templates;
 mod two_step;
