@@ -25,7 +25,7 @@ const chromium = {
 };
 
 /** The tests that change what the others rely on: see `projects`. */
-const LATE = /(lifetime|offboarding)\.spec\.ts/;
+const LATE = /(lifetime|offboarding|suspension)\.spec\.ts/;
 
 export default defineConfig({
   testDir: './tests',
@@ -48,10 +48,11 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: chromium,
   },
-  // lifetime.spec.ts moves the server's test clock days ahead, and offboarding.spec.ts ends
-  // the demo's Logistique Alpine SA rights: they run after every other test, one viewport
-  // after the other, so that no invitation another test still answers expires under it and
-  // no right another test relies on ends.
+  // lifetime.spec.ts moves the server's test clock days ahead, offboarding.spec.ts ends the
+  // demo's Logistique Alpine SA rights and suspension.spec.ts holds Paul's access to
+  // Transports Rapides SA for a while: they run after every other test, one viewport after
+  // the other, so that no invitation another test still answers expires under it and no
+  // right another test relies on ends or is on hold.
   projects: [
     { name: 'desktop', testIgnore: LATE, use: { ...devices['Desktop Chrome'], locale: 'fr-CH', launchOptions: chromium } },
     { name: 'phone', testIgnore: LATE, use: { ...devices['Pixel 7'], locale: 'fr-CH', launchOptions: chromium } },

@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { test, expect, expectAccessible, keepScreenshot, signIn } from './support';
+import { test, expect, expectAccessible, keepScreenshot, signIn, signInActingFor } from './support';
 
 // Runs after every other test (projects "late-desktop" and "late-phone" in
 // playwright.config.ts): it moves the server's test clock days ahead, which would expire the
@@ -9,12 +9,7 @@ test.describe.configure({ mode: 'serial' });
 
 /** Signs in as Tina, acting for Transports Rapides SA (she may also meet the selector). */
 async function signInAsTina(page: Page) {
-  await signIn(page, 'admin@transports-rapides.example');
-  await page.waitForURL(/\/(portal|select-company)$/);
-  if (page.url().endsWith('/select-company')) {
-    await page.getByRole('button', { name: /Transports Rapides SA/ }).click();
-  }
-  await expect(page).toHaveURL(/\/portal$/);
+  await signInActingFor(page, 'admin@transports-rapides.example', /Transports Rapides SA/);
 }
 
 /** account.spec.ts, which runs before, gave both Musterhans logins this password. */

@@ -1,15 +1,4 @@
-import { Page } from '@playwright/test';
-import { expect, expectAccessible, keepScreenshot, signIn, test } from './support';
-
-/** Signs in and, when the login meets the selector, picks `company`. */
-async function signInActingFor(page: Page, email: string, company: RegExp) {
-  await signIn(page, email);
-  await page.waitForURL(/\/(portal|select-company)$/);
-  if (page.url().endsWith('/select-company')) {
-    await page.getByRole('button', { name: company }).click();
-  }
-  await expect(page).toHaveURL(/\/portal$/);
-}
+import { expect, expectAccessible, keepScreenshot, signInActingFor, test } from './support';
 
 test.describe('a provider asks a company for access', () => {
   test('the request waits for the company, whose administrator approves it', async ({ page }, testInfo) => {

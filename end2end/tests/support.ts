@@ -56,6 +56,16 @@ export async function keepScreenshot(page: Page, testInfo: TestInfo, name: strin
 /** The demo password of every demo login (printed by the server in demo mode). */
 export const DEMO_PASSWORD = 'Demo-2026!portal';
 
+/** Signs in and, when the login meets the company selector, picks `company`. */
+export async function signInActingFor(page: Page, email: string, company: string | RegExp) {
+  await signIn(page, email);
+  await page.waitForURL(/\/(portal|select-company)$/);
+  if (page.url().endsWith('/select-company')) {
+    await page.getByRole('button', { name: typeof company === 'string' ? new RegExp(company) : company }).click();
+  }
+  await expect(page).toHaveURL(/\/portal$/);
+}
+
 /** Signs in through the login page, once it is hydrated. */
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto('/login');

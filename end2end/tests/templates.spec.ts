@@ -1,5 +1,4 @@
-import { Page } from '@playwright/test';
-import { test, expect, expectAccessible, keepScreenshot, signIn } from './support';
+import { test, expect, expectAccessible, keepScreenshot, signInActingFor } from './support';
 
 // Each viewport works for a company of its own and invites a login that no other test invites
 // there: Anna (Musterhans SA) invites Luca on the desktop, Tina (Transports Rapides SA) invites
@@ -22,15 +21,6 @@ const CASES = {
     total: 2,
   },
 };
-
-async function signInActingFor(page: Page, email: string, company: string) {
-  await signIn(page, email);
-  await page.waitForURL(/\/(portal|select-company)$/);
-  if (page.url().endsWith('/select-company')) {
-    await page.getByRole('button', { name: new RegExp(company) }).click();
-  }
-  await expect(page).toHaveURL(/\/portal$/);
-}
 
 test.describe('permission templates', () => {
   test('a template is applied to a new provider right, and changing it later leaves the right as it was until applied again', async ({ page }, testInfo) => {
