@@ -214,8 +214,8 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
     Ok(())
 }
 
-/// What telling the provider of `right` that an administrator changed it takes (`told`: the
-/// message, if any), the date it is about (`until`) named in it.
+/// The notice that tells the provider of `right` what an administrator did to it (`told`:
+/// the kind of message, or `None` when nobody is told), naming the date it is about (`until`).
 async fn provider_notice(store: &Store, scope: &AdminScope, right: &UserRight, told: Option<MessageKind>, until: Option<NaiveDate>) -> Result<Notice, PortalError> {
     let told = match told {
         Some(kind) => vec![(store.user(right.user_id).await.map_err(internal)?, kind)],
