@@ -90,7 +90,15 @@ macro_rules! OFFBOARDED {
 /// The same, of any provider company (`$1` only).
 macro_rules! OFFBOARDED_ANY {
     () => {
-        "r.company_id = $1 AND r.right_type = 'provider' AND r.status IN ('pending', 'active', 'suspended')"
+        concat!("r.company_id = $1 AND r.right_type = 'provider' AND r.status IN ", NOT_ENDED!())
+    };
+}
+
+/// The statuses of a right that has not ended (pending, active, suspended): the SQL twin of
+/// `!RightStatus::is_ended`.
+macro_rules! NOT_ENDED {
+    () => {
+        "('pending', 'active', 'suspended')"
     };
 }
 
@@ -475,7 +483,7 @@ impl Store {
     /// Returns the expired rights; each is audited.
     pub async fn expire_rights(&self, today: NaiveDate) -> Result<Vec<UserRight>> {
         let ids: Vec<i64> = with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT id FROM user_rights WHERE status IN ('pending', 'active', 'suspended') AND end_date IS NOT NULL AND end_date < $1 ORDER BY id"
+            concat!("SELECT id FROM user_rights WHERE status IN ", NOT_ENDED!(), " AND end_date IS NOT NULL AND end_date < $1 ORDER BY id")
         )
         .bind(today)
         .fetch_all(p)
@@ -635,4 +643,15 @@ pub(crate) fn like_pattern(s: &str) -> String {
     }
     out.push('%');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::RightStatus;
+
+    #[test]
+    fn the_sql_of_a_right_not_ended_names_exactly_the_statuses_that_have_not_ended() {
+        let not_ended: Vec<String> = RightStatus::ALL.iter().filter(|s| !s.is_ended()).map(|s| format!("'{}'", s.as_str())).collect();
+        assert_eq!(NOT_ENDED!(), format!("({})", not_ended.join(", ")));
+    }
 }
