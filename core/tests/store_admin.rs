@@ -26,6 +26,7 @@ contract!(
     the_invitation_lifetime_is_changed_with_its_audit_entry_and_refused_out_of_range,
     a_request_for_access_waits_for_the_principal_and_tells_its_administrators,
     a_login_has_a_limited_number_of_open_requests,
+    an_answer_to_an_invitation_whose_grants_changed_since_it_was_shown_is_a_conflict,
 );
 
 mod cases {
@@ -435,5 +436,31 @@ mod cases {
         let err = store.request_provider_access(&request(&f.principal, &f.provider), &[], 2).await.unwrap_err();
         assert_eq!(err.code(), "rights.too_many_requests");
         assert!(store.right_for(f.principal.id, f.provider.id).await.unwrap().is_none());
+    }
+
+    pub async fn an_answer_to_an_invitation_whose_grants_changed_since_it_was_shown_is_a_conflict(store: Store) {
+        let f = fixture(&store).await;
+        let by_admin = Actor::user(f.admin.id, f.principal.id);
+        let one_debtor = GrantSpec { service_id: f.orders.id, all_debtors: false, debtor_ids: vec![f.debtor.id] };
+        let shown = store.enter_provider(&invitation(&f)).await.unwrap();
+        store.replace_service_grants(shown.id, &[one_debtor.clone()], &by_admin).await.unwrap();
+        let shown = store.right(shown.id).await.unwrap();
+        // The same grants saved again change nothing, not even the version.
+        store.replace_service_grants(shown.id, &[one_debtor], &by_admin).await.unwrap();
+        assert_eq!(store.right(shown.id).await.unwrap().version, shown.version);
+
+        // The administrator widens the grants to every debtor while the provider reads the invitation.
+        let all = GrantSpec { service_id: f.orders.id, all_debtors: true, debtor_ids: vec![] };
+        store.replace_service_grants(shown.id, &[all], &by_admin).await.unwrap();
+        let by_provider = Actor::user(f.provider.id, f.principal.id);
+        let err = store.transition_right(shown.id, shown.version, Transition::Accept, Party::Provider, &by_provider).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict), "{err:?}");
+        assert_eq!(store.right(shown.id).await.unwrap().status, RightStatus::Pending, "nothing accepted");
+
+        // Shown again, it is accepted as it now is.
+        let again = store.right(shown.id).await.unwrap();
+        let accepted = store.transition_right(again.id, again.version, Transition::Accept, Party::Provider, &by_provider).await.unwrap();
+        assert_eq!(accepted.status, RightStatus::Active);
+        assert!(store.service_grants(accepted.id).await.unwrap()[0].all_debtors);
     }
 }

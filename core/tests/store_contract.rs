@@ -311,6 +311,7 @@ mod cases {
             let u = user(&store, &format!("p{i}@provider.example"), "P", &format!("User{i}"), None).await;
             let mut r = store.create_right(&new_right(&w.principal, &u, RightType::Provider, RightOrigin::Invitation), &w.by_admin()).await.unwrap();
             store.replace_service_grants(r.id, &grants, &w.by_admin()).await.unwrap();
+            r = store.right(r.id).await.unwrap();
             for (t, by) in steps.iter() {
                 r = store.transition_right(r.id, r.version, *t, *by, &Actor::system()).await.unwrap();
             }

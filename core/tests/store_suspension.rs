@@ -70,17 +70,25 @@ mod cases {
     }
 }
 
-/// SQLite changes a CHECK only by building the table anew: the rights table is rebuilt with
-/// rows in every table that references it, and each of them is still there afterwards.
-#[tokio::test]
-async fn making_suspended_a_status_keeps_every_row_that_references_a_right_on_sqlite() {
-    use portal_core::store::{demo::seed_demo, Backend, Store};
+/// A SQLite database (in its temporary folder) migrated up to the one before 0010, which made
+/// 'suspended' a status.
+async fn sqlite_before_suspension() -> (tempfile::TempDir, portal_core::store::Store, sqlx::SqlitePool) {
+    use portal_core::store::{Backend, Store};
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!("sqlite://{}", dir.path().join("portal.db").display())).await.unwrap();
     let Backend::Sqlite(pool) = store.backend().clone() else { unreachable!() };
     let mut before_suspension = sqlx::migrate!("./migrations/sqlite");
     before_suspension.migrations = before_suspension.migrations.iter().filter(|m| m.version < 10).cloned().collect::<Vec<_>>().into();
     before_suspension.run(&pool).await.unwrap();
+    (dir, store, pool)
+}
+
+/// SQLite changes a CHECK only by building the table anew: the rights table is rebuilt with
+/// rows in every table that references it, and each of them is still there afterwards.
+#[tokio::test]
+async fn making_suspended_a_status_keeps_every_row_that_references_a_right_on_sqlite() {
+    use portal_core::store::demo::seed_demo;
+    let (_dir, store, pool) = sqlite_before_suspension().await;
     seed_demo(&store).await.unwrap();
     const REFERENCING: [&str; 5] = ["user_rights", "service_grants", "service_grant_debtors", "orders", "right_reminders"];
     async fn counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
@@ -102,5 +110,28 @@ async fn making_suspended_a_status_keeps_every_row_that_references_a_right_on_sq
     assert!(written.unwrap().rows_affected() > 0, "the new status is accepted");
     let bad = sqlx::query("UPDATE user_rights SET status = 'paused'").execute(&pool).await;
     assert!(bad.is_err(), "and an unknown one still refused");
+    store.close().await;
+}
+
+/// A foreign-key check that failed after a migration is owed at every start until it passes:
+/// the next start does not serve the broken rows because it had nothing left to migrate.
+#[tokio::test]
+async fn a_failed_foreign_key_check_fails_every_start_until_the_rows_are_repaired_on_sqlite() {
+    let (_dir, store, pool) = sqlite_before_suspension().await;
+    // A grant of a right that does not exist, written with the check off.
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await.unwrap();
+    sqlx::query("INSERT INTO service_grants (right_id, service_id, all_debtors) VALUES (999999, 999999, 1)").execute(&mut *conn).await.unwrap();
+    sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await.unwrap();
+    drop(conn);
+
+    for start in ["the start that migrates", "the next start, with nothing left to migrate"] {
+        let refused = store.migrate().await.expect_err(start);
+        assert!(refused.to_string().contains("break a foreign key"), "{start}: {refused}");
+    }
+    sqlx::query("DELETE FROM service_grants WHERE right_id = 999999").execute(&pool).await.unwrap();
+    store.migrate().await.expect("the check passes once the rows are repaired");
+    let owed: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&pool).await.unwrap();
+    assert_eq!(owed, 0, "and is no longer owed");
     store.close().await;
 }

@@ -172,7 +172,10 @@ string_newtype!(CustomerNumber, CustomerNumberError);
 
 // ---------------------------------------------------------------- person name
 
-/// A first or last name: trimmed, 1 to 100 characters, no control characters.
+/// A first or last name: trimmed, 1 to 100 characters, no control characters, and nothing
+/// that reads as a web address (a URL scheme such as `https:` or `://`, or `www.`): a name is
+/// written into official e-mails to other companies, where a link would look like the
+/// portal's own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PersonName(String);
@@ -185,6 +188,8 @@ pub enum NameError {
     TooLong,
     #[error("the name contains control characters")]
     ControlChars,
+    #[error("the name contains a web address")]
+    Link,
 }
 
 impl NameError {
@@ -193,6 +198,7 @@ impl NameError {
             NameError::Empty => "name.empty",
             NameError::TooLong => "name.too_long",
             NameError::ControlChars => "name.control_chars",
+            NameError::Link => "name.link",
         }
     }
 }
@@ -211,10 +217,22 @@ impl PersonName {
         if s.chars().any(char::is_control) {
             return Err(NameError::ControlChars);
         }
+        if reads_as_a_link(s) {
+            return Err(NameError::Link);
+        }
         Ok(Self(s.to_owned()))
     }
 }
 string_newtype!(PersonName, NameError);
+
+/// The URL schemes a mail reader turns into a link (with or without `//`).
+const LINK_SCHEMES: [&str; 8] = ["http:", "https:", "ftp:", "file:", "mailto:", "javascript:", "data:", "tel:"];
+
+/// `://`, `www.` or a URL scheme anywhere in `s`, whatever the case.
+fn reads_as_a_link(s: &str) -> bool {
+    let lower = s.to_lowercase();
+    lower.contains("://") || lower.contains("www.") || LINK_SCHEMES.iter().any(|scheme| lower.contains(scheme))
+}
 
 // ---------------------------------------------------------------- template name
 
@@ -726,6 +744,16 @@ mod tests {
     #[test]
     fn a_name_is_trimmed_and_keeps_its_case_and_accents() {
         assert_eq!(PersonName::parse("  Zoé d'Ávila ").unwrap().as_str(), "Zoé d'Ávila");
+    }
+    #[test]
+    fn a_name_never_reads_as_a_web_address() {
+        for link in ["URGENT: re-validate at https://evil.example", "Anna www.evil.example", "HTTP://x", "Anna (mailto:a@b.example)", "evil.example/x ://"] {
+            assert_eq!(PersonName::parse(link), Err(NameError::Link), "{link}");
+        }
+        for name in ["Zoé d'Ávila", "Müller-Lüdenscheidt", "O'Brien: Jr.", "Dr. Www Anna"] {
+            assert!(PersonName::parse(name).is_ok(), "{name}");
+        }
+        assert_eq!(NameError::Link.code(), "name.link");
     }
     #[test]
     fn a_name_must_not_be_empty_too_long_or_contain_control_characters() {

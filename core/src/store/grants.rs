@@ -1,6 +1,6 @@
 //! Service authorizations of a right, and the access decision `may_act`.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeSet;
 
 use super::audit::audit_in;
@@ -55,13 +55,19 @@ pub(crate) fn normalize(specs: &[GrantSpec]) -> Result<Vec<GrantSpec>> {
     Ok(out)
 }
 
-async fn lock_right_in(tx: &mut Tx, right_id: RightId) -> Result<()> {
-    with_tx!(tx, |c| sqlx::query("UPDATE user_rights SET updated_at = $2 WHERE id = $1")
-        .bind(right_id)
-        .bind(now())
-        .execute(c)
-        .await
-        .map(|_| ()))?;
+/// Takes the right's row lock. A pending right also gets a new version: what an invitation
+/// or a request grants is part of what its answer agrees to, so an answer given to the view
+/// before the change is a conflict (the change rolls back, version included, when the
+/// grants turn out to be the same).
+async fn lock_right_in(tx: &mut Tx, right_id: RightId, at: DateTime<Utc>) -> Result<()> {
+    with_tx!(tx, |c| sqlx::query(
+        "UPDATE user_rights SET updated_at = $2, version = version + CASE WHEN status = 'pending' THEN 1 ELSE 0 END WHERE id = $1"
+    )
+    .bind(right_id)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
@@ -173,13 +179,14 @@ impl Store {
     /// Replaces all service authorizations of a right, atomically. Each service must be
     /// subscribed by the right's company and each debtor must belong to it; otherwise
     /// nothing changes (`Invalid(Grant(..))`). Replacing with the same set changes nothing
-    /// (no write, no audit entry). Audited as "right.grants".
+    /// (no write, no audit entry). Audited as "right.grants". A pending right's version
+    /// changes with its grants.
     pub async fn replace_service_grants(&self, right_id: RightId, specs: &[GrantSpec], actor: &Actor) -> Result<Vec<ServiceGrant>> {
         let wanted = normalize(specs)?;
         let mut tx = self.begin().await?;
         // Takes the right's row lock first: two administrators saving at once are
         // serialized instead of interleaving their deletes and inserts (Postgres).
-        lock_right_in(&mut tx, right_id).await?;
+        lock_right_in(&mut tx, right_id, self.now()).await?;
         let right = right_in(&mut tx, right_id).await?;
         let before = grants_in(&mut tx, right_id).await?;
         let mut current: Vec<GrantSpec> = before.iter().map(ServiceGrant::spec).collect();

@@ -332,25 +332,39 @@ fn one_line(e: &dyn std::fmt::Display) -> String {
 /// one, which with foreign keys on deletes the rows that reference it (ON DELETE CASCADE).
 /// sqlx runs each migration in a transaction, where that pragma cannot change: the migrations
 /// therefore run on one connection whose foreign keys are off, and that connection goes back
-/// to the pool with them on. When a migration was applied, SQLite's foreign-key check must
-/// then find no row that breaks one; a start with nothing to apply skips it, since the check
-/// reads every row of every table that references another.
+/// to the pool with them on. After a migration, SQLite's foreign-key check must then find no
+/// row that breaks one. The check is owed from before the first migration is applied until it
+/// passes (the database's `user_version` says so, [`FOREIGN_KEY_CHECK_OWED`]): a start after a
+/// failed check fails again instead of serving the broken rows, and a start with nothing to
+/// apply and nothing owed skips it, since it reads every row of every table that references
+/// another.
 async fn migrate_sqlite(pool: &SqlitePool) -> Result<()> {
+    let migrator = sqlx::migrate!("./migrations/sqlite");
     let mut conn = pool.acquire().await?;
-    let before = applied_migrations(&mut conn).await?;
+    if applied_migrations(&mut conn).await? < migrator.iter().count() as i64 {
+        sqlx::query(&format!("PRAGMA user_version = {FOREIGN_KEY_CHECK_OWED}")).execute(&mut *conn).await?;
+    }
+    let owed = sqlx::query_scalar::<_, i64>("PRAGMA user_version").fetch_one(&mut *conn).await? == FOREIGN_KEY_CHECK_OWED;
     sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
-    let migrated = sqlx::migrate!("./migrations/sqlite").run_direct(&mut *conn).await;
-    let broken = match applied_migrations(&mut conn).await? == before {
-        true => 0,
-        false => sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await?.len(),
+    let migrated = migrator.run_direct(&mut *conn).await;
+    let broken = match owed {
+        false => 0,
+        true => sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await?.len(),
     };
     sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
     migrated.map_err(|e| StoreError::Migrate(one_line(&e)))?;
     if broken > 0 {
         return Err(StoreError::Migrate(format!("{broken} rows break a foreign key after the migrations")));
     }
+    if owed {
+        sqlx::query("PRAGMA user_version = 0").execute(&mut *conn).await?;
+    }
     Ok(())
 }
+
+/// The SQLite database's `user_version` while the foreign-key check after a migration has not
+/// passed yet (0 otherwise; sqlx keeps its own record of the migrations in a table).
+const FOREIGN_KEY_CHECK_OWED: i64 = 1;
 
 /// How many migrations the SQLite database has applied (none before sqlx's table exists).
 async fn applied_migrations(conn: &mut sqlx::SqliteConnection) -> Result<i64> {

@@ -245,6 +245,21 @@ impl UserRight {
             && self.decided_at.is_none()
     }
 
+    /// Who ended this right, `None` while it has not ended: the principal revokes, cancels its
+    /// invitation and refuses a request; the provider resigns, refuses an invitation and
+    /// withdraws its request; the system expires. What the provider's page of an ended
+    /// right says.
+    pub fn ended_by(&self) -> Option<Party> {
+        let asked = self.origin == RightOrigin::Request;
+        match self.status {
+            RightStatus::Resigned => Some(Party::Provider),
+            RightStatus::Expired => Some(Party::System),
+            RightStatus::Refused => Some(if asked { Party::Principal } else { Party::Provider }),
+            RightStatus::Revoked => Some(if asked && self.decided_at.is_none() { Party::Provider } else { Party::Principal }),
+            RightStatus::Pending | RightStatus::Active | RightStatus::Suspended => None,
+        }
+    }
+
     /// How offboarding its provider company ends this pending, active or suspended right: an
     /// active or suspended right is revoked, an invitation cancelled, and a request, which the
     /// principal cannot cancel, refused.
@@ -305,6 +320,13 @@ impl UserRight {
     /// administers the principal's rights) with the administrator flag, granting access.
     pub fn administers_on(&self, today: NaiveDate) -> bool {
         self.right_type == RightType::Employee && self.is_admin && self.grants_access_on(today)
+    }
+
+    /// An administrator of its company today and on every day after (no end date): the
+    /// last-administrator rule keeps one such right, so that no end date, suspension or end
+    /// of a right leaves the company without an administrator tomorrow or any later day.
+    pub fn administers_for_good(&self, today: NaiveDate) -> bool {
+        self.administers_on(today) && self.end_date.is_none()
     }
 
     /// May this right's login act for its company on `today`, through `grant`, on the grant's
@@ -872,6 +894,28 @@ mod tests {
             decided_at: None,
             answer_by: None,
             version: 1,
+        }
+    }
+
+    #[test]
+    fn an_ended_right_names_who_ended_it() {
+        let ended = |status, origin, decided: bool| {
+            let mut r = right(RightType::Provider, false, status);
+            r.origin = origin;
+            r.decided_at = decided.then(Utc::now);
+            r.ended_by()
+        };
+        use RightOrigin::{Invitation, Request};
+        assert_eq!(ended(RightStatus::Revoked, Invitation, true), Some(Party::Principal), "revoked");
+        assert_eq!(ended(RightStatus::Revoked, Invitation, false), Some(Party::Principal), "an invitation cancelled");
+        assert_eq!(ended(RightStatus::Revoked, Request, false), Some(Party::Provider), "a request withdrawn");
+        assert_eq!(ended(RightStatus::Revoked, Request, true), Some(Party::Principal), "a granted request revoked");
+        assert_eq!(ended(RightStatus::Refused, Invitation, true), Some(Party::Provider), "an invitation refused");
+        assert_eq!(ended(RightStatus::Refused, Request, true), Some(Party::Principal), "a request refused");
+        assert_eq!(ended(RightStatus::Resigned, Invitation, true), Some(Party::Provider));
+        assert_eq!(ended(RightStatus::Expired, Request, false), Some(Party::System));
+        for open in [RightStatus::Pending, RightStatus::Active, RightStatus::Suspended] {
+            assert_eq!(ended(open, Invitation, true), None, "{open:?} has not ended");
         }
     }
 

@@ -216,6 +216,7 @@ async fn change_details_in(
     (is_admin, remark, end_date): (bool, Option<String>, Option<NaiveDate>),
     action: AuditAction,
     actor: &Actor,
+    at: DateTime<Utc>,
 ) -> Result<UserRight> {
     let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
         "UPDATE user_rights SET is_admin = $3, remark = $4, end_date = $5, updated_at = $6, version = version + 1 \
@@ -227,11 +228,11 @@ async fn change_details_in(
     .bind(is_admin)
     .bind(remark)
     .bind(end_date)
-    .bind(now())
+    .bind(at)
     .fetch_optional(c)
     .await)?;
     let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
-    keep_an_admin_in(tx, before, &after).await?;
+    keep_an_admin_in(tx, before, &after, at.date_naive()).await?;
     audit_in(tx, &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after)).await?;
     Ok(after)
 }
@@ -259,14 +260,16 @@ async fn right_at_version_in(tx: &mut Tx, right_id: RightId, expected_version: i
     Ok(right)
 }
 
-/// Refuses a change that leaves the company without an administrator.
-async fn keep_an_admin_in(tx: &mut Tx, before: &UserRight, after: &UserRight) -> Result<()> {
-    let today = now().date_naive();
-    if !before.administers_on(today) || after.administers_on(today) {
+/// Refuses a change that leaves the company without an administrator for good (an active
+/// administrator right without an end date, [`UserRight::administers_for_good`]): a company
+/// whose last such administrator could be given an end date of today would have nobody to
+/// administer it once the housekeeping expired that right.
+async fn keep_an_admin_in(tx: &mut Tx, before: &UserRight, after: &UserRight, today: NaiveDate) -> Result<()> {
+    if !before.administers_for_good(today) || after.administers_for_good(today) {
         return Ok(());
     }
     let admins: i64 = with_tx!(tx, |c| sqlx::query_scalar(concat!(
-        "SELECT COUNT(*) FROM user_rights r WHERE r.company_id = $1 AND ",
+        "SELECT COUNT(*) FROM user_rights r WHERE r.company_id = $1 AND r.end_date IS NULL AND ",
         administers!("r", "$2", "$3")
     ))
     .bind(after.company_id)
@@ -347,7 +350,7 @@ impl Store {
         let state = before.next_state(transition, by, at).map_err(StoreError::invalid)?;
         let decided = matches!(transition, Transition::Accept | Transition::Refuse);
         let after = write_state_in(&mut tx, &before, state, decided, transition.audit_action(), actor, at).await?;
-        keep_an_admin_in(&mut tx, &before, &after).await?;
+        keep_an_admin_in(&mut tx, &before, &after, at.date_naive()).await?;
         for message in notify {
             super::messages::create_message_in(&mut tx, message).await?;
         }
@@ -361,7 +364,7 @@ impl Store {
         lock_company_of_right_in(&mut tx, right_id).await?;
         let before = right_in(&mut tx, right_id).await?;
         let details = (changes.is_admin, changes.remark.clone().into_option(), changes.end_date);
-        let after = change_details_in(&mut tx, &before, expected_version, details, AuditAction::RightUpdate, actor).await?;
+        let after = change_details_in(&mut tx, &before, expected_version, details, AuditAction::RightUpdate, actor, self.now()).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -382,7 +385,7 @@ impl Store {
         let before = right_at_version_in(&mut tx, right_id, expected_version).await?;
         let end = before.extended_end(extension, today).map_err(StoreError::invalid)?;
         let details = (before.is_admin, before.remark.clone(), Some(end));
-        let after = change_details_in(&mut tx, &before, expected_version, details, AuditAction::RightExtend, actor).await?;
+        let after = change_details_in(&mut tx, &before, expected_version, details, AuditAction::RightExtend, actor, self.now()).await?;
         for message in notify {
             super::messages::create_message_in(&mut tx, message).await?;
         }
