@@ -5,7 +5,7 @@ use portal_core::domain::{CompanyId, MessageKind, RightId};
 use portal_core::store::{NewMessage, User};
 
 use super::pages::{message_title, text_of, MessageLink, MessageValues};
-use crate::shared::mail::{locale_of, mail_text, Mailer};
+use crate::shared::mail::{locale_of, mail_text, names_typed_note, typed_name, Mailer, NOTICE_MAILS};
 
 /// What one change to a right tells: the logins told, each with the kind of message it gets,
 /// the values the message stores, and the same values as the reader reads them. The messages
@@ -36,17 +36,25 @@ impl Notice {
     }
 }
 
-/// Sends one now. A delivery failure is logged; the e-mail stays in the outbox (the in-app
-/// message is there anyway).
+/// Sends one now, within the per-address limit of [`NOTICE_MAILS`]. A delivery failure is
+/// logged; the e-mail stays in the outbox (the in-app message is there anyway).
 async fn mail_message(mailer: &Mailer, base: &str, to: &User, kind: MessageKind, values: &MessageValues, link: MessageLink) {
     if !to.email_notifications {
         return;
     }
     let locale = locale_of(to.language);
-    let text = text_of(locale, kind, values);
+    let quoted = MessageValues {
+        admin: typed_name(locale, &values.admin),
+        provider: typed_name(locale, &values.provider),
+        company: typed_name(locale, &values.company),
+        ..values.clone()
+    };
+    let text = text_of(locale, kind, &quoted);
     let action = format!("{}\n{base}{}", link.text(locale), link.href());
-    let body = mail_text(locale, &to.full_name(), &[&text, &action]);
-    if let Err(error) = mailer.send(&to.email, &message_title(locale, kind), &body).await {
-        tracing::warn!(%error, user_id = to.id, kind = kind.as_str(), "message e-mail not delivered; kept in the outbox");
+    let body = mail_text(locale, &to.full_name(), &[&text, &action, names_typed_note(locale)]);
+    match mailer.send_within_limit(NOTICE_MAILS, &to.email, &message_title(locale, kind), &body).await {
+        Ok(true) => {}
+        Ok(false) => tracing::info!(user_id = to.id, kind = kind.as_str(), "message e-mail withheld: too many to this address lately (the message is in the portal)"),
+        Err(error) => tracing::warn!(%error, user_id = to.id, kind = kind.as_str(), "message e-mail not delivered; kept in the outbox"),
     }
 }

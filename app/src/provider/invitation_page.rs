@@ -3,10 +3,10 @@
 //! and until when, then "Valider" and "Refuser".
 
 use leptos::prelude::*;
-use portal_core::domain::{Awaiting, RightStatus};
+use portal_core::domain::{Awaiting, Party, RightStatus};
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::access::NO_ACTING_COMPANY;
 use crate::layout::context::load_portal_context;
@@ -17,7 +17,7 @@ use crate::layout::frame::redirect_for;
 use crate::shared::errors::status_text;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::company_choice::SelectCompany;
-use crate::provider::{load_invitation, AnswerRight, InvitationView};
+use crate::provider::{load_invitation, AnswerRight, InvitationView, RightEnded, INVITATION_CHANGED};
 use crate::services::service_label;
 use crate::provider::access_page::answer_form;
 
@@ -29,6 +29,8 @@ pub fn InvitationPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let here = current_page();
+    // After an answer given to an older view of the invitation (see `AnswerInvitation`).
+    let changed = use_query_map().with_untracked(|q| q.get("motif").as_deref() == Some(CHANGED_MOTIF));
     let right_id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
     let data = Resource::new_blocking(right_id, |right_id| async move {
         let context = load_portal_context().await;
@@ -43,7 +45,7 @@ pub fn InvitationPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
             {move || data.get().map(|(invitation, context)| {
                 let content = match invitation {
-                    Ok(invitation) => view! { <Invitation invitation=invitation/> }.into_any(),
+                    Ok(invitation) => view! { <Invitation invitation=invitation changed=changed/> }.into_any(),
                     Err(error) => view! {
                         <h1 class="text-2xl font-semibold">{t!(i18n, invitation.title)}</h1>
                         <div class="mt-4"><Refusal error=error/></div>
@@ -61,17 +63,26 @@ pub fn InvitationPage() -> impl IntoView {
     }
 }
 
+/// The query's `motif` of the page shown again after an answer to an older view of it.
+const CHANGED_MOTIF: &str = "modifiee";
+
 #[component]
-fn Invitation(invitation: InvitationView) -> impl IntoView {
+fn Invitation(invitation: InvitationView, changed: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let InvitationView { right_id, version, status, awaiting, company_id, company_name, customer_number, inviter, services, end_date, answer_by } =
+    let InvitationView { right_id, version, status, awaiting, company_id, company_name, customer_number, inviter, services, end_date, answer_by, ended } =
         invitation;
+    let granting = ended.is_none();
     let open = status == RightStatus::Pending && awaiting == Some(Awaiting::Provider);
     let company_for_intro = company_name.clone();
     let company_for_state = company_name.clone();
     view! {
         <article class="max-w-2xl" data-testid="invitation">
             <h1 class="text-2xl font-semibold">{t!(i18n, invitation.title)}</h1>
+            {(changed && open).then(|| view! {
+                <p class="mt-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 font-medium text-amber-950" role="alert" data-testid="invitation-changed">
+                    {t!(i18n, errors.invitation_changed)}
+                </p>
+            })}
             <p class="mt-2 text-stone-800" data-testid="invitation-intro">
                 {move || match &inviter {
                     Some(admin) => t_string!(i18n, invitation.intro_by, admin = admin.clone(), company = company_for_intro.clone()).to_string(),
@@ -84,37 +95,39 @@ fn Invitation(invitation: InvitationView) -> impl IntoView {
                     <span class="font-medium">{company_name.clone()}</span>
                     " "<span class="text-stone-600">{t!(i18n, select.customer_number, number = customer_number.clone())}</span>
                 </dd>
-                <dt class="text-stone-600">{t!(i18n, invitation.services)}</dt>
-                <dd data-testid="invitation-services">
-                    {if services.is_empty() {
-                        view! { <p>{t!(i18n, invitation.no_services)}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="space-y-1">
-                                {services.into_iter().map(|service| {
-                                    let (code, name) = (service.code, service.name);
-                                    view! {
-                                        <li>
-                                            <span class="font-medium">{move || service_label(i18n.get_locale(), &code, &name)}</span>
-                                            ": "
-                                            {match service.debtors {
-                                                None => t!(i18n, invitation.all_debtors).into_any(),
-                                                Some(debtors) => debtors.join(", ").into_any(),
-                                            }}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </dd>
-                <dt class="text-stone-600">{t!(i18n, invitation.until)}</dt>
-                <dd data-testid="invitation-until">
-                    {match end_date {
-                        Some(date) => date.into_any(),
-                        None => t!(i18n, invitation.no_end).into_any(),
-                    }}
-                </dd>
+                {granting.then(|| view! {
+                    <dt class="text-stone-600">{t!(i18n, invitation.services)}</dt>
+                    <dd data-testid="invitation-services">
+                        {if services.is_empty() {
+                            view! { <p>{t!(i18n, invitation.no_services)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="space-y-1">
+                                    {services.into_iter().map(|service| {
+                                        let (code, name) = (service.code, service.name);
+                                        view! {
+                                            <li>
+                                                <span class="font-medium">{move || service_label(i18n.get_locale(), &code, &name)}</span>
+                                                ": "
+                                                {match service.debtors {
+                                                    None => t!(i18n, invitation.all_debtors).into_any(),
+                                                    Some(debtors) => debtors.join(", ").into_any(),
+                                                }}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </dd>
+                    <dt class="text-stone-600">{t!(i18n, invitation.until)}</dt>
+                    <dd data-testid="invitation-until">
+                        {match end_date {
+                            Some(date) => date.into_any(),
+                            None => t!(i18n, invitation.no_end).into_any(),
+                        }}
+                    </dd>
+                })}
                 <dt class="text-stone-600">{t!(i18n, account.col_status)}</dt>
                 <dd data-testid="invitation-status">{move || status_text(i18n.get_locale(), status)}</dd>
                 {answer_by.map(|date| view! {
@@ -125,7 +138,7 @@ fn Invitation(invitation: InvitationView) -> impl IntoView {
             {if open {
                 view! { <AnswerInvitation right_id=right_id version=version/> }.into_any()
             } else {
-                view! { <InvitationState status=status awaiting=awaiting company_id=company_id company=company_for_state/> }.into_any()
+                view! { <InvitationState status=status awaiting=awaiting company_id=company_id company=company_for_state ended=ended/> }.into_any()
             }}
             <p class="mt-6"><a href="/account" class=LINK>{t!(i18n, invitation.all_accesses)}</a></p>
         </article>
@@ -135,8 +148,20 @@ fn Invitation(invitation: InvitationView) -> impl IntoView {
 /// What the page says under a right that is not waiting for this login's answer: accepted
 /// (with the way to work for the company), waiting for the company, or closed.
 #[component]
-fn InvitationState(status: RightStatus, awaiting: Option<Awaiting>, company_id: i64, company: String) -> impl IntoView {
+fn InvitationState(status: RightStatus, awaiting: Option<Awaiting>, company_id: i64, company: String, ended: Option<RightEnded>) -> impl IntoView {
     let i18n = use_i18n();
+    if let Some(RightEnded { on, by }) = ended {
+        return view! {
+            <p class="mt-6 text-stone-800" role="status" data-testid="invitation-state">
+                {move || match by {
+                    Party::Principal => t_string!(i18n, invitation.ended_by_company, date = on.clone(), company = company.clone()).to_string(),
+                    Party::Provider => t_string!(i18n, invitation.ended_by_you, date = on.clone()).to_string(),
+                    Party::System => t_string!(i18n, invitation.ended_by_time, date = on.clone()).to_string(),
+                }}
+            </p>
+        }
+        .into_any();
+    }
     match (status, awaiting) {
         (RightStatus::Active, _) => {
             let sentence = company.clone();
@@ -179,6 +204,13 @@ fn AnswerInvitation(right_id: i64, version: i64) -> impl IntoView {
     let i18n = use_i18n();
     let answer = ServerAction::<AnswerRight>::new();
     reload_when(move || matches!(answer.value().get(), Some(Ok(()))));
+    // The company changed the invitation since this page was shown: it is shown again as it
+    // now is, with the sentence that says so.
+    Effect::new(move |_| {
+        if answer.value().with(|v| matches!(v, Some(Err(e)) if e.code() == INVITATION_CHANGED)) {
+            let _ = window().location().assign(&format!("/invitations/{right_id}?motif={CHANGED_MOTIF}"));
+        }
+    });
     let form = move |value: &'static str, label: String, class: &'static str| {
         answer_form(answer, (right_id, version), value, label, "flex-1", format!("{class} w-full py-3"))
     };

@@ -4,7 +4,7 @@
 
 use crate::shared::errors::PortalError;
 use leptos::prelude::*;
-use portal_core::domain::{Awaiting, RightStatus};
+use portal_core::domain::{Awaiting, Party, RightStatus};
 use serde::{Deserialize, Serialize};
 
 pub mod access_page;
@@ -46,6 +46,17 @@ pub struct InvitationView {
     pub end_date: Option<String>,
     /// While pending: until when it can be answered, `dd.mm.yyyy HH:MM` Swiss time.
     pub answer_by: Option<String>,
+    /// Once it ended: when and by whom. An ended right no longer shows what it granted
+    /// (`services` is empty, `end_date` none): the company's debtors are its own business.
+    pub ended: Option<RightEnded>,
+}
+
+/// When and by whom a right ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightEnded {
+    /// `dd.mm.yyyy`, Swiss time.
+    pub on: String,
+    pub by: Party,
 }
 
 /// One online service of an invitation and its debtors.
@@ -63,6 +74,9 @@ pub const RIGHT_NOT_FOUND: &str = "provider.right_not_found";
 /// invitation): said in words, nothing changes.
 pub const NOT_YOUR_INVITATION: &str = "provider.not_your_invitation";
 pub const BAD_ANSWER: &str = "provider.bad_answer";
+/// An answer given to an invitation as it was shown before the company changed it (its
+/// services, debtors or end date): nothing is answered, and the page shows it again.
+pub const INVITATION_CHANGED: &str = "provider.invitation_changed";
 pub const UNKNOWN_COMPANY: &str = "provider.unknown_company";
 pub const OWN_COMPANY: &str = "provider.own_company";
 /// Requests of one login that may wait for an answer at the same time.
@@ -195,11 +209,10 @@ pub mod service {
             Some(admin) if admin != user_id => Some(store.user(admin).await.map_err(internal)?.full_name()),
             _ => None,
         };
-        let debtors = store.debtors(right.company_id).await.map_err(internal)?;
-        let services = store
-            .service_grants(right.id)
-            .await
-            .map_err(internal)?
+        let ended = right.ended_by().map(|by| RightEnded { on: crate::shared::format::swiss_date(right.updated_at), by });
+        let granted = if ended.is_some() { Vec::new() } else { store.service_grants(right.id).await.map_err(internal)? };
+        let debtors = if granted.iter().all(|g| g.all_debtors) { Vec::new() } else { store.debtors(right.company_id).await.map_err(internal)? };
+        let services = granted
             .into_iter()
             .map(|grant| InvitedService {
                 debtors: (!grant.all_debtors).then(|| {
@@ -223,8 +236,9 @@ pub mod service {
             customer_number: company.customer_number,
             inviter,
             services,
-            end_date: right.end_date.map(|d| d.format("%d.%m.%Y").to_string()),
+            end_date: right.end_date.filter(|_| ended.is_none()).map(|d| d.format("%d.%m.%Y").to_string()),
             answer_by: right.answer_due().map(crate::shared::format::short_date_time),
+            ended,
         })
     }
 
@@ -245,11 +259,18 @@ pub mod service {
                 tracing::info!(right_id, answer, status = after.status.as_str(), "provider answered its right");
                 Ok(())
             }
-            Err(e @ (StoreError::Conflict | StoreError::Invalid(DomainError::Lifecycle(_)))) => {
-                Err(refused(Status::Conflict, e.code()))
-            }
+            Err(StoreError::Conflict) => Err(refused(Status::Conflict, conflict_code(&store, right.id).await?)),
+            Err(e @ StoreError::Invalid(DomainError::Lifecycle(_))) => Err(refused(Status::Conflict, e.code())),
             Err(e) => Err(internal(e)),
         }
+    }
+
+    /// Why an answer lost its race: the invitation still waits for this login, so the company
+    /// changed what it offers ([`INVITATION_CHANGED`]), or the right was answered or ended
+    /// meanwhile.
+    async fn conflict_code(store: &portal_core::store::Store, right_id: i64) -> Result<&'static str, PortalError> {
+        let now = store.right(right_id).await.map_err(internal)?;
+        Ok(if now.status == RightStatus::Pending && now.awaiting == Some(Awaiting::Provider) { INVITATION_CHANGED } else { StoreError::Conflict.code() })
     }
 
     #[cfg(test)]

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_i18n::Locale as _;
 use leptos_router::hooks::use_query_map;
-use portal_core::domain::{Password, PersonName};
+use portal_core::domain::{NameError, Password, PersonName};
 
 use super::{ConfirmRegistration, Register};
 use crate::i18n::{t, t_string, use_i18n, Locale};
@@ -51,8 +51,11 @@ fn RegisterForm(sent: bool) -> impl IntoView {
             let v = value.get();
             if v.trim().is_empty() {
                 Some(if is_first { t_string!(i18n, register.first_name_required) } else { t_string!(i18n, register.last_name_required) }.to_string())
-            } else if PersonName::parse(&v).is_err() {
-                Some(t_string!(i18n, register.name_invalid).to_string())
+            } else if let Err(error) = PersonName::parse(&v) {
+                Some(match error {
+                    NameError::Link => t_string!(i18n, errors.name_link).to_string(),
+                    _ => t_string!(i18n, register.name_invalid).to_string(),
+                })
             } else {
                 None
             }

@@ -1,7 +1,7 @@
 //! Registering a login and confirming its address by e-mail link.
 
 use crate::shared::errors::{PortalError, Status, *};
-use portal_core::domain::{EmailAddress, Language, Password, PersonName};
+use portal_core::domain::{EmailAddress, Language, NameError, Password, PersonName};
 use portal_core::store::{NewUser, Store, StoreError, TokenPurpose, User};
 
 use crate::shared::context::{client_address, internal, is_plain_form_post, settings, store};
@@ -26,6 +26,7 @@ pub async fn register(
     let email = EmailAddress::parse(&email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
     let (first, last) = match (PersonName::parse(&first_name), PersonName::parse(&last_name)) {
         (Ok(f), Ok(l)) => (f, l),
+        (Err(e @ NameError::Link), _) | (_, Err(e @ NameError::Link)) => return Err(bad(e.code())),
         _ => return Err(bad(MSG_NAME_INVALID)),
     };
     let password = Password::parse(&password).map_err(|_| bad(MSG_PASSWORD_POLICY))?;

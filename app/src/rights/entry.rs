@@ -175,8 +175,8 @@ pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right
         return;
     };
     let link = format!("{base}/invitations/{right_id}");
-    let admin = scope.admin.full_name();
-    let company = scope.company.name.clone();
+    let admin = crate::shared::mail::typed_name(locale, &scope.admin.full_name());
+    let company = crate::shared::mail::typed_name(locale, &scope.company.name);
     use crate::i18n::td_string;
     let subject = td_string!(locale, admin.mail_invitation_subject).to_string();
     let answer_by = right
@@ -184,12 +184,15 @@ pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right
         .map(|at| format!(" {}", td_string!(locale, messages.invitation_answer_by, date = crate::shared::format::short_date_time(at))))
         .unwrap_or_default();
     let body = format!(
-        "{}{answer_by}\n\n{}\n\n{link}\n",
+        "{}{answer_by}\n\n{}\n\n{link}\n\n{}\n",
         td_string!(locale, admin.mail_invitation_body, admin = admin.clone(), company = company.clone()),
         td_string!(locale, admin.mail_invitation_action),
+        crate::shared::mail::names_typed_note(locale),
     );
-    if let Err(error) = mailer.send(&provider.email, &subject, &body).await {
-        tracing::warn!(%error, user_id = provider.id, "invitation e-mail not delivered");
+    match mailer.send_within_limit(crate::shared::mail::NOTICE_MAILS, &provider.email, &subject, &body).await {
+        Ok(true) => {}
+        Ok(false) => tracing::info!(user_id = provider.id, "invitation e-mail withheld: too many to this address lately (the message is in the portal)"),
+        Err(error) => tracing::warn!(%error, user_id = provider.id, "invitation e-mail not delivered"),
     }
 }
 

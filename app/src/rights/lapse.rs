@@ -1,7 +1,7 @@
 //! The housekeeping's part of a pending right's life: an invitation or a request that was not
 //! answered within the company's invitation lifetime expires (status "expirée", audited once)
-//! and the party that was waiting is told — the administrator who invited, or the provider
-//! who asked — by a message and, if they want e-mails, an e-mail.
+//! and the party that was waiting is told — the company's administrators of the day for an
+//! invitation, the provider who asked for a request — by a message and, if they want e-mails, an e-mail.
 
 use portal_core::domain::{Awaiting, MessageKind, Party, Transition};
 use portal_core::store::{Actor, Store, StoreError, UserRight};
@@ -38,14 +38,17 @@ async fn notice_of_lapse(store: &Store, right: &UserRight) -> Result<Notice, Por
     let company = store.company(right.company_id).await.map_err(internal)?.name;
     let provider = crate::provider::service::provider_label(store, right.user_id).await?;
     let params = serde_json::json!({ "provider": provider, "company": company, "right_id": right.id });
-    let (recipient, kind) = match right.awaiting {
-        Some(Awaiting::Provider) => (right.created_by_user_id, MessageKind::ProviderInvitationExpired),
-        Some(Awaiting::Principal) => (Some(right.user_id), MessageKind::ProviderRequestExpired),
-        None => (None, MessageKind::ProviderInvitationExpired),
-    };
-    let told = match recipient {
-        Some(id) => vec![(store.user(id).await.map_err(internal)?, kind)],
-        None => Vec::new(),
+    // An invitation tells the company's administrators of the day, not whoever sent it: that
+    // login may no longer administer the company (or belong to it).
+    let told = match right.awaiting {
+        Some(Awaiting::Provider) | None => store
+            .admins_of_company(right.company_id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|admin| (admin, MessageKind::ProviderInvitationExpired))
+            .collect(),
+        Some(Awaiting::Principal) => vec![(store.user(right.user_id).await.map_err(internal)?, MessageKind::ProviderRequestExpired)],
     };
     let values = MessageValues { provider, company, ..Default::default() };
     Ok(Notice { company_id: right.company_id, right_id: right.id, told, params, values })

@@ -30,6 +30,8 @@ pub const BAD_END_DATE: &str = "admin.bad_end_date";
 pub const END_DATE_PAST: &str = "admin.end_date_past";
 pub const RIGHT_ENDED: &str = "admin.right_ended";
 pub const SEARCH_TOO_LONG: &str = "admin.search_too_long";
+/// "Renvoyer" again within the throttling window of the last one (each sends an e-mail).
+pub const RESEND_TOO_SOON: &str = "admin.resend_too_soon";
 
 /// Maps a store error to the answer: input and rule errors are 400, lost races 409.
 pub(super) fn store_refusal(error: StoreError) -> PortalError {
@@ -271,6 +273,10 @@ pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<
     if right.is_lapsed_invitation() && right.end_date.is_some_and(|end| end < store.now().date_naive()) {
         return Err(refused(Status::Conflict, END_DATE_PAST));
     }
+    // One "Renvoyer" per invitation and throttling window: each one sends the provider an
+    // official e-mail, which no administrator may turn into a flood.
+    let key = format!("resend:right:{}", right.id);
+    crate::shared::password::within_limit(&store, &key, 1, RESEND_TOO_SOON).await?;
     let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id), &scope.actor).await.map_err(store_refusal)?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
     notify_invitation(scope, &provider, &sent).await;

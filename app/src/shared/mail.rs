@@ -77,6 +77,16 @@ impl Mailer {
         self.smtp.is_some()
     }
 
+    /// [`Mailer::send`], unless `to` already got its share of e-mails of `purpose` lately
+    /// ([`may_send`]: counted first, in one statement, so that administrators acting at once
+    /// cannot pass it). `Ok(false)`: withheld, nothing written.
+    pub async fn send_within_limit(&self, purpose: &str, to: &str, subject: &str, body: &str) -> Result<bool, MailError> {
+        if !may_send(&self.store, purpose, to).await? {
+            return Ok(false);
+        }
+        self.send(to, subject, body).await.map(|()| true)
+    }
+
     /// Writes the message to the outbox, then delivers it through SMTP when configured.
     /// On an SMTP failure the message stays unsent in the outbox and the error is returned.
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
@@ -137,6 +147,24 @@ pub fn locale_of(language: portal_core::domain::Language) -> crate::i18n::Locale
     crate::i18n::Locale::get_all().iter().copied().find(|l| l.as_str() == language.code()).unwrap_or_default()
 }
 
+/// A name someone typed (a person's, a provider's label, a company's), quoted for an e-mail
+/// in the reader's language, so that what it says reads as theirs and not the portal's
+/// ([`names_typed_note`] says so under the text). Empty stays empty.
+pub fn typed_name(locale: crate::i18n::Locale, name: &str) -> String {
+    use crate::i18n::Locale;
+    match (name.is_empty(), locale) {
+        (true, _) => String::new(),
+        (false, Locale::en) => format!("“{name}”"),
+        (false, Locale::fr) => format!("« {name} »"),
+        (false, _) => format!("«{name}»"),
+    }
+}
+
+/// The line under an e-mail that quotes typed names ([`typed_name`]).
+pub fn names_typed_note(locale: crate::i18n::Locale) -> &'static str {
+    crate::i18n::td_string!(locale, messages.mail_names_typed)
+}
+
 /// A plain-text e-mail: greeting, paragraphs, signature.
 pub fn mail_text(locale: crate::i18n::Locale, name: &str, paragraphs: &[&str]) -> String {
     use crate::i18n::td_string;
@@ -159,6 +187,11 @@ pub fn send_later(mailer: Mailer, to: String, subject: String, body: String) {
         }
     });
 }
+
+/// The purpose of the e-mails an administrator's action (or the housekeeping) sends beside an
+/// in-app message: an invitation, a reminder, a suspension… One administrator of any company
+/// could otherwise flood any login of the platform with official e-mails.
+pub const NOTICE_MAILS: &str = "notice";
 
 /// At most this many e-mails per address and purpose within the throttling window;
 /// more requests get the same answer and send nothing (no mail bombing).

@@ -93,6 +93,8 @@ on_both_backends!(entering_a_provider_invites_it_with_a_message_and_an_email, Op
     assert!(mail.body.contains(&format!("/invitations/{right_id}")), "it links to the invitation's page: {}", mail.body);
     assert!(mail.body.contains("Musterhans SA"));
     assert!(mail.body.contains("Cette invitation peut être acceptée jusqu'au "), "it says until when: {}", mail.body);
+    assert!(mail.body.contains("« Anna Muster »") && mail.body.contains("« Musterhans SA »"), "names quoted as typed: {}", mail.body);
+    assert!(mail.body.contains("Les noms entre « » sont ceux que les personnes ont saisis elles-mêmes"), "{}", mail.body);
 
     let audit = app.audit_actions(app.demo.admin.id).await;
     assert!(audit.contains(&"right.create".to_string()), "{audit:?}");
@@ -227,7 +229,7 @@ on_both_backends!(a_revoked_provider_is_refused_on_its_next_request, Options::de
 on_both_backends!(the_last_administrator_keeps_the_flag_and_remarks_and_end_dates_are_checked, Options::default(), |app: TestApp| async move {
     let admin = app.signed_in_cookie(ADMIN).await;
     let own = app.store.right_for(app.demo.principal.id, app.demo.admin.id).await.unwrap().unwrap();
-    let update = |version: i64, remark: &'static str, end: &'static str, admin_flag: bool| {
+    let update = |version: i64, remark: &'static str, end: &str, admin_flag: bool| {
         let mut form = vec![
             ("right_id".to_string(), own.id.to_string()),
             ("version".to_string(), version.to_string()),
@@ -250,6 +252,13 @@ on_both_backends!(the_last_administrator_keeps_the_flag_and_remarks_and_end_date
     let last = post(update(own.version, "", "", false)).await;
     assert_eq!(last.status, 400, "{last:?}");
     assert!(last.body.contains("rights.last_administrator"), "{last:?}");
+
+    // Nor an end date, not even today's: tomorrow the company would have no administrator.
+    let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let ends_today = post(update(own.version, "", &today, true)).await;
+    assert_eq!(ends_today.status, 400, "{ends_today:?}");
+    assert!(ends_today.body.contains("rights.last_administrator"), "{ends_today:?}");
+    assert_eq!(app.store.right(own.id).await.unwrap().end_date, None, "nothing changed");
 
     let past = post(update(own.version, "", "2020-01-01", true)).await;
     assert_eq!(past.status, 400, "{past:?}");
@@ -297,4 +306,24 @@ on_both_backends!(administrators_read_the_audit_log_of_their_company_only, Optio
         other["lines"].as_array().unwrap().iter().all(|l| l["actor"] != ADMIN),
         "another company's log shows nothing Musterhans' administrator did: {other}"
     );
+});
+
+on_both_backends!(a_name_that_reads_as_a_web_address_is_refused_with_a_sentence_and_enters_nobody, Options::default(), |app: TestApp| async move {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    for name in ["URGENT: re-validate at https://evil.example", "Anna www.evil.example"] {
+        let form = [
+            ("right_type", "employee"),
+            ("email", "nouvelle.personne@musterhans.example"),
+            ("first_name", "Nouvelle"),
+            ("last_name", name),
+            ("name", ""),
+            ("remark", ""),
+            ("assignment", "manual"),
+        ];
+        let refused = enter(&app, &admin, &form).await;
+        assert_eq!(refused.status, 400, "{name}: {refused:?}");
+        assert!(refused.body.contains("Un nom ne peut pas contenir d"), "{name}: {refused:?}");
+    }
+    let nobody = app.store.user_by_email(&EmailAddress::parse("nouvelle.personne@musterhans.example").unwrap()).await.unwrap();
+    assert!(nobody.is_none(), "no login was entered");
 });

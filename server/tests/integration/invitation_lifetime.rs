@@ -100,3 +100,42 @@ on_both_backends!(an_invitation_lifetime_outside_one_to_ninety_days_is_refused_a
     assert_eq!(app.post("/api/set_invitation_lifetime", &[("days", "30")], Some(&employee)).await.status, 403);
     assert_eq!(app.store.company(app.demo.principal.id).await.unwrap().invitation_lifetime.days(), 14);
 });
+
+/// Gives or takes the administrator flag of `user_id`'s right on Musterhans SA.
+async fn set_admin(app: &TestApp, user_id: i64, is_admin: bool) {
+    use portal_core::domain::Remark;
+    use portal_core::store::{Actor, RightChanges};
+    let current = app.store.right_for(app.demo.principal.id, user_id).await.unwrap().unwrap();
+    let changes = RightChanges { is_admin, remark: Remark::default(), end_date: None };
+    app.store.update_right(current.id, current.version, &changes, &Actor::system()).await.unwrap();
+}
+
+on_both_backends!(a_lapsed_invitation_is_told_to_the_administrators_of_the_day_not_to_a_former_one, Options::default(), |app: TestApp| async move {
+    let right = invite_paul(&app).await;
+    // Sophie becomes an administrator; then Anna, who invited, no longer is one.
+    let (anna, sophie) = (app.demo.admin.id, app.demo.employees[1].id);
+    set_admin(&app, sophie, true).await;
+    set_admin(&app, anna, false).await;
+
+    app.store.advance_clock_for_tests(Duration::days(14));
+    app.housekeeping.run_once().await;
+    assert_eq!(app.store.right(right.0).await.unwrap().status, RightStatus::Expired);
+    assert_eq!(message_kinds(&app, sophie).await, ["provider_invitation_expired"], "the administrator of the day is told");
+    assert!(message_kinds(&app, anna).await.is_empty(), "the former administrator is not");
+    let mails = app.store.outbox(false).await.unwrap();
+    assert!(!mails.iter().any(|m| m.to_address == ADMIN && m.subject == "Invitation expirée"), "nor e-mailed");
+});
+
+on_both_backends!(an_invitation_is_sent_again_at_most_once_a_quarter_of_an_hour, Options::default(), |app: TestApp| async move {
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let right = invite_paul(&app).await;
+    let id = right.0.to_string();
+    let form = [("right_id", id.as_str())];
+    let resend = || app.post("/api/resend_invitation", &form, Some(&anna));
+    assert_eq!(resend().await.status, 200);
+    let again = resend().await;
+    assert_eq!(again.status, 429, "{again:?}");
+    assert!(again.body.contains("Cette invitation vient d"), "{again:?}");
+    assert_eq!(message_kinds(&app, app.demo.provider.id).await.len(), 2, "the invitation and one sending again");
+    assert_eq!(audited(&app, AuditAction::RightResend).await, 1);
+});

@@ -121,6 +121,70 @@ on_both_backends!(the_invitation_page_shows_who_invites_for_what_and_until_when,
     assert!(mail.body.contains(&format!("{}/invitations/{right_id}", app.base)), "{}", mail.body);
 });
 
+on_both_backends!(accepting_an_invitation_the_company_widened_since_it_was_shown_is_refused_and_it_is_shown_again, Options::default(), |app: TestApp| async move {
+    let (right_id, _) = invite_paul(&app).await;
+    let orders = app.demo.services.iter().find(|s| s.code == "orders").unwrap().id;
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let grants = |all_debtors: bool| {
+        let debtor_ids = if all_debtors { vec![] } else { vec![app.demo.debtors[0].id] };
+        serde_json::json!({ "right_id": right_id, "grants": [{ "service_id": orders, "all_debtors": all_debtors, "debtor_ids": debtor_ids }] })
+    };
+    assert_eq!(app.post_json("/api/save_grants", grants(false), &anna).await.status, 200);
+
+    // Paul opens the invitation: one debtor.
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    let shown = json_of(&app.post("/api/load_invitation", &[("right_id", &right_id.to_string())], Some(&paul)).await);
+    assert_eq!(shown["services"][0]["debtors"].as_array().map(Vec::len), Some(1), "{shown}");
+    // Anna widens it to every debtor before Paul presses "Valider".
+    assert_eq!(app.post_json("/api/save_grants", grants(true), &anna).await.status, 200);
+    let version = shown["version"].to_string();
+    let answer = app.post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &version), ("answer", "accept")], Some(&paul)).await;
+    assert_eq!(answer.status, 409, "{answer:?}");
+    assert!(answer.body.contains("Cette invitation a été modifiée depuis que vous"), "{answer:?}");
+    assert_eq!(app.store.right(right_id).await.unwrap().status, RightStatus::Pending, "nothing was accepted");
+
+    // Shown again, it says so and what it now grants; accepted as it is, it is active.
+    let page = app.open(&format!("/invitations/{right_id}?motif=modifiee"), Some(&paul)).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    for seen in ["la voici telle qu", "tous les débiteurs", "Valider"] {
+        assert!(page.body.contains(seen), "the page shows {seen:?}: {}", page.body);
+    }
+    let now = json_of(&app.post("/api/load_invitation", &[("right_id", &right_id.to_string())], Some(&paul)).await);
+    let again = app.post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &now["version"].to_string()), ("answer", "accept")], Some(&paul)).await;
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_eq!(app.store.right(right_id).await.unwrap().status, RightStatus::Active);
+});
+
+on_both_backends!(an_ended_right_shows_when_and_by_whom_it_ended_and_no_longer_the_company_s_debtors, Options::default(), |app: TestApp| async move {
+    let (right_id, _) = invite_paul(&app).await;
+    let orders = app.demo.services.iter().find(|s| s.code == "orders").unwrap();
+    let spec = GrantSpec { service_id: orders.id, all_debtors: false, debtor_ids: vec![app.demo.debtors[0].id, app.demo.debtors[1].id] };
+    app.store.replace_service_grants(right_id, &[spec], &Actor::user(app.demo.admin.id, app.demo.principal.id)).await.unwrap();
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    let shown = app.store.right(right_id).await.unwrap();
+    let accepted = app.post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &shown.version.to_string()), ("answer", "accept")], Some(&paul)).await;
+    assert_eq!(accepted.status, 200, "{accepted:?}");
+    let page = app.open(&format!("/invitations/{right_id}"), Some(&paul)).await;
+    assert!(page.body.contains(&app.demo.debtors[0].debtor_number), "an active right shows its debtors");
+
+    // Anna revokes it: the page says when and by whom, and no longer what it granted.
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let active = app.store.right(right_id).await.unwrap();
+    let revoked = app.post("/api/end_right", &[("right_id", &right_id.to_string()), ("version", &active.version.to_string()), ("how", "revoke")], Some(&anna)).await;
+    assert_eq!(revoked.status, 200, "{revoked:?}");
+    let view = json_of(&app.post("/api/load_invitation", &[("right_id", &right_id.to_string())], Some(&paul)).await);
+    assert_eq!(view["services"], serde_json::json!([]), "{view}");
+    assert_eq!(view["end_date"], serde_json::Value::Null);
+    assert_eq!(view["ended"]["by"], "principal", "{view}");
+    let page = app.open(&format!("/invitations/{right_id}"), Some(&paul)).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains("Cet accès a pris fin le") && page.body.contains("Musterhans SA y a mis fin."), "{}", page.body);
+    for debtor in &app.demo.debtors[..2] {
+        assert!(!page.body.contains(&debtor.debtor_number), "debtor {} no longer shown", debtor.debtor_number);
+        assert!(!view.to_string().contains(&debtor.name), "nor sent");
+    }
+});
+
 on_both_backends!(another_login_opening_the_invitation_is_told_and_nothing_changes, Options::default(), |app: TestApp| async move {
     let (right_id, _) = invite_paul(&app).await;
     let tina = app.signed_in_cookie(THIRD_ADMIN).await;

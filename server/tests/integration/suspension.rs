@@ -95,3 +95,18 @@ on_both_backends!(only_an_active_right_is_suspended_never_the_administrator_s_ow
     assert_eq!(own, app.store.right(own.id).await.unwrap());
     assert_eq!(app.store.messages_for(app.demo.provider.id).await.unwrap().len(), messages, "nobody is told of a refusal");
 });
+
+on_both_backends!(an_administrator_suspending_and_resuming_over_and_over_cannot_flood_the_provider_with_e_mails, Options::default(), |app: TestApp| async move {
+    let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
+    let tina = app.signed_in_cookie(TINA).await;
+    for _ in 0..4 {
+        assert_eq!(hold(&app, &tina, "suspend", right.id).await.status, 200);
+        assert_eq!(hold(&app, &tina, "resume", right.id).await.status, 200);
+    }
+    let messages = app.store.messages_for(app.demo.provider.id).await.unwrap();
+    let told = messages.iter().filter(|m| matches!(m.kind, MessageKind::ProviderRightSuspended | MessageKind::ProviderRightResumed)).count();
+    assert_eq!(told, 8, "every change is in the provider's messages");
+    let outbox = app.store.outbox(false).await.unwrap();
+    let mails = outbox.iter().filter(|m| m.to_address == PROVIDER && ["Accès suspendu", "Accès repris"].contains(&m.subject.as_str())).count();
+    assert_eq!(mails, 5, "but at most 5 e-mails in the throttling window");
+});
