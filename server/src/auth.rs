@@ -31,8 +31,6 @@ use tower_sessions::{
 #[derive(Debug, Clone)]
 pub struct Security {
     pub auth: AuthSettings,
-    /// Mark the session cookie `Secure` (served behind HTTPS).
-    pub secure_cookies: bool,
     /// The portal's public address (`https://portal.example.ch`): links in e-mails start with
     /// its origin, and state-changing requests must come from exactly that origin. Never read
     /// from a request: a forged `Host` would otherwise carry a reset link to its own site.
@@ -42,6 +40,11 @@ pub struct Security {
     /// Where the client's address is read (`--client-ip-source`).
     pub client_ip_source: axum_client_ip::ClientIpSource,
 }
+
+/// The session cookie's name over HTTPS: a browser keeps a `__Host-` cookie only when it is
+/// `Secure`, set by this very host for every path, so that neither a sibling domain nor plain
+/// HTTP can plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-portal_session";
 
 /// The public address of a portal served with the default listen address.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
@@ -53,7 +56,6 @@ impl Default for Security {
     fn default() -> Self {
         Security {
             auth: AuthSettings::default(),
-            secure_cookies: false,
             public_url: url::Url::parse(DEFAULT_PUBLIC_URL).expect("the default public URL is valid"),
             api_requests_per_second: DEFAULT_API_REQUESTS_PER_SECOND,
             client_ip_source: axum_client_ip::ClientIpSource::ConnectInfo,
@@ -140,15 +142,34 @@ impl SessionStore for DbSessionStore {
     }
 }
 
-/// The session layer: cookie `portal_session`, HttpOnly, SameSite=Lax, Secure when asked,
+impl Security {
+    /// Served over HTTPS, as the public address says: the session cookie is `Secure` under
+    /// its `__Host-` name and every answer carries HSTS. Nothing else decides it, so that a
+    /// deployment cannot be half secure.
+    pub fn https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The session cookie's name: [`SECURE_SESSION_COOKIE`] over HTTPS.
+    pub fn session_cookie(&self) -> &'static str {
+        if self.https() {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        }
+    }
+}
+
+/// The session layer: cookie `portal_session` (`__Host-portal_session` over HTTPS),
+/// HttpOnly, SameSite=Lax, Secure over HTTPS,
 /// sliding expiry after `idle_timeout` (saved on every request of a non-empty session).
 pub fn session_layer(store: Store, security: &Security) -> SessionManagerLayer<DbSessionStore> {
     let idle = time::Duration::try_from(security.auth.idle_timeout).unwrap_or(time::Duration::minutes(30));
     SessionManagerLayer::new(DbSessionStore::new(store))
-        .with_name(SESSION_COOKIE)
+        .with_name(security.session_cookie())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(security.secure_cookies)
+        .with_secure(security.https())
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle))
         .with_always_save(true)

@@ -43,7 +43,9 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_TEST_CLOCK", requires = "demo")]
     pub test_clock: bool,
 
-    /// Mark the session cookie `Secure`: set this when the portal is served over HTTPS.
+    /// Kept for deployments that set it: an `https` public address alone makes the session
+    /// cookie `Secure` (named `__Host-portal_session`) and adds HSTS; with an `http` one this
+    /// flag is an error, since the two would contradict each other.
     #[arg(long, env = "PORTAL_SECURE_COOKIES")]
     pub secure_cookies: bool,
 
@@ -158,6 +160,15 @@ pub fn public_url(args: &ServeArgs, listening: SocketAddr) -> Result<url::Url, S
         }
         None => Err(MISSING_PUBLIC_URL.to_string()),
     }
+}
+
+/// `--secure-cookies` asks for HTTPS; an `http` public address says the opposite, and a
+/// `Secure` cookie would then never come back (signing in would silently fail).
+pub fn check_secure_cookies(args: &ServeArgs, public_url: &url::Url) -> Result<(), String> {
+    if args.secure_cookies && public_url.scheme() != "https" {
+        return Err(format!("--secure-cookies contradicts the public address {public_url}: an https:// --public-url makes the session cookie Secure by itself"));
+    }
+    Ok(())
 }
 
 pub const MISSING_PUBLIC_URL: &str = "--public-url (or PORTAL_PUBLIC_URL) is required: the portal's public address, \

@@ -117,7 +117,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .layer(axum::middleware::from_fn_with_state(security.auth.clone(), auth::enforce_absolute_timeout))
         .layer(auth::session_layer(state.store.clone(), &security))
         .layer(axum::middleware::from_fn_with_state(csrf, auth::csrf_guard))
-        .layer(axum::middleware::from_fn_with_state(security.secure_cookies, security_headers))
+        .layer(axum::middleware::from_fn_with_state(security.https(), security_headers))
         .layer(axum::middleware::from_fn(redirected_pages_say_why))
         // Server functions read their whole body into memory: refuse big ones up front (413).
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
@@ -171,8 +171,8 @@ async fn redirected_pages_say_why(request: axum::extract::Request, next: axum::m
     axum::response::Response::from_parts(parts, axum::body::Body::from(format!("{why}\n{location}\n")))
 }
 
-/// Security headers on every answer; HSTS only when the portal is served over HTTPS
-/// (`--secure-cookies`), since a browser would otherwise refuse plain-HTTP access for a year.
+/// Security headers on every answer; HSTS only when the portal is served over HTTPS (an
+/// `https` public address), since a browser would otherwise refuse plain-HTTP access for a year.
 /// Pages and server-function answers are never stored (`no-store`): a signed-in page left in
 /// a shared computer's cache, or a proxy's, would show one login's data to the next person.
 /// Only the static files, which set their own `Cache-Control`, may be kept.
@@ -253,13 +253,13 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let public_url = crate::config::public_url(args, local)?;
+    crate::config::check_secure_cookies(args, &public_url)?;
     let security = Security {
         auth: app::shared::context::AuthSettings {
             idle_timeout: std::time::Duration::from_secs(args.session_idle_minutes * 60),
             absolute_timeout: std::time::Duration::from_secs(args.session_max_hours * 3600),
             ..Default::default()
         },
-        secure_cookies: args.secure_cookies,
         public_url: public_url.clone(),
         api_requests_per_second: args.api_requests_per_second,
         client_ip_source: args.client_ip_source.clone(),

@@ -23,7 +23,7 @@ on_both_backends!(signing_in_with_the_right_password_opens_a_session_and_says_wh
     let line = answer.set_cookie_lines().into_iter().find(|l| l.starts_with("portal_session=")).expect("a session cookie");
     assert!(line.contains("HttpOnly"), "{line}");
     assert!(line.contains("SameSite=Lax"), "{line}");
-    assert!(!line.contains("Secure"), "not Secure unless --secure-cookies: {line}");
+    assert!(!line.contains("Secure"), "not Secure behind a plain http public address: {line}");
     let cookie = answer.session_cookie().unwrap();
     assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN));
     assert_eq!(app.session_rows().await, 1, "the session is stored in the database");
@@ -43,10 +43,17 @@ on_both_backends!(the_sessions_table_holds_nothing_a_session_cookie_could_be_mad
     assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN), "the cookie still signs in");
 });
 
-on_both_backends!(the_session_cookie_is_secure_when_asked, Options { security: Security { secure_cookies: true, ..Default::default() }, ..Default::default() }, |app: TestApp| async move {
-    let answer = app.sign_in(ADMIN, PASSWORD).await;
-    let line = answer.set_cookie_lines().into_iter().find(|l| l.starts_with("portal_session=")).expect("a session cookie");
-    assert!(line.contains("Secure"), "{line}");
+/// An HTTPS deployment's public address.
+const HTTPS_PORTAL: &str = "https://portal.example.ch";
+
+on_both_backends!(over_https_the_session_cookie_is_secure_and_bound_to_the_host, Options { public_url: Some(HTTPS_PORTAL), ..Default::default() }, |app: TestApp| async move {
+    let answer = app.post_from(HTTPS_PORTAL, "/api/sign_in", &[("email", ADMIN), ("password", PASSWORD)], None).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let line = answer.set_cookie_lines().into_iter().find(|l| l.starts_with("__Host-portal_session=")).expect("the session cookie under its __Host- name");
+    for part in ["Secure", "HttpOnly", "Path=/"] {
+        assert!(line.contains(part), "{part}: {line}");
+    }
+    assert!(!line.to_ascii_lowercase().contains("domain="), "for this host only: {line}");
 });
 
 on_both_backends!(a_wrong_password_gets_the_generic_message_and_sets_nothing, Options::default(), |app: TestApp| async move {

@@ -3,7 +3,6 @@
 
 use crate::auth_support;
 use auth_support::{Options, TestApp};
-use server::auth::Security;
 
 fn header<'a>(answer: &'a auth_support::Answer, name: &str) -> &'a str {
     answer.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("no {name} header: {answer:?}"))
@@ -47,7 +46,7 @@ on_both_backends!(pages_and_server_function_answers_are_never_stored, Options::d
 
 on_both_backends!(
     https_deployments_also_send_hsts,
-    Options { security: Security { secure_cookies: true, ..Security::default() }, ..Options::default() },
+    Options { public_url: Some("https://portal.example.ch"), ..Options::default() },
     |app: TestApp| async move {
         let page = app.get("/login", None).await;
         assert_eq!(header(&page, "strict-transport-security"), "max-age=31536000; includeSubDomains");

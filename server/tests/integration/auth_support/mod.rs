@@ -37,9 +37,12 @@ pub const FAVICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0
 /// What a test may change in the server.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Its `public_url` is replaced by the test server's own address.
+    /// Its `public_url` is replaced by the test server's own address (or by `public_url`).
     pub security: Security,
     pub smtp_url: Option<String>,
+    /// The portal's public address instead of the test server's, e.g. an `https` one to test
+    /// an HTTPS deployment (requests that change data then send it as their `Origin`).
+    pub public_url: Option<&'static str>,
 }
 
 #[derive(Clone)]
@@ -162,7 +165,8 @@ where
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let housekeeping = server::auth::Housekeeping { store: store.clone(), mailer: mailer.clone(), public_base: base.clone() };
-    let security = Security { public_url: base.parse().expect("the test server's address"), ..options.security.clone() };
+    let public_url = options.public_url.unwrap_or(&base).parse().expect("the portal's public address");
+    let security = Security { public_url, ..options.security.clone() };
     let app = router_with(AppState { leptos_options, store: store.clone() }, security, mailer);
     let server = tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
