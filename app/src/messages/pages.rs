@@ -33,6 +33,7 @@ pub fn message_title(locale: Locale, kind: MessageKind) -> String {
         MessageKind::ProviderRightExtended => td_string!(locale, messages.right_extended_title),
         MessageKind::ProviderRightSuspended => td_string!(locale, messages.right_suspended_title),
         MessageKind::ProviderRightResumed => td_string!(locale, messages.right_resumed_title),
+        MessageKind::ProviderGrantsChanged => td_string!(locale, messages.grants_changed_title),
     }
     .to_string()
 }
@@ -83,6 +84,7 @@ pub fn text_of(locale: Locale, kind: MessageKind, values: &MessageValues) -> Str
         MessageKind::ProviderRightExtended => td_string!(locale, messages.right_extended_text, admin = admin, company = company, date = until),
         MessageKind::ProviderRightSuspended => td_string!(locale, messages.right_suspended_text, admin = admin, company = company),
         MessageKind::ProviderRightResumed => td_string!(locale, messages.right_resumed_text, admin = admin, company = company),
+        MessageKind::ProviderGrantsChanged => td_string!(locale, messages.grants_changed_text, admin = admin, company = company),
     }
     .to_string();
     match kind {
@@ -114,12 +116,12 @@ impl MessageLink {
     pub fn of(kind: MessageKind, right_id: Option<i64>) -> MessageLink {
         use MessageKind::*;
         match (kind, right_id) {
-            (ProviderInvitation | ProviderInvitationReminder, Some(id)) => MessageLink::Invitation(id),
+            (ProviderInvitation | ProviderInvitationReminder | ProviderGrantsChanged, Some(id)) => MessageLink::Invitation(id),
             (ProviderInvitationExpired, Some(id)) => MessageLink::Right(id),
             (ProviderRightEnding, Some(id)) => MessageLink::Extend(id),
             (ProviderInvitation | ProviderInvitationReminder | ProviderRightRevoked | ProviderInvitationCancelled, _)
             | (ProviderRequestApproved | ProviderRequestDeclined | ProviderRequestExpired, _)
-            | (ProviderAccessEnding | ProviderRightExtended | ProviderRightSuspended | ProviderRightResumed, _) => MessageLink::Account,
+            | (ProviderAccessEnding | ProviderRightExtended | ProviderRightSuspended | ProviderRightResumed | ProviderGrantsChanged, _) => MessageLink::Account,
             (ProviderAccepted | ProviderRefused | ProviderResigned | ProviderRequest | ProviderRequestWithdrawn, _)
             | (ProviderInvitationExpired | ProviderRightEnding, None) => MessageLink::Rights,
         }

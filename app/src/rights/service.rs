@@ -123,7 +123,14 @@ pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<Gran
         return Err(refused(Status::Conflict, RIGHT_ENDED));
     }
     let specs = super::templates::specs_of(grants);
-    store.replace_service_grants(right.id, &specs, &scope.actor).await.map_err(store_refusal)?;
+    // A provider working for the company is told what it may now do; a pending invitation
+    // is shown as it is when answered (its version changed with its grants).
+    let told = (right.right_type == RightType::Provider && right.status == RightStatus::Active).then_some(MessageKind::ProviderGrantsChanged);
+    let notice = provider_notice(&store, scope, &right, told, None).await?;
+    let (_, changed) = store.replace_service_grants_notifying(right.id, &specs, &scope.actor, &notice.messages()).await.map_err(store_refusal)?;
+    if changed {
+        notice.mail(&mailer()?, &public_base()?).await;
+    }
     Ok(())
 }
 

@@ -75,6 +75,9 @@ pub enum MessageKind {
     /// To the provider: their access was suspended, or resumed after a suspension.
     ProviderRightSuspended,
     ProviderRightResumed,
+    /// To the provider: an administrator changed the online services or debtors of their
+    /// active access.
+    ProviderGrantsChanged,
 }
 str_enum!(MessageKind, "message kind", {
     ProviderInvitation => "provider_invitation", ProviderRightRevoked => "provider_right_revoked",
@@ -85,7 +88,7 @@ str_enum!(MessageKind, "message kind", {
     ProviderRequestExpired => "provider_request_expired", ProviderInvitationReminder => "provider_invitation_reminder",
     ProviderRightEnding => "provider_right_ending", ProviderAccessEnding => "provider_access_ending",
     ProviderRightExtended => "provider_right_extended", ProviderRightSuspended => "provider_right_suspended",
-    ProviderRightResumed => "provider_right_resumed",
+    ProviderRightResumed => "provider_right_resumed", ProviderGrantsChanged => "provider_grants_changed",
 });
 
 /// A reminder the housekeeping sends about a provider's right, once per right and per date it

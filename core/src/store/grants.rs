@@ -182,6 +182,19 @@ impl Store {
     /// (no write, no audit entry). Audited as "right.grants". A pending right's version
     /// changes with its grants.
     pub async fn replace_service_grants(&self, right_id: RightId, specs: &[GrantSpec], actor: &Actor) -> Result<Vec<ServiceGrant>> {
+        self.replace_service_grants_notifying(right_id, specs, actor, &[]).await.map(|(grants, _)| grants)
+    }
+
+    /// [`Store::replace_service_grants`] with the messages that tell of the change, written
+    /// in its transaction only when the grants changed; answers the grants and whether they
+    /// changed.
+    pub async fn replace_service_grants_notifying(
+        &self,
+        right_id: RightId,
+        specs: &[GrantSpec],
+        actor: &Actor,
+        notify: &[NewMessage],
+    ) -> Result<(Vec<ServiceGrant>, bool)> {
         let wanted = normalize(specs)?;
         let mut tx = self.begin().await?;
         // Takes the right's row lock first: two administrators saving at once are
@@ -192,7 +205,7 @@ impl Store {
         let mut current: Vec<GrantSpec> = before.iter().map(ServiceGrant::spec).collect();
         current.sort_by_key(|s| s.service_id);
         if current == wanted {
-            return Ok(before);
+            return Ok((before, false));
         }
         write_grants_in(&mut tx, &right, &wanted).await?;
         let after = grants_in(&mut tx, right_id).await?;
@@ -201,8 +214,11 @@ impl Store {
             &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightGrants, format!("right:{right_id}")).before(&before).after(&after),
         )
         .await?;
+        for message in notify {
+            super::messages::create_message_in(&mut tx, message).await?;
+        }
         tx.commit().await?;
-        Ok(after)
+        Ok((after, true))
     }
 
     /// May `user_id` act for `company_id` on service `service_code` (for `debtor_id`, or for

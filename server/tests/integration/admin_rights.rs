@@ -327,3 +327,20 @@ on_both_backends!(a_name_that_reads_as_a_web_address_is_refused_with_a_sentence_
     let nobody = app.store.user_by_email(&EmailAddress::parse("nouvelle.personne@musterhans.example").unwrap()).await.unwrap();
     assert!(nobody.is_none(), "no login was entered");
 });
+
+on_both_backends!(a_provider_working_for_the_company_is_told_when_its_services_change_and_only_then, Options::default(), |app: TestApp| async move {
+    let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
+    assert_eq!(right.status, RightStatus::Active);
+    let invoices = app.demo.services.iter().find(|s| s.code == "invoices").unwrap().id;
+    let grants = json!({ "right_id": right.id, "grants": [{ "service_id": invoices, "all_debtors": true, "debtor_ids": [] }] });
+    let tina = app.signed_in_cookie(THIRD_ADMIN).await;
+    for _ in 0..2 {
+        let saved = app.post_json("/api/save_grants", grants.clone(), &tina).await;
+        assert_eq!(saved.status, 200, "{saved:?}");
+    }
+    let told: Vec<_> = app.store.messages_for(app.demo.provider.id).await.unwrap().into_iter().filter(|m| m.kind == MessageKind::ProviderGrantsChanged).collect();
+    assert_eq!(told.len(), 1, "told once: saving the same services again changes nothing");
+    assert_eq!(told[0].params["right_id"], right.id, "the message opens the access's page");
+    let mail = app.store.outbox(false).await.unwrap().into_iter().find(|m| m.to_address == PROVIDER && m.subject == "Autorisations modifiées");
+    assert!(mail.is_some_and(|m| m.body.contains(&format!("/invitations/{}", right.id))), "and an e-mail leading there");
+});
