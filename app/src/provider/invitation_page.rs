@@ -83,12 +83,15 @@ fn Invitation(invitation: InvitationView, changed: bool) -> impl IntoView {
                     {t!(i18n, errors.invitation_changed)}
                 </p>
             })}
-            <p class="mt-2 text-stone-800" data-testid="invitation-intro">
-                {move || match &inviter {
-                    Some(admin) => t_string!(i18n, invitation.intro_by, admin = admin.clone(), company = company_for_intro.clone()).to_string(),
-                    None => t_string!(i18n, invitation.intro, company = company_for_intro.clone()).to_string(),
-                }}
-            </p>
+            // "… vous donne accès …" is no longer true of an ended right; its end says who ended it.
+            {granting.then(|| view! {
+                <p class="mt-2 text-stone-800" data-testid="invitation-intro">
+                    {move || match &inviter {
+                        Some(admin) => t_string!(i18n, invitation.intro_by, admin = admin.clone(), company = company_for_intro.clone()).to_string(),
+                        None => t_string!(i18n, invitation.intro, company = company_for_intro.clone()).to_string(),
+                    }}
+                </p>
+            })}
             <dl class=format!("mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 {CARD}")>
                 <dt class="text-stone-600">{t!(i18n, invitation.company)}</dt>
                 <dd data-testid="invitation-company">

@@ -179,6 +179,7 @@ on_both_backends!(an_ended_right_shows_when_and_by_whom_it_ended_and_no_longer_t
     let page = app.open(&format!("/invitations/{right_id}"), Some(&paul)).await;
     assert_eq!(page.status, 200, "{page:?}");
     assert!(page.body.contains("Cet accès a pris fin le") && page.body.contains("Musterhans SA y a mis fin."), "{}", page.body);
+    assert!(!page.body.contains("vous donne accès"), "nor says that it gives access: {}", page.body);
     for debtor in &app.demo.debtors[..2] {
         assert!(!page.body.contains(&debtor.debtor_number), "debtor {} no longer shown", debtor.debtor_number);
         assert!(!view.to_string().contains(&debtor.name), "nor sent");
