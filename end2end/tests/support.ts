@@ -66,11 +66,56 @@ export async function signInActingFor(page: Page, email: string, company: string
   await expect(page).toHaveURL(/\/portal$/);
 }
 
-/** Signs in through the login page, once it is hydrated. */
+/** Signs in through the login page, typing as soon as the page is shown (awake or not). */
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
-  await page.goto('/login');
-  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  await page.goto('/login', { waitUntil: 'domcontentloaded' });
   await page.getByLabel('Adresse e-mail').fill(email);
   await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
+}
+
+/** The moments at which a person sends a form, as the page wakes up (docs/architecture.md, "Forms"). */
+export const MOMENTS = ['asleep', 'waking', 'awake'] as const;
+export type Moment = (typeof MOMENTS)[number];
+
+/**
+ * Holds the page's WebAssembly back until the returned `wake` is called: what a test does
+ * before lands on the page as the server sent it, the island still asleep (a person on a slow
+ * phone, or a password manager, is that fast). After `wake`, every page loads as usual.
+ */
+export async function holdWaking(page: Page): Promise<() => void> {
+  let wake!: () => void;
+  const woken = new Promise<void>((resolve) => (wake = resolve));
+  await page.route(/\/pkg\/[^/]+\.wasm$/, async (route) => {
+    await woken;
+    // The page that asked may be gone: the form it held was posted by the browser.
+    await route.continue().catch(() => undefined);
+  });
+  return wake;
+}
+
+/** True once the page's islands are awake. */
+export async function isAwake(page: Page): Promise<boolean> {
+  return (await page.locator('html').getAttribute('data-hydrated')) === 'true';
+}
+
+/**
+ * Opens `path` with its island held asleep, lets `fill` type and choose, then sends with
+ * `send` at `moment`: `asleep` (the browser posts the form), `waking` (sent the instant the
+ * WebAssembly is let through, while it starts) or `awake` (typed asleep, sent once the
+ * island has taken over). Whatever the moment, the page then wakes as usual.
+ */
+export async function fillAndSend(page: Page, path: string, moment: Moment, fill: () => Promise<void>, send: () => Promise<void>) {
+  const wake = await holdWaking(page);
+  await page.goto(path, { waitUntil: 'domcontentloaded' });
+  await fill();
+  expect(await isAwake(page), 'the island is still asleep while the person types').toBe(false);
+  if (moment === 'waking') {
+    wake();
+  } else if (moment === 'awake') {
+    wake();
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  }
+  await send();
+  wake();
 }

@@ -119,6 +119,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .layer(axum::middleware::from_fn_with_state(csrf, auth::csrf_guard))
         .layer(axum::middleware::from_fn_with_state(security.https(), security_headers))
         .layer(axum::middleware::from_fn(redirected_pages_say_why))
+        .layer(axum::middleware::from_fn_with_state(security.public_url.clone(), form_posts_come_back_to_the_portal))
         // Server functions read their whole body into memory: refuse big ones up front (413).
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(CompressionLayer::new())
@@ -169,6 +170,51 @@ async fn redirected_pages_say_why(request: axum::extract::Request, next: axum::m
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     parts.headers.remove(header::CONTENT_LENGTH);
     axum::response::Response::from_parts(parts, axum::body::Body::from(format!("{why}\n{location}\n")))
+}
+
+/// A form posted before its page woke up (or without JavaScript) is answered with a redirect,
+/// which Leptos points back at the `Referer` the browser sent, with the refusal, if any, in its
+/// address. A refusal also sets its own status (400, 409…), with which the browser would show
+/// the bare answer instead of following the redirect: such an answer becomes a 303 to that
+/// address. And whatever a header said, a redirect goes to a page of the portal's own public
+/// address, written as a path: the `Referer`'s path when it is on that address, else the
+/// portal's start.
+async fn form_posts_come_back_to_the_portal(
+    State(public_url): State<url::Url>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let browser_post = request.method() == http::Method::POST
+        && request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    let mut response = next.run(request).await;
+    let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) else {
+        return response;
+    };
+    let own = own_location(location, &public_url);
+    if own != location {
+        if let Ok(value) = HeaderValue::from_str(&own) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+    }
+    if browser_post && !response.status().is_redirection() {
+        *response.status_mut() = StatusCode::SEE_OTHER;
+    }
+    response
+}
+
+/// `location` as a path of the portal: a path stays, an absolute address on the portal's own
+/// origin becomes its path and query, anything else becomes `/`.
+fn own_location(location: &str, public_url: &url::Url) -> String {
+    if location.starts_with('/') && !location.starts_with("//") && !location.starts_with("/\\") {
+        return location.to_string();
+    }
+    match url::Url::parse(location) {
+        Ok(url) if url.origin() == public_url.origin() => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        },
+        _ => "/".to_string(),
+    }
 }
 
 /// Security headers on every answer; HSTS only when the portal is served over HTTPS (an
@@ -304,4 +350,31 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown signal received, finishing requests under way");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::own_location;
+
+    fn portal() -> url::Url {
+        url::Url::parse("https://portal.example/").unwrap()
+    }
+
+    #[test]
+    fn a_redirect_to_a_path_of_the_portal_stays_as_it_is() {
+        assert_eq!(own_location("/admin/rights/7?x=1", &portal()), "/admin/rights/7?x=1");
+    }
+
+    #[test]
+    fn a_redirect_to_the_portal_s_own_address_becomes_its_path() {
+        let back = "https://portal.example/admin/rights/new?__path=%2Fapi%2Fenter_user&__err=e30";
+        assert_eq!(own_location(back, &portal()), "/admin/rights/new?__path=%2Fapi%2Fenter_user&__err=e30");
+    }
+
+    #[test]
+    fn a_redirect_elsewhere_goes_to_the_portal_s_start() {
+        for elsewhere in ["https://evil.example/login", "http://portal.example/login", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"] {
+            assert_eq!(own_location(elsewhere, &portal()), "/", "{elsewhere}");
+        }
+    }
 }

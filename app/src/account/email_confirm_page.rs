@@ -3,6 +3,7 @@
 //! links do not confirm by themselves; no sign-in is needed (the link may be opened on a phone).
 
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use leptos_router::hooks::use_query_map;
 
 use crate::shared::ui::{PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
@@ -25,7 +26,7 @@ pub fn EmailConfirmPage() -> impl IntoView {
 #[cfg_attr(island_public, island)]
 fn EmailConfirmForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
-    let confirm = ServerAction::<ConfirmEmailChange>::new();
+    let confirm = form_action::<ConfirmEmailChange>();
     let error = move || match confirm.value().get() {
         Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,

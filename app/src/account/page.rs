@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use leptos_meta::Title;
 
 use super::{load_account, AccountView, ChangePassword};
@@ -74,7 +75,7 @@ fn AccountContent(account: AccountView) -> impl IntoView {
 #[cfg_attr(island_account, island)]
 fn PasswordForm() -> impl IntoView {
     let i18n = use_i18n();
-    let change = ServerAction::<ChangePassword>::new();
+    let change = form_action::<ChangePassword>();
     let outcome = move || change.value().get();
     let field = FIELD;
     view! {

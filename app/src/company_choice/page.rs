@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use super::{list_company_choices, SelectCompany};
@@ -65,7 +66,7 @@ pub fn SelectCompanyPage() -> impl IntoView {
 #[cfg_attr(island_sign_in, island)]
 fn CompanyButton(choice: CompanyChoice, acting: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SelectCompany>::new();
+    let action = form_action::<SelectCompany>();
     let current = acting == Some(choice.company_id);
     view! {
         <ActionForm action=action>

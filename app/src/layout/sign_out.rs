@@ -2,6 +2,7 @@
 
 use crate::shared::errors::PortalError;
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 
 /// Ends the session on the server (the cookie no longer works) and goes to `/login`.
 #[server(prefix = "/api", endpoint = "sign_out")]
@@ -17,7 +18,7 @@ pub async fn sign_out() -> Result<(), PortalError> {
 #[cfg_attr(not(island_signed_in), component)]
 #[cfg_attr(island_signed_in, island)]
 pub fn SignOutButton(class: String, children: Children) -> impl IntoView {
-    let action = ServerAction::<SignOut>::new();
+    let action = form_action::<SignOut>();
     view! {
         <ActionForm action=action>
             <button type="submit" class=class>{children()}</button>

@@ -7,6 +7,7 @@ use leptos::server_fn::ServerFn as _;
 use leptos_router::hooks::use_query_map;
 use portal_core::domain::Password;
 
+use crate::shared::form::{form_action, held};
 use crate::shared::ui::{email_error, Field, PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
 use crate::layout::public::PublicLayout;
 use crate::i18n::{t, t_string, use_i18n};
@@ -29,7 +30,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[cfg_attr(island_public, island)]
 fn ForgotPasswordForm(sent: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let request = ServerAction::<RequestPasswordReset>::new();
+    let request = form_action::<RequestPasswordReset>();
     let pending = request.pending();
     let email = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
@@ -40,12 +41,13 @@ fn ForgotPasswordForm(sent: bool) -> impl IntoView {
         _ => None,
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+        let Some(input) = held::<RequestPasswordReset>(&ev) else { return };
+        email.set(input.email.clone());
         touched.set(true);
         if email_error.get_untracked().is_some() || pending.get_untracked() {
             return;
         }
-        request.dispatch(RequestPasswordReset { email: email.get_untracked() });
+        request.dispatch(input);
     };
     view! {
         <Show
@@ -98,7 +100,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[cfg_attr(island_public, island)]
 fn ResetForm(token: String, first: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let reset = ServerAction::<ResetPassword>::new();
+    let reset = form_action::<ResetPassword>();
     let pending = reset.pending();
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
@@ -116,14 +118,15 @@ fn ResetForm(token: String, first: bool) -> impl IntoView {
         Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,
     };
-    let token_value = token.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+        let Some(input) = held::<ResetPassword>(&ev) else { return };
+        password.set(input.password.clone());
+        confirm.set(input.confirm.clone());
         touched.iter().for_each(|t| t.set(true));
         if password_error.get_untracked().is_some() || confirm_error.get_untracked().is_some() || pending.get_untracked() {
             return;
         }
-        reset.dispatch(ResetPassword { token: token_value.clone(), password: password.get_untracked(), confirm: confirm.get_untracked() });
+        reset.dispatch(input);
     };
     view! {
         <h1 class="text-2xl font-semibold">

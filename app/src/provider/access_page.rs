@@ -3,6 +3,7 @@
 //! (with a confirmation) for active ones.
 
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use portal_core::domain::{Awaiting, RightStatus};
 
 use super::ProviderAccessRow;
@@ -17,7 +18,7 @@ use crate::provider::{AnswerRight, RequestAccess};
 #[cfg_attr(island_account, island)]
 pub fn ProviderAccessTable(rows: Vec<ProviderAccessRow>) -> impl IntoView {
     let i18n = use_i18n();
-    let answer = ServerAction::<AnswerRight>::new();
+    let answer = form_action::<AnswerRight>();
     // The selector and this table show the answer's new state.
     reload_when(move || matches!(answer.value().get(), Some(Ok(()))));
     view! {
@@ -129,7 +130,7 @@ pub fn answer_form(
 #[component]
 fn RequestAccessForm() -> impl IntoView {
     let i18n = use_i18n();
-    let request = ServerAction::<RequestAccess>::new();
+    let request = form_action::<RequestAccess>();
     reload_when(move || matches!(request.value().get(), Some(Ok(_))));
     view! {
         <h3 class="mt-6 font-semibold">{t!(i18n, account.request_title)}</h3>

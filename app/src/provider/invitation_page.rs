@@ -3,6 +3,7 @@
 //! and until when, then "Valider" and "Refuser".
 
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use portal_core::domain::{Awaiting, Party, RightStatus};
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
@@ -205,7 +206,7 @@ fn InvitationState(status: RightStatus, awaiting: Option<Awaiting>, company_id: 
 #[cfg_attr(island_account, island)]
 fn AnswerInvitation(right_id: i64, version: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let answer = ServerAction::<AnswerRight>::new();
+    let answer = form_action::<AnswerRight>();
     reload_when(move || matches!(answer.value().get(), Some(Ok(()))));
     // The company changed the invitation since this page was shown: it is shown again as it
     // now is, with the sentence that says so.

@@ -10,6 +10,7 @@ use super::{ConfirmRegistration, Register};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::layout::public::PublicLayout;
 use crate::shared::locale::language_name;
+use crate::shared::form::{form_action, held, typed};
 use crate::shared::paths::SENT;
 use crate::shared::ui::{email_error, Field, FIELD, PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
 
@@ -31,7 +32,7 @@ pub fn RegisterPage() -> impl IntoView {
 #[cfg_attr(island_public, island)]
 fn RegisterForm(sent: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let register = ServerAction::<Register>::new();
+    let register = form_action::<Register>();
     let pending = register.pending();
 
     let email = RwSignal::new(String::new());
@@ -87,7 +88,10 @@ fn RegisterForm(sent: bool) -> impl IntoView {
     };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+        let Some(input) = held::<Register>(&ev) else { return };
+        for (signal, value) in [(email, &input.email), (first, &input.first_name), (last, &input.last_name), (password, &input.password), (confirm, &input.confirm), (language, &input.language)] {
+            signal.set(value.clone());
+        }
         for t in touched {
             t.set(true);
         }
@@ -95,14 +99,7 @@ fn RegisterForm(sent: bool) -> impl IntoView {
         if invalid || pending.get_untracked() {
             return;
         }
-        register.dispatch(Register {
-            email: email.get_untracked(),
-            first_name: first.get_untracked(),
-            last_name: last.get_untracked(),
-            password: password.get_untracked(),
-            confirm: confirm.get_untracked(),
-            language: language.get_untracked(),
-        });
+        register.dispatch(input);
     };
 
     view! {
@@ -126,8 +123,7 @@ fn RegisterForm(sent: bool) -> impl IntoView {
                             id="language"
                             name="language"
                             class=FIELD
-                            prop:value=move || language.get()
-                            on:change=move |ev| language.set(event_target_value(&ev))
+                            use:typed=language
                         >
                             {Locale::get_all().iter().map(|l| {
                                 let code = l.as_str();
@@ -168,7 +164,7 @@ pub fn RegisterConfirmPage() -> impl IntoView {
 #[cfg_attr(island_public, island)]
 fn ConfirmRegistrationForm(token: String) -> impl IntoView {
     let i18n = use_i18n();
-    let confirm = ServerAction::<ConfirmRegistration>::new();
+    let confirm = form_action::<ConfirmRegistration>();
     let error = move || match confirm.value().get() {
         Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,

@@ -2,6 +2,7 @@
 
 use crate::shared::errors::PortalError;
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use leptos_meta::Title;
 use portal_core::domain::RightType;
 
@@ -10,6 +11,15 @@ use crate::shared::ui::{BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
 use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::rights::list_page::AdminCrumbs;
+
+// What the chosen right type and assignment show; the form is the `group`.
+const ONLY_PEOPLE: &str = "group-has-[#entry-type-technical:checked]:hidden";
+const ONLY_PROVIDER: &str = "hidden group-has-[#entry-type-provider:checked]:inline";
+const ONLY_EMPLOYEE: &str = "hidden group-has-[#entry-type-employee:checked]:block";
+const ONLY_EMPLOYEE_TEXT: &str = "hidden group-has-[#entry-type-employee:checked]:inline";
+const ONLY_TECHNICAL: &str = "hidden group-has-[#entry-type-technical:checked]:block";
+const ONLY_COPY: &str = "hidden group-has-[#entry-assignment-copy:checked]:block";
+const ONLY_TEMPLATE: &str = "hidden group-has-[#entry-assignment-template:checked]:block";
 
 async fn load(_: ()) -> Result<EntrySources, PortalError> {
     list_copy_sources().await
@@ -31,13 +41,10 @@ pub fn EnterUserPage() -> impl IntoView {
 #[cfg_attr(island_rights_entry, island)]
 fn EnterUser(sources: EntrySources) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<EnterUser>::new();
-    let right_type = RwSignal::new(String::from("provider"));
-    let assignment = RwSignal::new("manual");
+    let action = form_action::<EnterUser>();
     let EntrySources { rights: sources, templates } = sources;
     let (has_sources, has_templates) = (!sources.is_empty(), !templates.is_empty());
     let (sources, templates) = (StoredValue::new(sources), StoredValue::new(templates));
-    let is = move |t: &'static str| move || right_type.get() == t;
     view! {
         <AdminCrumbs last=t_string!(i18n, admin.enter_user).to_string()/>
         {move || match action.value().get() {
@@ -48,60 +55,49 @@ fn EnterUser(sources: EntrySources) -> impl IntoView {
             }.into_any(),
         }}
         <Show when=move || !matches!(action.value().get(), Some(Ok(_)))>
-            <ActionForm action=action attr:class="mt-6 grid gap-6 lg:grid-cols-2" attr:data-testid="enter-user-form">
+            <ActionForm action=action attr:class="group mt-6 grid gap-6 lg:grid-cols-2" attr:data-testid="enter-user-form" attr:novalidate=true>
                 <fieldset class=CARD>
                     <legend class="px-1 text-lg font-semibold">{t!(i18n, admin.new_user)}</legend>
                     <p class="font-medium">{t!(i18n, admin.right_type)}</p>
                     <div class="mt-2 space-y-2" role="radiogroup" aria-label=move || t_string!(i18n, admin.right_type)>
-                        <TypeChoice value="employee" current=right_type label=Signal::derive(move || t_string!(i18n, admin.role_employee).to_string())/>
-                        <TypeChoice value="technical" current=right_type label=Signal::derive(move || t_string!(i18n, admin.role_technical).to_string())/>
-                        <TypeChoice value="provider" current=right_type label=Signal::derive(move || t_string!(i18n, admin.role_provider).to_string())/>
+                        <TypeChoice value="employee" label=Signal::derive(move || t_string!(i18n, admin.role_employee).to_string())/>
+                        <TypeChoice value="technical" label=Signal::derive(move || t_string!(i18n, admin.role_technical).to_string())/>
+                        <TypeChoice value="provider" label=Signal::derive(move || t_string!(i18n, admin.role_provider).to_string())/>
                     </div>
                     <h2 class="mt-6 font-semibold">{t!(i18n, admin.right_data)}</h2>
+                    // Every type's fields are in the page and the chosen type's are shown by the style
+                    // sheet, so that a choice made before the island woke up (or without JavaScript)
+                    // shows its fields and posts them; the function reads the fields of its type.
                     <div class="mt-3 space-y-4">
-                        <Show when=move || right_type.get() != "technical">
-                            <div>
-                                <label for="entry-email" class="block font-medium">{t!(i18n, admin.email)}</label>
-                                <input id="entry-email" name="email" type="email" autocomplete="off" required=true maxlength="254" aria-describedby="entry-email-hint" class=FIELD/>
-                                <p id="entry-email-hint" class="mt-1 text-sm text-stone-600">
-                                    {move || if right_type.get() == "provider" {
-                                        t_string!(i18n, admin.provider_hint).to_string()
-                                    } else {
-                                        t_string!(i18n, admin.employee_hint).to_string()
-                                    }}
-                                </p>
-                            </div>
-                        </Show>
-                        <Show when=is("employee")>
+                        <div class=ONLY_PEOPLE>
+                            <label for="entry-email" class="block font-medium">{t!(i18n, admin.email)}</label>
+                            <input id="entry-email" name="email" type="email" autocomplete="off" maxlength="254" aria-describedby="entry-email-hint" class=FIELD/>
+                            <p id="entry-email-hint" class="mt-1 text-sm text-stone-600">
+                                <span class=ONLY_PROVIDER>{t!(i18n, admin.provider_hint)}</span>
+                                <span class=ONLY_EMPLOYEE_TEXT>{t!(i18n, admin.employee_hint)}</span>
+                            </p>
+                        </div>
+                        <div class=ONLY_EMPLOYEE>
                             <div class="grid gap-4 sm:grid-cols-2">
                                 <div>
                                     <label for="entry-first" class="block font-medium">{t!(i18n, admin.first_name)}</label>
-                                    <input id="entry-first" name="first_name" required=true maxlength="100" class=FIELD/>
+                                    <input id="entry-first" name="first_name" maxlength="100" class=FIELD/>
                                 </div>
                                 <div>
                                     <label for="entry-last" class="block font-medium">{t!(i18n, admin.last_name)}</label>
-                                    <input id="entry-last" name="last_name" required=true maxlength="100" class=FIELD/>
+                                    <input id="entry-last" name="last_name" maxlength="100" class=FIELD/>
                                 </div>
                             </div>
-                            <label class="flex items-center gap-2">
+                            <label class="mt-4 flex items-center gap-2">
                                 <input type="checkbox" name="administrator" value="on" class="h-4 w-4"/>
                                 <span>{t!(i18n, admin.administrator)}</span>
                             </label>
-                        </Show>
-                        <Show when=is("technical")>
-                            <div>
-                                <label for="entry-name" class="block font-medium">{t!(i18n, admin.technical_name)}</label>
-                                <input id="entry-name" name="name" required=true maxlength="100" aria-describedby="entry-name-hint" class=FIELD/>
-                                <p id="entry-name-hint" class="mt-1 text-sm text-stone-600">{t!(i18n, admin.technical_hint)}</p>
-                            </div>
-                        </Show>
-                        // Fields of the other types are posted empty, so the function's arguments are always present.
-                        <Show when=move || right_type.get() == "technical"><input type="hidden" name="email" value=""/></Show>
-                        <Show when=move || right_type.get() != "employee">
-                            <input type="hidden" name="first_name" value=""/>
-                            <input type="hidden" name="last_name" value=""/>
-                        </Show>
-                        <Show when=move || right_type.get() != "technical"><input type="hidden" name="name" value=""/></Show>
+                        </div>
+                        <div class=ONLY_TECHNICAL>
+                            <label for="entry-name" class="block font-medium">{t!(i18n, admin.technical_name)}</label>
+                            <input id="entry-name" name="name" maxlength="100" aria-describedby="entry-name-hint" class=FIELD/>
+                            <p id="entry-name-hint" class="mt-1 text-sm text-stone-600">{t!(i18n, admin.technical_hint)}</p>
+                        </div>
                         <div>
                             <label for="entry-remark" class="block font-medium">{t!(i18n, admin.remark)}</label>
                             <textarea id="entry-remark" name="remark" rows="3" maxlength="500" class=FIELD></textarea>
@@ -112,36 +108,36 @@ fn EnterUser(sources: EntrySources) -> impl IntoView {
                     <legend class="px-1 text-lg font-semibold">{t!(i18n, admin.assignment)}</legend>
                     <div class="space-y-2">
                         <label class="flex items-center gap-2">
-                            <input type="radio" name="assignment" value="manual" checked=true class="h-4 w-4" on:change=move |_| assignment.set("manual")/>
+                            <input id="entry-assignment-manual" type="radio" name="assignment" value="manual" checked=true class="h-4 w-4"/>
                             <span>{t!(i18n, admin.assignment_manual)}</span>
                         </label>
                         <label class="flex items-center gap-2">
-                            <input type="radio" name="assignment" value="copy" disabled=!has_sources class="h-4 w-4" on:change=move |_| assignment.set("copy")/>
+                            <input id="entry-assignment-copy" type="radio" name="assignment" value="copy" disabled=!has_sources class="h-4 w-4"/>
                             <span>{t!(i18n, admin.assignment_copy)}</span>
                         </label>
                         {(!has_sources).then(|| view! { <p class="text-sm text-stone-600">{t!(i18n, admin.copy_none)}</p> })}
                         <label class="flex items-center gap-2">
-                            <input type="radio" name="assignment" value="template" disabled=!has_templates class="h-4 w-4" on:change=move |_| assignment.set("template")/>
+                            <input id="entry-assignment-template" type="radio" name="assignment" value="template" disabled=!has_templates class="h-4 w-4"/>
                             <span>{t!(i18n, admin.assignment_template)}</span>
                         </label>
                         {(!has_templates).then(|| view! { <p class="text-sm text-stone-600">{t!(i18n, admin.templates_none_entry)}</p> })}
                     </div>
-                    <Show when=move || assignment.get() == "copy">
+                    <div class=ONLY_COPY>
                         <div class="mt-4">
                             <label for="entry-copy" class="block font-medium">{t!(i18n, admin.copy_from)}</label>
                             <select id="entry-copy" name="copy_from" class=FIELD>
                                 {sources.get_value().into_iter().map(|s| view! { <option value=s.right_id.to_string()>{s.label}</option> }).collect_view()}
                             </select>
                         </div>
-                    </Show>
-                    <Show when=move || assignment.get() == "template">
+                    </div>
+                    <div class=ONLY_TEMPLATE>
                         <div class="mt-4">
                             <label for="entry-template" class="block font-medium">{t!(i18n, admin.template_choose)}</label>
                             <select id="entry-template" name="template" class=FIELD>
                                 {templates.get_value().into_iter().map(|t| view! { <option value=t.template_id.to_string()>{t.name}</option> }).collect_view()}
                             </select>
                         </div>
-                    </Show>
+                    </div>
                     <p class="mt-4 text-sm">
                         <a href="/admin/rights/templates" class=LINK>{t!(i18n, admin.template_manage)}</a>
                     </p>
@@ -164,15 +160,15 @@ fn EnterUser(sources: EntrySources) -> impl IntoView {
 }
 
 #[component]
-fn TypeChoice(value: &'static str, current: RwSignal<String>, label: Signal<String>) -> impl IntoView {
+fn TypeChoice(value: &'static str, label: Signal<String>) -> impl IntoView {
     view! {
         <label class="flex items-center gap-2">
             <input
+                id=format!("entry-type-{value}")
                 type="radio"
                 name="right_type"
                 value=value
-                checked=move || current.get() == value
-                on:change=move |_| current.set(value.to_string())
+                checked=value == "provider"
                 class="h-4 w-4"
             />
             <span>{move || label.get()}</span>

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
+use crate::shared::form::{ticked, typed};
 
 use super::{DebtorChoice, GrantInput, ServiceChoice, TemplateView};
 use crate::i18n::{t, t_string, use_i18n, Locale};
@@ -122,8 +123,8 @@ pub fn ServiceCard(state: ServiceState, debtors: StoredValue<Vec<DebtorChoice>>)
                         type="checkbox"
                         role="switch"
                         class="h-5 w-5"
-                        prop:checked=move || granted.get()
-                        on:change=move |ev| granted.set(event_target_checked(&ev))
+                        checked=granted.get_untracked()
+                        use:ticked=granted
                         data-testid="service-switch"
                     />
                 </span>
@@ -131,11 +132,11 @@ pub fn ServiceCard(state: ServiceState, debtors: StoredValue<Vec<DebtorChoice>>)
             <Show when=move || granted.get()>
                 <div class="mt-3 flex flex-wrap gap-4" role="radiogroup">
                     <label class="flex items-center gap-2">
-                        <input type="radio" name=format!("scope-{id}") prop:checked=move || all_debtors.get() on:change=move |_| all_debtors.set(true) class="h-4 w-4"/>
+                        <input type="radio" name=format!("scope-{id}") checked=all_debtors.get_untracked() use:ticked=all_debtors class="h-4 w-4"/>
                         <span>{t!(i18n, admin.all_debtors)}</span>
                     </label>
                     <label class="flex items-center gap-2">
-                        <input type="radio" name=format!("scope-{id}") prop:checked=move || !all_debtors.get() on:change=move |_| all_debtors.set(false) class="h-4 w-4" data-testid="chosen-debtors"/>
+                        <input type="radio" name=format!("scope-{id}") checked=!all_debtors.get_untracked() prop:checked=move || !all_debtors.get() on:change=move |_| all_debtors.set(false) class="h-4 w-4" data-testid="chosen-debtors"/>
                         <span>{t!(i18n, admin.chosen_debtors)}</span>
                     </label>
                 </div>
@@ -144,7 +145,7 @@ pub fn ServiceCard(state: ServiceState, debtors: StoredValue<Vec<DebtorChoice>>)
                         <div class="flex flex-wrap items-end gap-3">
                             <div class="grow">
                                 <label for=format!("filter-{id}") class="block text-sm font-medium">{t!(i18n, admin.debtor_filter)}</label>
-                                <input id=format!("filter-{id}") type="search" class=FIELD prop:value=move || filter.get() on:input=move |ev| filter.set(event_target_value(&ev))/>
+                                <input id=format!("filter-{id}") type="search" class=FIELD use:typed=filter/>
                             </div>
                             <button type="button" class=BUTTON_SECONDARY on:click=move |_| {
                                 let shown: Vec<i64> = visible().iter().map(|d| d.debtor_id).collect();

@@ -1,6 +1,7 @@
 //! "Droits d'utilisateur et autorisations": the list of the acting company's rights.
 
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -215,7 +216,7 @@ fn ProviderCompanies(companies: Vec<ProviderCompanyLine>) -> impl IntoView {
 #[cfg_attr(island_account, island)]
 fn InvitationLifetimeForm(days: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let set = ServerAction::<SetInvitationLifetime>::new();
+    let set = form_action::<SetInvitationLifetime>();
     view! {
         <section class=format!("mt-8 max-w-xl {CARD}") aria-labelledby="lifetime-title" data-testid="invitation-lifetime">
             <h2 id="lifetime-title" class="text-lg font-semibold">{t!(i18n, admin.lifetime_title)}</h2>

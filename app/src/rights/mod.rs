@@ -242,7 +242,12 @@ pub async fn enter_user(
 ) -> Result<EntryConfirmation, PortalError> {
     let scope = require_admin().await?;
     let form = entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from, template };
-    entry::enter_user(&scope, form).await
+    let confirmation = entry::enter_user(&scope, form).await?;
+    // Sent before the page woke up (or without JavaScript): the new right's own page.
+    if crate::shared::context::is_plain_form_post() {
+        leptos_axum::redirect(&format!("/admin/rights/{}", confirmation.right_id));
+    }
+    Ok(confirmation)
 }
 
 /// One right of the acting company with its services and debtors.

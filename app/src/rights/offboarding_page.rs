@@ -2,6 +2,7 @@
 //! company's logins on the acting company, and the one confirmation that ends them.
 
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -89,7 +90,7 @@ fn GrantedLine(service: GrantedService) -> impl IntoView {
 #[cfg_attr(island_right, island)]
 fn OffboardConfirm(provider_company_id: i64, previewed: String, count: i64, company: String) -> impl IntoView {
     let i18n = use_i18n();
-    let offboard = ServerAction::<OffboardProviderCompany>::new();
+    let offboard = form_action::<OffboardProviderCompany>();
     let done = move || offboard.value().get().is_some_and(|r| r.is_ok());
     let (company, previewed) = (StoredValue::new(company), StoredValue::new(previewed));
     view! {

@@ -4,6 +4,7 @@
 use crate::shared::errors::PortalError;
 
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
@@ -47,13 +48,13 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     let name = display_name(&detail);
     let row = detail.row.clone();
     let ended = row.status.is_ended();
-    let update = ServerAction::<UpdateRight>::new();
-    let end = ServerAction::<EndRight>::new();
-    let resend = ServerAction::<ResendInvitation>::new();
-    let decide = ServerAction::<DecideRequest>::new();
-    let extend = ServerAction::<ExtendRight>::new();
-    let suspend = ServerAction::<SuspendRight>::new();
-    let resume = ServerAction::<ResumeRight>::new();
+    let update = form_action::<UpdateRight>();
+    let end = form_action::<EndRight>();
+    let resend = form_action::<ResendInvitation>();
+    let decide = form_action::<DecideRequest>();
+    let extend = form_action::<ExtendRight>();
+    let suspend = form_action::<SuspendRight>();
+    let resume = form_action::<ResumeRight>();
     reload_when(move || {
         let done = |v: Option<Result<(), PortalError>>| matches!(v, Some(Ok(())));
         done(update.value().get()) || done(end.value().get()) || done(decide.value().get()) || done(resend.value().get()) || done(extend.value().get())
@@ -256,7 +257,7 @@ fn GrantServices(detail: RightDetail) -> impl IntoView {
     let debtors = StoredValue::new(detail.debtors.clone());
     let services: Vec<ServiceState> = detail.services.iter().cloned().map(ServiceState::new).collect();
     let templates = detail.templates.clone();
-    let save = ServerAction::<SaveGrants>::new();
+    let save = form_action::<SaveGrants>();
     let problem = RwSignal::new(None::<String>);
     let all = StoredValue::new(services.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {

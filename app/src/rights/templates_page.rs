@@ -11,6 +11,7 @@ use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::layout::frame::SignedInPage;
 use crate::rights::list_page::AdminCrumbs;
 use crate::shared::errors::PortalError;
+use crate::shared::form::{form_action, typed};
 use crate::shared::ui::{Outcome, BUTTON, BUTTON_SECONDARY, CARD, FIELD};
 
 /// After a template is saved the page is loaded again with `?modele=<id>`, after a deletion
@@ -81,8 +82,8 @@ fn TemplateEditor(data: TemplatesView) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let name_input = NodeRef::<leptos::html::Input>::new();
     let problem = RwSignal::new(None::<String>);
-    let save = ServerAction::<SaveTemplate>::new();
-    let delete = ServerAction::<DeleteTemplate>::new();
+    let save = form_action::<SaveTemplate>();
+    let delete = form_action::<DeleteTemplate>();
     Effect::new(move |_| {
         if let Some(Ok(id)) = save.value().get() {
             let _ = window().location().set_href(&format!("{PATH}?{SAVED}={id}"));
@@ -186,7 +187,7 @@ fn TemplateEditor(data: TemplatesView) -> impl IntoView {
                     <label for="template-name" class="block font-medium">{t!(i18n, admin.template_name)}</label>
                     <input id="template-name" node_ref=name_input type="text" required=true maxlength="100" autocomplete="off"
                         aria-describedby="template-name-hint" class=FIELD
-                        prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                        use:typed=name/>
                     <p id="template-name-hint" class="mt-1 text-sm text-stone-600">{t!(i18n, admin.template_name_hint)}</p>
                 </div>
                 {states.get_value().into_iter().map(|s| view! { <ServiceCard state=s debtors=debtors/> }).collect_view()}

@@ -29,7 +29,7 @@ pub const INVOICES: &str = "invoices";
 /// The online services that have a page, by code.
 pub fn service_path(code: &str) -> Option<&'static str> {
     match code {
-        ORDERS => Some("/services/orders"),
+        ORDERS => Some(PATH_ORDERS),
         INVOICES => Some("/services/invoices"),
         _ => None,
     }
@@ -206,6 +206,10 @@ pub async fn load_orders() -> Result<OrdersView, PortalError> {
     service::orders_view(&scope).await
 }
 
+/// The orders page, and its query parameter naming the order just placed.
+pub const PATH_ORDERS: &str = "/services/orders";
+pub const PLACED: &str = "commande";
+
 /// Places an order for the acting company. `quantities` maps product ids to quantities
 /// (form fields `quantities[<product id>]`); empty or 0 means "not ordered".
 #[server(prefix = "/api", endpoint = "place_order")]
@@ -216,7 +220,12 @@ pub async fn place_order(
 ) -> Result<PlacedOrder, PortalError> {
     let scope = crate::access::require_service(ORDERS).await?;
     let form = OrderForm::parse(&debtor_id, &reference, &quantities).map_err(service::bad_input)?;
-    service::place_order(&scope, form).await
+    let order = service::place_order(&scope, form).await?;
+    // Sent before the page woke up (or without JavaScript): the list, saying which order it was.
+    if crate::shared::context::is_plain_form_post() {
+        leptos_axum::redirect(&format!("{PATH_ORDERS}?{PLACED}={}", order.order_id));
+    }
+    Ok(order)
 }
 
 /// The invoices of the debtors in scope, per debtor.

@@ -3,12 +3,13 @@
 
 use crate::shared::errors::PortalError;
 use leptos::prelude::*;
+use crate::shared::form::form_action;
 use leptos_meta::Title;
 
 use crate::shared::ui::{Outcome, BUTTON, CARD, FIELD, LINK};
 use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
-use crate::services::service_label;
+use crate::services::{service_label, PATH_ORDERS, PLACED};
 use portal_core::domain::InvoiceStatus;
 use crate::services::{
     load_invoices, load_orders, service_path, DebtorInvoices, DebtorOption, InvoicesView, OrderView, OrdersView, PlaceOrder, ProductOption,
@@ -62,11 +63,9 @@ async fn load_orders_page(_: ()) -> Result<OrdersView, PortalError> {
     load_orders().await
 }
 
+/// "Commande de produits contractuels": the order form and the orders of the debtors in scope.
 /// After an order is placed the page is loaded again with `?commande=<n°>`: the order is then
 /// in the list, and the form says it was placed.
-const PLACED: &str = "commande";
-
-/// "Commande de produits contractuels": the order form and the orders of the debtors in scope.
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -123,10 +122,10 @@ fn Orders(data: OrdersView) -> impl IntoView {
 #[cfg_attr(island_services, island)]
 fn OrderForm(debtors: Vec<DebtorOption>, products: Vec<ProductOption>, placed: Option<String>, debtor: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
-    let place = ServerAction::<PlaceOrder>::new();
+    let place = form_action::<PlaceOrder>();
     Effect::new(move |_| {
         if let Some(Ok(order)) = place.value().get() {
-            let _ = window().location().set_href(&format!("/services/orders?{PLACED}={}", order.order_id));
+            let _ = window().location().set_href(&format!("{PATH_ORDERS}?{PLACED}={}", order.order_id));
         }
     });
     let success = Signal::derive(move || match place.value().get() {

@@ -1,9 +1,10 @@
 //! Pieces every feature uses and that know no feature: the request's context, the refusals
-//! and their translation, formatting, paths, e-mail, passwords and the UI kit.
+//! and their translation, formatting, paths, e-mail, passwords, the UI kit and how forms behave.
 
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod errors;
+pub mod form;
 pub mod format;
 pub mod locale;
 #[cfg(feature = "ssr")]

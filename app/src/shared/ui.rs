@@ -1,6 +1,7 @@
 //! Shared look of form controls and page parts, so that every page uses the same classes.
 
 use crate::shared::errors::PortalError;
+use crate::shared::form::typed;
 use leptos::prelude::*;
 
 use crate::i18n::{t, use_i18n};
@@ -56,8 +57,7 @@ pub fn Field(
                 class=FIELD
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=described
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                use:typed=value
                 on:blur=move |_| touched.set(true)
             />
             {hint.map(|hint| view! { <p id=hint_id.clone() class="mt-1 text-sm text-stone-600">{move || hint.get()}</p> })}

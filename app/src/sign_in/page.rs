@@ -8,6 +8,7 @@ use super::{signed_in_destination, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_
 use crate::shared::errors::{PortalError, Status, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
 use crate::shared::paths::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
 use crate::layout::public::PublicLayout;
+use crate::shared::form::{form_action, held, typed};
 use crate::shared::ui::{email_error, FIELD};
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -61,9 +62,10 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// The sign-in form: checked as it is filled in, sent through the server function. Without
-/// JavaScript the form posts to the same path and the server answers with a redirect (to the
-/// next page, or back here with `?erreur=…`, whose refusal is `posted`). `back` is the page a link
+/// The sign-in form: checked as it is filled in, sent through the server function with what
+/// the form holds (crate::shared::form). Without JavaScript, or tapped before the island woke
+/// up, the form posts to the same path and the server answers with a redirect (to the next
+/// page, or back here with `?erreur=…`, whose refusal is `posted`). `back` is the page a link
 /// named before sign-in (`?retour=…`), which the server checks.
 #[cfg_attr(not(island_sign_in), component)]
 #[cfg_attr(island_sign_in, island)]
@@ -80,23 +82,24 @@ fn LoginForm(posted: Option<PortalError>, back: Option<String>) -> impl IntoView
         (password_touched.get() && password.get().is_empty()).then_some(t_string!(i18n, login.password_required))
     };
 
-    let sign_in = ServerAction::<SignIn>::new();
+    let sign_in = form_action::<SignIn>();
     let server_error = move || match sign_in.value().get() {
         Some(Err(error)) => Some(error.text(i18n.get_locale())),
         Some(Ok(_)) => None,
         None => posted.as_ref().map(|refusal| refusal.text(i18n.get_locale())),
     };
     let pending = sign_in.pending();
-    let back_field = back.clone();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+        let Some(input) = held::<SignIn>(&ev) else { return };
+        email.set(input.email.clone());
+        password.set(input.password.clone());
         email_touched.set(true);
         password_touched.set(true);
-        if email_error.get().is_some() || password_error().is_some() || pending.get_untracked() {
+        if email_error.get_untracked().is_some() || password_error().is_some() || pending.get_untracked() {
             return;
         }
-        sign_in.dispatch(SignIn { email: email.get_untracked(), password: password.get_untracked(), retour: back.clone() });
+        sign_in.dispatch(input);
     };
 
     view! {
@@ -104,7 +107,7 @@ fn LoginForm(posted: Option<PortalError>, back: Option<String>) -> impl IntoView
             {server_error}
         </p>
         <form class="mt-6 space-y-5" method="post" action=SignIn::url() novalidate=true on:submit=on_submit>
-            {back_field.map(|back| view! { <input type="hidden" name=RETURN_PARAM value=back/> })}
+            {back.map(|back| view! { <input type="hidden" name=RETURN_PARAM value=back/> })}
             <div>
                 <label for="email" class="block font-medium">{t!(i18n, login.email)}</label>
                 <input
@@ -117,8 +120,7 @@ fn LoginForm(posted: Option<PortalError>, back: Option<String>) -> impl IntoView
                     class=FIELD
                     aria-invalid=move || email_error.get().is_some().to_string()
                     aria-describedby=move || email_error.get().map(|_| "email-error")
-                    prop:value=move || email.get()
-                    on:input=move |ev| email.set(event_target_value(&ev))
+                    use:typed=email
                     on:blur=move |_| email_touched.set(true)
                 />
                 <p id="email-error" class="mt-1 text-sm text-red-700" role="alert" aria-live="polite">
@@ -137,8 +139,7 @@ fn LoginForm(posted: Option<PortalError>, back: Option<String>) -> impl IntoView
                         class="block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700"
                         aria-invalid=move || password_error().is_some().to_string()
                         aria-describedby=move || password_error().map(|_| "password-error")
-                        prop:value=move || password.get()
-                        on:input=move |ev| password.set(event_target_value(&ev))
+                        use:typed=password
                         on:blur=move |_| password_touched.set(true)
                     />
                     <button

@@ -13,6 +13,7 @@ pub mod service;
 
 use crate::shared::errors::{PortalError, Status, MSG_CODE_INVALID, MSG_THROTTLED};
 use crate::layout::public::PublicLayout;
+use crate::shared::form::{form_action, held, typed};
 use crate::shared::ui::FIELD;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -67,8 +68,7 @@ fn CodeInput(id: &'static str, described_by: &'static str, invalid: Signal<bool>
             class=FIELD
             aria-invalid=move || invalid.get().to_string()
             aria-describedby=described_by
-            prop:value=move || code.get()
-            on:input=move |ev| code.set(event_target_value(&ev))
+            use:typed=code
         />
     }
 }
@@ -103,7 +103,7 @@ fn LoginCodeForm(posted: Option<PortalError>) -> impl IntoView {
     let posted = StoredValue::new(posted);
     let code = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
-    let verify = ServerAction::<VerifySignInCode>::new();
+    let verify = form_action::<VerifySignInCode>();
     let field_error = move || (touched.get() && code.get().trim().is_empty()).then(|| t_string!(i18n, two_step.code_required).to_string());
     let server_error = move || match verify.value().get() {
         Some(Err(e)) => Some(e.text(i18n.get_locale())),
@@ -113,12 +113,13 @@ fn LoginCodeForm(posted: Option<PortalError>) -> impl IntoView {
     let error = move || field_error().or_else(server_error);
     let pending = verify.pending();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+        let Some(input) = held::<VerifySignInCode>(&ev) else { return };
+        code.set(input.code.clone());
         touched.set(true);
         if field_error().is_some() || pending.get_untracked() {
             return;
         }
-        verify.dispatch(VerifySignInCode { code: code.get_untracked() });
+        verify.dispatch(input);
     };
     view! {
         <form class="mt-6 space-y-5" method="post" action=VerifySignInCode::url() novalidate=true on:submit=on_submit>
@@ -140,9 +141,9 @@ fn LoginCodeForm(posted: Option<PortalError>) -> impl IntoView {
 pub fn TwoStepSection(enabled: bool) -> impl IntoView {
     let i18n = use_i18n();
     let enabled = RwSignal::new(enabled);
-    let start = ServerAction::<StartTwoStep>::new();
-    let confirm = ServerAction::<ConfirmTwoStep>::new();
-    let disable = ServerAction::<DisableTwoStep>::new();
+    let start = form_action::<StartTwoStep>();
+    let confirm = form_action::<ConfirmTwoStep>();
+    let disable = form_action::<DisableTwoStep>();
     let code = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
 
@@ -191,9 +192,10 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
                     {t!(i18n, two_step.secret_label)} " "
                     <code class="break-all font-mono">{enrolment.secret}</code>
                 </p>
-                <form class="space-y-3" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    confirm.dispatch(ConfirmTwoStep { code: code.get_untracked() });
+                <form class="space-y-3" method="post" action=ConfirmTwoStep::url() novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    if let Some(input) = held::<ConfirmTwoStep>(&ev) {
+                        confirm.dispatch(input);
+                    }
                 }>
                     <label for="enrol-code" class="block font-medium">{t!(i18n, two_step.code_label)}</label>
                     <CodeInput id="enrol-code" described_by="enrol-code-error" invalid=Signal::derive(move || confirm_error().is_some()) code=code/>
@@ -225,6 +227,7 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
                     <div class="mt-4">
                         <CurrentPasswordForm
                             id="two-step-password"
+                            action=DisableTwoStep::url()
                             password=password
                             error=Signal::derive(disable_error)
                             submit=Signal::derive(move || t_string!(i18n, two_step.disable).to_string())
@@ -237,6 +240,7 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
                     <div class="mt-4">
                         <CurrentPasswordForm
                             id="two-step-enrol-password"
+                            action=StartTwoStep::url()
                             password=password
                             error=Signal::derive(start_error)
                             submit=Signal::derive(move || t_string!(i18n, two_step.enable).to_string())
@@ -250,10 +254,13 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
     }
 }
 
-/// The current password asked before two-step login is turned on or off, with its refusal.
+/// The current password asked before two-step login is turned on or off, with its refusal;
+/// `action`: the server function the form posts to before the island is awake (a post, so
+/// that the password never lands in an address).
 #[component]
 fn CurrentPasswordForm(
     id: &'static str,
+    action: &'static str,
     password: RwSignal<String>,
     error: Signal<Option<String>>,
     submit: Signal<String>,
@@ -262,9 +269,10 @@ fn CurrentPasswordForm(
     let i18n = use_i18n();
     let error_id = format!("{id}-error");
     view! {
-        <form class="space-y-3" novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            send.run(password.get_untracked());
+        <form class="space-y-3" method="post" action=action novalidate=true on:submit=move |ev: leptos::ev::SubmitEvent| {
+            if let Some(input) = held::<DisableTwoStep>(&ev) {
+                send.run(input.password);
+            }
         }>
             <label for=id class="block font-medium">{t!(i18n, two_step.password_label)}</label>
             <input
@@ -275,8 +283,7 @@ fn CurrentPasswordForm(
                 class=FIELD
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
-                prop:value=move || password.get()
-                on:input=move |ev| password.set(event_target_value(&ev))
+                use:typed=password
             />
             <p id=error_id class="text-sm text-red-700" role="alert" aria-live="polite">{move || error.get()}</p>
             <button type="submit" class=BUTTON>{move || submit.get()}</button>

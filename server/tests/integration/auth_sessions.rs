@@ -301,3 +301,46 @@ on_both_backends!(the_login_form_works_without_javascript, Options::default(), |
     assert_eq!(ok.headers()["location"], "/portal");
     assert!(ok.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("portal_session=")));
 });
+
+on_both_backends!(a_form_sent_before_its_page_woke_up_comes_back_with_its_refusal_or_goes_on, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let post = |referer: String, email: &'static str| {
+        app.client
+            .post(format!("{}/api/enter_user", app.base))
+            .header("origin", app.base.clone())
+            .header("referer", referer)
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("cookie", format!("portal_session={cookie}"))
+            .form(&[
+                ("right_type", "employee"),
+                ("email", email),
+                ("first_name", "Eva"),
+                ("last_name", "Early"),
+                ("name", ""),
+                ("remark", ""),
+                ("assignment", "manual"),
+            ])
+            .send()
+    };
+    let refused = post(format!("{}/admin/rights/new", app.base), "pas-une-adresse").await.unwrap();
+    assert_eq!(refused.status(), 303, "a refusal the browser follows back to the form");
+    let back = refused.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.starts_with("/admin/rights/new?__path=%2Fapi%2Fenter_user&__err="), "back to the form as a path, with the refusal: {back}");
+    let page = app.get(&back, Some(&cookie)).await;
+    let paragraph = page.body.split(r#"data-testid="entry-error""#).nth(1).and_then(|rest| rest.split("</p>").next()).unwrap_or_default();
+    // The paragraph's text, without the markers hydration finds its place by (`<!>`).
+    let sentence = paragraph.replace("<!>", "");
+    assert!(sentence.contains("adresse e-mail"), "the page says why: {paragraph:?}");
+
+    // A `Referer` elsewhere (the same origin sent it, so the guard let the post through)
+    // never becomes the redirect's target.
+    let elsewhere = post("https://evil.example/phish".to_string(), "pas-une-adresse").await.unwrap();
+    assert_eq!(elsewhere.headers()["location"], "/");
+
+    let saved = post(format!("{}/admin/rights/new", app.base), "eva.early@musterhans.example").await.unwrap();
+    assert_eq!(saved.status(), 302);
+    let right = saved.headers()["location"].to_str().unwrap().to_string();
+    assert!(right.starts_with("/admin/rights/") && right["/admin/rights/".len()..].parse::<i64>().is_ok(), "on to the new right's page: {right}");
+    let page = app.get(&right, Some(&cookie)).await;
+    assert!(page.body.contains("Eva Early"), "the right's page names the person");
+});

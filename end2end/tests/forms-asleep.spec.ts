@@ -1,0 +1,175 @@
+import { DEMO_PASSWORD, expect, fillAndSend, holdWaking, MOMENTS, signIn, test } from './support';
+
+// A person types and taps as soon as a page is shown; on a phone the page's island wakes up
+// a moment later (after the first paint). Each form is sent at each moment of that wake-up
+// (support.ts, `fillAndSend`) and must give the same result: nothing typed, autofilled or
+// chosen is lost, nothing is sent twice.
+test.describe('a form sent before, while or after its page wakes up', () => {
+  test.beforeEach(({}, testInfo) => {
+    test.skip(testInfo.project.name !== 'phone', 'a phone is where the page wakes up late');
+  });
+
+  for (const moment of MOMENTS) {
+    test(`signs in when tapped ${moment}`, async ({ page }) => {
+      await fillAndSend(
+        page,
+        '/login',
+        moment,
+        async () => {
+          await page.getByLabel('Adresse e-mail').fill('admin@musterhans.example');
+          await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
+        },
+        () => page.getByRole('button', { name: 'Se connecter' }).click(),
+      );
+      await expect(page).toHaveURL(/\/portal$/);
+      await expect(page.getByRole('heading', { level: 1, name: 'Bienvenue, Anna Muster' })).toBeVisible();
+    });
+
+    test(`asks for a new password when sent ${moment}`, async ({ page }) => {
+      await fillAndSend(
+        page,
+        '/password/forgot',
+        moment,
+        () => page.getByLabel('Adresse e-mail').fill(`oubli.${moment}.${Date.now()}@nulle-part.example`),
+        () => page.getByRole('button', { name: 'Envoyer le lien' }).click(),
+      );
+      await expect(page.getByRole('heading', { level: 1, name: 'Consultez votre boîte de réception' })).toBeVisible();
+    });
+
+    test(`creates a login when sent ${moment}`, async ({ page }) => {
+      await fillAndSend(
+        page,
+        '/register',
+        moment,
+        async () => {
+          await page.getByLabel('Adresse e-mail').fill(`nina.${moment}.${Date.now()}@neu.example`);
+          await page.getByLabel('Prénom').fill('Nina');
+          await page.getByLabel('Nom', { exact: true }).fill('Neuhaus');
+          await page.getByLabel('Mot de passe', { exact: true }).fill('Nouveau-2026!mot');
+          await page.getByLabel('Confirmer le mot de passe').fill('Nouveau-2026!mot');
+          await page.getByLabel('Langue de correspondance').selectOption('de');
+        },
+        () => page.getByRole('button', { name: 'Créer le login' }).click(),
+      );
+      await expect(page.getByRole('heading', { level: 1, name: 'Consultez votre boîte de réception' })).toBeVisible();
+    });
+
+    test(`chooses the company when tapped ${moment}`, async ({ page }) => {
+      await signIn(page, 'paul@fiduciaire.example');
+      await expect(page).toHaveURL(/\/select-company$/);
+      await fillAndSend(
+        page,
+        '/select-company',
+        moment,
+        async () => {},
+        () => page.getByRole('button', { name: /Transports Rapides SA/ }).click(),
+      );
+      await expect(page).toHaveURL(/\/portal$/);
+      await expect(page.getByTestId('acting-company')).toHaveText('Transports Rapides SA');
+    });
+
+    test(`enters an employee chosen and typed ${moment}`, async ({ page }) => {
+      const email = `eva.${moment}.${Date.now()}@musterhans.example`;
+      await signIn(page, 'admin@musterhans.example');
+      await expect(page).toHaveURL(/\/portal$/);
+      await fillAndSend(
+        page,
+        '/admin/rights/new',
+        moment,
+        async () => {
+          // The employee's fields appear with the choice, the island awake or not.
+          await page.getByRole('radio', { name: 'Collaborateur de votre société' }).check();
+          await page.getByLabel('E-mail', { exact: true }).fill(email);
+          await page.getByLabel('Prénom').fill('Eva');
+          await page.getByLabel('Nom', { exact: true }).fill('Early');
+          await expect(page.getByLabel("Nom de l'utilisateur technique")).toBeHidden();
+        },
+        () => page.getByRole('button', { name: 'Enregistrer' }).click(),
+      );
+      // Awake, the confirmation shows in place; asleep, the browser lands on the new right.
+      await expect(page.getByText(/Eva Early|La saisie est confirmée/).first()).toBeVisible();
+      await page.goto(`/admin/rights?q=${encodeURIComponent(email)}`);
+      await expect(page.locator(`[data-testid="right-row"][data-email="${email}"]`)).toHaveCount(1);
+    });
+
+    test(`places an order when sent ${moment}`, async ({ page }) => {
+      await signIn(page, 'admin@musterhans.example');
+      await expect(page).toHaveURL(/\/portal$/);
+      await fillAndSend(
+        page,
+        '/services/orders',
+        moment,
+        async () => {
+          const form = page.getByTestId('order-form');
+          await form.getByLabel('Débiteur', { exact: true }).selectOption({ index: 1 });
+          await form.getByLabel("Quantité – Carton d'expédition S (lot de 25)").fill('2');
+        },
+        () => page.getByTestId('order-form').getByRole('button', { name: 'Passer la commande' }).click(),
+      );
+      await expect(page.getByText(/Votre commande n° \d+ a été passée/)).toBeVisible();
+    });
+  }
+
+  test('a refused sign-in sent asleep says why on the page it returns to', async ({ page }) => {
+    await fillAndSend(
+      page,
+      '/login',
+      'asleep',
+      async () => {
+        await page.getByLabel('Adresse e-mail').fill('personne@nulle-part.example');
+        await page.getByLabel('Mot de passe', { exact: true }).fill('pas-le-bon-mot');
+      },
+      () => page.getByRole('button', { name: 'Se connecter' }).click(),
+    );
+    await expect(page.getByRole('alert').filter({ hasText: 'Adresse e-mail ou mot de passe incorrect.' })).toBeVisible();
+    // The sentence stays once the page is awake.
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.getByRole('alert').filter({ hasText: 'Adresse e-mail ou mot de passe incorrect.' })).toBeVisible();
+  });
+
+  test('signs in with one tap on what the password manager filled in before the page woke up', async ({ page }) => {
+    const wake = await holdWaking(page);
+    await page.goto('/login', { waitUntil: 'domcontentloaded' });
+    // Autofill sets the values without a keystroke: no `input` event reaches the island.
+    await page.evaluate(
+      ([email, password]) => {
+        (document.getElementById('email') as HTMLInputElement).value = email;
+        (document.getElementById('password') as HTMLInputElement).value = password;
+      },
+      ['admin@musterhans.example', DEMO_PASSWORD],
+    );
+    wake();
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await expect(page.getByLabel('Adresse e-mail')).toHaveValue('admin@musterhans.example');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect(page).toHaveURL(/\/portal$/);
+  });
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+  test.beforeEach(({}, testInfo) => {
+    test.skip(testInfo.project.name !== 'phone', 'the same pages as on a desktop, once');
+  });
+
+  test('a person signs in, is refused with the reason, and enters a user', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByLabel('Adresse e-mail').fill('personne@nulle-part.example');
+    await page.getByLabel('Mot de passe', { exact: true }).fill('pas-le-bon-mot');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Adresse e-mail ou mot de passe incorrect.' })).toBeVisible();
+
+    await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByLabel('Adresse e-mail').fill('admin@musterhans.example');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Bienvenue, Anna Muster' })).toBeVisible();
+
+    // A refusal of a form the server answers comes back with its sentence.
+    await page.goto('/admin/rights/new');
+    await page.getByRole('radio', { name: 'Collaborateur de votre société' }).check();
+    await page.getByLabel('E-mail', { exact: true }).fill('pas-une-adresse');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(page.getByTestId('entry-error')).not.toBeEmpty();
+    await expect(page.getByRole('heading', { level: 1, name: 'Saisir un utilisateur' })).toBeVisible();
+  });
+});
