@@ -116,7 +116,8 @@ test.describe('a form sent before, while or after its page wakes up', () => {
       '/login',
       'asleep',
       async () => {
-        await page.getByLabel('Adresse e-mail').fill('personne@nulle-part.example');
+        // An address of its own: five failures of one address within 15 minutes are throttled.
+        await page.getByLabel('Adresse e-mail').fill(`personne.${Date.now()}@nulle-part.example`);
         await page.getByLabel('Mot de passe', { exact: true }).fill('pas-le-bon-mot');
       },
       () => page.getByRole('button', { name: 'Se connecter' }).click(),
@@ -154,7 +155,7 @@ test.describe('without JavaScript', () => {
 
   test('a person signs in, is refused with the reason, and enters a user', async ({ page }) => {
     await page.goto('/login');
-    await page.getByLabel('Adresse e-mail').fill('personne@nulle-part.example');
+    await page.getByLabel('Adresse e-mail').fill(`personne.${Date.now()}@nulle-part.example`);
     await page.getByLabel('Mot de passe', { exact: true }).fill('pas-le-bon-mot');
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await expect(page.getByRole('alert').filter({ hasText: 'Adresse e-mail ou mot de passe incorrect.' })).toBeVisible();
