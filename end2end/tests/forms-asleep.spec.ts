@@ -128,6 +128,22 @@ test.describe('a form sent before, while or after its page wakes up', () => {
     await expect(page.getByRole('alert').filter({ hasText: 'Adresse e-mail ou mot de passe incorrect.' })).toBeVisible();
   });
 
+  test('a refused entry sent asleep says why, and still does once the page is awake', async ({ page }) => {
+    await signIn(page, 'admin@musterhans.example');
+    await expect(page).toHaveURL(/\/portal$/);
+    await fillAndSend(
+      page,
+      '/admin/rights/new',
+      'asleep',
+      () => page.getByLabel('E-mail', { exact: true }).fill('pas-une-adresse'),
+      () => page.getByRole('button', { name: 'Enregistrer' }).click(),
+    );
+    const error = page.getByTestId('entry-error');
+    await expect(error).toHaveText('Veuillez saisir une adresse e-mail valide, par exemple nom@societe.ch.');
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+    await expect(error).toHaveText('Veuillez saisir une adresse e-mail valide, par exemple nom@societe.ch.');
+  });
+
   test('signs in with one tap on what the password manager filled in before the page woke up', async ({ page }) => {
     const wake = await holdWaking(page);
     await page.goto('/login', { waitUntil: 'domcontentloaded' });

@@ -31,7 +31,8 @@ fn field(el: &Element) -> HtmlInputElement {
 fn listen(el: &Element, on_change: impl Fn(&HtmlInputElement) + 'static) {
     use leptos::wasm_bindgen::{closure::Closure, JsCast};
     let input = field(el);
-    let handler = Closure::<dyn Fn()>::new(move || on_change(&input));
+    // The closure type of the views' own event handlers: no glue of its own in the bundle.
+    let handler = Closure::wrap(Box::new(move |_: leptos::web_sys::Event| on_change(&input)) as Box<dyn FnMut(leptos::web_sys::Event)>);
     for event in ["input", "change"] {
         let _ = el.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
     }
@@ -134,8 +135,10 @@ where
 /// The refusal a form redirect put into the page's address, if any.
 #[cfg(feature = "hydrate")]
 fn refusal_in_address() -> Option<leptos::server::ServerActionError> {
-    use leptos_router::location::{BrowserUrl, LocationProvider};
-    let url = BrowserUrl::current().ok()?;
-    let query = url.search_params();
-    Some(leptos::server::ServerActionError::new(query.get_str("__path")?, query.get_str("__err")?))
+    let search = window().location().search().ok()?;
+    if !search.contains("__err=") {
+        return None;
+    }
+    let query = leptos::web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    Some(leptos::server::ServerActionError::new(&query.get("__path")?, &query.get("__err")?))
 }
