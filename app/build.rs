@@ -22,11 +22,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // French first: it is the product's default language (the seed's wording).
     // `interpolate_display`: sentences with values are also needed as plain strings (e-mails,
     // attributes, error messages), not only as views.
-    let config = Config::new("fr")?
-        .add_locale("de")?
-        .add_locale("it")?
-        .add_locale("en")?
-        .parse_options(ParseOptions::new().interpolate_display(true));
+    let config = Config::new("fr")?.add_locale("de")?.add_locale("it")?.add_locale("en")?.parse_options(ParseOptions::new().interpolate_display(true));
     let translations = TranslationsInfos::parse(config)?;
     translations.emit_diagnostics();
     rerun_if_locales_changed(&translations)?;

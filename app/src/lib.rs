@@ -38,9 +38,9 @@ pub mod services;
 pub mod sign_in;
 pub mod two_step;
 
+use i18n::{td_string, use_i18n, I18nContextProvider};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
-use i18n::{td_string, use_i18n, I18nContextProvider};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,

@@ -123,7 +123,11 @@ async fn seed_invitations(store: &Store) -> Vec<(String, Vec<UserRight>)> {
     let password = Password::parse(PASSWORD).unwrap();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.unwrap().unwrap();
     let home = store
-        .create_company(&NewCompany { customer_number: CustomerNumber::parse("70000000").unwrap(), name: "Charge Prestataires SA".into(), language: Language::Fr })
+        .create_company(&NewCompany {
+            customer_number: CustomerNumber::parse("70000000").unwrap(),
+            name: "Charge Prestataires SA".into(),
+            language: Language::Fr,
+        })
         .await
         .unwrap();
     let mut principals = Vec::new();
@@ -220,11 +224,7 @@ async fn main() {
     println!("{}", rights_list.line("rights-list page GET /admin/rights"));
     println!("{}", static_file.line(&format!("static file of the same size ({size} B)")));
     println!("{}", accept.line("accept POST /api/answer_right (each a new right)"));
-    println!(
-        "  ratio to the static file: rights-list page {:.3}, accept {:.3}",
-        rights_list.rps() / static_file.rps(),
-        accept.rps() / static_file.rps()
-    );
+    println!("  ratio to the static file: rights-list page {:.3}, accept {:.3}", rights_list.rps() / static_file.rps(), accept.rps() / static_file.rps());
     let failed = rights_list.failures + static_file.failures + accept.failures;
     if failed > 0 {
         eprintln!("load: {failed} requests failed");

@@ -20,7 +20,11 @@ async fn seed(store: &Store) -> CompanyId {
         .await
         .unwrap();
     let other = store
-        .create_company(&NewCompany { customer_number: CustomerNumber::parse("20000002").unwrap(), name: "Fiduciaire Exemple Sàrl".into(), language: Language::Fr })
+        .create_company(&NewCompany {
+            customer_number: CustomerNumber::parse("20000002").unwrap(),
+            name: "Fiduciaire Exemple Sàrl".into(),
+            language: Language::Fr,
+        })
         .await
         .unwrap();
     for i in 0..RIGHTS {
@@ -93,10 +97,19 @@ async fn run(store: Store, backend: &str) -> bool {
     let base = RightQuery { limit: 25, ..RightQuery::default() };
     let mut ok = true;
     ok &= measure(&store, company, "first page, by last name", base.clone()).await;
-    ok &= measure(&store, company, "page 200, by e-mail descending", RightQuery { sort: RightSort::Email, descending: true, offset: 199 * 25, ..base.clone() }).await;
+    ok &= measure(&store, company, "page 200, by e-mail descending", RightQuery { sort: RightSort::Email, descending: true, offset: 199 * 25, ..base.clone() })
+        .await;
     ok &= measure(&store, company, "search \"nom0042\" (substring)", RightQuery { search: Some("nom0042".into()), ..base.clone() }).await;
-    ok &= measure(&store, company, "search \"fiduciaire\" (company), by role", RightQuery { search: Some("fiduciaire".into()), sort: RightSort::Role, ..base.clone() }).await;
-    ok &= measure(&store, company, "providers only, by company", RightQuery { right_type: Some(RightType::Provider), sort: RightSort::Company, ..base.clone() }).await;
+    ok &= measure(
+        &store,
+        company,
+        "search \"fiduciaire\" (company), by role",
+        RightQuery { search: Some("fiduciaire".into()), sort: RightSort::Role, ..base.clone() },
+    )
+    .await;
+    ok &=
+        measure(&store, company, "providers only, by company", RightQuery { right_type: Some(RightType::Provider), sort: RightSort::Company, ..base.clone() })
+            .await;
     ok
 }
 
@@ -121,5 +134,9 @@ async fn main() -> std::process::ExitCode {
         }
         Err(e) => println!("postgres: skipped ({e})"),
     }
-    if ok { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::FAILURE }
+    if ok {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
 }

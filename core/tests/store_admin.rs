@@ -74,7 +74,13 @@ mod cases {
     }
 
     fn common(f: &Fixture) -> EntryCommon {
-        EntryCommon { company_id: f.principal.id, remark: Remark::parse("Mandat comptable").unwrap(), end_date: None, grants_from: None, entered_by: f.admin.id }
+        EntryCommon {
+            company_id: f.principal.id,
+            remark: Remark::parse("Mandat comptable").unwrap(),
+            end_date: None,
+            grants_from: None,
+            entered_by: f.admin.id,
+        }
     }
 
     fn invitation_message(f: &Fixture) -> NewMessage {
@@ -221,7 +227,8 @@ mod cases {
         let elsewhere = company(&store, "30000003", "Transports Rapides SA").await;
         store.subscribe_service(elsewhere.id, f.orders.id).await.unwrap();
         let all = GrantSpec { service_id: f.orders.id, all_debtors: true, debtor_ids: vec![] };
-        let theirs = store.save_grant_template(elsewhere.id, None, &TemplateName::parse("Transports").unwrap(), &[all.clone()], &Actor::system()).await.unwrap();
+        let theirs =
+            store.save_grant_template(elsewhere.id, None, &TemplateName::parse("Transports").unwrap(), &[all.clone()], &Actor::system()).await.unwrap();
 
         let mut entry = invitation(&f);
         entry.common.grants_from = Some(GrantSource::Template(theirs.id));
@@ -318,7 +325,8 @@ mod cases {
         let messages = store.messages_for(f.provider.id).await.unwrap();
         assert_eq!(messages.len(), 2);
         assert!(messages.iter().all(|m| m.params["right_id"] == json!(right.id)), "both messages open this invitation");
-        let accepted = store.transition_right(right.id, right.version, Transition::Accept, Party::Provider, &Actor::user(f.provider.id, f.principal.id)).await.unwrap();
+        let accepted =
+            store.transition_right(right.id, right.version, Transition::Accept, Party::Provider, &Actor::user(f.provider.id, f.principal.id)).await.unwrap();
         assert_eq!(accepted.status, RightStatus::Active);
         let err = store.resend_invitation(right.id, &invitation_message(&f), &actor).await.unwrap_err();
         assert_eq!(err.code(), "lifecycle.not_pending");
@@ -378,7 +386,8 @@ mod cases {
         let log = store.audit_for_company(f.principal.id, 3, 0).await.unwrap();
         let actions: Vec<_> = log.items.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(actions, ["right.reinvite", "right.expire", "right.resend"]);
-        let accepted = store.transition_right(right.id, again.version, Transition::Accept, Party::Provider, &Actor::user(f.provider.id, f.principal.id)).await.unwrap();
+        let accepted =
+            store.transition_right(right.id, again.version, Transition::Accept, Party::Provider, &Actor::user(f.provider.id, f.principal.id)).await.unwrap();
         assert_eq!(accepted.status, RightStatus::Active);
     }
 
@@ -420,10 +429,8 @@ mod cases {
         assert_eq!(store.messages_for(f.admin.id).await.unwrap().len(), 1, "a refused request tells nobody");
 
         // The provider asked: the principal's approval makes it active, no second acceptance.
-        let approved = store
-            .transition_right(right.id, right.version, Transition::Accept, Party::Principal, &Actor::user(f.admin.id, f.principal.id))
-            .await
-            .unwrap();
+        let approved =
+            store.transition_right(right.id, right.version, Transition::Accept, Party::Principal, &Actor::user(f.admin.id, f.principal.id)).await.unwrap();
         assert_eq!(approved.status, RightStatus::Active);
     }
 

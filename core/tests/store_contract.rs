@@ -75,10 +75,7 @@ mod cases {
     }
 
     async fn company(store: &Store, number: &str, name: &str) -> Company {
-        store
-            .create_company(&NewCompany { customer_number: CustomerNumber::parse(number).unwrap(), name: name.into(), language: Language::Fr })
-            .await
-            .unwrap()
+        store.create_company(&NewCompany { customer_number: CustomerNumber::parse(number).unwrap(), name: name.into(), language: Language::Fr }).await.unwrap()
     }
 
     async fn user(store: &Store, email: &str, first: &str, last: &str, home: Option<&Company>) -> User {
@@ -214,10 +211,7 @@ mod cases {
     pub async fn a_company_holds_at_most_one_right_per_user(store: Store) {
         let w = world(&store).await;
         store.create_right(&new_right(&w.principal, &w.provider, RightType::Provider, RightOrigin::Invitation), &w.by_admin()).await.unwrap();
-        let err = store
-            .create_right(&new_right(&w.principal, &w.provider, RightType::Employee, RightOrigin::Direct), &w.by_admin())
-            .await
-            .unwrap_err();
+        let err = store.create_right(&new_right(&w.principal, &w.provider, RightType::Employee, RightOrigin::Direct), &w.by_admin()).await.unwrap_err();
         assert!(matches!(err, StoreError::Duplicate { what: "right" }), "{err:?}");
         // … but the same user may hold a right on another company.
         store.create_right(&new_right(&w.other, &w.provider, RightType::Provider, RightOrigin::Invitation), &w.by_admin()).await.unwrap();
@@ -230,7 +224,10 @@ mod cases {
         assert_eq!((e.status, e.awaiting, e.version), (RightStatus::Active, None, 1));
         let p = store.create_right(&new_right(&w.principal, &w.provider, RightType::Provider, RightOrigin::Invitation), &w.by_admin()).await.unwrap();
         assert_eq!((p.status, p.awaiting, p.origin), (RightStatus::Pending, Some(Awaiting::Provider), RightOrigin::Invitation));
-        let q = store.create_right(&new_right(&w.other, &w.provider, RightType::Provider, RightOrigin::Request), &Actor::user(w.provider.id, w.other.id)).await.unwrap();
+        let q = store
+            .create_right(&new_right(&w.other, &w.provider, RightType::Provider, RightOrigin::Request), &Actor::user(w.provider.id, w.other.id))
+            .await
+            .unwrap();
         assert_eq!((q.status, q.awaiting), (RightStatus::Pending, Some(Awaiting::Principal)));
         let err = store.create_right(&new_right(&w.other, &emp, RightType::Provider, RightOrigin::Direct), &w.by_admin()).await.unwrap_err();
         assert_eq!(err.code(), "lifecycle.provider_needs_consent");
@@ -257,10 +254,8 @@ mod cases {
         let err = store.transition_right(r.id, r.version, Transition::Cancel, Party::Principal, &w.by_admin()).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict), "{err:?}");
         assert_eq!(store.right(r.id).await.unwrap(), accepted);
-        let err = store
-            .update_right(r.id, r.version, &RightChanges { is_admin: true, remark: Remark::default(), end_date: None }, &w.by_admin())
-            .await
-            .unwrap_err();
+        let err =
+            store.update_right(r.id, r.version, &RightChanges { is_admin: true, remark: Remark::default(), end_date: None }, &w.by_admin()).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict), "{err:?}");
     }
 
@@ -271,10 +266,7 @@ mod cases {
         assert_eq!(err.code(), "lifecycle.not_awaiting_party");
         assert!(matches!(err, StoreError::Invalid(DomainError::Lifecycle(LifecycleError::NotAwaitingParty))));
         assert_eq!(store.right(r.id).await.unwrap(), r);
-        assert!(matches!(
-            store.transition_right(r.id + 999, 1, Transition::Accept, Party::Provider, &Actor::system()).await,
-            Err(StoreError::NotFound)
-        ));
+        assert!(matches!(store.transition_right(r.id + 999, 1, Transition::Accept, Party::Provider, &Actor::system()).await, Err(StoreError::NotFound)));
     }
 
     // ------------------------------------------------------------------ may_act
@@ -449,7 +441,8 @@ mod cases {
 
     pub async fn the_rights_list_searches_sorts_and_pages_with_a_total(store: Store) {
         let w = world(&store).await;
-        for (i, (first, last)) in [("Zoé", "Bernasconi"), ("marc", "dubois"), ("Elise", "Chappuis"), ("Luca", "Rossi"), ("Anna", "Zürcher")].iter().enumerate() {
+        for (i, (first, last)) in [("Zoé", "Bernasconi"), ("marc", "dubois"), ("Elise", "Chappuis"), ("Luca", "Rossi"), ("Anna", "Zürcher")].iter().enumerate()
+        {
             let u = user(&store, &format!("u{i}@musterhans.example"), first, last, Some(&w.principal)).await;
             store.create_right(&new_right(&w.principal, &u, RightType::Employee, RightOrigin::Direct), &w.by_admin()).await.unwrap();
         }
@@ -464,7 +457,17 @@ mod cases {
         let names: Vec<&str> = all.items.iter().map(|i| i.last_name.as_str()).collect();
         assert_eq!(names, ["Bernasconi", "Chappuis", "dubois", "Muster", "Prestataire", "Rossi", "Zürcher"]);
 
-        let page = store.list_company_rights(w.principal.id, &q(&|q| { q.limit = 2; q.offset = 2; q.descending = true })).await.unwrap();
+        let page = store
+            .list_company_rights(
+                w.principal.id,
+                &q(&|q| {
+                    q.limit = 2;
+                    q.offset = 2;
+                    q.descending = true
+                }),
+            )
+            .await
+            .unwrap();
         assert_eq!(page.total, 7);
         assert_eq!(page.items.iter().map(|i| i.last_name.as_str()).collect::<Vec<_>>(), ["Prestataire", "Muster"]);
 
@@ -482,7 +485,16 @@ mod cases {
 
         let by_email = store.list_company_rights(w.principal.id, &q(&|q| q.sort = RightSort::Email)).await.unwrap();
         assert_eq!(by_email.items[0].email, "admin@musterhans.example");
-        let by_first = store.list_company_rights(w.principal.id, &q(&|q| { q.sort = RightSort::FirstName; q.descending = true })).await.unwrap();
+        let by_first = store
+            .list_company_rights(
+                w.principal.id,
+                &q(&|q| {
+                    q.sort = RightSort::FirstName;
+                    q.descending = true
+                }),
+            )
+            .await
+            .unwrap();
         assert_eq!(by_first.items[0].first_name, "Zoé");
         assert!(store.list_company_rights(w.other.id, &RightQuery::default()).await.unwrap().items.is_empty(), "a company sees only its own rights");
     }
@@ -513,7 +525,10 @@ mod cases {
         let r = store.create_right(&new_right(&w.principal, &w.provider, RightType::Provider, RightOrigin::Invitation), &w.by_admin()).await.unwrap();
         let r = store.transition_right(r.id, r.version, Transition::Accept, Party::Provider, &Actor::user(w.provider.id, w.principal.id)).await.unwrap();
         store.replace_service_grants(r.id, &[all_debtors(&w.orders)], &w.by_admin()).await.unwrap();
-        let r = store.update_right(r.id, r.version, &RightChanges { is_admin: false, remark: Remark::parse("TVA").unwrap(), end_date: None }, &w.by_admin()).await.unwrap();
+        let r = store
+            .update_right(r.id, r.version, &RightChanges { is_admin: false, remark: Remark::parse("TVA").unwrap(), end_date: None }, &w.by_admin())
+            .await
+            .unwrap();
         store.transition_right(r.id, r.version, Transition::Revoke, Party::Principal, &w.by_admin()).await.unwrap();
         let log = store.audit_for_company(w.principal.id, 100, 0).await.unwrap();
         assert_eq!(log.total, before + 5);
@@ -578,10 +593,7 @@ mod cases {
         };
         assert_eq!(offered(&first.principal).await, [("Logistique Alpine SA".to_string(), 3)], "three logistics logins to offboard");
         assert_eq!(offered(&first.third_company).await, [("Fiduciaire Exemple Sàrl".to_string(), 1), ("Logistique Alpine SA".to_string(), 3)]);
-        assert!(
-            store.may_act(first.provider.id, first.third_company.id, "orders", None).await.unwrap(),
-            "the provider already works for the third company"
-        );
+        assert!(store.may_act(first.provider.id, first.third_company.id, "orders", None).await.unwrap(), "the provider already works for the third company");
         assert!(!store.may_act(first.provider.id, first.third_company.id, "invoices", None).await.unwrap());
         let (_, creds) = store.user_with_credentials(&EmailAddress::parse("admin@musterhans.example").unwrap()).await.unwrap().unwrap();
         assert!(verify_password(demo::DEMO_PASSWORD, creds.password_hash.as_ref().unwrap()));
@@ -710,7 +722,12 @@ mod cases {
         let previewed: Vec<(RightId, i64)> =
             store.provider_company_rights(w.principal.id, provider_co).await.unwrap().iter().map(|i| (i.right.id, i.right.version)).collect();
         assert_eq!(previewed, [(pending.id, pending.version), (active.id, active.version)], "by last name: Collègue, then Prestataire");
-        let told = NewMessage { recipient_user_id: colleague.id, company_id: Some(w.principal.id), kind: MessageKind::ProviderInvitationCancelled, params: serde_json::json!({}) };
+        let told = NewMessage {
+            recipient_user_id: colleague.id,
+            company_id: Some(w.principal.id),
+            kind: MessageKind::ProviderInvitationCancelled,
+            params: serde_json::json!({}),
+        };
 
         let changed = store.offboard_provider_company(w.principal.id, provider_co, &previewed, std::slice::from_ref(&told), &w.by_admin()).await.unwrap();
         assert_eq!(changed.len(), 2);
@@ -720,7 +737,11 @@ mod cases {
         assert_eq!(store.messages_for(colleague.id).await.unwrap().iter().filter(|m| m.kind == MessageKind::ProviderInvitationCancelled).count(), 1);
         let log = store.audit_for_company(w.principal.id, 3, 0).await.unwrap();
         let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["company.offboard_provider", "right.cancel", "right.revoke"], "one entry per right (in the order of the rights, the newest first) and one for the operation");
+        assert_eq!(
+            actions,
+            ["company.offboard_provider", "right.cancel", "right.revoke"],
+            "one entry per right (in the order of the rights, the newest first) and one for the operation"
+        );
         assert_eq!(log.items[0].target, format!("company:{provider_co}"));
         assert!(store.provider_companies_of(w.principal.id).await.unwrap().is_empty());
         assert!(matches!(store.offboard_provider_company(w.principal.id, provider_co, &previewed, &[], &w.by_admin()).await, Err(StoreError::NotFound)));
@@ -800,7 +821,8 @@ mod cases {
         use portal_core::store::{Backend, Secret, SecretsKey};
         let demo = portal_core::store::demo::seed_demo(&store).await.unwrap();
         let (anna, paul) = (demo.admin.id, demo.provider.id);
-        let with_keys = |current: &SecretsKey, previous: &[SecretsKey]| Store::from_backend(store.backend().clone()).with_secrets_keys(current.clone(), previous.to_vec());
+        let with_keys =
+            |current: &SecretsKey, previous: &[SecretsKey]| Store::from_backend(store.backend().clone()).with_secrets_keys(current.clone(), previous.to_vec());
         let stored = |id: i64| {
             let store = store.clone();
             async move {

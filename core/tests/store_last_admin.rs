@@ -131,7 +131,10 @@ mod cases {
                 apply(&store, &actor, &rights, step).await;
                 let today = today(&store);
                 for day in [today, today + Duration::days(1), today + Duration::days(365)] {
-                    assert!(administered_on(&store, &rights, day).await, "sequence {n}, after step {k} ({step:?}) of {sequence:?}: nobody administers on {day}");
+                    assert!(
+                        administered_on(&store, &rights, day).await,
+                        "sequence {n}, after step {k} ({step:?}) of {sequence:?}: nobody administers on {day}"
+                    );
                 }
             }
         }

@@ -89,7 +89,10 @@ mod cases {
         for n in 0..RUNS {
             let (provider, right) = invitation(&store, &f, n).await;
             let (by_provider, by_admin) = (Actor::user(provider.id, f.principal.id), Actor::user(f.admin.id, f.principal.id));
-            let (to_admin, to_provider) = ([message(&f.admin, &f.principal, MessageKind::ProviderAccepted)], [message(&provider, &f.principal, MessageKind::ProviderInvitationCancelled)]);
+            let (to_admin, to_provider) = (
+                [message(&f.admin, &f.principal, MessageKind::ProviderAccepted)],
+                [message(&provider, &f.principal, MessageKind::ProviderInvitationCancelled)],
+            );
             let (accept, cancel) = tokio::join!(
                 store.transition_right_notifying(right.id, right.version, Transition::Accept, Party::Provider, &by_provider, &to_admin),
                 store.transition_right_notifying(right.id, right.version, Transition::Cancel, Party::Principal, &by_admin, &to_provider),

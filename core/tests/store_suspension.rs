@@ -4,10 +4,7 @@
 #[macro_use]
 mod harness;
 
-contract!(
-    a_suspended_right_grants_nothing_keeps_its_grants_and_acts_again_once_resumed,
-    a_suspended_right_still_ends_as_an_active_one_does,
-);
+contract!(a_suspended_right_grants_nothing_keeps_its_grants_and_acts_again_once_resumed, a_suspended_right_still_ends_as_an_active_one_does,);
 
 mod cases {
     use portal_core::store::*;

@@ -14,11 +14,11 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use axum::extract::{Query, Request, State};
-use axum_client_ip::ClientIp;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum_client_ip::ClientIp;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use portal_core::domain::{DebtorNumber, EmailAddress};
@@ -87,12 +87,7 @@ impl RateLimit {
 }
 
 /// Answers 429, with `Retry-After` and the translated refusal, to an address past its quota.
-pub async fn rate_limit(
-    State(limit): State<RateLimit>,
-    client: Result<ClientIp, axum_client_ip::Rejection>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn rate_limit(State(limit): State<RateLimit>, client: Result<ClientIp, axum_client_ip::Rejection>, request: Request, next: Next) -> Response {
     // Where the address is read: see `--client-ip-source`. A request without one (a proxy
     // header missing) is not limited here; the key check still applies.
     let Ok(ClientIp(address)) = client else {
@@ -148,10 +143,7 @@ async fn decide(
     let email = EmailAddress::parse(&question.user).map_err(|_| refuse(headers, StatusCode::BAD_REQUEST, API_USER_INVALID))?;
     let company_id = technical.company_id;
     let services = store.services().await.map_err(unavailable)?;
-    let service = services
-        .iter()
-        .find(|s| s.code == question.service.trim())
-        .ok_or_else(|| refuse(headers, StatusCode::BAD_REQUEST, API_UNKNOWN_SERVICE))?;
+    let service = services.iter().find(|s| s.code == question.service.trim()).ok_or_else(|| refuse(headers, StatusCode::BAD_REQUEST, API_UNKNOWN_SERVICE))?;
     let debtor = match question.debtor.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(number) => {

@@ -85,9 +85,7 @@ fn backend_error(e: impl std::fmt::Display) -> session_store::Error {
 }
 
 fn expires_at(record: &Record) -> DateTime<Utc> {
-    DateTime::<Utc>::from_timestamp(record.expiry_date.unix_timestamp(), record.expiry_date.nanosecond())
-        .unwrap_or_else(Utc::now)
-        .trunc_subsecs(6)
+    DateTime::<Utc>::from_timestamp(record.expiry_date.unix_timestamp(), record.expiry_date.nanosecond()).unwrap_or_else(Utc::now).trunc_subsecs(6)
 }
 
 /// The login a session belongs to — signed in, or owing the two-step code — so that a
@@ -103,17 +101,13 @@ fn encode(record: &Record) -> session_store::Result<String> {
     serde_json::to_string(&stored).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
-
 #[async_trait]
 impl SessionStore for DbSessionStore {
     /// Inserts a new session; never overwrites one: on an id collision, draws a new id.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let created = self
-                .store
-                .create_session(&record.id.to_string(), &encode(record)?, expires_at(record), owner(record))
-                .await
-                .map_err(backend_error)?;
+            let created =
+                self.store.create_session(&record.id.to_string(), &encode(record)?, expires_at(record), owner(record)).await.map_err(backend_error)?;
             if created {
                 return Ok(());
             }
@@ -124,10 +118,7 @@ impl SessionStore for DbSessionStore {
     /// Updates an existing session only: a session deleted meanwhile (sign-out, time-out on
     /// another instance) is not brought back by a request that was still under way.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.store
-            .update_session(&record.id.to_string(), &encode(record)?, expires_at(record), owner(record))
-            .await
-            .map_err(backend_error)
+        self.store.update_session(&record.id.to_string(), &encode(record)?, expires_at(record), owner(record)).await.map_err(backend_error)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -298,9 +289,7 @@ pub fn is_same_origin(method: &Method, headers: &HeaderMap, policy: &CsrfPolicy)
     if header("sec-fetch-site") == Some("same-origin") {
         return true;
     }
-    let source = header(header::ORIGIN.as_str())
-        .filter(|o| *o != "null")
-        .or_else(|| header(header::REFERER.as_str()));
+    let source = header(header::ORIGIN.as_str()).filter(|o| *o != "null").or_else(|| header(header::REFERER.as_str()));
     let Some(source) = source.and_then(|s| url::Url::parse(s).ok()) else {
         return false;
     };

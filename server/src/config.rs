@@ -166,7 +166,9 @@ pub fn public_url(args: &ServeArgs, listening: SocketAddr) -> Result<url::Url, S
 /// `Secure` cookie would then never come back (signing in would silently fail).
 pub fn check_secure_cookies(args: &ServeArgs, public_url: &url::Url) -> Result<(), String> {
     if args.secure_cookies && public_url.scheme() != "https" {
-        return Err(format!("--secure-cookies contradicts the public address {public_url}: an https:// --public-url makes the session cookie Secure by itself"));
+        return Err(format!(
+            "--secure-cookies contradicts the public address {public_url}: an https:// --public-url makes the session cookie Secure by itself"
+        ));
     }
     Ok(())
 }

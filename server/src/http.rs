@@ -20,10 +20,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use portal_core::store::Store;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
-use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir, set_header::SetResponseHeaderLayer,
-    trace::TraceLayer,
-};
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir, set_header::SetResponseHeaderLayer, trace::TraceLayer};
 
 pub use crate::state::AppState;
 
@@ -51,16 +48,9 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     // Hashed file names change with their content, so browsers may keep them for a year.
     // Without hashing (development builds) they must be revalidated.
-    let pkg_cache = if options.hash_files {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
+    let pkg_cache = if options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" };
     let pkg = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(pkg_cache),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(pkg_cache)))
         .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
 
     // The site's own files (favicon) are served here, and only what is not one of them goes to
@@ -86,10 +76,8 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
         .route(HEALTHZ, get(healthz))
         .route(
             crate::api::PATH,
-            get(crate::api::access_decision).layer(axum::middleware::from_fn_with_state(
-                crate::api::RateLimit::per_second(security.api_requests_per_second),
-                crate::api::rate_limit,
-            )),
+            get(crate::api::access_decision)
+                .layer(axum::middleware::from_fn_with_state(crate::api::RateLimit::per_second(security.api_requests_per_second), crate::api::rate_limit)),
         )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(
@@ -160,11 +148,7 @@ async fn redirected_pages_say_why(request: axum::extract::Request, next: axum::m
     };
     let why = app::shared::errors::code_text(
         app::i18n::Locale::default(),
-        if location.starts_with(app::shared::paths::PATH_SELECT_COMPANY) {
-            app::access::NO_ACTING_COMPANY
-        } else {
-            app::shared::errors::MSG_NOT_SIGNED_IN
-        },
+        if location.starts_with(app::shared::paths::PATH_SELECT_COMPANY) { app::access::NO_ACTING_COMPANY } else { app::shared::errors::MSG_NOT_SIGNED_IN },
     );
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
@@ -184,8 +168,8 @@ async fn form_posts_come_back_to_the_portal(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let browser_post = request.method() == http::Method::POST
-        && request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    let browser_post =
+        request.method() == http::Method::POST && request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
     let mut response = next.run(request).await;
     let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) else {
         return response;
@@ -222,11 +206,7 @@ fn own_location(location: &str, public_url: &url::Url) -> String {
 /// Pages and server-function answers are never stored (`no-store`): a signed-in page left in
 /// a shared computer's cache, or a proxy's, would show one login's data to the next person.
 /// Only the static files, which set their own `Cache-Control`, may be kept.
-async fn security_headers(
-    State(https): State<bool>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+async fn security_headers(State(https): State<bool>, request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let is_image = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("image/"));
@@ -241,10 +221,7 @@ async fn security_headers(
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    headers.insert(
-        header::HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
-    );
+    headers.insert(header::HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
     if https {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
@@ -254,16 +231,10 @@ async fn security_headers(
 /// Liveness and readiness in one: the server answers and its database does too.
 async fn healthz(State(store): State<Store>) -> impl IntoResponse {
     match store.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(serde_json::json!({ "status": "ok", "database": store.backend_name() })),
-        ),
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": store.backend_name() }))),
         Err(error) => {
             tracing::warn!(%error, "health check: database does not answer");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable", "database": store.backend_name() })),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": store.backend_name() })))
         }
     }
 }
@@ -276,10 +247,8 @@ pub fn leptos_options(listen: Option<SocketAddr>) -> Result<LeptosOptions, Strin
     // Started by hand (not by cargo-leptos): a release binary serves the hashed release assets
     // that cargo-leptos wrote beside it, in production mode (no live-reload script).
     if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
-        options.hash_files = std::env::current_exe()
-            .ok()
-            .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
-            .is_some_and(|path| path.is_file());
+        options.hash_files =
+            std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref()))).is_some_and(|path| path.is_file());
     }
     if std::env::var_os("LEPTOS_ENV").is_none() && !cfg!(debug_assertions) {
         options.env = leptos::config::Env::PROD;
@@ -294,9 +263,7 @@ pub fn leptos_options(listen: Option<SocketAddr>) -> Result<LeptosOptions, Strin
 pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
     let leptos_options = leptos_options(args.listen)?;
     let addr = leptos_options.site_addr;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let public_url = crate::config::public_url(args, local)?;
     crate::config::check_secure_cookies(args, &public_url)?;

@@ -5,9 +5,9 @@
 use std::process::ExitCode;
 
 use clap::Parser as _;
+use portal_core::store::Store;
 use server::config::{Cli, Command, CreateCompanyArgs, LogFormat, ServeArgs};
 use server::http;
-use portal_core::store::Store;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -54,18 +54,13 @@ async fn run(cli: Cli) -> Result<(), String> {
 
 async fn open_store(database_url: &str) -> Result<Store, String> {
     let store = Store::connect(database_url).await.map_err(|e| e.to_string())?;
-    store
-        .migrate()
-        .await
-        .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    store.migrate().await.map_err(|e| format!("cannot migrate the database: {e}"))?;
     tracing::info!(backend = store.backend_name(), "database ready");
     Ok(store)
 }
 
 async fn seed_demo(store: &Store) -> Result<(), String> {
-    let demo = portal_core::store::demo::seed_demo(store)
-        .await
-        .map_err(|e| format!("cannot load the demo data: {e}"))?;
+    let demo = portal_core::store::demo::seed_demo(store).await.map_err(|e| format!("cannot load the demo data: {e}"))?;
     // Demo passwords are printed on purpose: they are public, fixed and only loaded in demo mode.
     println!("Demo logins (password for all: {}):", portal_core::store::demo::DEMO_PASSWORD);
     for login in &demo.logins {
@@ -101,8 +96,7 @@ async fn serve(store: Store, args: ServeArgs, database_url: &str) -> Result<(), 
 }
 
 fn init_logs(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),

@@ -18,16 +18,13 @@ pub struct CreatedCompany {
 /// (or gives an existing login without home company this one) and an active employee right
 /// with the administrator flag; then e-mails a set-password link (72 h). Errors are one line.
 pub async fn create_company(store: &Store, mailer: &Mailer, args: &CreateCompanyArgs) -> Result<CreatedCompany, String> {
-    let number = CustomerNumber::parse(&args.customer_number)
-        .map_err(|e| format!("invalid customer number {:?}: {e}", args.customer_number))?;
+    let number = CustomerNumber::parse(&args.customer_number).map_err(|e| format!("invalid customer number {:?}: {e}", args.customer_number))?;
     let name = args.name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
         return Err(format!("invalid company name {:?}: 1 to 200 characters, no control characters", args.name));
     }
-    let language = Language::parse(&args.language)
-        .map_err(|_| format!("unknown language {:?} (expected fr, de, it or en)", args.language))?;
-    let email = EmailAddress::parse(&args.admin_email)
-        .map_err(|e| format!("invalid administrator e-mail {:?}: {e}", args.admin_email))?;
+    let language = Language::parse(&args.language).map_err(|_| format!("unknown language {:?} (expected fr, de, it or en)", args.language))?;
+    let email = EmailAddress::parse(&args.admin_email).map_err(|e| format!("invalid administrator e-mail {:?}: {e}", args.admin_email))?;
     let first_name = PersonName::parse(&args.first_name).map_err(|e| format!("invalid first name {:?}: {e}", args.first_name))?;
     let last_name = PersonName::parse(&args.last_name).map_err(|e| format!("invalid last name {:?}: {e}", args.last_name))?;
     let base = match &args.public_url {
@@ -54,8 +51,9 @@ pub async fn create_company(store: &Store, mailer: &Mailer, args: &CreateCompany
         .map_err(|e| format!("company created, but the set-password link could not be made: {e}"))?;
     let link = format!("{base}/password/reset?token={}", token.expose());
     let (subject, body) = app::password_reset::service::set_password_mail(&onboarded.admin, &onboarded.company.name, &link);
-    mailer.send(&onboarded.admin.email, &subject, &body).await.map_err(|e| {
-        format!("company created, but the set-password e-mail was not delivered ({e}); it stays in the outbox")
-    })?;
+    mailer
+        .send(&onboarded.admin.email, &subject, &body)
+        .await
+        .map_err(|e| format!("company created, but the set-password e-mail was not delivered ({e}); it stays in the outbox"))?;
     Ok(CreatedCompany { company_id: onboarded.company.id, admin_user_id: onboarded.admin.id, new_login: onboarded.new_login })
 }

@@ -45,7 +45,11 @@ mod tests {
             "/api/place_order",
             post(|| async {
                 let owner = Owner::new();
-                if owner.parent().is_some() { "under another request's owner" } else { "a root of its own" }
+                if owner.parent().is_some() {
+                    "under another request's owner"
+                } else {
+                    "a root of its own"
+                }
             }),
         )
     }

@@ -45,4 +45,3 @@ impl CompanyChoices {
 
 /// Why there is no acting company for this request.
 pub const NO_ACTING_COMPANY: &str = "acting_company.none";
-

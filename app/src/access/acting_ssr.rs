@@ -18,11 +18,7 @@ pub fn choices_from_rights(rights: &[RightWithCompany], today: NaiveDate) -> (Op
     let mut home = None;
     let mut third_party = Vec::new();
     for r in rights.iter().filter(|r| r.right.grants_access_on(today)) {
-        let choice = CompanyChoice {
-            company_id: r.right.company_id,
-            name: r.company_name.clone(),
-            customer_number: r.customer_number.clone(),
-        };
+        let choice = CompanyChoice { company_id: r.right.company_id, name: r.company_name.clone(), customer_number: r.customer_number.clone() };
         if r.is_home_company {
             home = Some(choice);
         } else if r.right.right_type == RightType::Provider {

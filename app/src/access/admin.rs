@@ -1,7 +1,7 @@
 //! An administrator of the acting company.
 
-use chrono::Utc;
 use crate::shared::errors::{PortalError, Status, NOT_ADMIN};
+use chrono::Utc;
 use portal_core::store::{Actor, User};
 
 use super::{require_acting, require_login, CompanyChoice};

@@ -3,9 +3,9 @@
 //! ([`require_admin`]) and a granted online service ([`require_service`]). Every server
 //! function starts with one of these guards.
 
+mod acting;
 #[cfg(feature = "ssr")]
 mod acting_ssr;
-mod acting;
 #[cfg(feature = "ssr")]
 mod admin;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,7 @@
 //! A granted online service of the acting company.
 
-use chrono::Utc;
 use crate::shared::errors::{PortalError, Status, SERVICE_NOT_GRANTED};
+use chrono::Utc;
 use portal_core::store::{Actor, UserRight};
 
 use super::{require_acting, require_login, CompanyChoice};

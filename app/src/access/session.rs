@@ -2,8 +2,8 @@
 //! database by the server crate's store); two keys make a session "signed in": the user's id
 //! and the instant of sign-in (for the absolute time-out).
 
-use chrono::{DateTime, Utc};
 use crate::shared::errors::{PortalError, Status, MSG_NOT_SIGNED_IN};
+use chrono::{DateTime, Utc};
 use portal_core::domain::{AuditAction, UserId};
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 use tower_sessions::Session;
@@ -34,10 +34,7 @@ pub async fn signed_in(session: &Session, settings: &AuthSettings) -> Result<Opt
     let Some(user_id) = session.get::<UserId>(KEY_USER_ID).await? else {
         return Ok(None);
     };
-    let since = session
-        .get::<i64>(KEY_SIGNED_IN_AT)
-        .await?
-        .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0));
+    let since = session.get::<i64>(KEY_SIGNED_IN_AT).await?.and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0));
     let limit = chrono::Duration::from_std(settings.absolute_timeout).unwrap_or(chrono::Duration::MAX);
     match since {
         Some(since) if since + limit > Utc::now() => Ok(Some(SignedIn { user_id, signed_in_at: since })),
@@ -107,10 +104,7 @@ pub async fn end_session(store: &Store) -> Result<(), PortalError> {
     let session = session().await?;
     if let Some(login) = signed_in(&session, &settings()).await.map_err(internal)? {
         let actor = Actor { user_id: Some(login.user_id), acting_company_id: None };
-        store
-            .append_audit(&AuditEntry::new(&actor, None, AuditAction::Logout, format!("user:{}", login.user_id)))
-            .await
-            .map_err(internal)?;
+        store.append_audit(&AuditEntry::new(&actor, None, AuditAction::Logout, format!("user:{}", login.user_id))).await.map_err(internal)?;
         tracing::info!(user_id = login.user_id, "signed out");
     }
     session.flush().await.map_err(internal)

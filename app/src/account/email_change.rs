@@ -35,7 +35,6 @@ mod service {
         refused(Status::BadRequest, message)
     }
 
-
     pub async fn request_email_change(new_email: String, password: String) -> Result<String, PortalError> {
         use crate::i18n::td_string;
         let login = require_login().await?;
@@ -83,11 +82,7 @@ mod service {
         let purpose = TokenPurpose::ChangeEmail;
         let token = store.create_email_token(purpose, user.id, Some(&new_email), purpose.validity()).await.map_err(internal)?;
         let link = format!("{}{PATH_EMAIL_CONFIRM}?token={}", public_base()?, token.expose());
-        let to_new = mail_text(
-            locale,
-            &user.full_name(),
-            &[td_string!(locale, email_change.mail_body), &link, td_string!(locale, email_change.mail_ignore)],
-        );
+        let to_new = mail_text(locale, &user.full_name(), &[td_string!(locale, email_change.mail_body), &link, td_string!(locale, email_change.mail_ignore)]);
         send_later(mailer, answer.clone(), td_string!(locale, email_change.mail_subject).to_string(), to_new);
         tracing::info!(user_id = user.id, "login e-mail change asked; link sent to the new address");
         Ok(answer)

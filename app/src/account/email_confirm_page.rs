@@ -2,14 +2,14 @@
 //! address of a login. Confirming is a button (a POST), so that mail scanners that open
 //! links do not confirm by themselves; no sign-in is needed (the link may be opened on a phone).
 
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::shared::ui::{PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
-use crate::layout::public::PublicLayout;
-use crate::i18n::{t, t_string, use_i18n};
 use super::email_change::ConfirmEmailChange;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::layout::public::PublicLayout;
+use crate::shared::ui::{PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
 
 #[component]
 pub fn EmailConfirmPage() -> impl IntoView {

@@ -38,10 +38,10 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
 pub mod service {
     use super::*;
     use crate::shared::context::{internal, session, store};
+    use crate::shared::errors::Status;
     use crate::shared::errors::{MSG_NEW_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY};
     use crate::shared::format::{swiss_date, swiss_date_time};
     use crate::shared::refusal::refused;
-    use crate::shared::errors::Status;
     use portal_core::domain::{Password, RightType};
 
     pub async fn account_view(user_id: i64) -> Result<AccountView, PortalError> {

@@ -1,13 +1,13 @@
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{load_account, AccountView, ChangePassword};
-use crate::layout::context::load_portal_context;
-use crate::layout::portal::PortalLayout;
-use crate::layout::frame::redirect_for;
-use crate::shared::ui::{current_page, FIELD};
 use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::layout::context::load_portal_context;
+use crate::layout::frame::redirect_for;
+use crate::layout::portal::PortalLayout;
+use crate::shared::ui::{current_page, FIELD};
 
 /// "Gérer le compte utilisateur".
 #[component]
@@ -34,8 +34,7 @@ pub fn AccountPage() -> impl IntoView {
 fn AccountContent(account: AccountView) -> impl IntoView {
     let i18n = use_i18n();
     let AccountView { email, last_login, two_step_enabled, provider_access, .. } = account;
-    let email_changed =
-        leptos_router::hooks::use_query_map().with_untracked(|q| q.get(crate::shared::paths::NOTICE_EMAIL).is_some());
+    let email_changed = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(crate::shared::paths::NOTICE_EMAIL).is_some());
     view! {
         <h1 class="text-2xl font-semibold">{t!(i18n, account.title)}</h1>
         <p class="mt-2 text-stone-700">{t!(i18n, account.intro)}</p>
@@ -143,4 +142,3 @@ fn EmailChangeForm(changed: bool) -> impl IntoView {
         </ActionForm>
     }
 }
-

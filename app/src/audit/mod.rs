@@ -2,8 +2,8 @@
 //! administrators.
 
 use crate::shared::errors::PortalError;
-use portal_core::domain::AuditAction;
 use leptos::prelude::*;
+use portal_core::domain::AuditAction;
 use serde::{Deserialize, Serialize};
 
 pub mod page;

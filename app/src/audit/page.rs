@@ -7,10 +7,10 @@ use leptos_router::hooks::use_query_map;
 use portal_core::domain::{AuditAction, RightStatus, RightType};
 
 use super::{list_audit, AuditChange, AuditLine, AuditPage};
-use crate::shared::ui::Pager;
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::layout::frame::SignedInPage;
-use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
 use crate::rights::list_page::AdminCrumbs;
+use crate::shared::ui::Pager;
 
 async fn load(page: i64) -> Result<AuditPage, PortalError> {
     list_audit(page).await
@@ -119,9 +119,7 @@ fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
     use crate::i18n::td_string;
     let Some(value) = value else { return "—".to_string() };
     let word = match (field, value) {
-        ("right_type", role) => {
-            return RightType::parse(role).map_or_else(|_| role.to_string(), |t| crate::rights::list_page::role_text(locale, t, false))
-        }
+        ("right_type", role) => return RightType::parse(role).map_or_else(|_| role.to_string(), |t| crate::rights::list_page::role_text(locale, t, false)),
         // Only the yes/no fields: a remark that reads "true" stays as written.
         (f, "true") if YES_NO_FIELDS.contains(&f) => td_string!(locale, audit.yes),
         (f, "false") if YES_NO_FIELDS.contains(&f) => td_string!(locale, audit.no),
@@ -130,9 +128,7 @@ fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
         ("origin", "invitation") => td_string!(locale, audit.origin_invitation),
         ("origin", "request") => td_string!(locale, audit.origin_request),
         ("origin", "direct") => td_string!(locale, audit.origin_direct),
-        ("status", status) => {
-            return RightStatus::parse(status).map_or_else(|_| status.to_string(), |s| crate::shared::errors::status_text(locale, s))
-        }
+        ("status", status) => return RightStatus::parse(status).map_or_else(|_| status.to_string(), |s| crate::shared::errors::status_text(locale, s)),
         ("language", code) => return crate::shared::locale::language_name(code).to_string(),
         ("total_cents", cents) => return cents.parse().map(crate::shared::format::chf).unwrap_or_else(|_| cents.to_string()),
         ("end_date", date) => return crate::shared::format::swiss_day(date),
@@ -168,7 +164,11 @@ pub fn change_text(locale: Locale, change: &AuditChange) -> String {
 
 /// French puts a space before the colon.
 fn separator(locale: Locale) -> &'static str {
-    if locale == Locale::fr { " : " } else { ": " }
+    if locale == Locale::fr {
+        " : "
+    } else {
+        ": "
+    }
 }
 
 #[component]
@@ -304,7 +304,10 @@ mod tests {
                 // Re-inviting and resending share their words on purpose.
                 if let Some(other) = seen.insert(text.clone(), *action) {
                     let pair = [other, *action];
-                    assert!(pair.contains(&AuditAction::RightReinvite) && pair.contains(&AuditAction::RightResend), "{locale:?}: {other} and {action} read the same: {text}");
+                    assert!(
+                        pair.contains(&AuditAction::RightReinvite) && pair.contains(&AuditAction::RightResend),
+                        "{locale:?}: {other} and {action} read the same: {text}"
+                    );
                 }
             }
         }

@@ -15,10 +15,7 @@ pub const AUDIT_PAGE_SIZE: i64 = 50;
 pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, PortalError> {
     let store = store()?;
     let page = page.max(1);
-    let found = store
-        .audit_for_company(scope.company.company_id, AUDIT_PAGE_SIZE, (page - 1).saturating_mul(AUDIT_PAGE_SIZE))
-        .await
-        .map_err(internal)?;
+    let found = store.audit_for_company(scope.company.company_id, AUDIT_PAGE_SIZE, (page - 1).saturating_mul(AUDIT_PAGE_SIZE)).await.map_err(internal)?;
     let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut lines = Vec::with_capacity(found.items.len());
     for record in found.items {
@@ -106,9 +103,7 @@ pub fn audit_changes(before: Option<&serde_json::Value>, after: Option<&serde_js
         Some(Value::String(s)) => Some(crate::shared::format::short_date_time_of(s).unwrap_or_else(|| s.clone())),
         Some(other) => Some(other.to_string()),
     };
-    let fields = |o: &serde_json::Map<String, Value>| -> Vec<String> {
-        o.keys().filter(|k| !NOISE.contains(&k.as_str())).cloned().collect()
-    };
+    let fields = |o: &serde_json::Map<String, Value>| -> Vec<String> { o.keys().filter(|k| !NOISE.contains(&k.as_str())).cloned().collect() };
     match (before, after) {
         (Some(Value::Object(b)), Some(Value::Object(a))) => {
             let mut keys: Vec<String> = fields(b).into_iter().chain(fields(a)).collect();
@@ -122,9 +117,7 @@ pub fn audit_changes(before: Option<&serde_json::Value>, after: Option<&serde_js
         (None, Some(Value::Object(a))) => {
             let mut keys = fields(a);
             keys.sort();
-            keys.into_iter()
-                .filter_map(|k| value(a.get(&k)).map(|v| AuditChange::Set { field: k, value: Some(v) }))
-                .collect()
+            keys.into_iter().filter_map(|k| value(a.get(&k)).map(|v| AuditChange::Set { field: k, value: Some(v) })).collect()
         }
         (_, Some(Value::Array(grants))) if grants.is_empty() => vec![AuditChange::NoGrants],
         (_, Some(Value::Array(grants))) => grants

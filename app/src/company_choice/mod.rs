@@ -43,4 +43,3 @@ pub async fn select_company(company_id: i64) -> Result<String, PortalError> {
     leptos_axum::redirect(&next);
     Ok(next)
 }
-

@@ -1,11 +1,11 @@
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use super::{list_company_choices, SelectCompany};
 use crate::access::CompanyChoice;
-use crate::layout::public::PublicLayout;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::layout::public::PublicLayout;
 
 /// "Sélectionner la société": after sign-in, for a login that can act for several companies.
 #[component]

@@ -42,13 +42,7 @@ pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &Compa
     let user = store.user(user_id).await.map_err(internal)?;
     let right = store.right_for(acting.company_id, user_id).await.map_err(internal)?;
     let services = match &right {
-        Some(right) => store
-            .service_grants(right.id)
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .map(|g| g.service_code)
-            .collect(),
+        Some(right) => store.service_grants(right.id).await.map_err(internal)?.into_iter().map(|g| g.service_code).collect(),
         None => Vec::new(),
     };
     let is_admin = right.as_ref().is_some_and(|r| r.administers_on(chrono::Utc::now().date_naive()));

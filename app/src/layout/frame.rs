@@ -70,4 +70,3 @@ pub fn redirect_for(error: &PortalError, here: &str) -> AnyView {
         view! { <Redirect path=login/> }.into_any()
     }
 }
-

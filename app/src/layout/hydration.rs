@@ -28,12 +28,7 @@ pub fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
 fn loader() -> &'static str {
     static LOADER: OnceLock<String> = OnceLock::new();
     LOADER.get_or_init(|| {
-        include_str!("hydrate.js")
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with("//"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        include_str!("hydrate.js").lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with("//")).collect::<Vec<_>>().join("\n")
     })
 }
 
@@ -106,11 +101,7 @@ fn file_names(options: &LeptosOptions, bundle: Option<&str>) -> (String, String)
 /// A file beside the server binary, empty when there is none.
 #[cfg(feature = "ssr")]
 fn beside_server(file: &str) -> String {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(file)))
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .unwrap_or_default()
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(file))).and_then(|path| std::fs::read_to_string(path).ok()).unwrap_or_default()
 }
 
 #[cfg(feature = "ssr")]
@@ -182,11 +173,7 @@ mod tests {
 
     #[test]
     fn every_route_of_the_app_belongs_to_a_group() {
-        let routes: Vec<&str> = include_str!("../lib.rs")
-            .split("<Route path=path!(\"")
-            .skip(1)
-            .filter_map(|rest| rest.split('"').next())
-            .collect();
+        let routes: Vec<&str> = include_str!("../lib.rs").split("<Route path=path!(\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
         assert!(routes.len() >= 20, "the routes of lib.rs were not found: {routes:?}");
         for route in routes {
             assert!(bundle_of(route).is_some(), "{route} is in no row of app/page-groups.txt");

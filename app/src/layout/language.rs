@@ -13,8 +13,7 @@ pub async fn remember_language(language: String) -> Result<(), PortalError> {
     use crate::shared::errors::MSG_LANGUAGE_INVALID;
     use portal_core::domain::Language;
     let login = crate::access::require_login().await?;
-    let language =
-        Language::parse(&language).map_err(|_| crate::shared::refusal::refused(crate::shared::errors::Status::BadRequest, MSG_LANGUAGE_INVALID))?;
+    let language = Language::parse(&language).map_err(|_| crate::shared::refusal::refused(crate::shared::errors::Status::BadRequest, MSG_LANGUAGE_INVALID))?;
     let store = store()?;
     let user = store.user(login.user_id).await.map_err(internal)?;
     if user.language == language {

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use super::sign_out::SignOutButton;
 use super::context::PortalContext;
 use super::language::LanguageSwitcher;
+use super::sign_out::SignOutButton;
 use crate::i18n::{t, t_string, use_i18n};
 
 /// The frame of signed-in pages: the portal's header with the acting company, the company

@@ -1,8 +1,8 @@
 //! "Se déconnecter", in the header of every signed-in page.
 
 use crate::shared::errors::PortalError;
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 
 /// Ends the session on the server (the cookie no longer works) and goes to `/login`.
 #[server(prefix = "/api", endpoint = "sign_out")]

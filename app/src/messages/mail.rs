@@ -54,7 +54,9 @@ async fn mail_message(mailer: &Mailer, base: &str, to: &User, kind: MessageKind,
     let body = mail_text(locale, &to.full_name(), &[&text, &action, names_typed_note(locale)]);
     match mailer.send_within_limit(NOTICE_MAILS, &to.email, &message_title(locale, kind), &body).await {
         Ok(true) => {}
-        Ok(false) => tracing::info!(user_id = to.id, kind = kind.as_str(), "message e-mail withheld: too many to this address lately (the message is in the portal)"),
+        Ok(false) => {
+            tracing::info!(user_id = to.id, kind = kind.as_str(), "message e-mail withheld: too many to this address lately (the message is in the portal)")
+        }
         Err(error) => tracing::warn!(%error, user_id = to.id, kind = kind.as_str(), "message e-mail not delivered; kept in the outbox"),
     }
 }

@@ -69,8 +69,8 @@ pub async fn open_message(message_id: i64) -> Result<MessageView, PortalError> {
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
-    use crate::shared::format::{moment_or_day_of, short_date_time, short_date_time_of, swiss_date_time};
     use crate::shared::context::{internal, store};
+    use crate::shared::format::{moment_or_day_of, short_date_time, short_date_time_of, swiss_date_time};
     use crate::shared::refusal::refused;
     use portal_core::store::{Message, StoreError};
 

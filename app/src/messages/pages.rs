@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::shared::ui::{ProfileCrumbs, CARD, LINK};
-use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::layout::frame::SignedInPage;
 use crate::messages::{list_messages, open_message, MessageLine, MessageView};
+use crate::shared::ui::{ProfileCrumbs, CARD, LINK};
 use portal_core::domain::MessageKind;
 
 /// A message's title ("Autorisation en tant que prestataire"…).

@@ -8,7 +8,6 @@ pub mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-
 /// "Mot de passe oublié ?": always the same answer; a link (1 hour) goes to the login's address.
 #[server(prefix = "/api", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), PortalError> {

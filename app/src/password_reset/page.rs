@@ -7,12 +7,12 @@ use leptos::server_fn::ServerFn as _;
 use leptos_router::hooks::use_query_map;
 use portal_core::domain::Password;
 
-use crate::shared::form::{form_action, held};
-use crate::shared::ui::{email_error, Field, PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
-use crate::layout::public::PublicLayout;
-use crate::i18n::{t, t_string, use_i18n};
 use super::{check_password_link, RequestPasswordReset, ResetPassword};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::layout::public::PublicLayout;
+use crate::shared::form::{form_action, held};
 use crate::shared::paths::{PATH_FORGOT, SENT};
+use crate::shared::ui::{email_error, Field, PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
@@ -111,9 +111,8 @@ fn ResetForm(token: String, first: bool) -> impl IntoView {
         }
         Password::parse(&password.get()).is_err().then(|| t_string!(i18n, register.password_policy).to_string())
     });
-    let confirm_error = Signal::derive(move || {
-        (touched[1].get() && confirm.get() != password.get()).then(|| t_string!(i18n, register.passwords_differ).to_string())
-    });
+    let confirm_error =
+        Signal::derive(move || (touched[1].get() && confirm.get() != password.get()).then(|| t_string!(i18n, register.passwords_differ).to_string()));
     let server_error = move || match reset.value().get() {
         Some(Err(e)) => Some(e.text(i18n.get_locale())),
         _ => None,

@@ -19,11 +19,7 @@ fn bad(message: &str) -> PortalError {
 pub fn set_password_mail(user: &User, company_name: &str, link: &str) -> (String, String) {
     use crate::i18n::td_string;
     let locale = locale_of(user.language);
-    let body = mail_text(
-        locale,
-        &user.full_name(),
-        &[td_string!(locale, reset.mail_set_body), company_name, td_string!(locale, reset.mail_set_link), link],
-    );
+    let body = mail_text(locale, &user.full_name(), &[td_string!(locale, reset.mail_set_body), company_name, td_string!(locale, reset.mail_set_link), link]);
     (td_string!(locale, reset.mail_set_subject).to_string(), body)
 }
 pub async fn request_password_reset(email: String) -> Result<(), PortalError> {

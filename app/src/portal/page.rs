@@ -3,11 +3,11 @@ use leptos::prelude::*;
 use crate::services::service_label;
 use leptos_meta::Title;
 
+use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::context::{load_portal_context, PortalContext};
-use crate::shared::ui::current_page;
 use crate::layout::frame::redirect_for;
 use crate::layout::portal::PortalLayout;
-use crate::i18n::{t, td_string, use_i18n};
+use crate::shared::ui::current_page;
 
 /// The portal's home for the acting company: who works for whom, and with which services.
 #[component]

@@ -2,15 +2,15 @@
 //! login's provider rights with "Valider" / "Refuser" for pending invitations and "Résilier"
 //! (with a confirmation) for active ones.
 
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 use portal_core::domain::{Awaiting, RightStatus};
 
 use super::ProviderAccessRow;
-use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, FIELD};
-use crate::shared::errors::status_text;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::provider::{AnswerRight, RequestAccess};
+use crate::shared::errors::status_text;
+use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, FIELD};
 
 /// An island: the answers and the request are sent from the page, which is then loaded
 /// again to show the new state.
@@ -61,9 +61,8 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
     // A suspended access is still the provider's to give up.
     let in_force = matches!(status, RightStatus::Active | RightStatus::Suspended);
     let suspended = status == RightStatus::Suspended;
-    let form = move |answer: &'static str, label: String, class: &'static str| {
-        answer_form(action, (right_id, version), answer, label, "inline", class.to_string())
-    };
+    let form =
+        move |answer: &'static str, label: String, class: &'static str| answer_form(action, (right_id, version), answer, label, "inline", class.to_string());
     let company_attr = company_name.clone();
     view! {
         <tr class="border-b border-stone-100 align-top" data-testid="access-row" data-company=company_attr>

@@ -2,25 +2,25 @@
 //! phone the provider sees first who invites, for which company, which services and debtors
 //! and until when, then "Valider" and "Refuser".
 
-use leptos::prelude::*;
 use crate::shared::form::form_action;
-use portal_core::domain::{Awaiting, Party, RightStatus};
+use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use portal_core::domain::{Awaiting, Party, RightStatus};
 
 use crate::access::NO_ACTING_COMPANY;
-use crate::layout::context::load_portal_context;
-use crate::layout::public::PublicLayout;
-use crate::layout::portal::PortalLayout;
-use crate::shared::ui::{current_page, reload_when, Outcome, Refusal, BUTTON, BUTTON_SECONDARY, CARD, LINK};
-use crate::layout::frame::redirect_for;
-use crate::shared::errors::status_text;
-use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::company_choice::SelectCompany;
+use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::layout::context::load_portal_context;
+use crate::layout::frame::redirect_for;
+use crate::layout::portal::PortalLayout;
+use crate::layout::public::PublicLayout;
+use crate::provider::access_page::answer_form;
 use crate::provider::{load_invitation, AnswerRight, InvitationView, RightEnded, INVITATION_CHANGED};
 use crate::services::service_label;
-use crate::provider::access_page::answer_form;
+use crate::shared::errors::status_text;
+use crate::shared::ui::{current_page, reload_when, Outcome, Refusal, BUTTON, BUTTON_SECONDARY, CARD, LINK};
 
 /// The page. The invitation is the login's own business, not the acting company's: a login
 /// that has no company to act for yet (its first invitation) answers it too, in the frame of

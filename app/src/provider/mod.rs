@@ -109,8 +109,8 @@ pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result
 pub mod service {
     use super::*;
     use crate::shared::context::{internal, store};
-    use crate::shared::refusal::refused;
     use crate::shared::errors::Status;
+    use crate::shared::refusal::refused;
     use portal_core::domain::{DomainError, MessageKind, Party, RightType, Transition};
     use portal_core::store::{Actor, NewMessage, StoreError};
 
@@ -127,7 +127,12 @@ pub mod service {
     }
 
     /// The messages telling every active administrator of `company_id`.
-    async fn to_admins(store: &portal_core::store::Store, company_id: i64, kind: MessageKind, params: serde_json::Value) -> Result<Vec<NewMessage>, PortalError> {
+    async fn to_admins(
+        store: &portal_core::store::Store,
+        company_id: i64,
+        kind: MessageKind,
+        params: serde_json::Value,
+    ) -> Result<Vec<NewMessage>, PortalError> {
         Ok(store
             .admins_of_company(company_id)
             .await
@@ -215,13 +220,8 @@ pub mod service {
         let services = granted
             .into_iter()
             .map(|grant| InvitedService {
-                debtors: (!grant.all_debtors).then(|| {
-                    debtors
-                        .iter()
-                        .filter(|d| grant.debtor_ids.contains(&d.id))
-                        .map(|d| format!("{} – {}", d.debtor_number, d.name))
-                        .collect()
-                }),
+                debtors: (!grant.all_debtors)
+                    .then(|| debtors.iter().filter(|d| grant.debtor_ids.contains(&d.id)).map(|d| format!("{} – {}", d.debtor_number, d.name)).collect()),
                 code: grant.service_code,
                 name: grant.service_name,
             })

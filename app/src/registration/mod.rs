@@ -9,19 +9,11 @@ pub mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-
 /// Creates a login (no home company, address unconfirmed) and e-mails a confirmation link;
 /// an address that already has a login gets an informational e-mail instead, and the
 /// answer is the same.
 #[server(prefix = "/api", endpoint = "register")]
-pub async fn register(
-    email: String,
-    first_name: String,
-    last_name: String,
-    password: String,
-    confirm: String,
-    language: String,
-) -> Result<(), PortalError> {
+pub async fn register(email: String, first_name: String, last_name: String, password: String, confirm: String, language: String) -> Result<(), PortalError> {
     service::register(email, first_name, last_name, password, confirm, language).await
 }
 

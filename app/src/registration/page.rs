@@ -9,8 +9,8 @@ use portal_core::domain::{NameError, Password, PersonName};
 use super::{ConfirmRegistration, Register};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::layout::public::PublicLayout;
-use crate::shared::locale::language_name;
 use crate::shared::form::{form_action, held, typed};
+use crate::shared::locale::language_name;
 use crate::shared::paths::SENT;
 use crate::shared::ui::{email_error, Field, FIELD, PUBLIC_BUTTON as BUTTON, PUBLIC_LINK as LINK};
 
@@ -77,9 +77,8 @@ fn RegisterForm(sent: bool) -> impl IntoView {
             None
         }
     });
-    let confirm_error = Signal::derive(move || {
-        (touched[4].get() && confirm.get() != password.get()).then(|| t_string!(i18n, register.passwords_differ).to_string())
-    });
+    let confirm_error =
+        Signal::derive(move || (touched[4].get() && confirm.get() != password.get()).then(|| t_string!(i18n, register.passwords_differ).to_string()));
 
     let sent = move || sent || matches!(register.value().get(), Some(Ok(())));
     let server_error = move || match register.value().get() {
@@ -89,7 +88,14 @@ fn RegisterForm(sent: bool) -> impl IntoView {
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let Some(input) = held::<Register>(&ev) else { return };
-        for (signal, value) in [(email, &input.email), (first, &input.first_name), (last, &input.last_name), (password, &input.password), (confirm, &input.confirm), (language, &input.language)] {
+        for (signal, value) in [
+            (email, &input.email),
+            (first, &input.first_name),
+            (last, &input.last_name),
+            (password, &input.password),
+            (confirm, &input.confirm),
+            (language, &input.language),
+        ] {
             signal.set(value.clone());
         }
         for t in touched {

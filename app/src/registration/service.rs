@@ -14,15 +14,7 @@ fn bad(message: &str) -> PortalError {
     refused(Status::BadRequest, message)
 }
 
-
-pub async fn register(
-    email: String,
-    first_name: String,
-    last_name: String,
-    password: String,
-    confirm: String,
-    language: String,
-) -> Result<(), PortalError> {
+pub async fn register(email: String, first_name: String, last_name: String, password: String, confirm: String, language: String) -> Result<(), PortalError> {
     let email = EmailAddress::parse(&email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
     let (first, last) = match (PersonName::parse(&first_name), PersonName::parse(&last_name)) {
         (Ok(f), Ok(l)) => (f, l),
@@ -58,9 +50,7 @@ pub async fn register(
                 match store.register_user(&new).await {
                     Ok(user) => Ok(user),
                     // Registered meanwhile: treated like any existing login.
-                    Err(StoreError::Duplicate { .. }) => {
-                        Err(store.user_by_email(&email).await.map_err(internal)?.ok_or_else(|| internal("login vanished"))?)
-                    }
+                    Err(StoreError::Duplicate { .. }) => Err(store.user_by_email(&email).await.map_err(internal)?.ok_or_else(|| internal("login vanished"))?),
                     Err(e) => return Err(internal(e)),
                 }
             }
@@ -101,11 +91,7 @@ async fn send_confirmation(store: &Store, mailer: &Mailer, base: &str, user: &Us
     let token = store.create_email_token(purpose, user.id, None, purpose.validity()).await.map_err(internal)?;
     let locale = locale_of(user.language);
     let link = format!("{base}{PATH_REGISTER_CONFIRM}?token={}", token.expose());
-    let body = mail_text(
-        locale,
-        &user.full_name(),
-        &[td_string!(locale, register.mail_body), &link, td_string!(locale, register.mail_ignore)],
-    );
+    let body = mail_text(locale, &user.full_name(), &[td_string!(locale, register.mail_body), &link, td_string!(locale, register.mail_ignore)]);
     send_later(mailer.clone(), user.email.clone(), td_string!(locale, register.mail_subject).to_string(), body);
     Ok(())
 }

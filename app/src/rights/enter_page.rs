@@ -1,16 +1,16 @@
 //! "Saisir un utilisateur" and its confirmation ("La saisie est confirmée").
 
 use crate::shared::errors::PortalError;
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 use leptos_meta::Title;
 use portal_core::domain::RightType;
 
 use super::{list_copy_sources, EnterUser, EntryConfirmation, EntrySources};
-use crate::shared::ui::{BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
-use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::layout::frame::SignedInPage;
 use crate::rights::list_page::AdminCrumbs;
+use crate::shared::ui::{BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
 
 // What the chosen right type and assignment show; the form is the `group`.
 const ONLY_PEOPLE: &str = "group-has-[#entry-type-technical:checked]:hidden";

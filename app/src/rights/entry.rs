@@ -4,16 +4,14 @@
 use crate::shared::errors::{PortalError, Status, RIGHT_EXISTS};
 use leptos::prelude::*;
 use portal_core::domain::*;
-use portal_core::store::{
-    self, EmployeeEntry, EntryCommon, GrantSource, NewMessage, ProviderEntry, Store, StoreError, TechnicalEntry, User, UserRight,
-};
+use portal_core::store::{self, EmployeeEntry, EntryCommon, GrantSource, NewMessage, ProviderEntry, Store, StoreError, TechnicalEntry, User, UserRight};
 
+use super::service::*;
+use super::templates::TEMPLATE_REQUIRED;
 use super::*;
 use crate::access::AdminScope;
 use crate::shared::context::{internal, store};
 use crate::shared::refusal::refused;
-use super::service::*;
-use super::templates::TEMPLATE_REQUIRED;
 
 /// The fields of "Saisir un utilisateur", as typed.
 #[derive(Debug, Clone)]
@@ -104,38 +102,23 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             if entered.login_created {
                 send_set_password_mail(&store, &entered.user, &scope.company.name).await?;
             }
-            Ok(EntryConfirmation {
-                right_id: entered.right.id,
-                right_type,
-                who: entered.user.email,
-                api_key: None,
-                login_created: entered.login_created,
-            })
+            Ok(EntryConfirmation { right_id: entered.right.id, right_type, who: entered.user.email, api_key: None, login_created: entered.login_created })
         }
         RightType::Technical => {
             let name = parse_or_400(PersonName::parse(&form.name))?;
             let key = store::NewApiKey::generate();
-            let identifier = EmailAddress::parse(&format!("technique.{}@{}.invalid", key.prefix, scope.company.customer_number))
-                .map_err(internal)?;
+            let identifier = EmailAddress::parse(&format!("technique.{}@{}.invalid", key.prefix, scope.company.customer_number)).map_err(internal)?;
             let entry = TechnicalEntry { common, name: name.clone(), identifier, key_prefix: key.prefix.clone(), key_hash: key.hash() };
             let right = store.enter_technical(&entry).await.map_err(store_refusal)?;
-            Ok(EntryConfirmation {
-                right_id: right.id,
-                right_type,
-                who: name.as_str().to_string(),
-                api_key: Some(key.clear),
-                login_created: false,
-            })
+            Ok(EntryConfirmation { right_id: right.id, right_type, who: name.as_str().to_string(), api_key: Some(key.clear), login_created: false })
         }
     }
 }
 
 /// A new employee's login has no password: the e-mail's link (72 h, once) sets it.
 async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) -> Result<(), PortalError> {
-    let token = store
-        .create_email_token(store::TokenPurpose::SetPassword, user.id, None, store::TokenPurpose::SetPassword.validity())
-        .await
-        .map_err(internal)?;
+    let token =
+        store.create_email_token(store::TokenPurpose::SetPassword, user.id, None, store::TokenPurpose::SetPassword.validity()).await.map_err(internal)?;
     let link = format!("{}{}?token={}", crate::shared::mail::public_base()?, crate::shared::paths::PATH_RESET, token.expose());
     let (subject, body) = crate::password_reset::service::set_password_mail(user, company_name, &link);
     let mailer = crate::shared::mail::mailer()?;
@@ -195,4 +178,3 @@ pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right
         Err(error) => tracing::warn!(%error, user_id = provider.id, "invitation e-mail not delivered"),
     }
 }
-

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use leptos::prelude::*;
 use crate::shared::form::{ticked, typed};
+use leptos::prelude::*;
 
 use super::{DebtorChoice, GrantInput, ServiceChoice, TemplateView};
 use crate::i18n::{t, t_string, use_i18n, Locale};

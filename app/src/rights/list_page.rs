@@ -1,17 +1,17 @@
 //! "Droits d'utilisateur et autorisations": the list of the acting company's rights.
 
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
 use super::{list_rights, ProviderCompanyLine, RightRow, RightsPage, SetInvitationLifetime};
-use crate::shared::ui::{Outcome, Pager, ProfileCrumbs, BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::layout::frame::SignedInPage;
-use crate::shared::errors::{PortalError, status_text};
-use crate::i18n::{t, Locale, t_string, td_string, use_i18n};
+use crate::shared::errors::{status_text, PortalError};
+use crate::shared::ui::{Outcome, Pager, ProfileCrumbs, BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
 
 /// The list's query parameters: search, sort column, direction, page.
 type ListKey = (String, String, bool, i64);
@@ -81,8 +81,10 @@ pub fn status_cell(locale: Locale, status: RightStatus, awaiting: Option<Awaitin
 #[component]
 pub fn AnswerBy(date: String) -> impl IntoView {
     let i18n = use_i18n();
-    (!date.is_empty()).then(|| view! {
-        <span class="block text-xs text-stone-600" data-testid="right-answer-by">{t!(i18n, admin.answer_by, date = date)}</span>
+    (!date.is_empty()).then(|| {
+        view! {
+            <span class="block text-xs text-stone-600" data-testid="right-answer-by">{t!(i18n, admin.answer_by, date = date)}</span>
+        }
     })
 }
 
@@ -189,24 +191,26 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
 #[component]
 fn ProviderCompanies(companies: Vec<ProviderCompanyLine>) -> impl IntoView {
     let i18n = use_i18n();
-    (!companies.is_empty()).then(|| view! {
-        <section class=format!("mt-8 max-w-xl {CARD}") aria-labelledby="provider-companies-title" data-testid="provider-companies">
-            <h2 id="provider-companies-title" class="text-lg font-semibold">{t!(i18n, admin.provider_companies_title)}</h2>
-            <p class="mt-1 text-sm text-stone-700">{t!(i18n, admin.provider_companies_intro)}</p>
-            <ul class="mt-3 divide-y divide-stone-100">
-                {companies.into_iter().map(|c| {
-                    let (name, link_name) = (c.name.clone(), c.name);
-                    view! {
-                        <li class="flex flex-wrap items-center justify-between gap-2 py-2">
-                            <span><span class="font-medium">{name}</span>" · "{t!(i18n, admin.provider_company_rights, count = c.rights)}</span>
-                            <a href=format!("/admin/rights/providers/{}", c.company_id) class=LINK>
-                                {t!(i18n, admin.offboard_link, company = link_name)}
-                            </a>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </section>
+    (!companies.is_empty()).then(|| {
+        view! {
+            <section class=format!("mt-8 max-w-xl {CARD}") aria-labelledby="provider-companies-title" data-testid="provider-companies">
+                <h2 id="provider-companies-title" class="text-lg font-semibold">{t!(i18n, admin.provider_companies_title)}</h2>
+                <p class="mt-1 text-sm text-stone-700">{t!(i18n, admin.provider_companies_intro)}</p>
+                <ul class="mt-3 divide-y divide-stone-100">
+                    {companies.into_iter().map(|c| {
+                        let (name, link_name) = (c.name.clone(), c.name);
+                        view! {
+                            <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                                <span><span class="font-medium">{name}</span>" · "{t!(i18n, admin.provider_company_rights, count = c.rights)}</span>
+                                <a href=format!("/admin/rights/providers/{}", c.company_id) class=LINK>
+                                    {t!(i18n, admin.offboard_link, company = link_name)}
+                                </a>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
     })
 }
 

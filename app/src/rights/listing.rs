@@ -2,18 +2,15 @@
 //! sort and pages, and the rights a new one may copy its authorizations from.
 
 use portal_core::domain::*;
-use portal_core::store::{
-    RightListItem, RightQuery,
-    RightSort,
-};
+use portal_core::store::{RightListItem, RightQuery, RightSort};
 
+use super::list_page::role_text;
+use super::service::{bad_input, SEARCH_TOO_LONG};
 use super::*;
 use crate::access::AdminScope;
-use crate::shared::context::{internal, store};
-use super::service::{bad_input, SEARCH_TOO_LONG};
-use super::list_page::role_text;
 use crate::i18n::Locale;
-use crate::shared::errors::{PortalError, status_text};
+use crate::shared::context::{internal, store};
+use crate::shared::errors::{status_text, PortalError};
 use crate::shared::format::{page_count, short_date_time};
 use leptos_i18n::Locale as _;
 
@@ -103,10 +100,7 @@ pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descendin
     let pages = page_count(found.total, PAGE_SIZE);
     let provider_companies = store.provider_companies_of(scope.company.company_id).await.map_err(internal)?;
     Ok(RightsPage {
-        provider_companies: provider_companies
-            .into_iter()
-            .map(|c| ProviderCompanyLine { company_id: c.company_id, name: c.name, rights: c.rights })
-            .collect(),
+        provider_companies: provider_companies.into_iter().map(|c| ProviderCompanyLine { company_id: c.company_id, name: c.name, rights: c.rights }).collect(),
         invitation_days: company.invitation_lifetime.days(),
         rows: found.items.into_iter().map(|i| row_of(i, scope.admin.id)).collect(),
         total: found.total,
@@ -132,7 +126,6 @@ pub async fn copy_sources(scope: &AdminScope) -> Result<EntrySources, PortalErro
     let templates = super::templates::company_templates(&store, scope.company.company_id).await?;
     Ok(EntrySources { rights: out, templates })
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::access::require_admin;
 
 pub mod enter_page;
-pub mod grants_form;
 #[cfg(feature = "ssr")]
 pub mod entry;
+pub mod grants_form;
 #[cfg(feature = "ssr")]
 pub mod lapse;
 pub mod list_page;
@@ -241,7 +241,8 @@ pub async fn enter_user(
     #[server(default)] template: String,
 ) -> Result<EntryConfirmation, PortalError> {
     let scope = require_admin().await?;
-    let form = entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from, template };
+    let form =
+        entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from, template };
     let confirmation = entry::enter_user(&scope, form).await?;
     // Sent before the page woke up (or without JavaScript): the new right's own page.
     if crate::shared::context::is_plain_form_post() {
@@ -281,12 +282,7 @@ pub async fn update_right(
 /// `months` (3, 6 or 12, from the end date it has) or to `until` (`yyyy-mm-dd`), one of the
 /// two. A provider whose access is extended is told.
 #[server(prefix = "/api", endpoint = "extend_right")]
-pub async fn extend_right(
-    right_id: i64,
-    version: i64,
-    #[server(default)] months: String,
-    #[server(default)] until: String,
-) -> Result<(), PortalError> {
+pub async fn extend_right(right_id: i64, version: i64, #[server(default)] months: String, #[server(default)] until: String) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     service::extend_right(&scope, right_id, version, &months, &until).await
 }

@@ -35,13 +35,8 @@ async fn offboarded_rights(store: &Store, scope: &AdminScope, provider_company_i
 pub async fn preview(scope: &AdminScope, provider_company_id: CompanyId) -> Result<OffboardingPreview, PortalError> {
     let store = store()?;
     let items = offboarded_rights(&store, scope, provider_company_id).await?;
-    let debtors: HashMap<DebtorId, String> = store
-        .debtors(scope.company.company_id)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|d| (d.id, format!("{} {}", d.debtor_number, d.name)))
-        .collect();
+    let debtors: HashMap<DebtorId, String> =
+        store.debtors(scope.company.company_id).await.map_err(internal)?.into_iter().map(|d| (d.id, format!("{} {}", d.debtor_number, d.name))).collect();
     let provider_company = items[0].home_company_name.clone().unwrap_or_default();
     let mut rights = Vec::with_capacity(items.len());
     for item in items {
@@ -111,10 +106,8 @@ pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previe
         });
     }
     let messages: Vec<_> = notices.iter().flat_map(Notice::messages).collect();
-    let ended = store
-        .offboard_provider_company(scope.company.company_id, provider_company_id, &previewed, &messages, &scope.actor)
-        .await
-        .map_err(|e| match e {
+    let ended =
+        store.offboard_provider_company(scope.company.company_id, provider_company_id, &previewed, &messages, &scope.actor).await.map_err(|e| match e {
             StoreError::Conflict => refused(Status::Conflict, PREVIEW_CHANGED),
             StoreError::NotFound => refused(Status::NotFound, RIGHT_NOT_FOUND),
             e => store_refusal(e),

@@ -1,8 +1,8 @@
 //! "Mettre fin aux accès d'une société": the preview of every current right of one provider
 //! company's logins on the acting company, and the one confirmation that ends them.
 
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 

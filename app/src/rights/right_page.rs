@@ -3,20 +3,20 @@
 
 use crate::shared::errors::PortalError;
 
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
 use super::grants_form::{chosen_grants, ServiceCard, ServiceState, TemplateApply};
 use super::{load_right, DecideRequest, EndRight, ExtendRight, ResendInvitation, ResumeRight, RightDetail, SaveGrants, SuspendRight, UpdateRight};
-use crate::shared::format::swiss_day;
-use portal_core::domain::Extension;
-use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK, textarea_text};
-use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n};
+use crate::layout::frame::SignedInPage;
 use crate::rights::list_page::{role_text, status_cell, AdminCrumbs, AnswerBy};
+use crate::shared::format::swiss_day;
+use crate::shared::ui::{reload_when, textarea_text, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK};
+use portal_core::domain::Extension;
 
 /// The right's id from the route.
 fn right_id() -> Signal<i64> {
@@ -26,7 +26,11 @@ fn right_id() -> Signal<i64> {
 
 fn display_name(detail: &RightDetail) -> String {
     let name = format!("{} {}", detail.row.first_name, detail.row.last_name).trim().to_string();
-    if name.is_empty() { detail.row.email.clone() } else { name }
+    if name.is_empty() {
+        detail.row.email.clone()
+    } else {
+        name
+    }
 }
 
 /// "Gérer": remark, end date, administrator flag, revoke / cancel / resend.
@@ -57,8 +61,13 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
     let resume = form_action::<ResumeRight>();
     reload_when(move || {
         let done = |v: Option<Result<(), PortalError>>| matches!(v, Some(Ok(())));
-        done(update.value().get()) || done(end.value().get()) || done(decide.value().get()) || done(resend.value().get()) || done(extend.value().get())
-            || done(suspend.value().get()) || done(resume.value().get())
+        done(update.value().get())
+            || done(end.value().get())
+            || done(decide.value().get())
+            || done(resend.value().get())
+            || done(extend.value().get())
+            || done(suspend.value().get())
+            || done(resume.value().get())
     });
     let (right_type, status, awaiting) = (row.right_type, row.status, row.awaiting);
     let end_how = match (row.status, row.awaiting) {

@@ -1,23 +1,21 @@
 //! The server side of managing one right: its page, its services and debtors, its changes
 //! and its end. Authorization is the caller's [`AdminScope`], checked on every call.
 
-use chrono::{NaiveDate, Utc};
 use crate::shared::errors::{PortalError, Status};
+use chrono::{NaiveDate, Utc};
 use portal_core::domain::*;
-use portal_core::store::{
-    GrantSpec, NewMessage, RightChanges, RightListItem, Store, StoreError, UserRight,
-};
+use portal_core::store::{GrantSpec, NewMessage, RightChanges, RightListItem, Store, StoreError, UserRight};
 
-use super::*;
-use crate::access::AdminScope;
-use crate::shared::context::{internal, store};
-use crate::shared::refusal::refused;
 use super::entry::{invitation_message, notify_invitation};
 use super::listing::row_of;
+use super::*;
+use crate::access::AdminScope;
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
+use crate::shared::context::{internal, store};
 use crate::shared::format::swiss_day;
 use crate::shared::mail::{mailer, public_base};
+use crate::shared::refusal::refused;
 
 pub const RIGHT_NOT_FOUND: &str = "admin.right_not_found";
 pub const UNKNOWN_LOGIN: &str = "admin.unknown_login";
@@ -50,7 +48,6 @@ pub(super) fn bad_input(code: &str) -> PortalError {
 pub(super) fn parse_or_400<T, E: Into<DomainError>>(r: Result<T, E>) -> Result<T, PortalError> {
     r.map_err(|e| bad_input(e.into().code()))
 }
-
 
 /// A right of the acting company, or 404 (also for other companies' rights: no hint).
 async fn company_right(store: &Store, scope: &AdminScope, right_id: RightId) -> Result<UserRight, PortalError> {
@@ -209,23 +206,22 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
         _ => return Err(bad_input(BAD_RIGHT_TYPE)),
     };
     // The provider is told in the same transaction: exactly one message per transition.
-    let notify: Vec<NewMessage> = transition
-        .told_to_provider()
-        .filter(|_| right.right_type == RightType::Provider)
-        .map(|kind| told_message(scope, &right, kind))
-        .into_iter()
-        .collect();
-    store
-        .transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify)
-        .await
-        .map_err(store_refusal)?;
+    let notify: Vec<NewMessage> =
+        transition.told_to_provider().filter(|_| right.right_type == RightType::Provider).map(|kind| told_message(scope, &right, kind)).into_iter().collect();
+    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await.map_err(store_refusal)?;
     tracing::info!(right_id, how, "right ended by an administrator");
     Ok(())
 }
 
 /// The notice that tells the provider of `right` what an administrator did to it (`told`:
 /// the kind of message, or `None` when nobody is told), naming the date it is about (`until`).
-async fn provider_notice(store: &Store, scope: &AdminScope, right: &UserRight, told: Option<MessageKind>, until: Option<NaiveDate>) -> Result<Notice, PortalError> {
+async fn provider_notice(
+    store: &Store,
+    scope: &AdminScope,
+    right: &UserRight,
+    told: Option<MessageKind>,
+    until: Option<NaiveDate>,
+) -> Result<Notice, PortalError> {
     let told = match told {
         Some(kind) => vec![(store.user(right.user_id).await.map_err(internal)?, kind)],
         None => Vec::new(),
@@ -251,10 +247,7 @@ pub async fn put_on_hold(scope: &AdminScope, right_id: RightId, version: i64, tr
     }
     let told = transition.told_to_provider().filter(|_| right.right_type == RightType::Provider);
     let notice = provider_notice(&store, scope, &right, told, None).await?;
-    store
-        .transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages())
-        .await
-        .map_err(store_refusal)?;
+    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await.map_err(store_refusal)?;
     tracing::info!(right_id, %transition, "right put on hold or resumed by an administrator");
     notice.mail(&mailer()?, &public_base()?).await;
     Ok(())
@@ -265,10 +258,7 @@ pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64,
     let right = company_right(&store, scope, right_id).await?;
     let transition = if approve { Transition::Accept } else { Transition::Refuse };
     let notify: Vec<NewMessage> = transition.told_to_provider().map(|kind| told_message(scope, &right, kind)).into_iter().collect();
-    store
-        .transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify)
-        .await
-        .map_err(store_refusal)?;
+    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await.map_err(store_refusal)?;
     tracing::info!(right_id, approve, "provider request decided");
     Ok(())
 }
@@ -292,10 +282,7 @@ pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<
 
 pub async fn set_invitation_lifetime(scope: &AdminScope, days: &str) -> Result<i64, PortalError> {
     let lifetime = parse_or_400(InvitationLifetime::parse(days))?;
-    let company = store()?
-        .set_invitation_lifetime(scope.company.company_id, lifetime, &scope.actor)
-        .await
-        .map_err(internal)?;
+    let company = store()?.set_invitation_lifetime(scope.company.company_id, lifetime, &scope.actor).await.map_err(internal)?;
     tracing::info!(company_id = company.id, days = lifetime.days(), "invitation lifetime set");
     Ok(company.invitation_lifetime.days())
 }

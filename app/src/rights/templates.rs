@@ -22,11 +22,7 @@ fn view_of(template: GrantTemplate) -> TemplateView {
     TemplateView {
         template_id: template.id,
         name: template.name,
-        services: template
-            .grants
-            .into_iter()
-            .map(|g| GrantInput { service_id: g.service_id, all_debtors: g.all_debtors, debtor_ids: g.debtor_ids })
-            .collect(),
+        services: template.grants.into_iter().map(|g| GrantInput { service_id: g.service_id, all_debtors: g.all_debtors, debtor_ids: g.debtor_ids }).collect(),
     }
 }
 
@@ -59,10 +55,7 @@ pub async fn save(scope: &AdminScope, template_id: i64, name: &str, grants: Vec<
     let name = parse_or_400(TemplateName::parse(name))?;
     let store = store()?;
     let id = (template_id != 0).then_some(template_id);
-    let saved = store
-        .save_grant_template(scope.company.company_id, id, &name, &specs_of(grants), &scope.actor)
-        .await
-        .map_err(refusal)?;
+    let saved = store.save_grant_template(scope.company.company_id, id, &name, &specs_of(grants), &scope.actor).await.map_err(refusal)?;
     tracing::info!(template_id = saved.id, company_id = scope.company.company_id, "permission template saved");
     Ok(saved.id)
 }

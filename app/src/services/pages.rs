@@ -2,19 +2,19 @@
 //! "Factures", each limited to what is granted to the login there (the server decides).
 
 use crate::shared::errors::PortalError;
-use leptos::prelude::*;
 use crate::shared::form::form_action;
+use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::shared::ui::{Outcome, BUTTON, CARD, FIELD, LINK};
-use crate::layout::frame::SignedInPage;
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
-use crate::services::{service_label, PATH_ORDERS, PLACED};
-use portal_core::domain::InvoiceStatus;
+use crate::layout::frame::SignedInPage;
 use crate::services::{
-    load_invoices, load_orders, service_path, DebtorInvoices, DebtorOption, InvoicesView, OrderView, OrdersView, PlaceOrder, ProductOption,
-    MAX_QUANTITY, MAX_REFERENCE,
+    load_invoices, load_orders, service_path, DebtorInvoices, DebtorOption, InvoicesView, OrderView, OrdersView, PlaceOrder, ProductOption, MAX_QUANTITY,
+    MAX_REFERENCE,
 };
+use crate::services::{service_label, PATH_ORDERS, PLACED};
+use crate::shared::ui::{Outcome, BUTTON, CARD, FIELD, LINK};
+use portal_core::domain::InvoiceStatus;
 
 const TABLE: &str = "w-full border-collapse text-left text-sm";
 const TH: &str = "border-b border-stone-300 px-2 py-2 font-semibold text-stone-700";
@@ -25,10 +25,8 @@ const TD: &str = "border-b border-stone-100 px-2 py-2 align-top";
 fn ServiceHeader(current: &'static str, services: Vec<String>, company: String, as_provider: bool) -> impl IntoView {
     let i18n = use_i18n();
     let title = move || service_label(i18n.get_locale(), current, current);
-    let others: Vec<(String, &'static str)> = services
-        .into_iter()
-        .filter_map(|code| service_path(&code).filter(|_| code != current).map(|path| (code, path)))
-        .collect();
+    let others: Vec<(String, &'static str)> =
+        services.into_iter().filter_map(|code| service_path(&code).filter(|_| code != current).map(|path| (code, path))).collect();
     view! {
         <nav aria-label=move || t_string!(i18n, service_access.breadcrumb) class="mb-4 text-sm text-stone-600">
             <ol class="flex flex-wrap items-center gap-x-2">
@@ -212,14 +210,9 @@ fn ProductTable(products: Vec<ProductOption>) -> impl IntoView {
 /// compte de Transports Rapides SA".
 pub fn placed_by_text(locale: Locale, order: &OrderView) -> String {
     match (&order.provider_company, &order.on_behalf_of) {
-        (Some(provider), Some(company)) => td_string!(
-            locale,
-            orders.placed_by_provider,
-            name = order.placed_by.clone(),
-            provider = provider.clone(),
-            company = company.clone()
-        )
-        .to_string(),
+        (Some(provider), Some(company)) => {
+            td_string!(locale, orders.placed_by_provider, name = order.placed_by.clone(), provider = provider.clone(), company = company.clone()).to_string()
+        }
         _ => td_string!(locale, orders.placed_by, name = order.placed_by.clone()).to_string(),
     }
 }

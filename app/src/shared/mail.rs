@@ -42,10 +42,7 @@ pub struct Mailer {
 
 impl fmt::Debug for Mailer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Mailer")
-            .field("from", &self.from.to_string())
-            .field("smtp", &self.smtp.as_ref().map(|s| s.label.as_str()))
-            .finish()
+        f.debug_struct("Mailer").field("from", &self.from.to_string()).field("smtp", &self.smtp.as_ref().map(|s| s.label.as_str())).finish()
     }
 }
 

@@ -87,7 +87,20 @@ mod tests {
 
     #[test]
     fn pages_outside_the_signed_in_part_are_not_ways_back() {
-        for path in ["/", "/login", "/login/code", "/select-company", "/register/confirm?token=x", "/password/reset", "/api/sign_out", "/pkg/app.js", "/healthz", "/portalx", "/portal/../login", "/messages#top"] {
+        for path in [
+            "/",
+            "/login",
+            "/login/code",
+            "/select-company",
+            "/register/confirm?token=x",
+            "/password/reset",
+            "/api/sign_out",
+            "/pkg/app.js",
+            "/healthz",
+            "/portalx",
+            "/portal/../login",
+            "/messages#top",
+        ] {
             assert_eq!(ReturnPath::parse(path), None, "{path}");
         }
     }

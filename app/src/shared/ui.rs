@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::i18n::{t, use_i18n};
 
-pub const FIELD: &str = "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
+pub const FIELD: &str =
+    "mt-1 block w-full rounded border border-stone-400 px-3 py-2 text-base focus:border-sky-700 focus:outline-none focus:ring-2 focus:ring-sky-700";
 pub const BUTTON: &str = "inline-flex items-center justify-center rounded bg-yellow-400 px-4 py-2 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 disabled:opacity-60";
 pub const BUTTON_SECONDARY: &str = "inline-flex items-center justify-center rounded border border-stone-400 bg-white px-4 py-2 font-medium hover:bg-stone-100 focus:outline-none focus:ring-2 focus:ring-sky-700";
 pub const BUTTON_DANGER: &str = "inline-flex items-center justify-center rounded border border-red-700 bg-white px-4 py-2 font-medium text-red-800 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-700";
@@ -87,10 +88,7 @@ pub fn email_error(email: RwSignal<String>, touched: RwSignal<bool>) -> Signal<O
 
 /// The outcome line of a form: the success text, or the refusal in the reader's language.
 #[component]
-pub fn Outcome<T: Clone + Send + Sync + 'static>(
-    value: Signal<Option<Result<T, PortalError>>>,
-    #[prop(into)] success: Signal<String>,
-) -> impl IntoView {
+pub fn Outcome<T: Clone + Send + Sync + 'static>(value: Signal<Option<Result<T, PortalError>>>, #[prop(into)] success: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p role="status" aria-live="polite" class="empty:hidden">
@@ -139,11 +137,7 @@ pub fn Refusal(error: PortalError) -> impl IntoView {
 /// The seed's breadcrumb of the user profile's pages: "Centre clientèle › Paramètres ›
 /// Profil utilisateur › {section} › {last}".
 #[component]
-pub fn ProfileCrumbs(
-    #[prop(into)] section: Signal<String>,
-    section_href: &'static str,
-    #[prop(optional)] last: Option<String>,
-) -> impl IntoView {
+pub fn ProfileCrumbs(#[prop(into)] section: Signal<String>, section_href: &'static str, #[prop(optional)] last: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let current = last.is_none().then_some("page");
     view! {

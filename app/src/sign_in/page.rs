@@ -3,14 +3,14 @@ use leptos::server_fn::ServerFn as _;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-use crate::shared::return_path::RETURN_PARAM;
 use super::{signed_in_destination, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
-use crate::shared::errors::{PortalError, Status, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
-use crate::shared::paths::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
-use crate::layout::public::PublicLayout;
-use crate::shared::form::{form_action, held, typed};
-use crate::shared::ui::{email_error, FIELD};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::layout::public::PublicLayout;
+use crate::shared::errors::{PortalError, Status, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
+use crate::shared::form::{form_action, held, typed};
+use crate::shared::paths::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
+use crate::shared::return_path::RETURN_PARAM;
+use crate::shared::ui::{email_error, FIELD};
 
 /// "Connexion": the first page of the portal. A login that is signed in already goes on to
 /// where signing in would take it.
@@ -19,10 +19,13 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let back = query.with_untracked(|q| q.get(RETURN_PARAM));
-    let destination = Resource::new_blocking({
-        let back = back.clone();
-        move || back.clone()
-    }, signed_in_destination);
+    let destination = Resource::new_blocking(
+        {
+            let back = back.clone();
+            move || back.clone()
+        },
+        signed_in_destination,
+    );
     let (notice, error) = query.with_untracked(|q| {
         // After a link from an e-mail was used: what changed.
         let notice = if q.get(NOTICE_CONFIRMED).is_some() {
@@ -78,9 +81,7 @@ fn LoginForm(posted: Option<PortalError>, back: Option<String>) -> impl IntoView
     let show_password = RwSignal::new(false);
 
     let email_error = email_error(email, email_touched);
-    let password_error = move || {
-        (password_touched.get() && password.get().is_empty()).then_some(t_string!(i18n, login.password_required))
-    };
+    let password_error = move || (password_touched.get() && password.get().is_empty()).then_some(t_string!(i18n, login.password_required));
 
     let sign_in = form_action::<SignIn>();
     let server_error = move || match sign_in.value().get() {

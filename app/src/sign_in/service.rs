@@ -30,13 +30,7 @@ impl<E: Display> From<E> for Failure {
 }
 
 /// Checks throttling and the password; counts failures. Never says whether the e-mail exists.
-async fn check_credentials(
-    store: &Store,
-    settings: &AuthSettings,
-    email_input: &str,
-    password: String,
-    address: Option<IpAddr>,
-) -> Result<User, Failure> {
+async fn check_credentials(store: &Store, settings: &AuthSettings, email_input: &str, password: String, address: Option<IpAddr>) -> Result<User, Failure> {
     let now = store::now();
     let window = settings.window();
     let parsed = EmailAddress::parse(email_input);
@@ -82,9 +76,7 @@ async fn check_credentials(
         found => {
             if let Some((user, _)) = found {
                 let actor = Actor::login(user.id);
-                store
-                    .append_audit(&AuditEntry::new(&actor, user.home_company_id, AuditAction::LoginFailed, format!("user:{}", user.id)))
-                    .await?;
+                store.append_audit(&AuditEntry::new(&actor, user.home_company_id, AuditAction::LoginFailed, format!("user:{}", user.id))).await?;
             }
             tracing::info!(address = ?address, "sign-in refused: wrong e-mail or password");
             Err(Failure::Credentials)

@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod service;
 
-use crate::shared::errors::{PortalError, Status, MSG_CODE_INVALID, MSG_THROTTLED};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::layout::public::PublicLayout;
+use crate::shared::errors::{PortalError, Status, MSG_CODE_INVALID, MSG_THROTTLED};
 use crate::shared::form::{form_action, held, typed};
 use crate::shared::ui::FIELD;
-use crate::i18n::{t, t_string, use_i18n};
 
 /// What the account page shows to enrol an authenticator app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +72,8 @@ fn CodeInput(id: &'static str, described_by: &'static str, invalid: Signal<bool>
         />
     }
 }
-const BUTTON: &str = "rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 focus:ring-offset-2";
+const BUTTON: &str =
+    "rounded bg-yellow-400 px-4 py-2.5 font-semibold text-stone-900 hover:bg-yellow-300 focus:outline-none focus:ring-2 focus:ring-sky-700 focus:ring-offset-2";
 
 /// "Code de vérification": the second step of sign-in.
 #[component]

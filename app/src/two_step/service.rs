@@ -70,9 +70,7 @@ pub fn matching_step_at(secret: &str, code: &str, time: u64) -> Option<u64> {
     }
     let totp = decode_base32(secret).and_then(totp)?;
     let now = time / STEP_SECONDS;
-    [now.saturating_sub(1), now, now + 1]
-        .into_iter()
-        .find(|step| store::same_secret(totp.generate(step * STEP_SECONDS).as_bytes(), code.as_bytes()))
+    [now.saturating_sub(1), now, now + 1].into_iter().find(|step| store::same_secret(totp.generate(step * STEP_SECONDS).as_bytes(), code.as_bytes()))
 }
 
 /// [`matching_step_at`] now.
@@ -83,12 +81,7 @@ pub fn matching_step(secret: &str, code: &str) -> Option<u64> {
 /// The `otpauth://` URI that authenticator apps read from the QR code.
 pub fn otpauth_uri(secret: &str, account: &str) -> String {
     let enc = |s: &str| -> String { url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20") };
-    format!(
-        "otpauth://totp/{}:{}?secret={secret}&issuer={}&algorithm=SHA1&digits=6&period=30",
-        enc(ISSUER),
-        enc(account),
-        enc(ISSUER)
-    )
+    format!("otpauth://totp/{}:{}?secret={secret}&issuer={}&algorithm=SHA1&digits=6&period=30", enc(ISSUER), enc(account), enc(ISSUER))
 }
 
 /// The QR code of `data` as an inline SVG element (no image file, no script).
@@ -130,10 +123,7 @@ async fn throttled(store: &Store, user_id: UserId) -> Result<bool, PortalError> 
 
 async fn audit(store: &Store, user: &User, action: AuditAction) -> Result<(), PortalError> {
     let actor = Actor::login(user.id);
-    store
-        .append_audit(&AuditEntry::new(&actor, user.home_company_id, action, format!("user:{}", user.id)))
-        .await
-        .map_err(internal)
+    store.append_audit(&AuditEntry::new(&actor, user.home_company_id, action, format!("user:{}", user.id))).await.map_err(internal)
 }
 
 /// Called by sign-in after a correct password when two-step login is on: a new session id,

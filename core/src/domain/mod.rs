@@ -25,8 +25,8 @@ macro_rules! str_enum {
 }
 
 mod audit;
-mod values;
 mod rights;
+mod values;
 
 pub use audit::*;
 pub use rights::*;

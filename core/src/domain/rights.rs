@@ -328,12 +328,7 @@ impl RightState {
 /// Checks, in this order: the state is consistent; the party may perform this kind of
 /// transition at all; the status allows it; for accept/refuse the party is the awaited one
 /// and for cancel the party is the initiator.
-pub fn apply(
-    status: RightStatus,
-    awaiting: Option<Awaiting>,
-    transition: Transition,
-    by: Party,
-) -> Result<(RightStatus, Option<Awaiting>), LifecycleError> {
+pub fn apply(status: RightStatus, awaiting: Option<Awaiting>, transition: Transition, by: Party) -> Result<(RightStatus, Option<Awaiting>), LifecycleError> {
     use LifecycleError as E;
     use RightStatus as S;
     if !RightState::new(status, awaiting).is_consistent() {

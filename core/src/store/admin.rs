@@ -5,9 +5,9 @@
 
 use super::audit::audit_in;
 use super::grants::{copy_grants_in, set_first_grants_in};
-use super::templates::template_grants_in;
 use super::messages::create_message_in;
 use super::rights::insert_right_in;
+use super::templates::template_grants_in;
 use super::*;
 use crate::domain::*;
 
@@ -72,7 +72,15 @@ pub struct EnteredEmployee {
     pub login_created: bool,
 }
 
-async fn new_right_in(tx: &mut Tx, common: &EntryCommon, user_id: UserId, right_type: RightType, is_admin: bool, origin: RightOrigin, at: chrono::DateTime<chrono::Utc>) -> Result<UserRight> {
+async fn new_right_in(
+    tx: &mut Tx,
+    common: &EntryCommon,
+    user_id: UserId,
+    right_type: RightType,
+    is_admin: bool,
+    origin: RightOrigin,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<UserRight> {
     let new = NewRight {
         company_id: common.company_id,
         user_id,
@@ -185,12 +193,11 @@ impl Store {
         let company_id = entry.common.company_id;
         let actor = Actor::user(entry.common.entered_by, company_id);
         let mut tx = self.begin().await?;
-        let existing: Option<(i64, Option<i64>, Option<DateTime<Utc>>)> = with_tx!(&mut tx, |c| sqlx::query_as(
-            "SELECT id, home_company_id, email_verified_at FROM users WHERE email = $1"
-        )
-        .bind(entry.email.as_str())
-        .fetch_optional(c)
-        .await)?;
+        let existing: Option<(i64, Option<i64>, Option<DateTime<Utc>>)> =
+            with_tx!(&mut tx, |c| sqlx::query_as("SELECT id, home_company_id, email_verified_at FROM users WHERE email = $1")
+                .bind(entry.email.as_str())
+                .fetch_optional(c)
+                .await)?;
         let (user_id, login_created) = match existing {
             Some((_, Some(home), _)) if home != company_id => {
                 return Err(StoreError::invalid(RightRuleError::LoginOfAnotherCompany));
@@ -208,11 +215,7 @@ impl Store {
                 .execute(c)
                 .await
                 .map(|_| ()))?;
-                with_tx!(&mut tx, |c| sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL")
-                    .bind(id)
-                    .execute(c)
-                    .await
-                    .map(|_| ()))?;
+                with_tx!(&mut tx, |c| sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL").bind(id).execute(c).await.map(|_| ()))?;
                 with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(c).await.map(|_| ()))?;
                 audit_in(
                     &mut tx,
@@ -233,15 +236,7 @@ impl Store {
                 (id, false)
             }
             None => {
-                let id = insert_login_in(
-                    &mut tx,
-                    &entry.email,
-                    entry.first_name.as_str(),
-                    entry.last_name.as_str(),
-                    entry.language,
-                    company_id,
-                )
-                .await?;
+                let id = insert_login_in(&mut tx, &entry.email, entry.first_name.as_str(), entry.last_name.as_str(), entry.language, company_id).await?;
                 audit_in(&mut tx, &AuditEntry::new(&actor, Some(company_id), AuditAction::UserCreate, format!("user:{id}"))).await?;
                 (id, true)
             }
@@ -258,16 +253,14 @@ impl Store {
         let mut tx = self.begin().await?;
         let user_id = insert_login_in(&mut tx, &entry.identifier, "", entry.name.as_str(), Language::Fr, company_id).await?;
         let right = new_right_in(&mut tx, &entry.common, user_id, RightType::Technical, false, RightOrigin::Direct, self.now()).await?;
-        with_tx!(&mut tx, |c| sqlx::query(
-            "INSERT INTO api_keys (right_id, key_hash, prefix, label, created_at) VALUES ($1, $2, $3, NULL, $4)"
-        )
-        .bind(right.id)
-        .bind(entry.key_hash.expose())
-        .bind(&entry.key_prefix)
-        .bind(now())
-        .execute(c)
-        .await
-        .map(|_| ()))
+        with_tx!(&mut tx, |c| sqlx::query("INSERT INTO api_keys (right_id, key_hash, prefix, label, created_at) VALUES ($1, $2, $3, NULL, $4)")
+            .bind(right.id)
+            .bind(entry.key_hash.expose())
+            .bind(&entry.key_prefix)
+            .bind(now())
+            .execute(c)
+            .await
+            .map(|_| ()))
         .map_err(dup("api_key"))?;
         tx.commit().await?;
         Ok(right)
@@ -278,12 +271,11 @@ impl Store {
     /// `max_open` requests of one login may wait at once (`rights.too_many_requests`).
     pub async fn request_provider_access(&self, new: &NewRight, notify: &[NewMessage], max_open: i64) -> Result<UserRight> {
         let mut tx = self.begin().await?;
-        let open: i64 = with_tx!(&mut tx, |c| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM user_rights WHERE user_id = $1 AND status = 'pending' AND awaiting = 'principal'"
-        )
-        .bind(new.user_id)
-        .fetch_one(c)
-        .await)?;
+        let open: i64 =
+            with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM user_rights WHERE user_id = $1 AND status = 'pending' AND awaiting = 'principal'")
+                .bind(new.user_id)
+                .fetch_one(c)
+                .await)?;
         if open >= max_open {
             return Err(StoreError::invalid(RightRuleError::TooManyRequests));
         }

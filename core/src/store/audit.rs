@@ -38,12 +38,10 @@ impl Store {
     /// The entries a company's administrators may read: about the company, or done while
     /// acting for it. Newest first.
     pub async fn audit_for_company(&self, company_id: CompanyId, limit: i64, offset: i64) -> Result<Page<AuditRecord>> {
-        let total: i64 = with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE company_id = $1 OR acting_company_id = $1"
-        )
-        .bind(company_id)
-        .fetch_one(p)
-        .await)?;
+        let total: i64 = with_pool!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE company_id = $1 OR acting_company_id = $1")
+            .bind(company_id)
+            .fetch_one(p)
+            .await)?;
         let rows: Vec<AuditRow> = with_pool!(self, |p| sqlx::query_as(
             "SELECT a.id, a.at, a.actor_user_id, u.email AS actor_email, a.acting_company_id, a.company_id, \
              a.action, a.target, a.before, a.after \

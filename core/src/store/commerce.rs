@@ -90,10 +90,8 @@ impl Store {
             return Err(StoreError::invalid(OrderError::BadQuantity));
         }
         let mut tx = self.begin().await?;
-        let debtor_company: Option<i64> = with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT company_id FROM debtors WHERE id = $1")
-            .bind(new.debtor_id)
-            .fetch_optional(c)
-            .await)?;
+        let debtor_company: Option<i64> =
+            with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT company_id FROM debtors WHERE id = $1").bind(new.debtor_id).fetch_optional(c).await)?;
         if debtor_company != Some(new.company_id) {
             return Err(StoreError::invalid(OrderError::DebtorOfAnotherCompany));
         }
@@ -111,35 +109,31 @@ impl Store {
         .fetch_one(c)
         .await)?;
         for line in &new.lines {
-            let price: Option<i64> = with_tx!(&mut tx, |c| sqlx::query_scalar(
-                "SELECT unit_price_cents FROM contract_products WHERE id = $1 AND company_id = $2 AND active = $3"
-            )
-            .bind(line.product_id)
-            .bind(new.company_id)
-            .bind(true)
-            .fetch_optional(c)
-            .await)?;
+            let price: Option<i64> =
+                with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT unit_price_cents FROM contract_products WHERE id = $1 AND company_id = $2 AND active = $3")
+                    .bind(line.product_id)
+                    .bind(new.company_id)
+                    .bind(true)
+                    .fetch_optional(c)
+                    .await)?;
             let Some(price) = price else {
                 return Err(StoreError::invalid(OrderError::UnknownProduct));
             };
-            with_tx!(&mut tx, |c| sqlx::query(
-                "INSERT INTO order_lines (order_id, product_id, quantity, unit_price_cents) VALUES ($1, $2, $3, $4)"
-            )
-            .bind(order_id)
-            .bind(line.product_id)
-            .bind(line.quantity)
-            .bind(price)
-            .execute(c)
-            .await
-            .map(|_| ()))?;
+            with_tx!(&mut tx, |c| sqlx::query("INSERT INTO order_lines (order_id, product_id, quantity, unit_price_cents) VALUES ($1, $2, $3, $4)")
+                .bind(order_id)
+                .bind(line.product_id)
+                .bind(line.quantity)
+                .bind(price)
+                .execute(c)
+                .await
+                .map(|_| ()))?;
         }
         let sql = format!("{ORDER_SELECT} WHERE o.id = $1");
         let rows: Vec<OrderRow> = with_tx!(&mut tx, |c| sqlx::query_as(&sql).bind(order_id).fetch_all(c).await)?;
         let lsql = format!("{LINE_SELECT} WHERE l.order_id = $1 ORDER BY l.id");
         let lines: Vec<OrderLine> = with_tx!(&mut tx, |c| sqlx::query_as(&lsql).bind(order_id).fetch_all(c).await)?;
         let order = assemble(rows, lines).pop().ok_or(StoreError::NotFound)?;
-        audit_in(&mut tx, &AuditEntry::new(actor, Some(new.company_id), AuditAction::OrderCreate, format!("order:{order_id}")).after(&order))
-            .await?;
+        audit_in(&mut tx, &AuditEntry::new(actor, Some(new.company_id), AuditAction::OrderCreate, format!("order:{order_id}")).after(&order)).await?;
         tx.commit().await?;
         Ok(order)
     }
@@ -156,9 +150,7 @@ impl Store {
     pub async fn orders_for_company(&self, company_id: CompanyId) -> Result<Vec<Order>> {
         let sql = format!("{ORDER_SELECT} WHERE o.company_id = $1 ORDER BY o.created_at DESC, o.id DESC");
         let rows: Vec<OrderRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(company_id).fetch_all(p).await)?;
-        let lsql = format!(
-            "{LINE_SELECT} WHERE l.order_id IN (SELECT id FROM orders WHERE company_id = $1) ORDER BY l.order_id, l.id"
-        );
+        let lsql = format!("{LINE_SELECT} WHERE l.order_id IN (SELECT id FROM orders WHERE company_id = $1) ORDER BY l.order_id, l.id");
         let lines: Vec<OrderLine> = with_pool!(self, |p| sqlx::query_as(&lsql).bind(company_id).fetch_all(p).await)?;
         Ok(assemble(rows, lines))
     }

@@ -39,11 +39,7 @@ pub struct DemoData {
     pub logins: Vec<DemoLogin>,
 }
 
-const SERVICES: [(&str, &str); 3] = [
-    ("orders", "Commande de produits contractuels"),
-    ("invoices", "Factures"),
-    ("tracking", "Suivi des envois"),
-];
+const SERVICES: [(&str, &str); 3] = [("orders", "Commande de produits contractuels"), ("invoices", "Factures"), ("tracking", "Suivi des envois")];
 
 struct Seeder<'a> {
     store: &'a Store,
@@ -67,9 +63,11 @@ impl Seeder<'_> {
         if self.hash.is_none() {
             // Hash once: Argon2 is slow, and every demo login has the same password.
             let pw = Password::parse(DEMO_PASSWORD).map_err(StoreError::invalid)?;
-            self.hash = Some(tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| {
-                StoreError::Database(sqlx::Error::Protocol(format!("hashing task failed: {e}")))
-            })??);
+            self.hash = Some(
+                tokio::task::spawn_blocking(move || hash_password(&pw))
+                    .await
+                    .map_err(|e| StoreError::Database(sqlx::Error::Protocol(format!("hashing task failed: {e}"))))??,
+            );
         }
         self.store
             .create_user(&NewUser {
@@ -86,11 +84,7 @@ impl Seeder<'_> {
     async fn employee(&mut self, company: &Company, user: &User, is_admin: bool, grants: &[GrantSpec]) -> Result<UserRight> {
         let right = match self.store.right_for(company.id, user.id).await? {
             Some(r) => r,
-            None => {
-                self.store
-                    .create_right(&NewRight::employee(company.id, user.id, is_admin), &Actor::system())
-                    .await?
-            }
+            None => self.store.create_right(&NewRight::employee(company.id, user.id, is_admin), &Actor::system()).await?,
         };
         // Idempotent: replacing with the same grants writes nothing.
         self.store.replace_service_grants(right.id, grants, &Actor::system()).await?;
@@ -138,11 +132,7 @@ impl Seeder<'_> {
 }
 
 fn all(services: &[Service], codes: &[&str]) -> Vec<GrantSpec> {
-    services
-        .iter()
-        .filter(|s| codes.contains(&s.code.as_str()))
-        .map(|s| GrantSpec { service_id: s.id, all_debtors: true, debtor_ids: vec![] })
-        .collect()
+    services.iter().filter(|s| codes.contains(&s.code.as_str())).map(|s| GrantSpec { service_id: s.id, all_debtors: true, debtor_ids: vec![] }).collect()
 }
 
 /// Seeds the demo companies, logins, services, debtors, products and invoices.

@@ -39,22 +39,15 @@ impl Store {
 
     pub async fn company(&self, id: CompanyId) -> Result<Company> {
         let row: Option<CompanyRow> =
-            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(p)
-                .await)?;
+            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies WHERE id = $1")).bind(id).fetch_optional(p).await)?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     pub async fn company_by_customer_number(&self, number: &CustomerNumber) -> Result<Option<Company>> {
-        let row: Option<CompanyRow> = with_pool!(self, |p| sqlx::query_as(concat!(
-            "SELECT ",
-            company_cols!(),
-            " FROM companies WHERE customer_number = $1"
-        ))
-        .bind(number.as_str())
-        .fetch_optional(p)
-        .await)?;
+        let row: Option<CompanyRow> = with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies WHERE customer_number = $1"))
+            .bind(number.as_str())
+            .fetch_optional(p)
+            .await)?;
         row.map(TryInto::try_into).transpose()
     }
 
@@ -63,19 +56,15 @@ impl Store {
     /// already pending keep the time they are due by: it was told to the provider.
     pub async fn set_invitation_lifetime(&self, company_id: CompanyId, lifetime: InvitationLifetime, actor: &Actor) -> Result<Company> {
         let mut tx = self.begin().await?;
-        let before: Option<i32> = with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT invitation_days FROM companies WHERE id = $1")
-            .bind(company_id)
-            .fetch_optional(c)
-            .await)?;
+        let before: Option<i32> =
+            with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT invitation_days FROM companies WHERE id = $1").bind(company_id).fetch_optional(c).await)?;
         let before = before.ok_or(StoreError::NotFound)?;
-        let row: CompanyRow = with_tx!(&mut tx, |c| sqlx::query_as(concat!(
-            "UPDATE companies SET invitation_days = $2 WHERE id = $1 RETURNING ",
-            company_cols!()
-        ))
-        .bind(company_id)
-        .bind(lifetime.days() as i32)
-        .fetch_one(c)
-        .await)?;
+        let row: CompanyRow =
+            with_tx!(&mut tx, |c| sqlx::query_as(concat!("UPDATE companies SET invitation_days = $2 WHERE id = $1 RETURNING ", company_cols!()))
+                .bind(company_id)
+                .bind(lifetime.days() as i32)
+                .fetch_one(c)
+                .await)?;
         let entry = AuditEntry::new(actor, Some(company_id), AuditAction::CompanyInvitationLifetime, format!("company:{company_id}"))
             .before(serde_json::json!({ "invitation_days": before }))
             .after(serde_json::json!({ "invitation_days": lifetime.days() }));
@@ -86,9 +75,7 @@ impl Store {
 
     pub async fn companies(&self) -> Result<Vec<Company>> {
         let rows: Vec<CompanyRow> =
-            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies ORDER BY name, id"))
-                .fetch_all(p)
-                .await)?;
+            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies ORDER BY name, id")).fetch_all(p).await)?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
@@ -99,13 +86,15 @@ impl Store {
     /// self-registered login is created unconfirmed by [`Store::register_user`].
     pub async fn create_user(&self, new: &NewUser) -> Result<User> {
         let at = now();
-        let row: UserRow = with_pool!(self, |p| sqlx::query_as(concat!(
-            "INSERT INTO users (email, first_name, last_name, password_hash, language, home_company_id, created_at, \
+        let row: UserRow = with_pool!(self, |p| sqlx::query_as(
+            concat!(
+                "INSERT INTO users (email, first_name, last_name, password_hash, language, home_company_id, created_at, \
              email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ",
-            user_cols!()
+                user_cols!()
+            )
+            .replace("u.", "")
+            .as_str()
         )
-        .replace("u.", "")
-        .as_str())
         .bind(new.email.as_str())
         .bind(new.first_name.as_str())
         .bind(new.last_name.as_str())
@@ -121,34 +110,25 @@ impl Store {
 
     pub async fn user(&self, id: UserId) -> Result<User> {
         let row: Option<UserRow> =
-            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", user_cols!(), " FROM users u WHERE u.id = $1"))
-                .bind(id)
-                .fetch_optional(p)
-                .await)?;
+            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", user_cols!(), " FROM users u WHERE u.id = $1")).bind(id).fetch_optional(p).await)?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     /// Finds a login by e-mail, whatever its case.
     pub async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>> {
-        let row: Option<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!(
-            "SELECT ",
-            user_cols!(),
-            " FROM users u WHERE u.email = lower($1)"
-        ))
-        .bind(email.as_str())
-        .fetch_optional(p)
-        .await)?;
+        let row: Option<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", user_cols!(), " FROM users u WHERE u.email = lower($1)"))
+            .bind(email.as_str())
+            .fetch_optional(p)
+            .await)?;
         row.map(TryInto::try_into).transpose()
     }
 
     /// The login's secrets, for sign-in and two-step login.
     pub async fn credentials(&self, user_id: UserId) -> Result<Credentials> {
-        let row: Option<CredentialsRow> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT id, password_hash, totp_secret, totp_enabled FROM users WHERE id = $1"
-        )
-        .bind(user_id)
-        .fetch_optional(p)
-        .await)?;
+        let row: Option<CredentialsRow> = with_pool!(self, |p| sqlx::query_as("SELECT id, password_hash, totp_secret, totp_enabled FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(p)
+            .await)?;
         let mut credentials: Credentials = row.ok_or(StoreError::NotFound)?.into();
         credentials.totp_secret = match credentials.totp_secret {
             Some(stored) => Some(Secret::new(self.sealing.open(stored.expose())?)),
@@ -181,14 +161,12 @@ impl Store {
     /// steps (clock skew), so this is what makes each code work once, also between two
     /// server instances racing on the same code.
     pub async fn claim_totp_step(&self, user_id: UserId, step: i64) -> Result<bool> {
-        let n = with_pool!(self, |p| sqlx::query(
-            "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)"
-        )
-        .bind(user_id)
-        .bind(step)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
+        let n = with_pool!(self, |p| sqlx::query("UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)")
+            .bind(user_id)
+            .bind(step)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
@@ -242,12 +220,7 @@ impl Store {
             + 'static,
     {
         let mut tx = self.begin().await?;
-        let n = with_tx!(&mut tx, |c| sqlx::query(sql)
-            .bind(user_id)
-            .bind(value.clone())
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let n = with_tx!(&mut tx, |c| sqlx::query(sql).bind(user_id).bind(value.clone()).execute(c).await.map(|r| r.rows_affected()))?;
         found(n)?;
         if let Some(entry) = entry {
             audit_in(&mut tx, entry).await?;
@@ -317,16 +290,11 @@ impl Store {
     }
 
     pub async fn services(&self) -> Result<Vec<Service>> {
-        Ok(with_pool!(self, |p| sqlx::query_as("SELECT id, code, name FROM services ORDER BY code")
-            .fetch_all(p)
-            .await)?)
+        Ok(with_pool!(self, |p| sqlx::query_as("SELECT id, code, name FROM services ORDER BY code").fetch_all(p).await)?)
     }
 
     pub async fn service_by_code(&self, code: &str) -> Result<Option<Service>> {
-        Ok(with_pool!(self, |p| sqlx::query_as("SELECT id, code, name FROM services WHERE code = $1")
-            .bind(code)
-            .fetch_optional(p)
-            .await)?)
+        Ok(with_pool!(self, |p| sqlx::query_as("SELECT id, code, name FROM services WHERE code = $1").bind(code).fetch_optional(p).await)?)
     }
 
     /// Subscribes the company to the service. Idempotent.
@@ -371,21 +339,15 @@ impl Store {
     }
 
     pub async fn debtors(&self, company_id: CompanyId) -> Result<Vec<Debtor>> {
-        Ok(with_pool!(self, |p| sqlx::query_as(
-            "SELECT id, company_id, debtor_number, name FROM debtors WHERE company_id = $1 ORDER BY debtor_number"
-        )
-        .bind(company_id)
-        .fetch_all(p)
-        .await)?)
+        Ok(with_pool!(self, |p| sqlx::query_as("SELECT id, company_id, debtor_number, name FROM debtors WHERE company_id = $1 ORDER BY debtor_number")
+            .bind(company_id)
+            .fetch_all(p)
+            .await)?)
     }
 
     pub async fn debtor(&self, id: DebtorId) -> Result<Debtor> {
-        let d: Option<Debtor> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT id, company_id, debtor_number, name FROM debtors WHERE id = $1"
-        )
-        .bind(id)
-        .fetch_optional(p)
-        .await)?;
+        let d: Option<Debtor> =
+            with_pool!(self, |p| sqlx::query_as("SELECT id, company_id, debtor_number, name FROM debtors WHERE id = $1").bind(id).fetch_optional(p).await)?;
         d.ok_or(StoreError::NotFound)
     }
 
@@ -431,21 +393,17 @@ impl Store {
         }
         let right = self.right(stored.right_id).await?;
         let today = now().date_naive();
-        let usable = right.right_type == RightType::Technical
-            && right.status == RightStatus::Active
-            && right.end_date.is_none_or(|end| end >= today);
+        let usable = right.right_type == RightType::Technical && right.status == RightStatus::Active && right.end_date.is_none_or(|end| end >= today);
         Ok(usable.then_some(right))
     }
 
     /// The debtor of `company_id` with this number.
     pub async fn debtor_by_number(&self, company_id: CompanyId, number: &DebtorNumber) -> Result<Option<Debtor>> {
-        Ok(with_pool!(self, |p| sqlx::query_as(
-            "SELECT id, company_id, debtor_number, name FROM debtors WHERE company_id = $1 AND debtor_number = $2"
-        )
-        .bind(company_id)
-        .bind(number.as_str())
-        .fetch_optional(p)
-        .await)?)
+        Ok(with_pool!(self, |p| sqlx::query_as("SELECT id, company_id, debtor_number, name FROM debtors WHERE company_id = $1 AND debtor_number = $2")
+            .bind(company_id)
+            .bind(number.as_str())
+            .fetch_optional(p)
+            .await)?)
     }
 
     pub async fn api_keys_of_right(&self, right_id: RightId) -> Result<Vec<ApiKey>> {

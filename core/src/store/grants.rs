@@ -41,11 +41,7 @@ pub(crate) fn normalize(specs: &[GrantSpec]) -> Result<Vec<GrantSpec>> {
         if !seen.insert(s.service_id) {
             return Err(StoreError::invalid(GrantError::DuplicateService));
         }
-        let debtor_ids: Vec<DebtorId> = if s.all_debtors {
-            Vec::new()
-        } else {
-            s.debtor_ids.iter().copied().collect::<BTreeSet<_>>().into_iter().collect()
-        };
+        let debtor_ids: Vec<DebtorId> = if s.all_debtors { Vec::new() } else { s.debtor_ids.iter().copied().collect::<BTreeSet<_>>().into_iter().collect() };
         if !s.all_debtors && debtor_ids.is_empty() {
             return Err(StoreError::invalid(GrantError::NoDebtors));
         }
@@ -60,14 +56,12 @@ pub(crate) fn normalize(specs: &[GrantSpec]) -> Result<Vec<GrantSpec>> {
 /// before the change is a conflict (the change rolls back, version included, when the
 /// grants turn out to be the same).
 async fn lock_right_in(tx: &mut Tx, right_id: RightId, at: DateTime<Utc>) -> Result<()> {
-    with_tx!(tx, |c| sqlx::query(
-        "UPDATE user_rights SET updated_at = $2, version = version + CASE WHEN status = 'pending' THEN 1 ELSE 0 END WHERE id = $1"
-    )
-    .bind(right_id)
-    .bind(at)
-    .execute(c)
-    .await
-    .map(|_| ()))?;
+    with_tx!(tx, |c| sqlx::query("UPDATE user_rights SET updated_at = $2, version = version + CASE WHEN status = 'pending' THEN 1 ELSE 0 END WHERE id = $1")
+        .bind(right_id)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|_| ()))?;
     Ok(())
 }
 
@@ -75,21 +69,17 @@ async fn lock_right_in(tx: &mut Tx, right_id: RightId, at: DateTime<Utc>) -> Res
 /// else `Invalid(Grant(..))`.
 pub(crate) async fn check_grants_in(tx: &mut Tx, company_id: CompanyId, wanted: &[GrantSpec]) -> Result<()> {
     for spec in wanted {
-        let subscribed: i64 = with_tx!(&mut *tx, |c| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM company_services WHERE company_id = $1 AND service_id = $2"
-        )
-        .bind(company_id)
-        .bind(spec.service_id)
-        .fetch_one(c)
-        .await)?;
+        let subscribed: i64 = with_tx!(&mut *tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM company_services WHERE company_id = $1 AND service_id = $2")
+            .bind(company_id)
+            .bind(spec.service_id)
+            .fetch_one(c)
+            .await)?;
         if subscribed == 0 {
             return Err(StoreError::invalid(GrantError::ServiceNotSubscribed));
         }
         for &debtor_id in &spec.debtor_ids {
-            let company: Option<i64> = with_tx!(&mut *tx, |c| sqlx::query_scalar("SELECT company_id FROM debtors WHERE id = $1")
-                .bind(debtor_id)
-                .fetch_optional(c)
-                .await)?;
+            let company: Option<i64> =
+                with_tx!(&mut *tx, |c| sqlx::query_scalar("SELECT company_id FROM debtors WHERE id = $1").bind(debtor_id).fetch_optional(c).await)?;
             if company != Some(company_id) {
                 return Err(StoreError::invalid(GrantError::DebtorOfAnotherCompany));
             }
@@ -102,27 +92,20 @@ pub(crate) async fn check_grants_in(tx: &mut Tx, company_id: CompanyId, wanted: 
 async fn write_grants_in(tx: &mut Tx, right: &UserRight, wanted: &[GrantSpec]) -> Result<()> {
     let right_id = right.id;
     check_grants_in(tx, right.company_id, wanted).await?;
-    with_tx!(&mut *tx, |c| sqlx::query(
-        "DELETE FROM service_grant_debtors WHERE grant_id IN (SELECT id FROM service_grants WHERE right_id = $1)"
-    )
-    .bind(right_id)
-    .execute(c)
-    .await
-    .map(|_| ()))?;
-    with_tx!(&mut *tx, |c| sqlx::query("DELETE FROM service_grants WHERE right_id = $1")
+    with_tx!(&mut *tx, |c| sqlx::query("DELETE FROM service_grant_debtors WHERE grant_id IN (SELECT id FROM service_grants WHERE right_id = $1)")
         .bind(right_id)
         .execute(c)
         .await
         .map(|_| ()))?;
+    with_tx!(&mut *tx, |c| sqlx::query("DELETE FROM service_grants WHERE right_id = $1").bind(right_id).execute(c).await.map(|_| ()))?;
     for spec in wanted {
-        let grant_id: i64 = with_tx!(&mut *tx, |c| sqlx::query_scalar(
-            "INSERT INTO service_grants (right_id, service_id, all_debtors) VALUES ($1, $2, $3) RETURNING id"
-        )
-        .bind(right_id)
-        .bind(spec.service_id)
-        .bind(spec.all_debtors)
-        .fetch_one(c)
-        .await)?;
+        let grant_id: i64 =
+            with_tx!(&mut *tx, |c| sqlx::query_scalar("INSERT INTO service_grants (right_id, service_id, all_debtors) VALUES ($1, $2, $3) RETURNING id")
+                .bind(right_id)
+                .bind(spec.service_id)
+                .bind(spec.all_debtors)
+                .fetch_one(c)
+                .await)?;
         for &debtor_id in &spec.debtor_ids {
             with_tx!(&mut *tx, |c| sqlx::query("INSERT INTO service_grant_debtors (grant_id, debtor_id) VALUES ($1, $2)")
                 .bind(grant_id)
@@ -160,8 +143,7 @@ impl Store {
     /// The right's service authorizations, by service code.
     pub async fn service_grants(&self, right_id: RightId) -> Result<Vec<ServiceGrant>> {
         let rows: Vec<GrantRow> = with_pool!(self, |p| sqlx::query_as(GRANTS_SQL).bind(right_id).fetch_all(p).await)?;
-        let debtors: Vec<(i64, i64)> =
-            with_pool!(self, |p| sqlx::query_as(GRANT_DEBTORS_SQL).bind(right_id).fetch_all(p).await)?;
+        let debtors: Vec<(i64, i64)> = with_pool!(self, |p| sqlx::query_as(GRANT_DEBTORS_SQL).bind(right_id).fetch_all(p).await)?;
         Ok(assemble(rows, debtors))
     }
 
@@ -209,11 +191,8 @@ impl Store {
         }
         write_grants_in(&mut tx, &right, &wanted).await?;
         let after = grants_in(&mut tx, right_id).await?;
-        audit_in(
-            &mut tx,
-            &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightGrants, format!("right:{right_id}")).before(&before).after(&after),
-        )
-        .await?;
+        audit_in(&mut tx, &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightGrants, format!("right:{right_id}")).before(&before).after(&after))
+            .await?;
         for message in notify {
             super::messages::create_message_in(&mut tx, message).await?;
         }
@@ -229,14 +208,7 @@ impl Store {
     }
 
     /// [`Store::may_act`] on a given day.
-    pub async fn may_act_on(
-        &self,
-        user_id: UserId,
-        company_id: CompanyId,
-        service_code: &str,
-        debtor_id: Option<DebtorId>,
-        today: NaiveDate,
-    ) -> Result<bool> {
+    pub async fn may_act_on(&self, user_id: UserId, company_id: CompanyId, service_code: &str, debtor_id: Option<DebtorId>, today: NaiveDate) -> Result<bool> {
         let n: i64 = with_pool!(self, |p| sqlx::query_scalar(
             "SELECT COUNT(*) FROM user_rights r \
              JOIN service_grants g ON g.right_id = r.id \

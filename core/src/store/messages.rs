@@ -32,8 +32,7 @@ impl Store {
     /// One message, only if addressed to `recipient_user_id` (else `NotFound`).
     pub async fn message(&self, recipient_user_id: UserId, id: i64) -> Result<Message> {
         let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1 AND m.recipient_user_id = $2");
-        let row: Option<MessageRow> =
-            with_pool!(self, |p| sqlx::query_as(&sql).bind(id).bind(recipient_user_id).fetch_optional(p).await)?;
+        let row: Option<MessageRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(id).bind(recipient_user_id).fetch_optional(p).await)?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
@@ -46,24 +45,20 @@ impl Store {
 
     /// Marks a message read; the read date is set the first time only.
     pub async fn mark_message_read(&self, recipient_user_id: UserId, id: i64, at: DateTime<Utc>) -> Result<Message> {
-        with_pool!(self, |p| sqlx::query(
-            "UPDATE messages SET read_at = $3 WHERE id = $1 AND recipient_user_id = $2 AND read_at IS NULL"
-        )
-        .bind(id)
-        .bind(recipient_user_id)
-        .bind(at)
-        .execute(p)
-        .await
-        .map(|_| ()))?;
+        with_pool!(self, |p| sqlx::query("UPDATE messages SET read_at = $3 WHERE id = $1 AND recipient_user_id = $2 AND read_at IS NULL")
+            .bind(id)
+            .bind(recipient_user_id)
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|_| ()))?;
         self.message(recipient_user_id, id).await
     }
 
     pub async fn unread_count(&self, recipient_user_id: UserId) -> Result<i64> {
-        Ok(with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM messages WHERE recipient_user_id = $1 AND read_at IS NULL"
-        )
-        .bind(recipient_user_id)
-        .fetch_one(p)
-        .await)?)
+        Ok(with_pool!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE recipient_user_id = $1 AND read_at IS NULL")
+            .bind(recipient_user_id)
+            .fetch_one(p)
+            .await)?)
     }
 }

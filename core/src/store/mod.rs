@@ -33,8 +33,20 @@ macro_rules! with_pool {
 macro_rules! administers {
     ($r:literal, $true:literal, $today:literal) => {
         concat!(
-            $r, ".right_type = 'employee' AND ", $r, ".is_admin = ", $true, " AND ", $r, ".status = 'active' AND (",
-            $r, ".end_date IS NULL OR ", $r, ".end_date >= ", $today, ")"
+            $r,
+            ".right_type = 'employee' AND ",
+            $r,
+            ".is_admin = ",
+            $true,
+            " AND ",
+            $r,
+            ".status = 'active' AND (",
+            $r,
+            ".end_date IS NULL OR ",
+            $r,
+            ".end_date >= ",
+            $today,
+            ")"
         )
     };
 }
@@ -76,9 +88,9 @@ pub use tokens::{hash_email_token, ClearToken, EmailToken, Onboarded, TokenPurpo
 pub use two_step::{hash_recovery_code, normalize_recovery_code};
 
 pub use admin::*;
-pub use sealing::{Sealing, SecretsKey};
 pub use model::*;
 pub use password::{hash_password, hex_sha256, random_token, same_secret, verify_password, PasswordHash};
+pub use sealing::{Sealing, SecretsKey};
 
 /// The database behind a [`Store`].
 #[derive(Clone, Debug)]
@@ -233,8 +245,7 @@ impl Store {
     }
 
     async fn connect_postgres(url: &str) -> Result<Store> {
-        let opts = PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Connect(format!("invalid Postgres URL: {}", one_line(&e))))?;
+        let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect(format!("invalid Postgres URL: {}", one_line(&e))))?;
         let at = format!("{}:{}", opts.get_host(), opts.get_port());
         let fail = |e: String| StoreError::Connect(format!("cannot connect to Postgres at {at}: {e}"));
         // One direct attempt first: the pool would retry a refused connection until its
@@ -246,12 +257,7 @@ impl Store {
                 let _ = c.close().await;
             }
         }
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(opts)
-            .await
-            .map_err(|e| fail(one_line(&e)))?;
+        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect_with(opts).await.map_err(|e| fail(one_line(&e)))?;
         Ok(Store { backend: Backend::Postgres(pool), sealing: Sealing::default(), clock: Clock::default() })
     }
 
@@ -314,10 +320,7 @@ impl Store {
 /// A one-line, secret-free rendering of an error.
 fn one_line(e: &dyn std::fmt::Display) -> String {
     let s = e.to_string();
-    let s = s
-        .strip_prefix("error returned from database: ")
-        .unwrap_or(&s)
-        .to_string();
+    let s = s.strip_prefix("error returned from database: ").unwrap_or(&s).to_string();
     // sqlite: "(code: 14) unable to open database file"
     let s = match s.strip_prefix("(code: ") {
         Some(rest) => rest.split_once(") ").map(|(_, m)| m.to_string()).unwrap_or(s.clone()),
@@ -368,9 +371,8 @@ const FOREIGN_KEY_CHECK_OWED: i64 = 1;
 
 /// How many migrations the SQLite database has applied (none before sqlx's table exists).
 async fn applied_migrations(conn: &mut sqlx::SqliteConnection) -> Result<i64> {
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')")
-        .fetch_one(&mut *conn)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')").fetch_one(&mut *conn).await?;
     if !exists {
         return Ok(0);
     }

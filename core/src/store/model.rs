@@ -239,10 +239,7 @@ impl UserRight {
     /// An invitation that lapsed unanswered (never accepted nor refused): "Renvoyer" sends it
     /// again.
     pub fn is_lapsed_invitation(&self) -> bool {
-        self.right_type == RightType::Provider
-            && self.origin == RightOrigin::Invitation
-            && self.status == RightStatus::Expired
-            && self.decided_at.is_none()
+        self.right_type == RightType::Provider && self.origin == RightOrigin::Invitation && self.status == RightStatus::Expired && self.decided_at.is_none()
     }
 
     /// Who ended this right, `None` while it has not ended: the principal revokes, cancels its
@@ -293,10 +290,7 @@ impl UserRight {
                 if left < 0 {
                     return None;
                 }
-                Reminder::BEFORE_END
-                    .iter()
-                    .find(|(days, _)| left <= *days)
-                    .map(|(_, reminder)| DueReminder { reminder: *reminder, about: end.to_string() })
+                Reminder::BEFORE_END.iter().find(|(days, _)| left <= *days).map(|(_, reminder)| DueReminder { reminder: *reminder, about: end.to_string() })
             }
             _ => None,
         }
@@ -529,7 +523,15 @@ pub(crate) struct ApiKeyRow {
 
 impl From<ApiKeyRow> for ApiKey {
     fn from(r: ApiKeyRow) -> Self {
-        ApiKey { id: r.id, right_id: r.right_id, key_hash: Secret(r.key_hash), prefix: r.prefix, label: r.label, created_at: r.created_at, revoked_at: r.revoked_at }
+        ApiKey {
+            id: r.id,
+            right_id: r.right_id,
+            key_hash: Secret(r.key_hash),
+            prefix: r.prefix,
+            label: r.label,
+            created_at: r.created_at,
+            revoked_at: r.revoked_at,
+        }
     }
 }
 

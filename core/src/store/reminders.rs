@@ -12,10 +12,8 @@ impl Store {
     /// first transaction and then inserts nothing.
     pub async fn record_reminder(&self, right: &UserRight, due: &DueReminder, notify: &[NewMessage]) -> Result<bool> {
         let mut tx = self.begin().await?;
-        let version: Option<i64> = with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT version FROM user_rights WHERE id = $1")
-            .bind(right.id)
-            .fetch_optional(c)
-            .await)?;
+        let version: Option<i64> =
+            with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT version FROM user_rights WHERE id = $1").bind(right.id).fetch_optional(c).await)?;
         if version != Some(right.version) {
             return Ok(false);
         }
@@ -42,14 +40,11 @@ impl Store {
 
     /// The reminders sent about a right, oldest first: which one, and the date it was about.
     pub async fn reminders_sent(&self, right_id: RightId) -> Result<Vec<(Reminder, String)>> {
-        let rows: Vec<(String, String)> = with_pool!(self, |p| sqlx::query_as(
-            "SELECT reminder, about FROM right_reminders WHERE right_id = $1 ORDER BY sent_at, reminder"
-        )
-        .bind(right_id)
-        .fetch_all(p)
-        .await)?;
-        rows.into_iter()
-            .map(|(reminder, about)| Ok((Reminder::parse(&reminder).map_err(StoreError::invalid)?, about)))
-            .collect()
+        let rows: Vec<(String, String)> =
+            with_pool!(self, |p| sqlx::query_as("SELECT reminder, about FROM right_reminders WHERE right_id = $1 ORDER BY sent_at, reminder")
+                .bind(right_id)
+                .fetch_all(p)
+                .await)?;
+        rows.into_iter().map(|(reminder, about)| Ok((Reminder::parse(&reminder).map_err(StoreError::invalid)?, about))).collect()
     }
 }

@@ -59,10 +59,7 @@ struct WithCompanyRow {
 
 pub(crate) async fn right_in(tx: &mut Tx, id: RightId) -> Result<UserRight> {
     let row: Option<RightRow> =
-        with_tx!(tx, |c| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.id = $1"))
-            .bind(id)
-            .fetch_optional(c)
-            .await)?;
+        with_tx!(tx, |c| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.id = $1")).bind(id).fetch_optional(c).await)?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
@@ -104,10 +101,7 @@ macro_rules! NOT_ENDED {
 
 /// When a right of `company_id` that starts waiting for its answer at `from` lapses.
 async fn answer_by_in(tx: &mut Tx, company_id: CompanyId, from: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    let days: i32 = with_tx!(tx, |c| sqlx::query_scalar("SELECT invitation_days FROM companies WHERE id = $1")
-        .bind(company_id)
-        .fetch_one(c)
-        .await)?;
+    let days: i32 = with_tx!(tx, |c| sqlx::query_scalar("SELECT invitation_days FROM companies WHERE id = $1").bind(company_id).fetch_one(c).await)?;
     let lifetime = InvitationLifetime::from_days(days.into()).map_err(StoreError::invalid)?;
     Ok(lifetime.answer_by(from))
 }
@@ -143,8 +137,7 @@ pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightSta
     .await)
     .map_err(dup("right"))?;
     let right: UserRight = row.try_into()?;
-    audit_in(tx, &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightCreate, format!("right:{}", right.id)).after(&right))
-        .await?;
+    audit_in(tx, &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightCreate, format!("right:{}", right.id)).after(&right)).await?;
     Ok(right)
 }
 
@@ -159,7 +152,13 @@ pub(crate) async fn write_state_in(
     actor: &Actor,
     at: DateTime<Utc>,
 ) -> Result<UserRight> {
-    let decided_at = if decided { Some(at) } else if state.status == RightStatus::Pending { None } else { before.decided_at };
+    let decided_at = if decided {
+        Some(at)
+    } else if state.status == RightStatus::Pending {
+        None
+    } else {
+        before.decided_at
+    };
     let answer_by = match state.status {
         RightStatus::Pending if before.status != RightStatus::Pending => Some(answer_by_in(tx, before.company_id, at).await?),
         _ => before.answer_by,
@@ -199,11 +198,7 @@ async fn update_in(
     .fetch_optional(c)
     .await)?;
     let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
-    audit_in(
-        tx,
-        &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after),
-    )
-    .await?;
+    audit_in(tx, &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after)).await?;
     Ok(after)
 }
 
@@ -297,38 +292,25 @@ impl Store {
 
     pub async fn right(&self, id: RightId) -> Result<UserRight> {
         let row: Option<RightRow> =
-            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.id = $1"))
-                .bind(id)
-                .fetch_optional(p)
-                .await)?;
+            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.id = $1")).bind(id).fetch_optional(p).await)?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     /// The right of `user_id` on `company_id`, if any.
     pub async fn right_for(&self, company_id: CompanyId, user_id: UserId) -> Result<Option<UserRight>> {
-        let row: Option<RightRow> = with_pool!(self, |p| sqlx::query_as(concat!(
-            "SELECT ",
-            right_cols!(),
-            " FROM user_rights r WHERE r.company_id = $1 AND r.user_id = $2"
-        ))
-        .bind(company_id)
-        .bind(user_id)
-        .fetch_optional(p)
-        .await)?;
+        let row: Option<RightRow> =
+            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.company_id = $1 AND r.user_id = $2"))
+                .bind(company_id)
+                .bind(user_id)
+                .fetch_optional(p)
+                .await)?;
         row.map(TryInto::try_into).transpose()
     }
 
     /// Applies a lifecycle transition done `by` a party, if the right is still at
     /// `expected_version` (else `Conflict`). Illegal transitions: `Invalid(Lifecycle(..))`.
     /// Audited in the same transaction ("right.accept", "right.revoke"…).
-    pub async fn transition_right(
-        &self,
-        right_id: RightId,
-        expected_version: i64,
-        transition: Transition,
-        by: Party,
-        actor: &Actor,
-    ) -> Result<UserRight> {
+    pub async fn transition_right(&self, right_id: RightId, expected_version: i64, transition: Transition, by: Party, actor: &Actor) -> Result<UserRight> {
         self.transition_right_notifying(right_id, expected_version, transition, by, actor, &[]).await
     }
 
@@ -415,13 +397,8 @@ impl Store {
                   OR lower(u.last_name) LIKE $2 ESCAPE '\\' OR lower(hc.name) LIKE $2 ESCAPE '\\') \
              AND ($3 IS NULL OR r.right_type = $3) AND ($4 IS NULL OR r.status = $4)";
         let count_sql = format!("SELECT COUNT(*){FROM_WHERE}");
-        let total: i64 = with_pool!(self, |p| sqlx::query_scalar(&count_sql)
-            .bind(company_id)
-            .bind(pattern.clone())
-            .bind(rtype)
-            .bind(status)
-            .fetch_one(p)
-            .await)?;
+        let total: i64 =
+            with_pool!(self, |p| sqlx::query_scalar(&count_sql).bind(company_id).bind(pattern.clone()).bind(rtype).bind(status).fetch_one(p).await)?;
         let dir = if q.descending { "DESC" } else { "ASC" };
         let order = match q.sort {
             RightSort::LastName => format!("lower(u.last_name) {dir}, lower(u.first_name) {dir}"),
@@ -485,9 +462,11 @@ impl Store {
     /// (system job).
     /// Returns the expired rights; each is audited.
     pub async fn expire_rights(&self, today: NaiveDate) -> Result<Vec<UserRight>> {
-        let ids: Vec<i64> = with_pool!(self, |p| sqlx::query_scalar(
-            concat!("SELECT id FROM user_rights WHERE status IN ", NOT_ENDED!(), " AND end_date IS NOT NULL AND end_date < $1 ORDER BY id")
-        )
+        let ids: Vec<i64> = with_pool!(self, |p| sqlx::query_scalar(concat!(
+            "SELECT id FROM user_rights WHERE status IN ",
+            NOT_ENDED!(),
+            " AND end_date IS NOT NULL AND end_date < $1 ORDER BY id"
+        ))
         .bind(today)
         .fetch_all(p)
         .await)?;
@@ -622,10 +601,8 @@ impl Store {
         for message in messages {
             super::messages::create_message_in(&mut tx, message).await?;
         }
-        let (name, customer_number): (String, String) = with_tx!(&mut tx, |c| sqlx::query_as("SELECT name, customer_number FROM companies WHERE id = $1")
-            .bind(provider_company_id)
-            .fetch_one(c)
-            .await)?;
+        let (name, customer_number): (String, String) =
+            with_tx!(&mut tx, |c| sqlx::query_as("SELECT name, customer_number FROM companies WHERE id = $1").bind(provider_company_id).fetch_one(c).await)?;
         let ended: Vec<RightId> = out.iter().map(|r| r.id).collect();
         let entry = AuditEntry::new(actor, Some(company_id), AuditAction::CompanyOffboardProvider, format!("company:{provider_company_id}"))
             .after(serde_json::json!({ "company_name": name, "customer_number": customer_number, "rights_ended": ended.len(), "right_ids": ended }));

@@ -104,10 +104,7 @@ impl Sealing {
         };
         let keys = self.keys.as_ref().ok_or_else(no_key)?;
         let (fingerprint, data) = rest.split_once(':').ok_or(StoreError::Secrets("malformed"))?;
-        let key = std::iter::once(&keys.0)
-            .chain(keys.1.iter())
-            .find(|k| k.fingerprint() == fingerprint)
-            .ok_or(StoreError::Secrets("unknown_key"))?;
+        let key = std::iter::once(&keys.0).chain(keys.1.iter()).find(|k| k.fingerprint() == fingerprint).ok_or(StoreError::Secrets("unknown_key"))?;
         let bytes = from_hex(data).filter(|b| b.len() > 12).ok_or(StoreError::Secrets("malformed"))?;
         let plain = key.cipher().decrypt(Nonce::from_slice(&bytes[..12]), &bytes[12..]).map_err(|_| StoreError::Secrets("tampered"))?;
         String::from_utf8(plain).map_err(|_| StoreError::Secrets("malformed"))

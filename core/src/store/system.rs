@@ -47,16 +47,15 @@ impl Store {
     /// before sign-in); never overwrites one: false when the id is taken.
     pub async fn create_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>, user_id: Option<crate::domain::UserId>) -> Result<bool> {
         let id = session_key(id);
-        let inserted = with_pool!(self, |p| sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING"
-        )
-        .bind(&id)
-        .bind(data)
-        .bind(expires_at)
-        .bind(user_id)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
+        let inserted =
+            with_pool!(self, |p| sqlx::query("INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING")
+                .bind(&id)
+                .bind(data)
+                .bind(expires_at)
+                .bind(user_id)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected()))?;
         Ok(inserted == 1)
     }
 
@@ -78,11 +77,7 @@ impl Store {
     /// The session's data if it exists and has not expired at `now`.
     pub async fn load_session(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>> {
         let id = session_key(id);
-        Ok(with_pool!(self, |p| sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
-            .bind(&id)
-            .bind(now)
-            .fetch_optional(p)
-            .await)?)
+        Ok(with_pool!(self, |p| sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2").bind(&id).bind(now).fetch_optional(p).await)?)
     }
 
     pub async fn delete_session(&self, id: &str) -> Result<()> {
@@ -93,25 +88,19 @@ impl Store {
 
     /// Deletes expired sessions; returns how many.
     pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
-        Ok(with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?)
+        Ok(with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(p).await.map(|r| r.rows_affected()))?)
     }
 
     // ------------------------------------------------------------ outbox
 
     pub async fn enqueue_email(&self, to: &str, subject: &str, body: &str) -> Result<i64> {
-        Ok(with_pool!(self, |p| sqlx::query_scalar(
-            "INSERT INTO outbox_emails (to_address, subject, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
-        )
-        .bind(to)
-        .bind(subject)
-        .bind(body)
-        .bind(now())
-        .fetch_one(p)
-        .await)?)
+        Ok(with_pool!(self, |p| sqlx::query_scalar("INSERT INTO outbox_emails (to_address, subject, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(to)
+            .bind(subject)
+            .bind(body)
+            .bind(now())
+            .fetch_one(p)
+            .await)?)
     }
 
     /// Outbox e-mails, oldest first (unsent ones only if `unsent_only`).
@@ -162,10 +151,7 @@ impl Store {
     /// Attempts for `key` in the window that is still open at `now`.
     pub async fn attempt_count(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<i64> {
         let row: Option<(i64, DateTime<Utc>)> =
-            with_pool!(self, |p| sqlx::query_as("SELECT count, window_start FROM login_throttle WHERE key = $1")
-                .bind(key)
-                .fetch_optional(p)
-                .await)?;
+            with_pool!(self, |p| sqlx::query_as("SELECT count, window_start FROM login_throttle WHERE key = $1").bind(key).fetch_optional(p).await)?;
         Ok(match row {
             Some((n, start)) if start + window > now => n,
             _ => 0,
@@ -175,11 +161,7 @@ impl Store {
     /// Takes back one attempt for `key` that turned out legitimate (a right password from a
     /// shared client address), so that an office's sign-ins do not add up to a block.
     pub async fn uncount_attempt(&self, key: &str) -> Result<()> {
-        with_pool!(self, |p| sqlx::query("UPDATE login_throttle SET count = count - 1 WHERE key = $1 AND count > 0")
-            .bind(key)
-            .execute(p)
-            .await
-            .map(|_| ()))?;
+        with_pool!(self, |p| sqlx::query("UPDATE login_throttle SET count = count - 1 WHERE key = $1 AND count > 0").bind(key).execute(p).await.map(|_| ()))?;
         Ok(())
     }
 

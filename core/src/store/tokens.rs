@@ -31,8 +31,7 @@ pub enum TokenPurpose {
 }
 
 impl TokenPurpose {
-    pub const ALL: [TokenPurpose; 4] =
-        [TokenPurpose::ConfirmRegistration, TokenPurpose::ResetPassword, TokenPurpose::ChangeEmail, TokenPurpose::SetPassword];
+    pub const ALL: [TokenPurpose; 4] = [TokenPurpose::ConfirmRegistration, TokenPurpose::ResetPassword, TokenPurpose::ChangeEmail, TokenPurpose::SetPassword];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -105,17 +104,9 @@ struct TokenRow {
 impl TryFrom<TokenRow> for EmailToken {
     type Error = StoreError;
     fn try_from(r: TokenRow) -> Result<Self> {
-        let purpose = TokenPurpose::parse(&r.purpose)
-            .ok_or_else(|| StoreError::Database(sqlx::Error::Protocol(format!("unknown token purpose {}", r.purpose))))?;
-        Ok(EmailToken {
-            id: r.id,
-            purpose,
-            user_id: r.user_id,
-            new_email: r.new_email,
-            created_at: r.created_at,
-            expires_at: r.expires_at,
-            used_at: r.used_at,
-        })
+        let purpose =
+            TokenPurpose::parse(&r.purpose).ok_or_else(|| StoreError::Database(sqlx::Error::Protocol(format!("unknown token purpose {}", r.purpose))))?;
+        Ok(EmailToken { id: r.id, purpose, user_id: r.user_id, new_email: r.new_email, created_at: r.created_at, expires_at: r.expires_at, used_at: r.used_at })
     }
 }
 
@@ -142,25 +133,16 @@ async fn consume_in(tx: &mut Tx, purposes: &[TokenPurpose], token: &str, at: Dat
         "UPDATE email_tokens SET used_at = $4 WHERE token_hash = $1 AND (purpose = $2 OR purpose = $3) \
          AND used_at IS NULL AND expires_at > $4 RETURNING {TOKEN_COLS}"
     );
-    let row: Option<TokenRow> = with_tx!(tx, |c| sqlx::query_as(&sql)
-        .bind(hash_email_token(token))
-        .bind(first.as_str())
-        .bind(second.as_str())
-        .bind(at)
-        .fetch_optional(c)
-        .await)?;
+    let row: Option<TokenRow> =
+        with_tx!(tx, |c| sqlx::query_as(&sql).bind(hash_email_token(token)).bind(first.as_str()).bind(second.as_str()).bind(at).fetch_optional(c).await)?;
     row.map(TryInto::try_into).transpose()
 }
 
 async fn user_email_in(tx: &mut Tx, user_id: UserId) -> Result<(String, Option<CompanyId>)> {
     let row: Option<(String, Option<i64>)> =
-        with_tx!(tx, |c| sqlx::query_as("SELECT email, home_company_id FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(c)
-            .await)?;
+        with_tx!(tx, |c| sqlx::query_as("SELECT email, home_company_id FROM users WHERE id = $1").bind(user_id).fetch_optional(c).await)?;
     row.ok_or(StoreError::NotFound)
 }
-
 
 impl Store {
     /// Creates a token of `purpose` for `user_id`, valid for `valid_for`, and answers it in
@@ -176,15 +158,13 @@ impl Store {
         let token = ClearToken(random_token(32));
         let at = now();
         let mut tx = self.begin().await?;
-        with_tx!(&mut tx, |c| sqlx::query(
-            "UPDATE email_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL"
-        )
-        .bind(user_id)
-        .bind(purpose.as_str())
-        .bind(at)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
+        with_tx!(&mut tx, |c| sqlx::query("UPDATE email_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
+            .bind(user_id)
+            .bind(purpose.as_str())
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
         with_tx!(&mut tx, |c| sqlx::query(
             "INSERT INTO email_tokens (purpose, user_id, new_email, token_hash, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6)"
@@ -301,13 +281,11 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        with_tx!(&mut tx, |c| sqlx::query(
-            "DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL AND purpose = 'confirm_registration'"
-        )
-        .bind(user_id)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
+        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL AND purpose = 'confirm_registration'")
+            .bind(user_id)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
         audit_in(&mut tx, &AuditEntry::new(&Actor::login(user_id), None, AuditAction::UserRegister, format!("user:{user_id}"))).await?;
         tx.commit().await?;
         self.user(user_id).await
@@ -321,17 +299,14 @@ impl Store {
         let Some(t) = consume_in(&mut tx, &[TokenPurpose::ConfirmRegistration], token, at).await? else {
             return Ok(None);
         };
-        with_tx!(&mut tx, |c| sqlx::query(
-            "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL"
-        )
-        .bind(t.user_id)
-        .bind(at)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
+        with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET email_verified_at = $2 WHERE id = $1 AND email_verified_at IS NULL")
+            .bind(t.user_id)
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
         let (_, home) = user_email_in(&mut tx, t.user_id).await?;
-        audit_in(&mut tx, &AuditEntry::new(&Actor::login(t.user_id), home, AuditAction::UserEmailConfirm, format!("user:{}", t.user_id)))
-            .await?;
+        audit_in(&mut tx, &AuditEntry::new(&Actor::login(t.user_id), home, AuditAction::UserEmailConfirm, format!("user:{}", t.user_id))).await?;
         tx.commit().await?;
         Ok(Some(self.user(t.user_id).await?))
     }
@@ -347,15 +322,13 @@ impl Store {
         let Some(t) = consume_in(&mut tx, &purposes, token, at).await? else {
             return Ok(None);
         };
-        with_tx!(&mut tx, |c| sqlx::query(
-            "UPDATE users SET password_hash = $2, email_verified_at = COALESCE(email_verified_at, $3) WHERE id = $1"
-        )
-        .bind(t.user_id)
-        .bind(hash.as_str())
-        .bind(at)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
+        with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET password_hash = $2, email_verified_at = COALESCE(email_verified_at, $3) WHERE id = $1")
+            .bind(t.user_id)
+            .bind(hash.as_str())
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
         let (email, home) = user_email_in(&mut tx, t.user_id).await?;
         with_tx!(&mut tx, |c| sqlx::query("DELETE FROM login_throttle WHERE key = $1 OR key = $2")
             .bind(format!("email:{email}"))
@@ -363,11 +336,7 @@ impl Store {
             .execute(c)
             .await
             .map(|_| ()))?;
-        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(t.user_id)
-            .execute(c)
-            .await
-            .map(|_| ()))?;
+        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(t.user_id).execute(c).await.map(|_| ()))?;
         forget_credential_links_in(&mut tx, t.user_id).await?;
         let action = if t.purpose == TokenPurpose::SetPassword { AuditAction::PasswordSet } else { AuditAction::PasswordReset };
         audit_in(&mut tx, &AuditEntry::new(&Actor::login(t.user_id), home, action, format!("user:{}", t.user_id))).await?;
@@ -397,12 +366,7 @@ impl Store {
             .await
             .map(|_| ()))
         .map_err(dup("user.email"))?;
-        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-            .bind(t.user_id)
-            .bind(&keep)
-            .execute(c)
-            .await
-            .map(|_| ()))?;
+        with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2").bind(t.user_id).bind(&keep).execute(c).await.map(|_| ()))?;
         // A reset link sent to the old address would hand the login back to that mailbox.
         forget_credential_links_in(&mut tx, t.user_id).await?;
         audit_in(
@@ -424,12 +388,7 @@ impl Store {
     pub async fn change_password(&self, user_id: UserId, hash: &PasswordHash, keep: Option<&str>) -> Result<u64> {
         let keep = keep.map(super::system::session_key).unwrap_or_default();
         let mut tx = self.begin().await?;
-        with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-            .bind(user_id)
-            .bind(hash.as_str())
-            .execute(c)
-            .await
-            .map(|_| ()))?;
+        with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(user_id).bind(hash.as_str()).execute(c).await.map(|_| ()))?;
         let ended = with_tx!(&mut tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(user_id)
             .bind(&keep)
@@ -480,11 +439,10 @@ impl Store {
         )
         .await?;
 
-        let existing: Option<(i64, Option<i64>)> =
-            with_tx!(&mut tx, |c| sqlx::query_as("SELECT id, home_company_id FROM users WHERE email = lower($1)")
-                .bind(admin.email.as_str())
-                .fetch_optional(c)
-                .await)?;
+        let existing: Option<(i64, Option<i64>)> = with_tx!(&mut tx, |c| sqlx::query_as("SELECT id, home_company_id FROM users WHERE email = lower($1)")
+            .bind(admin.email.as_str())
+            .fetch_optional(c)
+            .await)?;
         let (user_id, new_login) = match existing {
             Some((_, Some(_))) => return Err(StoreError::Duplicate { what: "user.home_company" }),
             Some((id, None)) => {

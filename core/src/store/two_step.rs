@@ -5,8 +5,8 @@
 //! `UPDATE … WHERE code_hash = $2 AND used_at IS NULL` find and consume a code atomically.
 
 use super::audit::audit_in;
-use super::*;
 use super::directory::found;
+use super::*;
 use crate::domain::{AuditAction, UserId};
 
 /// Normalizes a recovery code as typed (case, spaces, dashes are ignored).
@@ -36,16 +36,14 @@ impl Store {
 
     async fn set_two_step(&self, user: &User, sealed: Option<String>, step: Option<i64>, hashes: &[String], action: AuditAction) -> Result<()> {
         let mut tx = self.begin().await?;
-        let n = with_tx!(&mut tx, |c| sqlx::query(
-            "UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = $4 WHERE id = $1"
-        )
-        .bind(user.id)
-        .bind(sealed.clone())
-        .bind(sealed.is_some())
-        .bind(step)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+        let n = with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = $4 WHERE id = $1")
+            .bind(user.id)
+            .bind(sealed.clone())
+            .bind(sealed.is_some())
+            .bind(step)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         found(n)?;
         replace_recovery_codes_in(&mut tx, user.id, hashes).await?;
         let actor = Actor::login(user.id);
@@ -75,12 +73,10 @@ impl Store {
 
     /// How many unused recovery codes `user_id` has left.
     pub async fn unused_recovery_codes(&self, user_id: UserId) -> Result<i64> {
-        Ok(with_pool!(self, |p| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL"
-        )
-        .bind(user_id)
-        .fetch_one(p)
-        .await)?)
+        Ok(with_pool!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user_id)
+            .fetch_one(p)
+            .await)?)
     }
 }
 
@@ -98,21 +94,15 @@ mod tests {
 
 async fn replace_recovery_codes_in(tx: &mut Tx, user_id: UserId, hashes: &[String]) -> Result<()> {
     let now = now();
-    with_tx!(&mut *tx, |c| sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
+    with_tx!(&mut *tx, |c| sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(c).await.map(|_| ()))?;
     for h in hashes {
-        with_tx!(&mut *tx, |c| sqlx::query(
-            "INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES ($1, $2, NULL, $3)"
-        )
-        .bind(user_id)
-        .bind(h)
-        .bind(now)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
+        with_tx!(&mut *tx, |c| sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES ($1, $2, NULL, $3)")
+            .bind(user_id)
+            .bind(h)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
     }
     Ok(())
 }

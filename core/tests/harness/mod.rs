@@ -70,11 +70,7 @@ where
         }
     };
     let short: String = name.chars().take(32).collect();
-    let db = format!(
-        "pc_{short}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
+    let db = format!("pc_{short}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
     sqlx::query(&format!("CREATE DATABASE \"{db}\"")).execute(&mut admin).await.expect("create test database");
     let drop_db = |mut admin: sqlx::PgConnection| {
         let db = db.clone();

@@ -46,7 +46,8 @@ async fn register(app: &TestApp, email: &str, password: &str) -> Answer {
 // ------------------------------------------------------------------ account takeover
 
 on_both_backends!(a_forged_host_neither_passes_the_origin_check_nor_reaches_an_e_mail_link, Options::default(), |app: TestApp| async move {
-    let forged = post_with(&app, "/api/request_password_reset", &[("email", PROVIDER)], &[("host", "evil.example"), ("origin", "http://evil.example")], None).await;
+    let forged =
+        post_with(&app, "/api/request_password_reset", &[("email", PROVIDER)], &[("host", "evil.example"), ("origin", "http://evil.example")], None).await;
     assert_eq!(forged.status, 403, "a Host and an Origin that agree with each other are not the portal's: {forged:?}");
 
     let sent = post_with(&app, "/api/request_password_reset", &[("email", PROVIDER)], &[("host", "evil.example"), ("origin", &app.base)], None).await;
@@ -184,7 +185,11 @@ on_both_backends!(another_site_can_show_a_message_but_not_mark_it_read, Options:
         let app = app.clone();
         let paul = paul.clone();
         async move {
-            let request = app.client.get(format!("{}/messages/{}", app.base, message.id)).header("cookie", format!("portal_session={paul}")).header("sec-fetch-site", site);
+            let request = app
+                .client
+                .get(format!("{}/messages/{}", app.base, message.id))
+                .header("cookie", format!("portal_session={paul}"))
+                .header("sec-fetch-site", site);
             auth_support::read(request.send().await.unwrap()).await
         }
     };
@@ -220,30 +225,44 @@ on_both_backends!(nobody_who_does_not_read_the_mailbox_can_sign_in_as_its_owner,
     assert_eq!(app.sign_in(VICTIM, OWN_PASSWORD).await.status, 200, "the owner signs in with their own");
 });
 
-on_both_backends!(an_unconfirmed_registration_entered_as_an_employee_is_replaced_and_the_owner_sets_the_password, Options::default(), |app: TestApp| async move {
-    const VICTIM: &str = "nora@musterhans.example";
-    // Somebody registers the address of a future employee, which they do not read.
-    assert_eq!(register(&app, VICTIM, ATTACKER_PASSWORD).await.status, 200);
-    let attackers_link = link_mail(&app, VICTIM, "/register/confirm?token=").await;
+on_both_backends!(
+    an_unconfirmed_registration_entered_as_an_employee_is_replaced_and_the_owner_sets_the_password,
+    Options::default(),
+    |app: TestApp| async move {
+        const VICTIM: &str = "nora@musterhans.example";
+        // Somebody registers the address of a future employee, which they do not read.
+        assert_eq!(register(&app, VICTIM, ATTACKER_PASSWORD).await.status, 200);
+        let attackers_link = link_mail(&app, VICTIM, "/register/confirm?token=").await;
 
-    let admin = app.signed_in_cookie(ADMIN).await;
-    let form = [("right_type", "employee"), ("email", VICTIM), ("first_name", "Nora"), ("last_name", "Neuhaus"), ("name", ""), ("remark", ""), ("assignment", "manual")];
-    let entered = app.post("/api/enter_user", &form, Some(&admin)).await;
-    assert_eq!(entered.status, 200, "{entered:?}");
-    assert_eq!(auth_support::json_of(&entered)["login_created"], true, "the employee sets a password by link");
+        let admin = app.signed_in_cookie(ADMIN).await;
+        let form = [
+            ("right_type", "employee"),
+            ("email", VICTIM),
+            ("first_name", "Nora"),
+            ("last_name", "Neuhaus"),
+            ("name", ""),
+            ("remark", ""),
+            ("assignment", "manual"),
+        ];
+        let entered = app.post("/api/enter_user", &form, Some(&admin)).await;
+        assert_eq!(entered.status, 200, "{entered:?}");
+        assert_eq!(auth_support::json_of(&entered)["login_created"], true, "the employee sets a password by link");
 
-    let stale = app.post("/api/confirm_registration", &[("token", &token_in(&attackers_link, "/register/confirm?token=")), ("password", ATTACKER_PASSWORD)], None).await;
-    assert_eq!(stale.status, 400, "the registration's link died with it: {stale:?}");
-    assert_eq!(app.sign_in(VICTIM, ATTACKER_PASSWORD).await.status, 401, "the registrant's password is gone");
+        let stale = app
+            .post("/api/confirm_registration", &[("token", &token_in(&attackers_link, "/register/confirm?token=")), ("password", ATTACKER_PASSWORD)], None)
+            .await;
+        assert_eq!(stale.status, 400, "the registration's link died with it: {stale:?}");
+        assert_eq!(app.sign_in(VICTIM, ATTACKER_PASSWORD).await.status, 401, "the registrant's password is gone");
 
-    let link = link_mail(&app, VICTIM, "/password/reset?token=").await;
-    let token = token_in(&link, "/password/reset?token=");
-    let set = app.post("/api/reset_password", &[("token", &token), ("password", OWN_PASSWORD), ("confirm", OWN_PASSWORD)], None).await;
-    assert_eq!(set.status, 200, "{set:?}");
-    assert_eq!(app.sign_in(VICTIM, OWN_PASSWORD).await.status, 200, "the owner of the mailbox signs in");
-    let nora = app.store.user_by_email(&portal_core::domain::EmailAddress::parse(VICTIM).unwrap()).await.unwrap().unwrap();
-    assert_eq!((nora.first_name.as_str(), nora.home_company_id), ("Nora", Some(app.demo.principal.id)), "the administrator's entry, not the registrant's");
-});
+        let link = link_mail(&app, VICTIM, "/password/reset?token=").await;
+        let token = token_in(&link, "/password/reset?token=");
+        let set = app.post("/api/reset_password", &[("token", &token), ("password", OWN_PASSWORD), ("confirm", OWN_PASSWORD)], None).await;
+        assert_eq!(set.status, 200, "{set:?}");
+        assert_eq!(app.sign_in(VICTIM, OWN_PASSWORD).await.status, 200, "the owner of the mailbox signs in");
+        let nora = app.store.user_by_email(&portal_core::domain::EmailAddress::parse(VICTIM).unwrap()).await.unwrap().unwrap();
+        assert_eq!((nora.first_name.as_str(), nora.home_company_id), ("Nora", Some(app.demo.principal.id)), "the administrator's entry, not the registrant's");
+    }
+);
 
 on_both_backends!(access_requests_by_customer_number_are_limited_and_name_no_company, Options::default(), |app: TestApp| async move {
     let paul = app.signed_in_cookie(PROVIDER).await;

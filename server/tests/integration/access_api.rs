@@ -68,7 +68,9 @@ on_both_backends!(without_a_valid_key_of_an_active_technical_user_nothing_is_ans
     let question = [("user", MARC), ("service", "orders")];
     let forged = format!("{}x", &key[..key.len() - 1]);
     let other_prefix = key.replacen("cck_", "cck_0", 1);
-    for (what, presented) in [("no key", None), ("a forged key", Some(forged.as_str())), ("an unknown prefix", Some(other_prefix.as_str())), ("junk", Some("cck_../_x"))] {
+    for (what, presented) in
+        [("no key", None), ("a forged key", Some(forged.as_str())), ("an unknown prefix", Some(other_prefix.as_str())), ("junk", Some("cck_../_x"))]
+    {
         let answer = ask(&app, presented, &question, None).await;
         assert_eq!(answer.status, 401, "{what}: {answer:?}");
         assert_eq!(answer.headers.get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Bearer"), "{what}");
@@ -80,7 +82,9 @@ on_both_backends!(without_a_valid_key_of_an_active_technical_user_nothing_is_ans
 
     // A session's cookie is no key, and the key's technical right ends with its revocation.
     let admin = app.signed_in_cookie(ADMIN).await;
-    let with_cookie = read(app.client.get(format!("{}/api/v1/access", app.base)).query(&question).header("cookie", format!("portal_session={admin}")).send().await.unwrap()).await;
+    let with_cookie =
+        read(app.client.get(format!("{}/api/v1/access", app.base)).query(&question).header("cookie", format!("portal_session={admin}")).send().await.unwrap())
+            .await;
     assert_eq!(with_cookie.status, 401, "{with_cookie:?}");
     let right = app.store.right(right_id).await.unwrap();
     let by = StoreActor::user(app.demo.admin.id, app.demo.principal.id);
@@ -108,51 +112,66 @@ on_both_backends!(a_malformed_question_gets_a_clear_refusal_in_the_clients_langu
     assert!(json_of(&italian)["message"].as_str().unwrap().starts_with("Questo servizio online non esiste"), "{italian:?}");
 });
 
-on_both_backends!(an_address_asking_too_often_is_told_to_wait_and_other_addresses_are_still_answered, Options { security: Security { api_requests_per_second: NonZeroU32::new(1).unwrap(), ..Default::default() }, ..Default::default() }, |app: TestApp| async move {
-    let (_, key) = technical_user(&app).await;
-    let question = [("user", MARC), ("service", "orders")];
-    // One a second, in bursts of two: the third question in a row is refused, unless the
-    // machine is so slow that a second passed meanwhile.
-    let started = std::time::Instant::now();
-    let mut answered = 0;
-    let refused = loop {
-        let answer = ask(&app, Some(&key), &question, Some("de")).await;
-        if answer.status != 200 {
-            break answer;
-        }
-        answered += 1;
-        assert!(answered <= 2 + started.elapsed().as_secs() + 1, "answered {answered} in {:?}", started.elapsed());
-    };
-    assert_eq!(refused.status, 429, "{refused:?}");
-    assert_eq!(json_of(&refused)["error"], "api.rate_limited");
-    assert!(json_of(&refused)["message"].as_str().unwrap().starts_with("Zu viele Anfragen"), "{refused:?}");
-    assert!(!refused.body.contains("allowed"), "no decision with a refusal");
-    let wait: u64 = refused.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).expect("a Retry-After in seconds");
-    assert!((1..=2).contains(&wait), "{wait}");
+on_both_backends!(
+    an_address_asking_too_often_is_told_to_wait_and_other_addresses_are_still_answered,
+    Options { security: Security { api_requests_per_second: NonZeroU32::new(1).unwrap(), ..Default::default() }, ..Default::default() },
+    |app: TestApp| async move {
+        let (_, key) = technical_user(&app).await;
+        let question = [("user", MARC), ("service", "orders")];
+        // One a second, in bursts of two: the third question in a row is refused, unless the
+        // machine is so slow that a second passed meanwhile.
+        let started = std::time::Instant::now();
+        let mut answered = 0;
+        let refused = loop {
+            let answer = ask(&app, Some(&key), &question, Some("de")).await;
+            if answer.status != 200 {
+                break answer;
+            }
+            answered += 1;
+            assert!(answered <= 2 + started.elapsed().as_secs() + 1, "answered {answered} in {:?}", started.elapsed());
+        };
+        assert_eq!(refused.status, 429, "{refused:?}");
+        assert_eq!(json_of(&refused)["error"], "api.rate_limited");
+        assert!(json_of(&refused)["message"].as_str().unwrap().starts_with("Zu viele Anfragen"), "{refused:?}");
+        assert!(!refused.body.contains("allowed"), "no decision with a refusal");
+        let wait: u64 = refused.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).expect("a Retry-After in seconds");
+        assert!((1..=2).contains(&wait), "{wait}");
 
-    // The quota is the address's: a client on another loopback address is answered.
-    let elsewhere = reqwest::Client::builder().local_address(Some("127.0.0.2".parse().unwrap())).build().unwrap();
-    let answer = read(elsewhere.get(format!("{}/api/v1/access", app.base)).query(&question).bearer_auth(&key).send().await.unwrap()).await;
-    assert_eq!(answer.status, 200, "{answer:?}");
+        // The quota is the address's: a client on another loopback address is answered.
+        let elsewhere = reqwest::Client::builder().local_address(Some("127.0.0.2".parse().unwrap())).build().unwrap();
+        let answer = read(elsewhere.get(format!("{}/api/v1/access", app.base)).query(&question).bearer_auth(&key).send().await.unwrap()).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
 
-    // And once the wait is over, the first address is answered again.
-    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
-    assert!(allowed(&app, &key, &question).await);
-});
-
-on_both_backends!(behind_a_proxy_the_quota_is_the_forwarded_client_s, Options { security: Security { api_requests_per_second: NonZeroU32::new(1).unwrap(), client_ip_source: axum_client_ip::ClientIpSource::RightmostXForwardedFor, ..Default::default() }, ..Default::default() }, |app: TestApp| async move {
-    let (_, key) = technical_user(&app).await;
-    let question = [("user", MARC), ("service", "orders")];
-    let ask_for = |client: &'static str| {
-        let request = app.client.get(format!("{}/api/v1/access", app.base)).query(&question).bearer_auth(&key).header("x-forwarded-for", client);
-        async move { read(request.send().await.unwrap()).await }
-    };
-    let started = std::time::Instant::now();
-    let mut answered = 0;
-    while ask_for("203.0.113.7").await.status == 200 {
-        answered += 1;
-        assert!(answered <= 2 + started.elapsed().as_secs() + 1, "answered {answered} in {:?}", started.elapsed());
+        // And once the wait is over, the first address is answered again.
+        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+        assert!(allowed(&app, &key, &question).await);
     }
-    // Every question came over loopback; the client the proxy names is another one.
-    assert_eq!(ask_for("198.51.100.9").await.status, 200);
-});
+);
+
+on_both_backends!(
+    behind_a_proxy_the_quota_is_the_forwarded_client_s,
+    Options {
+        security: Security {
+            api_requests_per_second: NonZeroU32::new(1).unwrap(),
+            client_ip_source: axum_client_ip::ClientIpSource::RightmostXForwardedFor,
+            ..Default::default()
+        },
+        ..Default::default()
+    },
+    |app: TestApp| async move {
+        let (_, key) = technical_user(&app).await;
+        let question = [("user", MARC), ("service", "orders")];
+        let ask_for = |client: &'static str| {
+            let request = app.client.get(format!("{}/api/v1/access", app.base)).query(&question).bearer_auth(&key).header("x-forwarded-for", client);
+            async move { read(request.send().await.unwrap()).await }
+        };
+        let started = std::time::Instant::now();
+        let mut answered = 0;
+        while ask_for("203.0.113.7").await.status == 200 {
+            answered += 1;
+            assert!(answered <= 2 + started.elapsed().as_secs() + 1, "answered {answered} in {:?}", started.elapsed());
+        }
+        // Every question came over loopback; the client the proxy names is another one.
+        assert_eq!(ask_for("198.51.100.9").await.status, 200);
+    }
+);

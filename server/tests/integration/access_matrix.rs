@@ -367,9 +367,7 @@ impl Row {
             who if who.right_ended() && self.needs_acting() && self.target.starts_with("/api/") => {
                 answer.status == 409 && answer.body.contains(app::access::NO_ACTING_COMPANY)
             }
-            who if self.foreign.is_some_and(|(own, _)| own.allows(who)) => {
-                self.foreign.is_some_and(|(_, code)| answer.body.contains(code))
-            }
+            who if self.foreign.is_some_and(|(own, _)| own.allows(who)) => self.foreign.is_some_and(|(_, code)| answer.body.contains(code)),
             // A page resolves the acting company once for its data and its header, and sends
             // the browser to the company choice with the sentence that says why.
             who if who.right_ended() && self.needs_acting() => answer.location() == Some("/select-company?motif=droit"),
@@ -380,8 +378,7 @@ impl Row {
 
 /// Pages that show no data of anybody: forms whose every action is a server function of
 /// the matrix, and the token pages, whose tokens are checked by those functions.
-const FORM_PAGES: &[&str] =
-    &["/", "/login", "/login/code", "/register", "/register/confirm", "/password/forgot", "/password/reset", "/email/confirm"];
+const FORM_PAGES: &[&str] = &["/", "/login", "/login/code", "/register", "/register/confirm", "/password/forgot", "/password/reset", "/email/confirm"];
 
 /// The world every cell is called in.
 struct World {
@@ -645,9 +642,7 @@ impl World {
                     Some(u) => app.store.credentials(u).await.unwrap().password_hash,
                     None => None,
                 };
-                let answer = self
-                    .post(who, cookie, row.target, &[("current", s(PASSWORD)), ("new", s(NEW_PASSWORD)), ("confirm", s(NEW_PASSWORD))])
-                    .await;
+                let answer = self.post(who, cookie, row.target, &[("current", s(PASSWORD)), ("new", s(NEW_PASSWORD)), ("confirm", s(NEW_PASSWORD))]).await;
                 if let (Some(u), Some(hash)) = (user_id, before) {
                     app.store.set_password_hash(u, &hash).await.unwrap();
                 }
@@ -694,9 +689,7 @@ impl World {
                     self.post(who, cookie, row.target, &[("token", token), ("password", s(NEW_PASSWORD)), ("confirm", s(NEW_PASSWORD))]).await
                 }
             }
-            ("/api/request_email_change", _) => {
-                self.post(who, cookie, row.target, &[("new_email", spare_email()), ("password", s(PASSWORD))]).await
-            }
+            ("/api/request_email_change", _) => self.post(who, cookie, row.target, &[("new_email", spare_email()), ("password", s(PASSWORD))]).await,
             ("/api/confirm_email_change", _) => {
                 let email = self.spare_login().await;
                 let spare_cookie = app.signed_in_cookie(&email).await;
@@ -709,11 +702,7 @@ impl World {
             ("/api/remember_language", _) => self.post(who, cookie, row.target, &[("language", s("fr"))]).await,
             ("/api/confirm_two_step", _) => {
                 let started = self.post(who, cookie, "/api/start_two_step", &[("password", s(PASSWORD))]).await;
-                let code = if started.status == 200 {
-                    code_at(json_of(&started)["secret"].as_str().unwrap(), now()).unwrap()
-                } else {
-                    "000000".into()
-                };
+                let code = if started.status == 200 { code_at(json_of(&started)["secret"].as_str().unwrap(), now()).unwrap() } else { "000000".into() };
                 let answer = self.post(who, cookie, row.target, &[("code", code)]).await;
                 if let Some(u) = self.user_id(who).await {
                     let user = app.store.user(u).await.unwrap();
@@ -794,11 +783,8 @@ impl World {
                 self.post_json(who, cookie, row.target, &body).await
             }
             ("/api/place_order", FOREIGN_DEBTOR | FOREIGN_PRODUCT) => {
-                let (debtor, product) = if row.case == FOREIGN_DEBTOR {
-                    (self.foreign_debtor, app.demo.products[0].id)
-                } else {
-                    (app.demo.debtors[1].id, self.foreign_product)
-                };
+                let (debtor, product) =
+                    if row.case == FOREIGN_DEBTOR { (self.foreign_debtor, app.demo.products[0].id) } else { (app.demo.debtors[1].id, self.foreign_product) };
                 let line = format!("quantities[{product}]");
                 let form = [("debtor_id", id(debtor)), ("reference", s("Matrice")), (line.as_str(), s("1"))];
                 self.post(who, cookie, row.target, &form).await
@@ -950,8 +936,7 @@ on_both_backends!(every_server_function_and_page_answers_each_kind_of_actor_as_p
     let missing_axum: Vec<&&str> = server::http::AXUM_ROUTES.iter().filter(|r| !covered.contains(*r)).collect();
     assert!(missing_axum.is_empty(), "every route of axum needs a row in the access matrix: missing {missing_axum:?}");
     let missing_functions: Vec<&String> = functions.iter().filter(|f| !covered.contains(f.as_str())).collect();
-    let missing_routes: Vec<&String> =
-        routes.iter().filter(|r| !covered.contains(r.as_str()) && !FORM_PAGES.contains(&r.as_str())).collect();
+    let missing_routes: Vec<&String> = routes.iter().filter(|r| !covered.contains(r.as_str()) && !FORM_PAGES.contains(&r.as_str())).collect();
     assert!(
         missing_functions.is_empty() && missing_routes.is_empty(),
         "every server function and data page needs a row in the access matrix: missing functions {missing_functions:?}, pages {missing_routes:?}"

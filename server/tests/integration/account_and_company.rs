@@ -3,8 +3,8 @@
 
 use crate::auth_support;
 
-use app::shared::errors::{MSG_NEW_PASSWORDS_DIFFER as MSG_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY as MSG_PASSWORD_POLICY, MSG_WRONG_CURRENT_PASSWORD};
 use app::access::NO_ACTING_COMPANY;
+use app::shared::errors::{MSG_NEW_PASSWORDS_DIFFER as MSG_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY as MSG_PASSWORD_POLICY, MSG_WRONG_CURRENT_PASSWORD};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{Party, Transition};
 use portal_core::store::Actor;
@@ -83,10 +83,7 @@ on_both_backends!(a_revoked_right_drops_the_acting_company_on_the_next_request, 
     let cookie = chosen.session_cookie().unwrap();
 
     let right = app.store.right_for(third, app.demo.provider.id).await.unwrap().unwrap();
-    app.store
-        .transition_right(right.id, right.version, Transition::Revoke, Party::Principal, &Actor::user(app.demo.third_admin.id, third))
-        .await
-        .unwrap();
+    app.store.transition_right(right.id, right.version, Transition::Revoke, Party::Principal, &Actor::user(app.demo.third_admin.id, third)).await.unwrap();
 
     let context = app.post("/api/load_portal_context", &[], Some(&cookie)).await;
     assert_eq!(context.status, 409, "{context:?}");

@@ -141,7 +141,12 @@ on_both_backends!(a_new_employee_receives_a_link_to_set_a_password, Options::def
     let mail = outbox.iter().find(|m| m.to_address == "nouveau@musterhans.example").expect("a set-password e-mail");
     assert!(mail.body.contains("/password/reset?token="), "{}", mail.body);
 
-    let foreign = enter(&app, &admin, &[("right_type", "employee"), ("email", PROVIDER), ("first_name", "Paul"), ("last_name", "P"), ("name", ""), ("remark", ""), ("assignment", "manual")]).await;
+    let foreign = enter(
+        &app,
+        &admin,
+        &[("right_type", "employee"), ("email", PROVIDER), ("first_name", "Paul"), ("last_name", "P"), ("name", ""), ("remark", ""), ("assignment", "manual")],
+    )
+    .await;
     assert_eq!(foreign.status, 400, "{foreign:?}");
     assert!(foreign.body.contains("rights.login_of_another_company"), "{foreign:?}");
 });
@@ -186,9 +191,16 @@ on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_c
     assert_eq!(grant_audits, 1, "the second save changed nothing");
 
     // A debtor of another company: refused, and the previous authorizations stay.
-    let foreign_debtor = app.store.create_debtor(app.demo.third_company.id, &portal_core::domain::DebtorNumber::parse("999001").unwrap(), "Autre").await.unwrap();
-    let bad = app.post_json("/api/save_grants", json!({ "right_id": right_id, "grants": [
-        { "service_id": orders, "all_debtors": false, "debtor_ids": [foreign_debtor.id] } ]}), &admin).await;
+    let foreign_debtor =
+        app.store.create_debtor(app.demo.third_company.id, &portal_core::domain::DebtorNumber::parse("999001").unwrap(), "Autre").await.unwrap();
+    let bad = app
+        .post_json(
+            "/api/save_grants",
+            json!({ "right_id": right_id, "grants": [
+        { "service_id": orders, "all_debtors": false, "debtor_ids": [foreign_debtor.id] } ]}),
+            &admin,
+        )
+        .await;
     assert_eq!(bad.status, 400, "{bad:?}");
     assert_eq!(app.store.service_grants(right_id).await.unwrap().len(), 2);
 
@@ -209,9 +221,8 @@ on_both_backends!(a_revoked_provider_is_refused_on_its_next_request, Options::de
 
     let tina = app.signed_in_cookie(THIRD_ADMIN).await;
     let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
-    let revoked = app
-        .post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", "revoke")], Some(&tina))
-        .await;
+    let revoked =
+        app.post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", "revoke")], Some(&tina)).await;
     assert_eq!(revoked.status, 200, "{revoked:?}");
 
     let next = app.post("/api/load_portal_context", &[], Some(&paul)).await;
@@ -220,9 +231,8 @@ on_both_backends!(a_revoked_provider_is_refused_on_its_next_request, Options::de
     assert!(app.store.messages_for(app.demo.provider.id).await.unwrap().iter().any(|m| m.kind == MessageKind::ProviderRightRevoked));
 
     // A stale version is a conflict, not a second revocation.
-    let stale = app
-        .post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", "revoke")], Some(&tina))
-        .await;
+    let stale =
+        app.post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", "revoke")], Some(&tina)).await;
     assert_eq!(stale.status, 409, "{stale:?}");
 });
 
@@ -270,7 +280,8 @@ on_both_backends!(the_last_administrator_keeps_the_flag_and_remarks_and_end_date
     assert_eq!(after.remark.as_deref(), Some("Responsable du portail"));
     assert!(after.is_admin);
 
-    let own_end = app.post("/api/end_right", &[("right_id", &own.id.to_string()), ("version", &after.version.to_string()), ("how", "revoke")], Some(&admin)).await;
+    let own_end =
+        app.post("/api/end_right", &[("right_id", &own.id.to_string()), ("version", &after.version.to_string()), ("how", "revoke")], Some(&admin)).await;
     assert_eq!(own_end.status, 400, "{own_end:?}");
     assert!(own_end.body.contains("admin.own_right"), "{own_end:?}");
 });
@@ -338,7 +349,8 @@ on_both_backends!(a_provider_working_for_the_company_is_told_when_its_services_c
         let saved = app.post_json("/api/save_grants", grants.clone(), &tina).await;
         assert_eq!(saved.status, 200, "{saved:?}");
     }
-    let told: Vec<_> = app.store.messages_for(app.demo.provider.id).await.unwrap().into_iter().filter(|m| m.kind == MessageKind::ProviderGrantsChanged).collect();
+    let told: Vec<_> =
+        app.store.messages_for(app.demo.provider.id).await.unwrap().into_iter().filter(|m| m.kind == MessageKind::ProviderGrantsChanged).collect();
     assert_eq!(told.len(), 1, "told once: saving the same services again changes nothing");
     assert_eq!(told[0].params["right_id"], right.id, "the message opens the access's page");
     let mail = app.store.outbox(false).await.unwrap().into_iter().find(|m| m.to_address == PROVIDER && m.subject == "Autorisations modifiées");

@@ -46,15 +46,19 @@ on_both_backends!(the_sessions_table_holds_nothing_a_session_cookie_could_be_mad
 /// An HTTPS deployment's public address.
 const HTTPS_PORTAL: &str = "https://portal.example.ch";
 
-on_both_backends!(over_https_the_session_cookie_is_secure_and_bound_to_the_host, Options { public_url: Some(HTTPS_PORTAL), ..Default::default() }, |app: TestApp| async move {
-    let answer = app.post_from(HTTPS_PORTAL, "/api/sign_in", &[("email", ADMIN), ("password", PASSWORD)], None).await;
-    assert_eq!(answer.status, 200, "{answer:?}");
-    let line = answer.set_cookie_lines().into_iter().find(|l| l.starts_with("__Host-portal_session=")).expect("the session cookie under its __Host- name");
-    for part in ["Secure", "HttpOnly", "Path=/"] {
-        assert!(line.contains(part), "{part}: {line}");
+on_both_backends!(
+    over_https_the_session_cookie_is_secure_and_bound_to_the_host,
+    Options { public_url: Some(HTTPS_PORTAL), ..Default::default() },
+    |app: TestApp| async move {
+        let answer = app.post_from(HTTPS_PORTAL, "/api/sign_in", &[("email", ADMIN), ("password", PASSWORD)], None).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        let line = answer.set_cookie_lines().into_iter().find(|l| l.starts_with("__Host-portal_session=")).expect("the session cookie under its __Host- name");
+        for part in ["Secure", "HttpOnly", "Path=/"] {
+            assert!(line.contains(part), "{part}: {line}");
+        }
+        assert!(!line.to_ascii_lowercase().contains("domain="), "for this host only: {line}");
     }
-    assert!(!line.to_ascii_lowercase().contains("domain="), "for this host only: {line}");
-});
+);
 
 on_both_backends!(a_wrong_password_gets_the_generic_message_and_sets_nothing, Options::default(), |app: TestApp| async move {
     let answer = app.sign_in(ADMIN, "not-the-password").await;
@@ -135,40 +139,55 @@ on_both_backends!(a_successful_sign_in_clears_the_accounts_failures, Options::de
     assert_eq!(app.sign_in(ADMIN, PASSWORD).await.status, 200, "the counter started again at zero");
 });
 
-on_both_backends!(sign_in_is_throttled_per_client_address_across_accounts, with_auth(AuthSettings { max_failures_per_address: 3, ..Default::default() }), |app: TestApp| async move {
-    for email in ["a@x.example", "b@x.example", "c@x.example"] {
-        let answer = app.sign_in(email, "wrong-password").await;
-        assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+on_both_backends!(
+    sign_in_is_throttled_per_client_address_across_accounts,
+    with_auth(AuthSettings { max_failures_per_address: 3, ..Default::default() }),
+    |app: TestApp| async move {
+        for email in ["a@x.example", "b@x.example", "c@x.example"] {
+            let answer = app.sign_in(email, "wrong-password").await;
+            assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+        }
+        let answer = app.sign_in(ADMIN, PASSWORD).await;
+        assert!(answer.body.contains(MSG_THROTTLED), "{answer:?}");
+        assert_eq!(answer.session_cookie(), None);
     }
-    let answer = app.sign_in(ADMIN, PASSWORD).await;
-    assert!(answer.body.contains(MSG_THROTTLED), "{answer:?}");
-    assert_eq!(answer.session_cookie(), None);
-});
+);
 
 /// Behind the portal's reverse proxy every connection comes from the proxy: the address to
 /// throttle is the one the proxy appends to X-Forwarded-For.
 fn behind_a_proxy(auth: AuthSettings) -> Options {
-    Options { security: Security { auth, client_ip_source: axum_client_ip::ClientIpSource::RightmostXForwardedFor, ..Default::default() }, ..Default::default() }
+    Options {
+        security: Security { auth, client_ip_source: axum_client_ip::ClientIpSource::RightmostXForwardedFor, ..Default::default() },
+        ..Default::default()
+    }
 }
 
-on_both_backends!(behind_a_proxy_one_client_s_failures_throttle_that_client_only, behind_a_proxy(AuthSettings { max_failures_per_address: 3, ..Default::default() }), |app: TestApp| async move {
-    let sign_in_from = |client: &'static str, email: &'static str, password: &'static str| {
-        let request = app.client.post(format!("{}/api/sign_in", app.base)).form(&[("email", email), ("password", password)]).header("origin", app.base.clone())
-            // What a client writes is on the left; the proxy appends the peer it saw.
-            .header("x-forwarded-for", format!("10.9.9.9, {client}"));
-        async move { auth_support::read(request.send().await.expect("the server answers")).await }
-    };
-    for email in ["a@x.example", "b@x.example", "c@x.example"] {
-        let answer = sign_in_from("203.0.113.7", email, "wrong-password").await;
-        assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+on_both_backends!(
+    behind_a_proxy_one_client_s_failures_throttle_that_client_only,
+    behind_a_proxy(AuthSettings { max_failures_per_address: 3, ..Default::default() }),
+    |app: TestApp| async move {
+        let sign_in_from = |client: &'static str, email: &'static str, password: &'static str| {
+            let request = app
+                .client
+                .post(format!("{}/api/sign_in", app.base))
+                .form(&[("email", email), ("password", password)])
+                .header("origin", app.base.clone())
+                // What a client writes is on the left; the proxy appends the peer it saw.
+                .header("x-forwarded-for", format!("10.9.9.9, {client}"));
+            async move { auth_support::read(request.send().await.expect("the server answers")).await }
+        };
+        for email in ["a@x.example", "b@x.example", "c@x.example"] {
+            let answer = sign_in_from("203.0.113.7", email, "wrong-password").await;
+            assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+        }
+        let answer = sign_in_from("203.0.113.7", ADMIN, PASSWORD).await;
+        assert!(answer.body.contains(MSG_THROTTLED), "the failing client is throttled: {answer:?}");
+        // Same proxy, same connection address, another client: not throttled.
+        let answer = sign_in_from("198.51.100.9", ADMIN, PASSWORD).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        assert!(answer.session_cookie().is_some());
     }
-    let answer = sign_in_from("203.0.113.7", ADMIN, PASSWORD).await;
-    assert!(answer.body.contains(MSG_THROTTLED), "the failing client is throttled: {answer:?}");
-    // Same proxy, same connection address, another client: not throttled.
-    let answer = sign_in_from("198.51.100.9", ADMIN, PASSWORD).await;
-    assert_eq!(answer.status, 200, "{answer:?}");
-    assert!(answer.session_cookie().is_some());
-});
+);
 
 on_both_backends!(the_session_id_changes_at_sign_in, Options::default(), |app: TestApp| async move {
     // A planted cookie (session fixation) is not adopted.
@@ -188,28 +207,36 @@ on_both_backends!(the_session_id_changes_at_sign_in, Options::default(), |app: T
 // The margins are many seconds: on a loaded machine (CI compiles three builds beside the
 // tests) one request was seen to take more than 2.5 s, and a slow request must not end a
 // session that is in use. A slower machine only makes the idle session more idle.
-on_both_backends!(an_idle_session_ends_after_the_idle_timeout_and_activity_keeps_it, with_auth(AuthSettings { idle_timeout: Duration::from_secs(15), ..Default::default() }), |app: TestApp| async move {
-    let cookie = app.signed_in_cookie(ADMIN).await;
-    // Three requests 6 s apart span 18 s, past the 15 s time-out: only activity keeps it.
-    for _ in 0..3 {
-        tokio::time::sleep(Duration::from_secs(6)).await;
-        assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN), "activity extends the session past the time-out");
+on_both_backends!(
+    an_idle_session_ends_after_the_idle_timeout_and_activity_keeps_it,
+    with_auth(AuthSettings { idle_timeout: Duration::from_secs(15), ..Default::default() }),
+    |app: TestApp| async move {
+        let cookie = app.signed_in_cookie(ADMIN).await;
+        // Three requests 6 s apart span 18 s, past the 15 s time-out: only activity keeps it.
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_secs(6)).await;
+            assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN), "activity extends the session past the time-out");
+        }
+        tokio::time::sleep(Duration::from_secs(16)).await;
+        assert_eq!(app.who_is_signed_in(&cookie).await, None, "idle for longer than the time-out");
     }
-    tokio::time::sleep(Duration::from_secs(16)).await;
-    assert_eq!(app.who_is_signed_in(&cookie).await, None, "idle for longer than the time-out");
-});
+);
 
-on_both_backends!(a_session_ends_at_the_absolute_timeout_however_active, with_auth(AuthSettings { absolute_timeout: Duration::from_secs(12), ..Default::default() }), |app: TestApp| async move {
-    let cookie = app.signed_in_cookie(ADMIN).await;
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN));
-    tokio::time::sleep(Duration::from_secs(12)).await;
-    // Any request ends it (here a page), not only the server functions.
-    let page = app.get("/login", Some(&cookie)).await;
-    assert!(page.removes_session_cookie(), "{:?}", page.set_cookie_lines());
-    assert_eq!(app.session_rows().await, 0, "deleted from the store");
-    assert_eq!(app.who_is_signed_in(&cookie).await, None);
-});
+on_both_backends!(
+    a_session_ends_at_the_absolute_timeout_however_active,
+    with_auth(AuthSettings { absolute_timeout: Duration::from_secs(12), ..Default::default() }),
+    |app: TestApp| async move {
+        let cookie = app.signed_in_cookie(ADMIN).await;
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN));
+        tokio::time::sleep(Duration::from_secs(12)).await;
+        // Any request ends it (here a page), not only the server functions.
+        let page = app.get("/login", Some(&cookie)).await;
+        assert!(page.removes_session_cookie(), "{:?}", page.set_cookie_lines());
+        assert_eq!(app.session_rows().await, 0, "deleted from the store");
+        assert_eq!(app.who_is_signed_in(&cookie).await, None);
+    }
+);
 
 on_both_backends!(signing_out_ends_the_session_on_the_server, Options::default(), |app: TestApp| async move {
     let cookie = app.signed_in_cookie(ADMIN).await;
@@ -224,9 +251,7 @@ on_both_backends!(signing_out_ends_the_session_on_the_server, Options::default()
 });
 
 on_both_backends!(a_cross_site_post_is_refused_with_403_and_changes_nothing, Options::default(), |app: TestApp| async move {
-    let answer = app
-        .post_from("https://evil.example", "/api/sign_in", &[("email", ADMIN), ("password", PASSWORD)], None)
-        .await;
+    let answer = app.post_from("https://evil.example", "/api/sign_in", &[("email", ADMIN), ("password", PASSWORD)], None).await;
     assert_eq!(answer.status, 403);
     assert_eq!(answer.body, CSRF_REJECTED);
     assert_eq!(answer.session_cookie(), None);
@@ -240,13 +265,7 @@ on_both_backends!(a_cross_site_post_is_refused_with_403_and_changes_nothing, Opt
     assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN));
 
     // Nor does a request without Origin, Referer or Sec-Fetch-Site.
-    let bare = app
-        .client
-        .post(format!("{}/api/sign_in", app.base))
-        .form(&[("email", ADMIN), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let bare = app.client.post(format!("{}/api/sign_in", app.base)).form(&[("email", ADMIN), ("password", PASSWORD)]).send().await.unwrap();
     assert_eq!(bare.status(), 403);
 });
 
@@ -273,10 +292,7 @@ on_both_backends!(a_provider_with_an_active_right_is_sent_to_the_company_selecto
         .unwrap();
     let answer = app.sign_in(&tina.email, PASSWORD).await;
     assert_eq!(answer.body, "\"/portal\"", "a pending right grants nothing");
-    app.store
-        .transition_right(right.id, right.version, Transition::Accept, Party::Provider, &Actor::user(tina.id, app.demo.third_company.id))
-        .await
-        .unwrap();
+    app.store.transition_right(right.id, right.version, Transition::Accept, Party::Provider, &Actor::user(tina.id, app.demo.third_company.id)).await.unwrap();
     let answer = app.sign_in(&tina.email, PASSWORD).await;
     assert_eq!(answer.body, "\"/select-company\"");
 });

@@ -7,8 +7,8 @@ use crate::auth_support;
 
 use std::time::Duration;
 
-use app::shared::errors::{MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN};
 use app::shared::errors::{MSG_EMAIL_SAME, MSG_LINK_INVALID, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY};
+use app::shared::errors::{MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{EmailAddress, Language};
 use portal_core::store::{self, OutboxEmail};
@@ -36,14 +36,7 @@ fn token_in(mail: &OutboxEmail, path: &str) -> String {
 async fn register(app: &TestApp, email: &str, password: &str, confirm: &str) -> auth_support::Answer {
     app.post(
         "/api/register",
-        &[
-            ("email", email),
-            ("first_name", "Nina"),
-            ("last_name", "Neuhaus"),
-            ("password", password),
-            ("confirm", confirm),
-            ("language", "de"),
-        ],
+        &[("email", email), ("first_name", "Nina"), ("last_name", "Neuhaus"), ("password", password), ("confirm", confirm), ("language", "de")],
         None,
     )
     .await
@@ -108,11 +101,19 @@ on_both_backends!(registration_input_is_checked_and_a_refusal_creates_nothing, O
     let bad_email = register(&app, "not an address", NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(bad_email.status, 400);
     let no_name = app
-        .post("/api/register", &[("email", "x@neu.example"), ("first_name", " "), ("last_name", "N"), ("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD), ("language", "fr")], None)
+        .post(
+            "/api/register",
+            &[("email", "x@neu.example"), ("first_name", " "), ("last_name", "N"), ("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD), ("language", "fr")],
+            None,
+        )
         .await;
     assert_eq!(no_name.status, 400);
     let bad_language = app
-        .post("/api/register", &[("email", "x@neu.example"), ("first_name", "X"), ("last_name", "N"), ("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD), ("language", "xx")], None)
+        .post(
+            "/api/register",
+            &[("email", "x@neu.example"), ("first_name", "X"), ("last_name", "N"), ("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD), ("language", "xx")],
+            None,
+        )
         .await;
     assert_eq!(bad_language.status, 400);
     assert_eq!(users(&app).await, before);
@@ -288,7 +289,22 @@ fn the_create_company_subcommand_refuses_bad_input_in_one_line_and_creates_a_com
             .output()
             .expect("the server binary runs")
     };
-    let good = ["--customer-number", "40000004", "--name", "Neue Firma AG", "--language", "de", "--admin-email", "chef@neue-firma.example", "--first-name", "Carla", "--last-name", "Chef", "--public-url", "https://portal.example.ch"];
+    let good = [
+        "--customer-number",
+        "40000004",
+        "--name",
+        "Neue Firma AG",
+        "--language",
+        "de",
+        "--admin-email",
+        "chef@neue-firma.example",
+        "--first-name",
+        "Carla",
+        "--last-name",
+        "Chef",
+        "--public-url",
+        "https://portal.example.ch",
+    ];
     for (flag, bad, expected) in [
         ("--public-url", "mailto:x@y.example", "error: --public-url mailto:x@y.example: expected http:// or https://"),
         ("--customer-number", "12 ab", "error: invalid customer number"),
@@ -307,7 +323,11 @@ fn the_create_company_subcommand_refuses_bad_input_in_one_line_and_creates_a_com
         assert!(lines[0].starts_with(expected), "{stderr}");
     }
     let without_public_url = run(&good[..good.len() - 2]);
-    assert_eq!(String::from_utf8_lossy(&without_public_url.stderr).trim(), format!("error: {}", server::config::MISSING_PUBLIC_URL), "no link without the portal's address");
+    assert_eq!(
+        String::from_utf8_lossy(&without_public_url.stderr).trim(),
+        format!("error: {}", server::config::MISSING_PUBLIC_URL),
+        "no link without the portal's address"
+    );
     let output = run(&good);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -41,10 +41,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/list_copy_sources", &[]),
     ("/api/list_audit", &["page"]),
     ("/api/set_invitation_lifetime", &["days"]),
-    (
-        "/api/enter_user",
-        &["right_type", "email", "first_name", "last_name", "name", "remark", "administrator", "assignment", "copy_from", "template"],
-    ),
+    ("/api/enter_user", &["right_type", "email", "first_name", "last_name", "name", "remark", "administrator", "assignment", "copy_from", "template"]),
     ("/api/load_right", &["right_id"]),
     ("/api/save_grants", &["right_id", "grants"]),
     ("/api/update_right", &["right_id", "version", "remark", "end_date", "administrator"]),
@@ -107,7 +104,8 @@ fn hostile() -> Vec<String> {
 
 /// Arbitrary strings from a fixed seed: reproducible, and different from the hand-picked ones.
 fn drawn(count: usize) -> Vec<String> {
-    let mut runner = TestRunner::new_with_rng(Config::default(), proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha));
+    let mut runner =
+        TestRunner::new_with_rng(Config::default(), proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha));
     let strategy = proptest::string::string_regex("\\PC{0,40}|[0-9-]{1,25}|.{100,400}").unwrap();
     (0..count).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect()
 }
@@ -122,12 +120,7 @@ async fn counts(app: &TestApp) -> Vec<(&'static str, i64)> {
 
 async fn send(app: &TestApp, path: &str, cookie: Option<&str>, content_type: &str, body: Vec<u8>) -> Answer {
     let size = body.len();
-    let mut request = app
-        .client
-        .post(format!("{}{path}", app.base))
-        .header("origin", &app.base)
-        .header("content-type", content_type)
-        .body(body);
+    let mut request = app.client.post(format!("{}{path}", app.base)).header("origin", &app.base).header("content-type", content_type).body(body);
     if let Some(c) = cookie {
         request = request.header("cookie", format!("portal_session={c}"));
     }
@@ -280,7 +273,11 @@ on_both_backends!(hostile_text_that_is_stored_is_shown_escaped_on_every_page, Op
     let right = app.store.right_for(app.demo.principal.id, sophie).await.unwrap().unwrap();
     let remark = format!("{SCRIPT}{IMAGE}{BREAKOUT}");
     let saved = app
-        .post("/api/update_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("remark", &remark), ("end_date", "")], Some(&admin))
+        .post(
+            "/api/update_right",
+            &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("remark", &remark), ("end_date", "")],
+            Some(&admin),
+        )
         .await;
     assert_eq!(saved.status, 200, "{saved:?}");
     // A provider's request message (the administrator's message page shows it).
@@ -291,12 +288,7 @@ on_both_backends!(hostile_text_that_is_stored_is_shown_escaped_on_every_page, Op
     // A search the rights list echoes back.
     let search = url::form_urlencoded::byte_serialize(remark.as_bytes()).collect::<String>();
 
-    for page in [
-        format!("/admin/rights/{}", right.id),
-        "/admin/audit".to_string(),
-        format!("/messages/{message}"),
-        format!("/admin/rights?q={search}"),
-    ] {
+    for page in [format!("/admin/rights/{}", right.id), "/admin/audit".to_string(), format!("/messages/{message}"), format!("/admin/rights?q={search}")] {
         let answer = app.get(&page, Some(&admin)).await;
         assert_eq!(answer.status, 200, "{page}: {}", answer.status);
         // Inside a quoted attribute value `<` is inert (and `"` is escaped): only markup

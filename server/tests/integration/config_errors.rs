@@ -93,7 +93,17 @@ fn a_portal_without_the_key_of_its_two_step_secrets_does_not_start_outside_the_d
 #[test]
 fn secure_cookies_with_a_plain_http_public_address_is_refused_in_one_line() {
     let key = key_file();
-    let output = run_server(&["--listen", "127.0.0.1:0", "--database-url", "sqlite::memory:", "--public-url", "http://portal.example.ch", "--secrets-key-file", &key, "--secure-cookies"]);
+    let output = run_server(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        "sqlite::memory:",
+        "--public-url",
+        "http://portal.example.ch",
+        "--secrets-key-file",
+        &key,
+        "--secure-cookies",
+    ]);
     let line = the_error_line(&output);
     assert!(line.contains("--secure-cookies contradicts the public address http://portal.example.ch"), "{line}");
 }

@@ -29,7 +29,10 @@ async fn logistics(app: &TestApp) -> Logistics {
         vec![],
     ];
     let mut active = Vec::new();
-    for (email, grants) in ["lea.berger@entrepots-lemaniques.example", "jonas.meier@entrepots-lemaniques.example", "chloe.rochat@entrepots-lemaniques.example"].into_iter().zip(grants) {
+    for (email, grants) in ["lea.berger@entrepots-lemaniques.example", "jonas.meier@entrepots-lemaniques.example", "chloe.rochat@entrepots-lemaniques.example"]
+        .into_iter()
+        .zip(grants)
+    {
         let user_id = new_login(app, email, &company).await;
         employee_right(app, &company, user_id, false).await;
         let invited = invitation(app, musterhans, anna, user_id, None).await;
@@ -85,7 +88,12 @@ on_both_backends!(a_provider_company_is_offboarded_in_one_confirmation_and_each_
     let names: Vec<&str> = shown["rights"].as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["lea.berger@entrepots-lemaniques.example", "jonas.meier@entrepots-lemaniques.example", "chloe.rochat@entrepots-lemaniques.example", "noah.favre@entrepots-lemaniques.example"],
+        [
+            "lea.berger@entrepots-lemaniques.example",
+            "jonas.meier@entrepots-lemaniques.example",
+            "chloe.rochat@entrepots-lemaniques.example",
+            "noah.favre@entrepots-lemaniques.example"
+        ],
         "by name (the test's logins share one), then in the order given"
     );
     let lea = &shown["rights"][0];
@@ -97,7 +105,9 @@ on_both_backends!(a_provider_company_is_offboarded_in_one_confirmation_and_each_
     assert_eq!(shown["rights"][2]["services"], serde_json::json!([]));
     assert_eq!(shown["rights"][3]["status"], "pending");
 
-    let ended = app.post("/api/offboard_provider_company", &[("provider_company_id", &firm.company.id.to_string()), ("previewed", &previewed(&shown))], Some(&anna)).await;
+    let ended = app
+        .post("/api/offboard_provider_company", &[("provider_company_id", &firm.company.id.to_string()), ("previewed", &previewed(&shown))], Some(&anna))
+        .await;
     assert_eq!((ended.status, ended.body.as_str()), (200, "4"), "{ended:?}");
     for (email, cookie) in &sessions {
         let next = app.post("/api/load_portal_context", &[], Some(cookie)).await;

@@ -33,7 +33,11 @@ on_both_backends!(a_page_opened_by_a_link_while_signed_out_comes_back_after_sign
 
     let form = app.open(&login, None).await;
     assert_eq!(form.status, 200, "{form:?}");
-    assert!(form.body.contains(r#"name="retour""#) && form.body.contains(r#"value="/admin/rights?tri=email&amp;ordre=desc""#), "the form carries the way back: {}", form.body);
+    assert!(
+        form.body.contains(r#"name="retour""#) && form.body.contains(r#"value="/admin/rights?tri=email&amp;ordre=desc""#),
+        "the form carries the way back: {}",
+        form.body
+    );
 
     // Anna acts for one company only: straight back to the page.
     let signed_in = sign_in_back_to(&app, ADMIN, page).await;
@@ -60,7 +64,9 @@ on_both_backends!(the_way_back_waits_for_the_company_choice, Options::default(),
 });
 
 on_both_backends!(a_way_back_to_another_site_or_a_page_outside_the_portal_is_dropped, Options::default(), |app: TestApp| async move {
-    for back in ["https://evil.example/portal", "//evil.example", "/\\evil.example", "/%2F%2Fevil.example/x", "/login", "/api/sign_out", "/register/confirm?token=x"] {
+    for back in
+        ["https://evil.example/portal", "//evil.example", "/\\evil.example", "/%2F%2Fevil.example/x", "/login", "/api/sign_out", "/register/confirm?token=x"]
+    {
         let signed_in = sign_in_back_to(&app, ADMIN, back).await;
         assert_eq!(next_of(&signed_in), "/portal", "{back}");
     }
@@ -121,39 +127,45 @@ on_both_backends!(the_invitation_page_shows_who_invites_for_what_and_until_when,
     assert!(mail.body.contains(&format!("{}/invitations/{right_id}", app.base)), "{}", mail.body);
 });
 
-on_both_backends!(accepting_an_invitation_the_company_widened_since_it_was_shown_is_refused_and_it_is_shown_again, Options::default(), |app: TestApp| async move {
-    let (right_id, _) = invite_paul(&app).await;
-    let orders = app.demo.services.iter().find(|s| s.code == "orders").unwrap().id;
-    let anna = app.signed_in_cookie(ADMIN).await;
-    let grants = |all_debtors: bool| {
-        let debtor_ids = if all_debtors { vec![] } else { vec![app.demo.debtors[0].id] };
-        serde_json::json!({ "right_id": right_id, "grants": [{ "service_id": orders, "all_debtors": all_debtors, "debtor_ids": debtor_ids }] })
-    };
-    assert_eq!(app.post_json("/api/save_grants", grants(false), &anna).await.status, 200);
+on_both_backends!(
+    accepting_an_invitation_the_company_widened_since_it_was_shown_is_refused_and_it_is_shown_again,
+    Options::default(),
+    |app: TestApp| async move {
+        let (right_id, _) = invite_paul(&app).await;
+        let orders = app.demo.services.iter().find(|s| s.code == "orders").unwrap().id;
+        let anna = app.signed_in_cookie(ADMIN).await;
+        let grants = |all_debtors: bool| {
+            let debtor_ids = if all_debtors { vec![] } else { vec![app.demo.debtors[0].id] };
+            serde_json::json!({ "right_id": right_id, "grants": [{ "service_id": orders, "all_debtors": all_debtors, "debtor_ids": debtor_ids }] })
+        };
+        assert_eq!(app.post_json("/api/save_grants", grants(false), &anna).await.status, 200);
 
-    // Paul opens the invitation: one debtor.
-    let paul = app.signed_in_cookie(PROVIDER).await;
-    let shown = json_of(&app.post("/api/load_invitation", &[("right_id", &right_id.to_string())], Some(&paul)).await);
-    assert_eq!(shown["services"][0]["debtors"].as_array().map(Vec::len), Some(1), "{shown}");
-    // Anna widens it to every debtor before Paul presses "Valider".
-    assert_eq!(app.post_json("/api/save_grants", grants(true), &anna).await.status, 200);
-    let version = shown["version"].to_string();
-    let answer = app.post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &version), ("answer", "accept")], Some(&paul)).await;
-    assert_eq!(answer.status, 409, "{answer:?}");
-    assert!(answer.body.contains("Cette invitation a été modifiée depuis que vous"), "{answer:?}");
-    assert_eq!(app.store.right(right_id).await.unwrap().status, RightStatus::Pending, "nothing was accepted");
+        // Paul opens the invitation: one debtor.
+        let paul = app.signed_in_cookie(PROVIDER).await;
+        let shown = json_of(&app.post("/api/load_invitation", &[("right_id", &right_id.to_string())], Some(&paul)).await);
+        assert_eq!(shown["services"][0]["debtors"].as_array().map(Vec::len), Some(1), "{shown}");
+        // Anna widens it to every debtor before Paul presses "Valider".
+        assert_eq!(app.post_json("/api/save_grants", grants(true), &anna).await.status, 200);
+        let version = shown["version"].to_string();
+        let answer = app.post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &version), ("answer", "accept")], Some(&paul)).await;
+        assert_eq!(answer.status, 409, "{answer:?}");
+        assert!(answer.body.contains("Cette invitation a été modifiée depuis que vous"), "{answer:?}");
+        assert_eq!(app.store.right(right_id).await.unwrap().status, RightStatus::Pending, "nothing was accepted");
 
-    // Shown again, it says so and what it now grants; accepted as it is, it is active.
-    let page = app.open(&format!("/invitations/{right_id}?motif=modifiee"), Some(&paul)).await;
-    assert_eq!(page.status, 200, "{page:?}");
-    for seen in ["la voici telle qu", "tous les débiteurs", "Valider"] {
-        assert!(page.body.contains(seen), "the page shows {seen:?}: {}", page.body);
+        // Shown again, it says so and what it now grants; accepted as it is, it is active.
+        let page = app.open(&format!("/invitations/{right_id}?motif=modifiee"), Some(&paul)).await;
+        assert_eq!(page.status, 200, "{page:?}");
+        for seen in ["la voici telle qu", "tous les débiteurs", "Valider"] {
+            assert!(page.body.contains(seen), "the page shows {seen:?}: {}", page.body);
+        }
+        let now = json_of(&app.post("/api/load_invitation", &[("right_id", &right_id.to_string())], Some(&paul)).await);
+        let again = app
+            .post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &now["version"].to_string()), ("answer", "accept")], Some(&paul))
+            .await;
+        assert_eq!(again.status, 200, "{again:?}");
+        assert_eq!(app.store.right(right_id).await.unwrap().status, RightStatus::Active);
     }
-    let now = json_of(&app.post("/api/load_invitation", &[("right_id", &right_id.to_string())], Some(&paul)).await);
-    let again = app.post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &now["version"].to_string()), ("answer", "accept")], Some(&paul)).await;
-    assert_eq!(again.status, 200, "{again:?}");
-    assert_eq!(app.store.right(right_id).await.unwrap().status, RightStatus::Active);
-});
+);
 
 on_both_backends!(an_ended_right_shows_when_and_by_whom_it_ended_and_no_longer_the_company_s_debtors, Options::default(), |app: TestApp| async move {
     let (right_id, _) = invite_paul(&app).await;
@@ -162,7 +174,8 @@ on_both_backends!(an_ended_right_shows_when_and_by_whom_it_ended_and_no_longer_t
     app.store.replace_service_grants(right_id, &[spec], &Actor::user(app.demo.admin.id, app.demo.principal.id)).await.unwrap();
     let paul = app.signed_in_cookie(PROVIDER).await;
     let shown = app.store.right(right_id).await.unwrap();
-    let accepted = app.post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &shown.version.to_string()), ("answer", "accept")], Some(&paul)).await;
+    let accepted =
+        app.post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &shown.version.to_string()), ("answer", "accept")], Some(&paul)).await;
     assert_eq!(accepted.status, 200, "{accepted:?}");
     let page = app.open(&format!("/invitations/{right_id}"), Some(&paul)).await;
     assert!(page.body.contains(&app.demo.debtors[0].debtor_number), "an active right shows its debtors");
@@ -170,7 +183,8 @@ on_both_backends!(an_ended_right_shows_when_and_by_whom_it_ended_and_no_longer_t
     // Anna revokes it: the page says when and by whom, and no longer what it granted.
     let anna = app.signed_in_cookie(ADMIN).await;
     let active = app.store.right(right_id).await.unwrap();
-    let revoked = app.post("/api/end_right", &[("right_id", &right_id.to_string()), ("version", &active.version.to_string()), ("how", "revoke")], Some(&anna)).await;
+    let revoked =
+        app.post("/api/end_right", &[("right_id", &right_id.to_string()), ("version", &active.version.to_string()), ("how", "revoke")], Some(&anna)).await;
     assert_eq!(revoked.status, 200, "{revoked:?}");
     let view = json_of(&app.post("/api/load_invitation", &[("right_id", &right_id.to_string())], Some(&paul)).await);
     assert_eq!(view["services"], serde_json::json!([]), "{view}");
@@ -226,56 +240,61 @@ fn acting_pages(app: &TestApp, right_id: i64) -> Vec<String> {
     pages
 }
 
-on_both_backends!(a_session_acting_for_a_company_it_may_no_longer_act_for_is_sent_to_the_selector_on_every_page, Options::default(), |app: TestApp| async move {
-    use auth_support::people::{employee_right, invitation, new_company, new_login, set_acting_company, step};
-    use portal_core::domain::{Party, Transition};
+on_both_backends!(
+    a_session_acting_for_a_company_it_may_no_longer_act_for_is_sent_to_the_selector_on_every_page,
+    Options::default(),
+    |app: TestApp| async move {
+        use auth_support::people::{employee_right, invitation, new_company, new_login, set_acting_company, step};
+        use portal_core::domain::{Party, Transition};
 
-    let home = new_company(&app, "50000005", "Conseil Chemin Sàrl").await;
-    let principal = app.demo.principal.id;
-    let by_admin = Actor::user(app.demo.admin.id, principal);
-    let today = chrono::Utc::now().date_naive();
-    let mut sessions = Vec::new();
-    for (n, ending) in ["revoked", "expired", "resigned"].into_iter().enumerate() {
-        let email = format!("{ending}@conseil-chemin.example");
-        let user_id = new_login(&app, &email, &home).await;
-        employee_right(&app, &home, user_id, false).await;
-        let as_provider = Actor::user(user_id, home.id);
-        let invited = invitation(&app, principal, app.demo.admin.id, user_id, (ending == "expired").then_some(today)).await;
-        let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider.clone()).await;
-        match ending {
-            "revoked" => drop(step(&app, active, Transition::Revoke, Party::Principal, by_admin.clone()).await),
-            "resigned" => drop(step(&app, active, Transition::Resign, Party::Provider, as_provider).await),
-            _ => {}
-        }
-        sessions.push((ending, app.signed_in_cookie(&email).await, n));
-    }
-    let ended = app.store.expire_rights(today + chrono::Duration::days(1)).await.unwrap();
-    assert_eq!(ended.len(), 1, "the expired one's right ends");
-
-    let staff = app.store.right_for(principal, app.demo.employees[1].id).await.unwrap().unwrap();
-    for (ending, cookie, _) in &sessions {
-        for page in acting_pages(&app, staff.id) {
-            for round in 0..20 {
-                set_acting_company(&app, cookie, principal).await;
-                let answer = app.open(&page, Some(cookie)).await;
-                assert_eq!(
-                    (answer.status, answer.location()),
-                    (302, Some("/select-company?motif=droit")),
-                    "{ending}, {page}, round {round}: {answer:?}"
-                );
+        let home = new_company(&app, "50000005", "Conseil Chemin Sàrl").await;
+        let principal = app.demo.principal.id;
+        let by_admin = Actor::user(app.demo.admin.id, principal);
+        let today = chrono::Utc::now().date_naive();
+        let mut sessions = Vec::new();
+        for (n, ending) in ["revoked", "expired", "resigned"].into_iter().enumerate() {
+            let email = format!("{ending}@conseil-chemin.example");
+            let user_id = new_login(&app, &email, &home).await;
+            employee_right(&app, &home, user_id, false).await;
+            let as_provider = Actor::user(user_id, home.id);
+            let invited = invitation(&app, principal, app.demo.admin.id, user_id, (ending == "expired").then_some(today)).await;
+            let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider.clone()).await;
+            match ending {
+                "revoked" => drop(step(&app, active, Transition::Revoke, Party::Principal, by_admin.clone()).await),
+                "resigned" => drop(step(&app, active, Transition::Resign, Party::Provider, as_provider).await),
+                _ => {}
             }
+            sessions.push((ending, app.signed_in_cookie(&email).await, n));
         }
-        // A client that does not ask for HTML is told why, with where to go.
-        set_acting_company(&app, cookie, principal).await;
-        let plain = app.get("/services/orders", Some(cookie)).await;
-        assert_eq!((plain.status, plain.location()), (409, Some("/select-company?motif=droit")), "{plain:?}");
-        assert_eq!(plain.body, "Votre accès à cette société n'est plus actif. Veuillez sélectionner une autre société.\n/select-company?motif=droit\n");
-        let selector = app.open("/select-company?motif=droit", Some(cookie)).await;
-        assert_eq!(selector.status, 200);
-        assert!(selector.body.contains("Votre accès à cette société n&#x27;est plus actif") || selector.body.contains("Votre accès à cette société n'est plus actif"), "{ending}: {}", selector.body);
-        assert!(selector.body.contains("Conseil Chemin Sàrl"), "the login's own company is offered");
+        let ended = app.store.expire_rights(today + chrono::Duration::days(1)).await.unwrap();
+        assert_eq!(ended.len(), 1, "the expired one's right ends");
+
+        let staff = app.store.right_for(principal, app.demo.employees[1].id).await.unwrap().unwrap();
+        for (ending, cookie, _) in &sessions {
+            for page in acting_pages(&app, staff.id) {
+                for round in 0..20 {
+                    set_acting_company(&app, cookie, principal).await;
+                    let answer = app.open(&page, Some(cookie)).await;
+                    assert_eq!((answer.status, answer.location()), (302, Some("/select-company?motif=droit")), "{ending}, {page}, round {round}: {answer:?}");
+                }
+            }
+            // A client that does not ask for HTML is told why, with where to go.
+            set_acting_company(&app, cookie, principal).await;
+            let plain = app.get("/services/orders", Some(cookie)).await;
+            assert_eq!((plain.status, plain.location()), (409, Some("/select-company?motif=droit")), "{plain:?}");
+            assert_eq!(plain.body, "Votre accès à cette société n'est plus actif. Veuillez sélectionner une autre société.\n/select-company?motif=droit\n");
+            let selector = app.open("/select-company?motif=droit", Some(cookie)).await;
+            assert_eq!(selector.status, 200);
+            assert!(
+                selector.body.contains("Votre accès à cette société n&#x27;est plus actif")
+                    || selector.body.contains("Votre accès à cette société n'est plus actif"),
+                "{ending}: {}",
+                selector.body
+            );
+            assert!(selector.body.contains("Conseil Chemin Sàrl"), "the login's own company is offered");
+        }
     }
-});
+);
 
 on_both_backends!(the_opened_message_s_page_no_longer_counts_it_as_unread, Options::default(), |app: TestApp| async move {
     invite_paul(&app).await;

@@ -172,9 +172,7 @@ on_both_backends!(accepting_after_a_cancel_or_a_revocation_is_refused_in_words, 
     let anna = app.signed_in_cookie(ADMIN).await;
     let paul = app.signed_in_cookie(PROVIDER).await;
     let right = invite_paul(&app).await;
-    let cancel = app
-        .post("/api/end_right", &[("right_id", &right.0.to_string()), ("version", &right.1.to_string()), ("how", "cancel")], Some(&anna))
-        .await;
+    let cancel = app.post("/api/end_right", &[("right_id", &right.0.to_string()), ("version", &right.1.to_string()), ("how", "cancel")], Some(&anna)).await;
     assert_eq!(cancel.status, 200, "{cancel:?}");
     let current = app.store.right(right.0).await.unwrap();
     let late = answer(&app, &paul, (current.id, current.version), "accept").await;
@@ -186,9 +184,8 @@ on_both_backends!(accepting_after_a_cancel_or_a_revocation_is_refused_in_words, 
     // Paul's right on Transports Rapides SA, revoked by Tina, cannot be accepted again either.
     let tina = app.signed_in_cookie(THIRD_ADMIN).await;
     let active = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
-    let revoked = app
-        .post("/api/end_right", &[("right_id", &active.id.to_string()), ("version", &active.version.to_string()), ("how", "revoke")], Some(&tina))
-        .await;
+    let revoked =
+        app.post("/api/end_right", &[("right_id", &active.id.to_string()), ("version", &active.version.to_string()), ("how", "revoke")], Some(&tina)).await;
     assert_eq!(revoked.status, 200, "{revoked:?}");
     let now = app.store.right(active.id).await.unwrap();
     assert_eq!(answer(&app, &paul, (now.id, now.version), "accept").await.status, 409);
@@ -210,8 +207,6 @@ on_both_backends!(a_declined_request_grants_nothing_and_the_requester_is_told, O
     assert!(!choices.body.contains("Musterhans SA"), "{choices:?}");
     // An employee of Musterhans SA who is no administrator cannot decide requests.
     let marc = app.signed_in_cookie("marc.dubois@musterhans.example").await;
-    let forged = app
-        .post("/api/decide_request", &[("right_id", &right.id.to_string()), ("version", "1"), ("approve", "true")], Some(&marc))
-        .await;
+    let forged = app.post("/api/decide_request", &[("right_id", &right.id.to_string()), ("version", "1"), ("approve", "true")], Some(&marc)).await;
     assert_eq!(forged.status, 403, "{forged:?}");
 });

@@ -52,10 +52,7 @@ on_both_backends!(an_access_ending_soon_is_reminded_thirty_and_seven_days_before
     app.housekeeping.run_once().await;
     assert_eq!(told(&app, paul, MessageKind::ProviderAccessEnding).await, 2, "6 days before: the 7-day reminder");
     assert_eq!(told(&app, anna, MessageKind::ProviderRightEnding).await, 2);
-    assert_eq!(
-        app.store.reminders_sent(right.id).await.unwrap().into_iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>(),
-        ["end_30", "end_7"]
-    );
+    assert_eq!(app.store.reminders_sent(right.id).await.unwrap().into_iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>(), ["end_30", "end_7"]);
 });
 
 on_both_backends!(an_administrator_extends_an_access_by_three_months_from_the_reminder, Options::default(), |app: TestApp| async move {
@@ -128,7 +125,14 @@ on_both_backends!(a_provider_is_reminded_three_days_before_an_invitation_lapses_
     assert_eq!(told(&app, paul, MessageKind::ProviderInvitationReminder).await, 1);
     let mail = app.newest_mail(PROVIDER, |m| m.subject == "Rappel : invitation en attente de réponse").await;
     assert!(mail.body.contains(&format!("{}/invitations/{}", app.base, right.0)), "{}", mail.body);
-    let opened = json_of(&app.post("/api/open_message", &[("message_id", &app.store.messages_for(paul).await.unwrap()[0].id.to_string())], Some(&app.signed_in_cookie(PROVIDER).await)).await);
+    let opened = json_of(
+        &app.post(
+            "/api/open_message",
+            &[("message_id", &app.store.messages_for(paul).await.unwrap()[0].id.to_string())],
+            Some(&app.signed_in_cookie(PROVIDER).await),
+        )
+        .await,
+    );
     assert!(opened["until"].as_str().unwrap().len() == "17.12.2026 10:00".len(), "{opened}");
 
     // Sent again, it is due later: a reminder about the new date comes in its last 3 days.
@@ -144,11 +148,8 @@ on_both_backends!(two_instances_on_one_database_send_each_reminder_once, Options
     let invited = invite_paul_elsewhere(&app).await;
     // A second instance: its own pool and clock on the same database, its own mailer.
     let other = Store::connect(&app.database_url).await.expect("a second instance opens the database");
-    let housekeeping = server::auth::Housekeeping {
-        store: other.clone(),
-        mailer: server::mail::mailer(other.clone(), None, None).unwrap(),
-        public_base: app.base.clone(),
-    };
+    let housekeeping =
+        server::auth::Housekeeping { store: other.clone(), mailer: server::mail::mailer(other.clone(), None, None).unwrap(), public_base: app.base.clone() };
     for store in [&app.store, &other] {
         store.advance_clock_for_tests(Duration::days(12));
     }

@@ -303,9 +303,8 @@ on_both_backends!(a_revoked_or_resigned_right_refuses_the_next_call, Options::de
     // Tina revokes Paul's right from the rights page.
     let tina = app.signed_in_cookie(THIRD_ADMIN).await;
     let right = app.store.right_for(third, app.demo.provider.id).await.unwrap().unwrap();
-    let revoked = app
-        .post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", "revoke")], Some(&tina))
-        .await;
+    let revoked =
+        app.post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", "revoke")], Some(&tina)).await;
     assert_eq!(revoked.status, 200, "{revoked:?}");
     refused_with(&place(&app, &paul, debtor, &[(product, 1)], "").await, 409, NO_ACTING_COMPANY);
     assert_eq!(stored_orders(&app, third).await, 0);

@@ -17,11 +17,7 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "portal-http-{}-{}",
-            std::process::id(),
-            rand_suffix()
-        ));
+        let dir = std::env::temp_dir().join(format!("portal-http-{}-{}", std::process::id(), rand_suffix()));
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
     }
@@ -47,9 +43,7 @@ async fn spawn_app(hash_files: bool) -> TestApp {
     std::fs::write(site_root.join("pkg/portal.0123abcd.js"), "export function hydrate(){}\n".repeat(100)).unwrap();
     std::fs::write(site_root.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
 
-    let store = Store::connect(&format!("sqlite://{}", dir.0.join("portal.db").display()))
-        .await
-        .expect("the test database opens");
+    let store = Store::connect(&format!("sqlite://{}", dir.0.join("portal.db").display())).await.expect("the test database opens");
     store.migrate().await.expect("migrations apply");
 
     let leptos_options = LeptosOptions::builder()
@@ -107,13 +101,7 @@ async fn an_unknown_address_answers_404_with_a_page_in_french() {
 #[tokio::test]
 async fn pages_are_compressed_for_clients_that_accept_brotli() {
     let app = spawn_app(false).await;
-    let response = app
-        .client
-        .get(format!("{}/login", app.base))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(format!("{}/login", app.base)).header("accept-encoding", "br").send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-encoding"], "br");
 }

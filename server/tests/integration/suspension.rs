@@ -68,45 +68,53 @@ on_both_backends!(a_suspended_access_refuses_the_next_request_and_once_resumed_w
     assert_eq!(actions[..2], ["right.resume".to_string(), "right.suspend".to_string()], "{actions:?}");
 });
 
-on_both_backends!(only_an_active_right_is_suspended_never_the_administrator_s_own_and_a_refusal_changes_nothing, Options::default(), |app: TestApp| async move {
-    let third = app.demo.third_company.id;
-    let right = app.store.right_for(third, app.demo.provider.id).await.unwrap().unwrap();
-    let tina = app.signed_in_cookie(TINA).await;
-    let messages = app.store.messages_for(app.demo.provider.id).await.unwrap().len();
+on_both_backends!(
+    only_an_active_right_is_suspended_never_the_administrator_s_own_and_a_refusal_changes_nothing,
+    Options::default(),
+    |app: TestApp| async move {
+        let third = app.demo.third_company.id;
+        let right = app.store.right_for(third, app.demo.provider.id).await.unwrap().unwrap();
+        let tina = app.signed_in_cookie(TINA).await;
+        let messages = app.store.messages_for(app.demo.provider.id).await.unwrap().len();
 
-    let not_suspended = hold(&app, &tina, "resume", right.id).await;
-    assert_eq!(not_suspended.status, 409, "an active right is not resumed: {not_suspended:?}");
-    assert!(not_suspended.body.contains("lifecycle.not_suspended"), "{not_suspended:?}");
-    let stale = app.post("/api/suspend_right", &[("right_id", &right.id.to_string()), ("version", &(right.version - 1).to_string())], Some(&tina)).await;
-    assert_eq!(stale.status, 409, "a page older than the right: {stale:?}");
-    let own = app.store.right_for(third, app.demo.third_admin.id).await.unwrap().unwrap();
-    let own_hold = hold(&app, &tina, "suspend", own.id).await;
-    assert_eq!(own_hold.status, 400, "{own_hold:?}");
-    assert!(own_hold.body.contains("admin.own_right"), "{own_hold:?}");
-    // Anna administers Musterhans SA, not the company of this right.
-    let anna = app.signed_in_cookie(auth_support::ADMIN).await;
-    let foreign = hold(&app, &anna, "suspend", right.id).await;
-    assert_eq!(foreign.status, 404, "{foreign:?}");
-    // Paul cannot put his own access on hold or lift a hold: he is no administrator there.
-    let (_, paul) = paul_working_for_transports(&app).await;
-    assert_eq!(hold(&app, &paul, "suspend", right.id).await.status, 403);
+        let not_suspended = hold(&app, &tina, "resume", right.id).await;
+        assert_eq!(not_suspended.status, 409, "an active right is not resumed: {not_suspended:?}");
+        assert!(not_suspended.body.contains("lifecycle.not_suspended"), "{not_suspended:?}");
+        let stale = app.post("/api/suspend_right", &[("right_id", &right.id.to_string()), ("version", &(right.version - 1).to_string())], Some(&tina)).await;
+        assert_eq!(stale.status, 409, "a page older than the right: {stale:?}");
+        let own = app.store.right_for(third, app.demo.third_admin.id).await.unwrap().unwrap();
+        let own_hold = hold(&app, &tina, "suspend", own.id).await;
+        assert_eq!(own_hold.status, 400, "{own_hold:?}");
+        assert!(own_hold.body.contains("admin.own_right"), "{own_hold:?}");
+        // Anna administers Musterhans SA, not the company of this right.
+        let anna = app.signed_in_cookie(auth_support::ADMIN).await;
+        let foreign = hold(&app, &anna, "suspend", right.id).await;
+        assert_eq!(foreign.status, 404, "{foreign:?}");
+        // Paul cannot put his own access on hold or lift a hold: he is no administrator there.
+        let (_, paul) = paul_working_for_transports(&app).await;
+        assert_eq!(hold(&app, &paul, "suspend", right.id).await.status, 403);
 
-    assert_eq!(app.store.right(right.id).await.unwrap(), right, "nothing changed");
-    assert_eq!(own, app.store.right(own.id).await.unwrap());
-    assert_eq!(app.store.messages_for(app.demo.provider.id).await.unwrap().len(), messages, "nobody is told of a refusal");
-});
-
-on_both_backends!(an_administrator_suspending_and_resuming_over_and_over_cannot_flood_the_provider_with_e_mails, Options::default(), |app: TestApp| async move {
-    let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
-    let tina = app.signed_in_cookie(TINA).await;
-    for _ in 0..4 {
-        assert_eq!(hold(&app, &tina, "suspend", right.id).await.status, 200);
-        assert_eq!(hold(&app, &tina, "resume", right.id).await.status, 200);
+        assert_eq!(app.store.right(right.id).await.unwrap(), right, "nothing changed");
+        assert_eq!(own, app.store.right(own.id).await.unwrap());
+        assert_eq!(app.store.messages_for(app.demo.provider.id).await.unwrap().len(), messages, "nobody is told of a refusal");
     }
-    let messages = app.store.messages_for(app.demo.provider.id).await.unwrap();
-    let told = messages.iter().filter(|m| matches!(m.kind, MessageKind::ProviderRightSuspended | MessageKind::ProviderRightResumed)).count();
-    assert_eq!(told, 8, "every change is in the provider's messages");
-    let outbox = app.store.outbox(false).await.unwrap();
-    let mails = outbox.iter().filter(|m| m.to_address == PROVIDER && ["Accès suspendu", "Accès repris"].contains(&m.subject.as_str())).count();
-    assert_eq!(mails, 5, "but at most 5 e-mails in the throttling window");
-});
+);
+
+on_both_backends!(
+    an_administrator_suspending_and_resuming_over_and_over_cannot_flood_the_provider_with_e_mails,
+    Options::default(),
+    |app: TestApp| async move {
+        let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
+        let tina = app.signed_in_cookie(TINA).await;
+        for _ in 0..4 {
+            assert_eq!(hold(&app, &tina, "suspend", right.id).await.status, 200);
+            assert_eq!(hold(&app, &tina, "resume", right.id).await.status, 200);
+        }
+        let messages = app.store.messages_for(app.demo.provider.id).await.unwrap();
+        let told = messages.iter().filter(|m| matches!(m.kind, MessageKind::ProviderRightSuspended | MessageKind::ProviderRightResumed)).count();
+        assert_eq!(told, 8, "every change is in the provider's messages");
+        let outbox = app.store.outbox(false).await.unwrap();
+        let mails = outbox.iter().filter(|m| m.to_address == PROVIDER && ["Accès suspendu", "Accès repris"].contains(&m.subject.as_str())).count();
+        assert_eq!(mails, 5, "but at most 5 e-mails in the throttling window");
+    }
+);

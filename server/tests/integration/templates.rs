@@ -36,63 +36,68 @@ async fn invite_with_template(app: &TestApp, cookie: &str, email: &str, template
     app.post("/api/enter_user", &form, Some(cookie)).await
 }
 
-on_both_backends!(a_template_is_applied_to_a_new_provider_right_and_its_later_change_leaves_the_right_as_it_was, Options::default(), |app: TestApp| async move {
-    let anna = app.signed_in_cookie(ADMIN).await;
-    let (first, second) = (app.demo.debtors[0].id, app.demo.debtors[1].id);
-    let made = app
-        .post_json(
-            "/api/save_template",
-            json!({ "template_id": 0, "name": ROMANDIE, "grants": [
-                { "service_id": service(&app, "invoices"), "all_debtors": false, "debtor_ids": [second, first, first] },
-                { "service_id": service(&app, "orders"), "all_debtors": true, "debtor_ids": [] },
-            ]}),
-            &anna,
-        )
-        .await;
-    assert_eq!(made.status, 200, "{made:?}");
-    let template_id = json_of(&made).as_i64().unwrap();
-    let listed = templates(&app, &anna).await;
-    assert_eq!(listed.as_array().unwrap().len(), 1);
-    assert_eq!(listed[0]["name"], ROMANDIE);
-    let sources = json_of(&app.post("/api/list_copy_sources", &[], Some(&anna)).await);
-    assert_eq!(sources["templates"][0]["template_id"], template_id, "Saisir un utilisateur offers it");
+on_both_backends!(
+    a_template_is_applied_to_a_new_provider_right_and_its_later_change_leaves_the_right_as_it_was,
+    Options::default(),
+    |app: TestApp| async move {
+        let anna = app.signed_in_cookie(ADMIN).await;
+        let (first, second) = (app.demo.debtors[0].id, app.demo.debtors[1].id);
+        let made = app
+            .post_json(
+                "/api/save_template",
+                json!({ "template_id": 0, "name": ROMANDIE, "grants": [
+                    { "service_id": service(&app, "invoices"), "all_debtors": false, "debtor_ids": [second, first, first] },
+                    { "service_id": service(&app, "orders"), "all_debtors": true, "debtor_ids": [] },
+                ]}),
+                &anna,
+            )
+            .await;
+        assert_eq!(made.status, 200, "{made:?}");
+        let template_id = json_of(&made).as_i64().unwrap();
+        let listed = templates(&app, &anna).await;
+        assert_eq!(listed.as_array().unwrap().len(), 1);
+        assert_eq!(listed[0]["name"], ROMANDIE);
+        let sources = json_of(&app.post("/api/list_copy_sources", &[], Some(&anna)).await);
+        assert_eq!(sources["templates"][0]["template_id"], template_id, "Saisir un utilisateur offers it");
 
-    let firm = new_company(&app, "80000009", "Fiduciaire Romande Sàrl").await;
-    new_login(&app, "ines.roulin@fiduciaire-romande.example", &firm).await;
-    let entered = invite_with_template(&app, &anna, "ines.roulin@fiduciaire-romande.example", &template_id.to_string()).await;
-    assert_eq!(entered.status, 200, "{entered:?}");
-    let right_id = json_of(&entered)["right_id"].as_i64().unwrap();
-    let given = || async { app.store.service_grants(right_id).await.unwrap().iter().map(ServiceGrant::spec).collect::<Vec<_>>() };
-    let mut expected = vec![
-        GrantSpec { service_id: service(&app, "invoices"), all_debtors: false, debtor_ids: vec![first.min(second), first.max(second)] },
-        GrantSpec { service_id: service(&app, "orders"), all_debtors: true, debtor_ids: vec![] },
-    ];
-    expected.sort_by_key(|g| app.demo.services.iter().find(|s| s.id == g.service_id).unwrap().code.clone());
-    assert_eq!(given().await, expected, "the new right holds the template's services and debtors");
-    let detail = json_of(&app.post("/api/load_right", &[("right_id", &right_id.to_string())], Some(&anna)).await);
-    assert_eq!(detail["templates"][0]["name"], ROMANDIE, "Octroyer des autorisations de service offers it too");
+        let firm = new_company(&app, "80000009", "Fiduciaire Romande Sàrl").await;
+        new_login(&app, "ines.roulin@fiduciaire-romande.example", &firm).await;
+        let entered = invite_with_template(&app, &anna, "ines.roulin@fiduciaire-romande.example", &template_id.to_string()).await;
+        assert_eq!(entered.status, 200, "{entered:?}");
+        let right_id = json_of(&entered)["right_id"].as_i64().unwrap();
+        let given = || async { app.store.service_grants(right_id).await.unwrap().iter().map(ServiceGrant::spec).collect::<Vec<_>>() };
+        let mut expected = vec![
+            GrantSpec { service_id: service(&app, "invoices"), all_debtors: false, debtor_ids: vec![first.min(second), first.max(second)] },
+            GrantSpec { service_id: service(&app, "orders"), all_debtors: true, debtor_ids: vec![] },
+        ];
+        expected.sort_by_key(|g| app.demo.services.iter().find(|s| s.id == g.service_id).unwrap().code.clone());
+        assert_eq!(given().await, expected, "the new right holds the template's services and debtors");
+        let detail = json_of(&app.post("/api/load_right", &[("right_id", &right_id.to_string())], Some(&anna)).await);
+        assert_eq!(detail["templates"][0]["name"], ROMANDIE, "Octroyer des autorisations de service offers it too");
 
-    let changed = app
-        .post_json(
-            "/api/save_template",
-            json!({ "template_id": template_id, "name": "Comptabilité — tous les débiteurs", "grants": [
-                { "service_id": service(&app, "invoices"), "all_debtors": true, "debtor_ids": [] },
-            ]}),
-            &anna,
-        )
-        .await;
-    assert_eq!((changed.status, json_of(&changed).as_i64()), (200, Some(template_id)), "{changed:?}");
-    assert_eq!(templates(&app, &anna).await[0]["services"].as_array().unwrap().len(), 1);
-    assert_eq!(given().await, expected, "a change of the template changes no right made from it");
-    let deleted = app.post("/api/delete_template", &[("template_id", &template_id.to_string())], Some(&anna)).await;
-    assert_eq!(deleted.status, 200, "{deleted:?}");
-    assert_eq!(templates(&app, &anna).await, json!([]));
-    assert_eq!(given().await, expected, "nor does its deletion");
+        let changed = app
+            .post_json(
+                "/api/save_template",
+                json!({ "template_id": template_id, "name": "Comptabilité — tous les débiteurs", "grants": [
+                    { "service_id": service(&app, "invoices"), "all_debtors": true, "debtor_ids": [] },
+                ]}),
+                &anna,
+            )
+            .await;
+        assert_eq!((changed.status, json_of(&changed).as_i64()), (200, Some(template_id)), "{changed:?}");
+        assert_eq!(templates(&app, &anna).await[0]["services"].as_array().unwrap().len(), 1);
+        assert_eq!(given().await, expected, "a change of the template changes no right made from it");
+        let deleted = app.post("/api/delete_template", &[("template_id", &template_id.to_string())], Some(&anna)).await;
+        assert_eq!(deleted.status, 200, "{deleted:?}");
+        assert_eq!(templates(&app, &anna).await, json!([]));
+        assert_eq!(given().await, expected, "nor does its deletion");
 
-    let audit = json_of(&app.post("/api/list_audit", &[("page", "1")], Some(&anna)).await);
-    let actions: Vec<&str> = audit["lines"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).filter(|a| a.starts_with("template.")).collect();
-    assert_eq!(actions, ["template.delete", "template.save", "template.save"]);
-});
+        let audit = json_of(&app.post("/api/list_audit", &[("page", "1")], Some(&anna)).await);
+        let actions: Vec<&str> =
+            audit["lines"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).filter(|a| a.starts_with("template.")).collect();
+        assert_eq!(actions, ["template.delete", "template.save", "template.save"]);
+    }
+);
 
 on_both_backends!(bad_templates_change_nothing_and_another_company_s_template_is_out_of_reach, Options::default(), |app: TestApp| async move {
     let anna = app.signed_in_cookie(ADMIN).await;

@@ -3,9 +3,9 @@
 
 use crate::auth_support;
 
-use app::two_step::service::code_at;
 use app::shared::errors::MSG_NOT_SIGNED_IN;
 use app::shared::errors::{MSG_CODE_INVALID, MSG_WRONG_CURRENT_PASSWORD as MSG_PASSWORD_WRONG};
+use app::two_step::service::code_at;
 use auth_support::{Options, TestApp, ADMIN, PASSWORD};
 
 fn now() -> u64 {
@@ -15,7 +15,11 @@ fn now() -> u64 {
 /// A code that is wrong now (the one of ten minutes ago).
 fn stale_code(secret: &str) -> String {
     let stale = code_at(secret, now() - 600).unwrap();
-    if stale == code_at(secret, now()).unwrap() { "000000".into() } else { stale }
+    if stale == code_at(secret, now()).unwrap() {
+        "000000".into()
+    } else {
+        stale
+    }
 }
 
 /// The code an authenticator shows next: the enrolment used the current step's code, and

@@ -156,11 +156,8 @@ where
     let site_root = dir.0.join("site");
     std::fs::create_dir_all(&site_root).unwrap();
     std::fs::write(site_root.join("favicon.svg"), FAVICON).unwrap();
-    let leptos_options = LeptosOptions::builder()
-        .output_name(Arc::from("portal"))
-        .site_root(Arc::from(site_root.to_str().unwrap()))
-        .site_pkg_dir(Arc::from("pkg"))
-        .build();
+    let leptos_options =
+        LeptosOptions::builder().output_name(Arc::from("portal")).site_root(Arc::from(site_root.to_str().unwrap())).site_pkg_dir(Arc::from("pkg")).build();
     let mailer = server::mail::mailer(store.clone(), options.smtp_url.as_deref(), None).expect("mailer");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -168,16 +165,10 @@ where
     let public_url = options.public_url.unwrap_or(&base).parse().expect("the portal's public address");
     let security = Security { public_url, ..options.security.clone() };
     let app = router_with(AppState { leptos_options, store: store.clone() }, security, mailer);
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
-    });
+    let server = tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap() });
     // A server that never answers fails the test that asked, with the request named, instead
     // of holding the whole run until CI's time is up.
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(120))
-        .build()
-        .unwrap();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(std::time::Duration::from_secs(120)).build().unwrap();
 
     let result = tokio::spawn(case(TestApp { base, store: store.clone(), client, demo, housekeeping, database_url: url })).await;
     server.abort();
@@ -212,18 +203,13 @@ impl Answer {
 
     /// True when the response removes the session cookie.
     pub fn removes_session_cookie(&self) -> bool {
-        self.set_cookie_lines().into_iter().any(|line| {
-            line.starts_with("portal_session=")
-                && (line.starts_with("portal_session=;") || line.to_ascii_lowercase().contains("max-age=0"))
-        })
+        self.set_cookie_lines()
+            .into_iter()
+            .any(|line| line.starts_with("portal_session=") && (line.starts_with("portal_session=;") || line.to_ascii_lowercase().contains("max-age=0")))
     }
 
     pub fn set_cookie_lines(&self) -> Vec<String> {
-        self.headers
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_string))
-            .collect()
+        self.headers.get_all(reqwest::header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok().map(str::to_string)).collect()
     }
 
     pub fn location(&self) -> Option<&str> {
@@ -288,15 +274,8 @@ impl TestApp {
     /// Enters a technical user named `name` as the administrator signed in on `admin_cookie`
     /// ("Saisir un utilisateur"); answers its right id and its API key, shown this once.
     pub async fn enter_technical_user(&self, admin_cookie: &str, name: &str) -> (i64, String) {
-        let form = [
-            ("right_type", "technical"),
-            ("email", ""),
-            ("first_name", ""),
-            ("last_name", ""),
-            ("name", name),
-            ("remark", ""),
-            ("assignment", "manual"),
-        ];
+        let form =
+            [("right_type", "technical"), ("email", ""), ("first_name", ""), ("last_name", ""), ("name", name), ("remark", ""), ("assignment", "manual")];
         let entered = self.post("/api/enter_user", &form, Some(admin_cookie)).await;
         assert_eq!(entered.status, 200, "{entered:?}");
         let body = json_of(&entered);

@@ -73,15 +73,7 @@ pub async fn set_acting_company(app: &TestApp, cookie: &str, company_id: i64) {
 /// Anna (Musterhans SA) invites Paul; returns the right's id and version.
 pub async fn invite_paul(app: &TestApp) -> (i64, i64) {
     let admin = app.signed_in_cookie(ADMIN).await;
-    let form = [
-        ("right_type", "provider"),
-        ("email", PROVIDER),
-        ("first_name", ""),
-        ("last_name", ""),
-        ("name", ""),
-        ("remark", ""),
-        ("assignment", "manual"),
-    ];
+    let form = [("right_type", "provider"), ("email", PROVIDER), ("first_name", ""), ("last_name", ""), ("name", ""), ("remark", ""), ("assignment", "manual")];
     let answer = app.post("/api/enter_user", &form, Some(&admin)).await;
     assert_eq!(answer.status, 200, "{answer:?}");
     let right = app.store.right(json_of(&answer)["right_id"].as_i64().unwrap()).await.unwrap();
