@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Line 2 of the README: set up, then run every test:
+#   0. the layout rustfmt.toml sets (cargo fmt --check);
 #   1. Rust unit and integration tests (SQLite always; Postgres where a server answers,
 #      mandatory under REQUIRE_POSTGRES=1); meanwhile, the release site and server build;
 #   2. the rights-list budget (10,000 rights: a median over 150 ms fails);
@@ -29,6 +30,8 @@ phase() {
   summary+=("$(printf '%-52s %5d s' "$name" "$took")")
 }
 
+# Layout first: a second of checking instead of a build that would be reformatted anyway.
+phase "layout: cargo fmt --check (rustfmt.toml)" cargo fmt --all -- --check
 phase "setup" bash scripts/setup.sh
 source scripts/cache.sh
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"

@@ -27,6 +27,7 @@ contract!(
     a_request_for_access_waits_for_the_principal_and_tells_its_administrators,
     a_login_has_a_limited_number_of_open_requests,
     an_answer_to_an_invitation_whose_grants_changed_since_it_was_shown_is_a_conflict,
+    an_access_until_new_year_s_eve_ends_at_midnight_in_zurich_not_at_midnight_utc,
 );
 
 mod cases {
@@ -338,10 +339,9 @@ mod cases {
         let actor = Actor::user(f.admin.id, f.principal.id);
         assert_eq!(f.principal.invitation_lifetime.days(), 14, "the default");
         store.set_invitation_lifetime(f.principal.id, InvitationLifetime::from_days(30).unwrap(), &actor).await.unwrap();
-        let before = now();
         let right = store.enter_provider(&invitation(&f)).await.unwrap();
         let due = right.answer_by.expect("a pending invitation is due by a time");
-        assert!(due >= before + chrono::Duration::days(30) && due <= now() + chrono::Duration::days(30), "{due}");
+        assert_eq!(due, days_later(right.created_at, 30), "30 days on the Swiss calendar after it was sent");
         let message = &store.messages_for(f.provider.id).await.unwrap()[0];
         assert_eq!(message.params["answer_by"], json!(due.to_rfc3339()), "the message tells the provider until when");
     }
@@ -469,5 +469,34 @@ mod cases {
         let accepted = store.transition_right(again.id, again.version, Transition::Accept, Party::Provider, &by_provider).await.unwrap();
         assert_eq!(accepted.status, RightStatus::Active);
         assert!(store.service_grants(accepted.id).await.unwrap()[0].all_debtors);
+    }
+
+    pub async fn an_access_until_new_year_s_eve_ends_at_midnight_in_zurich_not_at_midnight_utc(store: Store) {
+        use chrono::{Datelike, TimeZone, Utc};
+        let f = fixture(&store).await;
+        let new_year_s_eve = chrono::NaiveDate::from_ymd_opt(store.today().year() + 1, 12, 31).unwrap();
+        let until = ProviderEntry { common: EntryCommon { end_date: Some(new_year_s_eve), ..common(&f) }, ..invitation(&f) };
+        let invited = store.enter_provider(&until).await.unwrap();
+        let all = GrantSpec { service_id: f.orders.id, all_debtors: true, debtor_ids: vec![] };
+        store.replace_service_grants(invited.id, &[all], &Actor::user(f.admin.id, f.principal.id)).await.unwrap();
+        let invited = store.right(invited.id).await.unwrap();
+        let by_provider = Actor::user(f.provider.id, f.principal.id);
+        store.transition_right(invited.id, invited.version, Transition::Accept, Party::Provider, &by_provider).await.unwrap();
+        let may_order = || store.may_act(f.provider.id, f.principal.id, "orders", None);
+
+        // 23:30 in Zurich (UTC+1 in winter) on the last day: still granted.
+        let last_evening = Utc.with_ymd_and_hms(new_year_s_eve.year(), 12, 31, 22, 30, 0).unwrap();
+        store.advance_clock_for_tests(last_evening - store.now());
+        assert_eq!(store.today(), new_year_s_eve);
+        assert!(may_order().await.unwrap(), "the end date is the last day of access");
+        assert!(store.expire_rights(store.today()).await.unwrap().is_empty());
+
+        // 00:30 in Zurich on 1 January, still 31 December in UTC: over.
+        store.advance_clock_for_tests(chrono::Duration::hours(1));
+        assert_eq!(calendar_date(store.now()), new_year_s_eve.succ_opt().unwrap());
+        assert!(!may_order().await.unwrap(), "no access on 1 January in Zurich");
+        let expired = store.expire_rights(store.today()).await.unwrap();
+        assert_eq!(expired.iter().map(|r| r.id).collect::<Vec<_>>(), [invited.id]);
+        assert_eq!(store.right(invited.id).await.unwrap().status, RightStatus::Expired);
     }
 }

@@ -308,9 +308,9 @@ mod cases {
                 r = store.transition_right(r.id, r.version, *t, *by, &Actor::system()).await.unwrap();
             }
             assert_eq!(r.status.as_str(), *status);
-            let may = checked_may_act(&store, u.id, w.principal.id, "orders", Some(w.d1.id), now().date_naive()).await;
+            let may = checked_may_act(&store, u.id, w.principal.id, "orders", Some(w.d1.id), store.today()).await;
             assert_eq!(may, *status == "active", "a {status} right");
-            assert_eq!(checked_may_act(&store, u.id, w.principal.id, "orders", None, now().date_naive()).await, *status == "active");
+            assert_eq!(checked_may_act(&store, u.id, w.principal.id, "orders", None, store.today()).await, *status == "active");
         }
     }
 
@@ -330,11 +330,11 @@ mod cases {
         let r = active_provider_right(&store, &w).await;
         store.replace_service_grants(r.id, &[some_debtors(&w.invoices, &[&w.d1])], &w.by_admin()).await.unwrap();
         let p = w.provider.id;
-        assert!(checked_may_act(&store, p, w.principal.id, "invoices", Some(w.d1.id), now().date_naive()).await);
-        assert!(!checked_may_act(&store, p, w.principal.id, "invoices", Some(w.d2.id), now().date_naive()).await, "debtor not in the list");
-        assert!(!checked_may_act(&store, p, w.principal.id, "orders", Some(w.d1.id), now().date_naive()).await, "service not granted");
-        assert!(!checked_may_act(&store, p, w.principal.id, "unknown", None, now().date_naive()).await);
-        assert!(!checked_may_act(&store, p, w.other.id, "invoices", Some(w.foreign_debtor.id), now().date_naive()).await, "no right on that company");
+        assert!(checked_may_act(&store, p, w.principal.id, "invoices", Some(w.d1.id), store.today()).await);
+        assert!(!checked_may_act(&store, p, w.principal.id, "invoices", Some(w.d2.id), store.today()).await, "debtor not in the list");
+        assert!(!checked_may_act(&store, p, w.principal.id, "orders", Some(w.d1.id), store.today()).await, "service not granted");
+        assert!(!checked_may_act(&store, p, w.principal.id, "unknown", None, store.today()).await);
+        assert!(!checked_may_act(&store, p, w.other.id, "invoices", Some(w.foreign_debtor.id), store.today()).await, "no right on that company");
         let permitted = store.permitted_debtors(p, w.principal.id, "invoices").await.unwrap();
         assert_eq!(permitted, vec![w.d1.clone()]);
     }
@@ -344,11 +344,11 @@ mod cases {
         let r = active_provider_right(&store, &w).await;
         store.replace_service_grants(r.id, &[all_debtors(&w.tracking)], &w.by_admin()).await.unwrap();
         for d in [&w.d1, &w.d2] {
-            assert!(checked_may_act(&store, w.provider.id, w.principal.id, "tracking", Some(d.id), now().date_naive()).await);
+            assert!(checked_may_act(&store, w.provider.id, w.principal.id, "tracking", Some(d.id), store.today()).await);
         }
         // Revocation takes effect at once.
         store.transition_right(r.id, r.version, Transition::Revoke, Party::Principal, &w.by_admin()).await.unwrap();
-        assert!(!checked_may_act(&store, w.provider.id, w.principal.id, "tracking", Some(w.d1.id), now().date_naive()).await);
+        assert!(!checked_may_act(&store, w.provider.id, w.principal.id, "tracking", Some(w.d1.id), store.today()).await);
     }
 
     // ------------------------------------------------------------------ grants

@@ -77,7 +77,7 @@ mod cases {
     }
 
     fn today(store: &Store) -> NaiveDate {
-        store.now().date_naive()
+        store.today()
     }
 
     /// Does `step`; a refusal (the rule at work, or a step that does not apply) changes nothing.

@@ -39,7 +39,7 @@ mod cases {
 
     pub async fn a_suspended_right_still_ends_as_an_active_one_does(store: Store) {
         let (demo, right, tina) = pauls_right(&store).await;
-        let today = store.now().date_naive();
+        let today = store.today();
         let changes = RightChanges { is_admin: false, remark: Remark::parse("").unwrap(), end_date: Some(today) };
         let dated = store.update_right(right.id, right.version, &changes, &tina).await.unwrap();
         let suspended = store.transition_right(right.id, dated.version, Transition::Suspend, Party::Principal, &tina).await.unwrap();

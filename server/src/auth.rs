@@ -217,7 +217,7 @@ impl Housekeeping {
             Ok(n) => tracing::debug!(n, "expired sessions removed"),
             Err(error) => tracing::warn!(%error, "cannot remove expired sessions"),
         }
-        match store.expire_rights(store.now().date_naive()).await {
+        match store.expire_rights(store.today()).await {
             Ok(ended) => {
                 for right in &ended {
                     tracing::info!(right_id = right.id, company_id = right.company_id, user_id = right.user_id, "right expired: end date passed");

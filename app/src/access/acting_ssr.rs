@@ -1,7 +1,7 @@
 //! The acting company of a request, re-checked against the login's rights on every request.
 
 use crate::shared::errors::PortalError;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use portal_core::domain::RightType;
 use portal_core::store::RightWithCompany;
@@ -30,8 +30,9 @@ pub fn choices_from_rights(rights: &[RightWithCompany], today: NaiveDate) -> (Op
 }
 
 pub async fn choices(user_id: i64) -> Result<CompanyChoices, PortalError> {
-    let rights = store()?.rights_of_user(user_id).await.map_err(internal)?;
-    let (home, third_party) = choices_from_rights(&rights, Utc::now().date_naive());
+    let store = store()?;
+    let rights = store.rights_of_user(user_id).await.map_err(internal)?;
+    let (home, third_party) = choices_from_rights(&rights, store.today());
     let acting = session().await?.get::<i64>(KEY_ACTING_COMPANY).await.map_err(internal)?;
     Ok(CompanyChoices { home, third_party, acting })
 }

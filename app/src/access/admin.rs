@@ -1,7 +1,6 @@
 //! An administrator of the acting company.
 
 use crate::shared::errors::{PortalError, Status, NOT_ADMIN};
-use chrono::Utc;
 use portal_core::store::{Actor, User};
 
 use super::{require_acting, require_login, CompanyChoice};
@@ -24,7 +23,7 @@ pub async fn require_admin() -> Result<AdminScope, PortalError> {
     let store = store()?;
     let right = store.right_for(company.company_id, login.user_id).await.map_err(internal)?;
     match right {
-        Some(r) if r.administers_on(Utc::now().date_naive()) => {
+        Some(r) if r.administers_on(store.today()) => {
             let admin = store.user(login.user_id).await.map_err(internal)?;
             let actor = Actor::user(login.user_id, company.company_id);
             Ok(AdminScope { admin, company, actor })

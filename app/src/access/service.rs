@@ -1,7 +1,6 @@
 //! A granted online service of the acting company.
 
 use crate::shared::errors::{PortalError, Status, SERVICE_NOT_GRANTED};
-use chrono::Utc;
 use portal_core::store::{Actor, UserRight};
 
 use super::{require_acting, require_login, CompanyChoice};
@@ -24,9 +23,8 @@ pub async fn require_service(service: &'static str) -> Result<ServiceScope, Port
     let login = require_login().await?;
     let company = require_acting(login.user_id).await?;
     let store = store()?;
-    let today = Utc::now().date_naive();
     let right = match store.right_for(company.company_id, login.user_id).await.map_err(internal)? {
-        Some(right) if right.grants_access_on(today) => right,
+        Some(right) if right.grants_access_on(store.today()) => right,
         _ => return Err(refused(Status::Forbidden, SERVICE_NOT_GRANTED)),
     };
     if !store.may_act(login.user_id, company.company_id, service, None).await.map_err(internal)? {

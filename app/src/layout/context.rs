@@ -45,7 +45,7 @@ pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &Compa
         Some(right) => store.service_grants(right.id).await.map_err(internal)?.into_iter().map(|g| g.service_code).collect(),
         None => Vec::new(),
     };
-    let is_admin = right.as_ref().is_some_and(|r| r.administers_on(chrono::Utc::now().date_naive()));
+    let is_admin = right.as_ref().is_some_and(|r| r.administers_on(store.today()));
     let unread_messages = store.unread_count(user_id).await.map_err(internal)?;
     Ok(PortalContext {
         is_admin,

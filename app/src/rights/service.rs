@@ -2,7 +2,7 @@
 //! and its end. Authorization is the caller's [`AdminScope`], checked on every call.
 
 use crate::shared::errors::{PortalError, Status};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use portal_core::domain::*;
 use portal_core::store::{GrantSpec, NewMessage, RightChanges, RightListItem, Store, StoreError, UserRight};
 
@@ -158,7 +158,7 @@ pub async fn update_right(
         return Err(refused(Status::Conflict, RIGHT_ENDED));
     }
     let remark = parse_or_400(Remark::parse(&remark))?;
-    let end_date = parse_end_date(&end_date, Utc::now().date_naive()).map_err(bad_input)?;
+    let end_date = parse_end_date(&end_date, store.today()).map_err(bad_input)?;
     // Only employees administer; other types keep the flag off whatever was posted.
     let is_admin = administrator && right.right_type == RightType::Employee;
     let changes = RightChanges { is_admin, remark, end_date };
@@ -173,7 +173,7 @@ pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, m
     if right.status.is_ended() {
         return Err(refused(Status::Conflict, RIGHT_ENDED));
     }
-    let today = store.now().date_naive();
+    let today = store.today();
     // The store checks it again on the right at `version`; here it names the date in the message.
     let end = right.extended_end(extension, today).map_err(|e| store_refusal(StoreError::Invalid(e.into())))?;
     let told = (right.right_type == RightType::Provider && right.status == RightStatus::Active).then_some(MessageKind::ProviderRightExtended);
@@ -267,7 +267,7 @@ pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     // An invitation sent again after its end date would only expire again: the date first.
-    if right.is_lapsed_invitation() && right.end_date.is_some_and(|end| end < store.now().date_naive()) {
+    if right.is_lapsed_invitation() && right.end_date.is_some_and(|end| end < store.today()) {
         return Err(refused(Status::Conflict, END_DATE_PAST));
     }
     // One "Renvoyer" per invitation and throttling window: each one sends the provider an

@@ -3,7 +3,7 @@
 #[cfg(feature = "ssr")]
 use chrono::{DateTime, Utc};
 #[cfg(feature = "ssr")]
-use chrono_tz::Europe::Zurich;
+use portal_core::store::TIME_ZONE as Zurich;
 
 /// A moment as the Swiss portal writes it, in Swiss time: `15.03.2016 15:11:51`.
 #[cfg(feature = "ssr")]

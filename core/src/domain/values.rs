@@ -511,11 +511,6 @@ impl InvitationLifetime {
     pub fn days(&self) -> i64 {
         i64::from(self.0)
     }
-
-    /// When a right that starts waiting for its answer at `from` lapses.
-    pub fn answer_by(&self, from: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
-        from + chrono::Duration::days(self.days())
-    }
 }
 
 impl Default for InvitationLifetime {
@@ -660,12 +655,6 @@ mod tests {
         assert_eq!(InvitationLifetime::parse("2.5"), Err(InvitationLifetimeError::NotANumber));
         assert_eq!(InvitationLifetime::parse(""), Err(InvitationLifetimeError::NotANumber));
         assert_eq!(InvitationLifetime::default().days(), 14);
-    }
-    #[test]
-    fn an_invitation_started_now_lapses_after_its_lifetime() {
-        let from = chrono::DateTime::parse_from_rfc3339("2026-12-03T10:00:00Z").unwrap().to_utc();
-        let lifetime = InvitationLifetime::from_days(14).unwrap();
-        assert_eq!(lifetime.answer_by(from).to_rfc3339(), "2026-12-17T10:00:00+00:00");
     }
     #[test]
     fn an_invitation_lifetime_out_of_range_does_not_deserialize() {

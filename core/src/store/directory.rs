@@ -244,7 +244,7 @@ impl Store {
 
     /// Users holding an active administrator right on the company (not past its end date).
     pub async fn admins_of_company(&self, company_id: CompanyId) -> Result<Vec<User>> {
-        let today = now().date_naive();
+        let today = self.today();
         let rows: Vec<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             user_cols!(),
@@ -269,7 +269,7 @@ impl Store {
         .bind(user_id)
         .bind(company_id)
         .bind(true)
-        .bind(now().date_naive())
+        .bind(self.today())
         .fetch_one(p)
         .await)?;
         Ok(n > 0)
@@ -392,8 +392,7 @@ impl Store {
             return Ok(None);
         }
         let right = self.right(stored.right_id).await?;
-        let today = now().date_naive();
-        let usable = right.right_type == RightType::Technical && right.status == RightStatus::Active && right.end_date.is_none_or(|end| end >= today);
+        let usable = right.right_type == RightType::Technical && right.grants_access_on(self.today());
         Ok(usable.then_some(right))
     }
 

@@ -204,7 +204,7 @@ impl Store {
     /// at least one debtor when `None`) today? True only with an active right not past its
     /// end date, on a subscribed service, granted for all debtors or for that debtor.
     pub async fn may_act(&self, user_id: UserId, company_id: CompanyId, service_code: &str, debtor_id: Option<DebtorId>) -> Result<bool> {
-        self.may_act_on(user_id, company_id, service_code, debtor_id, now().date_naive()).await
+        self.may_act_on(user_id, company_id, service_code, debtor_id, self.today()).await
     }
 
     /// [`Store::may_act`] on a given day.

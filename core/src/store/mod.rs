@@ -69,6 +69,7 @@ macro_rules! with_tx {
 
 mod admin;
 mod audit;
+mod clock;
 mod commerce;
 pub mod demo;
 mod directory;
@@ -88,6 +89,7 @@ pub use tokens::{hash_email_token, ClearToken, EmailToken, Onboarded, TokenPurpo
 pub use two_step::{hash_recovery_code, normalize_recovery_code};
 
 pub use admin::*;
+pub use clock::{calendar_date, days_later, Clock, TIME_ZONE};
 pub use model::*;
 pub use password::{hash_password, hex_sha256, random_token, same_secret, verify_password, PasswordHash};
 pub use sealing::{Sealing, SecretsKey};
@@ -107,25 +109,6 @@ pub struct Store {
     pub(crate) sealing: Sealing,
     /// The time pending rights lapse by (see [`Clock`]).
     pub(crate) clock: Clock,
-}
-
-/// The time by which pending rights lapse and rights reach their end date: the real time,
-/// unless the tests moved this store's clock ahead (a server started with `--test-clock`
-/// lets its end-to-end tests do so, so that nobody waits days for an invitation to lapse).
-/// Shared by the clones of one store, never by two stores.
-#[derive(Clone, Debug, Default)]
-pub struct Clock {
-    ahead_seconds: std::sync::Arc<std::sync::atomic::AtomicI64>,
-}
-
-impl Clock {
-    pub fn now(&self) -> DateTime<Utc> {
-        now() + chrono::Duration::seconds(self.ahead_seconds.load(std::sync::atomic::Ordering::SeqCst))
-    }
-
-    fn advance(&self, by: chrono::Duration) {
-        self.ahead_seconds.fetch_add(by.num_seconds().max(0), std::sync::atomic::Ordering::SeqCst);
-    }
 }
 
 /// An open transaction on either backend.
@@ -269,6 +252,11 @@ impl Store {
     /// The store's time: see [`Clock`].
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The store's date on the portal's calendar: see [`Clock::today`].
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     /// Moves this store's clock ahead (never back), for tests only: the test suites, and a

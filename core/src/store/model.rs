@@ -286,7 +286,7 @@ impl UserRight {
             }
             (RightStatus::Active, _) => {
                 let end = self.end_date?;
-                let left = (end - now.date_naive()).num_days();
+                let left = (end - super::calendar_date(now)).num_days();
                 if left < 0 {
                     return None;
                 }
@@ -962,8 +962,8 @@ mod tests {
     fn an_active_provider_right_is_reminded_thirty_seven_and_one_days_before_its_end_date() {
         let ending = provider_ending("2027-01-31");
         let about = "2027-01-31".to_string();
-        assert_eq!(reminder(&ending, "2026-12-31T23:00:00Z"), None, "31 days before");
-        assert_eq!(reminder(&ending, "2027-01-01T08:00:00Z"), Some((Reminder::EndIn30Days, about.clone())));
+        assert_eq!(reminder(&ending, "2026-12-31T22:59:00Z"), None, "31 days before (23:59 in Zurich)");
+        assert_eq!(reminder(&ending, "2026-12-31T23:00:00Z"), Some((Reminder::EndIn30Days, about.clone())), "midnight in Zurich");
         assert_eq!(reminder(&ending, "2027-01-23T08:00:00Z"), Some((Reminder::EndIn30Days, about.clone())), "8 days before");
         assert_eq!(reminder(&ending, "2027-01-24T08:00:00Z"), Some((Reminder::EndIn7Days, about.clone())));
         assert_eq!(reminder(&ending, "2027-01-30T08:00:00Z"), Some((Reminder::EndIn1Day, about.clone())));

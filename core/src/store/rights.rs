@@ -103,7 +103,7 @@ macro_rules! NOT_ENDED {
 async fn answer_by_in(tx: &mut Tx, company_id: CompanyId, from: DateTime<Utc>) -> Result<DateTime<Utc>> {
     let days: i32 = with_tx!(tx, |c| sqlx::query_scalar("SELECT invitation_days FROM companies WHERE id = $1").bind(company_id).fetch_one(c).await)?;
     let lifetime = InvitationLifetime::from_days(days.into()).map_err(StoreError::invalid)?;
-    Ok(lifetime.answer_by(from))
+    Ok(days_later(from, lifetime.days()))
 }
 
 /// Inserts a right in the given state and audits "right.create". A pending right is due
@@ -227,7 +227,7 @@ async fn change_details_in(
     .fetch_optional(c)
     .await)?;
     let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
-    keep_an_admin_in(tx, before, &after, at.date_naive()).await?;
+    keep_an_admin_in(tx, before, &after, calendar_date(at)).await?;
     audit_in(tx, &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after)).await?;
     Ok(after)
 }
@@ -332,7 +332,7 @@ impl Store {
         let state = before.next_state(transition, by, at).map_err(StoreError::invalid)?;
         let decided = matches!(transition, Transition::Accept | Transition::Refuse);
         let after = write_state_in(&mut tx, &before, state, decided, transition.audit_action(), actor, at).await?;
-        keep_an_admin_in(&mut tx, &before, &after, at.date_naive()).await?;
+        keep_an_admin_in(&mut tx, &before, &after, calendar_date(at)).await?;
         for message in notify {
             super::messages::create_message_in(&mut tx, message).await?;
         }
@@ -500,7 +500,7 @@ impl Store {
     /// providers' pending invitations that lapse within 3 days, providers' active rights that
     /// end within 30 days.
     pub async fn rights_to_remind(&self, now: DateTime<Utc>) -> Result<Vec<UserRight>> {
-        let today = now.date_naive();
+        let today = calendar_date(now);
         let rows: Vec<RightRow> = with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             right_cols!(),

@@ -36,7 +36,6 @@ use std::time::Duration;
 use app::two_step::service::code_at;
 use auth_support::people::{employee_right, invitation, new_company, new_login, set_acting_company, step};
 use auth_support::{json_of, read, Answer, Options, TestApp, ADMIN, PASSWORD};
-use chrono::Utc;
 use portal_core::domain::{EmailAddress, Party, Transition};
 use portal_core::store::{Actor as StoreActor, Company, GrantSpec, UserRight};
 use serde_json::{json, Value};
@@ -457,7 +456,7 @@ impl World {
         let by_admin = musterhans_by(&app);
         let principal = app.demo.principal.id;
         let admin = app.demo.admin.id;
-        let today = Utc::now().date_naive();
+        let today = app.store.today();
         for who in [Pending, Suspended, Refused, Revoked, Expired, Resigned, WithoutService, OtherDebtor] {
             let email = who.email().unwrap();
             let user_id = new_login(&app, &email, &home).await;
@@ -773,7 +772,9 @@ impl World {
                     "/api/end_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("how", s("revoke"))],
                     "/api/decide_request" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("approve", s("false"))],
                     "/api/extend_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("months", s("3"))],
-                    "/api/suspend_right" | "/api/resume_right" => vec![("right_id", id(right.id)), ("version", id(right.version))],
+                    "/api/suspend_right" | "/api/resume_right" => {
+                        vec![("right_id", id(right.id)), ("version", id(right.version))]
+                    }
                     _ => vec![("right_id", id(right.id))],
                 };
                 self.post(who, cookie, row.target, &form).await
@@ -804,7 +805,7 @@ impl World {
             }
             ("/api/extend_right", _) => {
                 let (_, user_id) = self.spare_id().await;
-                let end = app.store.now().date_naive() + chrono::Duration::days(20);
+                let end = app.store.today() + chrono::Duration::days(20);
                 let right = invitation(app, app.demo.principal.id, app.demo.admin.id, user_id, Some(end)).await;
                 self.post(who, cookie, row.target, &[("right_id", id(right.id)), ("version", id(right.version)), ("months", s("3"))]).await
             }

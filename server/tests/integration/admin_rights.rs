@@ -264,7 +264,7 @@ on_both_backends!(the_last_administrator_keeps_the_flag_and_remarks_and_end_date
     assert!(last.body.contains("rights.last_administrator"), "{last:?}");
 
     // Nor an end date, not even today's: tomorrow the company would have no administrator.
-    let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = app.store.today().format("%Y-%m-%d").to_string();
     let ends_today = post(update(own.version, "", &today, true)).await;
     assert_eq!(ends_today.status, 400, "{ends_today:?}");
     assert!(ends_today.body.contains("rights.last_administrator"), "{ends_today:?}");

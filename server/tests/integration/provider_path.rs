@@ -250,7 +250,7 @@ on_both_backends!(
         let home = new_company(&app, "50000005", "Conseil Chemin Sàrl").await;
         let principal = app.demo.principal.id;
         let by_admin = Actor::user(app.demo.admin.id, principal);
-        let today = chrono::Utc::now().date_naive();
+        let today = app.store.today();
         let mut sessions = Vec::new();
         for (n, ending) in ["revoked", "expired", "resigned"].into_iter().enumerate() {
             let email = format!("{ending}@conseil-chemin.example");

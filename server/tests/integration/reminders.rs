@@ -23,7 +23,7 @@ async fn mailed(app: &TestApp, to: &str, subject: &str) -> usize {
 
 /// Paul's active provider right on Musterhans SA, ending `days` days from the store's today.
 async fn paul_active_until(app: &TestApp, days: i64) -> UserRight {
-    let end = app.store.now().date_naive() + Duration::days(days);
+    let end = app.store.today() + Duration::days(days);
     let invited = invitation(app, app.demo.principal.id, app.demo.admin.id, app.demo.provider.id, Some(end)).await;
     step(app, invited, Transition::Accept, Party::Provider, Actor::user(app.demo.provider.id, app.demo.principal.id)).await
 }
@@ -119,7 +119,10 @@ on_both_backends!(a_provider_is_reminded_three_days_before_an_invitation_lapses_
     app.store.advance_clock_for_tests(Duration::days(10));
     app.housekeeping.run_once().await;
     assert_eq!(told(&app, paul, MessageKind::ProviderInvitationReminder).await, 0, "4 days before it lapses");
-    app.store.advance_clock_for_tests(Duration::days(1) + Duration::minutes(1));
+    // A minute into its last 3 days (14 days on the Swiss calendar: an hour more or less
+    // than 14 × 24 hours when the clocks change in between).
+    let due = app.store.right(right.0).await.unwrap().answer_by.unwrap();
+    app.store.advance_clock_for_tests(due - Duration::days(3) + Duration::minutes(1) - app.store.now());
     app.housekeeping.run_once().await;
     app.housekeeping.run_once().await;
     assert_eq!(told(&app, paul, MessageKind::ProviderInvitationReminder).await, 1);

@@ -7,7 +7,7 @@ use crate::auth_support;
 use app::access::NO_ACTING_COMPANY;
 use app::services::{DEBTOR_NOT_GRANTED, SERVICE_NOT_GRANTED};
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use portal_core::domain::{Party, Remark, RightOrigin, RightType, Transition};
 use portal_core::store::{Actor, ContractProduct, Debtor, GrantSpec, NewRight, RightChanges, UserRight};
 use serde_json::{json, Value};
@@ -333,7 +333,7 @@ on_both_backends!(a_right_past_its_end_date_refuses_the_next_call, Options::defa
     assert_eq!(app.post("/api/load_invoices", &[], Some(&paul)).await.status, 200);
 
     // The end date was yesterday (as if the night had passed since the administrator set it).
-    let yesterday = (Utc::now() - Duration::days(1)).date_naive();
+    let yesterday = app.store.today() - Duration::days(1);
     let changes = RightChanges { is_admin: false, remark: Remark::default(), end_date: Some(yesterday) };
     let current = app.store.right(right.id).await.unwrap();
     app.store.update_right(right.id, current.version, &changes, &Actor::system()).await.unwrap();
