@@ -70,7 +70,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${root}/target/release/server --demo --test-clock --listen 127.0.0.1:${port} --database-url sqlite://${database}`,
+    command: `${root}/target/release/server-e2e --demo --test-clock --listen 127.0.0.1:${port} --database-url sqlite://${database}`,
     cwd: root,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

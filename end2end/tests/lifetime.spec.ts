@@ -50,8 +50,7 @@ test.describe('an invitation left unanswered', () => {
     await expect(page.getByTestId('right-answer-by')).toHaveText(/^réponse attendue jusqu'au \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
 
     // Six days later (the test clock, not a wait), the housekeeping has expired it.
-    const moved = await page.request.post('/test-clock?days=6');
-    expect(moved.status()).toBe(200);
+    await moveClock(page, 6);
     await page.goto('/admin/rights?q=' + encodeURIComponent(provider));
     await expect(page.getByTestId('right-status')).toHaveText('expirée');
     await expect(page.getByTestId('right-answer-by')).toHaveCount(0);
@@ -89,9 +88,9 @@ test.describe('an invitation left unanswered', () => {
   });
 });
 
-/** `yyyy-mm-dd` of a moment, in UTC (the server's days). */
+/** `yyyy-mm-dd` of a moment on the portal's calendar (Europe/Zurich). */
 function isoDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  return at.toLocaleDateString('sv-SE', { timeZone: 'Europe/Zurich' });
 }
 
 /** `yyyy-mm-dd` → `dd.mm.yyyy`, as the portal writes a day. */
@@ -108,9 +107,13 @@ function addMonths(iso: string, months: number): string {
   return isoDay(new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last))));
 }
 
-/** Moves the server's clock `days` ahead (one housekeeping round runs); answers its time. */
+/**
+ * Moves the server's clock `days` ahead (one housekeeping round runs); answers its time. The
+ * route sits behind the portal's same-origin check, as a page's own request would.
+ */
 async function moveClock(page: Page, days: number): Promise<Date> {
-  const moved = await page.request.post(`/test-clock?days=${days}`);
+  const origin = new URL(page.url()).origin;
+  const moved = await page.request.post(`/test-clock?days=${days}`, { headers: { origin } });
   expect(moved.status()).toBe(200);
   return new Date(await moved.json());
 }

@@ -37,9 +37,10 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAL_DEMO")]
     pub demo: bool,
 
-    /// End-to-end tests only, with `--demo`: `POST /test-clock?days=N` moves the portal's clock
-    /// for pending rights N days ahead and runs the housekeeping, so that a test sees an
-    /// invitation lapse without waiting for it.
+    /// End-to-end tests only, with `--demo`, in a server built with the feature `test-clock`:
+    /// `POST /test-clock?days=N` moves the portal's clock N days ahead and runs the
+    /// housekeeping, so that a test sees an invitation lapse without waiting for it.
+    #[cfg(feature = "test-clock")]
     #[arg(long, env = "PORTAL_TEST_CLOCK", requires = "demo")]
     pub test_clock: bool,
 

@@ -43,6 +43,12 @@ pub fn router(state: AppState) -> Router {
 
 /// The whole application as one axum router: sessions in the database, CSRF protection.
 pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Router {
+    router_around(Router::new(), state, security, mailer)
+}
+
+/// The portal's routes added to `own` (the test clock, in the end-to-end tests' server), all
+/// behind the same middleware.
+fn router_around(own: Router<AppState>, state: AppState, security: Security, mailer: Mailer) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
@@ -72,7 +78,7 @@ pub fn router_with(state: AppState, security: Security, mailer: Mailer) -> Route
     let auth_settings = security.auth.clone();
     let csrf = Arc::new(CsrfPolicy::new(&security.public_url));
     let public_base = app::shared::mail::PublicBase(security.public_url.origin().ascii_serialization());
-    let portal = Router::new()
+    let portal = own
         .route(HEALTHZ, get(healthz))
         .route(
             crate::api::PATH,
@@ -280,12 +286,14 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
     let mailer = crate::mail::mailer(store.clone(), args.smtp_url.as_deref(), args.mail_from.as_deref())?;
     let housekeeping = auth::Housekeeping { store: store.clone(), mailer: mailer.clone(), public_base: public_url.to_string() };
     let _housekeeping = auth::spawn_housekeeping(housekeeping.clone(), std::time::Duration::from_secs(600));
-    let test_clock = args.test_clock.then(|| crate::test_clock::routes(housekeeping));
-    let mut app = router_with(AppState { leptos_options, store }, security, mailer);
-    if let Some(routes) = test_clock {
+    #[cfg_attr(not(feature = "test-clock"), allow(unused_mut))]
+    let mut own = Router::new();
+    #[cfg(feature = "test-clock")]
+    if args.test_clock {
         tracing::warn!("test clock on: POST {} moves the time of pending rights", crate::test_clock::PATH);
-        app = app.merge(routes);
+        own = own.route(crate::test_clock::PATH, crate::test_clock::route(housekeeping));
     }
+    let app = router_around(own, AppState { leptos_options, store }, security, mailer);
     tracing::info!(%public_url, "listening on http://{local}");
     println!("Centre clientèle: {public_url}");
     // The peer address is needed for throttling sign-ins per client address.

@@ -11,6 +11,7 @@ pub mod operator;
 pub mod request_owner;
 pub mod stalled_pages;
 pub mod state;
+#[cfg(feature = "test-clock")]
 pub mod test_clock;
 
 /// Rendering a page walks Leptos' nested view types recursively; unoptimized builds need
