@@ -59,11 +59,12 @@ pub async fn require_login() -> Result<SignedIn, PortalError> {
 }
 
 /// Where the user goes after sign-in: the company selector when they may act for more than
-/// one company (the same companies the selector offers), else the portal.
+/// one company (the same companies the selector offers) or for none (it says what they can
+/// do then), else the portal.
 pub async fn destination_after_sign_in(store: &Store, user: &User) -> Result<&'static str, store::StoreError> {
     let (home, third_party) = choices_from_rights(&store.rights_of_user(user.id).await?, store.today());
     let choices = CompanyChoices { home, third_party, acting: None };
-    Ok(if choices.count() > 1 { PATH_SELECT_COMPANY } else { PATH_PORTAL })
+    Ok(if choices.count() == 1 { PATH_PORTAL } else { PATH_SELECT_COMPANY })
 }
 
 /// Where a login goes once signed in: the company selector when it must choose first (the

@@ -19,6 +19,9 @@ pub struct AccountView {
     pub last_login: Option<String>,
     pub two_step_enabled: bool,
     pub provider_access: Vec<ProviderAccessRow>,
+    /// False for a login that may act for no company today (no home company, no active
+    /// right): its account page stands alone, the way to ask a company for access.
+    pub acts_for_a_company: bool,
 }
 
 #[server(prefix = "/api", endpoint = "load_account")]
@@ -47,10 +50,10 @@ pub mod service {
     pub async fn account_view(user_id: i64) -> Result<AccountView, PortalError> {
         let store = store()?;
         let user = store.user(user_id).await.map_err(internal)?;
-        let mut provider_access: Vec<_> = store
-            .rights_of_user(user_id)
-            .await
-            .map_err(internal)?
+        let rights = store.rights_of_user(user_id).await.map_err(internal)?;
+        let (home, third_party) = crate::access::choices_from_rights(&rights, store.today());
+        let acts_for_a_company = home.is_some() || !third_party.is_empty();
+        let mut provider_access: Vec<_> = rights
             .into_iter()
             .filter(|r| r.right.right_type == RightType::Provider && !r.is_home_company)
             .map(|r| ProviderAccessRow {
@@ -71,6 +74,7 @@ pub mod service {
             last_login: user.last_login_at.map(swiss_date_time),
             two_step_enabled: user.totp_enabled,
             provider_access,
+            acts_for_a_company,
         })
     }
 

@@ -6,7 +6,7 @@ use super::{load_account, AccountView, ChangePassword};
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::layout::context::load_portal_context;
 use crate::layout::frame::redirect_for;
-use crate::layout::portal::PortalLayout;
+use crate::layout::portal::{PortalLayout, WithoutCompanyLayout};
 use crate::shared::ui::{current_page, FIELD};
 
 /// "Gérer le compte utilisateur".
@@ -14,17 +14,35 @@ use crate::shared::ui::{current_page, FIELD};
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let here = current_page();
-    let data = Resource::new_blocking(|| (), |_| async { (load_portal_context().await, load_account().await) });
+    // A login that may act for no company has no portal context to load (nor to be refused).
+    let data = Resource::new_blocking(
+        || (),
+        |_| async {
+            let account = load_account().await;
+            let context = match &account {
+                Ok(account) if !account.acts_for_a_company => None,
+                _ => Some(load_portal_context().await),
+            };
+            (context, account)
+        },
+    );
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), account.title).to_string()/>
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
             {move || data.get().map(|result| match result {
-                (Ok(context), Ok(account)) => view! {
+                (Some(Ok(context)), Ok(account)) => view! {
                     <PortalLayout context=context>
                         <AccountContent account=account/>
                     </PortalLayout>
                 }.into_any(),
-                (Err(error), _) | (_, Err(error)) => redirect_for(&error, &here),
+                // A login that may act for no company has this page and the company choice
+                // only: here it asks a company for access and answers its invitations.
+                (None, Ok(account)) => view! {
+                    <WithoutCompanyLayout name=account.full_name.clone()>
+                        <AccountContent account=account/>
+                    </WithoutCompanyLayout>
+                }.into_any(),
+                (Some(Err(error)), _) | (_, Err(error)) => redirect_for(&error, &here),
             })}
         </Transition>
     }

@@ -6,6 +6,7 @@ use super::{list_company_choices, SelectCompany};
 use crate::access::CompanyChoice;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::layout::public::PublicLayout;
+use crate::layout::sign_out::SignOutButton;
 
 /// "Sélectionner la société": after sign-in, for a login that can act for several companies.
 #[component]
@@ -20,20 +21,20 @@ pub fn SelectCompanyPage() -> impl IntoView {
         <PublicLayout title=move || t_string!(i18n, select.title)>
             <h1 class="text-2xl font-semibold">{t!(i18n, select.title)}</h1>
             <p class="mt-2 text-stone-700">{t!(i18n, select.intro)}</p>
-            <Show when=lost>
-                <p role="alert" class="mt-4 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900">
-                    {t!(i18n, select.lost)}
-                </p>
-            </Show>
             <Transition fallback=move || view! { <p class="mt-6">{t!(i18n, portal.loading)}</p> }>
                 {move || choices.get().map(|result| match result {
                     Err(_) => view! { <Redirect path="/login"/> }.into_any(),
-                    Ok(choices) if choices.count() == 0 => view! {
-                        <p class="mt-6 text-stone-700">{t!(i18n, select.none)}</p>
-                    }.into_any(),
+                    Ok(choices) if choices.count() == 0 => view! { <WithoutCompany/> }.into_any(),
                     Ok(choices) => {
                         let acting = choices.acting;
                         view! {
+                            // Only where another company can be chosen: a login of no company
+                            // is told what it can do instead.
+                            <Show when=lost>
+                                <p role="alert" class="mt-4 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900">
+                                    {t!(i18n, select.lost)}
+                                </p>
+                            </Show>
                             {choices.home.map(|home| view! {
                                 <section class="mt-6" aria-labelledby="my-company">
                                     <h2 id="my-company" class="font-semibold">{t!(i18n, select.my_company)}</h2>
@@ -82,5 +83,31 @@ fn CompanyButton(choice: CompanyChoice, acting: Option<i64>) -> impl IntoView {
                 <span class="text-sm text-stone-600">{t!(i18n, select.customer_number, number = choice.customer_number.clone())}</span>
             </button>
         </ActionForm>
+    }
+}
+
+/// What a login that may act for no company can do: ask a company for access (on its
+/// account page, where it also answers invitations), have its own company registered, or
+/// sign out. Never a dead end.
+#[component]
+fn WithoutCompany() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="mt-6" aria-labelledby="without-company" data-testid="without-company">
+            <h2 id="without-company" class="font-semibold">{t!(i18n, select.none)}</h2>
+            <p class="mt-2 text-stone-700">{t!(i18n, select.none_what)}</p>
+            <ul class="mt-3 list-disc space-y-2 pl-5 text-stone-700">
+                <li>
+                    <a href="/account#requests-section" class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, select.ask_access)}</a>
+                    " "{t!(i18n, select.ask_access_how)}
+                </li>
+                <li>{t!(i18n, select.register_company)}</li>
+            </ul>
+            <div class="mt-6">
+                <SignOutButton class="rounded border border-stone-400 px-3 py-2 font-medium hover:bg-stone-100".to_string()>
+                    {t!(i18n, sign_out)}
+                </SignOutButton>
+            </div>
+        </section>
     }
 }

@@ -12,15 +12,10 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
     let i18n = use_i18n();
     let PortalContext { user_name, acting, can_switch, is_admin, unread_messages, .. } = context;
     view! {
-        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
-            {t!(i18n, skip_to_content)}
-        </a>
+        <SkipToContent/>
         <header class="border-b-4 border-yellow-400 bg-white">
             <div class="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
-                <a href="/portal" class="flex items-center gap-3 rounded">
-                    <span aria-hidden="true" class="grid h-9 w-9 place-items-center rounded bg-yellow-400 text-lg font-black">"C"</span>
-                    <span class="text-lg font-semibold tracking-tight">{t!(i18n, portal_name)}</span>
-                </a>
+                <PortalName href="/portal"/>
                 // On a phone the sign-out stays beside the logo and the links take the next
                 // row, the login's name (shown on the account page) left out: two rows of
                 // header instead of four above the page.
@@ -68,5 +63,56 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
         <main id="main" class="mx-auto w-full max-w-5xl px-4 py-8">
             {children()}
         </main>
+    }
+}
+
+/// The frame of the account page of a login that may act for no company (no home company,
+/// no active right): no company, no menu; its name, the language and sign-out.
+#[component]
+pub fn WithoutCompanyLayout(name: String, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <SkipToContent/>
+        <header class="border-b-4 border-yellow-400 bg-white">
+            <div class="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
+                <PortalName href="/select-company"/>
+                <div class="ml-auto flex items-center gap-3 text-sm">
+                    <LanguageSwitcher remember=true/>
+                    <span class="hidden text-stone-700 sm:inline" data-testid="user-name">{name}</span>
+                    <SignOutButton class="rounded border border-stone-400 px-3 py-1 font-medium hover:bg-stone-100".to_string()>
+                        {t!(i18n, sign_out)}
+                    </SignOutButton>
+                </div>
+            </div>
+            <p class="border-t border-stone-200 bg-stone-100 px-4 py-2 text-center text-sm text-stone-700" data-testid="no-company">
+                {t!(i18n, select.none)}
+            </p>
+        </header>
+        <main id="main" class="mx-auto w-full max-w-5xl px-4 py-8">
+            {children()}
+        </main>
+    }
+}
+
+/// The link past the header, first thing a keyboard reaches.
+#[component]
+fn SkipToContent() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
+            {t!(i18n, skip_to_content)}
+        </a>
+    }
+}
+
+/// The portal's mark and name, a link to where the login starts.
+#[component]
+fn PortalName(href: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a href=href class="flex items-center gap-3 rounded">
+            <span aria-hidden="true" class="grid h-9 w-9 place-items-center rounded bg-yellow-400 text-lg font-black">"C"</span>
+            <span class="text-lg font-semibold tracking-tight">{t!(i18n, portal_name)}</span>
+        </a>
     }
 }

@@ -4,15 +4,17 @@
 //! calls; cells: allow or deny, and whether that is what was expected) and the test fails
 //! on any cell that differs, on any 5xx, and on any server function or page that has no row.
 //!
-//! The target is Musterhans SA: its administrator, its employee, the administrator of
-//! another company (acting for that company), providers whose Musterhans right is pending,
-//! suspended, refused, revoked, expired or resigned, active providers without the service or with the
-//! service for another debtor, a technical user presenting its API key, and Musterhans'
-//! administrator called from another site (a wrong `Origin`).
+//! The target is Musterhans SA: its administrator, an administrator whose right ends today
+//! (the last day still counts), a former administrator (an employee whose flag was taken
+//! away), its employee, the administrator of another company (acting for that company),
+//! providers whose Musterhans right is pending, suspended, refused, revoked, expired or
+//! resigned, active providers without the service or with the service for another debtor, a
+//! login of no company with no right anywhere, a technical user presenting its API key, and
+//! Musterhans' administrator called from another site (a wrong `Origin`).
 //!
-//! The providers whose right is not active try to act for Musterhans: before each of their
-//! calls, their session's acting company is Musterhans, as if chosen while the right was
-//! active. Whatever needs the acting company must then refuse them *because it is gone*
+//! The providers whose right is not active, and the login of no company, try to act for
+//! Musterhans: before each of their calls, their session's acting company is Musterhans, as
+//! if chosen while a right was active (or forged). Whatever needs the acting company must then refuse them *because it is gone*
 //! (409 `acting_company.none`, or a page that sends them to the company choice), and the
 //! calls from another site must be refused by the origin check (403): a deny for another
 //! reason counts as a difference.
@@ -34,14 +36,16 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use app::two_step::service::code_at;
-use auth_support::people::{employee_right, invitation, new_company, new_login, set_acting_company, step};
+use auth_support::people::{employee_right, invitation, new_company, new_login, new_login_of_no_company, set_acting_company, step};
 use auth_support::{json_of, read, Answer, Options, TestApp, ADMIN, PASSWORD};
-use portal_core::domain::{EmailAddress, Party, Transition};
-use portal_core::store::{Actor as StoreActor, Company, GrantSpec, UserRight};
+use portal_core::domain::{EmailAddress, Party, Remark, Transition};
+use portal_core::store::{Actor as StoreActor, Company, GrantSpec, RightChanges, UserRight};
 use serde_json::{json, Value};
 
 const EMPLOYEE: &str = "marc.dubois@musterhans.example";
 const OTHER_ADMIN: &str = "admin@transports-rapides.example";
+const LAST_DAY_ADMIN: &str = "dernier-jour@musterhans.example";
+const FORMER_ADMIN: &str = "ancien-admin@musterhans.example";
 /// Only Musterhans' administrator may ever receive this address (the rights list, the
 /// right's page, the audit log); a 2xx answer carrying it to anybody else is a leak.
 const STAFF_MARKER: &str = "sophie.keller@musterhans.example";
@@ -55,6 +59,8 @@ enum Who {
     Anonymous,
     Employee,
     Administrator,
+    LastDayAdministrator,
+    FormerAdministrator,
     OtherAdministrator,
     Pending,
     Suspended,
@@ -64,16 +70,19 @@ enum Who {
     Resigned,
     WithoutService,
     OtherDebtor,
+    CompanyLess,
     Technical,
     CrossSite,
 }
 
 use Who::*;
 
-const ACTORS: [Who; 14] = [
+const ACTORS: [Who; 17] = [
     Anonymous,
     Employee,
     Administrator,
+    LastDayAdministrator,
+    FormerAdministrator,
     OtherAdministrator,
     Pending,
     Suspended,
@@ -83,6 +92,7 @@ const ACTORS: [Who; 14] = [
     Resigned,
     WithoutService,
     OtherDebtor,
+    CompanyLess,
     Technical,
     CrossSite,
 ];
@@ -96,6 +106,8 @@ impl Who {
             Anonymous => "anon",
             Employee => "empl",
             Administrator => "admin",
+            LastDayAdministrator => "adm-last",
+            FormerAdministrator => "ex-adm",
             OtherAdministrator => "oth-adm",
             Pending => "pend",
             Suspended => "susp",
@@ -105,6 +117,7 @@ impl Who {
             Resigned => "resig",
             WithoutService => "no-svc",
             OtherDebtor => "oth-deb",
+            CompanyLess => "no-co",
             Technical => "tech",
             CrossSite => "x-site",
         }
@@ -115,6 +128,8 @@ impl Who {
             Anonymous => "not signed in",
             Employee => "employee of Musterhans SA (orders, tracking)",
             Administrator => "administrator of Musterhans SA",
+            LastDayAdministrator => "administrator of Musterhans SA whose right ends today (its last day)",
+            FormerAdministrator => "employee of Musterhans SA who was its administrator (flag taken away)",
             OtherAdministrator => "administrator of Transports Rapides SA, acting for it",
             Pending => "provider whose Musterhans right is pending",
             Suspended => "provider whose Musterhans right is suspended",
@@ -124,14 +139,26 @@ impl Who {
             Resigned => "provider who resigned the Musterhans right",
             WithoutService => "active provider with invoices only (no orders)",
             OtherDebtor => "active provider with orders for debtor 100001 only",
+            CompanyLess => "login of no company, with no right anywhere",
             Technical => "technical user of Musterhans SA presenting its API key",
             CrossSite => "administrator of Musterhans SA, called from another site (wrong Origin)",
         }
     }
 
-    /// A provider whose Musterhans right is not active, trying to act for Musterhans.
+    /// A login without an active Musterhans right (a provider whose right is not active, a
+    /// login of no company), trying to act for Musterhans.
     fn right_ended(self) -> bool {
-        matches!(self, Pending | Suspended | Refused | Revoked | Expired | Resigned)
+        matches!(self, Pending | Suspended | Refused | Revoked | Expired | Resigned | CompanyLess)
+    }
+
+    /// Whom the rules treat this actor as: an administrator on the last day of its right is
+    /// an administrator (with the same grants as Musterhans' administrator).
+    fn as_ruled(self) -> Who {
+        if self == LastDayAdministrator {
+            Administrator
+        } else {
+            self
+        }
     }
 
     fn signs_in(self) -> bool {
@@ -144,6 +171,8 @@ impl Who {
             Anonymous | Technical => None,
             Employee => Some(EMPLOYEE.into()),
             Administrator | CrossSite => Some(ADMIN.into()),
+            LastDayAdministrator => Some(LAST_DAY_ADMIN.into()),
+            FormerAdministrator => Some(FORMER_ADMIN.into()),
             OtherAdministrator => Some(OTHER_ADMIN.into()),
             other => Some(format!("{}@conseil-matrice.example", other.column())),
         }
@@ -156,8 +185,10 @@ enum Rule {
     Everybody,
     SignedIn,
     Nobody,
-    /// Exactly these actors.
+    /// Exactly these actors (an administrator on the last day of its right counts as one).
     Only(&'static [Who]),
+    /// Musterhans' administrator in person: what is addressed to that login alone.
+    AnnaAlone,
 }
 
 impl Rule {
@@ -166,7 +197,8 @@ impl Rule {
             Rule::Everybody => true,
             Rule::SignedIn => who.signs_in(),
             Rule::Nobody => false,
-            Rule::Only(list) => list.contains(&who),
+            Rule::Only(list) => list.contains(&who.as_ruled()),
+            Rule::AnnaAlone => who == Administrator,
         }
     }
 }
@@ -178,7 +210,7 @@ const MUSTERHANS_ADMIN: Rule = Rule::Only(&[Administrator]);
 /// The service pages show what their server functions answer.
 const ORDERS: Rule = Rule::Only(&[Employee, Administrator, OtherAdministrator, OtherDebtor]);
 const INVOICES: Rule = Rule::Only(&[Administrator, OtherAdministrator, WithoutService]);
-const ACTS_FOR_MUSTERHANS: Rule = Rule::Only(&[Employee, Administrator, WithoutService, OtherDebtor]);
+const ACTS_FOR_MUSTERHANS: Rule = Rule::Only(&[Employee, Administrator, FormerAdministrator, WithoutService, OtherDebtor]);
 
 struct Row {
     /// The server function's path or the page's route.
@@ -277,7 +309,7 @@ const ROWS: &[Row] = &[
     row("/api/answer_right", "accept another login's invitation", Rule::Nobody),
     row("/api/load_invitation", "a Musterhans employee's right", Rule::Nobody),
     row("/api/list_messages", "own messages", Rule::SignedIn),
-    row("/api/open_message", "a message to Musterhans' admin", MUSTERHANS_ADMIN),
+    row("/api/open_message", "a message to Musterhans' admin", Rule::AnnaAlone),
     // Working for the acting company.
     row("/api/load_orders", "acting company", ORDERS),
     row("/api/place_order", "Musterhans debtor 100002", Rule::Only(&[Employee, Administrator])),
@@ -287,7 +319,7 @@ const ROWS: &[Row] = &[
     row("/portal", "", Rule::SignedIn),
     row("/account", "", Rule::SignedIn),
     row("/messages", "", Rule::SignedIn),
-    row("/messages/:id", "a message to Musterhans' admin", MUSTERHANS_ADMIN),
+    row("/messages/:id", "a message to Musterhans' admin", Rule::AnnaAlone),
     row("/invitations/:id", "a Musterhans employee's right", Rule::Nobody),
     row("/admin/rights", "acting company", ADMINS_OF_THEIR_OWN),
     row("/admin/audit", "acting company", ADMINS_OF_THEIR_OWN),
@@ -344,11 +376,17 @@ impl Row {
         page || ACTING_FUNCTIONS.contains(&self.target)
     }
 
+    /// Needs the acting company when `who` calls it: a login of no company has its account
+    /// page without one (there it asks a company for access).
+    fn needs_acting_for(&self, who: Who) -> bool {
+        self.needs_acting() && !(who == CompanyLess && self.target == "/account")
+    }
+
     /// What `who` must get.
     fn expected(&self, who: Who) -> Seen {
         let allowed = match who {
             CrossSite => self.is_get() && self.rule.allows(Administrator),
-            who if who.right_ended() && self.needs_acting() => false,
+            who if who.right_ended() && self.needs_acting_for(who) => false,
             who => self.rule.allows(who),
         };
         if allowed {
@@ -363,13 +401,13 @@ impl Row {
     fn denied_for_the_right_reason(&self, who: Who, answer: &Answer) -> bool {
         match who {
             CrossSite if !self.is_get() => answer.status == 403 && answer.body.contains(server::auth::CSRF_REJECTED),
-            who if who.right_ended() && self.needs_acting() && self.target.starts_with("/api/") => {
+            who if who.right_ended() && self.needs_acting_for(who) && self.target.starts_with("/api/") => {
                 answer.status == 409 && answer.body.contains(app::access::NO_ACTING_COMPANY)
             }
             who if self.foreign.is_some_and(|(own, _)| own.allows(who)) => self.foreign.is_some_and(|(_, code)| answer.body.contains(code)),
             // A page resolves the acting company once for its data and its header, and sends
             // the browser to the company choice with the sentence that says why.
-            who if who.right_ended() && self.needs_acting() => answer.location() == Some("/select-company?motif=droit"),
+            who if who.right_ended() && self.needs_acting_for(who) => answer.location() == Some("/select-company?motif=droit"),
             _ => true,
         }
     }
@@ -498,6 +536,33 @@ impl World {
         }
         let expired = app.store.expire_rights(today + chrono::Duration::days(1)).await.unwrap();
         assert_eq!(expired.len(), 1, "exactly the Expired actor's right ends");
+
+        // Two more administrators of Musterhans: one whose right ends today, with the grants of
+        // Musterhans' administrator, and one who lost the flag.
+        let musterhans = app.store.company(principal).await.unwrap();
+        let anna_right = app.store.right_for(principal, admin).await.unwrap().unwrap();
+        let anna_grants: Vec<GrantSpec> = app
+            .store
+            .service_grants(anna_right.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g| GrantSpec { service_id: g.service_id, all_debtors: g.all_debtors, debtor_ids: g.debtor_ids })
+            .collect();
+        for (email, last_day) in [(LAST_DAY_ADMIN, true), (FORMER_ADMIN, false)] {
+            let user_id = new_login(&app, email, &musterhans).await;
+            employee_right(&app, &musterhans, user_id, true).await;
+            let right = app.store.right_for(principal, user_id).await.unwrap().unwrap();
+            let changes = if last_day {
+                app.store.replace_service_grants(right.id, &anna_grants, &by_admin).await.unwrap();
+                RightChanges { is_admin: true, remark: Remark::default(), end_date: Some(today) }
+            } else {
+                RightChanges { is_admin: false, remark: Remark::default(), end_date: None }
+            };
+            let right = app.store.right(right.id).await.unwrap();
+            app.store.update_right(right.id, right.version, &changes, &by_admin).await.unwrap();
+        }
+        new_login_of_no_company(&app, &CompanyLess.email().unwrap()).await;
 
         let sophie = app.demo.employees[1].id;
         let staff_right = app.store.right_for(principal, sophie).await.unwrap().unwrap();
@@ -985,7 +1050,7 @@ on_both_backends!(every_server_function_and_page_answers_each_kind_of_actor_as_p
                 let body: String = answer.body.chars().take(300).collect();
                 wrong.push(format!("{label} as {who:?}: expected {expected:?}, got {} {:?} {body}", answer.status, answer.location()));
             }
-            if got == Seen::Allow && !matches!(who, Administrator | CrossSite) && answer.body.contains(STAFF_MARKER) {
+            if got == Seen::Allow && !matches!(who.as_ruled(), Administrator | CrossSite) && answer.body.contains(STAFF_MARKER) {
                 leaks.push(format!("{label} as {who:?}"));
             }
         }

@@ -75,6 +75,46 @@ on_both_backends!(a_provider_may_select_only_companies_it_has_an_active_right_on
     assert!(context.body.contains("Transports Rapides SA"), "{context:?}");
 });
 
+on_both_backends!(a_login_of_no_company_is_told_what_it_can_do_and_asks_for_access_from_its_account, Options::default(), |app: TestApp| async move {
+    auth_support::people::new_login_of_no_company(&app, "luca.libre@freelance.example").await;
+    let cookie = app.signed_in_cookie("luca.libre@freelance.example").await;
+    let destination = app.post("/api/signed_in_destination", &[], Some(&cookie)).await;
+    assert!(destination.body.contains("/select-company"), "the page that says what it can do: {destination:?}");
+
+    let choice = app.open("/select-company", Some(&cookie)).await;
+    assert_eq!(choice.status, 200, "{choice:?}");
+    for sentence in [
+        "Aucune société n'est accessible avec votre login pour le moment.",
+        "Ce que vous pouvez faire :",
+        "Demander un accès prestataire",
+        "l'exploitant du portail l'enregistre sur demande",
+        "Se déconnecter",
+    ] {
+        assert!(choice.body.contains(sentence), "{sentence:?} in {}", choice.body);
+    }
+    assert!(choice.body.contains(r#"href="/account#requests-section""#));
+
+    // The account page stands without a company: there it asks for access.
+    let account = app.open("/account", Some(&cookie)).await;
+    assert_eq!(account.status, 200, "not a dead end: {account:?}");
+    for sentence in ["Gérer le compte utilisateur", "Demander un accès en qualité de prestataire", "Luca Libre", "Se déconnecter"] {
+        assert!(account.body.contains(sentence), "{sentence:?} in {}", account.body);
+    }
+    assert!(account.body.contains(r#"data-testid="no-company""#));
+    let asked = app.post("/api/request_access", &[("customer_number", "10000001"), ("message", "Mandat de saisie")], Some(&cookie)).await;
+    assert_eq!(asked.status, 200, "{asked:?}");
+    let account = app.open("/account", Some(&cookie)).await;
+    assert!(account.body.contains("Musterhans SA") || account.body.contains("10000001"), "the request is listed: {}", account.body);
+
+    // The pages of a company send it to the company choice, which says what it can do, not
+    // that an access ended.
+    let portal = app.open("/portal", Some(&cookie)).await;
+    assert_eq!(portal.location(), Some("/select-company?motif=droit"), "{portal:?}");
+    let choice = app.open("/select-company?motif=droit", Some(&cookie)).await;
+    assert!(choice.body.contains("Ce que vous pouvez faire :"), "{}", choice.body);
+    assert!(!choice.body.contains("n'est plus actif"), "{}", choice.body);
+});
+
 on_both_backends!(a_revoked_right_drops_the_acting_company_on_the_next_request, Options::default(), |app: TestApp| async move {
     let cookie = app.signed_in_cookie(PROVIDER).await;
     let third = app.demo.third_company.id;

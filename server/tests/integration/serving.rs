@@ -94,7 +94,7 @@ async fn the_login_page_is_rendered_on_the_server_in_french_with_its_hydration_s
 async fn the_shipped_server_has_no_test_clock() {
     let app = spawn_app(false).await;
     // Same origin, so that the answer is the router's and not the cross-site refusal.
-    let moved = app.client.post(format!("{}/test-clock?days=30", app.base)).header("origin", app.base.clone()).send().await.unwrap();
+    let moved = app.client.post(format!("{}/test-clock?days=30", app.base)).header("sec-fetch-site", "same-origin").send().await.unwrap();
     assert_eq!(moved.status(), 404, "only the end-to-end tests' server (feature test-clock) has the route");
     assert!(moved.text().await.unwrap().contains("Page introuvable"));
 }

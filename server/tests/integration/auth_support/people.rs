@@ -8,15 +8,24 @@ use serde_json::{json, Value};
 use super::{json_of, TestApp, ADMIN, PROVIDER};
 
 pub async fn new_login(app: &TestApp, email: &str, home: &Company) -> i64 {
+    login(app, email, ("Mia", "Matrice"), Some(home.id)).await
+}
+
+/// A login of no company (a freelance who registered), with the demo password and no right.
+pub async fn new_login_of_no_company(app: &TestApp, email: &str) -> i64 {
+    login(app, email, ("Luca", "Libre"), None).await
+}
+
+async fn login(app: &TestApp, email: &str, (first, last): (&str, &str), home_company_id: Option<i64>) -> i64 {
     let hash = app.store.credentials(app.demo.admin.id).await.unwrap().password_hash;
     app.store
         .create_user(&NewUser {
             email: EmailAddress::parse(email).unwrap(),
-            first_name: PersonName::parse("Mia").unwrap(),
-            last_name: PersonName::parse("Matrice").unwrap(),
+            first_name: PersonName::parse(first).unwrap(),
+            last_name: PersonName::parse(last).unwrap(),
             password_hash: hash,
             language: Language::Fr,
-            home_company_id: Some(home.id),
+            home_company_id,
         })
         .await
         .unwrap()
