@@ -58,26 +58,26 @@ pub async fn require_login() -> Result<SignedIn, PortalError> {
     current_login().await?.ok_or_else(|| refused(Status::NotSignedIn, MSG_NOT_SIGNED_IN))
 }
 
-/// Where the user goes after sign-in: the company selector when they may act for more than
-/// one company (the same companies the selector offers) or for none (it says what they can
-/// do then), else the portal.
-pub async fn destination_after_sign_in(store: &Store, user: &User) -> Result<&'static str, store::StoreError> {
+/// How many companies `user` may act for today: the companies the selector offers.
+async fn companies_of(store: &Store, user: &User) -> Result<usize, store::StoreError> {
     let (home, third_party) = choices_from_rights(&store.rights_of_user(user.id).await?, store.today());
-    let choices = CompanyChoices { home, third_party, acting: None };
-    Ok(if choices.count() == 1 { PATH_PORTAL } else { PATH_SELECT_COMPANY })
+    Ok(CompanyChoices { home, third_party, acting: None }.count())
 }
 
-/// Where a login goes once signed in: the company selector when it must choose first (the
-/// way back then waits in the session for the choice), else the way back or the portal.
+/// Where a login goes once signed in: with several companies, the company selector first
+/// (the way back then waits in the session for the choice); else the way back when there is
+/// one (for a login of no company, the invitation it was sent); else the portal with one
+/// company, or the company selector with none (it says what the login can do then).
 pub async fn next_page(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, PortalError> {
-    let first = destination_after_sign_in(store, user).await.map_err(internal)?;
+    let companies = companies_of(store, user).await.map_err(internal)?;
     match back {
-        Some(back) if first == PATH_SELECT_COMPANY => {
+        Some(back) if companies > 1 => {
             session.insert(KEY_RETURN_TO, back.as_str()).await.map_err(internal)?;
-            Ok(first.to_string())
+            Ok(PATH_SELECT_COMPANY.to_string())
         }
         Some(back) => Ok(back.as_str().to_string()),
-        None => Ok(first.to_string()),
+        None if companies == 1 => Ok(PATH_PORTAL.to_string()),
+        None => Ok(PATH_SELECT_COMPANY.to_string()),
     }
 }
 

@@ -6,7 +6,8 @@ use super::{list_company_choices, SelectCompany};
 use crate::access::CompanyChoice;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::layout::public::PublicLayout;
-use crate::layout::sign_out::SignOutButton;
+use crate::layout::sign_out::SignOut;
+use leptos::server_fn::ServerFn as _;
 
 /// "Sélectionner la société": after sign-in, for a login that can act for several companies.
 #[component]
@@ -103,11 +104,11 @@ fn WithoutCompany() -> impl IntoView {
                 </li>
                 <li>{t!(i18n, select.register_company)}</li>
             </ul>
-            <div class="mt-6">
-                <SignOutButton class="rounded border border-stone-400 px-3 py-2 font-medium hover:bg-stone-100".to_string()>
-                    {t!(i18n, sign_out)}
-                </SignOutButton>
-            </div>
+            // A plain form: this page's bundle has no sign-out island (it is not a signed-in
+            // page group), and the server function's redirect works for a plain post.
+            <form method="post" action=SignOut::PATH class="mt-6">
+                <button type="submit" class="rounded border border-stone-400 px-3 py-2 font-medium hover:bg-stone-100">{t!(i18n, sign_out)}</button>
+            </form>
         </section>
     }
 }

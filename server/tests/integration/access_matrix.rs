@@ -538,7 +538,7 @@ impl World {
         assert_eq!(expired.len(), 1, "exactly the Expired actor's right ends");
 
         // Two more administrators of Musterhans: one whose right ends today, with the grants of
-        // Musterhans' administrator, and one who lost the flag.
+        // Musterhans' administrator, and one who loses the flag once signed in (below).
         let musterhans = app.store.company(principal).await.unwrap();
         let anna_right = app.store.right_for(principal, admin).await.unwrap().unwrap();
         let anna_grants: Vec<GrantSpec> = app
@@ -549,19 +549,18 @@ impl World {
             .into_iter()
             .map(|g| GrantSpec { service_id: g.service_id, all_debtors: g.all_debtors, debtor_ids: g.debtor_ids })
             .collect();
-        for (email, last_day) in [(LAST_DAY_ADMIN, true), (FORMER_ADMIN, false)] {
+        let mut admins = Vec::new();
+        for email in [LAST_DAY_ADMIN, FORMER_ADMIN] {
             let user_id = new_login(&app, email, &musterhans).await;
             employee_right(&app, &musterhans, user_id, true).await;
-            let right = app.store.right_for(principal, user_id).await.unwrap().unwrap();
-            let changes = if last_day {
-                app.store.replace_service_grants(right.id, &anna_grants, &by_admin).await.unwrap();
-                RightChanges { is_admin: true, remark: Remark::default(), end_date: Some(today) }
-            } else {
-                RightChanges { is_admin: false, remark: Remark::default(), end_date: None }
-            };
-            let right = app.store.right(right.id).await.unwrap();
-            app.store.update_right(right.id, right.version, &changes, &by_admin).await.unwrap();
+            admins.push(user_id);
         }
+        let last_day = app.store.right_for(principal, admins[0]).await.unwrap().unwrap();
+        app.store.replace_service_grants(last_day.id, &anna_grants, &by_admin).await.unwrap();
+        let last_day = app.store.right(last_day.id).await.unwrap();
+        let ends_today = RightChanges { is_admin: true, remark: Remark::default(), end_date: Some(today) };
+        app.store.update_right(last_day.id, last_day.version, &ends_today, &by_admin).await.unwrap();
+        // A login of no company (a freelance who registered), with no right anywhere.
         new_login_of_no_company(&app, &CompanyLess.email().unwrap()).await;
 
         let sophie = app.demo.employees[1].id;
@@ -607,6 +606,12 @@ impl World {
                 world.sessions.push((who, cookie));
             }
         }
+        // The former administrator chose Musterhans as its administrator; the flag goes while
+        // that session lasts, and its next request must know it.
+        let former = world.user_id(FormerAdministrator).await.unwrap();
+        let right = world.app.store.right_for(principal, former).await.unwrap().unwrap();
+        let demoted = RightChanges { is_admin: false, remark: Remark::default(), end_date: None };
+        world.app.store.update_right(right.id, right.version, &demoted, &musterhans_by(&world.app)).await.unwrap();
         world
     }
 

@@ -76,10 +76,19 @@ on_both_backends!(a_provider_may_select_only_companies_it_has_an_active_right_on
 });
 
 on_both_backends!(a_login_of_no_company_is_told_what_it_can_do_and_asks_for_access_from_its_account, Options::default(), |app: TestApp| async move {
-    auth_support::people::new_login_of_no_company(&app, "luca.libre@freelance.example").await;
+    let luca = auth_support::people::new_login_of_no_company(&app, "luca.libre@freelance.example").await;
     let cookie = app.signed_in_cookie("luca.libre@freelance.example").await;
     let destination = app.post("/api/signed_in_destination", &[], Some(&cookie)).await;
     assert!(destination.body.contains("/select-company"), "the page that says what it can do: {destination:?}");
+    // Signing in from the invitation it was sent, it goes back to the invitation.
+    let invited = auth_support::people::invitation(&app, app.demo.third_company.id, app.demo.third_admin.id, luca, None).await;
+    let back = format!("/invitations/{}", invited.id);
+    let destination = app.post("/api/signed_in_destination", &[("retour", back.as_str())], Some(&cookie)).await;
+    assert!(destination.body.contains(&back), "the way back: {destination:?}");
+    let answered = app
+        .post("/api/answer_right", &[("right_id", &invited.id.to_string()), ("version", &invited.version.to_string()), ("answer", "refuse")], Some(&cookie))
+        .await;
+    assert_eq!(answered.status, 200, "{answered:?}");
 
     let choice = app.open("/select-company", Some(&cookie)).await;
     assert_eq!(choice.status, 200, "{choice:?}");

@@ -107,3 +107,14 @@ fn secure_cookies_with_a_plain_http_public_address_is_refused_in_one_line() {
     let line = the_error_line(&output);
     assert!(line.contains("--secure-cookies contradicts the public address http://portal.example.ch"), "{line}");
 }
+
+#[test]
+fn the_shipped_server_has_no_test_clock() {
+    // Built without the feature `test-clock` (only target/release/server-e2e has it), the
+    // flag does not exist: the route cannot be switched on by a configuration mistake.
+    let output = run_server(&["serve", "--demo", "--test-clock", "--database-url", "sqlite::memory:"]);
+    assert!(!output.status.success(), "the server must refuse the flag");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unexpected argument '--test-clock'"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -91,15 +91,6 @@ async fn the_login_page_is_rendered_on_the_server_in_french_with_its_hydration_s
 }
 
 #[tokio::test]
-async fn the_shipped_server_has_no_test_clock() {
-    let app = spawn_app(false).await;
-    // Same origin, so that the answer is the router's and not the cross-site refusal.
-    let moved = app.client.post(format!("{}/test-clock?days=30", app.base)).header("sec-fetch-site", "same-origin").send().await.unwrap();
-    assert_eq!(moved.status(), 404, "only the end-to-end tests' server (feature test-clock) has the route");
-    assert!(moved.text().await.unwrap().contains("Page introuvable"));
-}
-
-#[tokio::test]
 async fn an_unknown_address_answers_404_with_a_page_in_french() {
     let app = spawn_app(false).await;
     let response = app.get("/nulle-part").await;
