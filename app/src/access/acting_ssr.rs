@@ -29,6 +29,12 @@ pub fn choices_from_rights(rights: &[RightWithCompany], today: NaiveDate) -> (Op
     (home, third_party)
 }
 
+/// How many companies `rights` let their holder act for on `today`: what the selector offers.
+pub fn company_count(rights: &[RightWithCompany], today: NaiveDate) -> usize {
+    let (home, third_party) = choices_from_rights(rights, today);
+    CompanyChoices { home, third_party, acting: None }.count()
+}
+
 pub async fn choices(user_id: i64) -> Result<CompanyChoices, PortalError> {
     let store = store()?;
     let rights = store.rights_of_user(user_id).await.map_err(internal)?;

@@ -8,8 +8,7 @@ use portal_core::domain::{AuditAction, UserId};
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 use tower_sessions::Session;
 
-use super::acting::CompanyChoices;
-use super::acting_ssr::choices_from_rights;
+use super::acting_ssr::company_count;
 use crate::shared::context::{internal, session, settings, AuthSettings};
 use crate::shared::locale::set_locale_cookie;
 use crate::shared::paths::{PATH_PORTAL, PATH_SELECT_COMPANY};
@@ -58,18 +57,12 @@ pub async fn require_login() -> Result<SignedIn, PortalError> {
     current_login().await?.ok_or_else(|| refused(Status::NotSignedIn, MSG_NOT_SIGNED_IN))
 }
 
-/// How many companies `user` may act for today: the companies the selector offers.
-async fn companies_of(store: &Store, user: &User) -> Result<usize, store::StoreError> {
-    let (home, third_party) = choices_from_rights(&store.rights_of_user(user.id).await?, store.today());
-    Ok(CompanyChoices { home, third_party, acting: None }.count())
-}
-
 /// Where a login goes once signed in: with several companies, the company selector first
 /// (the way back then waits in the session for the choice); else the way back when there is
 /// one (for a login of no company, the invitation it was sent); else the portal with one
 /// company, or the company selector with none (it says what the login can do then).
 pub async fn next_page(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, PortalError> {
-    let companies = companies_of(store, user).await.map_err(internal)?;
+    let companies = company_count(&store.rights_of_user(user.id).await.map_err(internal)?, store.today());
     match back {
         Some(back) if companies > 1 => {
             session.insert(KEY_RETURN_TO, back.as_str()).await.map_err(internal)?;

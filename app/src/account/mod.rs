@@ -51,8 +51,7 @@ pub mod service {
         let store = store()?;
         let user = store.user(user_id).await.map_err(internal)?;
         let rights = store.rights_of_user(user_id).await.map_err(internal)?;
-        let (home, third_party) = crate::access::choices_from_rights(&rights, store.today());
-        let acts_for_a_company = home.is_some() || !third_party.is_empty();
+        let acts_for_a_company = crate::access::company_count(&rights, store.today()) > 0;
         let mut provider_access: Vec<_> = rights
             .into_iter()
             .filter(|r| r.right.right_type == RightType::Provider && !r.is_home_company)

@@ -41,10 +41,7 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
                     <LanguageSwitcher remember=true/>
                 </nav>
                 <div class="order-1 ml-auto flex items-center gap-3 text-sm sm:order-none sm:ml-0">
-                    <span class="hidden text-stone-700 sm:inline" data-testid="user-name">{user_name}</span>
-                    <SignOutButton class="rounded border border-stone-400 px-3 py-1 font-medium hover:bg-stone-100".to_string()>
-                        {t!(i18n, sign_out)}
-                    </SignOutButton>
+                    <NameAndSignOut name=user_name/>
                 </div>
             </div>
             <div class="border-t border-stone-200 bg-stone-100">
@@ -78,10 +75,7 @@ pub fn WithoutCompanyLayout(name: String, children: Children) -> impl IntoView {
                 <PortalName href="/select-company"/>
                 <div class="ml-auto flex items-center gap-3 text-sm">
                     <LanguageSwitcher remember=true/>
-                    <span class="hidden text-stone-700 sm:inline" data-testid="user-name">{name}</span>
-                    <SignOutButton class="rounded border border-stone-400 px-3 py-1 font-medium hover:bg-stone-100".to_string()>
-                        {t!(i18n, sign_out)}
-                    </SignOutButton>
+                    <NameAndSignOut name=name/>
                 </div>
             </div>
             <p class="border-t border-stone-200 bg-stone-100 px-4 py-2 text-center text-sm text-stone-700" data-testid="no-company">
@@ -114,5 +108,17 @@ fn PortalName(href: &'static str) -> impl IntoView {
             <span aria-hidden="true" class="grid h-9 w-9 place-items-center rounded bg-yellow-400 text-lg font-black">"C"</span>
             <span class="text-lg font-semibold tracking-tight">{t!(i18n, portal_name)}</span>
         </a>
+    }
+}
+
+/// The signed-in login's name (from a wide screen on) and its sign-out button.
+#[component]
+fn NameAndSignOut(name: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class="hidden text-stone-700 sm:inline" data-testid="user-name">{name}</span>
+        <SignOutButton class="rounded border border-stone-400 px-3 py-1 font-medium hover:bg-stone-100".to_string()>
+            {t!(i18n, sign_out)}
+        </SignOutButton>
     }
 }
