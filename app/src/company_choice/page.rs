@@ -21,7 +21,6 @@ pub fn SelectCompanyPage() -> impl IntoView {
     view! {
         <PublicLayout title=move || t_string!(i18n, select.title)>
             <h1 class="text-2xl font-semibold">{t!(i18n, select.title)}</h1>
-            <p class="mt-2 text-stone-700">{t!(i18n, select.intro)}</p>
             <Transition fallback=move || view! { <p class="mt-6">{t!(i18n, portal.loading)}</p> }>
                 {move || choices.get().map(|result| match result {
                     Err(_) => view! { <Redirect path="/login"/> }.into_any(),
@@ -29,8 +28,9 @@ pub fn SelectCompanyPage() -> impl IntoView {
                     Ok(choices) => {
                         let acting = choices.acting;
                         view! {
-                            // Only where another company can be chosen: a login of no company
-                            // is told what it can do instead.
+                            // Only where a company can be chosen: a login of no company is told
+                            // what it can do instead.
+                            <p class="mt-2 text-stone-700">{t!(i18n, select.intro)}</p>
                             <Show when=lost>
                                 <p role="alert" class="mt-4 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900">
                                     {t!(i18n, select.lost)}

@@ -102,6 +102,7 @@ on_both_backends!(a_login_of_no_company_is_told_what_it_can_do_and_asks_for_acce
         assert!(choice.body.contains(sentence), "{sentence:?} in {}", choice.body);
     }
     assert!(choice.body.contains(r#"href="/account#requests-section""#));
+    assert!(!choice.body.contains("Veuillez sélectionner l'entreprise"), "no invitation to choose among no companies: {}", choice.body);
 
     // The account page stands without a company: there it asks for access.
     let account = app.open("/account", Some(&cookie)).await;
