@@ -13,7 +13,10 @@ contract!(
     a_template_holds_only_the_company_s_services_and_debtors_under_a_name_of_its_own,
     another_company_s_template_is_neither_applied_nor_changed_nor_deleted,
     a_new_employee_gets_a_login_of_the_company_without_a_password,
-    a_login_without_a_company_joins_as_employee,
+    a_confirmed_login_of_no_company_is_invited_to_join_not_annexed,
+    a_login_joins_by_accepting_and_leaves_when_it_gives_the_right_back,
+    a_login_that_joined_is_free_again_when_the_company_ends_its_right,
+    a_login_that_joined_another_company_meanwhile_cannot_accept,
     a_login_of_another_company_cannot_be_entered_as_employee,
     a_technical_user_is_stored_with_the_hash_of_its_key_only,
     the_last_active_administrator_cannot_lose_the_flag,
@@ -105,6 +108,7 @@ mod cases {
             last_name: PersonName::parse("Dubois").unwrap(),
             language: Language::De,
             is_admin: false,
+            invitation_params: json!({ "admin": "Prénom Nom", "company": "Musterhans SA" }),
         }
     }
 
@@ -253,14 +257,75 @@ mod cases {
         assert_eq!((entered.right.status, entered.right.right_type), (RightStatus::Active, RightType::Employee));
     }
 
-    pub async fn a_login_without_a_company_joins_as_employee(store: Store) {
+    pub async fn a_confirmed_login_of_no_company_is_invited_to_join_not_annexed(store: Store) {
         let f = fixture(&store).await;
         let free = login(&store, "libre@example.ch", None).await;
         let entered = store.enter_employee(&employee(&f, "libre@example.ch")).await.unwrap();
         assert!(!entered.login_created);
         assert_eq!(entered.user.id, free.id);
-        assert_eq!(entered.user.home_company_id, Some(f.principal.id));
+        assert_eq!(entered.user.home_company_id, None, "the login is its owner's until it accepts");
         assert!(entered.user.has_password, "the login keeps its password");
+        assert_eq!((entered.right.status, entered.right.awaiting), (RightStatus::Pending, Some(Awaiting::Provider)));
+        assert!(entered.right.joins_by_consent() && entered.right.answer_due().is_some());
+        let messages = store.messages_for(free.id).await.unwrap();
+        assert_eq!(messages.len(), 1, "the login is told");
+        assert_eq!((messages[0].kind, messages[0].company_id), (MessageKind::EmployeeInvitation, Some(f.principal.id)));
+        assert_eq!(messages[0].params["right_id"], json!(entered.right.id), "the message's link opens the invitation");
+    }
+
+    async fn invited_free_login(store: &Store, f: &Fixture) -> (User, UserRight) {
+        let free = login(store, "libre@example.ch", None).await;
+        let right = store.enter_employee(&employee(f, "libre@example.ch")).await.unwrap().right;
+        (free, right)
+    }
+
+    fn actions(log: &[AuditRecord]) -> Vec<&str> {
+        log.iter().map(|r| r.action.as_str()).collect()
+    }
+
+    pub async fn a_login_joins_by_accepting_and_leaves_when_it_gives_the_right_back(store: Store) {
+        let f = fixture(&store).await;
+        let (free, right) = invited_free_login(&store, &f).await;
+        let by_itself = Actor::user(free.id, f.principal.id);
+        let joined = store.transition_right(right.id, right.version, Transition::Accept, Party::Provider, &by_itself).await.unwrap();
+        assert_eq!(joined.status, RightStatus::Active);
+        assert_eq!(store.user(free.id).await.unwrap().home_company_id, Some(f.principal.id), "accepting is joining");
+        let left = store.transition_right(joined.id, joined.version, Transition::Resign, Party::Provider, &by_itself).await.unwrap();
+        assert_eq!(left.status, RightStatus::Resigned);
+        assert_eq!(store.user(free.id).await.unwrap().home_company_id, None, "giving the right back is leaving");
+        let log = store.audit_for_company(f.principal.id, 10, 0).await.unwrap().items;
+        let log = actions(&log);
+        assert!(log.contains(&"user.join") && log.contains(&"user.leave"), "{log:?}");
+    }
+
+    pub async fn a_login_that_joined_is_free_again_when_the_company_ends_its_right(store: Store) {
+        let f = fixture(&store).await;
+        let (free, right) = invited_free_login(&store, &f).await;
+        let joined = store.transition_right(right.id, right.version, Transition::Accept, Party::Provider, &Actor::user(free.id, f.principal.id)).await.unwrap();
+        let admin = Actor::user(f.admin.id, f.principal.id);
+        store.transition_right(joined.id, joined.version, Transition::Revoke, Party::Principal, &admin).await.unwrap();
+        assert_eq!(store.user(free.id).await.unwrap().home_company_id, None, "the consent was to this right only");
+        let entered = store.enter_employee(&employee(&f, "libre@example.ch")).await;
+        assert_eq!(entered.unwrap_err().code(), "duplicate.right", "one right per company and login: the ended one stays on record");
+    }
+
+    pub async fn a_login_that_joined_another_company_meanwhile_cannot_accept(store: Store) {
+        let f = fixture(&store).await;
+        let (free, first) = invited_free_login(&store, &f).await;
+        let other = company(&store, "30000003", "Autre SA").await;
+        let other_admin = login(&store, "admin@autre.example", Some(&other)).await;
+        store.create_right(&NewRight::employee(other.id, other_admin.id, true), &Actor::system()).await.unwrap();
+        let mut entry = employee(&f, "libre@example.ch");
+        entry.common.company_id = other.id;
+        entry.common.entered_by = other_admin.id;
+        let second = store.enter_employee(&entry).await.unwrap().right;
+        assert_eq!(second.status, RightStatus::Pending, "both companies may invite");
+        store.transition_right(second.id, second.version, Transition::Accept, Party::Provider, &Actor::user(free.id, other.id)).await.unwrap();
+        let err =
+            store.transition_right(first.id, first.version, Transition::Accept, Party::Provider, &Actor::user(free.id, f.principal.id)).await.unwrap_err();
+        assert_eq!(err.code(), "rights.already_in_a_company");
+        assert_eq!(store.right(first.id).await.unwrap().status, RightStatus::Pending, "nothing changed");
+        assert_eq!(store.user(free.id).await.unwrap().home_company_id, Some(other.id));
     }
 
     pub async fn a_login_of_another_company_cannot_be_entered_as_employee(store: Store) {

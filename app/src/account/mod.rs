@@ -19,9 +19,22 @@ pub struct AccountView {
     pub last_login: Option<String>,
     pub two_step_enabled: bool,
     pub provider_access: Vec<ProviderAccessRow>,
+    /// The companies this login was invited to join as an employee, while the invitation is
+    /// open, and the one it joined by accepting, which it may leave.
+    pub membership: Vec<Membership>,
     /// False for a login that may act for no company today (no home company, no active
     /// right): its account page stands alone, the way to ask a company for access.
     pub acts_for_a_company: bool,
+}
+
+/// A company this login was invited to join (`member` false: the invitation waits for its
+/// answer) or joined by accepting (`member` true: it may leave).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub right_id: i64,
+    pub version: i64,
+    pub company_name: String,
+    pub member: bool,
 }
 
 #[server(prefix = "/api", endpoint = "load_account")]
@@ -45,13 +58,25 @@ pub mod service {
     use crate::shared::errors::{MSG_NEW_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY};
     use crate::shared::format::{swiss_date, swiss_date_time};
     use crate::shared::refusal::refused;
-    use portal_core::domain::{Password, RightType};
+    use portal_core::domain::{Password, RightStatus, RightType};
 
     pub async fn account_view(user_id: i64) -> Result<AccountView, PortalError> {
         let store = store()?;
         let user = store.user(user_id).await.map_err(internal)?;
         let rights = store.rights_of_user(user_id).await.map_err(internal)?;
         let acts_for_a_company = crate::access::company_count(&rights, store.today()) > 0;
+        let membership = rights
+            .iter()
+            .filter(|r| {
+                r.right.joins_by_consent() && (r.right.answer_due().is_some() || matches!(r.right.status, RightStatus::Active | RightStatus::Suspended))
+            })
+            .map(|r| Membership {
+                right_id: r.right.id,
+                version: r.right.version,
+                company_name: r.company_name.clone(),
+                member: matches!(r.right.status, RightStatus::Active | RightStatus::Suspended),
+            })
+            .collect();
         let mut provider_access: Vec<_> = rights
             .into_iter()
             .filter(|r| r.right.right_type == RightType::Provider && !r.is_home_company)
@@ -73,6 +98,7 @@ pub mod service {
             last_login: user.last_login_at.map(swiss_date_time),
             two_step_enabled: user.totp_enabled,
             provider_access,
+            membership,
             acts_for_a_company,
         })
     }

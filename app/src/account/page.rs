@@ -2,12 +2,14 @@ use crate::shared::form::form_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{load_account, AccountView, ChangePassword};
+use super::{load_account, AccountView, ChangePassword, Membership};
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::layout::context::load_portal_context;
 use crate::layout::frame::redirect_for;
 use crate::layout::portal::{PortalLayout, WithoutCompanyLayout};
-use crate::shared::ui::{current_page, FIELD};
+use crate::provider::AnswerRight;
+use crate::shared::ui::{current_page, BUTTON_DANGER, FIELD, LINK};
+use leptos::server_fn::ServerFn as _;
 
 /// "Gérer le compte utilisateur".
 #[component]
@@ -51,7 +53,7 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn AccountContent(account: AccountView) -> impl IntoView {
     let i18n = use_i18n();
-    let AccountView { email, last_login, two_step_enabled, provider_access, .. } = account;
+    let AccountView { email, last_login, two_step_enabled, provider_access, membership, .. } = account;
     let email_changed = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(crate::shared::paths::NOTICE_EMAIL).is_some());
     view! {
         <h1 class="text-2xl font-semibold">{t!(i18n, account.title)}</h1>
@@ -83,8 +85,49 @@ fn AccountContent(account: AccountView) -> impl IntoView {
                 // Type-erased: the page's view type is otherwise too deep for the server crate.
                 {view! { <crate::two_step::TwoStepSection enabled=two_step_enabled/> }.into_any()}
             </section>
+            {(!membership.is_empty()).then(|| view! { <MembershipSection membership=membership/> }.into_any())}
             {view! { <crate::provider::access_page::ProviderAccessTable rows=provider_access/> }.into_any()}
         </div>
+    }
+}
+
+/// "Votre société": the invitations to join a company, and the company joined by accepting,
+/// which the login may leave. Plain forms and a disclosure for the confirmation: no script
+/// is needed, so nothing here waits for the page to wake up.
+#[component]
+fn MembershipSection(membership: Vec<Membership>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="rounded-lg border border-stone-200 bg-white p-5 shadow-sm" aria-labelledby="membership-section" data-testid="membership">
+            <h2 id="membership-section" class="text-lg font-semibold">{t!(i18n, account.membership_title)}</h2>
+            {membership.into_iter().map(|Membership { right_id, version, company_name, member }| {
+                let company = company_name.clone();
+                if member {
+                    view! {
+                        <p class="mt-3 text-stone-800">{move || t_string!(i18n, account.membership_member, company = company.clone()).to_string()}</p>
+                        <details class="mt-3">
+                            <summary class=format!("{BUTTON_DANGER} inline-block cursor-pointer")>
+                                {let company = company_name.clone(); move || t_string!(i18n, account.leave, company = company.clone()).to_string()}
+                            </summary>
+                            <form method="post" action=AnswerRight::url() class="mt-3 rounded border border-red-300 bg-red-50 p-3">
+                                <p class="font-medium text-red-900">{t!(i18n, account.leave_confirm)}</p>
+                                <input type="hidden" name="right_id" value=right_id.to_string()/>
+                                <input type="hidden" name="version" value=version.to_string()/>
+                                <input type="hidden" name="answer" value="resign"/>
+                                <button type="submit" class=format!("{BUTTON_DANGER} mt-2")>{t!(i18n, account.leave_yes)}</button>
+                            </form>
+                        </details>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <p class="mt-3 text-stone-800">{move || t_string!(i18n, account.membership_invited, company = company.clone()).to_string()}</p>
+                        <p class="mt-2"><a href=format!("/invitations/{right_id}") class=LINK>{t!(i18n, account.membership_open)}</a></p>
+                    }
+                    .into_any()
+                }
+            }).collect_view()}
+        </section>
     }
 }
 

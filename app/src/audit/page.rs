@@ -48,6 +48,7 @@ pub fn action_text(locale: Locale, action: AuditAction) -> String {
         RightResume => td_string!(locale, audit.right_resume),
         UserCreate => td_string!(locale, audit.user_create),
         UserJoin => td_string!(locale, audit.user_join),
+        UserLeave => td_string!(locale, audit.user_leave),
         Login => td_string!(locale, audit.login),
         LoginFailed => td_string!(locale, audit.login_failed),
         Logout => td_string!(locale, audit.logout),

@@ -34,6 +34,10 @@ pub fn message_title(locale: Locale, kind: MessageKind) -> String {
         MessageKind::ProviderRightSuspended => td_string!(locale, messages.right_suspended_title),
         MessageKind::ProviderRightResumed => td_string!(locale, messages.right_resumed_title),
         MessageKind::ProviderGrantsChanged => td_string!(locale, messages.grants_changed_title),
+        MessageKind::EmployeeInvitation => td_string!(locale, messages.join_invitation_title),
+        MessageKind::EmployeeJoined => td_string!(locale, messages.joined_title),
+        MessageKind::EmployeeRefused => td_string!(locale, messages.join_refused_title),
+        MessageKind::EmployeeLeft => td_string!(locale, messages.left_title),
     }
     .to_string()
 }
@@ -85,10 +89,14 @@ pub fn text_of(locale: Locale, kind: MessageKind, values: &MessageValues) -> Str
         MessageKind::ProviderRightSuspended => td_string!(locale, messages.right_suspended_text, admin = admin, company = company),
         MessageKind::ProviderRightResumed => td_string!(locale, messages.right_resumed_text, admin = admin, company = company),
         MessageKind::ProviderGrantsChanged => td_string!(locale, messages.grants_changed_text, admin = admin, company = company),
+        MessageKind::EmployeeInvitation => td_string!(locale, messages.join_invitation_text, admin = admin, company = company),
+        MessageKind::EmployeeJoined => td_string!(locale, messages.joined_text, provider = provider, company = company),
+        MessageKind::EmployeeRefused => td_string!(locale, messages.join_refused_text, provider = provider, company = company),
+        MessageKind::EmployeeLeft => td_string!(locale, messages.left_text, provider = provider, company = company),
     }
     .to_string();
     match kind {
-        MessageKind::ProviderInvitation if !answer_by.is_empty() => {
+        MessageKind::ProviderInvitation | MessageKind::EmployeeInvitation if !answer_by.is_empty() => {
             format!("{text} {}", td_string!(locale, messages.invitation_answer_by, date = answer_by))
         }
         _ => text,
@@ -116,13 +124,14 @@ impl MessageLink {
     pub fn of(kind: MessageKind, right_id: Option<i64>) -> MessageLink {
         use MessageKind::*;
         match (kind, right_id) {
-            (ProviderInvitation | ProviderInvitationReminder | ProviderGrantsChanged, Some(id)) => MessageLink::Invitation(id),
+            (ProviderInvitation | ProviderInvitationReminder | ProviderGrantsChanged | EmployeeInvitation, Some(id)) => MessageLink::Invitation(id),
             (ProviderInvitationExpired, Some(id)) => MessageLink::Right(id),
             (ProviderRightEnding, Some(id)) => MessageLink::Extend(id),
-            (ProviderInvitation | ProviderInvitationReminder | ProviderRightRevoked | ProviderInvitationCancelled, _)
+            (ProviderInvitation | ProviderInvitationReminder | ProviderRightRevoked | ProviderInvitationCancelled | EmployeeInvitation, _)
             | (ProviderRequestApproved | ProviderRequestDeclined | ProviderRequestExpired, _)
             | (ProviderAccessEnding | ProviderRightExtended | ProviderRightSuspended | ProviderRightResumed | ProviderGrantsChanged, _) => MessageLink::Account,
             (ProviderAccepted | ProviderRefused | ProviderResigned | ProviderRequest | ProviderRequestWithdrawn, _)
+            | (EmployeeJoined | EmployeeRefused | EmployeeLeft, _)
             | (ProviderInvitationExpired | ProviderRightEnding, None) => MessageLink::Rights,
         }
     }

@@ -70,15 +70,31 @@ const CHANGED_MOTIF: &str = "modifiee";
 #[component]
 fn Invitation(invitation: InvitationView, changed: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let InvitationView { right_id, version, status, awaiting, company_id, company_name, customer_number, inviter, services, end_date, answer_by, ended } =
-        invitation;
+    let InvitationView {
+        right_id,
+        version,
+        status,
+        awaiting,
+        company_id,
+        company_name,
+        customer_number,
+        inviter,
+        services,
+        end_date,
+        answer_by,
+        ended,
+        joins,
+        as_administrator,
+    } = invitation;
     let granting = ended.is_none();
     let open = status == RightStatus::Pending && awaiting == Some(Awaiting::Provider);
     let company_for_intro = company_name.clone();
     let company_for_state = company_name.clone();
     view! {
         <article class="max-w-2xl" data-testid="invitation">
-            <h1 class="text-2xl font-semibold">{t!(i18n, invitation.title)}</h1>
+            <h1 class="text-2xl font-semibold">
+                {move || if joins { t_string!(i18n, invitation.join_title) } else { t_string!(i18n, invitation.title) }}
+            </h1>
             {(changed && open).then(|| view! {
                 <p class="mt-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 font-medium text-amber-950" role="alert" data-testid="invitation-changed">
                     {t!(i18n, errors.invitation_changed)}
@@ -87,11 +103,26 @@ fn Invitation(invitation: InvitationView, changed: bool) -> impl IntoView {
             // "… vous donne accès …" is no longer true of an ended right; its end says who ended it.
             {granting.then(|| view! {
                 <p class="mt-2 text-stone-800" data-testid="invitation-intro">
-                    {move || match &inviter {
-                        Some(admin) => t_string!(i18n, invitation.intro_by, admin = admin.clone(), company = company_for_intro.clone()).to_string(),
-                        None => t_string!(i18n, invitation.intro, company = company_for_intro.clone()).to_string(),
+                    {move || {
+                        let admin = inviter.clone().unwrap_or_default();
+                        let company = company_for_intro.clone();
+                        match (&inviter, joins, as_administrator) {
+                            (_, true, true) => t_string!(i18n, invitation.join_intro_admin, admin = admin, company = company).to_string(),
+                            (_, true, false) => t_string!(i18n, invitation.join_intro, admin = admin, company = company).to_string(),
+                            (Some(_), false, _) => t_string!(i18n, invitation.intro_by, admin = admin, company = company).to_string(),
+                            (None, false, _) => t_string!(i18n, invitation.intro, company = company).to_string(),
+                        }
                     }}
                 </p>
+            })}
+            // Joining hands the login's oversight to the company: said before it is accepted.
+            {(joins && open).then(|| {
+                let company = company_name.clone();
+                view! {
+                    <p class="mt-2 text-stone-800" data-testid="invitation-join-consequences">
+                        {move || t_string!(i18n, invitation.join_consequences, company = company.clone()).to_string()}
+                    </p>
+                }
             })}
             <dl class=format!("mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 {CARD}")>
                 <dt class="text-stone-600">{t!(i18n, invitation.company)}</dt>
@@ -142,7 +173,7 @@ fn Invitation(invitation: InvitationView, changed: bool) -> impl IntoView {
             {if open {
                 view! { <AnswerInvitation right_id=right_id version=version/> }.into_any()
             } else {
-                view! { <InvitationState status=status awaiting=awaiting company_id=company_id company=company_for_state ended=ended/> }.into_any()
+                view! { <InvitationState status=status awaiting=awaiting company_id=company_id company=company_for_state ended=ended joins=joins/> }.into_any()
             }}
             <p class="mt-6"><a href="/account" class=LINK>{t!(i18n, invitation.all_accesses)}</a></p>
         </article>
@@ -152,7 +183,7 @@ fn Invitation(invitation: InvitationView, changed: bool) -> impl IntoView {
 /// What the page says under a right that is not waiting for this login's answer: accepted
 /// (with the way to work for the company), waiting for the company, or closed.
 #[component]
-fn InvitationState(status: RightStatus, awaiting: Option<Awaiting>, company_id: i64, company: String, ended: Option<RightEnded>) -> impl IntoView {
+fn InvitationState(status: RightStatus, awaiting: Option<Awaiting>, company_id: i64, company: String, ended: Option<RightEnded>, joins: bool) -> impl IntoView {
     let i18n = use_i18n();
     if let Some(RightEnded { on, by }) = ended {
         return view! {
@@ -171,7 +202,11 @@ fn InvitationState(status: RightStatus, awaiting: Option<Awaiting>, company_id: 
             let sentence = company.clone();
             view! {
                 <p class="mt-6 rounded border border-green-700 bg-green-50 px-3 py-2 font-medium text-green-900" role="status" data-testid="invitation-state">
-                    {move || t_string!(i18n, invitation.accepted, company = sentence.clone()).to_string()}
+                    {move || if joins {
+                        t_string!(i18n, invitation.joined, company = sentence.clone()).to_string()
+                    } else {
+                        t_string!(i18n, invitation.accepted, company = sentence.clone()).to_string()
+                    }}
                 </p>
                 <form method="post" action=SelectCompany::url() class="mt-4">
                     <input type="hidden" name="company_id" value=company_id.to_string()/>

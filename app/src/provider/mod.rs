@@ -49,6 +49,10 @@ pub struct InvitationView {
     /// Once it ended: when and by whom. An ended right no longer shows what it granted
     /// (`services` is empty, `end_date` none): the company's debtors are its own business.
     pub ended: Option<RightEnded>,
+    /// An invitation to join the company as an employee (and its administrator, when
+    /// `as_administrator`), not to work for it as a provider.
+    pub joins: bool,
+    pub as_administrator: bool,
 }
 
 /// When and by whom a right ended.
@@ -124,6 +128,22 @@ pub mod service {
             "withdraw" => Some((Transition::Cancel, MessageKind::ProviderRequestWithdrawn)),
             _ => None,
         }
+    }
+
+    /// The same answer to an invitation to join as an employee: joining, refusing to, leaving.
+    pub fn join_transition_of(answer: &str) -> Option<(Transition, MessageKind)> {
+        match answer {
+            "accept" => Some((Transition::Accept, MessageKind::EmployeeJoined)),
+            "refuse" => Some((Transition::Refuse, MessageKind::EmployeeRefused)),
+            "resign" => Some((Transition::Resign, MessageKind::EmployeeLeft)),
+            _ => None,
+        }
+    }
+
+    /// A right this login answers itself: a provider's, or an invitation to join as an
+    /// employee (a right the company entered directly is the company's, not the login's).
+    fn answered_by_its_login(right: &portal_core::store::UserRight, user_id: i64) -> bool {
+        right.user_id == user_id && (right.right_type == RightType::Provider || right.joins_by_consent())
     }
 
     /// The messages telling every active administrator of `company_id`.
@@ -205,7 +225,7 @@ pub mod service {
     pub async fn invitation(user_id: i64, right_id: i64) -> Result<InvitationView, PortalError> {
         let store = store()?;
         let right = match store.right(right_id).await {
-            Ok(r) if r.user_id == user_id && r.right_type == RightType::Provider => r,
+            Ok(r) if answered_by_its_login(&r, user_id) => r,
             Ok(_) | Err(StoreError::NotFound) => return Err(refused(Status::NotFound, NOT_YOUR_INVITATION)),
             Err(e) => return Err(internal(e)),
         };
@@ -239,17 +259,21 @@ pub mod service {
             end_date: right.end_date.filter(|_| ended.is_none()).map(|d| d.format("%d.%m.%Y").to_string()),
             answer_by: right.answer_due().map(crate::shared::format::short_date_time),
             ended,
+            joins: right.joins_by_consent(),
+            as_administrator: right.is_admin,
         })
     }
 
     pub async fn answer(user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
-        let (transition, kind) = transition_of(answer).ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
+        transition_of(answer).ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
         let store = store()?;
         let right = match store.right(right_id).await {
-            Ok(r) if r.user_id == user_id && r.right_type == RightType::Provider => r,
+            Ok(r) if answered_by_its_login(&r, user_id) => r,
             Ok(_) | Err(StoreError::NotFound) => return Err(refused(Status::NotFound, RIGHT_NOT_FOUND)),
             Err(e) => return Err(internal(e)),
         };
+        let (transition, kind) =
+            if right.joins_by_consent() { join_transition_of(answer) } else { transition_of(answer) }.ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
         let company = store.company(right.company_id).await.map_err(internal)?;
         let params = serde_json::json!({ "provider": provider_label(&store, user_id).await?, "company": company.name });
         let notify = to_admins(&store, right.company_id, kind, params).await?;
@@ -260,7 +284,7 @@ pub mod service {
                 Ok(())
             }
             Err(StoreError::Conflict) => Err(refused(Status::Conflict, conflict_code(&store, right.id).await?)),
-            Err(e @ StoreError::Invalid(DomainError::Lifecycle(_))) => Err(refused(Status::Conflict, e.code())),
+            Err(e @ StoreError::Invalid(DomainError::Lifecycle(_) | DomainError::Rule(_))) => Err(refused(Status::Conflict, e.code())),
             Err(e) => Err(internal(e)),
         }
     }
@@ -284,6 +308,9 @@ pub mod service {
             assert_eq!(transition_of("resign"), Some((Transition::Resign, MessageKind::ProviderResigned)));
             assert_eq!(transition_of("withdraw"), Some((Transition::Cancel, MessageKind::ProviderRequestWithdrawn)));
             assert_eq!(transition_of("revoke"), None, "a provider never revokes");
+            assert_eq!(join_transition_of("accept"), Some((Transition::Accept, MessageKind::EmployeeJoined)));
+            assert_eq!(join_transition_of("resign"), Some((Transition::Resign, MessageKind::EmployeeLeft)));
+            assert_eq!(join_transition_of("withdraw"), None, "an invitation to join is never the login's own request");
         }
     }
 }

@@ -180,12 +180,13 @@ fn TypeChoice(value: &'static str, label: Signal<String>) -> impl IntoView {
 #[component]
 fn Confirmation(confirmation: EntryConfirmation) -> impl IntoView {
     let i18n = use_i18n();
-    let EntryConfirmation { right_id, right_type, who, api_key, login_created } = confirmation;
+    let EntryConfirmation { right_id, right_type, who, api_key, login_created, invited_to_join } = confirmation;
     let text = {
         let who = who.clone();
         move || match right_type {
             RightType::Provider => t_string!(i18n, admin.confirmed_provider, who = who.clone()).to_string(),
             RightType::Technical => t_string!(i18n, admin.confirmed_technical, who = who.clone()).to_string(),
+            RightType::Employee if invited_to_join => t_string!(i18n, admin.confirmed_join_invitation, who = who.clone()).to_string(),
             RightType::Employee => t_string!(i18n, admin.confirmed_employee, who = who.clone()).to_string(),
         }
     };

@@ -72,7 +72,8 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             if store.right_for(company_id, provider.id).await.map_err(internal)?.is_some() {
                 return Err(right_exists(&store, company_id, provider.id).await);
             }
-            let entry = ProviderEntry { common, provider_user_id: provider.id, message: invitation_message(scope, provider.id) };
+            let entry =
+                ProviderEntry { common, provider_user_id: provider.id, message: invitation_message(scope, provider.id, MessageKind::ProviderInvitation) };
             let right = match store.enter_provider(&entry).await {
                 Ok(right) => right,
                 Err(StoreError::Duplicate { .. }) => return Err(right_exists(&store, company_id, provider.id).await),
@@ -80,7 +81,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             };
             notify_invitation(scope, &provider, &right).await;
             tracing::info!(right_id = right.id, company_id, "provider invited");
-            Ok(EntryConfirmation { right_id: right.id, right_type, who: provider.email, api_key: None, login_created: false })
+            Ok(EntryConfirmation { right_id: right.id, right_type, who: provider.email, api_key: None, login_created: false, invited_to_join: false })
         }
         RightType::Employee => {
             let entry = EmployeeEntry {
@@ -90,6 +91,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 last_name: parse_or_400(PersonName::parse(&form.last_name))?,
                 language: scope.admin.language,
                 is_admin: form.administrator,
+                invitation_params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
             };
             let entered = match store.enter_employee(&entry).await {
                 Ok(entered) => entered,
@@ -102,7 +104,19 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             if entered.login_created {
                 send_set_password_mail(&store, &entered.user, &scope.company.name).await?;
             }
-            Ok(EntryConfirmation { right_id: entered.right.id, right_type, who: entered.user.email, api_key: None, login_created: entered.login_created })
+            let invited_to_join = entered.right.status == RightStatus::Pending;
+            if invited_to_join {
+                notify_invitation(scope, &entered.user, &entered.right).await;
+                tracing::info!(right_id = entered.right.id, company_id, "login of no company invited to join");
+            }
+            Ok(EntryConfirmation {
+                right_id: entered.right.id,
+                right_type,
+                who: entered.user.email,
+                api_key: None,
+                login_created: entered.login_created,
+                invited_to_join,
+            })
         }
         RightType::Technical => {
             let name = parse_or_400(PersonName::parse(&form.name))?;
@@ -110,7 +124,14 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             let identifier = EmailAddress::parse(&format!("technique.{}@{}.invalid", key.prefix, scope.company.customer_number)).map_err(internal)?;
             let entry = TechnicalEntry { common, name: name.clone(), identifier, key_prefix: key.prefix.clone(), key_hash: key.hash() };
             let right = store.enter_technical(&entry).await.map_err(store_refusal)?;
-            Ok(EntryConfirmation { right_id: right.id, right_type, who: name.as_str().to_string(), api_key: Some(key.clear), login_created: false })
+            Ok(EntryConfirmation {
+                right_id: right.id,
+                right_type,
+                who: name.as_str().to_string(),
+                api_key: Some(key.clear),
+                login_created: false,
+                invited_to_join: false,
+            })
         }
     }
 }
@@ -128,12 +149,13 @@ async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) 
     Ok(())
 }
 
-/// "Autorisation en tant que prestataire": the seed's message, translated when read.
-pub(super) fn invitation_message(scope: &AdminScope, provider_id: UserId) -> NewMessage {
+/// "Autorisation en tant que prestataire" (the seed's message), or the invitation to join as
+/// an employee: translated when read.
+pub(super) fn invitation_message(scope: &AdminScope, provider_id: UserId, kind: MessageKind) -> NewMessage {
     NewMessage {
         recipient_user_id: provider_id,
         company_id: Some(scope.company.company_id),
-        kind: portal_core::domain::MessageKind::ProviderInvitation,
+        kind,
         params: serde_json::json!({
             "admin": scope.admin.full_name(),
             "company": scope.company.name,
@@ -141,8 +163,8 @@ pub(super) fn invitation_message(scope: &AdminScope, provider_id: UserId) -> New
     }
 }
 
-/// The e-mail beside the in-app message, in the provider's language, with a link to the
-/// invitation's own page and until when it can be accepted. A delivery failure is logged;
+/// The e-mail beside the in-app message (a provider's invitation, or a login of no company's
+/// invitation to join), in the invited login's language, with a link to the invitation's own page and until when it can be accepted. A delivery failure is logged;
 /// the invitation stands (the message is there).
 pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right: &UserRight) {
     let right_id = right.id;
@@ -161,14 +183,23 @@ pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right
     let admin = crate::shared::mail::typed_name(locale, &scope.admin.full_name());
     let company = crate::shared::mail::typed_name(locale, &scope.company.name);
     use crate::i18n::td_string;
-    let subject = td_string!(locale, admin.mail_invitation_subject).to_string();
+    let (subject, invitation) = if right.joins_by_consent() {
+        (
+            td_string!(locale, messages.join_invitation_title).to_string(),
+            td_string!(locale, messages.join_invitation_text, admin = admin.clone(), company = company.clone()).to_string(),
+        )
+    } else {
+        (
+            td_string!(locale, admin.mail_invitation_subject).to_string(),
+            td_string!(locale, admin.mail_invitation_body, admin = admin.clone(), company = company.clone()).to_string(),
+        )
+    };
     let answer_by = right
         .answer_by
         .map(|at| format!(" {}", td_string!(locale, messages.invitation_answer_by, date = crate::shared::format::short_date_time(at))))
         .unwrap_or_default();
     let body = format!(
-        "{}{answer_by}\n\n{}\n\n{link}\n\n{}\n",
-        td_string!(locale, admin.mail_invitation_body, admin = admin.clone(), company = company.clone()),
+        "{invitation}{answer_by}\n\n{}\n\n{link}\n\n{}\n",
         td_string!(locale, admin.mail_invitation_action),
         crate::shared::mail::names_typed_note(locale),
     );

@@ -169,6 +169,9 @@ pub struct EntryConfirmation {
     pub api_key: Option<String>,
     /// An employee's login was created and received an e-mail to set a password.
     pub login_created: bool,
+    /// The address is a login of no company, its owner's: it was invited to join and joins
+    /// once it accepts.
+    pub invited_to_join: bool,
 }
 
 /// One online service on the authorization page.

@@ -274,7 +274,8 @@ pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<
     // official e-mail, which no administrator may turn into a flood.
     let key = format!("resend:right:{}", right.id);
     crate::shared::password::within_limit(&store, &key, 1, RESEND_TOO_SOON).await?;
-    let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id), &scope.actor).await.map_err(store_refusal)?;
+    let kind = if right.joins_by_consent() { MessageKind::EmployeeInvitation } else { MessageKind::ProviderInvitation };
+    let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id, kind), &scope.actor).await.map_err(store_refusal)?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
     notify_invitation(scope, &provider, &sent).await;
     Ok(())

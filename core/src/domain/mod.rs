@@ -137,6 +137,8 @@ pub enum RightRuleError {
     LastAdministrator,
     #[error("the login belongs to another company")]
     LoginOfAnotherCompany,
+    #[error("the login joined another company since it was invited")]
+    AlreadyInACompany,
     #[error("authorizations can only be copied from a right of the same company")]
     CopySourceOfAnotherCompany,
     #[error("only a permission template of the same company can be applied")]
@@ -150,6 +152,7 @@ impl RightRuleError {
         match self {
             RightRuleError::LastAdministrator => "rights.last_administrator",
             RightRuleError::LoginOfAnotherCompany => "rights.login_of_another_company",
+            RightRuleError::AlreadyInACompany => "rights.already_in_a_company",
             RightRuleError::CopySourceOfAnotherCompany => "rights.copy_source_invalid",
             RightRuleError::TemplateOfAnotherCompany => "rights.template_invalid",
             RightRuleError::TooManyRequests => "rights.too_many_requests",

@@ -78,6 +78,12 @@ pub enum MessageKind {
     /// To the provider: an administrator changed the online services or debtors of their
     /// active access.
     ProviderGrantsChanged,
+    /// To a login of no company: a company invites it to join as an employee.
+    EmployeeInvitation,
+    /// To the administrators: the invited login joined the company, refused to, or left it.
+    EmployeeJoined,
+    EmployeeRefused,
+    EmployeeLeft,
 }
 str_enum!(MessageKind, "message kind", {
     ProviderInvitation => "provider_invitation", ProviderRightRevoked => "provider_right_revoked",
@@ -89,6 +95,8 @@ str_enum!(MessageKind, "message kind", {
     ProviderRightEnding => "provider_right_ending", ProviderAccessEnding => "provider_access_ending",
     ProviderRightExtended => "provider_right_extended", ProviderRightSuspended => "provider_right_suspended",
     ProviderRightResumed => "provider_right_resumed", ProviderGrantsChanged => "provider_grants_changed",
+    EmployeeInvitation => "employee_invitation", EmployeeJoined => "employee_joined", EmployeeRefused => "employee_refused",
+    EmployeeLeft => "employee_left",
 });
 
 /// A reminder the housekeeping sends about a provider's right, once per right and per date it
@@ -306,12 +314,14 @@ impl RightState {
         (self.status == RightStatus::Pending) == self.awaiting.is_some()
     }
 
-    /// The state a new right starts in: employee and technical rights are active at once;
-    /// a provider invitation awaits the provider, a provider request awaits the principal.
+    /// The state a new right starts in: an employee entered by the company and a technical
+    /// user are active at once; an invitation (a provider's, or a login of no company asked
+    /// to join as an employee) awaits the invited login, a provider request awaits the
+    /// principal.
     pub fn initial(right_type: RightType, origin: RightOrigin) -> Result<Self, LifecycleError> {
         match (right_type, origin) {
+            (RightType::Employee | RightType::Provider, RightOrigin::Invitation) => Ok(Self::new(RightStatus::Pending, Some(Awaiting::Provider))),
             (RightType::Employee | RightType::Technical, _) => Ok(Self::ACTIVE),
-            (RightType::Provider, RightOrigin::Invitation) => Ok(Self::new(RightStatus::Pending, Some(Awaiting::Provider))),
             (RightType::Provider, RightOrigin::Request) => Ok(Self::new(RightStatus::Pending, Some(Awaiting::Principal))),
             (RightType::Provider, RightOrigin::Direct) => Err(LifecycleError::ProviderNeedsConsent),
         }
@@ -594,6 +604,13 @@ mod tests {
         assert_eq!(RightState::initial(RightType::Provider, RightOrigin::Invitation), Ok(RightState::new(Pending, Some(AwProvider))));
         assert_eq!(RightState::initial(RightType::Provider, RightOrigin::Request), Ok(RightState::new(Pending, Some(AwPrincipal))));
         assert_eq!(RightState::initial(RightType::Provider, RightOrigin::Direct), Err(E::ProviderNeedsConsent));
+    }
+    #[test]
+    fn a_login_invited_to_join_as_an_employee_is_pending_until_it_answers() {
+        assert_eq!(RightState::initial(RightType::Employee, RightOrigin::Invitation), Ok(RightState::new(Pending, Some(AwProvider))));
+        let invited = RightState::initial(RightType::Employee, RightOrigin::Invitation).unwrap();
+        assert_eq!(invited.apply(Accept, Principal), Err(E::NotAwaitingParty), "the company cannot accept in the login's place");
+        assert_eq!(invited.apply(Accept, Provider), Ok(RightState::ACTIVE));
     }
     #[test]
     fn statuses_types_and_origins_round_trip_through_their_stored_strings() {

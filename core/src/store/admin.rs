@@ -39,7 +39,7 @@ pub struct ProviderEntry {
     pub message: NewMessage,
 }
 
-/// An employee: an existing login without a company joins, or a login is created.
+/// An employee: a login is created, or a login of no company is invited to join.
 #[derive(Debug, Clone)]
 pub struct EmployeeEntry {
     pub common: EntryCommon,
@@ -48,6 +48,9 @@ pub struct EmployeeEntry {
     pub last_name: PersonName,
     pub language: Language,
     pub is_admin: bool,
+    /// The values of the message a login of no company receives when it is invited to join
+    /// (who invites, which company).
+    pub invitation_params: serde_json::Value,
 }
 
 /// A technical user: a login that cannot sign in, identified by `identifier`, and its key.
@@ -185,10 +188,12 @@ impl Store {
     }
 
     /// Enters an employee. A login with this e-mail that belongs to another company is
-    /// refused (`rights.login_of_another_company`); one without a company joins this one. A
-    /// registration of this address that was never confirmed may be anybody's: it is
-    /// replaced by the administrator's entry (names, no password, its confirmation links
-    /// dead), and the employee sets a password through the link sent to the address.
+    /// refused (`rights.login_of_another_company`). A confirmed login of no company is its
+    /// owner's: it is invited to join (a pending right awaiting its answer, and the message
+    /// naming it) and joins only when it accepts. A registration of this address that was
+    /// never confirmed may be anybody's: it is replaced by the administrator's entry (names,
+    /// no password, its confirmation links dead), and the employee sets a password through
+    /// the link sent to the address.
     pub async fn enter_employee(&self, entry: &EmployeeEntry) -> Result<EnteredEmployee> {
         let company_id = entry.common.company_id;
         let actor = Actor::user(entry.common.entered_by, company_id);
@@ -226,14 +231,17 @@ impl Store {
                 (id, true)
             }
             Some((id, None, Some(_))) => {
-                with_tx!(&mut tx, |c| sqlx::query("UPDATE users SET home_company_id = $2 WHERE id = $1 AND home_company_id IS NULL")
-                    .bind(id)
-                    .bind(company_id)
-                    .execute(c)
-                    .await
-                    .map(|_| ()))?;
-                audit_in(&mut tx, &AuditEntry::new(&actor, Some(company_id), AuditAction::UserJoin, format!("user:{id}"))).await?;
-                (id, false)
+                let right = new_right_in(&mut tx, &entry.common, id, RightType::Employee, entry.is_admin, RightOrigin::Invitation, self.now()).await?;
+                let message = NewMessage {
+                    recipient_user_id: id,
+                    company_id: Some(company_id),
+                    kind: MessageKind::EmployeeInvitation,
+                    params: entry.invitation_params.clone(),
+                };
+                create_message_in(&mut tx, &about_right(&message, &right)).await?;
+                tx.commit().await?;
+                let user = self.user(id).await?;
+                return Ok(EnteredEmployee { right, user, login_created: false });
             }
             None => {
                 let id = insert_login_in(&mut tx, &entry.email, entry.first_name.as_str(), entry.last_name.as_str(), entry.language, company_id).await?;
@@ -297,7 +305,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let before = super::rights::right_in(&mut tx, right_id).await?;
         let at = self.now();
-        let after = if before.right_type == RightType::Provider && before.awaiting == Some(Awaiting::Provider) {
+        let after = if before.origin == RightOrigin::Invitation && before.awaiting == Some(Awaiting::Provider) {
             super::rights::renew_in(&mut tx, &before, AuditAction::RightResend, actor, at).await?
         } else if before.is_lapsed_invitation() {
             let state = before.next_state(Transition::Reinvite, Party::Principal, at).map_err(StoreError::invalid)?;

@@ -236,10 +236,16 @@ impl UserRight {
         self.state().apply(transition, by)
     }
 
+    /// A login of no company invited to join as an employee: it belongs to the company only
+    /// while this right, which it accepted, is in force.
+    pub fn joins_by_consent(&self) -> bool {
+        self.right_type == RightType::Employee && self.origin == RightOrigin::Invitation
+    }
+
     /// An invitation that lapsed unanswered (never accepted nor refused): "Renvoyer" sends it
     /// again.
     pub fn is_lapsed_invitation(&self) -> bool {
-        self.right_type == RightType::Provider && self.origin == RightOrigin::Invitation && self.status == RightStatus::Expired && self.decided_at.is_none()
+        self.origin == RightOrigin::Invitation && self.status == RightStatus::Expired && self.decided_at.is_none()
     }
 
     /// Who ended this right, `None` while it has not ended: the principal revokes, cancels its

@@ -163,7 +163,30 @@ pub(crate) async fn write_state_in(
         RightStatus::Pending if before.status != RightStatus::Pending => Some(answer_by_in(tx, before.company_id, at).await?),
         _ => before.answer_by,
     };
-    update_in(tx, before, (state, decided_at, answer_by), action, actor, at).await
+    let after = update_in(tx, before, (state, decided_at, answer_by), action, actor, at).await?;
+    join_or_leave_in(tx, before, &after, actor).await?;
+    Ok(after)
+}
+
+/// A login invited to join as an employee gave its consent to that right only: it joins the
+/// company when it accepts, and leaves it when the right ends, however it ends. Accepting
+/// after joining another company meanwhile is refused (`rights.already_in_a_company`).
+async fn join_or_leave_in(tx: &mut Tx, before: &UserRight, after: &UserRight, actor: &Actor) -> Result<()> {
+    if !after.joins_by_consent() {
+        return Ok(());
+    }
+    let (sql, action) = if before.status == RightStatus::Pending && after.status == RightStatus::Active {
+        ("UPDATE users SET home_company_id = $2 WHERE id = $1 AND home_company_id IS NULL", AuditAction::UserJoin)
+    } else if after.status.is_ended() && !before.status.is_ended() && before.status != RightStatus::Pending {
+        ("UPDATE users SET home_company_id = NULL WHERE id = $1 AND home_company_id = $2", AuditAction::UserLeave)
+    } else {
+        return Ok(());
+    };
+    let changed = with_tx!(tx, |c| sqlx::query(sql).bind(after.user_id).bind(after.company_id).execute(c).await.map(|r| r.rows_affected()))?;
+    if changed == 0 && action == AuditAction::UserJoin {
+        return Err(StoreError::invalid(RightRuleError::AlreadyInACompany));
+    }
+    audit_in(tx, &AuditEntry::new(actor, Some(after.company_id), action, format!("user:{}", after.user_id))).await
 }
 
 /// Gives a pending right a new answer-by time, the company's invitation lifetime from now,

@@ -141,3 +141,82 @@ on_both_backends!(a_revoked_right_drops_the_acting_company_on_the_next_request, 
     let choices = app.post("/api/list_company_choices", &[], Some(&cookie)).await;
     assert!(!choices.body.contains("Transports Rapides SA"), "gone from the selector: {choices:?}");
 });
+
+on_both_backends!(a_login_of_no_company_joins_a_company_only_by_accepting_and_can_leave_it, Options::default(), |app: TestApp| async move {
+    use portal_core::domain::{MessageKind, RightStatus};
+    let email = "luca.libre@freelance.example";
+    let luca = auth_support::people::new_login_of_no_company(&app, email).await;
+    let musterhans = app.demo.principal.id;
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let form = [
+        ("right_type", "employee"),
+        ("email", email),
+        ("first_name", "Luca"),
+        ("last_name", "Libre"),
+        ("name", ""),
+        ("remark", ""),
+        ("assignment", "manual"),
+        ("administrator", "on"),
+    ];
+    let entered = app.post("/api/enter_user", &form, Some(&admin)).await;
+    assert_eq!(entered.status, 200, "{entered:?}");
+    let confirmation = auth_support::json_of(&entered);
+    assert_eq!((confirmation["invited_to_join"].as_bool(), confirmation["login_created"].as_bool()), (Some(true), Some(false)), "{confirmation}");
+    assert_eq!(app.store.user(luca).await.unwrap().home_company_id, None, "not annexed: the login is its owner's until it accepts");
+    let right = app.store.right_for(musterhans, luca).await.unwrap().expect("an invitation");
+    assert_eq!(right.status, RightStatus::Pending);
+    let link = format!("/invitations/{}", right.id);
+    let outbox = app.store.outbox(false).await.unwrap();
+    let mail = outbox.iter().find(|m| m.to_address == email).expect("the login is told by e-mail");
+    assert!(mail.body.contains(&link) && mail.body.contains("vous invite à rejoindre cette société"), "{}", mail.body);
+
+    // Its own sign-ins stay out of the company's audit log while it has not joined.
+    let cookie = app.signed_in_cookie(email).await;
+    let own = format!("user:{luca}");
+    let logged = |items: &[portal_core::store::AuditRecord]| items.iter().any(|r| r.target == own && r.action.as_str() == "login");
+    assert!(!logged(&app.store.audit_for_company(musterhans, 100, 0).await.unwrap().items));
+
+    let page = app.open(&link, Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    for sentence in [
+        "Invitation à rejoindre une société",
+        "vous invite à rejoindre Musterhans SA en tant qu'employé et administrateur.",
+        "Si vous acceptez, Musterhans SA devient votre société",
+        "Valider",
+    ] {
+        assert!(page.body.contains(sentence), "{sentence:?} in {}", page.body);
+    }
+    let account = app.open("/account", Some(&cookie)).await;
+    assert!(
+        account.body.contains("Musterhans SA vous invite à la rejoindre en tant qu&#x27;employé.")
+            || account.body.contains("Musterhans SA vous invite à la rejoindre en tant qu'employé."),
+        "{}",
+        account.body
+    );
+    assert!(account.body.contains(&format!(r#"href="{link}""#)), "{}", account.body);
+
+    let accepted = answer(&app, &cookie, &right, "accept").await;
+    assert_eq!(accepted.status, 200, "{accepted:?}");
+    assert_eq!(app.store.user(luca).await.unwrap().home_company_id, Some(musterhans), "accepting is joining");
+    assert!(told_anna(&app, MessageKind::EmployeeJoined).await, "the administrators are told");
+    let account = app.open("/account", Some(&cookie)).await;
+    for sentence in ["Vous faites partie de Musterhans SA", "Quitter Musterhans SA", "Oui, quitter la société"] {
+        assert!(account.body.contains(sentence), "{sentence:?} in {}", account.body);
+    }
+
+    // Anna is still an administrator of Musterhans: Luca, an administrator too, may leave.
+    let right = app.store.right_for(musterhans, luca).await.unwrap().unwrap();
+    let left = answer(&app, &cookie, &right, "resign").await;
+    assert_eq!(left.status, 200, "{left:?}");
+    assert_eq!(app.store.user(luca).await.unwrap().home_company_id, None, "leaving gives the login back to its owner");
+    assert!(told_anna(&app, MessageKind::EmployeeLeft).await, "the administrators are told");
+    assert_eq!(app.store.right_for(musterhans, luca).await.unwrap().unwrap().status, RightStatus::Resigned);
+});
+
+async fn answer(app: &TestApp, cookie: &str, right: &portal_core::store::UserRight, what: &str) -> auth_support::Answer {
+    app.post("/api/answer_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("answer", what)], Some(cookie)).await
+}
+
+async fn told_anna(app: &TestApp, kind: portal_core::domain::MessageKind) -> bool {
+    app.store.messages_for(app.demo.admin.id).await.unwrap().iter().any(|m| m.kind == kind)
+}
