@@ -56,6 +56,10 @@ impl Seeder<'_> {
     }
 
     async fn user(&mut self, email: &str, first: &str, last: &str, home: &Company) -> Result<User> {
+        self.login(email, first, last, Some(home)).await
+    }
+
+    async fn login(&mut self, email: &str, first: &str, last: &str, home: Option<&Company>) -> Result<User> {
         let email = EmailAddress::parse(email).map_err(StoreError::invalid)?;
         if let Some(u) = self.store.user_by_email(&email).await? {
             return Ok(u);
@@ -76,7 +80,7 @@ impl Seeder<'_> {
                 last_name: PersonName::parse(last).map_err(StoreError::invalid)?,
                 password_hash: self.hash.clone(),
                 language: Language::Fr,
-                home_company_id: Some(home.id),
+                home_company_id: home.map(|c| c.id),
             })
             .await
     }
@@ -296,6 +300,9 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
         s.provider(&third_company, &third_admin, login, at_transports).await?;
     }
 
+    // A freelance who registered her own login: no company, no right anywhere yet.
+    let nadia = s.login("nadia.libre@independante.example", "Nadia", "Libre", None).await?;
+
     let login = |u: &User, role: String| DemoLogin { email: u.email.clone(), password: DEMO_PASSWORD.into(), name: u.full_name(), role };
     let logins = vec![
         login(&admin, format!("administrator of {}", principal.name)),
@@ -307,6 +314,7 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
         login(&lea, format!("administrator of {}, provider for {} and {}", logistics.name, principal.name, third_company.name)),
         login(&jonas, format!("employee of {}, provider for {} and {}", logistics.name, principal.name, third_company.name)),
         login(&chloe, format!("employee of {}, provider for {} and {}", logistics.name, principal.name, third_company.name)),
+        login(&nadia, "freelance of no company, with no access yet".into()),
     ];
     Ok(DemoData {
         principal,
