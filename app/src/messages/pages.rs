@@ -38,6 +38,9 @@ pub fn message_title(locale: Locale, kind: MessageKind) -> String {
         MessageKind::EmployeeJoined => td_string!(locale, messages.joined_title),
         MessageKind::EmployeeRefused => td_string!(locale, messages.join_refused_title),
         MessageKind::EmployeeLeft => td_string!(locale, messages.left_title),
+        MessageKind::EmployeeInvitationExpired => td_string!(locale, messages.join_expired_title),
+        MessageKind::EmployeeInvitationCancelled => td_string!(locale, messages.join_cancelled_title),
+        MessageKind::EmployeeRemoved => td_string!(locale, messages.removed_title),
     }
     .to_string()
 }
@@ -93,6 +96,9 @@ pub fn text_of(locale: Locale, kind: MessageKind, values: &MessageValues) -> Str
         MessageKind::EmployeeJoined => td_string!(locale, messages.joined_text, provider = provider, company = company),
         MessageKind::EmployeeRefused => td_string!(locale, messages.join_refused_text, provider = provider, company = company),
         MessageKind::EmployeeLeft => td_string!(locale, messages.left_text, provider = provider, company = company),
+        MessageKind::EmployeeInvitationExpired => td_string!(locale, messages.join_expired_text, provider = provider, company = company),
+        MessageKind::EmployeeInvitationCancelled => td_string!(locale, messages.join_cancelled_text, admin = admin, company = company),
+        MessageKind::EmployeeRemoved => td_string!(locale, messages.removed_text, admin = admin, company = company),
     }
     .to_string();
     match kind {
@@ -125,14 +131,15 @@ impl MessageLink {
         use MessageKind::*;
         match (kind, right_id) {
             (ProviderInvitation | ProviderInvitationReminder | ProviderGrantsChanged | EmployeeInvitation, Some(id)) => MessageLink::Invitation(id),
-            (ProviderInvitationExpired, Some(id)) => MessageLink::Right(id),
+            (ProviderInvitationExpired | EmployeeInvitationExpired, Some(id)) => MessageLink::Right(id),
             (ProviderRightEnding, Some(id)) => MessageLink::Extend(id),
             (ProviderInvitation | ProviderInvitationReminder | ProviderRightRevoked | ProviderInvitationCancelled | EmployeeInvitation, _)
+            | (EmployeeInvitationCancelled | EmployeeRemoved, _)
             | (ProviderRequestApproved | ProviderRequestDeclined | ProviderRequestExpired, _)
             | (ProviderAccessEnding | ProviderRightExtended | ProviderRightSuspended | ProviderRightResumed | ProviderGrantsChanged, _) => MessageLink::Account,
             (ProviderAccepted | ProviderRefused | ProviderResigned | ProviderRequest | ProviderRequestWithdrawn, _)
             | (EmployeeJoined | EmployeeRefused | EmployeeLeft, _)
-            | (ProviderInvitationExpired | ProviderRightEnding, None) => MessageLink::Rights,
+            | (ProviderInvitationExpired | EmployeeInvitationExpired | ProviderRightEnding, None) => MessageLink::Rights,
         }
     }
 

@@ -46,7 +46,7 @@ async fn notice_of_lapse(store: &Store, right: &UserRight) -> Result<Notice, Por
             .await
             .map_err(internal)?
             .into_iter()
-            .map(|admin| (admin, MessageKind::ProviderInvitationExpired))
+            .map(|admin| (admin, if right.joins_by_consent() { MessageKind::EmployeeInvitationExpired } else { MessageKind::ProviderInvitationExpired }))
             .collect(),
         Some(Awaiting::Principal) => vec![(store.user(right.user_id).await.map_err(internal)?, MessageKind::ProviderRequestExpired)],
     };

@@ -206,8 +206,9 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
         _ => return Err(bad_input(BAD_RIGHT_TYPE)),
     };
     // The provider is told in the same transaction: exactly one message per transition.
-    let notify: Vec<NewMessage> =
-        transition.told_to_provider().filter(|_| right.right_type == RightType::Provider).map(|kind| told_message(scope, &right, kind)).into_iter().collect();
+    let told =
+        if right.joins_by_consent() { transition.told_to_joiner() } else { transition.told_to_provider().filter(|_| right.right_type == RightType::Provider) };
+    let notify: Vec<NewMessage> = told.map(|kind| told_message(scope, &right, kind)).into_iter().collect();
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await.map_err(store_refusal)?;
     tracing::info!(right_id, how, "right ended by an administrator");
     Ok(())

@@ -84,6 +84,12 @@ pub enum MessageKind {
     EmployeeJoined,
     EmployeeRefused,
     EmployeeLeft,
+    /// To the administrators of the day: the invitation to join lapsed unanswered.
+    EmployeeInvitationExpired,
+    /// To the invited login: the invitation to join was cancelled before it answered.
+    EmployeeInvitationCancelled,
+    /// To a login that joined: the company ended its membership.
+    EmployeeRemoved,
 }
 str_enum!(MessageKind, "message kind", {
     ProviderInvitation => "provider_invitation", ProviderRightRevoked => "provider_right_revoked",
@@ -96,7 +102,8 @@ str_enum!(MessageKind, "message kind", {
     ProviderRightExtended => "provider_right_extended", ProviderRightSuspended => "provider_right_suspended",
     ProviderRightResumed => "provider_right_resumed", ProviderGrantsChanged => "provider_grants_changed",
     EmployeeInvitation => "employee_invitation", EmployeeJoined => "employee_joined", EmployeeRefused => "employee_refused",
-    EmployeeLeft => "employee_left",
+    EmployeeLeft => "employee_left", EmployeeInvitationExpired => "employee_invitation_expired",
+    EmployeeInvitationCancelled => "employee_invitation_cancelled", EmployeeRemoved => "employee_removed",
 });
 
 /// A reminder the housekeeping sends about a provider's right, once per right and per date it
@@ -246,6 +253,16 @@ impl Transition {
             Transition::Suspend => Some(MessageKind::ProviderRightSuspended),
             Transition::Resume => Some(MessageKind::ProviderRightResumed),
             Transition::Resign | Transition::Expire | Transition::Reinvite => None,
+        }
+    }
+
+    /// What the principal's administrator does to an invitation to join, or to the membership
+    /// it gave, told to the login: the invitation cancelled, the membership ended.
+    pub fn told_to_joiner(&self) -> Option<MessageKind> {
+        match self {
+            Transition::Revoke => Some(MessageKind::EmployeeRemoved),
+            Transition::Cancel => Some(MessageKind::EmployeeInvitationCancelled),
+            _ => None,
         }
     }
 }
@@ -644,6 +661,15 @@ mod tests {
         assert_eq!(Resume.told_to_provider(), Some(MessageKind::ProviderRightResumed));
         for own_or_portal in [Resign, Expire, Reinvite] {
             assert_eq!(own_or_portal.told_to_provider(), None, "{own_or_portal:?}");
+        }
+    }
+
+    #[test]
+    fn a_login_that_joined_is_told_when_the_company_cancels_its_invitation_or_ends_its_membership() {
+        assert_eq!(Revoke.told_to_joiner(), Some(MessageKind::EmployeeRemoved));
+        assert_eq!(Cancel.told_to_joiner(), Some(MessageKind::EmployeeInvitationCancelled));
+        for not_told in [Accept, Refuse, Resign, Expire, Reinvite, Suspend, Resume] {
+            assert_eq!(not_told.told_to_joiner(), None, "{not_told:?}");
         }
     }
 }

@@ -213,10 +213,56 @@ on_both_backends!(a_login_of_no_company_joins_a_company_only_by_accepting_and_ca
     assert_eq!(app.store.right_for(musterhans, luca).await.unwrap().unwrap().status, RightStatus::Resigned);
 });
 
+on_both_backends!(a_company_that_cancels_an_invitation_to_join_or_ends_a_membership_tells_the_login, Options::default(), |app: TestApp| async move {
+    use portal_core::domain::{MessageKind, RightStatus};
+    let musterhans = app.demo.principal.id;
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let mut invited = Vec::new();
+    for email in ["luca.libre@freelance.example", "lena.libre@freelance.example"] {
+        let id = auth_support::people::new_login_of_no_company(&app, email).await;
+        let form = [
+            ("right_type", "employee"),
+            ("email", email),
+            ("first_name", "Luca"),
+            ("last_name", "Libre"),
+            ("name", ""),
+            ("remark", ""),
+            ("assignment", "manual"),
+        ];
+        assert_eq!(app.post("/api/enter_user", &form, Some(&admin)).await.status, 200);
+        invited.push((id, app.store.right_for(musterhans, id).await.unwrap().unwrap()));
+    }
+    // Cancelled before it answered: told, still of no company.
+    let (lena, invitation) = &invited[1];
+    assert_eq!(end(&app, &admin, invitation, "cancel").await.status, 200);
+    assert!(told(&app, *lena, MessageKind::EmployeeInvitationCancelled).await);
+    assert_eq!(app.store.user(*lena).await.unwrap().home_company_id, None);
+
+    // Joined, then removed by the company: told, and its login is its own again.
+    let (luca, invitation) = &invited[0];
+    let luca_cookie = app.signed_in_cookie("luca.libre@freelance.example").await;
+    assert_eq!(answer(&app, &luca_cookie, invitation, "accept").await.status, 200);
+    assert_eq!(app.store.user(*luca).await.unwrap().home_company_id, Some(musterhans));
+    let joined = app.store.right_for(musterhans, *luca).await.unwrap().unwrap();
+    let revoked = end(&app, &admin, &joined, "revoke").await;
+    assert_eq!(revoked.status, 200, "{revoked:?}");
+    assert!(told(&app, *luca, MessageKind::EmployeeRemoved).await);
+    assert_eq!(app.store.user(*luca).await.unwrap().home_company_id, None, "the consent was to this right only");
+    assert_eq!(app.store.right_for(musterhans, *luca).await.unwrap().unwrap().status, RightStatus::Revoked);
+});
+
 async fn answer(app: &TestApp, cookie: &str, right: &portal_core::store::UserRight, what: &str) -> auth_support::Answer {
     app.post("/api/answer_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("answer", what)], Some(cookie)).await
 }
 
 async fn told_anna(app: &TestApp, kind: portal_core::domain::MessageKind) -> bool {
-    app.store.messages_for(app.demo.admin.id).await.unwrap().iter().any(|m| m.kind == kind)
+    told(app, app.demo.admin.id, kind).await
+}
+
+async fn told(app: &TestApp, user_id: i64, kind: portal_core::domain::MessageKind) -> bool {
+    app.store.messages_for(user_id).await.unwrap().iter().any(|m| m.kind == kind)
+}
+
+async fn end(app: &TestApp, admin: &str, right: &portal_core::store::UserRight, how: &str) -> auth_support::Answer {
+    app.post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", how)], Some(admin)).await
 }

@@ -139,3 +139,25 @@ on_both_backends!(an_invitation_is_sent_again_at_most_once_a_quarter_of_an_hour,
     assert_eq!(message_kinds(&app, app.demo.provider.id).await.len(), 2, "the invitation and one sending again");
     assert_eq!(audited(&app, AuditAction::RightResend).await, 1);
 });
+
+on_both_backends!(an_unanswered_invitation_to_join_lapses_and_is_sent_again_as_an_invitation_to_join, Options::default(), |app: TestApp| async move {
+    let email = "luca.libre@freelance.example";
+    let luca = auth_support::people::new_login_of_no_company(&app, email).await;
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let form =
+        [("right_type", "employee"), ("email", email), ("first_name", "Luca"), ("last_name", "Libre"), ("name", ""), ("remark", ""), ("assignment", "manual")];
+    assert_eq!(app.post("/api/enter_user", &form, Some(&anna)).await.status, 200);
+    let right = app.store.right_for(app.demo.principal.id, luca).await.unwrap().unwrap();
+
+    app.store.advance_clock_for_tests(Duration::days(14));
+    app.housekeeping.run_once().await;
+    let lapsed = app.store.right(right.id).await.unwrap();
+    assert!(lapsed.is_lapsed_invitation(), "{lapsed:?}");
+    assert_eq!(message_kinds(&app, app.demo.admin.id).await, ["employee_invitation_expired"], "the administrators read that it was an invitation to join");
+    assert_eq!(app.store.user(luca).await.unwrap().home_company_id, None);
+
+    let again = app.post("/api/resend_invitation", &[("right_id", &right.id.to_string())], Some(&anna)).await;
+    assert_eq!(again.status, 200, "{again:?}");
+    assert_eq!(app.store.right(right.id).await.unwrap().status, RightStatus::Pending);
+    assert_eq!(message_kinds(&app, luca).await, ["employee_invitation", "employee_invitation"], "the login reads the invitation to join again");
+});
