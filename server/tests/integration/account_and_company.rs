@@ -148,17 +148,7 @@ on_both_backends!(a_login_of_no_company_joins_a_company_only_by_accepting_and_ca
     let luca = auth_support::people::new_login_of_no_company(&app, email).await;
     let musterhans = app.demo.principal.id;
     let admin = app.signed_in_cookie(ADMIN).await;
-    let form = [
-        ("right_type", "employee"),
-        ("email", email),
-        ("first_name", "Luca"),
-        ("last_name", "Libre"),
-        ("name", ""),
-        ("remark", ""),
-        ("assignment", "manual"),
-        ("administrator", "on"),
-    ];
-    let entered = app.post("/api/enter_user", &form, Some(&admin)).await;
+    let entered = auth_support::people::enter_employee(&app, &admin, email, true).await;
     assert_eq!(entered.status, 200, "{entered:?}");
     let confirmation = auth_support::json_of(&entered);
     assert_eq!((confirmation["invited_to_join"].as_bool(), confirmation["login_created"].as_bool()), (Some(true), Some(false)), "{confirmation}");
@@ -220,16 +210,7 @@ on_both_backends!(a_company_that_cancels_an_invitation_to_join_or_ends_a_members
     let mut invited = Vec::new();
     for email in ["luca.libre@freelance.example", "lena.libre@freelance.example"] {
         let id = auth_support::people::new_login_of_no_company(&app, email).await;
-        let form = [
-            ("right_type", "employee"),
-            ("email", email),
-            ("first_name", "Luca"),
-            ("last_name", "Libre"),
-            ("name", ""),
-            ("remark", ""),
-            ("assignment", "manual"),
-        ];
-        assert_eq!(app.post("/api/enter_user", &form, Some(&admin)).await.status, 200);
+        assert_eq!(auth_support::people::enter_employee(&app, &admin, email, false).await.status, 200);
         invited.push((id, app.store.right_for(musterhans, id).await.unwrap().unwrap()));
     }
     // Cancelled before it answered: told, still of no company.

@@ -144,9 +144,7 @@ on_both_backends!(an_unanswered_invitation_to_join_lapses_and_is_sent_again_as_a
     let email = "luca.libre@freelance.example";
     let luca = auth_support::people::new_login_of_no_company(&app, email).await;
     let anna = app.signed_in_cookie(ADMIN).await;
-    let form =
-        [("right_type", "employee"), ("email", email), ("first_name", "Luca"), ("last_name", "Libre"), ("name", ""), ("remark", ""), ("assignment", "manual")];
-    assert_eq!(app.post("/api/enter_user", &form, Some(&anna)).await.status, 200);
+    assert_eq!(auth_support::people::enter_employee(&app, &anna, email, false).await.status, 200);
     let right = app.store.right_for(app.demo.principal.id, luca).await.unwrap().unwrap();
 
     app.store.advance_clock_for_tests(Duration::days(14));

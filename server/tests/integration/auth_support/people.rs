@@ -5,7 +5,7 @@ use portal_core::domain::{CustomerNumber, EmailAddress, Language, Party, PersonN
 use portal_core::store::{Actor as StoreActor, Company, NewCompany, NewRight, NewUser, UserRight};
 use serde_json::{json, Value};
 
-use super::{json_of, TestApp, ADMIN, PROVIDER};
+use super::{json_of, Answer, TestApp, ADMIN, PROVIDER};
 
 pub async fn new_login(app: &TestApp, email: &str, home: &Company) -> i64 {
     login(app, email, ("Mia", "Matrice"), Some(home.id)).await
@@ -87,4 +87,22 @@ pub async fn invite_paul(app: &TestApp) -> (i64, i64) {
     assert_eq!(answer.status, 200, "{answer:?}");
     let right = app.store.right(json_of(&answer)["right_id"].as_i64().unwrap()).await.unwrap();
     (right.id, right.version)
+}
+
+/// "Saisir un utilisateur" of an employee with `email`, by the administrator signed in with
+/// `admin` (a cookie), as the page sends it.
+pub async fn enter_employee(app: &TestApp, admin: &str, email: &str, administrator: bool) -> Answer {
+    let mut form = vec![
+        ("right_type", "employee"),
+        ("email", email),
+        ("first_name", "Luca"),
+        ("last_name", "Libre"),
+        ("name", ""),
+        ("remark", ""),
+        ("assignment", "manual"),
+    ];
+    if administrator {
+        form.push(("administrator", "on"));
+    }
+    app.post("/api/enter_user", &form, Some(admin)).await
 }
