@@ -175,7 +175,11 @@ fn Invitation(invitation: InvitationView, changed: bool) -> impl IntoView {
             } else {
                 view! { <InvitationState status=status awaiting=awaiting company_id=company_id company=company_for_state ended=ended joins=joins/> }.into_any()
             }}
-            <p class="mt-6"><a href="/account" class=LINK>{t!(i18n, invitation.all_accesses)}</a></p>
+            <p class="mt-6">
+                <a href="/account" class=LINK>
+                    {move || if joins { t_string!(i18n, account.title) } else { t_string!(i18n, invitation.all_accesses) }}
+                </a>
+            </p>
         </article>
     }
 }

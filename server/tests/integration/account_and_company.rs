@@ -173,9 +173,11 @@ on_both_backends!(a_login_of_no_company_joins_a_company_only_by_accepting_and_ca
         "vous invite à rejoindre Musterhans SA en tant qu'employé et administrateur.",
         "Si vous acceptez, Musterhans SA devient votre société",
         "Valider",
+        ">Gérer le compte utilisateur</a>",
     ] {
         assert!(page.body.contains(sentence), "{sentence:?} in {}", page.body);
     }
+    assert!(!page.body.contains("Tous vos accès en tant que prestataire"), "not a provider's access: {}", page.body);
     let account = app.open("/account", Some(&cookie)).await;
     assert!(
         account.body.contains("Musterhans SA vous invite à la rejoindre en tant qu&#x27;employé.")
