@@ -67,14 +67,15 @@ pub mod service {
         let acts_for_a_company = crate::access::company_count(&rights, store.today()) > 0;
         let membership = rights
             .iter()
-            .filter(|r| {
-                r.right.joins_by_consent() && (r.right.answer_due().is_some() || matches!(r.right.status, RightStatus::Active | RightStatus::Suspended))
-            })
-            .map(|r| Membership {
-                right_id: r.right.id,
-                version: r.right.version,
-                company_name: r.company_name.clone(),
-                member: matches!(r.right.status, RightStatus::Active | RightStatus::Suspended),
+            .filter(|r| r.right.joins_by_consent())
+            .filter_map(|r| {
+                let member = matches!(r.right.status, RightStatus::Active | RightStatus::Suspended);
+                (member || r.right.answer_due().is_some()).then(|| Membership {
+                    right_id: r.right.id,
+                    version: r.right.version,
+                    company_name: r.company_name.clone(),
+                    member,
+                })
             })
             .collect();
         let mut provider_access: Vec<_> = rights

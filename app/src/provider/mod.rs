@@ -265,6 +265,7 @@ pub mod service {
     }
 
     pub async fn answer(user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
+        // An answer no right knows is refused before anything is read.
         transition_of(answer).ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
         let store = store()?;
         let right = match store.right(right_id).await {

@@ -91,7 +91,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 last_name: parse_or_400(PersonName::parse(&form.last_name))?,
                 language: scope.admin.language,
                 is_admin: form.administrator,
-                invitation_params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
+                invitation_params: invitation_params(scope),
             };
             let entered = match store.enter_employee(&entry).await {
                 Ok(entered) => entered,
@@ -152,20 +152,18 @@ async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) 
 /// "Autorisation en tant que prestataire" (the seed's message), or the invitation to join as
 /// an employee: translated when read.
 pub(super) fn invitation_message(scope: &AdminScope, provider_id: UserId, kind: MessageKind) -> NewMessage {
-    NewMessage {
-        recipient_user_id: provider_id,
-        company_id: Some(scope.company.company_id),
-        kind,
-        params: serde_json::json!({
-            "admin": scope.admin.full_name(),
-            "company": scope.company.name,
-        }),
-    }
+    NewMessage { recipient_user_id: provider_id, company_id: Some(scope.company.company_id), kind, params: invitation_params(scope) }
+}
+
+/// Who invites, for which company: the values of both kinds of invitation message.
+fn invitation_params(scope: &AdminScope) -> serde_json::Value {
+    serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name })
 }
 
 /// The e-mail beside the in-app message (a provider's invitation, or a login of no company's
-/// invitation to join), in the invited login's language, with a link to the invitation's own page and until when it can be accepted. A delivery failure is logged;
-/// the invitation stands (the message is there).
+/// invitation to join), in the invited login's language, with a link to the invitation's own
+/// page and until when it can be accepted. A delivery failure is logged; the invitation
+/// stands (the message is there).
 pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right: &UserRight) {
     let right_id = right.id;
     if !provider.email_notifications {

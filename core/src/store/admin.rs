@@ -203,11 +203,12 @@ impl Store {
                 .bind(entry.email.as_str())
                 .fetch_optional(c)
                 .await)?;
-        let (user_id, login_created) = match existing {
+        // The login, whether it was created now, and whether its right is an invitation to join.
+        let (user_id, login_created, origin) = match existing {
             Some((_, Some(home), _)) if home != company_id => {
                 return Err(StoreError::invalid(RightRuleError::LoginOfAnotherCompany));
             }
-            Some((id, Some(_), _)) => (id, false),
+            Some((id, Some(_), _)) => (id, false, RightOrigin::Direct),
             Some((id, None, None)) => {
                 with_tx!(&mut tx, |c| sqlx::query(
                     "UPDATE users SET home_company_id = $2, first_name = $3, last_name = $4, password_hash = NULL \
@@ -228,28 +229,25 @@ impl Store {
                         .after(serde_json::json!({ "unconfirmed_registration_replaced": true })),
                 )
                 .await?;
-                (id, true)
+                (id, true, RightOrigin::Direct)
             }
-            Some((id, None, Some(_))) => {
-                let right = new_right_in(&mut tx, &entry.common, id, RightType::Employee, entry.is_admin, RightOrigin::Invitation, self.now()).await?;
-                let message = NewMessage {
-                    recipient_user_id: id,
-                    company_id: Some(company_id),
-                    kind: MessageKind::EmployeeInvitation,
-                    params: entry.invitation_params.clone(),
-                };
-                create_message_in(&mut tx, &about_right(&message, &right)).await?;
-                tx.commit().await?;
-                let user = self.user(id).await?;
-                return Ok(EnteredEmployee { right, user, login_created: false });
-            }
+            Some((id, None, Some(_))) => (id, false, RightOrigin::Invitation),
             None => {
                 let id = insert_login_in(&mut tx, &entry.email, entry.first_name.as_str(), entry.last_name.as_str(), entry.language, company_id).await?;
                 audit_in(&mut tx, &AuditEntry::new(&actor, Some(company_id), AuditAction::UserCreate, format!("user:{id}"))).await?;
-                (id, true)
+                (id, true, RightOrigin::Direct)
             }
         };
-        let right = new_right_in(&mut tx, &entry.common, user_id, RightType::Employee, entry.is_admin, RightOrigin::Direct, self.now()).await?;
+        let right = new_right_in(&mut tx, &entry.common, user_id, RightType::Employee, entry.is_admin, origin, self.now()).await?;
+        if origin == RightOrigin::Invitation {
+            let message = NewMessage {
+                recipient_user_id: user_id,
+                company_id: Some(company_id),
+                kind: MessageKind::EmployeeInvitation,
+                params: entry.invitation_params.clone(),
+            };
+            create_message_in(&mut tx, &about_right(&message, &right)).await?;
+        }
         tx.commit().await?;
         let user = self.user(user_id).await?;
         Ok(EnteredEmployee { right, user, login_created })

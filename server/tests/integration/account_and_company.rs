@@ -92,24 +92,23 @@ on_both_backends!(a_login_of_no_company_is_told_what_it_can_do_and_asks_for_acce
 
     let choice = app.open("/select-company", Some(&cookie)).await;
     assert_eq!(choice.status, 200, "{choice:?}");
-    for sentence in [
-        "Aucune société n'est accessible avec votre login pour le moment.",
-        "Ce que vous pouvez faire :",
-        "Demander un accès prestataire",
-        "l'exploitant du portail l'enregistre sur demande",
-        "Se déconnecter",
-    ] {
-        assert!(choice.body.contains(sentence), "{sentence:?} in {}", choice.body);
-    }
+    says(
+        &choice,
+        &[
+            "Aucune société n'est accessible avec votre login pour le moment.",
+            "Ce que vous pouvez faire :",
+            "Demander un accès prestataire",
+            "l'exploitant du portail l'enregistre sur demande",
+            "Se déconnecter",
+        ],
+    );
     assert!(choice.body.contains(r#"href="/account#requests-section""#));
     assert!(!choice.body.contains("Veuillez sélectionner l'entreprise"), "no invitation to choose among no companies: {}", choice.body);
 
     // The account page stands without a company: there it asks for access.
     let account = app.open("/account", Some(&cookie)).await;
     assert_eq!(account.status, 200, "not a dead end: {account:?}");
-    for sentence in ["Gérer le compte utilisateur", "Demander un accès en qualité de prestataire", "Luca Libre", "Se déconnecter"] {
-        assert!(account.body.contains(sentence), "{sentence:?} in {}", account.body);
-    }
+    says(&account, &["Gérer le compte utilisateur", "Demander un accès en qualité de prestataire", "Luca Libre", "Se déconnecter"]);
     assert!(account.body.contains(r#"data-testid="no-company""#));
     let asked = app.post("/api/request_access", &[("customer_number", "10000001"), ("message", "Mandat de saisie")], Some(&cookie)).await;
     assert_eq!(asked.status, 200, "{asked:?}");
@@ -168,15 +167,16 @@ on_both_backends!(a_login_of_no_company_joins_a_company_only_by_accepting_and_ca
 
     let page = app.open(&link, Some(&cookie)).await;
     assert_eq!(page.status, 200, "{page:?}");
-    for sentence in [
-        "Invitation à rejoindre une société",
-        "vous invite à rejoindre Musterhans SA en tant qu'employé et administrateur.",
-        "Si vous acceptez, Musterhans SA devient votre société",
-        "Valider",
-        ">Gérer le compte utilisateur</a>",
-    ] {
-        assert!(page.body.contains(sentence), "{sentence:?} in {}", page.body);
-    }
+    says(
+        &page,
+        &[
+            "Invitation à rejoindre une société",
+            "vous invite à rejoindre Musterhans SA en tant qu'employé et administrateur.",
+            "Si vous acceptez, Musterhans SA devient votre société",
+            "Valider",
+            ">Gérer le compte utilisateur</a>",
+        ],
+    );
     assert!(!page.body.contains("Tous vos accès en tant que prestataire"), "not a provider's access: {}", page.body);
     let account = app.open("/account", Some(&cookie)).await;
     assert!(
@@ -192,9 +192,7 @@ on_both_backends!(a_login_of_no_company_joins_a_company_only_by_accepting_and_ca
     assert_eq!(app.store.user(luca).await.unwrap().home_company_id, Some(musterhans), "accepting is joining");
     assert!(told_anna(&app, MessageKind::EmployeeJoined).await, "the administrators are told");
     let account = app.open("/account", Some(&cookie)).await;
-    for sentence in ["Vous faites partie de Musterhans SA", "Quitter Musterhans SA", "Oui, quitter la société"] {
-        assert!(account.body.contains(sentence), "{sentence:?} in {}", account.body);
-    }
+    says(&account, &["Vous faites partie de Musterhans SA", "Quitter Musterhans SA", "Oui, quitter la société"]);
 
     // Anna is still an administrator of Musterhans: Luca, an administrator too, may leave.
     let right = app.store.right_for(musterhans, luca).await.unwrap().unwrap();
@@ -248,4 +246,11 @@ async fn told(app: &TestApp, user_id: i64, kind: portal_core::domain::MessageKin
 
 async fn end(app: &TestApp, admin: &str, right: &portal_core::store::UserRight, how: &str) -> auth_support::Answer {
     app.post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", how)], Some(admin)).await
+}
+
+/// The page says each of `sentences`.
+fn says(page: &auth_support::Answer, sentences: &[&str]) {
+    for sentence in sentences {
+        assert!(page.body.contains(sentence), "{sentence:?} in {}", page.body);
+    }
 }
