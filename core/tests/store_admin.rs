@@ -29,6 +29,9 @@ contract!(
     the_invitation_lifetime_is_changed_with_its_audit_entry_and_refused_out_of_range,
     a_request_for_access_waits_for_the_principal_and_tells_its_administrators,
     a_login_has_a_limited_number_of_open_requests,
+    a_request_to_a_number_no_company_has_waits_and_lapses_like_one_to_a_company,
+    a_request_to_a_number_no_company_has_is_withdrawn_only_by_its_requester_at_its_version,
+    requests_to_numbers_no_company_has_count_against_the_same_limit,
     an_answer_to_an_invitation_whose_grants_changed_since_it_was_shown_is_a_conflict,
     an_access_until_new_year_s_eve_ends_at_midnight_in_zurich_not_at_midnight_utc,
 );
@@ -508,6 +511,73 @@ mod cases {
         let err = store.request_provider_access(&request(&f.principal, &f.provider), &[], 2).await.unwrap_err();
         assert_eq!(err.code(), "rights.too_many_requests");
         assert!(store.right_for(f.principal.id, f.provider.id).await.unwrap().is_none());
+    }
+
+    pub async fn a_request_to_a_number_no_company_has_waits_and_lapses_like_one_to_a_company(store: Store) {
+        let f = fixture(&store).await;
+        // The company set a short lifetime for its invitations: a request to it still waits
+        // as long as one to a number no company has, so that its lapse tells nothing.
+        store.set_invitation_lifetime(f.principal.id, InvitationLifetime::parse("3").unwrap(), &Actor::user(f.admin.id, f.principal.id)).await.unwrap();
+        let known = store.request_provider_access(&request(&f.principal, &f.provider), &[], 5).await.unwrap();
+        let number = CustomerNumber::parse("99999999").unwrap();
+        let unknown = store.request_unmatched(f.provider.id, &number, &Remark::parse("Mandat").unwrap(), 5).await.unwrap();
+        assert_ne!(unknown.id, known.id);
+        assert!(store.right(unknown.id).await.is_err(), "its id is no right's");
+        let later = store.request_provider_access(&request(&company(&store, "40000004", "Autre SA").await, &f.provider), &[], 5).await.unwrap();
+        assert!(later.id > unknown.id, "a right entered after it takes the next id: {} then {}", unknown.id, later.id);
+        let waits = |due: Option<chrono::DateTime<chrono::Utc>>, from| due.map(|due| due - from);
+        assert_eq!((unknown.status, waits(unknown.answer_due(), unknown.created_at)), (RightStatus::Pending, waits(known.answer_due(), known.created_at)));
+        assert_eq!(known.answer_due(), Some(days_later(known.created_at, 14)), "the default lifetime, not the company's 3 days");
+        assert_eq!(store.unmatched_request_for(f.provider.id, &number).await.unwrap().map(|r| r.id), Some(unknown.id));
+        let again = store.request_unmatched(f.provider.id, &number, &Remark::default(), 5).await.unwrap_err();
+        assert!(matches!(again, StoreError::Duplicate { what: "right" }), "one request per number: {again:?}");
+
+        let told = |r: &UnmatchedRequest| NewMessage {
+            recipient_user_id: r.user_id,
+            company_id: None,
+            kind: MessageKind::ProviderRequestExpired,
+            params: json!({ "company": r.customer_number, "right_id": r.id }),
+        };
+        assert!(store.expire_unmatched_requests(store.now(), told).await.unwrap().is_empty(), "not due yet");
+        store.advance_clock_for_tests(chrono::Duration::days(15));
+        let expired = store.expire_unmatched_requests(store.now(), told).await.unwrap();
+        assert_eq!(expired.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(), vec![(unknown.id, RightStatus::Expired)]);
+        assert!(store.expire_unmatched_requests(store.now(), told).await.unwrap().is_empty(), "expired once");
+        let messages = store.messages_for(f.provider.id).await.unwrap();
+        assert_eq!(messages.iter().map(|m| (m.kind, m.company_id)).collect::<Vec<_>>(), vec![(MessageKind::ProviderRequestExpired, None)]);
+        assert_eq!(store.unmatched_requests_of(f.provider.id).await.unwrap()[0].answer_due(), None);
+    }
+
+    pub async fn a_request_to_a_number_no_company_has_is_withdrawn_only_by_its_requester_at_its_version(store: Store) {
+        let f = fixture(&store).await;
+        let asked = store.request_unmatched(f.provider.id, &CustomerNumber::parse("99999999").unwrap(), &Remark::default(), 5).await.unwrap();
+        let answer = |user: UserId, version: i64, transition: Transition| store.answer_unmatched_request(user, asked.id, version, transition);
+        assert!(matches!(answer(f.admin.id, asked.version, Transition::Cancel).await, Err(StoreError::NotFound)), "another login's");
+        assert!(matches!(store.unmatched_request(f.admin.id, asked.id).await, Err(StoreError::NotFound)), "another login's");
+        assert!(matches!(answer(f.provider.id, asked.version + 1, Transition::Cancel).await, Err(StoreError::Conflict)));
+        assert_eq!(
+            answer(f.provider.id, asked.version, Transition::Accept).await.unwrap_err().code(),
+            "lifecycle.not_awaiting_party",
+            "as for a request to a company"
+        );
+        let withdrawn = answer(f.provider.id, asked.version, Transition::Cancel).await.unwrap();
+        assert_eq!((withdrawn.status, withdrawn.version), (RightStatus::Revoked, asked.version + 1));
+        assert_eq!(store.unmatched_request(f.provider.id, asked.id).await.unwrap(), withdrawn);
+        let again = answer(f.provider.id, withdrawn.version, Transition::Cancel).await.unwrap_err();
+        assert_eq!(again.code(), "lifecycle.not_pending");
+        let audit = store.audit_by_actor(f.provider.id, 10).await.unwrap();
+        assert!(audit.iter().any(|e| e.target == format!("request:{}", asked.id) && e.action == AuditAction::RightCancel), "{audit:?}");
+    }
+
+    pub async fn requests_to_numbers_no_company_has_count_against_the_same_limit(store: Store) {
+        let f = fixture(&store).await;
+        store.request_unmatched(f.provider.id, &CustomerNumber::parse("99999998").unwrap(), &Remark::default(), 2).await.unwrap();
+        store.request_provider_access(&request(&f.principal, &f.provider), &[], 2).await.unwrap();
+        let err = store.request_unmatched(f.provider.id, &CustomerNumber::parse("99999999").unwrap(), &Remark::default(), 2).await.unwrap_err();
+        assert_eq!(err.code(), "rights.too_many_requests");
+        let other = company(&store, "40000004", "Autre SA").await;
+        let err = store.request_provider_access(&request(&other, &f.provider), &[], 2).await.unwrap_err();
+        assert_eq!(err.code(), "rights.too_many_requests");
     }
 
     pub async fn an_answer_to_an_invitation_whose_grants_changed_since_it_was_shown_is_a_conflict(store: Store) {

@@ -228,8 +228,8 @@ impl Housekeeping {
         let base = self.public_base.trim_end_matches('/');
         match app::rights::lapse::expire_unanswered(store, &self.mailer, base).await {
             Ok(lapsed) => {
-                for right in &lapsed {
-                    tracing::info!(right_id = right.id, company_id = right.company_id, user_id = right.user_id, "right expired: not answered in time");
+                for right_id in &lapsed {
+                    tracing::info!(right_id, "invitation or request expired: not answered in time");
                 }
             }
             Err(error) => tracing::warn!(?error, "cannot expire the pending rights not answered in time"),

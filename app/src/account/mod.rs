@@ -25,6 +25,8 @@ pub struct AccountView {
     /// False for a login that may act for no company today (no home company, no active
     /// right): its account page stands alone, the way to ask a company for access.
     pub acts_for_a_company: bool,
+    /// Messages the login has not opened yet, for the frame of a login of no company.
+    pub unread_messages: i64,
 }
 
 /// A company this login was invited to join (`member` false: the invitation waits for its
@@ -78,6 +80,8 @@ pub mod service {
                 })
             })
             .collect();
+        // A request the company has not answered shows only the number typed, as a request
+        // for a number no company has: the list never tells which numbers are customers'.
         let mut provider_access: Vec<_> = rights
             .into_iter()
             .filter(|r| r.right.right_type == RightType::Provider && !r.is_home_company)
@@ -86,13 +90,23 @@ pub mod service {
                 version: r.right.version,
                 awaiting: r.right.awaiting,
                 date: swiss_date(r.right.created_at),
-                company_name: r.company_name,
+                company_name: if r.right.unanswered_request() { String::new() } else { r.company_name },
                 customer_number: r.customer_number,
                 status: r.right.status,
                 answer_by: r.right.answer_due().map(crate::shared::format::short_date_time),
             })
             .collect();
-        provider_access.sort_by(|a, b| a.company_name.cmp(&b.company_name));
+        provider_access.extend(store.unmatched_requests_of(user_id).await.map_err(internal)?.into_iter().map(|r| ProviderAccessRow {
+            right_id: r.id,
+            version: r.version,
+            awaiting: r.state().awaiting,
+            date: swiss_date(r.created_at),
+            company_name: String::new(),
+            customer_number: r.customer_number.clone(),
+            status: r.status,
+            answer_by: r.answer_due().map(crate::shared::format::short_date_time),
+        }));
+        provider_access.sort_by(|a, b| (&a.company_name, &a.customer_number).cmp(&(&b.company_name, &b.customer_number)));
         Ok(AccountView {
             full_name: user.full_name(),
             email: user.email,
@@ -101,6 +115,7 @@ pub mod service {
             provider_access,
             membership,
             acts_for_a_company,
+            unread_messages: store.unread_count(user_id).await.map_err(internal)?,
         })
     }
 

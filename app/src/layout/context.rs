@@ -36,6 +36,27 @@ pub async fn load_portal_context() -> Result<PortalContext, PortalError> {
     portal_context(login.user_id, acting, &choices).await
 }
 
+/// The header's data for a login that may act for no company (no home company, no right in
+/// force elsewhere): its pages are its own (its account, its messages, its invitations).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnContext {
+    pub user_name: String,
+    pub unread_messages: i64,
+}
+
+/// [`OwnContext`], or `None` for a login that has a company to act for: it chooses one first.
+#[server(prefix = "/api", endpoint = "load_own_context")]
+pub async fn load_own_context() -> Result<Option<OwnContext>, PortalError> {
+    let login = require_login().await?;
+    if choices(login.user_id).await?.count() > 0 {
+        return Ok(None);
+    }
+    let store = store()?;
+    let user = store.user(login.user_id).await.map_err(internal)?;
+    let unread_messages = store.unread_count(login.user_id).await.map_err(internal)?;
+    Ok(Some(OwnContext { user_name: user.full_name(), unread_messages }))
+}
+
 #[cfg(feature = "ssr")]
 pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &CompanyChoices) -> Result<PortalContext, PortalError> {
     let store = store()?;

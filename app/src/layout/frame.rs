@@ -3,8 +3,8 @@
 use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 
-use super::context::{load_portal_context, PortalContext};
-use super::portal::PortalLayout;
+use super::context::{load_own_context, load_portal_context, PortalContext};
+use super::portal::{PortalLayout, WithoutCompanyLayout};
 use crate::access::NO_ACTING_COMPANY;
 use crate::i18n::{t, use_i18n};
 use crate::shared::paths::PATH_LOGIN;
@@ -13,8 +13,10 @@ use crate::shared::ui::{current_page, Refusal};
 
 /// The frame of a signed-in page whose data comes from `load`: the header is loaded after
 /// it (so that it counts what `load` changed, a message it marked read); no session →
-/// sign-in page, which comes back here; no acting company → the selector; a refusal of
-/// `load` (not an administrator…) is shown in words inside the frame.
+/// sign-in page, which comes back here; no acting company → the selector, unless the page is
+/// the login's own (`own`) and the login may act for no company at all: then it is shown in
+/// the frame without a company; a refusal of `load` (not an administrator…) is shown in words
+/// inside the frame.
 #[component]
 pub fn SignedInPage<S, T, Fut, V>(
     /// What the data depends on (route and query parameters).
@@ -22,6 +24,9 @@ pub fn SignedInPage<S, T, Fut, V>(
     key: Signal<S>,
     load: fn(S) -> Fut,
     view: V,
+    /// A page of the login's own business (its messages), not of a company's.
+    #[prop(optional)]
+    own: bool,
 ) -> impl IntoView
 where
     S: Clone + PartialEq + Send + Sync + 'static,
@@ -37,17 +42,33 @@ where
         move || key.get(),
         move |k| async move {
             let loaded = load(k).await;
-            (load_portal_context().await, loaded)
+            let context = load_portal_context().await;
+            let own_context = match &context {
+                Err(error) if own && error.code() == NO_ACTING_COMPANY => load_own_context().await.ok().flatten(),
+                _ => None,
+            };
+            // Shown without a company: the header's refusal is not the page's.
+            if own_context.is_some() {
+                crate::shared::refusal::answered_as(&loaded);
+            }
+            (context, own_context, loaded)
         },
     );
     view! {
         <Transition fallback=move || view! { <p class="p-8">{t!(i18n, portal.loading)}</p> }>
             {move || {
                 let (view, here) = (view.clone(), here.clone());
-                data.get().map(move |(context, loaded)| match (context, loaded) {
-                    (Err(error), _) => redirect_for(&error, &here),
-                    (Ok(context), Ok(data)) => frame(context, view(data)),
-                    (Ok(context), Err(error)) => frame(context, view! { <Refusal error=error/> }.into_any()),
+                data.get().map(move |(context, own_context, loaded)| match (context, own_context, loaded) {
+                    (Err(_), Some(own), Ok(data)) => {
+                        view! { <WithoutCompanyLayout name=own.user_name unread_messages=own.unread_messages>{view(data)}</WithoutCompanyLayout> }.into_any()
+                    }
+                    (Err(_), Some(own), Err(error)) => view! {
+                        <WithoutCompanyLayout name=own.user_name unread_messages=own.unread_messages><Refusal error=error/></WithoutCompanyLayout>
+                    }
+                    .into_any(),
+                    (Err(error), None, _) => redirect_for(&error, &here),
+                    (Ok(context), _, Ok(data)) => frame(context, view(data)),
+                    (Ok(context), _, Err(error)) => frame(context, view! { <Refusal error=error/> }.into_any()),
                 })
             }}
         </Transition>

@@ -26,19 +26,7 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
                     {is_admin.then(|| view! {
                         <a href="/admin/rights" class="font-medium text-sky-800 underline underline-offset-2" data-testid="nav-admin">{t!(i18n, admin.nav)}</a>
                     })}
-                    <a
-                        href="/messages"
-                        class="inline-flex items-center gap-1 font-medium text-sky-800 underline underline-offset-2"
-                        data-testid="nav-messages"
-                    >
-                        {t!(i18n, messages.nav)}
-                        {(unread_messages > 0).then(|| view! {
-                            <span class="inline-block rounded-full bg-yellow-400 px-2 text-xs font-bold text-stone-900" data-testid="unread-count">{unread_messages}</span>
-                            <span class="sr-only">" "{t!(i18n, messages.unread_suffix)}</span>
-                        })}
-                    </a>
-                    <a href="/account" class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, account.nav)}</a>
-                    <LanguageSwitcher remember=true/>
+                    <OwnLinks unread_messages=unread_messages/>
                 </nav>
                 <div class="order-1 ml-auto flex items-center gap-3 text-sm sm:order-none sm:ml-0">
                     <NameAndSignOut name=user_name/>
@@ -63,18 +51,23 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
     }
 }
 
-/// The frame of the account page of a login that may act for no company (no home company,
-/// no active right): no company, no menu; its name, the language and sign-out.
+/// The frame of the pages of a login that may act for no company (no home company, no active
+/// right): its account and its messages; no company, no company menu.
 #[component]
-pub fn WithoutCompanyLayout(name: String, children: Children) -> impl IntoView {
+pub fn WithoutCompanyLayout(name: String, unread_messages: i64, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <SkipToContent/>
         <header class="border-b-4 border-yellow-400 bg-white">
             <div class="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
                 <PortalName href="/select-company"/>
-                <div class="ml-auto flex items-center gap-3 text-sm">
-                    <LanguageSwitcher remember=true/>
+                <nav
+                    aria-label=move || t_string!(i18n, nav_label)
+                    class="order-2 flex w-full flex-wrap items-center gap-x-4 gap-y-2 text-sm sm:order-none sm:ml-auto sm:w-auto"
+                >
+                    <OwnLinks unread_messages=unread_messages/>
+                </nav>
+                <div class="order-1 ml-auto flex items-center gap-3 text-sm sm:order-none sm:ml-0">
                     <NameAndSignOut name=name/>
                 </div>
             </div>
@@ -85,6 +78,24 @@ pub fn WithoutCompanyLayout(name: String, children: Children) -> impl IntoView {
         <main id="main" class="mx-auto w-full max-w-5xl px-4 py-8">
             {children()}
         </main>
+    }
+}
+
+/// The links every signed-in login has, with or without a company: its messages (with how
+/// many it has not opened), its account, the language.
+#[component]
+fn OwnLinks(unread_messages: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a href="/messages" class="inline-flex items-center gap-1 font-medium text-sky-800 underline underline-offset-2" data-testid="nav-messages">
+            {t!(i18n, messages.nav)}
+            {(unread_messages > 0).then(|| view! {
+                <span class="inline-block rounded-full bg-yellow-400 px-2 text-xs font-bold text-stone-900" data-testid="unread-count">{unread_messages}</span>
+                <span class="sr-only">" "{t!(i18n, messages.unread_suffix)}</span>
+            })}
+        </a>
+        <a href="/account" class="font-medium text-sky-800 underline underline-offset-2">{t!(i18n, account.nav)}</a>
+        <LanguageSwitcher remember=true/>
     }
 }
 

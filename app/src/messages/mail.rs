@@ -12,7 +12,8 @@ use crate::shared::mail::{locale_of, mail_text, names_typed_note, typed_name, Ma
 /// are written in the change's own transaction ([`Notice::messages`]), so that a change that
 /// loses a race tells nobody; the e-mails go out once it committed ([`Notice::mail`]).
 pub struct Notice {
-    pub company_id: CompanyId,
+    /// The company the messages are filed under; none for a request the company never answered.
+    pub company_id: Option<CompanyId>,
     pub right_id: RightId,
     pub told: Vec<(User, MessageKind)>,
     pub params: serde_json::Value,
@@ -24,7 +25,7 @@ impl Notice {
     pub fn messages(&self) -> Vec<NewMessage> {
         self.told
             .iter()
-            .map(|(user, kind)| NewMessage { recipient_user_id: user.id, company_id: Some(self.company_id), kind: *kind, params: self.params.clone() })
+            .map(|(user, kind)| NewMessage { recipient_user_id: user.id, company_id: self.company_id, kind: *kind, params: self.params.clone() })
             .collect()
     }
 

@@ -188,7 +188,7 @@ pub fn MessagesPage() -> impl IntoView {
     let content = |lines: Vec<MessageLine>| view! { <MessageList lines=lines/> }.into_any();
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), messages.title).to_string()/>
-        <SignedInPage key=Signal::stored(()) load=load_list view=content/>
+        <SignedInPage key=Signal::stored(()) load=load_list view=content own=true/>
     }
 }
 
@@ -240,7 +240,7 @@ pub fn MessagePage() -> impl IntoView {
     let content = |message: MessageView| view! { <Information message=message/> }.into_any();
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), messages.information).to_string()/>
-        <SignedInPage key=key load=load_one view=content/>
+        <SignedInPage key=key load=load_one view=content own=true/>
     }
 }
 

@@ -86,7 +86,8 @@ fn Invitation(invitation: InvitationView, changed: bool) -> impl IntoView {
         joins,
         as_administrator,
     } = invitation;
-    let granting = ended.is_none();
+    // A request grants nothing until the company answers it.
+    let granting = ended.is_none() && awaiting != Some(Awaiting::Principal);
     let open = status == RightStatus::Pending && awaiting == Some(Awaiting::Provider);
     let company_for_intro = company_name.clone();
     let company_for_state = company_name.clone();
@@ -229,7 +230,7 @@ fn InvitationState(status: RightStatus, awaiting: Option<Awaiting>, company_id: 
         .into_any(),
         (RightStatus::Pending, Some(Awaiting::Principal)) => view! {
             <p class="mt-6 text-stone-800" role="status" data-testid="invitation-state">
-                {move || t_string!(i18n, invitation.waiting_company, company = company.clone()).to_string()}
+                {t!(i18n, invitation.waiting_company)}
             </p>
         }
         .into_any(),

@@ -81,7 +81,6 @@ pub const BAD_ANSWER: &str = "provider.bad_answer";
 /// An answer given to an invitation as it was shown before the company changed it (its
 /// services, debtors or end date): nothing is answered, and the page shows it again.
 pub const INVITATION_CHANGED: &str = "provider.invitation_changed";
-pub const UNKNOWN_COMPANY: &str = "provider.unknown_company";
 pub const OWN_COMPANY: &str = "provider.own_company";
 /// Requests of one login that may wait for an answer at the same time.
 pub const MAX_OPEN_REQUESTS: i64 = 5;
@@ -184,13 +183,12 @@ pub mod service {
         let key = format!("request_access:user:{user_id}");
         crate::shared::password::within_limit(&store, &key, limit, crate::shared::errors::REQUESTS_THROTTLED).await?;
         let Some(company) = store.company_by_customer_number(&number).await.map_err(internal)? else {
-            return Err(refused(Status::BadRequest, UNKNOWN_COMPANY));
+            return request_unmatched(&store, user_id, &number, &remark).await;
         };
         let user = store.user(user_id).await.map_err(internal)?;
         if user.home_company_id == Some(company.id) {
             return Err(refused(Status::BadRequest, OWN_COMPANY));
         }
-        let exists = |status: &str| refused(Status::Conflict, &format!("{}.{status}", crate::shared::errors::RIGHT_EXISTS));
         if let Some(r) = store.right_for(company.id, user_id).await.map_err(internal)? {
             return Err(exists(r.status.as_str()));
         }
@@ -216,9 +214,42 @@ pub mod service {
                 // The requester typed the number; the company's name is told once it answers.
                 Ok(number.as_str().to_string())
             }
-            Err(StoreError::Duplicate { .. }) => Err(exists("pending")),
-            Err(e @ StoreError::Invalid(_)) => Err(refused(Status::TooManyRequests, e.code())),
-            Err(e) => Err(internal(e)),
+            Err(e) => Err(refused_request(e)),
+        }
+    }
+
+    /// A request for a number no company has gets the answer a company's would: it is kept,
+    /// listed, withdrawn and lapsed like a request the company has not answered yet, so that
+    /// asking never tells whether a number is a customer's.
+    async fn request_unmatched(
+        store: &portal_core::store::Store,
+        user_id: i64,
+        number: &portal_core::domain::CustomerNumber,
+        remark: &portal_core::domain::Remark,
+    ) -> Result<String, PortalError> {
+        if let Some(r) = store.unmatched_request_for(user_id, number).await.map_err(internal)? {
+            return Err(exists(r.status.as_str()));
+        }
+        match store.request_unmatched(user_id, number, remark, MAX_OPEN_REQUESTS).await {
+            Ok(request) => {
+                tracing::info!(request_id = request.id, "provider access requested for a number no company has");
+                Ok(number.as_str().to_string())
+            }
+            Err(e) => Err(refused_request(e)),
+        }
+    }
+
+    /// The login already has a right (or a request) of this status there.
+    fn exists(status: &str) -> PortalError {
+        refused(Status::Conflict, &format!("{}.{status}", crate::shared::errors::RIGHT_EXISTS))
+    }
+
+    /// Why a request was not stored, the same for a number a company has or not.
+    fn refused_request(error: StoreError) -> PortalError {
+        match error {
+            StoreError::Duplicate { .. } => exists("pending"),
+            e @ StoreError::Invalid(_) => refused(Status::TooManyRequests, e.code()),
+            e => internal(e),
         }
     }
 
@@ -226,9 +257,21 @@ pub mod service {
         let store = store()?;
         let right = match store.right(right_id).await {
             Ok(r) if answered_by_its_login(&r, user_id) => r,
-            Ok(_) | Err(StoreError::NotFound) => return Err(refused(Status::NotFound, NOT_YOUR_INVITATION)),
+            Ok(_) => return Err(refused(Status::NotFound, NOT_YOUR_INVITATION)),
+            Err(StoreError::NotFound) => {
+                return match store.unmatched_request(user_id, right_id).await {
+                    Ok(request) => Ok(unmatched_view(request)),
+                    Err(StoreError::NotFound) => Err(refused(Status::NotFound, NOT_YOUR_INVITATION)),
+                    Err(e) => Err(internal(e)),
+                };
+            }
             Err(e) => return Err(internal(e)),
         };
+        if right.unanswered_request() {
+            let company = store.company(right.company_id).await.map_err(internal)?;
+            let ended = right.ended_by().map(|by| RightEnded { on: crate::shared::format::swiss_date(right.updated_at), by });
+            return Ok(unanswered_view(right.id, right.version, right.status, company.customer_number, right.answer_due(), ended));
+        }
         let company = store.company(right.company_id).await.map_err(internal)?;
         let inviter = match right.created_by_user_id {
             Some(admin) if admin != user_id => Some(store.user(admin).await.map_err(internal)?.full_name()),
@@ -264,13 +307,53 @@ pub mod service {
         })
     }
 
+    fn unmatched_view(request: portal_core::store::UnmatchedRequest) -> InvitationView {
+        let ended = match request.status {
+            RightStatus::Pending => None,
+            RightStatus::Expired => Some(Party::System),
+            _ => Some(Party::Provider),
+        }
+        .map(|by| RightEnded { on: crate::shared::format::swiss_date(request.updated_at), by });
+        let answer_due = request.answer_due();
+        unanswered_view(request.id, request.version, request.status, request.customer_number, answer_due, ended)
+    }
+
+    /// A request the company has not answered, or one for a number no company has: only the
+    /// number typed, its status and until when it waits — the same page for both.
+    fn unanswered_view(
+        right_id: i64,
+        version: i64,
+        status: RightStatus,
+        customer_number: String,
+        answer_due: Option<chrono::DateTime<chrono::Utc>>,
+        ended: Option<RightEnded>,
+    ) -> InvitationView {
+        InvitationView {
+            right_id,
+            version,
+            status,
+            awaiting: (status == RightStatus::Pending).then_some(Awaiting::Principal),
+            company_id: 0,
+            company_name: String::new(),
+            customer_number,
+            inviter: None,
+            services: Vec::new(),
+            end_date: None,
+            answer_by: answer_due.map(crate::shared::format::short_date_time),
+            ended,
+            joins: false,
+            as_administrator: false,
+        }
+    }
+
     pub async fn answer(user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
         // An answer no right knows is refused before anything is read.
         transition_of(answer).ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
         let store = store()?;
         let right = match store.right(right_id).await {
             Ok(r) if answered_by_its_login(&r, user_id) => r,
-            Ok(_) | Err(StoreError::NotFound) => return Err(refused(Status::NotFound, RIGHT_NOT_FOUND)),
+            Ok(_) => return Err(refused(Status::NotFound, RIGHT_NOT_FOUND)),
+            Err(StoreError::NotFound) => return answer_unmatched(&store, user_id, right_id, version, answer).await,
             Err(e) => return Err(internal(e)),
         };
         let (transition, kind) =
@@ -285,6 +368,22 @@ pub mod service {
                 Ok(())
             }
             Err(StoreError::Conflict) => Err(refused(Status::Conflict, conflict_code(&store, right.id).await?)),
+            Err(e @ StoreError::Invalid(DomainError::Lifecycle(_) | DomainError::Rule(_))) => Err(refused(Status::Conflict, e.code())),
+            Err(e) => Err(internal(e)),
+        }
+    }
+
+    /// An answer to a request for a number no company has: withdrawing it goes through, any
+    /// other answer is refused as it is for a request to a company. Nobody else is told.
+    async fn answer_unmatched(store: &portal_core::store::Store, user_id: i64, id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
+        let (transition, _) = transition_of(answer).ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
+        match store.answer_unmatched_request(user_id, id, version, transition).await {
+            Ok(after) => {
+                tracing::info!(request_id = id, answer, status = after.status.as_str(), "provider answered its request");
+                Ok(())
+            }
+            Err(StoreError::NotFound) => Err(refused(Status::NotFound, RIGHT_NOT_FOUND)),
+            Err(StoreError::Conflict) => Err(refused(Status::Conflict, StoreError::Conflict.code())),
             Err(e @ StoreError::Invalid(DomainError::Lifecycle(_) | DomainError::Rule(_))) => Err(refused(Status::Conflict, e.code())),
             Err(e) => Err(internal(e)),
         }

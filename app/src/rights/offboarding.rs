@@ -98,7 +98,7 @@ pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previe
         let provider = store.user(item.right.user_id).await.map_err(internal)?;
         let told = item.right.offboarding_transition().told_to_provider().into_iter().map(|kind| (provider.clone(), kind)).collect();
         notices.push(Notice {
-            company_id: item.right.company_id,
+            company_id: Some(item.right.company_id),
             right_id: item.right.id,
             told,
             params: serde_json::json!({ "admin": admin, "company": company }),

@@ -23,7 +23,7 @@ pub async fn send_due_reminders(store: &Store, mailer: &Mailer, base: &str) -> R
         let company = store.company(right.company_id).await.map_err(internal)?.name;
         let provider = crate::provider::service::provider_label(store, right.user_id).await?;
         let notice = Notice {
-            company_id: right.company_id,
+            company_id: Some(right.company_id),
             right_id: right.id,
             told: who_is_told(store, &right, due.reminder).await?,
             params: serde_json::json!({ "company": company, "provider": provider, "right_id": right.id, "until": due.about }),

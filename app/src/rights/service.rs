@@ -234,7 +234,7 @@ async fn provider_notice(
         params["until"] = until.to_string().into();
         values.until = swiss_day(&until.to_string());
     }
-    Ok(Notice { company_id: right.company_id, right_id: right.id, told, params, values })
+    Ok(Notice { company_id: Some(right.company_id), right_id: right.id, told, params, values })
 }
 
 /// Suspends an active right, or resumes a suspended one (`transition`): never the

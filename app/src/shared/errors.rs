@@ -67,6 +67,11 @@ impl PortalError {
         PortalError { status, code: code.to_string(), sentence }
     }
 
+    /// The HTTP status the refusal answers with.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
     /// The stable code (`admin.not_admin`…), for tests and for pages that act on a refusal.
     pub fn code(&self) -> &str {
         &self.code
@@ -210,7 +215,6 @@ pub fn code_text(locale: Locale, code: &str) -> String {
         "rights.template_invalid" => td_string!(locale, errors.template_invalid),
         "duplicate.template_name" => td_string!(locale, errors.template_name_taken),
         "acting_company.none" => td_string!(locale, select.lost),
-        "provider.unknown_company" => td_string!(locale, errors.unknown_company),
         "provider.own_company" => td_string!(locale, errors.own_company),
         "provider.right_not_found" | "messages.not_found" => td_string!(locale, errors.not_found),
         "provider.not_your_invitation" => td_string!(locale, invitation.not_yours),
@@ -343,7 +347,6 @@ mod api_text_tests {
             "admin.template_required",
             "rights.template_invalid",
             "duplicate.template_name",
-            "provider.unknown_company",
             "provider.own_company",
             "provider.right_not_found",
             "provider.not_your_invitation",

@@ -25,3 +25,15 @@ pub fn not_refused() {
         response.set_status(http::StatusCode::OK);
     }
 }
+
+/// The answer's status is `outcome`'s alone, whatever another call for the same page refused
+/// before (the header's): 200 for content shown, else the refusal's own.
+pub fn answered_as<T>(outcome: &Result<T, super::errors::PortalError>) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let status = outcome.as_ref().err().map_or(200, |error| error.status().code());
+        response.set_status(http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = outcome;
+}

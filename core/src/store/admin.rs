@@ -277,12 +277,7 @@ impl Store {
     /// `max_open` requests of one login may wait at once (`rights.too_many_requests`).
     pub async fn request_provider_access(&self, new: &NewRight, notify: &[NewMessage], max_open: i64) -> Result<UserRight> {
         let mut tx = self.begin().await?;
-        let open: i64 =
-            with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM user_rights WHERE user_id = $1 AND status = 'pending' AND awaiting = 'principal'")
-                .bind(new.user_id)
-                .fetch_one(c)
-                .await)?;
-        if open >= max_open {
+        if super::requests::open_requests_in(&mut tx, new.user_id).await? >= max_open {
             return Err(StoreError::invalid(RightRuleError::TooManyRequests));
         }
         let state = RightState::initial(RightType::Provider, RightOrigin::Request).map_err(StoreError::invalid)?;

@@ -78,6 +78,7 @@ mod messages;
 mod model;
 mod password;
 mod reminders;
+mod requests;
 mod rights;
 mod sealing;
 mod system;

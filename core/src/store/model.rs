@@ -248,6 +248,13 @@ impl UserRight {
         self.origin == RightOrigin::Invitation && self.status == RightStatus::Expired && self.decided_at.is_none()
     }
 
+    /// A provider's request its company has not answered: pending, withdrawn or lapsed, but
+    /// never accepted nor refused. Its requester is shown the customer number it typed, never
+    /// the company's name nor what it grants, as for a number no company has.
+    pub fn unanswered_request(&self) -> bool {
+        self.origin == RightOrigin::Request && self.decided_at.is_none()
+    }
+
     /// Who ended this right, `None` while it has not ended: the principal revokes, cancels its
     /// invitation and refuses a request; the provider resigns, refuses an invitation and
     /// withdraws its request; the system expires. What the provider's page of an ended
@@ -338,6 +345,65 @@ impl UserRight {
     pub fn may_act_through(&self, grant: &ServiceGrant, subscribed: bool, debtor: Option<DebtorId>, today: NaiveDate) -> bool {
         let covers = |d: DebtorId| grant.all_debtors || grant.debtor_ids.contains(&d);
         grant.right_id == self.id && subscribed && self.grants_access_on(today) && debtor.is_none_or(covers)
+    }
+}
+
+/// A login's request for provider access to a customer number that no company has. Its
+/// requester sees it, withdraws it and sees it lapse exactly like a request a company has not
+/// answered yet ([`UserRight::unanswered_request`]): asking never tells whether a number
+/// belongs to a company. Its id comes from the rights' own sequence, so that one id names one
+/// request whichever table holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedRequest {
+    pub id: RightId,
+    pub user_id: UserId,
+    pub customer_number: String,
+    /// Pending, then revoked (withdrawn) or expired: nobody else ever answers it.
+    pub status: RightStatus,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When it lapses, as a request to a company would: the product's default lifetime.
+    pub answer_by: DateTime<Utc>,
+}
+
+impl UnmatchedRequest {
+    /// Until when it waits, while pending.
+    pub fn answer_due(&self) -> Option<DateTime<Utc>> {
+        (self.status == RightStatus::Pending).then_some(self.answer_by)
+    }
+
+    /// Its place in the rights' lifecycle: while pending, it awaits the principal.
+    pub fn state(&self) -> RightState {
+        RightState::new(self.status, (self.status == RightStatus::Pending).then_some(Awaiting::Principal))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UnmatchedRequestRow {
+    id: i64,
+    user_id: i64,
+    customer_number: String,
+    status: String,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    answer_by: DateTime<Utc>,
+}
+
+impl TryFrom<UnmatchedRequestRow> for UnmatchedRequest {
+    type Error = StoreError;
+    fn try_from(r: UnmatchedRequestRow) -> Result<Self, StoreError> {
+        Ok(UnmatchedRequest {
+            id: r.id,
+            user_id: r.user_id,
+            customer_number: r.customer_number,
+            status: RightStatus::parse(&r.status).map_err(corrupt)?,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            answer_by: r.answer_by,
+        })
     }
 }
 

@@ -106,11 +106,14 @@ async fn answer_by_in(tx: &mut Tx, company_id: CompanyId, from: DateTime<Utc>) -
     Ok(days_later(from, lifetime.days()))
 }
 
-/// Inserts a right in the given state and audits "right.create". A pending right is due
-/// within the company's invitation lifetime.
+/// Inserts a right in the given state and audits "right.create". A pending invitation is
+/// due within the company's invitation lifetime; a request within the default one, as a
+/// request to a number no company has: when it lapses must not tell its requester anything
+/// about the company.
 pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightState, actor: &Actor, at: DateTime<Utc>) -> Result<UserRight> {
     let decided_at = (state.status == RightStatus::Active && new.right_type == RightType::Provider).then_some(at);
     let answer_by = match state.status {
+        RightStatus::Pending if new.origin == RightOrigin::Request => Some(days_later(at, InvitationLifetime::DEFAULT.days())),
         RightStatus::Pending => Some(answer_by_in(tx, new.company_id, at).await?),
         _ => None,
     };

@@ -30,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "grant_templates",
     "grant_template_services",
     "grant_template_debtors",
+    "unmatched_requests",
 ];
 
 /// What the `sessions` table holds in place of a session's id: its SHA-256, in hex. The id

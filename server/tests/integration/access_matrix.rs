@@ -266,6 +266,7 @@ const ROWS: &[Row] = &[
     row("/api/list_company_choices", "", Rule::SignedIn),
     row("/api/select_company", "Musterhans SA", ACTS_FOR_MUSTERHANS),
     row("/api/load_portal_context", "", Rule::SignedIn),
+    row("/api/load_own_context", "", Rule::SignedIn),
     // The administrator's side.
     row("/api/list_rights", "acting company", ADMINS_OF_THEIR_OWN),
     row("/api/list_copy_sources", "acting company", ADMINS_OF_THEIR_OWN),
@@ -376,10 +377,10 @@ impl Row {
         page || ACTING_FUNCTIONS.contains(&self.target)
     }
 
-    /// Needs the acting company when `who` calls it: a login of no company has its account
-    /// page without one (there it asks a company for access).
+    /// Needs the acting company when `who` calls it: a login of no company has its own pages
+    /// without one (its account, where it asks a company for access, and its messages).
     fn needs_acting_for(&self, who: Who) -> bool {
-        self.needs_acting() && !(who == CompanyLess && self.target == "/account")
+        self.needs_acting() && !(who == CompanyLess && matches!(self.target, "/account" | "/messages" | "/messages/:id"))
     }
 
     /// What `who` must get.

@@ -186,6 +186,18 @@ on_both_backends!(a_login_of_no_company_joins_a_company_only_by_accepting_and_ca
         account.body
     );
     assert!(account.body.contains(&format!(r#"href="{link}""#)), "{}", account.body);
+    let badge = account.body.split(r#"data-testid="unread-count""#).nth(1).and_then(|rest| rest.split('<').next());
+    assert!(badge.is_some_and(|badge| badge.ends_with(">1")), "its unread message counted: {}", account.body);
+
+    // Its messages are its own: read without a company to act for.
+    let messages = app.open("/messages", Some(&cookie)).await;
+    assert_eq!(messages.status, 200, "not sent to the company choice: {messages:?}");
+    says(&messages, &["<h1 class=\"text-2xl font-semibold\">Messages</h1>", "Invitation à rejoindre une société", "Se déconnecter"]);
+    assert!(messages.body.contains(r#"data-testid="no-company""#), "{}", messages.body);
+    let message = app.store.messages_for(luca).await.unwrap()[0].id;
+    let opened = app.open(&format!("/messages/{message}"), Some(&cookie)).await;
+    assert_eq!(opened.status, 200, "{opened:?}");
+    says(&opened, &["Invitation à rejoindre une société", &format!(r#"href="{link}""#)]);
 
     let accepted = answer(&app, &cookie, &right, "accept").await;
     assert_eq!(accepted.status, 200, "{accepted:?}");

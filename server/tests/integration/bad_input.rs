@@ -37,6 +37,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("/api/list_company_choices", &[]),
     ("/api/select_company", &["company_id"]),
     ("/api/load_portal_context", &[]),
+    ("/api/load_own_context", &[]),
     ("/api/list_rights", &["search", "sort", "descending", "page"]),
     ("/api/list_copy_sources", &[]),
     ("/api/list_audit", &["page"]),

@@ -21,6 +21,7 @@ mod offboarding;
 mod provider_path;
 mod provider_side;
 mod reminders;
+mod requests_by_number;
 mod security_headers;
 mod services;
 mod serving;
