@@ -29,19 +29,23 @@ impl Notice {
             .collect()
     }
 
-    /// The e-mails beside the messages, from `base`, the portal's public address.
-    pub async fn mail(&self, mailer: &Mailer, base: &str) {
+    /// The e-mails beside the messages, from `base`, the portal's public address. True when
+    /// one was withheld by the per-address limit (its message is in the portal all the same).
+    pub async fn mail(&self, mailer: &Mailer, base: &str) -> bool {
+        let mut withheld = false;
         for (user, kind) in &self.told {
-            mail_message(mailer, base, user, *kind, &self.values, MessageLink::of(*kind, Some(self.right_id))).await;
+            withheld |= mail_message(mailer, base, user, *kind, &self.values, MessageLink::of(*kind, Some(self.right_id))).await;
         }
+        withheld
     }
 }
 
-/// Sends one now, within the per-address limit of [`NOTICE_MAILS`]. A delivery failure is
-/// logged; the e-mail stays in the outbox (the in-app message is there anyway).
-async fn mail_message(mailer: &Mailer, base: &str, to: &User, kind: MessageKind, values: &MessageValues, link: MessageLink) {
+/// Sends one now, within the per-address limit of [`NOTICE_MAILS`]; true when that limit
+/// withheld it. A delivery failure is logged; the e-mail stays in the outbox (the in-app
+/// message is there anyway).
+async fn mail_message(mailer: &Mailer, base: &str, to: &User, kind: MessageKind, values: &MessageValues, link: MessageLink) -> bool {
     if !to.email_notifications {
-        return;
+        return false;
     }
     let locale = locale_of(to.language);
     let quoted = MessageValues {
@@ -54,10 +58,14 @@ async fn mail_message(mailer: &Mailer, base: &str, to: &User, kind: MessageKind,
     let action = format!("{}\n{base}{}", link.text(locale), link.href());
     let body = mail_text(locale, &to.full_name(), &[&text, &action, names_typed_note(locale)]);
     match mailer.send_within_limit(NOTICE_MAILS, &to.email, &message_title(locale, kind), &body).await {
-        Ok(true) => {}
+        Ok(true) => false,
         Ok(false) => {
-            tracing::info!(user_id = to.id, kind = kind.as_str(), "message e-mail withheld: too many to this address lately (the message is in the portal)")
+            tracing::info!(user_id = to.id, kind = kind.as_str(), "message e-mail withheld: too many to this address lately (the message is in the portal)");
+            true
         }
-        Err(error) => tracing::warn!(%error, user_id = to.id, kind = kind.as_str(), "message e-mail not delivered; kept in the outbox"),
+        Err(error) => {
+            tracing::warn!(%error, user_id = to.id, kind = kind.as_str(), "message e-mail not delivered; kept in the outbox");
+            false
+        }
     }
 }

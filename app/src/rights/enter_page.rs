@@ -180,7 +180,7 @@ fn TypeChoice(value: &'static str, label: Signal<String>) -> impl IntoView {
 #[component]
 fn Confirmation(confirmation: EntryConfirmation) -> impl IntoView {
     let i18n = use_i18n();
-    let EntryConfirmation { right_id, right_type, who, api_key, login_created, invited_to_join } = confirmation;
+    let EntryConfirmation { right_id, right_type, who, api_key, login_created, invited_to_join, mail_withheld } = confirmation;
     let text = {
         let who = who.clone();
         move || match right_type {
@@ -195,6 +195,7 @@ fn Confirmation(confirmation: EntryConfirmation) -> impl IntoView {
             <h1 class="text-2xl font-semibold text-green-900">{t!(i18n, admin.confirmed_title)}</h1>
             <p class="mt-2 text-green-950">{text}</p>
             {login_created.then(|| view! { <p class="mt-2 text-green-950">{t!(i18n, admin.confirmed_login_created)}</p> })}
+            {mail_withheld.map(|note| view! { <p class="mt-2 font-medium text-amber-900" data-testid="mail-withheld">{note}</p> })}
             {api_key.map(|key| view! {
                 <div class="mt-4 rounded border border-amber-400 bg-white p-4">
                     <p class="font-semibold">{t!(i18n, admin.api_key_label)}</p>

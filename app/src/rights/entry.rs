@@ -79,9 +79,17 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 Err(StoreError::Duplicate { .. }) => return Err(right_exists(&store, company_id, provider.id).await),
                 Err(e) => return Err(store_refusal(e)),
             };
-            notify_invitation(scope, &provider, &right).await;
+            let mail_withheld = notify_invitation(scope, &provider, &right).await;
             tracing::info!(right_id = right.id, company_id, "provider invited");
-            Ok(EntryConfirmation { right_id: right.id, right_type, who: provider.email, api_key: None, login_created: false, invited_to_join: false })
+            Ok(EntryConfirmation {
+                right_id: right.id,
+                right_type,
+                who: provider.email,
+                api_key: None,
+                login_created: false,
+                invited_to_join: false,
+                mail_withheld: withheld_note(mail_withheld),
+            })
         }
         RightType::Employee => {
             let entry = EmployeeEntry {
@@ -105,8 +113,9 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 send_set_password_mail(&store, &entered.user, &scope.company.name).await?;
             }
             let invited_to_join = entered.right.status == RightStatus::Pending;
+            let mut mail_withheld = false;
             if invited_to_join {
-                notify_invitation(scope, &entered.user, &entered.right).await;
+                mail_withheld = notify_invitation(scope, &entered.user, &entered.right).await;
                 tracing::info!(right_id = entered.right.id, company_id, "login of no company invited to join");
             }
             Ok(EntryConfirmation {
@@ -116,6 +125,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 api_key: None,
                 login_created: entered.login_created,
                 invited_to_join,
+                mail_withheld: withheld_note(mail_withheld),
             })
         }
         RightType::Technical => {
@@ -131,6 +141,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 api_key: Some(key.clear),
                 login_created: false,
                 invited_to_join: false,
+                mail_withheld: None,
             })
         }
     }
@@ -162,20 +173,20 @@ fn invitation_params(scope: &AdminScope) -> serde_json::Value {
 
 /// The e-mail beside the in-app message (a provider's invitation, or a login of no company's
 /// invitation to join), in the invited login's language, with a link to the invitation's own
-/// page and until when it can be accepted. A delivery failure is logged; the invitation
-/// stands (the message is there).
-pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right: &UserRight) {
+/// page and until when it can be accepted; true when the per-address limit withheld it. A
+/// delivery failure is logged; the invitation stands (the message is there).
+pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right: &UserRight) -> bool {
     let right_id = right.id;
     if !provider.email_notifications {
-        return;
+        return false;
     }
     let Some(mailer) = use_context::<crate::shared::mail::Mailer>() else {
         tracing::error!("no Mailer in the context: invitation e-mail not sent");
-        return;
+        return false;
     };
     let locale = crate::shared::mail::locale_of(provider.language);
     let Ok(base) = crate::shared::mail::public_base() else {
-        return;
+        return false;
     };
     let link = format!("{base}/invitations/{right_id}");
     let admin = crate::shared::mail::typed_name(locale, &scope.admin.full_name());
@@ -202,8 +213,42 @@ pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right
         crate::shared::mail::names_typed_note(locale),
     );
     match mailer.send_within_limit(crate::shared::mail::NOTICE_MAILS, &provider.email, &subject, &body).await {
-        Ok(true) => {}
-        Ok(false) => tracing::info!(user_id = provider.id, "invitation e-mail withheld: too many to this address lately (the message is in the portal)"),
-        Err(error) => tracing::warn!(%error, user_id = provider.id, "invitation e-mail not delivered"),
+        Ok(true) => false,
+        Ok(false) => {
+            tracing::info!(user_id = provider.id, "invitation e-mail withheld: too many to this address lately (the message is in the portal)");
+            true
+        }
+        Err(error) => {
+            tracing::warn!(%error, user_id = provider.id, "invitation e-mail not delivered");
+            false
+        }
     }
+}
+
+/// The sentence that says an e-mail was withheld, in the reader's language, written here so
+/// that the confirmation carries it (no page needs it in its bundle).
+fn withheld_note(withheld: bool) -> Option<String> {
+    withheld.then(|| crate::i18n::td_string!(crate::shared::locale::request_locale(), admin.mail_withheld).to_string())
+}
+
+/// Session key of the right whose last change could not be e-mailed to its login (the
+/// per-address limit withheld it): its page, loaded again after the change, says so once.
+const KEY_MAIL_WITHHELD: &str = "mail_withheld_right";
+
+/// Remembers, for the right's page loaded next, that `withheld` an e-mail about `right_id`.
+pub(super) async fn remember_withheld(right_id: i64, withheld: bool) -> Result<(), PortalError> {
+    if withheld {
+        crate::shared::context::session().await?.insert(KEY_MAIL_WITHHELD, right_id).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// Whether the last change to `right_id` could not be e-mailed; said once.
+pub async fn withheld_mail_told(right_id: i64) -> Result<bool, PortalError> {
+    let session = crate::shared::context::session().await?;
+    if session.get::<i64>(KEY_MAIL_WITHHELD).await.map_err(internal)? != Some(right_id) {
+        return Ok(false);
+    }
+    session.remove::<i64>(KEY_MAIL_WITHHELD).await.map_err(internal)?;
+    Ok(true)
 }

@@ -172,6 +172,9 @@ pub struct EntryConfirmation {
     /// The address is a login of no company, its owner's: it was invited to join and joins
     /// once it accepts.
     pub invited_to_join: bool,
+    /// The invitation's e-mail was withheld by the per-address limit: what to tell the
+    /// administrator, in its language (the message is in the portal all the same).
+    pub mail_withheld: Option<String>,
 }
 
 /// One online service on the authorization page.

@@ -33,14 +33,38 @@ fn display_name(detail: &RightDetail) -> String {
     }
 }
 
+/// The right's data, and whether the change just made to it could not be e-mailed to its
+/// login (the per-address limit withheld it): said once, on the page loaded after it.
+async fn load_page(right_id: i64) -> Result<(RightDetail, bool), PortalError> {
+    let detail = load_right(right_id).await?;
+    #[cfg(feature = "ssr")]
+    let withheld = super::entry::withheld_mail_told(right_id).await?;
+    #[cfg(not(feature = "ssr"))]
+    let withheld = false;
+    Ok((detail, withheld))
+}
+
+/// Above the page's island, so that its sentence is rendered by the server alone.
+#[component]
+fn MailWithheld(withheld: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    withheld.then(|| {
+        view! {
+            <p role="status" class="mb-4 rounded border border-amber-300 bg-amber-50 px-3 py-2 font-medium text-amber-950" data-testid="mail-withheld">
+                {t!(i18n, admin.mail_withheld)}
+            </p>
+        }
+    })
+}
+
 /// "Gérer": remark, end date, administrator flag, revoke / cancel / resend.
 #[component]
 pub fn ManageRightPage() -> impl IntoView {
     let i18n = use_i18n();
-    let content = |detail: RightDetail| view! { <ManageRight detail=detail/> }.into_any();
+    let content = |(detail, withheld): (RightDetail, bool)| view! { <MailWithheld withheld=withheld/><ManageRight detail=detail/> }.into_any();
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), admin.manage).to_string()/>
-        <SignedInPage key=right_id() load=load_right view=content/>
+        <SignedInPage key=right_id() load=load_page view=content/>
     }
 }
 
@@ -249,10 +273,10 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
 #[component]
 pub fn GrantServicesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let content = |detail: RightDetail| view! { <GrantServices detail=detail/> }.into_any();
+    let content = |(detail, withheld): (RightDetail, bool)| view! { <MailWithheld withheld=withheld/><GrantServices detail=detail/> }.into_any();
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), admin.grant_services).to_string()/>
-        <SignedInPage key=right_id() load=load_right view=content/>
+        <SignedInPage key=right_id() load=load_page view=content/>
     }
 }
 

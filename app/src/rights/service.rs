@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use portal_core::domain::*;
 use portal_core::store::{GrantSpec, NewMessage, RightChanges, RightListItem, Store, StoreError, UserRight};
 
-use super::entry::{invitation_message, notify_invitation};
+use super::entry::{invitation_message, notify_invitation, remember_withheld};
 use super::listing::row_of;
 use super::*;
 use crate::access::AdminScope;
@@ -126,7 +126,7 @@ pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<Gran
     let notice = provider_notice(&store, scope, &right, told, None).await?;
     let (_, changed) = store.replace_service_grants_notifying(right.id, &specs, &scope.actor, &notice.messages()).await.map_err(store_refusal)?;
     if changed {
-        notice.mail(&mailer()?, &public_base()?).await;
+        remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await?;
     }
     Ok(())
 }
@@ -180,8 +180,7 @@ pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, m
     let notice = provider_notice(&store, scope, &right, told, Some(end)).await?;
     store.extend_right(right.id, version, extension, today, &notice.messages(), &scope.actor).await.map_err(store_refusal)?;
     tracing::info!(right_id, %end, "right extended");
-    notice.mail(&mailer()?, &public_base()?).await;
-    Ok(())
+    remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
 }
 
 /// The provider's message about what an administrator did to its right.
@@ -250,8 +249,7 @@ pub async fn put_on_hold(scope: &AdminScope, right_id: RightId, version: i64, tr
     let notice = provider_notice(&store, scope, &right, told, None).await?;
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await.map_err(store_refusal)?;
     tracing::info!(right_id, %transition, "right put on hold or resumed by an administrator");
-    notice.mail(&mailer()?, &public_base()?).await;
-    Ok(())
+    remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
 }
 
 pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<(), PortalError> {
@@ -278,8 +276,7 @@ pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<
     let kind = if right.joins_by_consent() { MessageKind::EmployeeInvitation } else { MessageKind::ProviderInvitation };
     let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id, kind), &scope.actor).await.map_err(store_refusal)?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
-    notify_invitation(scope, &provider, &sent).await;
-    Ok(())
+    remember_withheld(right.id, notify_invitation(scope, &provider, &sent).await).await
 }
 
 pub async fn set_invitation_lifetime(scope: &AdminScope, days: &str) -> Result<i64, PortalError> {

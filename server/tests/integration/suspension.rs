@@ -118,3 +118,34 @@ on_both_backends!(
         assert_eq!(mails, 5, "but at most 5 e-mails in the throttling window");
     }
 );
+
+on_both_backends!(an_administrator_is_told_when_the_provider_s_e_mail_was_withheld_by_the_per_address_limit, Options::default(), |app: TestApp| async move {
+    let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
+    let tina = app.signed_in_cookie(TINA).await;
+    let page = format!("/admin/rights/{}", right.id);
+    // Each suspension and resumption e-mails Paul; the per-address limit withholds the sixth.
+    for round in 0..6 {
+        let how = if round % 2 == 0 { "suspend" } else { "resume" };
+        assert_eq!(hold(&app, &tina, how, right.id).await.status, 200, "round {round}");
+        let shown = app.open(&page, Some(&tina)).await;
+        assert_eq!(shown.status, 200, "{shown:?}");
+        let told = shown.body.contains(r#"data-testid="mail-withheld""#);
+        assert_eq!(told, round == 5, "round {round}: {}", shown.body);
+        if told {
+            assert!(
+                shown.body.contains("son adresse a déjà reçu trop d&#x27;e-mails du portail")
+                    || shown.body.contains("son adresse a déjà reçu trop d'e-mails du portail")
+            );
+        }
+    }
+    assert!(!app.open(&page, Some(&tina)).await.body.contains(r#"data-testid="mail-withheld""#), "said once");
+    let mails = app.store.outbox(false).await.unwrap().into_iter().filter(|m| m.to_address == PROVIDER).count();
+    let messages = app.store.messages_for(app.demo.provider.id).await.unwrap();
+    assert_eq!((mails, messages.len()), (5, 6), "every change is in the portal; five e-mails");
+
+    // An invitation to the same address now says so in its confirmation.
+    let anna = app.signed_in_cookie(auth_support::ADMIN).await;
+    let form = [("right_type", "provider"), ("email", PROVIDER), ("first_name", ""), ("last_name", ""), ("name", ""), ("remark", ""), ("assignment", "manual")];
+    let invited = json_of(&app.post("/api/enter_user", &form, Some(&anna)).await);
+    assert!(invited["mail_withheld"].as_str().is_some_and(|note| note.starts_with("Aucun e-mail ne lui a été envoyé")), "{invited}");
+});
