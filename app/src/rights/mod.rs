@@ -250,11 +250,28 @@ pub async fn enter_user(
     let form =
         entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from, template };
     let confirmation = entry::enter_user(&scope, form).await?;
-    // Sent before the page woke up (or without JavaScript): the new right's own page.
+    // Sent before the page woke up (or without JavaScript): the new right's own page, which
+    // says once what the confirmation would have said (the API key, a withheld e-mail).
     if crate::shared::context::is_plain_form_post() {
+        entry::remember_for_the_right_s_page(&confirmation).await?;
         leptos_axum::redirect(&format!("/admin/rights/{}", confirmation.right_id));
     }
     Ok(confirmation)
+}
+
+/// What a right's page says once, above its form, about the change just made to it.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RightPageNotes {
+    /// The login's e-mail about the change was withheld by the per-address limit.
+    pub mail_withheld: bool,
+    /// A technical user entered without JavaScript: its API key, shown this once.
+    pub api_key: Option<String>,
+}
+
+impl std::fmt::Debug for RightPageNotes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RightPageNotes").field("mail_withheld", &self.mail_withheld).field("api_key", &self.api_key.as_ref().map(|_| "…")).finish()
+    }
 }
 
 /// One right of the acting company with its services and debtors.

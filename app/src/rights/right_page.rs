@@ -10,7 +10,9 @@ use leptos_router::hooks::use_params_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
 use super::grants_form::{chosen_grants, ServiceCard, ServiceState, TemplateApply};
-use super::{load_right, DecideRequest, EndRight, ExtendRight, ResendInvitation, ResumeRight, RightDetail, SaveGrants, SuspendRight, UpdateRight};
+use super::{
+    load_right, DecideRequest, EndRight, ExtendRight, ResendInvitation, ResumeRight, RightDetail, RightPageNotes, SaveGrants, SuspendRight, UpdateRight,
+};
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::layout::frame::SignedInPage;
 use crate::rights::list_page::{role_text, status_cell, AdminCrumbs, AnswerBy};
@@ -33,35 +35,42 @@ fn display_name(detail: &RightDetail) -> String {
     }
 }
 
-/// The right's data, and whether the change just made to it could not be e-mailed to its
-/// login (the per-address limit withheld it): said once, on the page loaded after it.
-async fn load_page(right_id: i64) -> Result<(RightDetail, bool), PortalError> {
+/// The right's data, and what its page says once about the change just made to it.
+async fn load_page(right_id: i64) -> Result<(RightDetail, RightPageNotes), PortalError> {
     let detail = load_right(right_id).await?;
     #[cfg(feature = "ssr")]
-    let withheld = super::entry::withheld_mail_told(right_id).await?;
+    let notes = super::entry::notes_for_the_right_s_page(right_id).await?;
     #[cfg(not(feature = "ssr"))]
-    let withheld = false;
-    Ok((detail, withheld))
+    let notes = RightPageNotes::default();
+    Ok((detail, notes))
 }
 
-/// Above the page's island, so that its sentence is rendered by the server alone.
+/// Above the page's island, so that its sentences are rendered by the server alone.
 #[component]
-fn MailWithheld(withheld: bool) -> impl IntoView {
+fn Notes(notes: RightPageNotes) -> impl IntoView {
     let i18n = use_i18n();
-    withheld.then(|| {
-        view! {
+    let RightPageNotes { mail_withheld, api_key } = notes;
+    view! {
+        {mail_withheld.then(|| view! {
             <p role="status" class="mb-4 rounded border border-amber-300 bg-amber-50 px-3 py-2 font-medium text-amber-950" data-testid="mail-withheld">
                 {t!(i18n, admin.mail_withheld)}
             </p>
-        }
-    })
+        })}
+        {api_key.map(|key| view! {
+            <div role="status" class="mb-4 rounded border border-amber-400 bg-white p-4" data-testid="entry-confirmed">
+                <p class="font-semibold">{t!(i18n, admin.api_key_label)}</p>
+                <code class="mt-2 block select-all break-all rounded bg-stone-100 p-2 font-mono text-sm" data-testid="api-key">{key}</code>
+                <p class="mt-2 text-sm text-amber-900">{t!(i18n, admin.api_key_warning)}</p>
+            </div>
+        })}
+    }
 }
 
 /// "Gérer": remark, end date, administrator flag, revoke / cancel / resend.
 #[component]
 pub fn ManageRightPage() -> impl IntoView {
     let i18n = use_i18n();
-    let content = |(detail, withheld): (RightDetail, bool)| view! { <MailWithheld withheld=withheld/><ManageRight detail=detail/> }.into_any();
+    let content = |(detail, notes): (RightDetail, RightPageNotes)| view! { <Notes notes=notes/><ManageRight detail=detail/> }.into_any();
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), admin.manage).to_string()/>
         <SignedInPage key=right_id() load=load_page view=content/>
@@ -273,7 +282,7 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
 #[component]
 pub fn GrantServicesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let content = |(detail, withheld): (RightDetail, bool)| view! { <MailWithheld withheld=withheld/><GrantServices detail=detail/> }.into_any();
+    let content = |(detail, notes): (RightDetail, RightPageNotes)| view! { <Notes notes=notes/><GrantServices detail=detail/> }.into_any();
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), admin.grant_services).to_string()/>
         <SignedInPage key=right_id() load=load_page view=content/>

@@ -167,6 +167,37 @@ on_both_backends!(a_technical_user_gets_an_api_key_shown_once_and_stored_as_a_ha
     assert_eq!(stored[0].key_hash.expose(), portal_core::store::hash_api_key(&key));
 });
 
+on_both_backends!(a_technical_user_entered_without_javascript_shows_its_api_key_once_on_its_page, Options::default(), |app: TestApp| async move {
+    let admin = app.signed_in_cookie(ADMIN).await;
+    let mut form = enter_form("technical", "");
+    form[4] = ("name", "Interface ERP");
+    let plain = app
+        .client
+        .post(format!("{}/api/enter_user", app.base))
+        .header("origin", &app.base)
+        .header("accept", "text/html")
+        .header("cookie", format!("portal_session={admin}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let plain = auth_support::read(plain).await;
+    let page = plain.location().expect("sent to the new right's page").to_string();
+    assert!(page.starts_with("/admin/rights/"), "{plain:?}");
+    let right_id: i64 = page.trim_start_matches("/admin/rights/").parse().unwrap();
+
+    let shown = app.open(&page, Some(&admin)).await;
+    assert_eq!(shown.status, 200, "{shown:?}");
+    let key =
+        shown.body.split(r#"data-testid="api-key""#).nth(1).and_then(|rest| rest.split('>').nth(1)).and_then(|rest| rest.split('<').next()).unwrap_or_default();
+    assert!(key.starts_with("cck_"), "the key is shown: {}", shown.body);
+    assert!(shown.body.contains("Clé API") && shown.body.contains("elle ne sera plus affichée"), "{}", shown.body);
+    let stored = app.store.api_keys_of_right(right_id).await.unwrap();
+    assert_eq!(stored[0].key_hash.expose(), portal_core::store::hash_api_key(key), "the key of this technical user");
+    let again = app.open(&page, Some(&admin)).await;
+    assert!(!again.body.contains(key) && !again.body.contains(r#"data-testid="api-key""#), "shown once");
+});
+
 on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_company, Options::default(), |app: TestApp| async move {
     let admin = app.signed_in_cookie(ADMIN).await;
     let entered = json_of(&enter(&app, &admin, &enter_form("provider", PROVIDER)).await);
