@@ -98,7 +98,7 @@ fn AccountContent(account: AccountView) -> impl IntoView {
 fn MembershipSection(membership: Vec<Membership>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <section class="rounded-lg border border-stone-200 bg-white p-5 shadow-sm" aria-labelledby="membership-section" data-testid="membership">
+        <section class="self-start rounded-lg border border-stone-200 bg-white p-5 shadow-sm" aria-labelledby="membership-section" data-testid="membership">
             <h2 id="membership-section" class="text-lg font-semibold">{t!(i18n, account.membership_title)}</h2>
             {membership.into_iter().map(|Membership { right_id, version, company_name, member }| {
                 let company = company_name.clone();
