@@ -12,7 +12,7 @@ test.describe('a provider asks a company for access', () => {
     // are customers'.
     await form.getByLabel('Numéro de client de la société').fill('99999999');
     await form.getByRole('button', { name: 'Envoyer la demande' }).click();
-    const unknown = page.getByTestId('access-row').filter({ hasText: '(99999999)' });
+    const unknown = page.getByTestId('access-row').filter({ hasText: 'N° client 99999999' });
     await expect(unknown.getByTestId('access-status')).toContainText('en suspens');
     await expect(unknown).toContainText('Demande envoyée');
     await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
@@ -20,7 +20,7 @@ test.describe('a provider asks a company for access', () => {
     await form.getByLabel('Numéro de client de la société').fill('20000002');
     await form.getByLabel('Message (facultatif)').fill('Transport des archives 2027');
     await form.getByRole('button', { name: 'Envoyer la demande' }).click();
-    const row = page.getByTestId('access-row').filter({ hasText: '(20000002)' });
+    const row = page.getByTestId('access-row').filter({ hasText: 'N° client 20000002' });
     await expect(row.getByTestId('access-status')).toContainText('en suspens');
     await expect(row).toContainText('Demande envoyée');
     await expect(row).not.toContainText('Fiduciaire Exemple Sàrl');

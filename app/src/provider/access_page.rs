@@ -67,7 +67,14 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
     view! {
         <tr class="border-b border-stone-100 align-top" data-testid="access-row" data-company=company_attr>
             <td class="whitespace-nowrap py-2 pr-3">{date}</td>
-            <td class="py-2 pr-3">{company_name.clone()}" "<span class="text-stone-600">"("{customer_number}")"</span></td>
+            // A request the company has not answered names only the number typed.
+            <td class="py-2 pr-3">
+                {if company_name.is_empty() {
+                    t!(i18n, select.customer_number, number = customer_number).into_any()
+                } else {
+                    view! { {company_name.clone()}" "<span class="text-stone-600">"("{customer_number}")"</span> }.into_any()
+                }}
+            </td>
             <td class="py-2 pr-3" data-testid="access-status">
                 {move || status_text(i18n.get_locale(), status)}
                 {own_request.then(|| view! { <span class="block text-xs text-stone-600">{t!(i18n, account.request_sent)}</span> })}
