@@ -541,7 +541,7 @@ mod cases {
         assert!(store.expire_unmatched_requests(store.now(), told).await.unwrap().is_empty(), "not due yet");
         store.advance_clock_for_tests(chrono::Duration::days(15));
         let expired = store.expire_unmatched_requests(store.now(), told).await.unwrap();
-        assert_eq!(expired.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(), vec![(unknown.id, RightStatus::Expired)]);
+        assert_eq!(expired.iter().map(|r| (r.id, r.status, r.ended_by())).collect::<Vec<_>>(), vec![(unknown.id, RightStatus::Expired, Some(Party::System))]);
         assert!(store.expire_unmatched_requests(store.now(), told).await.unwrap().is_empty(), "expired once");
         let messages = store.messages_for(f.provider.id).await.unwrap();
         assert_eq!(messages.iter().map(|m| (m.kind, m.company_id)).collect::<Vec<_>>(), vec![(MessageKind::ProviderRequestExpired, None)]);
@@ -561,7 +561,7 @@ mod cases {
             "as for a request to a company"
         );
         let withdrawn = answer(f.provider.id, asked.version, Transition::Cancel).await.unwrap();
-        assert_eq!((withdrawn.status, withdrawn.version), (RightStatus::Revoked, asked.version + 1));
+        assert_eq!((withdrawn.status, withdrawn.version, withdrawn.ended_by()), (RightStatus::Revoked, asked.version + 1, Some(Party::Provider)));
         assert_eq!(store.unmatched_request(f.provider.id, asked.id).await.unwrap(), withdrawn);
         let again = answer(f.provider.id, withdrawn.version, Transition::Cancel).await.unwrap_err();
         assert_eq!(again.code(), "lifecycle.not_pending");

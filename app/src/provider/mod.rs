@@ -267,17 +267,15 @@ pub mod service {
             }
             Err(e) => return Err(internal(e)),
         };
+        let company = store.company(right.company_id).await.map_err(internal)?;
+        let ended = right.ended_by().map(|by| RightEnded { on: crate::shared::format::swiss_date(right.updated_at), by });
         if right.unanswered_request() {
-            let company = store.company(right.company_id).await.map_err(internal)?;
-            let ended = right.ended_by().map(|by| RightEnded { on: crate::shared::format::swiss_date(right.updated_at), by });
             return Ok(unanswered_view(right.id, right.version, right.status, company.customer_number, right.answer_due(), ended));
         }
-        let company = store.company(right.company_id).await.map_err(internal)?;
         let inviter = match right.created_by_user_id {
             Some(admin) if admin != user_id => Some(store.user(admin).await.map_err(internal)?.full_name()),
             _ => None,
         };
-        let ended = right.ended_by().map(|by| RightEnded { on: crate::shared::format::swiss_date(right.updated_at), by });
         let granted = if ended.is_some() { Vec::new() } else { store.service_grants(right.id).await.map_err(internal)? };
         let debtors = if granted.iter().all(|g| g.all_debtors) { Vec::new() } else { store.debtors(right.company_id).await.map_err(internal)? };
         let services = granted
@@ -308,12 +306,7 @@ pub mod service {
     }
 
     fn unmatched_view(request: portal_core::store::UnmatchedRequest) -> InvitationView {
-        let ended = match request.status {
-            RightStatus::Pending => None,
-            RightStatus::Expired => Some(Party::System),
-            _ => Some(Party::Provider),
-        }
-        .map(|by| RightEnded { on: crate::shared::format::swiss_date(request.updated_at), by });
+        let ended = request.ended_by().map(|by| RightEnded { on: crate::shared::format::swiss_date(request.updated_at), by });
         let answer_due = request.answer_due();
         unanswered_view(request.id, request.version, request.status, request.customer_number, answer_due, ended)
     }

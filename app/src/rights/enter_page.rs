@@ -176,6 +176,19 @@ fn TypeChoice(value: &'static str, label: Signal<String>) -> impl IntoView {
     }
 }
 
+/// A technical user's API key, shown this once, with the warning that it will not be again.
+#[component]
+pub fn ApiKeyOnce(key: String, class: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class=format!("{class} rounded border border-amber-400 bg-white p-4")>
+            <p class="font-semibold">{t!(i18n, admin.api_key_label)}</p>
+            <code class="mt-2 block select-all break-all rounded bg-stone-100 p-2 font-mono text-sm" data-testid="api-key">{key}</code>
+            <p class="mt-2 text-sm text-amber-900">{t!(i18n, admin.api_key_warning)}</p>
+        </div>
+    }
+}
+
 /// "La saisie est confirmée": what was saved, the API key once, and the way on.
 #[component]
 fn Confirmation(confirmation: EntryConfirmation) -> impl IntoView {
@@ -196,13 +209,7 @@ fn Confirmation(confirmation: EntryConfirmation) -> impl IntoView {
             <p class="mt-2 text-green-950">{text}</p>
             {login_created.then(|| view! { <p class="mt-2 text-green-950">{t!(i18n, admin.confirmed_login_created)}</p> })}
             {mail_withheld.map(|note| view! { <p class="mt-2 font-medium text-amber-900" data-testid="mail-withheld">{note}</p> })}
-            {api_key.map(|key| view! {
-                <div class="mt-4 rounded border border-amber-400 bg-white p-4">
-                    <p class="font-semibold">{t!(i18n, admin.api_key_label)}</p>
-                    <code class="mt-2 block select-all break-all rounded bg-stone-100 p-2 font-mono text-sm" data-testid="api-key">{key}</code>
-                    <p class="mt-2 text-sm text-amber-900">{t!(i18n, admin.api_key_warning)}</p>
-                </div>
-            })}
+            {api_key.map(|key| view! { <ApiKeyOnce key=key class="mt-4"/> })}
             <div class="mt-6 flex flex-wrap gap-3">
                 <a href=format!("/admin/rights/{right_id}/services") class=BUTTON>{t!(i18n, admin.next_grant)}</a>
                 <a href="/admin/rights" class=BUTTON_SECONDARY>{t!(i18n, admin.back_to_list)}</a>

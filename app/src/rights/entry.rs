@@ -241,7 +241,7 @@ const KEY_NEW_API_KEY: &str = "new_api_key";
 /// Remembers, for the right's page loaded next, that `withheld` an e-mail about `right_id`.
 pub(super) async fn remember_withheld(right_id: i64, withheld: bool) -> Result<(), PortalError> {
     if withheld {
-        crate::shared::context::session().await?.insert(KEY_MAIL_WITHHELD, right_id).await.map_err(internal)?;
+        crate::shared::context::session().await?.insert(KEY_MAIL_WITHHELD, (right_id, ())).await.map_err(internal)?;
     }
     Ok(())
 }
@@ -270,10 +270,6 @@ async fn take_note<T: serde::de::DeserializeOwned>(key: &str, right_id: i64) -> 
 
 /// What the right's page says once about the change just made to `right_id`.
 pub async fn notes_for_the_right_s_page(right_id: i64) -> Result<super::RightPageNotes, PortalError> {
-    let session = crate::shared::context::session().await?;
-    let mail_withheld = session.get::<i64>(KEY_MAIL_WITHHELD).await.map_err(internal)? == Some(right_id);
-    if mail_withheld {
-        session.remove::<i64>(KEY_MAIL_WITHHELD).await.map_err(internal)?;
-    }
+    let mail_withheld = take_note::<()>(KEY_MAIL_WITHHELD, right_id).await?.is_some();
     Ok(super::RightPageNotes { mail_withheld, api_key: take_note(KEY_NEW_API_KEY, right_id).await? })
 }

@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
+use super::enter_page::ApiKeyOnce;
 use super::grants_form::{chosen_grants, ServiceCard, ServiceState, TemplateApply};
 use super::{
     load_right, DecideRequest, EndRight, ExtendRight, ResendInvitation, ResumeRight, RightDetail, RightPageNotes, SaveGrants, SuspendRight, UpdateRight,
@@ -57,11 +58,7 @@ fn Notes(notes: RightPageNotes) -> impl IntoView {
             </p>
         })}
         {api_key.map(|key| view! {
-            <div role="status" class="mb-4 rounded border border-amber-400 bg-white p-4" data-testid="entry-confirmed">
-                <p class="font-semibold">{t!(i18n, admin.api_key_label)}</p>
-                <code class="mt-2 block select-all break-all rounded bg-stone-100 p-2 font-mono text-sm" data-testid="api-key">{key}</code>
-                <p class="mt-2 text-sm text-amber-900">{t!(i18n, admin.api_key_warning)}</p>
-            </div>
+            <div role="status" data-testid="entry-confirmed"><ApiKeyOnce key=key class="mb-4"/></div>
         })}
     }
 }

@@ -377,6 +377,16 @@ impl UnmatchedRequest {
     pub fn state(&self) -> RightState {
         RightState::new(self.status, (self.status == RightStatus::Pending).then_some(Awaiting::Principal))
     }
+
+    /// Who ended it, `None` while pending: its requester withdrew it, or the system let it
+    /// lapse (as [`UserRight::ended_by`] says of a request no company answered).
+    pub fn ended_by(&self) -> Option<Party> {
+        match self.status {
+            RightStatus::Pending => None,
+            RightStatus::Expired => Some(Party::System),
+            _ => Some(Party::Provider),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
