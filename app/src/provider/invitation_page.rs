@@ -167,7 +167,10 @@ fn Invitation(invitation: InvitationView, changed: bool) -> impl IntoView {
                 <dt class="text-stone-600">{t!(i18n, account.col_status)}</dt>
                 <dd data-testid="invitation-status">{move || status_text(i18n.get_locale(), status)}</dd>
                 {answer_by.map(|date| view! {
-                    <dt class="text-stone-600">{t!(i18n, invitation.answer_by)}</dt>
+                    // A request is not the requester's to accept: the company decides by then.
+                    <dt class="text-stone-600">
+                        {if awaiting == Some(Awaiting::Principal) { t!(i18n, invitation.decide_by).into_any() } else { t!(i18n, invitation.answer_by).into_any() }}
+                    </dt>
                     <dd data-testid="invitation-answer-by">{date}</dd>
                 })}
             </dl>

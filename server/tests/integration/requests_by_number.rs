@@ -64,6 +64,8 @@ on_both_backends!(a_number_no_company_has_is_answered_and_listed_like_a_request_
     for row in &rows {
         let page = app.open(&format!("/invitations/{}", row["right_id"]), Some(&paul)).await;
         assert!(page.body.contains("Votre demande attend la décision de la société."), "{}", page.body);
+        assert!(page.body.contains("Décision attendue jusqu&#x27;au") || page.body.contains("Décision attendue jusqu'au"), "{}", page.body);
+        assert!(!page.body.contains("À accepter jusqu"), "the requester accepts nothing: {}", page.body);
         assert!(!page.body.contains("Musterhans"), "{}", page.body);
     }
 
