@@ -212,7 +212,7 @@ async function revoke(page: Page, provider: string) {
   await page.goto('/admin/rights?q=' + encodeURIComponent(provider));
   await page.getByRole('link', { name: 'Gérer' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
-  await page.getByRole('button', { name: 'Révoquer le droit' }).click();
+  await page.getByTestId('end-right').getByText('Révoquer le droit').click();
   await page.getByRole('button', { name: 'Confirmer' }).click();
   await expect(page.getByTestId('manage-status')).toHaveText('révoquée');
 }

@@ -1,4 +1,28 @@
-import { DEMO_PASSWORD, expect, fillAndSend, holdWaking, MOMENTS, signIn, test } from './support';
+import { Page } from '@playwright/test';
+import { DEMO_PASSWORD, expect, fillAndSend, holdWaking, MOMENTS, signIn, signInActingFor, test } from './support';
+
+// Léa administers Logistique Alpine SA, whose templates and rights no other test before the
+// late projects looks at: the forms below may add to them freely.
+const LEA = 'lea.berger@logistique-alpine.example';
+const LOGISTICS = 'Logistique Alpine SA';
+
+/** A technical user of the acting company, entered through the server function; its right's id. */
+async function enterTechnicalUser(page: Page, name: string): Promise<number> {
+  const answer = await page.request.post('/api/enter_user', {
+    form: { right_type: 'technical', email: '', first_name: '', last_name: '', name, remark: '', assignment: 'manual' },
+    headers: { origin: new URL(page.url()).origin },
+  });
+  expect(answer.status(), await answer.text()).toBe(200);
+  return (await answer.json()).right_id;
+}
+
+/** Switches the first service of the authorizations form on, for its first debtor only. */
+async function grantFirstServiceForOneDebtor(page: Page) {
+  const service = page.locator('[data-grant]').first();
+  await service.getByTestId('service-switch').check();
+  await service.getByTestId('chosen-debtors').check();
+  await service.getByTestId('debtor-list').getByRole('checkbox').first().check();
+}
 
 // A person types and taps as soon as a page is shown; on a phone the page's island wakes up
 // a moment later (after the first paint). Each form is sent at each moment of that wake-up
@@ -108,6 +132,36 @@ test.describe('a form sent before, while or after its page wakes up', () => {
       );
       await expect(page.getByText(/Votre commande n° \d+ a été passée/)).toBeVisible();
     });
+    test(`grants a service for one debtor when saved ${moment}`, async ({ page }) => {
+      await signInActingFor(page, LEA, LOGISTICS);
+      const rightId = await enterTechnicalUser(page, `Interface ${moment} ${Date.now()}`);
+      await fillAndSend(page, `/admin/rights/${rightId}/services`, moment, () => grantFirstServiceForOneDebtor(page), () =>
+        page.getByRole('button', { name: 'Enregistrer', exact: true }).click(),
+      );
+      await expect(page.getByText('Les autorisations de service sont enregistrées.')).toBeVisible();
+      await page.goto(`/admin/rights/${rightId}/services`);
+      const service = page.locator('[data-grant]').first();
+      await expect(service.getByTestId('service-switch')).toBeChecked();
+      await expect(service.getByTestId('chosen-debtors')).toBeChecked();
+      await expect(service.getByTestId('debtor-list').getByRole('checkbox').first()).toBeChecked();
+    });
+
+    test(`saves a permission template sent ${moment}`, async ({ page }) => {
+      const name = `Modèle ${moment} ${Date.now()}`;
+      await signInActingFor(page, LEA, LOGISTICS);
+      await fillAndSend(
+        page,
+        '/admin/rights/templates',
+        moment,
+        async () => {
+          await page.getByLabel('Nom du modèle').fill(name);
+          await grantFirstServiceForOneDebtor(page);
+        },
+        () => page.getByRole('button', { name: 'Enregistrer le modèle' }).click(),
+      );
+      await expect(page.getByTestId('templates-done')).toHaveText(`Le modèle « ${name} » est enregistré.`);
+      await expect(page.getByTestId('template').filter({ hasText: name })).toContainText('400001');
+    });
   }
 
   test('a refused sign-in sent asleep says why on the page it returns to', async ({ page }) => {
@@ -188,5 +242,34 @@ test.describe('without JavaScript', () => {
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await expect(page.getByTestId('entry-error')).not.toBeEmpty();
     await expect(page.getByRole('heading', { level: 1, name: 'Saisir un utilisateur' })).toBeVisible();
+  });
+
+  test('an administrator makes and deletes a template, grants services and revokes a right', async ({ page }) => {
+    await signInActingFor(page, LEA, LOGISTICS);
+    const name = `Sans script ${Date.now()}`;
+    await page.goto('/admin/rights/templates');
+    await page.getByLabel('Nom du modèle').fill(name);
+    await grantFirstServiceForOneDebtor(page);
+    await page.getByRole('button', { name: 'Enregistrer le modèle' }).click();
+    await expect(page.getByTestId('templates-done')).toHaveText(`Le modèle « ${name} » est enregistré.`);
+    await page.getByRole('button', { name: `Supprimer le modèle « ${name} »` }).click();
+    await expect(page.getByTestId('templates-done')).toHaveText(/^Le modèle est supprimé\./);
+    await expect(page.getByTestId('template').filter({ hasText: name })).toHaveCount(0);
+
+    const rightId = await enterTechnicalUser(page, `Sans script ${Date.now()}`);
+    await page.goto(`/admin/rights/${rightId}/services`);
+    // A service that is off shows no debtor choice, and one turned on does, without a script.
+    const service = page.locator('[data-grant]').first();
+    await expect(service.getByTestId('chosen-debtors')).toBeHidden();
+    await grantFirstServiceForOneDebtor(page);
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await expect(page.getByTestId('grants-saved')).toHaveText('Les autorisations de service sont enregistrées.');
+    await expect(service.getByTestId('debtor-list').getByRole('checkbox').first()).toBeChecked();
+
+    await page.goto(`/admin/rights/${rightId}`);
+    await page.getByTestId('end-right').getByText('Révoquer le droit').click();
+    await expect(page.getByText('Révoquer ce droit maintenant ?')).toBeVisible();
+    await page.getByRole('button', { name: 'Confirmer' }).click();
+    await expect(page.getByTestId('manage-status')).toHaveText('révoquée');
   });
 });

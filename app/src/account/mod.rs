@@ -27,6 +27,8 @@ pub struct AccountView {
     pub acts_for_a_company: bool,
     /// Messages the login has not opened yet, for the frame of a login of no company.
     pub unread_messages: i64,
+    /// An enrolment under way, recovery codes to show once.
+    pub two_step: crate::two_step::TwoStepNotes,
 }
 
 /// A company this login was invited to join (`member` false: the invitation waits for its
@@ -42,7 +44,9 @@ pub struct Membership {
 #[server(prefix = "/api", endpoint = "load_account")]
 pub async fn load_account() -> Result<AccountView, PortalError> {
     let login = crate::access::require_login().await?;
-    service::account_view(login.user_id).await
+    let mut account = service::account_view(login.user_id).await?;
+    account.two_step = crate::two_step::service::notes_for_the_account_page(&account.email, account.two_step_enabled).await?;
+    Ok(account)
 }
 
 /// Changes the password of the signed-in login; the current one is required.
@@ -116,6 +120,7 @@ pub mod service {
             membership,
             acts_for_a_company,
             unread_messages: store.unread_count(user_id).await.map_err(internal)?,
+            two_step: Default::default(),
         })
     }
 

@@ -53,7 +53,7 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 fn AccountContent(account: AccountView) -> impl IntoView {
     let i18n = use_i18n();
-    let AccountView { email, last_login, two_step_enabled, provider_access, membership, .. } = account;
+    let AccountView { email, last_login, two_step_enabled, provider_access, membership, two_step, .. } = account;
     let email_changed = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(crate::shared::paths::NOTICE_EMAIL).is_some());
     view! {
         <h1 class="text-2xl font-semibold">{t!(i18n, account.title)}</h1>
@@ -83,7 +83,7 @@ fn AccountContent(account: AccountView) -> impl IntoView {
                 <PasswordForm/>
                 <EmailChangeForm changed=email_changed/>
                 // Type-erased: the page's view type is otherwise too deep for the server crate.
-                {view! { <crate::two_step::TwoStepSection enabled=two_step_enabled/> }.into_any()}
+                {view! { <crate::two_step::TwoStepSection enabled=two_step_enabled notes=two_step/> }.into_any()}
             </section>
             {(!membership.is_empty()).then(|| view! { <MembershipSection membership=membership/> }.into_any())}
             {view! { <crate::provider::access_page::ProviderAccessTable rows=provider_access/> }.into_any()}

@@ -9,6 +9,7 @@ use crate::shared::errors::PortalError;
 use leptos::prelude::*;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 use crate::access::require_admin;
@@ -206,12 +207,42 @@ pub struct RightDetail {
     pub templates: Vec<TemplateView>,
 }
 
-/// One service as submitted by the authorization page.
+/// One service's authorization: all debtors, or the chosen ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantInput {
     pub service_id: i64,
     pub all_debtors: bool,
     pub debtor_ids: Vec<i64>,
+}
+
+/// One service of the authorizations form as the browser posts it, under
+/// `grants[<service id>]`: `on` while its switch is on, `scope` `all` or `chosen`, and the
+/// ticked debtors as `debtors[<debtor id>]`. A service that is off, and the debtors of a
+/// service for all debtors, are posted too (hidden, not removed) and mean nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GrantField {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub debtors: BTreeMap<String, String>,
+}
+
+/// The authorizations a posted form gives; `None` when a service or debtor is not named by
+/// a number (no page of the portal sends that).
+pub fn grants_of(form: &BTreeMap<String, GrantField>) -> Option<Vec<GrantInput>> {
+    let mut grants = Vec::new();
+    for (service, field) in form {
+        let service_id = service.parse().ok()?;
+        let debtor_ids = field.debtors.keys().map(|d| d.parse().ok()).collect::<Option<Vec<i64>>>()?;
+        if field.on.is_none() {
+            continue;
+        }
+        let all_debtors = field.scope != "chosen";
+        grants.push(GrantInput { service_id, all_debtors, debtor_ids: if all_debtors { Vec::new() } else { debtor_ids } });
+    }
+    Some(grants)
 }
 
 /// The rights list of the acting company: `search` on every column, `sort` one of
@@ -281,11 +312,17 @@ pub async fn load_right(right_id: i64) -> Result<RightDetail, PortalError> {
     service::load_right(&scope, right_id).await
 }
 
-/// "Octroyer des autorisations de service": replaces the right's authorizations at once.
-#[server(prefix = "/api", endpoint = "save_grants", input = server_fn::codec::Json)]
-pub async fn save_grants(right_id: i64, grants: Vec<GrantInput>) -> Result<(), PortalError> {
+/// "Octroyer des autorisations de service": replaces the right's authorizations at once
+/// with those of the form ([`GrantField`]).
+#[server(prefix = "/api", endpoint = "save_grants")]
+pub async fn save_grants(right_id: i64, #[server(default)] grants: BTreeMap<String, GrantField>) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    service::save_grants(&scope, right_id, grants).await
+    let grants = grants_of(&grants).ok_or_else(crate::shared::errors::malformed)?;
+    service::save_grants(&scope, right_id, grants).await?;
+    if crate::shared::context::is_plain_form_post() {
+        leptos_axum::redirect(&right_page::grants_saved_path(right_id));
+    }
+    Ok(())
 }
 
 /// Changes remark, end date (`yyyy-mm-dd` or empty) and, for employees, the administrator flag.
@@ -382,12 +419,18 @@ pub async fn load_templates() -> Result<TemplatesView, PortalError> {
     templates::load(&scope).await
 }
 
-/// Creates (`template_id` 0) or changes a permission template of the acting company; answers
-/// its id. The rights made from it keep what they were given.
-#[server(prefix = "/api", endpoint = "save_template", input = server_fn::codec::Json)]
-pub async fn save_template(template_id: i64, name: String, grants: Vec<GrantInput>) -> Result<i64, PortalError> {
+/// Creates (`template_id` 0) or changes a permission template of the acting company with the
+/// authorizations of the form ([`GrantField`]); answers its id. The rights made from it keep
+/// what they were given.
+#[server(prefix = "/api", endpoint = "save_template")]
+pub async fn save_template(template_id: i64, name: String, #[server(default)] grants: BTreeMap<String, GrantField>) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
-    templates::save(&scope, template_id, &name, grants).await
+    let grants = grants_of(&grants).ok_or_else(crate::shared::errors::malformed)?;
+    let saved = templates::save(&scope, template_id, &name, grants).await?;
+    if crate::shared::context::is_plain_form_post() {
+        leptos_axum::redirect(&templates_page::saved_path(saved));
+    }
+    Ok(saved)
 }
 
 /// Deletes a permission template of the acting company; the rights made from it keep what
@@ -395,5 +438,56 @@ pub async fn save_template(template_id: i64, name: String, grants: Vec<GrantInpu
 #[server(prefix = "/api", endpoint = "delete_template")]
 pub async fn delete_template(template_id: i64) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    templates::delete(&scope, template_id).await
+    templates::delete(&scope, template_id).await?;
+    if crate::shared::context::is_plain_form_post() {
+        leptos_axum::redirect(&templates_page::deleted_path());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The form as the browser posts it, read the way the server function reads it.
+    fn posted(body: &str) -> BTreeMap<String, GrantField> {
+        #[derive(Deserialize)]
+        struct Form {
+            #[serde(default)]
+            grants: BTreeMap<String, GrantField>,
+        }
+        serde_qs::Config::new(5, false).deserialize_str::<Form>(body).unwrap().grants
+    }
+
+    #[test]
+    fn a_posted_form_grants_the_services_that_are_on_with_all_or_the_chosen_debtors() {
+        let form = posted(concat!(
+            "grants%5B1%5D%5Bon%5D=on&grants%5B1%5D%5Bscope%5D=chosen&grants%5B1%5D%5Bdebtors%5D%5B7%5D=on&grants%5B1%5D%5Bdebtors%5D%5B9%5D=on",
+            "&grants%5B2%5D%5Bon%5D=on&grants%5B2%5D%5Bscope%5D=all&grants%5B2%5D%5Bdebtors%5D%5B7%5D=on",
+            "&grants%5B3%5D%5Bscope%5D=chosen&grants%5B3%5D%5Bdebtors%5D%5B7%5D=on",
+        ));
+        assert_eq!(
+            grants_of(&form),
+            Some(vec![
+                GrantInput { service_id: 1, all_debtors: false, debtor_ids: vec![7, 9] },
+                GrantInput { service_id: 2, all_debtors: true, debtor_ids: vec![] },
+            ]),
+            "service 3 is off: its hidden fields mean nothing"
+        );
+        assert_eq!(grants_of(&posted("")), Some(vec![]), "nothing on: every authorization ends");
+    }
+
+    #[test]
+    fn a_service_or_debtor_not_named_by_a_number_is_not_a_form_of_the_portal() {
+        assert_eq!(grants_of(&posted("grants[orders][on]=on")), None);
+        assert_eq!(grants_of(&posted("grants[1][on]=on&grants[1][scope]=chosen&grants[1][debtors][x]=on")), None);
+    }
+
+    #[test]
+    fn the_island_s_input_is_posted_as_the_page_s_form_would_be() {
+        let mut grants = BTreeMap::new();
+        grants.insert("4".to_string(), GrantField { on: Some("on".into()), scope: "chosen".into(), debtors: [("8".to_string(), "on".to_string())].into() });
+        let sent = serde_qs::to_string(&SaveGrants { right_id: 12, grants }).unwrap();
+        assert_eq!(grants_of(&posted(&sent)), Some(vec![GrantInput { service_id: 4, all_debtors: false, debtor_ids: vec![8] }]));
+    }
 }

@@ -3,14 +3,15 @@
 
 use crate::shared::errors::PortalError;
 
-use crate::shared::form::form_action;
+use crate::shared::form::{form_action, held};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 
 use super::enter_page::ApiKeyOnce;
-use super::grants_form::{chosen_grants, ServiceCard, ServiceState, TemplateApply};
+use super::grants_form::{granted_services, ServiceCard, ServiceState, TemplateApply};
 use super::{
     load_right, DecideRequest, EndRight, ExtendRight, ResendInvitation, ResumeRight, RightDetail, RightPageNotes, SaveGrants, SuspendRight, UpdateRight,
 };
@@ -20,6 +21,15 @@ use crate::rights::list_page::{role_text, status_cell, AdminCrumbs, AnswerBy};
 use crate::shared::format::swiss_day;
 use crate::shared::ui::{reload_when, textarea_text, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, CARD, FIELD, LINK};
 use portal_core::domain::Extension;
+
+/// The flag of the authorizations page once a form sent before the page woke up (or without
+/// JavaScript) was saved: the page says so above the form.
+const GRANTS_SAVED: &str = "enregistre";
+
+/// The authorizations page of `right_id` once they were saved.
+pub fn grants_saved_path(right_id: i64) -> String {
+    format!("/admin/rights/{right_id}/services?{GRANTS_SAVED}=1")
+}
 
 /// The right's id from the route.
 fn right_id() -> Signal<i64> {
@@ -33,6 +43,16 @@ fn display_name(detail: &RightDetail) -> String {
         detail.row.email.clone()
     } else {
         name
+    }
+}
+
+/// "Annuler" in a disclosure's question closes the disclosure (its summary does too, awake
+/// or not).
+fn close_disclosure(ev: leptos::ev::MouseEvent) {
+    use leptos::wasm_bindgen::JsCast;
+    let details = ev.target().and_then(|target| target.dyn_into::<leptos::web_sys::Element>().ok()).and_then(|el| el.closest("details").ok().flatten());
+    if let Some(details) = details {
+        let _ = details.remove_attribute("open");
     }
 }
 
@@ -105,7 +125,6 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
         (RightStatus::Pending, Some(Awaiting::Provider)) => Some("cancel"),
         _ => None,
     };
-    let confirming = RwSignal::new(false);
     let extend_from = row.end_date.clone();
     view! {
         <AdminCrumbs last=name.clone()/>
@@ -242,16 +261,14 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                     }}
                     {match (end_how, row.own) {
                         (Some(_), true) => view! { <p class="text-stone-700">{t!(i18n, admin.own_right_note)}</p> }.into_any(),
+                        // A disclosure, not a script: the question and its form work before
+                        // the page wakes up.
                         (Some(how), false) => view! {
-                            <Show
-                                when=move || confirming.get()
-                                fallback=move || view! {
-                                    <button type="button" class=BUTTON_DANGER on:click=move |_| confirming.set(true)>
-                                        {move || if how == "revoke" { t_string!(i18n, admin.revoke) } else { t_string!(i18n, admin.cancel_invitation) }}
-                                    </button>
-                                }
-                            >
-                                <div role="alertdialog" aria-labelledby="end-question" class="rounded border border-red-300 bg-red-50 p-4">
+                            <details data-testid="end-right">
+                                <summary class=format!("{BUTTON_DANGER} inline-block cursor-pointer")>
+                                    {move || if how == "revoke" { t_string!(i18n, admin.revoke) } else { t_string!(i18n, admin.cancel_invitation) }}
+                                </summary>
+                                <div role="alertdialog" aria-labelledby="end-question" class="mt-3 rounded border border-red-300 bg-red-50 p-4">
                                     <p id="end-question" class="font-medium text-red-900">
                                         {move || if how == "revoke" { t_string!(i18n, admin.revoke_confirm) } else { t_string!(i18n, admin.cancel_confirm) }}
                                     </p>
@@ -260,10 +277,10 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
                                         <input type="hidden" name="version" value=row.version.to_string()/>
                                         <input type="hidden" name="how" value=how/>
                                         <button type="submit" class=BUTTON_DANGER>{t!(i18n, admin.confirm_yes)}</button>
-                                        <button type="button" class=BUTTON_SECONDARY on:click=move |_| confirming.set(false)>{t!(i18n, admin.cancel)}</button>
+                                        <button type="button" class=BUTTON_SECONDARY on:click=close_disclosure>{t!(i18n, admin.cancel)}</button>
                                     </ActionForm>
                                 </div>
-                            </Show>
+                            </details>
                         }.into_any(),
                         (None, _) => ().into_any(),
                     }}
@@ -279,7 +296,19 @@ fn ManageRight(detail: RightDetail) -> impl IntoView {
 #[component]
 pub fn GrantServicesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let content = |(detail, notes): (RightDetail, RightPageNotes)| view! { <Notes notes=notes/><GrantServices detail=detail/> }.into_any();
+    let saved = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(GRANTS_SAVED).is_some());
+    let content = move |(detail, notes): (RightDetail, RightPageNotes)| {
+        view! {
+            {saved.then(|| view! {
+                <p role="status" class="mb-4 rounded border border-green-300 bg-green-50 px-3 py-2 font-medium text-green-900" data-testid="grants-saved">
+                    {t!(i18n, admin.grants_saved)}
+                </p>
+            })}
+            <Notes notes=notes/>
+            <GrantServices detail=detail/>
+        }
+        .into_any()
+    };
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), admin.grant_services).to_string()/>
         <SignedInPage key=right_id() load=load_page view=content/>
@@ -293,18 +322,17 @@ fn GrantServices(detail: RightDetail) -> impl IntoView {
     let name = display_name(&detail);
     let pending = detail.row.status == RightStatus::Pending;
     let right_id = detail.row.right_id;
-    let debtors = StoredValue::new(detail.debtors.clone());
-    let services: Vec<ServiceState> = detail.services.iter().cloned().map(ServiceState::new).collect();
+    let services: Vec<ServiceState> = detail.services.iter().cloned().map(|s| ServiceState::new(s, &detail.debtors)).collect();
     let templates = detail.templates.clone();
     let save = form_action::<SaveGrants>();
     let problem = RwSignal::new(None::<String>);
     let all = StoredValue::new(services.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+        let Some(input) = held::<SaveGrants>(&ev) else { return };
         problem.set(None);
-        match all.with_value(|states| chosen_grants(states, i18n.get_locale_untracked())) {
-            Ok(grants) => {
-                save.dispatch(SaveGrants { right_id, grants });
+        match all.with_value(|states| granted_services(states, i18n.get_locale_untracked())) {
+            Ok(_) => {
+                save.dispatch(input);
             }
             Err(sentence) => problem.set(Some(sentence)),
         }
@@ -321,8 +349,9 @@ fn GrantServices(detail: RightDetail) -> impl IntoView {
         } else {
             view! {
                 {(!templates.is_empty()).then(|| view! { <TemplateApply templates=templates states=all/> })}
-                <form class="mt-6 space-y-4" on:submit=submit data-testid="grants-form">
-                    {services.into_iter().map(|s| view! { <ServiceCard state=s debtors=debtors/> }).collect_view()}
+                <form class="mt-6 space-y-4" method="post" action=SaveGrants::url() on:submit=submit data-testid="grants-form">
+                    <input type="hidden" name="right_id" value=right_id.to_string()/>
+                    {services.into_iter().map(|s| view! { <ServiceCard state=s/> }).collect_view()}
                     <p role="alert" aria-live="assertive" class="font-medium text-red-700 empty:hidden">{move || problem.get()}</p>
                     <Outcome value=Signal::derive(move || save.value().get()) success=Signal::derive(move || t_string!(i18n, admin.grants_saved).to_string())/>
                     <div class="flex flex-wrap gap-3">

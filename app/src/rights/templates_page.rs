@@ -5,20 +5,31 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::grants_form::{chosen_grants, ServiceCard, ServiceState};
+use super::grants_form::{granted_services, ServiceCard, ServiceState};
 use super::{load_templates, DebtorChoice, DeleteTemplate, SaveTemplate, TemplateView, TemplatesView};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::layout::frame::SignedInPage;
 use crate::rights::list_page::AdminCrumbs;
 use crate::shared::errors::PortalError;
-use crate::shared::form::{form_action, typed};
+use crate::shared::form::{form_action, held, typed};
 use crate::shared::ui::{Outcome, BUTTON, BUTTON_SECONDARY, CARD, FIELD};
+use leptos::server_fn::ServerFn as _;
 
 /// After a template is saved the page is loaded again with `?modele=<id>`, after a deletion
 /// with `?supprime=1`: the list is then as stored, and the page says what was done.
 const SAVED: &str = "modele";
 const DELETED: &str = "supprime";
 pub const PATH: &str = "/admin/rights/templates";
+
+/// The page once the template `template_id` was saved.
+pub fn saved_path(template_id: i64) -> String {
+    format!("{PATH}?{SAVED}={template_id}")
+}
+
+/// The page once a template was deleted.
+pub fn deleted_path() -> String {
+    format!("{PATH}?{DELETED}=1")
+}
 
 async fn load(_: ()) -> Result<TemplatesView, PortalError> {
     load_templates().await
@@ -76,7 +87,7 @@ fn debtors_text(locale: Locale, grant: &super::GrantInput, debtors: &[DebtorChoi
 fn TemplateEditor(data: TemplatesView) -> impl IntoView {
     let i18n = use_i18n();
     let TemplatesView { templates, services, debtors } = data;
-    let states = StoredValue::new(services.into_iter().map(ServiceState::new).collect::<Vec<_>>());
+    let states = StoredValue::new(services.into_iter().map(|s| ServiceState::new(s, &debtors)).collect::<Vec<_>>());
     let debtors = StoredValue::new(debtors);
     let editing = RwSignal::new(None::<TemplateView>);
     let name = RwSignal::new(String::new());
@@ -86,12 +97,12 @@ fn TemplateEditor(data: TemplatesView) -> impl IntoView {
     let delete = form_action::<DeleteTemplate>();
     Effect::new(move |_| {
         if let Some(Ok(id)) = save.value().get() {
-            let _ = window().location().set_href(&format!("{PATH}?{SAVED}={id}"));
+            let _ = window().location().set_href(&saved_path(id));
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
-            let _ = window().location().set_href(&format!("{PATH}?{DELETED}=1"));
+            let _ = window().location().set_href(&deleted_path());
         }
     });
     let edit = move |template: Option<TemplateView>| {
@@ -108,18 +119,18 @@ fn TemplateEditor(data: TemplatesView) -> impl IntoView {
         }
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+        let Some(input) = held::<SaveTemplate>(&ev) else { return };
         problem.set(None);
         let locale = i18n.get_locale_untracked();
-        match states.with_value(|states| chosen_grants(states, locale)) {
-            Ok(grants) if grants.is_empty() => problem.set(Some(td_string!(locale, errors.template_empty).to_string())),
-            Ok(grants) => {
-                let template_id = editing.with_untracked(|t| t.as_ref().map_or(0, |t| t.template_id));
-                save.dispatch(SaveTemplate { template_id, name: name.get_untracked(), grants });
+        match states.with_value(|states| granted_services(states, locale)) {
+            Ok(0) => problem.set(Some(td_string!(locale, errors.template_empty).to_string())),
+            Ok(_) => {
+                save.dispatch(input);
             }
             Err(sentence) => problem.set(Some(sentence)),
         }
     };
+    let editing_id = move || editing.with(|t| t.as_ref().map_or(0, |t| t.template_id)).to_string();
     let has_templates = !templates.is_empty();
     view! {
         <section class="mt-6" aria-labelledby="templates-title">
@@ -153,12 +164,18 @@ fn TemplateEditor(data: TemplatesView) -> impl IntoView {
                                             on:click=move |_| edit(Some(for_edit.clone()))>
                                             {t!(i18n, admin.template_change)}
                                         </button>
-                                        <button type="button" class=BUTTON_SECONDARY
-                                            aria-label=move || t_string!(i18n, admin.template_delete_label, name = delete_label.clone()).to_string()
-                                            disabled=move || delete.pending().get()
-                                            on:click=move |_| { delete.dispatch(DeleteTemplate { template_id }); }>
-                                            {t!(i18n, admin.template_delete)}
-                                        </button>
+                                        <form method="post" action=DeleteTemplate::url() on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                            if let Some(input) = held::<DeleteTemplate>(&ev) {
+                                                delete.dispatch(input);
+                                            }
+                                        }>
+                                            <input type="hidden" name="template_id" value=template_id.to_string()/>
+                                            <button type="submit" class=BUTTON_SECONDARY
+                                                aria-label=move || t_string!(i18n, admin.template_delete_label, name = delete_label.clone()).to_string()
+                                                disabled=move || delete.pending().get()>
+                                                {t!(i18n, admin.template_delete)}
+                                            </button>
+                                        </form>
                                     </div>
                                 </li>
                             }
@@ -182,15 +199,16 @@ fn TemplateEditor(data: TemplatesView) -> impl IntoView {
                     None => t_string!(i18n, admin.template_new).to_string(),
                 }}
             </h2>
-            <form class="mt-3 space-y-4" on:submit=submit data-testid="template-form">
+            <form class="mt-3 space-y-4" method="post" action=SaveTemplate::url() novalidate=true on:submit=submit data-testid="template-form">
+                <input type="hidden" name="template_id" value=editing_id/>
                 <div class=CARD>
                     <label for="template-name" class="block font-medium">{t!(i18n, admin.template_name)}</label>
-                    <input id="template-name" node_ref=name_input type="text" required=true maxlength="100" autocomplete="off"
+                    <input id="template-name" name="name" node_ref=name_input type="text" required=true maxlength="100" autocomplete="off"
                         aria-describedby="template-name-hint" class=FIELD
                         use:typed=name/>
                     <p id="template-name-hint" class="mt-1 text-sm text-stone-600">{t!(i18n, admin.template_name_hint)}</p>
                 </div>
-                {states.get_value().into_iter().map(|s| view! { <ServiceCard state=s debtors=debtors/> }).collect_view()}
+                {states.get_value().into_iter().map(|s| view! { <ServiceCard state=s/> }).collect_view()}
                 <p role="alert" aria-live="assertive" class="font-medium text-red-700 empty:hidden">{move || problem.get()}</p>
                 <Outcome value=Signal::derive(move || save.value().get()) success=Signal::derive(String::new)/>
                 <div class="flex flex-wrap gap-3">

@@ -97,7 +97,7 @@ impl FromServerFnError for PortalError {
         match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::MissingArg(_) => {
                 #[cfg(feature = "ssr")]
-                return super::refusal::refused(Status::BadRequest, MALFORMED_REQUEST);
+                return malformed();
                 #[cfg(not(feature = "ssr"))]
                 PortalError::new(Status::BadRequest, MALFORMED_REQUEST)
             }
@@ -117,6 +117,13 @@ impl FromServerFnError for PortalError {
 /// The code of a call whose arguments could not be read (missing field, wrong type, not
 /// UTF-8): the server answers it with 400 instead of the framework's 500.
 pub const MALFORMED_REQUEST: &str = "request.malformed";
+
+/// A call whose arguments were read but do not have the form any page sends: 400, as
+/// arguments that could not be read.
+#[cfg(feature = "ssr")]
+pub fn malformed() -> PortalError {
+    super::refusal::refused(Status::BadRequest, MALFORMED_REQUEST)
+}
 /// Not an active administrator of the acting company.
 pub const NOT_ADMIN: &str = "admin.not_admin";
 /// The acting company's right does not cover this online service.

@@ -18,13 +18,35 @@ use crate::shared::form::{form_action, held, typed};
 use crate::shared::ui::FIELD;
 
 /// What the account page shows to enrol an authenticator app.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoStepEnrolment {
     pub otpauth_uri: String,
     /// An inline `<svg>` element (rendered on the server, no script).
     pub qr_svg: String,
     /// The secret in base32, for typing it in by hand.
     pub secret: String,
+}
+
+impl std::fmt::Debug for TwoStepEnrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TwoStepEnrolment(…)")
+    }
+}
+
+/// What the account page shows of two-step login when it is rendered: the enrolment the
+/// session holds (started, not confirmed yet), and the recovery codes a confirmation posted
+/// without JavaScript issued, shown this once. Awake, the island shows the same from its
+/// server functions' answers.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TwoStepNotes {
+    pub enrolment: Option<TwoStepEnrolment>,
+    pub recovery_codes: Vec<String>,
+}
+
+impl std::fmt::Debug for TwoStepNotes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwoStepNotes").field("enrolment", &self.enrolment.is_some()).field("recovery_codes", &self.recovery_codes.len()).finish()
+    }
 }
 
 /// Starts enrolment (the current password is required): a new secret, kept in the session
@@ -139,9 +161,11 @@ fn LoginCodeForm(posted: Option<PortalError>) -> impl IntoView {
 
 #[cfg_attr(not(island_account), component)]
 #[cfg_attr(island_account, island)]
-pub fn TwoStepSection(enabled: bool) -> impl IntoView {
+pub fn TwoStepSection(enabled: bool, notes: TwoStepNotes) -> impl IntoView {
     let i18n = use_i18n();
     let enabled = RwSignal::new(enabled);
+    let TwoStepNotes { enrolment: held_enrolment, recovery_codes: issued_codes } = notes;
+    let (held_enrolment, issued_codes) = (StoredValue::new(held_enrolment), StoredValue::new(issued_codes));
     let start = form_action::<StartTwoStep>();
     let confirm = form_action::<ConfirmTwoStep>();
     let disable = form_action::<DisableTwoStep>();
@@ -150,6 +174,8 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
 
     Effect::new(move |_| {
         if let Some(Ok(_)) = confirm.value().get() {
+            // The enrolment the page was rendered with is used up.
+            held_enrolment.set_value(None);
             enabled.set(true);
         }
     });
@@ -181,11 +207,16 @@ pub fn TwoStepSection(enabled: bool) -> impl IntoView {
     };
     let recovery_codes = move || match confirm.value().get() {
         Some(Ok(codes)) => Some(codes),
-        _ => None,
+        _ => issued_codes.with_value(|codes| (!codes.is_empty()).then(|| codes.clone())),
     };
 
     let enrolment = move || match start.value().get() {
-        Some(Ok(enrolment)) if !enabled.get() => Some(view! {
+        _ if enabled.get() => None,
+        Some(Ok(enrolment)) => Some(enrolment),
+        _ => held_enrolment.get_value(),
+    };
+    let enrolment = move || match enrolment() {
+        Some(enrolment) => Some(view! {
             <div class="mt-4 space-y-3">
                 <p>{t!(i18n, two_step.scan)}</p>
                 <div class="h-52 w-52 [&>svg]:h-full [&>svg]:w-full" role="img" aria-label=move || t_string!(i18n, two_step.qr_label) inner_html=enrolment.qr_svg></div>

@@ -12,11 +12,11 @@ use tower_sessions::Session;
 
 use crate::shared::errors::{PortalError, Status, MSG_CODE_INVALID, MSG_ENROLMENT_EXPIRED, MSG_NOT_SIGNED_IN, MSG_THROTTLED, MSG_TWO_STEP_ALREADY_ON};
 
-use super::TwoStepEnrolment;
+use super::{TwoStepEnrolment, TwoStepNotes};
 use crate::access::{complete_sign_in, require_login};
 use crate::shared::context::{internal, is_plain_form_post, session, settings, store};
 use crate::shared::password::check_current_password;
-use crate::shared::paths::{PATH_LOGIN, PATH_LOGIN_CODE};
+use crate::shared::paths::{PATH_ACCOUNT_TWO_STEP, PATH_LOGIN, PATH_LOGIN_CODE};
 use crate::shared::refusal::refused;
 use crate::shared::return_path::{ReturnPath, KEY_RETURN_TO};
 
@@ -26,6 +26,9 @@ pub const KEY_PENDING_USER_ID: &str = "auth.pending_user_id";
 pub const KEY_PENDING_AT: &str = "auth.pending_at";
 /// Session key: the secret being enrolled, sealed with the store's key, until a code confirms it.
 pub const KEY_ENROL_SECRET: &str = "two_step.enrol_secret";
+/// Session key: the recovery codes a confirmation sent without JavaScript issued, sealed,
+/// until the account page shows them.
+const KEY_ISSUED_RECOVERY_CODES: &str = "two_step.issued_recovery_codes";
 /// A pending sign-in expires after this many seconds.
 pub const PENDING_SECONDS: i64 = 5 * 60;
 /// How many recovery codes are issued.
@@ -220,9 +223,36 @@ pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, Portal
     // Sealed: the sessions table never holds a secret in clear.
     session.insert(KEY_ENROL_SECRET, store.seal(&secret).map_err(internal)?).await.map_err(internal)?;
     audit(&store, &user, AuditAction::TwoStepEnrolStart).await?;
-    let uri = otpauth_uri(&secret, &user.email);
+    // Sent before the page woke up (or without JavaScript): the account page shows the
+    // enrolment the session now holds.
+    if is_plain_form_post() {
+        leptos_axum::redirect(PATH_ACCOUNT_TWO_STEP);
+    }
+    enrolment_of(secret, &user.email)
+}
+
+/// The QR code and the key to type of `secret`, for the login `email`.
+fn enrolment_of(secret: String, email: &str) -> Result<TwoStepEnrolment, PortalError> {
+    let uri = otpauth_uri(&secret, email);
     let qr_svg = qr_svg(&uri).ok_or_else(|| internal("QR code rendering failed"))?;
     Ok(TwoStepEnrolment { otpauth_uri: uri, qr_svg, secret })
+}
+
+/// What the account page of the login `email` shows of two-step login besides on or off:
+/// the enrolment the session holds, unless two-step login is `enabled`; the recovery codes a
+/// confirmation sent without JavaScript left in the session, taken out now (shown once).
+pub async fn notes_for_the_account_page(email: &str, enabled: bool) -> Result<TwoStepNotes, PortalError> {
+    let store = store()?;
+    let session = session().await?;
+    let recovery_codes = match session.remove::<String>(KEY_ISSUED_RECOVERY_CODES).await.map_err(internal)? {
+        Some(sealed) => serde_json::from_str(&store.open_sealed(&sealed).map_err(internal)?).map_err(internal)?,
+        None => Vec::new(),
+    };
+    let enrolment = match session.get::<String>(KEY_ENROL_SECRET).await.map_err(internal)? {
+        Some(sealed) if !enabled => Some(enrolment_of(store.open_sealed(&sealed).map_err(internal)?, email)?),
+        _ => None,
+    };
+    Ok(TwoStepNotes { enrolment, recovery_codes })
 }
 
 /// The server side of [`super::confirm_two_step`].
@@ -254,6 +284,12 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, PortalError> 
     // The session is now worth more than the one that was maybe seen before: a new id.
     session.cycle_id().await.map_err(internal)?;
     tracing::info!(user_id = user.id, "two-step login enabled");
+    if is_plain_form_post() {
+        // Sealed like the secret: the sessions table never holds a credential in clear.
+        let sealed = store.seal(&serde_json::to_string(&codes).map_err(internal)?).map_err(internal)?;
+        session.insert(KEY_ISSUED_RECOVERY_CODES, sealed).await.map_err(internal)?;
+        leptos_axum::redirect(PATH_ACCOUNT_TWO_STEP);
+    }
     Ok(codes)
 }
 
@@ -265,6 +301,9 @@ pub async fn disable_two_step(password: String) -> Result<(), PortalError> {
     let user = store.user(login.user_id).await.map_err(internal)?;
     store.turn_two_step_off(&user).await.map_err(internal)?;
     tracing::info!(user_id = user.id, "two-step login disabled");
+    if is_plain_form_post() {
+        leptos_axum::redirect(PATH_ACCOUNT_TWO_STEP);
+    }
     Ok(())
 }
 

@@ -37,10 +37,9 @@ use std::time::Duration;
 
 use app::two_step::service::code_at;
 use auth_support::people::{employee_right, invitation, new_company, new_login, new_login_of_no_company, set_acting_company, step};
-use auth_support::{json_of, read, Answer, Options, TestApp, ADMIN, PASSWORD};
+use auth_support::{grants_form, json_of, read, Answer, Options, TestApp, ADMIN, PASSWORD};
 use portal_core::domain::{EmailAddress, Party, Remark, Transition};
 use portal_core::store::{Actor as StoreActor, Company, GrantSpec, RightChanges, UserRight};
-use serde_json::{json, Value};
 
 const EMPLOYEE: &str = "marc.dubois@musterhans.example";
 const OTHER_ADMIN: &str = "admin@transports-rapides.example";
@@ -672,8 +671,9 @@ impl World {
         read(self.request(reqwest::Method::POST, path, cookie, who).form(form).send().await.unwrap()).await
     }
 
-    async fn post_json(&self, who: Who, cookie: Option<&str>, path: &str, body: &Value) -> Answer {
-        read(self.request(reqwest::Method::POST, path, cookie, who).json(body).send().await.unwrap()).await
+    /// [`Self::post`] with fields named at run time (the authorizations form's).
+    async fn post_fields(&self, who: Who, cookie: Option<&str>, path: &str, fields: &[(String, String)]) -> Answer {
+        read(self.request(reqwest::Method::POST, path, cookie, who).form(fields).send().await.unwrap()).await
     }
 
     /// A page, as a browser asks for it (a refusal to a browser is a redirect or an error page).
@@ -805,8 +805,9 @@ impl World {
             ("/api/save_template", case) => {
                 let template_id = if case == FOREIGN_TEMPLATE { self.foreign_template } else { 0 };
                 let name = format!("Matrice {}", SPARE.fetch_add(1, Ordering::Relaxed));
-                let body = json!({ "template_id": template_id, "name": name, "grants": [{ "service_id": service(app, "orders"), "all_debtors": true, "debtor_ids": [] }] });
-                self.post_json(who, cookie, row.target, &body).await
+                let mut fields = vec![("template_id".to_string(), template_id.to_string()), ("name".to_string(), name)];
+                fields.extend(grants_form(&[(service(app, "orders"), None)]));
+                self.post_fields(who, cookie, row.target, &fields).await
             }
             ("/api/delete_template", case) => {
                 let template_id = if case == FOREIGN_TEMPLATE {
@@ -835,8 +836,9 @@ impl World {
             (_, FOREIGN_RIGHT) => {
                 let right = &self.foreign_right;
                 if row.target == "/api/save_grants" {
-                    let body = json!({ "right_id": right.id, "grants": [{ "service_id": service(app, "invoices"), "all_debtors": true, "debtor_ids": [] }] });
-                    return self.post_json(who, cookie, row.target, &body).await;
+                    let mut fields = vec![("right_id".to_string(), right.id.to_string())];
+                    fields.extend(grants_form(&[(service(app, "invoices"), None)]));
+                    return self.post_fields(who, cookie, row.target, &fields).await;
                 }
                 let form = match row.target {
                     "/api/update_right" => vec![("right_id", id(right.id)), ("version", id(right.version)), ("remark", s("Matrice")), ("end_date", s(""))],
@@ -851,8 +853,9 @@ impl World {
                 self.post(who, cookie, row.target, &form).await
             }
             ("/api/save_grants", FOREIGN_DEBTOR) => {
-                let body = json!({ "right_id": staff.id, "grants": [{ "service_id": service(app, "invoices"), "all_debtors": false, "debtor_ids": [app.demo.debtors[0].id, self.foreign_debtor] }] });
-                self.post_json(who, cookie, row.target, &body).await
+                let mut fields = vec![("right_id".to_string(), staff.id.to_string())];
+                fields.extend(grants_form(&[(service(app, "invoices"), Some(vec![app.demo.debtors[0].id, self.foreign_debtor]))]));
+                self.post_fields(who, cookie, row.target, &fields).await
             }
             ("/api/place_order", FOREIGN_DEBTOR | FOREIGN_PRODUCT) => {
                 let (debtor, product) =
@@ -866,8 +869,9 @@ impl World {
                 self.post(who, cookie, row.target, &[("right_id", id(right))]).await
             }
             ("/api/save_grants", _) => {
-                let body = json!({ "right_id": staff.id, "grants": [{ "service_id": service(app, "invoices"), "all_debtors": false, "debtor_ids": [app.demo.debtors[0].id, app.demo.debtors[1].id] }] });
-                self.post_json(who, cookie, row.target, &body).await
+                let mut fields = vec![("right_id".to_string(), staff.id.to_string())];
+                fields.extend(grants_form(&[(service(app, "invoices"), Some(vec![app.demo.debtors[0].id, app.demo.debtors[1].id]))]));
+                self.post_fields(who, cookie, row.target, &fields).await
             }
             ("/api/update_right", _) => {
                 let current = app.store.right(staff.id).await.unwrap();

@@ -6,7 +6,6 @@ use crate::auth_support;
 use app::access::NO_ACTING_COMPANY;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::{EmailAddress, MessageKind, RightStatus};
-use serde_json::json;
 
 const EMPLOYEE: &str = "marc.dubois@musterhans.example";
 const THIRD_ADMIN: &str = "admin@transports-rapides.example";
@@ -171,17 +170,7 @@ on_both_backends!(a_technical_user_entered_without_javascript_shows_its_api_key_
     let admin = app.signed_in_cookie(ADMIN).await;
     let mut form = enter_form("technical", "");
     form[4] = ("name", "Interface ERP");
-    let plain = app
-        .client
-        .post(format!("{}/api/enter_user", app.base))
-        .header("origin", &app.base)
-        .header("accept", "text/html")
-        .header("cookie", format!("portal_session={admin}"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let plain = auth_support::read(plain).await;
+    let plain = app.post_as_a_page("/api/enter_user", &form, Some(&admin)).await;
     let page = plain.location().expect("sent to the new right's page").to_string();
     assert!(page.starts_with("/admin/rights/"), "{plain:?}");
     let right_id: i64 = page.trim_start_matches("/admin/rights/").parse().unwrap();
@@ -206,13 +195,10 @@ on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_c
     let invoices = app.demo.services.iter().find(|s| s.code == "invoices").unwrap().id;
     let debtor = app.demo.debtors[0].id;
 
-    let grants = json!({ "right_id": right_id, "grants": [
-        { "service_id": orders, "all_debtors": false, "debtor_ids": [debtor] },
-        { "service_id": invoices, "all_debtors": true, "debtor_ids": [] },
-    ]});
-    let saved = app.post_json("/api/save_grants", grants.clone(), &admin).await;
+    let grants = [(orders, Some(vec![debtor])), (invoices, None)];
+    let saved = app.save_grants(&admin, right_id, &grants).await;
     assert_eq!(saved.status, 200, "{saved:?}");
-    let again = app.post_json("/api/save_grants", grants, &admin).await;
+    let again = app.save_grants(&admin, right_id, &grants).await;
     assert_eq!(again.status, 200, "saving the same set again is harmless: {again:?}");
     let stored = app.store.service_grants(right_id).await.unwrap();
     assert_eq!(stored.len(), 2);
@@ -224,14 +210,7 @@ on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_c
     // A debtor of another company: refused, and the previous authorizations stay.
     let foreign_debtor =
         app.store.create_debtor(app.demo.third_company.id, &portal_core::domain::DebtorNumber::parse("999001").unwrap(), "Autre").await.unwrap();
-    let bad = app
-        .post_json(
-            "/api/save_grants",
-            json!({ "right_id": right_id, "grants": [
-        { "service_id": orders, "all_debtors": false, "debtor_ids": [foreign_debtor.id] } ]}),
-            &admin,
-        )
-        .await;
+    let bad = app.save_grants(&admin, right_id, &[(orders, Some(vec![foreign_debtor.id]))]).await;
     assert_eq!(bad.status, 400, "{bad:?}");
     assert_eq!(app.store.service_grants(right_id).await.unwrap().len(), 2);
 
@@ -239,7 +218,7 @@ on_both_backends!(service_authorizations_are_saved_at_once_and_only_within_the_c
     let tina = app.signed_in_cookie(THIRD_ADMIN).await;
     let hidden = app.post("/api/load_right", &[("right_id", &right_id.to_string())], Some(&tina)).await;
     assert_eq!(hidden.status, 404, "{hidden:?}");
-    let changed = app.post_json("/api/save_grants", json!({ "right_id": right_id, "grants": [] }), &tina).await;
+    let changed = app.save_grants(&tina, right_id, &[]).await;
     assert_eq!(changed.status, 404, "{changed:?}");
     assert_eq!(app.store.service_grants(right_id).await.unwrap().len(), 2);
 });
@@ -374,10 +353,9 @@ on_both_backends!(a_provider_working_for_the_company_is_told_when_its_services_c
     let right = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().unwrap();
     assert_eq!(right.status, RightStatus::Active);
     let invoices = app.demo.services.iter().find(|s| s.code == "invoices").unwrap().id;
-    let grants = json!({ "right_id": right.id, "grants": [{ "service_id": invoices, "all_debtors": true, "debtor_ids": [] }] });
     let tina = app.signed_in_cookie(THIRD_ADMIN).await;
     for _ in 0..2 {
-        let saved = app.post_json("/api/save_grants", grants.clone(), &tina).await;
+        let saved = app.save_grants(&tina, right.id, &[(invoices, None)]).await;
         assert_eq!(saved.status, 200, "{saved:?}");
     }
     let told: Vec<_> =

@@ -71,16 +71,7 @@ on_both_backends!(a_way_back_to_another_site_or_a_page_outside_the_portal_is_dro
         assert_eq!(next_of(&signed_in), "/portal", "{back}");
     }
     // Without JavaScript a failed sign-in keeps the way back, and only a checked one.
-    let plain = app
-        .client
-        .post(format!("{}/api/sign_in", app.base))
-        .header("origin", &app.base)
-        .header("accept", "text/html")
-        .form(&[("email", ADMIN), ("password", "wrong password"), ("retour", "/messages")])
-        .send()
-        .await
-        .unwrap();
-    let plain = auth_support::read(plain).await;
+    let plain = app.post_as_a_page("/api/sign_in", &[("email", ADMIN), ("password", "wrong password"), ("retour", "/messages")], None).await;
     assert_eq!(plain.location(), Some("/login?erreur=identifiants&retour=%2Fmessages"), "{plain:?}");
 });
 
@@ -134,18 +125,15 @@ on_both_backends!(
         let (right_id, _) = invite_paul(&app).await;
         let orders = app.demo.services.iter().find(|s| s.code == "orders").unwrap().id;
         let anna = app.signed_in_cookie(ADMIN).await;
-        let grants = |all_debtors: bool| {
-            let debtor_ids = if all_debtors { vec![] } else { vec![app.demo.debtors[0].id] };
-            serde_json::json!({ "right_id": right_id, "grants": [{ "service_id": orders, "all_debtors": all_debtors, "debtor_ids": debtor_ids }] })
-        };
-        assert_eq!(app.post_json("/api/save_grants", grants(false), &anna).await.status, 200);
+        let one_debtor = [(orders, Some(vec![app.demo.debtors[0].id]))];
+        assert_eq!(app.save_grants(&anna, right_id, &one_debtor).await.status, 200);
 
         // Paul opens the invitation: one debtor.
         let paul = app.signed_in_cookie(PROVIDER).await;
         let shown = json_of(&app.post("/api/load_invitation", &[("right_id", &right_id.to_string())], Some(&paul)).await);
         assert_eq!(shown["services"][0]["debtors"].as_array().map(Vec::len), Some(1), "{shown}");
         // Anna widens it to every debtor before Paul presses "Valider".
-        assert_eq!(app.post_json("/api/save_grants", grants(true), &anna).await.status, 200);
+        assert_eq!(app.save_grants(&anna, right_id, &[(orders, None)]).await.status, 200);
         let version = shown["version"].to_string();
         let answer = app.post("/api/answer_right", &[("right_id", &right_id.to_string()), ("version", &version), ("answer", "accept")], Some(&paul)).await;
         assert_eq!(answer.status, 409, "{answer:?}");

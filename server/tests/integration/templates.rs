@@ -42,16 +42,7 @@ on_both_backends!(
     |app: TestApp| async move {
         let anna = app.signed_in_cookie(ADMIN).await;
         let (first, second) = (app.demo.debtors[0].id, app.demo.debtors[1].id);
-        let made = app
-            .post_json(
-                "/api/save_template",
-                json!({ "template_id": 0, "name": ROMANDIE, "grants": [
-                    { "service_id": service(&app, "invoices"), "all_debtors": false, "debtor_ids": [second, first, first] },
-                    { "service_id": service(&app, "orders"), "all_debtors": true, "debtor_ids": [] },
-                ]}),
-                &anna,
-            )
-            .await;
+        let made = app.save_template(&anna, 0, ROMANDIE, &[(service(&app, "invoices"), Some(vec![second, first])), (service(&app, "orders"), None)]).await;
         assert_eq!(made.status, 200, "{made:?}");
         let template_id = json_of(&made).as_i64().unwrap();
         let listed = templates(&app, &anna).await;
@@ -75,15 +66,7 @@ on_both_backends!(
         let detail = json_of(&app.post("/api/load_right", &[("right_id", &right_id.to_string())], Some(&anna)).await);
         assert_eq!(detail["templates"][0]["name"], ROMANDIE, "Octroyer des autorisations de service offers it too");
 
-        let changed = app
-            .post_json(
-                "/api/save_template",
-                json!({ "template_id": template_id, "name": "Comptabilité — tous les débiteurs", "grants": [
-                    { "service_id": service(&app, "invoices"), "all_debtors": true, "debtor_ids": [] },
-                ]}),
-                &anna,
-            )
-            .await;
+        let changed = app.save_template(&anna, template_id, "Comptabilité — tous les débiteurs", &[(service(&app, "invoices"), None)]).await;
         assert_eq!((changed.status, json_of(&changed).as_i64()), (200, Some(template_id)), "{changed:?}");
         assert_eq!(templates(&app, &anna).await[0]["services"].as_array().unwrap().len(), 1);
         assert_eq!(given().await, expected, "a change of the template changes no right made from it");
@@ -101,31 +84,26 @@ on_both_backends!(
 
 on_both_backends!(bad_templates_change_nothing_and_another_company_s_template_is_out_of_reach, Options::default(), |app: TestApp| async move {
     let anna = app.signed_in_cookie(ADMIN).await;
-    let orders = json!([{ "service_id": service(&app, "orders"), "all_debtors": true, "debtor_ids": [] }]);
-    let save = |id: i64, name: &str, grants: Value| {
-        let body = json!({ "template_id": id, "name": name, "grants": grants });
-        let (app, anna) = (&app, anna.clone());
-        async move { app.post_json("/api/save_template", body, &anna).await }
-    };
+    let orders = [(service(&app, "orders"), None)];
     let refused = [
-        (save(0, "   ", orders.clone()).await, 400, "name.empty"),
-        (save(0, "Rien", json!([])).await, 400, "grant.empty_template"),
-        (save(0, "Sans débiteur", json!([{ "service_id": service(&app, "orders"), "all_debtors": false, "debtor_ids": [] }])).await, 400, "grant.no_debtors"),
-        (save(987_654, "Inconnu", orders.clone()).await, 404, "admin.template_not_found"),
+        (app.save_template(&anna, 0, "   ", &orders).await, 400, "name.empty"),
+        (app.save_template(&anna, 0, "Rien", &[]).await, 400, "grant.empty_template"),
+        (app.save_template(&anna, 0, "Sans débiteur", &[(service(&app, "orders"), Some(vec![]))]).await, 400, "grant.no_debtors"),
+        (app.save_template(&anna, 987_654, "Inconnu", &orders).await, 404, "admin.template_not_found"),
     ];
     for (answer, status, code) in refused {
         assert_eq!(answer.status, status, "{answer:?}");
         assert!(answer.body.contains(code), "{code}: {answer:?}");
     }
-    assert_eq!(save(0, "Commandes", orders.clone()).await.status, 200);
-    let twice = save(0, " Commandes ", orders.clone()).await;
+    assert_eq!(app.save_template(&anna, 0, "Commandes", &orders).await.status, 200);
+    let twice = app.save_template(&anna, 0, " Commandes ", &orders).await;
     assert_eq!(twice.status, 409, "{twice:?}");
     assert!(twice.body.contains("duplicate.template_name"), "{twice:?}");
     assert_eq!(templates(&app, &anna).await.as_array().unwrap().len(), 1, "only the good one was stored");
 
     // Tina's template of Transports Rapides SA.
     let tina = app.signed_in_cookie(&app.demo.third_admin.email).await;
-    let theirs = app.post_json("/api/save_template", json!({ "template_id": 0, "name": "Transports", "grants": orders }), &tina).await;
+    let theirs = app.save_template(&tina, 0, "Transports", &orders).await;
     assert_eq!(theirs.status, 200, "{theirs:?}");
     let theirs = json_of(&theirs).as_i64().unwrap().to_string();
     let gone = app.post("/api/delete_template", &[("template_id", &theirs)], Some(&anna)).await;

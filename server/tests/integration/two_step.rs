@@ -167,3 +167,50 @@ on_both_backends!(a_code_signs_in_once_even_while_it_is_still_valid, Options::de
     assert!(again.body.contains(MSG_CODE_INVALID), "{again:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 });
+
+/// The text of the first `<code>` of an account page: the key to type by hand.
+fn shown_secret(page: &str) -> String {
+    page.split("font-mono\">").nth(1).and_then(|rest| rest.split('<').next()).unwrap_or_default().to_string()
+}
+
+/// The recovery codes an account page shows (`xxxx-xxxx-xxxx-xxxx`).
+fn shown_recovery_codes(page: &str) -> Vec<String> {
+    let is_code = |word: &str| word.len() == 19 && word.split('-').all(|part| part.len() == 4 && part.chars().all(|c| c.is_ascii_hexdigit()));
+    page.split(['<', '>']).filter(|word| is_code(word)).map(str::to_string).collect()
+}
+
+on_both_backends!(two_step_login_is_turned_on_without_javascript_from_the_account_page, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let started = app.post_as_a_page("/api/start_two_step", &[("password", PASSWORD)], Some(&cookie)).await;
+    assert_eq!((started.status, started.location()), (302, Some("/account#two-step-title")), "{started:?}");
+
+    let page = app.open("/account", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains("Clé pour la saisie manuelle") && page.body.contains("<svg"), "the QR code and the key are shown: {}", page.body);
+    let secret = shown_secret(&page.body);
+    assert_eq!(secret.len(), 32, "{}", page.body);
+    assert_eq!(shown_secret(&app.open("/account", Some(&cookie)).await.body), secret, "the enrolment under way stays on the page until confirmed");
+
+    let wrong = app.post_as_a_page("/api/confirm_two_step", &[("code", &stale_code(&secret))], Some(&cookie)).await;
+    assert!(wrong.location().is_some() && wrong.body.contains(MSG_CODE_INVALID), "back to the page, the refusal in its address: {wrong:?}");
+    assert!(!app.store.credentials(app.demo.admin.id).await.unwrap().totp_enabled);
+
+    let confirmed = app.post_as_a_page("/api/confirm_two_step", &[("code", &code_at(&secret, now()).unwrap())], Some(&cookie)).await;
+    assert_eq!((confirmed.status, confirmed.location()), (302, Some("/account#two-step-title")), "{confirmed:?}");
+    assert!(app.store.credentials(app.demo.admin.id).await.unwrap().totp_enabled);
+    let cookie = confirmed.session_cookie().expect("a new session id once two-step login is on");
+
+    let page = app.open("/account", Some(&cookie)).await;
+    assert!(page.body.contains("Codes de récupération"), "{}", page.body);
+    let codes = shown_recovery_codes(&page.body);
+    assert_eq!(codes.len(), 10, "{}", page.body);
+    assert!(!page.body.contains("Clé pour la saisie manuelle"), "no enrolment once it is on");
+    let again = app.open("/account", Some(&cookie)).await;
+    assert_eq!(again.status, 200, "{again:?}");
+    assert!(!again.body.contains("Codes de récupération") && shown_recovery_codes(&again.body).is_empty(), "the codes are shown once");
+    assert!(!app.session_table().await.iter().any(|(_, data)| codes.iter().any(|code| data.contains(code))), "no recovery code left in a session");
+
+    let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
+    let recovered = app.post("/api/verify_sign_in_code", &[("code", &codes[3])], Some(&pending)).await;
+    assert_eq!(recovered.status, 200, "a code shown on the page is one of the login's: {recovered:?}");
+});

@@ -217,7 +217,38 @@ impl Answer {
     }
 }
 
+/// The fields the authorizations form posts for `grants`, each a service with the debtors
+/// chosen for it, or `None` for all its debtors (`GrantField`).
+pub fn grants_form(grants: &[(i64, Option<Vec<i64>>)]) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    for (service, chosen) in grants {
+        fields.push((format!("grants[{service}][on]"), "on".to_string()));
+        fields.push((format!("grants[{service}][scope]"), if chosen.is_some() { "chosen" } else { "all" }.to_string()));
+        fields.extend(chosen.iter().flatten().map(|debtor| (format!("grants[{service}][debtors][{debtor}]"), "on".to_string())));
+    }
+    fields
+}
+
 impl TestApp {
+    /// "Octroyer des autorisations de service" of `right_id`, sent as its page sends it.
+    pub async fn save_grants(&self, cookie: &str, right_id: i64, grants: &[(i64, Option<Vec<i64>>)]) -> Answer {
+        let mut fields = vec![("right_id".to_string(), right_id.to_string())];
+        fields.extend(grants_form(grants));
+        self.post_fields("/api/save_grants", &fields, cookie).await
+    }
+
+    /// A permission template saved as "Modèles d'autorisations" sends it (`template_id` 0: a new one).
+    pub async fn save_template(&self, cookie: &str, template_id: i64, name: &str, grants: &[(i64, Option<Vec<i64>>)]) -> Answer {
+        let mut fields = vec![("template_id".to_string(), template_id.to_string()), ("name".to_string(), name.to_string())];
+        fields.extend(grants_form(grants));
+        self.post_fields("/api/save_template", &fields, cookie).await
+    }
+
+    async fn post_fields(&self, path: &str, fields: &[(String, String)], cookie: &str) -> Answer {
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.post(path, &form, Some(cookie)).await
+    }
+
     /// POSTs a form to `path` as the portal's own page would (same `Origin`).
     pub async fn post(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
         self.post_from(&self.base.clone(), path, form, cookie).await
@@ -226,6 +257,16 @@ impl TestApp {
     /// POSTs a form to `path` with the given `Origin`.
     pub async fn post_from(&self, origin: &str, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
         let mut request = self.client.post(format!("{}{path}", self.base)).form(form).header("origin", origin);
+        if let Some(c) = cookie {
+            request = request.header("cookie", format!("portal_session={c}"));
+        }
+        read(request.send().await.expect("the server answers")).await
+    }
+
+    /// POSTs a form to `path` as a browser sends it before the page woke up, or without
+    /// JavaScript: asking for HTML, so the answer is a redirect to the page to show.
+    pub async fn post_as_a_page(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
+        let mut request = self.client.post(format!("{}{path}", self.base)).form(form).header("origin", &self.base).header("accept", "text/html");
         if let Some(c) = cookie {
             request = request.header("cookie", format!("portal_session={c}"));
         }
