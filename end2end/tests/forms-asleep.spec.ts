@@ -146,6 +146,59 @@ test.describe('a form sent before, while or after its page wakes up', () => {
       await expect(service.getByTestId('debtor-list').getByRole('checkbox').first()).toBeChecked();
     });
 
+    test(`changes, extends, suspends and resumes a right, each sent ${moment}`, async ({ page }) => {
+      await signInActingFor(page, LEA, LOGISTICS);
+      const rightId = await enterTechnicalUser(page, `Relevés ${moment} ${Date.now()}`);
+      const path = `/admin/rights/${rightId}`;
+      // An end date on the 15th: three months later is the 15th again.
+      const now = new Date();
+      const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 15));
+      const later = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 5, 15));
+      const swiss = (d: Date) => `15.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${d.getUTCFullYear()}`;
+
+      await fillAndSend(
+        page,
+        path,
+        moment,
+        async () => {
+          await page.getByLabel('Remarque (facultatif)').fill(`Relevés ${moment}`);
+          await page.getByLabel('Date de fin (facultatif)').fill(end.toISOString().slice(0, 10));
+        },
+        () => page.getByRole('button', { name: 'Enregistrer', exact: true }).click(),
+      );
+      // "Prolonger l'accès" is offered once the right has an end date.
+      await expect(page.getByTestId('extend-ends')).toContainText(swiss(end));
+      await expect(page.getByLabel('Remarque (facultatif)')).toHaveValue(`Relevés ${moment}`);
+
+      await fillAndSend(page, path, moment, async () => {}, () => page.getByRole('button', { name: '+ 3 mois' }).click());
+      await expect(page.getByTestId('extend-ends')).toContainText(swiss(later));
+
+      await fillAndSend(page, path, moment, async () => {}, () => page.getByRole('button', { name: "Suspendre l'accès" }).click());
+      await expect(page.getByTestId('manage-status')).toHaveText('suspendue');
+
+      await fillAndSend(page, path, moment, async () => {}, () => page.getByRole('button', { name: "Reprendre l'accès" }).click());
+      await expect(page.getByTestId('manage-status')).toHaveText('active');
+    });
+
+    test(`says why a password change is refused when sent ${moment}`, async ({ page }) => {
+      // Chloé signs in nowhere else before the late projects; three refusals stay under the limit of five.
+      await signInActingFor(page, 'chloe.rochat@logistique-alpine.example', LOGISTICS);
+      await fillAndSend(
+        page,
+        '/account',
+        moment,
+        async () => {
+          await page.locator('#current').fill('pas-le-bon-mot-de-passe');
+          await page.locator('#new').fill('Nouveau-2026!mot');
+          await page.locator('#confirm').fill('Nouveau-2026!mot');
+        },
+        () => page.locator('form').filter({ has: page.locator('#current') }).getByRole('button', { name: 'Enregistrer' }).click(),
+      );
+      await expect(page.getByRole('status').filter({ hasText: 'Le mot de passe actuel est incorrect.' })).toBeVisible();
+      await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+      await expect(page.getByRole('status').filter({ hasText: 'Le mot de passe actuel est incorrect.' })).toBeVisible();
+    });
+
     test(`saves a permission template sent ${moment}`, async ({ page }) => {
       const name = `Modèle ${moment} ${Date.now()}`;
       await signInActingFor(page, LEA, LOGISTICS);
@@ -163,6 +216,21 @@ test.describe('a form sent before, while or after its page wakes up', () => {
       await expect(page.getByTestId('template').filter({ hasText: name })).toContainText('400001');
     });
   }
+
+  test('sets how long invitations wait, sent at each moment', async ({ page }) => {
+    await signInActingFor(page, LEA, LOGISTICS);
+    // One after the other: the three values are the company's one setting.
+    for (const [i, moment] of MOMENTS.entries()) {
+      const days = String(21 + i);
+      await fillAndSend(page, '/admin/rights', moment, () => page.getByLabel('Nombre de jours (1 à 90)').fill(days), () =>
+        page.getByRole('button', { name: 'Enregistrer la durée' }).click(),
+      );
+      // Saved, whether the island said so in place or the browser came back to the page.
+      await expect.poll(async () => (await page.request.get('/admin/rights')).text()).toMatch(new RegExp(`id="lifetime-days"[^>]*value="${days}"`));
+      await page.goto('/admin/rights');
+      await expect(page.getByLabel('Nombre de jours (1 à 90)')).toHaveValue(days);
+    }
+  });
 
   test('a refused sign-in sent asleep says why on the page it returns to', async ({ page }) => {
     await fillAndSend(

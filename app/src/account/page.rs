@@ -174,7 +174,7 @@ fn PasswordForm() -> impl IntoView {
 #[cfg_attr(island_account, island)]
 fn EmailChangeForm(changed: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let change = ServerAction::<crate::account::email_change::RequestEmailChange>::new();
+    let change = form_action::<crate::account::email_change::RequestEmailChange>();
     let field = FIELD;
     view! {
         <h3 class="mt-6 font-semibold">{t!(i18n, email_change.title)}</h3>
