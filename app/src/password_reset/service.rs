@@ -5,7 +5,7 @@ use crate::shared::errors::{PortalError, Status, *};
 use portal_core::domain::{EmailAddress, Password};
 use portal_core::store::{Store, StoreError, TokenPurpose, User};
 
-use crate::shared::context::{client_address, internal, is_plain_form_post, store};
+use crate::shared::context::{client_address, internal, show_a_plain_post, store};
 use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, Mailer};
 use crate::shared::password::count_request;
 use crate::shared::paths::*;
@@ -35,9 +35,7 @@ pub async fn request_password_reset(email: String) -> Result<(), PortalError> {
             tracing::error!(%error, "password reset link not sent");
         }
     });
-    if is_plain_form_post() {
-        leptos_axum::redirect(&format!("{PATH_FORGOT}?{SENT}=1"));
-    }
+    show_a_plain_post(&format!("{PATH_FORGOT}?{SENT}=1"));
     Ok(())
 }
 async fn send_reset_link(store: &Store, mailer: Mailer, base: &str, email: &EmailAddress) -> Result<(), StoreError> {

@@ -4,7 +4,7 @@ use crate::shared::errors::{PortalError, Status, *};
 use portal_core::domain::{EmailAddress, Language, NameError, Password, PersonName};
 use portal_core::store::{NewUser, Store, StoreError, TokenPurpose, User};
 
-use crate::shared::context::{client_address, internal, is_plain_form_post, settings, store};
+use crate::shared::context::{client_address, internal, settings, show_a_plain_post, store};
 use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, send_later, Mailer};
 use crate::shared::password::{count_request, within_limit};
 use crate::shared::paths::*;
@@ -80,9 +80,7 @@ pub async fn register(email: String, first_name: String, last_name: String, pass
     } else {
         tracing::info!("registration e-mail not sent: too many for this address");
     }
-    if is_plain_form_post() {
-        leptos_axum::redirect(&format!("{PATH_REGISTER}?{SENT}=1"));
-    }
+    show_a_plain_post(&format!("{PATH_REGISTER}?{SENT}=1"));
     Ok(())
 }
 async fn send_confirmation(store: &Store, mailer: &Mailer, base: &str, user: &User) -> Result<(), PortalError> {

@@ -319,9 +319,7 @@ pub async fn save_grants(right_id: i64, #[server(default)] grants: BTreeMap<Stri
     let scope = require_admin().await?;
     let grants = grants_of(&grants).ok_or_else(crate::shared::errors::malformed)?;
     service::save_grants(&scope, right_id, grants).await?;
-    if crate::shared::context::is_plain_form_post() {
-        leptos_axum::redirect(&right_page::grants_saved_path(right_id));
-    }
+    crate::shared::context::show_a_plain_post(&right_page::grants_saved_path(right_id));
     Ok(())
 }
 
@@ -427,9 +425,7 @@ pub async fn save_template(template_id: i64, name: String, #[server(default)] gr
     let scope = require_admin().await?;
     let grants = grants_of(&grants).ok_or_else(crate::shared::errors::malformed)?;
     let saved = templates::save(&scope, template_id, &name, grants).await?;
-    if crate::shared::context::is_plain_form_post() {
-        leptos_axum::redirect(&templates_page::saved_path(saved));
-    }
+    crate::shared::context::show_a_plain_post(&templates_page::saved_path(saved));
     Ok(saved)
 }
 
@@ -439,9 +435,7 @@ pub async fn save_template(template_id: i64, name: String, #[server(default)] gr
 pub async fn delete_template(template_id: i64) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     templates::delete(&scope, template_id).await?;
-    if crate::shared::context::is_plain_form_post() {
-        leptos_axum::redirect(&templates_page::deleted_path());
-    }
+    crate::shared::context::show_a_plain_post(&templates_page::deleted_path());
     Ok(())
 }
 

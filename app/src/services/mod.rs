@@ -222,9 +222,7 @@ pub async fn place_order(
     let form = OrderForm::parse(&debtor_id, &reference, &quantities).map_err(service::bad_input)?;
     let order = service::place_order(&scope, form).await?;
     // Sent before the page woke up (or without JavaScript): the list, saying which order it was.
-    if crate::shared::context::is_plain_form_post() {
-        leptos_axum::redirect(&format!("{PATH_ORDERS}?{PLACED}={}", order.order_id));
-    }
+    crate::shared::context::show_a_plain_post(&format!("{PATH_ORDERS}?{PLACED}={}", order.order_id));
     Ok(order)
 }
 

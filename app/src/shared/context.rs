@@ -81,6 +81,14 @@ pub async fn client_address() -> Option<IpAddr> {
     leptos_axum::extract::<axum_client_ip::ClientIp>().await.ok().map(|axum_client_ip::ClientIp(ip)| ip)
 }
 
+/// A form a browser posted itself (before its page woke up, or without JavaScript) goes on
+/// to `path`, the page that shows what was done; a script's call gets the function's answer.
+pub fn show_a_plain_post(path: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
 /// True for a plain HTML form post (no JavaScript): errors must then be shown by a redirect.
 pub fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>()

@@ -14,7 +14,7 @@ use crate::shared::errors::{PortalError, Status, MSG_CODE_INVALID, MSG_ENROLMENT
 
 use super::{TwoStepEnrolment, TwoStepNotes};
 use crate::access::{complete_sign_in, require_login};
-use crate::shared::context::{internal, is_plain_form_post, session, settings, store};
+use crate::shared::context::{internal, is_plain_form_post, session, settings, show_a_plain_post, store};
 use crate::shared::password::check_current_password;
 use crate::shared::paths::{PATH_ACCOUNT_TWO_STEP, PATH_LOGIN, PATH_LOGIN_CODE};
 use crate::shared::refusal::refused;
@@ -225,9 +225,7 @@ pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, Portal
     audit(&store, &user, AuditAction::TwoStepEnrolStart).await?;
     // Sent before the page woke up (or without JavaScript): the account page shows the
     // enrolment the session now holds.
-    if is_plain_form_post() {
-        leptos_axum::redirect(PATH_ACCOUNT_TWO_STEP);
-    }
+    show_a_plain_post(PATH_ACCOUNT_TWO_STEP);
     enrolment_of(secret, &user.email)
 }
 
@@ -301,9 +299,7 @@ pub async fn disable_two_step(password: String) -> Result<(), PortalError> {
     let user = store.user(login.user_id).await.map_err(internal)?;
     store.turn_two_step_off(&user).await.map_err(internal)?;
     tracing::info!(user_id = user.id, "two-step login disabled");
-    if is_plain_form_post() {
-        leptos_axum::redirect(PATH_ACCOUNT_TWO_STEP);
-    }
+    show_a_plain_post(PATH_ACCOUNT_TWO_STEP);
     Ok(())
 }
 
