@@ -8,7 +8,9 @@ use leptos::prelude::*;
 /// the current one. Answers the new address.
 #[server(prefix = "/api", endpoint = "request_email_change")]
 pub async fn request_email_change(new_email: String, password: String) -> Result<String, PortalError> {
-    service::request_email_change(new_email, password).await
+    let sent_to = service::request_email_change(new_email, password).await?;
+    crate::shared::context::say_after_a_plain_post(crate::i18n::td_string!(crate::shared::locale::request_locale(), email_change.sent)).await?;
+    Ok(sent_to)
 }
 
 /// Changes the login's e-mail to the address the link was sent to.

@@ -27,6 +27,8 @@ pub struct AccountView {
     pub acts_for_a_company: bool,
     /// Messages the login has not opened yet, for the frame of a login of no company.
     pub unread_messages: i64,
+    /// For the frame of a login of no company: what a form posted without a script just did.
+    pub done: Option<String>,
     /// An enrolment under way, recovery codes to show once.
     pub two_step: crate::two_step::TwoStepNotes,
 }
@@ -53,7 +55,8 @@ pub async fn load_account() -> Result<AccountView, PortalError> {
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), PortalError> {
     let login = crate::access::require_login().await?;
-    service::change_password(login.user_id, current, new, confirm).await
+    service::change_password(login.user_id, current, new, confirm).await?;
+    crate::shared::context::say_after_a_plain_post(crate::i18n::td_string!(crate::shared::locale::request_locale(), account.password_changed)).await
 }
 
 #[cfg(feature = "ssr")]
@@ -120,6 +123,8 @@ pub mod service {
             membership,
             acts_for_a_company,
             unread_messages: store.unread_count(user_id).await.map_err(internal)?,
+            // A login acting for a company reads it in the portal's frame instead.
+            done: if acts_for_a_company { None } else { crate::shared::context::take_done_note().await? },
             two_step: Default::default(),
         })
     }

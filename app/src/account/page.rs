@@ -40,7 +40,7 @@ pub fn AccountPage() -> impl IntoView {
                 // A login that may act for no company has this page and the company choice
                 // only: here it asks a company for access and answers its invitations.
                 (None, Ok(account)) => view! {
-                    <WithoutCompanyLayout name=account.full_name.clone() unread_messages=account.unread_messages>
+                    <WithoutCompanyLayout name=account.full_name.clone() unread_messages=account.unread_messages done=account.done.clone()>
                         <AccountContent account=account/>
                     </WithoutCompanyLayout>
                 }.into_any(),

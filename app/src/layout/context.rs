@@ -25,6 +25,8 @@ pub struct PortalContext {
     pub unread_messages: i64,
     /// The online services this login may use for the acting company.
     pub services: Vec<String>,
+    /// What a form posted without a script just did, said once above the page.
+    pub done: Option<String>,
 }
 
 /// The header's data for a signed-in page, with the acting company checked again.
@@ -33,7 +35,9 @@ pub async fn load_portal_context() -> Result<PortalContext, PortalError> {
     let login = require_login().await?;
     let choices = choices(login.user_id).await?;
     let acting = acting_among(login.user_id, &choices).await?;
-    portal_context(login.user_id, acting, &choices).await
+    let mut context = portal_context(login.user_id, acting, &choices).await?;
+    context.done = crate::shared::context::take_done_note().await?;
+    Ok(context)
 }
 
 /// The header's data for a login that may act for no company (no home company, no right in
@@ -42,6 +46,8 @@ pub async fn load_portal_context() -> Result<PortalContext, PortalError> {
 pub struct OwnContext {
     pub user_name: String,
     pub unread_messages: i64,
+    /// What a form posted without a script just did, said once above the page.
+    pub done: Option<String>,
 }
 
 /// [`OwnContext`], or `None` for a login that has a company to act for: it chooses one first.
@@ -54,7 +60,8 @@ pub async fn load_own_context() -> Result<Option<OwnContext>, PortalError> {
     let store = store()?;
     let user = store.user(login.user_id).await.map_err(internal)?;
     let unread_messages = store.unread_count(login.user_id).await.map_err(internal)?;
-    Ok(Some(OwnContext { user_name: user.full_name(), unread_messages }))
+    let done = crate::shared::context::take_done_note().await?;
+    Ok(Some(OwnContext { user_name: user.full_name(), unread_messages, done }))
 }
 
 #[cfg(feature = "ssr")]
@@ -76,5 +83,6 @@ pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &Compa
         acting,
         can_switch: choices.count() > 1,
         services,
+        done: None,
     })
 }

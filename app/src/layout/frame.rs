@@ -60,10 +60,10 @@ where
                 let (view, here) = (view.clone(), here.clone());
                 data.get().map(move |(context, own_context, loaded)| match (context, own_context, loaded) {
                     (Err(_), Some(own), Ok(data)) => {
-                        view! { <WithoutCompanyLayout name=own.user_name unread_messages=own.unread_messages>{view(data)}</WithoutCompanyLayout> }.into_any()
+                        view! { <WithoutCompanyLayout name=own.user_name unread_messages=own.unread_messages done=own.done>{view(data)}</WithoutCompanyLayout> }.into_any()
                     }
                     (Err(_), Some(own), Err(error)) => view! {
-                        <WithoutCompanyLayout name=own.user_name unread_messages=own.unread_messages><Refusal error=error/></WithoutCompanyLayout>
+                        <WithoutCompanyLayout name=own.user_name unread_messages=own.unread_messages done=own.done><Refusal error=error/></WithoutCompanyLayout>
                     }
                     .into_any(),
                     (Err(error), None, _) => redirect_for(&error, &here),

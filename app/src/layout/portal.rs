@@ -10,7 +10,7 @@ use crate::i18n::{t, t_string, use_i18n};
 #[component]
 pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let PortalContext { user_name, acting, can_switch, is_admin, unread_messages, .. } = context;
+    let PortalContext { user_name, acting, can_switch, is_admin, unread_messages, done, .. } = context;
     view! {
         <SkipToContent/>
         <header class="border-b-4 border-yellow-400 bg-white">
@@ -46,15 +46,27 @@ pub fn PortalLayout(context: PortalContext, children: Children) -> impl IntoView
             </div>
         </header>
         <main id="main" class="mx-auto w-full max-w-5xl px-4 py-8">
+            <DoneNote done=done/>
             {children()}
         </main>
     }
 }
 
+/// What a form posted without a script just did (`say_after_a_plain_post`), said once above
+/// the page it came back to, where the island would have said it beside the form.
+#[component]
+fn DoneNote(done: Option<String>) -> impl IntoView {
+    done.map(|sentence| {
+        view! {
+            <p role="status" class="mb-6 rounded border border-green-300 bg-green-50 p-3 font-medium text-green-900" data-testid="done-note">{sentence}</p>
+        }
+    })
+}
+
 /// The frame of the pages of a login that may act for no company (no home company, no active
 /// right): its account and its messages; no company, no company menu.
 #[component]
-pub fn WithoutCompanyLayout(name: String, unread_messages: i64, children: Children) -> impl IntoView {
+pub fn WithoutCompanyLayout(name: String, unread_messages: i64, done: Option<String>, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <SkipToContent/>
@@ -76,6 +88,7 @@ pub fn WithoutCompanyLayout(name: String, unread_messages: i64, children: Childr
             </p>
         </header>
         <main id="main" class="mx-auto w-full max-w-5xl px-4 py-8">
+            <DoneNote done=done/>
             {children()}
         </main>
     }

@@ -90,7 +90,9 @@ pub const MAX_OPEN_REQUESTS: i64 = 5;
 #[server(prefix = "/api", endpoint = "request_access")]
 pub async fn request_access(customer_number: String, message: String) -> Result<String, PortalError> {
     let login = crate::access::require_login().await?;
-    service::request(login.user_id, &customer_number, &message).await
+    let number = service::request(login.user_id, &customer_number, &message).await?;
+    crate::shared::context::say_after_a_plain_post(crate::i18n::td_string!(crate::shared::locale::request_locale(), account.request_sent_status)).await?;
+    Ok(number)
 }
 
 /// One provider right of the signed-in login, for its own page (`/invitations/{id}`).
@@ -105,7 +107,8 @@ pub async fn load_invitation(right_id: i64) -> Result<InvitationView, PortalErro
 #[server(prefix = "/api", endpoint = "answer_right")]
 pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result<(), PortalError> {
     let login = crate::access::require_login().await?;
-    service::answer(login.user_id, right_id, version, &answer).await
+    service::answer(login.user_id, right_id, version, &answer).await?;
+    crate::shared::context::say_after_a_plain_post(crate::i18n::td_string!(crate::shared::locale::request_locale(), account.answer_saved)).await
 }
 
 #[cfg(feature = "ssr")]

@@ -406,7 +406,12 @@ pub async fn offboard_provider_company(provider_company_id: i64, previewed: Stri
 #[server(prefix = "/api", endpoint = "set_invitation_lifetime")]
 pub async fn set_invitation_lifetime(days: String) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
-    service::set_invitation_lifetime(&scope, &days).await
+    let days = service::set_invitation_lifetime(&scope, &days).await?;
+    crate::shared::context::say_after_a_plain_post(
+        crate::i18n::td_string!(crate::shared::locale::request_locale(), admin.lifetime_saved, days = days).to_string(),
+    )
+    .await?;
+    Ok(days)
 }
 
 /// "Modèles d'autorisations": the acting company's permission templates, with its services

@@ -12,7 +12,7 @@ use super::*;
 use crate::access::AdminScope;
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
-use crate::shared::context::{internal, store};
+use crate::shared::context::{internal, say_after_a_plain_post, show_a_plain_post, store};
 use crate::shared::errors::Status;
 use crate::shared::format::swiss_date;
 use crate::shared::mail::{mailer, public_base};
@@ -117,7 +117,14 @@ pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previe
     for notice in &notices {
         notice.mail(&mailer, &base).await;
     }
-    Ok(ended.len() as i64)
+    let count = ended.len() as i64;
+    // Sent before the page woke up: the offboarding page would find nothing left to end, so
+    // the list it leads back to says what ended.
+    let provider_company = items[0].home_company_name.clone().unwrap_or_default();
+    let done = crate::i18n::td_string!(crate::shared::locale::request_locale(), admin.offboard_done, company = provider_company, count = count);
+    say_after_a_plain_post(done.to_string()).await?;
+    show_a_plain_post(crate::shared::paths::PATH_ADMIN_RIGHTS);
+    Ok(count)
 }
 
 #[cfg(test)]

@@ -89,6 +89,25 @@ pub fn show_a_plain_post(path: &str) {
     }
 }
 
+/// Session key of the sentence that says what a form posted without a script did.
+const KEY_DONE: &str = "done_note";
+
+/// A form the browser posted itself (before its page woke up, or without JavaScript) comes
+/// back to a page rendered by the server, which cannot show the island's own sentence of
+/// success ("Votre mot de passe a été modifié."): the next signed-in page says `sentence`
+/// once, above its content (`take_done_note`). A script's call shows it in place instead.
+pub async fn say_after_a_plain_post(sentence: impl Into<String>) -> Result<(), PortalError> {
+    if is_plain_form_post() {
+        session().await?.insert(KEY_DONE, sentence.into()).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// The sentence [`say_after_a_plain_post`] left for this page, taken once.
+pub async fn take_done_note() -> Result<Option<String>, PortalError> {
+    session().await?.remove::<String>(KEY_DONE).await.map_err(internal)
+}
+
 /// True for a plain HTML form post (no JavaScript): errors must then be shown by a redirect.
 pub fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>()

@@ -15,6 +15,8 @@ pub const PATH_REGISTER_CONFIRM: &str = "/register/confirm";
 pub const PATH_FORGOT: &str = "/password/forgot";
 pub const PATH_RESET: &str = "/password/reset";
 pub const PATH_EMAIL_CONFIRM: &str = "/email/confirm";
+/// "Droits d'utilisateur et autorisations", the acting company's list of rights.
+pub const PATH_ADMIN_RIGHTS: &str = "/admin/rights";
 
 /// Query flags on `/login` (and `/account`) after a link was used.
 pub const NOTICE_CONFIRMED: &str = "confirme";

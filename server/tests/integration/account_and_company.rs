@@ -36,6 +36,26 @@ on_both_backends!(the_password_changes_only_with_the_current_one, Options::defau
     assert!(app.audit_actions(app.demo.admin.id).await.contains(&"password.change".to_string()));
 });
 
+on_both_backends!(a_password_changed_without_javascript_is_said_once_above_the_next_page, Options::default(), |app: TestApp| async move {
+    const SAID: &str = "Votre mot de passe a été modifié.";
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let form = [("current", PASSWORD), ("new", NEW_PASSWORD), ("confirm", NEW_PASSWORD)];
+    let posted = app.post_as_a_page("/api/change_password", &form, Some(&cookie)).await;
+    assert!(matches!(posted.status, 302 | 303) && posted.location().is_some(), "the browser goes back to a page: {posted:?}");
+    let cookie = posted.session_cookie().unwrap_or(cookie);
+
+    let page = app.open("/account", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains("data-testid=\"done-note\"") && page.body.contains(SAID), "{}", page.body);
+    let again = app.open("/account", Some(&cookie)).await;
+    assert!(!again.body.contains(SAID), "said once: {}", again.body);
+
+    // A script's call shows the sentence beside the form: no page says it afterwards.
+    let by_script = change(&app, &cookie, NEW_PASSWORD, PASSWORD, PASSWORD).await;
+    assert_eq!(by_script.status, 200, "{by_script:?}");
+    assert!(!app.open("/account", Some(&cookie)).await.body.contains("done-note"));
+});
+
 on_both_backends!(changing_the_password_signs_out_the_other_sessions_of_the_login_only, Options::default(), |app: TestApp| async move {
     let here = app.signed_in_cookie(ADMIN).await;
     let elsewhere = app.signed_in_cookie(ADMIN).await;

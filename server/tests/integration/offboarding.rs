@@ -162,3 +162,20 @@ on_both_backends!(a_confirmation_the_rights_have_moved_on_from_ends_nothing, Opt
     let ended = app.post("/api/offboard_provider_company", &[("provider_company_id", &company_id), ("previewed", &previewed(&fresh))], Some(&anna)).await;
     assert_eq!((ended.status, ended.body.as_str()), (200, "5"), "{ended:?}");
 });
+
+on_both_backends!(an_offboarding_confirmed_without_javascript_leads_to_the_list_which_says_what_ended, Options::default(), |app: TestApp| async move {
+    let firm = logistics(&app).await;
+    let anna = app.signed_in_cookie(ADMIN).await;
+    let shown = preview(&app, &anna, &firm.company).await;
+    let form = [("provider_company_id", firm.company.id.to_string()), ("previewed", previewed(&shown))];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let posted = app.post_as_a_page("/api/offboard_provider_company", &form, Some(&anna)).await;
+    assert_eq!(posted.location(), Some("/admin/rights"), "the offboarding page would find nothing left to end: {posted:?}");
+    assert_eq!(status_of(&app, &firm.invited).await, RightStatus::Revoked);
+
+    let list = app.open("/admin/rights", Some(&anna)).await;
+    assert_eq!(list.status, 200, "{list:?}");
+    let said = "Les accès de Entrepôts Lémaniques SA ont pris fin (4). Chaque prestataire en a été informé.";
+    assert!(list.body.contains(said), "{}", list.body);
+    assert!(!app.open("/admin/rights", Some(&anna)).await.body.contains(said), "said once");
+});
