@@ -55,7 +55,6 @@ pub fn ProviderAccessTable(rows: Vec<ProviderAccessRow>) -> impl IntoView {
 fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl IntoView {
     let i18n = use_i18n();
     let ProviderAccessRow { right_id, version, awaiting, date, company_name, customer_number, status, answer_by } = row;
-    let confirming = RwSignal::new(false);
     let invitation = status == RightStatus::Pending && awaiting == Some(Awaiting::Provider);
     let own_request = status == RightStatus::Pending && awaiting == Some(Awaiting::Principal);
     // A suspended access is still the provider's to give up.
@@ -90,21 +89,17 @@ fn AccessRow(row: ProviderAccessRow, action: ServerAction<AnswerRight>) -> impl 
                         {form("refuse", t_string!(i18n, account.refuse).to_string(), BUTTON_SECONDARY)}
                     })}
                     {own_request.then(|| form("withdraw", t_string!(i18n, account.withdraw).to_string(), BUTTON_SECONDARY))}
+                    // A disclosure, not a script: the question opens before the page wakes up.
                     {in_force.then(|| view! {
-                        <Show
-                            when=move || confirming.get()
-                            fallback=move || view! {
-                                <button type="button" class=BUTTON_DANGER on:click=move |_| confirming.set(true)>{t!(i18n, account.resign)}</button>
-                            }
-                        >
-                            <div role="alertdialog" aria-label=move || t_string!(i18n, account.resign) class="rounded border border-red-300 bg-red-50 p-3">
+                        <details class="w-full">
+                            <summary class=format!("{BUTTON_DANGER} inline-block cursor-pointer")>{t!(i18n, account.resign)}</summary>
+                            <div role="group" aria-label=move || t_string!(i18n, account.resign) class="mt-2 rounded border border-red-300 bg-red-50 p-3">
                                 <p class="font-medium text-red-900">{t!(i18n, account.resign_confirm, company = company_name.clone())}</p>
                                 <div class="mt-2 flex flex-wrap gap-2">
                                     {form("resign", t_string!(i18n, admin.confirm_yes).to_string(), BUTTON_DANGER)}
-                                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| confirming.set(false)>{t!(i18n, admin.cancel)}</button>
                                 </div>
                             </div>
-                        </Show>
+                        </details>
                     })}
                 </div>
             </td>
