@@ -39,7 +39,9 @@ pub struct ServeArgs {
 
     /// End-to-end tests only, with `--demo`, in a server built with the feature `test-clock`:
     /// `POST /test-clock?days=N` moves the portal's clock N days ahead and runs the
-    /// housekeeping, so that a test sees an invitation lapse without waiting for it.
+    /// housekeeping, so that a test sees an invitation lapse without waiting for it; and
+    /// `POST /test-fixtures/provider-company` makes a company and its administrator (demo
+    /// password) that no other test uses.
     #[cfg(feature = "test-clock")]
     #[arg(long, env = "PORTAL_TEST_CLOCK", requires = "demo")]
     pub test_clock: bool,

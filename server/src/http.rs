@@ -290,8 +290,14 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
     let mut own = Router::new();
     #[cfg(feature = "test-clock")]
     if args.test_clock {
-        tracing::warn!("test clock on: POST {} moves the time of pending rights", crate::test_clock::PATH);
-        own = own.route(crate::test_clock::PATH, crate::test_clock::route(housekeeping));
+        tracing::warn!(
+            "test clock on: POST {} moves the time of pending rights, POST {} makes a provider company",
+            crate::test_clock::PATH,
+            crate::test_fixtures::PATH
+        );
+        own = own
+            .route(crate::test_clock::PATH, crate::test_clock::route(housekeeping))
+            .route(crate::test_fixtures::PATH, crate::test_fixtures::route(store.clone()));
     }
     let app = router_around(own, AppState { leptos_options, store }, security, mailer);
     tracing::info!(%public_url, "listening on http://{local}");

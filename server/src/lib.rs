@@ -13,6 +13,8 @@ pub mod stalled_pages;
 pub mod state;
 #[cfg(feature = "test-clock")]
 pub mod test_clock;
+#[cfg(feature = "test-clock")]
+pub mod test_fixtures;
 
 /// Rendering a page walks Leptos' nested view types recursively; unoptimized builds need
 /// more than tokio's 2 MiB worker stacks for the larger pages (release builds stay well
