@@ -1,19 +1,34 @@
-import { Page } from '@playwright/test';
-import { DEMO_PASSWORD, expect, fillAndSend, holdWaking, MOMENTS, signIn, signInActingFor, test } from './support';
+import { Browser, Page } from '@playwright/test';
+import { DEMO_PASSWORD, expect, fillAndSend, freshLogin, holdWaking, Moment, MOMENTS, signIn, signInActingFor, test, totp } from './support';
 
 // Léa administers Logistique Alpine SA, whose templates and rights no other test before the
 // late projects looks at: the forms below may add to them freely.
 const LEA = 'lea.berger@logistique-alpine.example';
 const LOGISTICS = 'Logistique Alpine SA';
+// Logistique Alpine SA's customer number.
+const LOGISTICS_NUMBER = '45000005';
 
-/** A technical user of the acting company, entered through the server function; its right's id. */
-async function enterTechnicalUser(page: Page, name: string): Promise<number> {
+/** A right entered for the acting company through the server function; its id. */
+async function enter(page: Page, fields: Record<string, string>): Promise<number> {
   const answer = await page.request.post('/api/enter_user', {
-    form: { right_type: 'technical', email: '', first_name: '', last_name: '', name, remark: '', assignment: 'manual' },
+    form: { email: '', first_name: '', last_name: '', name: '', remark: '', assignment: 'manual', ...fields },
     headers: { origin: new URL(page.url()).origin },
   });
   expect(answer.status(), await answer.text()).toBe(200);
   return (await answer.json()).right_id;
+}
+
+/** A technical user of the acting company; its right's id. */
+async function enterTechnicalUser(page: Page, name: string): Promise<number> {
+  return enter(page, { right_type: 'technical', name });
+}
+
+/** A page of its own browser, signed in as Léa for Logistique Alpine SA: the company's side. */
+async function leaInAnotherBrowser(browser: Browser, javaScriptEnabled = true): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-CH', timezoneId: 'Europe/Zurich', javaScriptEnabled });
+  const page = await context.newPage();
+  await signInActingFor(page, LEA, LOGISTICS);
+  return page;
 }
 
 /** Switches the first service of the authorizations form on, for its first debtor only. */
@@ -215,9 +230,73 @@ test.describe('a form sent before, while or after its page wakes up', () => {
       await expect(page.getByTestId('templates-done')).toHaveText(`Le modèle « ${name} » est enregistré.`);
       await expect(page.getByTestId('template').filter({ hasText: name })).toContainText('400001');
     });
+
+    test(`asks for a new e-mail address when sent ${moment}`, async ({ page }) => {
+      const login = await freshLogin(page);
+      await signInActingFor(page, login.email, login.company);
+      await fillAndSend(
+        page,
+        '/account',
+        moment,
+        async () => {
+          await page.getByLabel('Nouvelle adresse e-mail').fill(`nouvelle.${moment}.${Date.now()}@nouvelle-adresse.example`);
+          await page.locator('#email_password').fill(DEMO_PASSWORD);
+        },
+        () => page.getByRole('button', { name: 'Envoyer le lien de confirmation' }).click(),
+      );
+      // Said beside the form when the island sent it, above the page when the browser did.
+      await expect(page.getByRole('status').filter({ hasText: 'Nous avons envoyé un lien de confirmation à la nouvelle adresse.' })).toBeVisible();
+      // The login's address changes only once the link is opened.
+      await expect(page.getByTestId('account-email')).toHaveText(login.email);
+    });
+
+    test(`asks a company for access and withdraws the request, each sent ${moment}`, async ({ page }) => {
+      const login = await freshLogin(page);
+      await signInActingFor(page, login.email, login.company);
+      await fillAndSend(
+        page,
+        '/account',
+        moment,
+        async () => {
+          await page.getByLabel('Numéro de client de la société').fill(LOGISTICS_NUMBER);
+          await page.getByLabel('Message (facultatif)').fill(`Demande ${moment}`);
+        },
+        () => page.getByRole('button', { name: 'Envoyer la demande' }).click(),
+      );
+      // Until the company answers, the request names the number typed only.
+      const row = page.getByTestId('access-row').filter({ hasText: `N° client ${LOGISTICS_NUMBER}` });
+      await expect(row.getByTestId('access-status')).toContainText('en suspens');
+      await expect(row).toContainText('Demande envoyée');
+
+      await fillAndSend(page, '/account', moment, async () => {}, () => row.getByRole('button', { name: 'Retirer la demande' }).click());
+      // A withdrawn request ends as the company's withdrawn invitation does.
+      await expect(row.getByTestId('access-status')).toContainText('révoquée');
+      await expect(row.getByRole('button', { name: 'Retirer la demande' })).toHaveCount(0);
+    });
+
+    test(`signs in with the app's code sent ${moment}`, async ({ page }) => {
+      const login = await freshLogin(page);
+      await signInActingFor(page, login.email, login.company);
+      const secret = await turnTwoStepOn(page);
+      const enrolledAt = Date.now();
+      await signInAgainUpToTheCode(page, login.email);
+      await fillAndSend(page, '/login/code', moment, () => page.getByLabel('Code de vérification').fill(nextCode(secret, enrolledAt)), () =>
+        page.getByRole('button', { name: 'Vérifier' }).click(),
+      );
+      await expect(page).toHaveURL(/\/portal$/);
+      await expect(page.getByTestId('acting-company')).toHaveText(login.company);
+    });
+
+    test(`accepts an invitation and gives the access back, each sent ${moment}`, async ({ page, browser }) => {
+      await acceptAndGiveBack(page, browser, moment);
+    });
+
+    test(`ends a provider company's access when confirmed ${moment}`, async ({ page }) => {
+      await offboard(page, moment);
+    });
   }
 
-  test('sets how long invitations wait, sent at each moment', async ({ page }) => {
+  test('sets how long invitations wait, sent at each moment', async ({ page, browser }) => {
     await signInActingFor(page, LEA, LOGISTICS);
     // One after the other: the three values are the company's one setting.
     for (const [i, moment] of MOMENTS.entries()) {
@@ -230,6 +309,14 @@ test.describe('a form sent before, while or after its page wakes up', () => {
       await page.goto('/admin/rights');
       await expect(page.getByLabel('Nombre de jours (1 à 90)')).toHaveValue(days);
     }
+    // And once without JavaScript: the list it comes back to says what was saved.
+    const asleep = await leaInAnotherBrowser(browser, false);
+    await asleep.goto('/admin/rights');
+    await asleep.getByLabel('Nombre de jours (1 à 90)').fill('30');
+    await asleep.getByRole('button', { name: 'Enregistrer la durée' }).click();
+    await expect(asleep.getByTestId('done-note')).toHaveText('Les nouvelles invitations sont valables 30 jours.');
+    await expect(asleep.getByLabel('Nombre de jours (1 à 90)')).toHaveValue('30');
+    await asleep.context().close();
   });
 
   test('a refused sign-in sent asleep says why on the page it returns to', async ({ page }) => {
@@ -285,6 +372,96 @@ test.describe('a form sent before, while or after its page wakes up', () => {
   });
 });
 
+/** Turns two-step login on for the signed-in login from its account page; the app's secret. */
+async function turnTwoStepOn(page: Page): Promise<string> {
+  await page.goto('/account');
+  const twoStep = page.getByRole('region', { name: 'Processus de connexion en deux étapes' });
+  await twoStep.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
+  await twoStep.getByRole('button', { name: 'Activer la connexion en deux étapes' }).click();
+  await expect(twoStep.getByText('Clé pour la saisie manuelle :')).toBeVisible();
+  const secret = (await twoStep.locator('code').first().textContent())!.replace(/\s/g, '');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await twoStep.getByLabel('Code de vérification').fill(totp(secret));
+  await twoStep.getByRole('button', { name: 'Confirmer' }).click();
+  await expect(twoStep.getByRole('heading', { name: 'Codes de récupération' })).toBeVisible();
+  return secret;
+}
+
+/**
+ * The app's code for the sign-in after an enrolment confirmed at `enrolledAt`: each code works
+ * once, so it is a later step's, at most one step ahead of the server's clock.
+ */
+function nextCode(secret: string, enrolledAt: number): string {
+  const step = (t: number) => Math.floor(t / 30_000);
+  return totp(secret, Math.max(step(Date.now()), step(enrolledAt) + 1) * 30_000);
+}
+
+/** Signs out, then in again with the password: the code page asks for the second step. */
+async function signInAgainUpToTheCode(page: Page, email: string) {
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await signIn(page, email);
+  await expect(page).toHaveURL(/\/login\/code$/);
+}
+
+type When = Moment | 'without JavaScript';
+
+/** Opens `path`, lets `fill` type and `tap` send: at `moment`, or with the page's own scripts off. */
+async function sendAt(page: Page, when: When, path: string, fill: () => Promise<void>, tap: () => Promise<void>) {
+  if (when === 'without JavaScript') {
+    await page.goto(path);
+    await fill();
+    await tap();
+  } else {
+    await fillAndSend(page, path, when, fill, tap);
+  }
+}
+
+/** A login of a company of its own accepts Léa's invitation to Logistique Alpine SA, then gives the access back. */
+async function acceptAndGiveBack(page: Page, browser: Browser, when: When) {
+  const provider = await freshLogin(page);
+  const lea = await leaInAnotherBrowser(browser);
+  const rightId = await enter(lea, { right_type: 'provider', email: provider.email });
+  await lea.context().close();
+  await signInActingFor(page, provider.email, provider.company);
+
+  await sendAt(page, when, `/invitations/${rightId}`, async () => {}, () => page.getByRole('button', { name: 'Valider' }).click());
+  await expect(page.getByTestId('invitation-state')).toHaveText(`Vous avez accepté cet accès. Vous pouvez maintenant travailler pour ${LOGISTICS}.`);
+  await expect(page.getByTestId('invitation-status')).toHaveText('active');
+
+  // The confirmation opens from its disclosure, before the page wakes up too.
+  const access = page.locator(`[data-testid="access-row"][data-company="${LOGISTICS}"]`);
+  await sendAt(
+    page,
+    when,
+    '/account',
+    async () => {
+      await access.getByText('Résilier', { exact: true }).click();
+      await expect(access.getByText(`Résilier votre accès prestataire à ${LOGISTICS} ? Vous ne pourrez plus sélectionner cette société.`)).toBeVisible();
+    },
+    () => access.getByRole('button', { name: 'Confirmer' }).click(),
+  );
+  await expect(access.getByTestId('access-status')).toContainText('résiliée');
+  await expect(access.getByText('Résilier', { exact: true })).toHaveCount(0);
+}
+
+/** Léa invites a login of a company of its own, then ends that company's access to Logistique Alpine SA. */
+async function offboard(page: Page, when: When) {
+  const provider = await freshLogin(page);
+  await signInActingFor(page, LEA, LOGISTICS);
+  await enter(page, { right_type: 'provider', email: provider.email });
+  await page.goto('/admin/rights');
+  const path = (await page.getByRole('link', { name: `Mettre fin aux accès de ${provider.company}` }).getAttribute('href'))!;
+  await sendAt(page, when, path, async () => {}, () => page.getByRole('button', { name: 'Mettre fin aux accès (1)' }).click());
+  // Said in place when the island sent it; above the list it leads back to when the browser did.
+  await expect(page.getByRole('status').filter({ hasText: 'ont pris fin' })).toHaveText(
+    `Les accès de ${provider.company} ont pris fin (1). Chaque prestataire en a été informé.`,
+  );
+  await page.goto('/admin/rights');
+  await expect(page.getByRole('heading', { level: 1, name: "Droits d'utilisateur et autorisations" })).toBeVisible();
+  await expect(page.getByRole('link', { name: `Mettre fin aux accès de ${provider.company}` })).toHaveCount(0);
+}
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
   test.beforeEach(({}, testInfo) => {
@@ -310,6 +487,129 @@ test.describe('without JavaScript', () => {
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await expect(page.getByTestId('entry-error')).not.toBeEmpty();
     await expect(page.getByRole('heading', { level: 1, name: 'Saisir un utilisateur' })).toBeVisible();
+  });
+
+  test('two-step login is turned on with the QR code and a code, shows the recovery codes once, and asks for a code at sign-in', async ({ page }) => {
+    const login = await freshLogin(page);
+    await signInActingFor(page, login.email, login.company);
+    await page.goto('/account');
+    const twoStep = page.getByRole('region', { name: 'Processus de connexion en deux étapes' });
+    await twoStep.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
+    await twoStep.getByRole('button', { name: 'Activer la connexion en deux étapes' }).click();
+
+    await expect(twoStep.getByRole('img', { name: /QR/ })).toBeVisible();
+    await expect(twoStep.getByText('Clé pour la saisie manuelle :')).toBeVisible();
+    const secret = (await twoStep.locator('code').first().textContent())!.replace(/\s/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await twoStep.getByLabel('Code de vérification').fill(totp(secret));
+    await twoStep.getByRole('button', { name: 'Confirmer' }).click();
+    const enrolledAt = Date.now();
+
+    await expect(twoStep.getByRole('heading', { name: 'Codes de récupération' })).toBeVisible();
+    await expect(twoStep.getByRole('listitem')).toHaveCount(10);
+    await expect(twoStep.getByText('Activé', { exact: true })).toBeVisible();
+    await page.reload();
+    await expect(twoStep.getByRole('button', { name: 'Désactiver la connexion en deux étapes' })).toBeVisible();
+    await expect(twoStep.getByRole('heading', { name: 'Codes de récupération' })).toHaveCount(0);
+
+    // A wrong code is refused with the reason; the app's code signs in.
+    await signInAgainUpToTheCode(page, login.email);
+    const code = nextCode(secret, enrolledAt);
+    await page.getByLabel('Code de vérification').fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await expect(page.getByText('Le code de vérification est incorrect.')).toBeVisible();
+    await page.getByLabel('Code de vérification').fill(code);
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await expect(page).toHaveURL(/\/portal$/);
+    await expect(page.getByTestId('acting-company')).toHaveText(login.company);
+
+    await page.goto('/account');
+    await twoStep.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
+    await twoStep.getByRole('button', { name: 'Désactiver la connexion en deux étapes' }).click();
+    await expect(twoStep.getByText('Désactivé', { exact: true })).toBeVisible();
+    await expect(twoStep.getByRole('button', { name: 'Activer la connexion en deux étapes' })).toBeVisible();
+  });
+
+  test('a provider accepts an invitation and gives the access back', async ({ page, browser }) => {
+    await acceptAndGiveBack(page, browser, 'without JavaScript');
+  });
+
+  test("an administrator ends a provider company's access", async ({ page }) => {
+    await offboard(page, 'without JavaScript');
+  });
+
+  test('a person creates a login and asks for a new password', async ({ page }) => {
+    await page.goto('/register');
+    await page.getByLabel('Adresse e-mail').fill(`nina.sans-script.${Date.now()}@neu.example`);
+    await page.getByLabel('Prénom').fill('Nina');
+    await page.getByLabel('Nom', { exact: true }).fill('Neuhaus');
+    await page.getByLabel('Mot de passe', { exact: true }).fill('Nouveau-2026!mot');
+    await page.getByLabel('Confirmer le mot de passe').fill('Nouveau-2026!mot');
+    await page.getByRole('button', { name: 'Créer le login' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Consultez votre boîte de réception' })).toBeVisible();
+
+    await page.goto('/password/forgot');
+    await page.getByLabel('Adresse e-mail').fill(`oubli.sans-script.${Date.now()}@nulle-part.example`);
+    await page.getByRole('button', { name: 'Envoyer le lien' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Consultez votre boîte de réception' })).toBeVisible();
+  });
+
+  test('a login is refused a password change, asks for a new e-mail address, asks for access and withdraws it', async ({ page }) => {
+    const login = await freshLogin(page);
+    await signInActingFor(page, login.email, login.company);
+    await page.goto('/account');
+    const password = page.locator('form').filter({ has: page.locator('#current') });
+    await password.getByLabel('Mot de passe actuel').fill('pas-le-bon-mot-de-passe');
+    await password.getByLabel('Nouveau mot de passe', { exact: true }).fill('Nouveau-2026!mot');
+    await password.getByLabel('Confirmer le nouveau mot de passe').fill('Nouveau-2026!mot');
+    await password.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Le mot de passe actuel est incorrect.' })).toBeVisible();
+
+    await page.getByLabel('Nouvelle adresse e-mail').fill(`lea.sans-script.${Date.now()}@nouvelle-adresse.example`);
+    await page.locator('#email_password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Envoyer le lien de confirmation' }).click();
+    await expect(page.getByTestId('done-note')).toHaveText(/^Nous avons envoyé un lien de confirmation à la nouvelle adresse\./);
+    await expect(page.getByTestId('account-email')).toHaveText(login.email);
+
+    const number = LOGISTICS_NUMBER;
+    await page.getByLabel('Numéro de client de la société').fill(number);
+    await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+    await expect(page.getByTestId('done-note')).toHaveText(/^Votre demande est enregistrée/);
+    const row = page.getByTestId('access-row').filter({ hasText: `N° client ${number}` });
+    await expect(row).toContainText('Demande envoyée');
+    await row.getByRole('button', { name: 'Retirer la demande' }).click();
+    await expect(page.getByTestId('done-note')).toHaveText('Votre réponse est enregistrée.');
+    await expect(row.getByTestId('access-status')).toContainText('révoquée');
+  });
+
+  test("an administrator changes a right, extends, suspends and resumes it, and an employee orders", async ({ page }) => {
+    await signInActingFor(page, LEA, LOGISTICS);
+    const rightId = await enterTechnicalUser(page, `Sans script ${Date.now()}`);
+    await page.goto(`/admin/rights/${rightId}`);
+    const now = new Date();
+    const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 15));
+    await page.getByLabel('Remarque (facultatif)').fill('Sans script');
+    await page.getByLabel('Date de fin (facultatif)').fill(end.toISOString().slice(0, 10));
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await expect(page.getByLabel('Remarque (facultatif)')).toHaveValue('Sans script');
+    await expect(page.getByTestId('extend-ends')).toContainText(`15.${String(end.getUTCMonth() + 1).padStart(2, '0')}.${end.getUTCFullYear()}`);
+    const later = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 5, 15));
+    await page.getByRole('button', { name: '+ 3 mois' }).click();
+    await expect(page.getByTestId('extend-ends')).toContainText(`15.${String(later.getUTCMonth() + 1).padStart(2, '0')}.${later.getUTCFullYear()}`);
+    await page.getByRole('button', { name: "Suspendre l'accès" }).click();
+    await expect(page.getByTestId('manage-status')).toHaveText('suspendue');
+    await page.getByRole('button', { name: "Reprendre l'accès" }).click();
+    await expect(page.getByTestId('manage-status')).toHaveText('active');
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await signIn(page, 'admin@musterhans.example');
+    await expect(page).toHaveURL(/\/portal$/);
+    await page.goto('/services/orders');
+    const form = page.getByTestId('order-form');
+    await form.getByLabel('Débiteur', { exact: true }).selectOption({ index: 1 });
+    await form.getByLabel("Quantité – Carton d'expédition S (lot de 25)").fill('3');
+    await form.getByRole('button', { name: 'Passer la commande' }).click();
+    await expect(page.getByText(/Votre commande n° \d+ a été passée/)).toBeVisible();
   });
 
   test('an administrator makes and deletes a template, grants services and revokes a right', async ({ page }) => {

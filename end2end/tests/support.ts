@@ -1,4 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
+import { createHmac } from 'node:crypto';
 import { test as base, expect, Page, TestInfo } from '@playwright/test';
 
 export { expect };
@@ -118,4 +119,35 @@ export async function fillAndSend(page: Page, path: string, moment: Moment, fill
   }
   await send();
   wake();
+}
+
+/** RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret: what an authenticator app shows. */
+export function totp(secretBase32: string, at = Date.now()): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
+
+/** A company of its own and its administrator, who signs in with the demo password. */
+export type FreshLogin = { company: string; customer_number: string; email: string };
+
+/**
+ * A company and a login no other test knows, made by the end-to-end server's fixture
+ * (`server/src/test_fixtures.rs`): for a form that ends something for good (a login holds
+ * one right per company for ever), sent at each moment and repeated.
+ */
+export async function freshLogin(page: Page): Promise<FreshLogin> {
+  const origin = new URL(test.info().project.use.baseURL!).origin;
+  const answer = await page.request.post('/test-fixtures/provider-company', { headers: { origin } });
+  expect(answer.status(), await answer.text()).toBe(200);
+  return answer.json();
 }

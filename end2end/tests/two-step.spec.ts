@@ -1,21 +1,4 @@
-import { createHmac } from 'node:crypto';
-import { DEMO_PASSWORD, expect, expectAccessible, keepScreenshot, signIn, signInActingFor, test } from './support';
-
-/** RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret: what an authenticator app shows. */
-function totp(secretBase32: string, at = Date.now()): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) {
-    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  }
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return value.toString().padStart(6, '0');
-}
+import { DEMO_PASSWORD, expect, expectAccessible, keepScreenshot, signIn, test, totp } from './support';
 
 test.describe('two-step login', () => {
   test('is enrolled with a code from the app, then asked for at sign-in', async ({ page }, testInfo) => {
@@ -67,40 +50,5 @@ test.describe('two-step login', () => {
     await page.getByRole('button', { name: 'Vérifier' }).click();
     await expect(page).toHaveURL(/\/portal$/);
     await expect(page.getByTestId('acting-company')).toHaveText('Transports Rapides SA');
-  });
-});
-
-test.describe('two-step login without JavaScript', () => {
-  test.use({ javaScriptEnabled: false });
-  test.beforeEach(({}, testInfo) => {
-    // Jonas signs in nowhere else before the late projects; the test leaves it off again.
-    test.skip(testInfo.project.name !== 'phone', 'turns one demo login on and off once');
-  });
-
-  test('is turned on with the QR code and a code, shows the recovery codes once, and off again', async ({ page }) => {
-    await signInActingFor(page, 'jonas.meier@logistique-alpine.example', 'Logistique Alpine SA');
-    await page.goto('/account');
-    const twoStep = page.getByRole('region', { name: 'Processus de connexion en deux étapes' });
-    await twoStep.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
-    await twoStep.getByRole('button', { name: 'Activer la connexion en deux étapes' }).click();
-
-    await expect(twoStep.getByRole('img', { name: /QR/ })).toBeVisible();
-    await expect(twoStep.getByText('Clé pour la saisie manuelle :')).toBeVisible();
-    const secret = (await twoStep.locator('code').first().textContent())!.replace(/\s/g, '');
-    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    await twoStep.getByLabel('Code de vérification').fill(totp(secret));
-    await twoStep.getByRole('button', { name: 'Confirmer' }).click();
-
-    await expect(twoStep.getByRole('heading', { name: 'Codes de récupération' })).toBeVisible();
-    await expect(twoStep.getByRole('listitem')).toHaveCount(10);
-    await expect(twoStep.getByText('Activé', { exact: true })).toBeVisible();
-    await page.reload();
-    await expect(twoStep.getByRole('button', { name: 'Désactiver la connexion en deux étapes' })).toBeVisible();
-    await expect(twoStep.getByRole('heading', { name: 'Codes de récupération' })).toHaveCount(0);
-
-    await twoStep.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
-    await twoStep.getByRole('button', { name: 'Désactiver la connexion en deux étapes' }).click();
-    await expect(twoStep.getByText('Désactivé', { exact: true })).toBeVisible();
-    await expect(twoStep.getByRole('button', { name: 'Activer la connexion en deux étapes' })).toBeVisible();
   });
 });
