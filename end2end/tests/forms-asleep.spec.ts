@@ -1,5 +1,5 @@
 import { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD, expect, fillAndSend, freshLogin, holdWaking, Moment, MOMENTS, signIn, signInActingFor, test, totp } from './support';
+import { DEMO_PASSWORD, expect, fillAndSend, freshLogin, holdWaking, Moment, MOMENTS, signIn, signInActingFor, signInFresh, test, totp } from './support';
 
 // Léa administers Logistique Alpine SA, whose templates and rights no other test before the
 // late projects looks at: the forms below may add to them freely.
@@ -195,6 +195,23 @@ test.describe('a form sent before, while or after its page wakes up', () => {
       await expect(page.getByTestId('manage-status')).toHaveText('active');
     });
 
+    test(`revokes a right when confirmed ${moment}`, async ({ page }) => {
+      await signInActingFor(page, LEA, LOGISTICS);
+      const rightId = await enterTechnicalUser(page, `Révoqué ${moment} ${Date.now()}`);
+      await fillAndSend(
+        page,
+        `/admin/rights/${rightId}`,
+        moment,
+        async () => {
+          // The question opens from its disclosure, the island awake or not.
+          await page.getByTestId('end-right').getByText('Révoquer le droit').click();
+          await expect(page.getByText('Révoquer ce droit maintenant ?')).toBeVisible();
+        },
+        () => page.getByTestId('end-right').getByRole('button', { name: 'Confirmer' }).click(),
+      );
+      await expect(page.getByTestId('manage-status')).toHaveText('révoquée');
+    });
+
     test(`says why a password change is refused when sent ${moment}`, async ({ page }) => {
       // Chloé signs in nowhere else before the late projects; three refusals stay under the limit of five.
       await signInActingFor(page, 'chloe.rochat@logistique-alpine.example', LOGISTICS);
@@ -232,8 +249,7 @@ test.describe('a form sent before, while or after its page wakes up', () => {
     });
 
     test(`asks for a new e-mail address when sent ${moment}`, async ({ page }) => {
-      const login = await freshLogin(page);
-      await signInActingFor(page, login.email, login.company);
+      const login = await signInFresh(page);
       await fillAndSend(
         page,
         '/account',
@@ -251,8 +267,9 @@ test.describe('a form sent before, while or after its page wakes up', () => {
     });
 
     test(`asks a company for access and withdraws the request, each sent ${moment}`, async ({ page }) => {
-      const login = await freshLogin(page);
-      await signInActingFor(page, login.email, login.company);
+      await signInFresh(page);
+      // Until the company answers, the request names the number typed only.
+      const row = page.getByTestId('access-row').filter({ hasText: `N° client ${LOGISTICS_NUMBER}` });
       await fillAndSend(
         page,
         '/account',
@@ -263,8 +280,6 @@ test.describe('a form sent before, while or after its page wakes up', () => {
         },
         () => page.getByRole('button', { name: 'Envoyer la demande' }).click(),
       );
-      // Until the company answers, the request names the number typed only.
-      const row = page.getByTestId('access-row').filter({ hasText: `N° client ${LOGISTICS_NUMBER}` });
       await expect(row.getByTestId('access-status')).toContainText('en suspens');
       await expect(row).toContainText('Demande envoyée');
 
@@ -275,8 +290,7 @@ test.describe('a form sent before, while or after its page wakes up', () => {
     });
 
     test(`signs in with the app's code sent ${moment}`, async ({ page }) => {
-      const login = await freshLogin(page);
-      await signInActingFor(page, login.email, login.company);
+      const login = await signInFresh(page);
       const secret = await turnTwoStepOn(page);
       const enrolledAt = Date.now();
       await signInAgainUpToTheCode(page, login.email);
@@ -490,8 +504,7 @@ test.describe('without JavaScript', () => {
   });
 
   test('two-step login is turned on with the QR code and a code, shows the recovery codes once, and asks for a code at sign-in', async ({ page }) => {
-    const login = await freshLogin(page);
-    await signInActingFor(page, login.email, login.company);
+    const login = await signInFresh(page);
     await page.goto('/account');
     const twoStep = page.getByRole('region', { name: 'Processus de connexion en deux étapes' });
     await twoStep.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
@@ -555,8 +568,7 @@ test.describe('without JavaScript', () => {
   });
 
   test('a login is refused a password change, asks for a new e-mail address, asks for access and withdraws it', async ({ page }) => {
-    const login = await freshLogin(page);
-    await signInActingFor(page, login.email, login.company);
+    const login = await signInFresh(page);
     await page.goto('/account');
     const password = page.locator('form').filter({ has: page.locator('#current') });
     await password.getByLabel('Mot de passe actuel').fill('pas-le-bon-mot-de-passe');

@@ -151,3 +151,10 @@ export async function freshLogin(page: Page): Promise<FreshLogin> {
   expect(answer.status(), await answer.text()).toBe(200);
   return answer.json();
 }
+
+/** A fresh login ([`freshLogin`]), signed in and working for its own company. */
+export async function signInFresh(page: Page): Promise<FreshLogin> {
+  const login = await freshLogin(page);
+  await signInActingFor(page, login.email, login.company);
+  return login;
+}
