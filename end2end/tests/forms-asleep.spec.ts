@@ -248,6 +248,27 @@ test.describe('a form sent before, while or after its page wakes up', () => {
       await expect(page.getByTestId('template').filter({ hasText: name })).toContainText('400001');
     });
 
+    test(`changes the password when sent ${moment}`, async ({ page }) => {
+      const login = await signInFresh(page);
+      const form = page.locator('form').filter({ has: page.locator('#current') });
+      await fillAndSend(
+        page,
+        '/account',
+        moment,
+        async () => {
+          await form.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
+          await form.getByLabel('Nouveau mot de passe', { exact: true }).fill('Nouveau-2026!mot');
+          await form.getByLabel('Confirmer le nouveau mot de passe').fill('Nouveau-2026!mot');
+        },
+        () => form.getByRole('button', { name: 'Enregistrer' }).click(),
+      );
+      await expect(page.getByRole('status').filter({ hasText: 'Votre mot de passe a été modifié.' })).toBeVisible();
+      await page.getByRole('button', { name: 'Se déconnecter' }).click();
+      await expect(page).toHaveURL(/\/login$/);
+      await signIn(page, login.email, 'Nouveau-2026!mot');
+      await expect(page).toHaveURL(/\/portal$/);
+    });
+
     test(`asks for a new e-mail address when sent ${moment}`, async ({ page }) => {
       const login = await signInFresh(page);
       await fillAndSend(
