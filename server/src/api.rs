@@ -26,7 +26,7 @@ use portal_core::store::Store;
 use serde::{Deserialize, Serialize};
 
 use crate::state::AppState;
-use app::shared::errors::{api_text, API_KEY_INVALID, API_RATE_LIMITED, API_UNKNOWN_DEBTOR, API_UNKNOWN_SERVICE, API_USER_INVALID, MALFORMED_REQUEST};
+use app::shared::refusal::{api_sentence, Refusal};
 
 pub const PATH: &str = "/api/v1/access";
 
@@ -47,16 +47,18 @@ pub struct AccessAnswer {
     allowed: bool,
 }
 
-/// A refusal: a stable code and the sentence for it.
+/// A refusal on the wire: a stable code and the sentence for it.
 #[derive(Debug, Serialize)]
-struct Refusal {
-    error: &'static str,
+struct RefusalBody {
+    error: String,
     message: String,
 }
 
-fn refuse(headers: &HeaderMap, status: StatusCode, code: &'static str) -> Response {
+fn refuse(headers: &HeaderMap, refusal: Refusal) -> Response {
     let language = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let mut response = (status, Json(Refusal { error: code, message: api_text(language, code) })).into_response();
+    let status = StatusCode::from_u16(refusal.status().code()).unwrap_or(StatusCode::BAD_REQUEST);
+    let body = RefusalBody { error: refusal.code().into_owned(), message: api_sentence(language, &refusal) };
+    let mut response = (status, Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
@@ -101,7 +103,7 @@ pub async fn rate_limit(State(limit): State<RateLimit>, client: Result<ClientIp,
         Err(not_until) => {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             tracing::warn!(%address, "access API rate limit reached");
-            let mut response = refuse(request.headers(), StatusCode::TOO_MANY_REQUESTS, API_RATE_LIMITED);
+            let mut response = refuse(request.headers(), Refusal::ApiRateLimited);
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
             response
@@ -136,20 +138,20 @@ async fn decide(
         Some(key) => store.technical_right_by_api_key(key).await.map_err(unavailable)?,
         None => None,
     };
-    let technical = technical.ok_or_else(|| refuse(headers, StatusCode::UNAUTHORIZED, API_KEY_INVALID))?;
+    let technical = technical.ok_or_else(|| refuse(headers, Refusal::ApiKeyInvalid))?;
     let Ok(Query(question)) = question else {
-        return Err(refuse(headers, StatusCode::BAD_REQUEST, MALFORMED_REQUEST));
+        return Err(refuse(headers, Refusal::MalformedRequest));
     };
-    let email = EmailAddress::parse(&question.user).map_err(|_| refuse(headers, StatusCode::BAD_REQUEST, API_USER_INVALID))?;
+    let email = EmailAddress::parse(&question.user).map_err(|_| refuse(headers, Refusal::ApiUserInvalid))?;
     let company_id = technical.company_id;
     let services = store.services().await.map_err(unavailable)?;
-    let service = services.iter().find(|s| s.code == question.service.trim()).ok_or_else(|| refuse(headers, StatusCode::BAD_REQUEST, API_UNKNOWN_SERVICE))?;
+    let service = services.iter().find(|s| s.code == question.service.trim()).ok_or_else(|| refuse(headers, Refusal::ApiUnknownService))?;
     let debtor = match question.debtor.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(number) => {
-            let number = DebtorNumber::parse(number).map_err(|_| refuse(headers, StatusCode::BAD_REQUEST, API_UNKNOWN_DEBTOR))?;
+            let number = DebtorNumber::parse(number).map_err(|_| refuse(headers, Refusal::ApiDebtorNumberInvalid))?;
             let found = store.debtor_by_number(company_id, &number).await.map_err(unavailable)?;
-            Some(found.ok_or_else(|| refuse(headers, StatusCode::NOT_FOUND, API_UNKNOWN_DEBTOR))?)
+            Some(found.ok_or_else(|| refuse(headers, Refusal::ApiUnknownDebtor))?)
         }
     };
     // `may_act` also requires the company to subscribe to the service.

@@ -152,10 +152,9 @@ async fn redirected_pages_say_why(request: axum::extract::Request, next: axum::m
     let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string) else {
         return response;
     };
-    let why = app::shared::errors::code_text(
-        app::i18n::Locale::default(),
-        if location.starts_with(app::shared::paths::PATH_SELECT_COMPANY) { app::access::NO_ACTING_COMPANY } else { app::shared::errors::MSG_NOT_SIGNED_IN },
-    );
+    use app::shared::refusal::Refusal;
+    let why = if location.starts_with(app::shared::paths::PATH_SELECT_COMPANY) { Refusal::NoActingCompany } else { Refusal::NotSignedIn }
+        .sentence(app::i18n::Locale::default());
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     parts.headers.remove(header::CONTENT_LENGTH);

@@ -42,6 +42,3 @@ impl CompanyChoices {
         self.get(company_id).is_some()
     }
 }
-
-/// Why there is no acting company for this request.
-pub const NO_ACTING_COMPANY: &str = "acting_company.none";

@@ -1,14 +1,17 @@
 //! The acting company of a request, re-checked against the login's rights on every request.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use portal_core::domain::RightType;
 use portal_core::store::RightWithCompany;
 
-use super::acting::{CompanyChoice, CompanyChoices, NO_ACTING_COMPANY};
-use crate::shared::context::{internal, session, store};
-use crate::shared::refusal::refused;
+use super::acting::{CompanyChoice, CompanyChoices};
+use crate::shared::refusal::{refused, Refusal};
+use crate::shared::{
+    context::{session, store},
+    refusal::internal,
+};
 
 /// Session key: the company chosen for this session.
 pub const KEY_ACTING_COMPANY: &str = "acting.company_id";
@@ -86,14 +89,14 @@ async fn resolve_acting(user_id: i64, choices: &CompanyChoices) -> Result<Compan
         }
         session().await?.remove::<i64>(KEY_ACTING_COMPANY).await.map_err(internal)?;
         tracing::info!(user_id, company_id = acting, "acting company dropped: no active right any more");
-        return Err(refused(crate::shared::errors::Status::Conflict, NO_ACTING_COMPANY));
+        return Err(refused(Refusal::NoActingCompany));
     }
     match choices.single() {
         Some(only) => {
             set_acting(user_id, only.company_id).await?;
             Ok(only.clone())
         }
-        None => Err(refused(crate::shared::errors::Status::Conflict, NO_ACTING_COMPANY)),
+        None => Err(refused(Refusal::NoActingCompany)),
     }
 }
 

@@ -1,11 +1,11 @@
 //! An administrator of the acting company.
 
-use crate::shared::errors::{PortalError, Status, NOT_ADMIN};
+use crate::shared::refusal::PortalError;
 use portal_core::store::{Actor, User};
 
 use super::{require_acting, require_login, CompanyChoice};
-use crate::shared::context::{internal, store};
-use crate::shared::refusal::refused;
+use crate::shared::refusal::{refused, Refusal};
+use crate::shared::{context::store, refusal::internal};
 
 /// Who acts, for which company: the result of [`require_admin`].
 #[derive(Debug, Clone)]
@@ -28,6 +28,6 @@ pub async fn require_admin() -> Result<AdminScope, PortalError> {
             let actor = Actor::user(login.user_id, company.company_id);
             Ok(AdminScope { admin, company, actor })
         }
-        _ => Err(refused(Status::Forbidden, NOT_ADMIN)),
+        _ => Err(refused(Refusal::NotAdmin)),
     }
 }

@@ -1,11 +1,11 @@
 //! A granted online service of the acting company.
 
-use crate::shared::errors::{PortalError, Status, SERVICE_NOT_GRANTED};
+use crate::shared::refusal::PortalError;
 use portal_core::store::{Actor, UserRight};
 
 use super::{require_acting, require_login, CompanyChoice};
-use crate::shared::context::{internal, store};
-use crate::shared::refusal::refused;
+use crate::shared::refusal::{refused, Refusal};
+use crate::shared::{context::store, refusal::internal};
 
 /// Who uses which service for which company: the result of [`require_service`].
 #[derive(Debug, Clone)]
@@ -25,11 +25,11 @@ pub async fn require_service(service: &'static str) -> Result<ServiceScope, Port
     let store = store()?;
     let right = match store.right_for(company.company_id, login.user_id).await.map_err(internal)? {
         Some(right) if right.grants_access_on(store.today()) => right,
-        _ => return Err(refused(Status::Forbidden, SERVICE_NOT_GRANTED)),
+        _ => return Err(refused(Refusal::ServiceNotGranted)),
     };
     if !store.may_act(login.user_id, company.company_id, service, None).await.map_err(internal)? {
         tracing::info!(user_id = login.user_id, company_id = company.company_id, service, "service refused: not granted");
-        return Err(refused(Status::Forbidden, SERVICE_NOT_GRANTED));
+        return Err(refused(Refusal::ServiceNotGranted));
     }
     let actor = Actor::user(login.user_id, company.company_id);
     Ok(ServiceScope { user_id: login.user_id, company, right, service, actor })

@@ -2,18 +2,21 @@
 //! database by the server crate's store); two keys make a session "signed in": the user's id
 //! and the instant of sign-in (for the absolute time-out).
 
-use crate::shared::errors::{PortalError, Status, MSG_NOT_SIGNED_IN};
+use crate::shared::refusal::PortalError;
 use chrono::{DateTime, Utc};
 use portal_core::domain::{AuditAction, UserId};
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 use tower_sessions::Session;
 
 use super::acting_ssr::company_count;
-use crate::shared::context::{internal, session, settings, AuthSettings};
 use crate::shared::locale::set_locale_cookie;
 use crate::shared::paths::{PATH_PORTAL, PATH_SELECT_COMPANY};
-use crate::shared::refusal::refused;
+use crate::shared::refusal::{refused, Refusal};
 use crate::shared::return_path::{ReturnPath, KEY_RETURN_TO};
+use crate::shared::{
+    context::{session, settings, AuthSettings},
+    refusal::internal,
+};
 
 /// Session key: the signed-in user's id.
 pub const KEY_USER_ID: &str = "auth.user_id";
@@ -54,7 +57,7 @@ pub async fn current_login() -> Result<Option<SignedIn>, PortalError> {
 
 /// The signed-in user of the current request, or the error "session expired".
 pub async fn require_login() -> Result<SignedIn, PortalError> {
-    current_login().await?.ok_or_else(|| refused(Status::NotSignedIn, MSG_NOT_SIGNED_IN))
+    current_login().await?.ok_or_else(|| refused(Refusal::NotSignedIn))
 }
 
 /// Where a login goes once signed in: with several companies, the company selector first

@@ -1,7 +1,7 @@
 //! Changing the login's e-mail: the current password first, then a link to the new address
 //! (and a notice to the current one) that makes the change.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 
 /// Asks to change the signed-in login's e-mail: a link goes to the new address, a notice to
@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "request_email_change")]
 pub async fn request_email_change(new_email: String, password: String) -> Result<String, PortalError> {
     let sent_to = service::request_email_change(new_email, password).await?;
-    crate::shared::context::say_after_a_plain_post(crate::i18n::td_string!(crate::shared::locale::request_locale(), email_change.sent)).await?;
+    crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, email_change.sent).to_string()).await?;
     Ok(sent_to)
 }
 
@@ -21,35 +21,33 @@ pub async fn confirm_email_change(token: String) -> Result<(), PortalError> {
 
 #[cfg(feature = "ssr")]
 mod service {
-    use crate::shared::errors::Status;
     use portal_core::domain::{AuditAction, EmailAddress};
     use portal_core::store::{Actor, AuditEntry, StoreError, TokenPurpose};
 
     use crate::access::require_login;
-    use crate::shared::context::{internal, settings, store};
-    use crate::shared::errors::*;
     use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, send_later};
     use crate::shared::password::{check_current_password, within_limit};
     use crate::shared::paths::*;
-    use crate::shared::refusal::refused;
-
-    fn bad(message: &str) -> PortalError {
-        refused(Status::BadRequest, message)
-    }
+    use crate::shared::refusal::*;
+    use crate::shared::refusal::{refused, Refusal};
+    use crate::shared::{
+        context::{settings, store},
+        refusal::internal,
+    };
 
     pub async fn request_email_change(new_email: String, password: String) -> Result<String, PortalError> {
         use crate::i18n::td_string;
         let login = require_login().await?;
-        let new_email = EmailAddress::parse(&new_email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
+        let new_email = EmailAddress::parse(&new_email).map_err(|_| refused(Refusal::RegistrationEmailInvalid))?;
         let store = store()?;
         let mailer = mailer()?;
         check_current_password(&store, login.user_id, password).await?;
         let user = store.user(login.user_id).await.map_err(internal)?;
         if user.email == new_email.as_str().to_lowercase() {
-            return Err(bad(MSG_EMAIL_SAME));
+            return Err(refused(Refusal::EmailSame));
         }
         let key = format!("email_change:user:{}", user.id);
-        within_limit(&store, &key, settings().max_requests_per_address, crate::shared::errors::REQUESTS_THROTTLED).await?;
+        within_limit(&store, &key, settings().max_requests_per_address, Refusal::RequestsThrottled).await?;
         // The request is the event audited, before its outcome is known: a request for an
         // address that already has a login changes nothing, and is audited all the same.
         let actor = Actor::login(user.id);
@@ -95,8 +93,8 @@ mod service {
         let current = crate::shared::context::session().await?.id().map(|id| id.to_string());
         let (old_email, user) = match store.change_email_with_token(&token, current.as_deref()).await {
             Ok(Some(changed)) => changed,
-            Ok(None) => return Err(bad(MSG_LINK_INVALID)),
-            Err(StoreError::Duplicate { .. }) => return Err(refused(Status::Conflict, MSG_EMAIL_TAKEN)),
+            Ok(None) => return Err(refused(Refusal::LinkInvalid)),
+            Err(StoreError::Duplicate { .. }) => return Err(refused(Refusal::EmailTaken)),
             Err(e) => return Err(internal(e)),
         };
         let locale = locale_of(user.language);

@@ -1,7 +1,7 @@
 //! "Gérer le compte utilisateur": the login's own data, its password, and its provider
 //! access requests.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -56,17 +56,18 @@ pub async fn load_account() -> Result<AccountView, PortalError> {
 pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), PortalError> {
     let login = crate::access::require_login().await?;
     service::change_password(login.user_id, current, new, confirm).await?;
-    crate::shared::context::say_after_a_plain_post(crate::i18n::td_string!(crate::shared::locale::request_locale(), account.password_changed)).await
+    crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, account.password_changed).to_string()).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
-    use crate::shared::context::{internal, session, store};
-    use crate::shared::errors::Status;
-    use crate::shared::errors::{MSG_NEW_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY};
     use crate::shared::format::{swiss_date, swiss_date_time};
-    use crate::shared::refusal::refused;
+    use crate::shared::refusal::{refused, Refusal};
+    use crate::shared::{
+        context::{session, store},
+        refusal::internal,
+    };
     use portal_core::domain::{Password, RightStatus, RightType};
 
     pub async fn account_view(user_id: i64) -> Result<AccountView, PortalError> {
@@ -130,9 +131,9 @@ pub mod service {
     }
 
     pub async fn change_password(user_id: i64, current: String, new: String, confirm: String) -> Result<(), PortalError> {
-        let new_password = Password::parse(&new).map_err(|_| refused(Status::BadRequest, MSG_NEW_PASSWORD_POLICY))?;
+        let new_password = Password::parse(&new).map_err(|_| refused(Refusal::NewPasswordPolicy))?;
         if new != confirm {
-            return Err(refused(Status::BadRequest, MSG_NEW_PASSWORDS_DIFFER));
+            return Err(refused(Refusal::NewPasswordsDiffer));
         }
         let store = store()?;
         crate::shared::password::check_current_password(&store, user_id, current).await?;

@@ -1,7 +1,7 @@
 //! "Journal des modifications": the acting company's audit log, newest first, for its
 //! administrators.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use portal_core::domain::AuditAction;
 use serde::{Deserialize, Serialize};

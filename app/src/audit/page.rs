@@ -1,6 +1,6 @@
 //! "Journal des modifications": the audit log of the acting company, for its administrators.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -129,7 +129,7 @@ fn value_text(locale: Locale, field: &str, value: Option<&str>) -> String {
         ("origin", "invitation") => td_string!(locale, audit.origin_invitation),
         ("origin", "request") => td_string!(locale, audit.origin_request),
         ("origin", "direct") => td_string!(locale, audit.origin_direct),
-        ("status", status) => return RightStatus::parse(status).map_or_else(|_| status.to_string(), |s| crate::shared::errors::status_text(locale, s)),
+        ("status", status) => return RightStatus::parse(status).map_or_else(|_| status.to_string(), |s| crate::shared::format::status_text(locale, s)),
         ("language", code) => return crate::shared::locale::language_name(code).to_string(),
         ("total_cents", cents) => return cents.parse().map(crate::shared::format::chf).unwrap_or_else(|_| cents.to_string()),
         ("end_date", date) => return crate::shared::format::swiss_day(date),

@@ -1,13 +1,13 @@
 //! The audit log as the page shows it: who did what to whom, and what changed, in codes the
 //! page translates.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use portal_core::store::Store;
 
 use super::{AuditChange, AuditLine, AuditPage};
 use crate::access::AdminScope;
-use crate::shared::context::{internal, store};
 use crate::shared::format::page_count;
+use crate::shared::{context::store, refusal::internal};
 
 /// Rows per page of the audit log.
 pub const AUDIT_PAGE_SIZE: i64 = 50;

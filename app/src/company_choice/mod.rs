@@ -1,18 +1,17 @@
 //! "Sélectionner la société": the companies a signed-in login may act for, and the choice of
 //! one of them for this session.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 
 use crate::access::CompanyChoices;
 #[cfg(feature = "ssr")]
 use crate::{
     access::{choices, require_login, set_acting},
-    shared::context::{internal, session},
-    shared::errors::MSG_NOT_ALLOWED,
     shared::paths::PATH_PORTAL,
-    shared::refusal::refused,
+    shared::refusal::{refused, Refusal},
     shared::return_path::{ReturnPath, KEY_RETURN_TO},
+    shared::{context::session, refusal::internal},
 };
 
 pub mod page;
@@ -29,7 +28,7 @@ pub async fn select_company(company_id: i64) -> Result<String, PortalError> {
     let login = require_login().await?;
     let choices = choices(login.user_id).await?;
     if !choices.contains(company_id) {
-        return Err(refused(crate::shared::errors::Status::Forbidden, MSG_NOT_ALLOWED));
+        return Err(refused(Refusal::NotAllowedForCompany));
     }
     set_acting(login.user_id, company_id).await?;
     // From now on the session may do what this company granted: an id seen before the choice

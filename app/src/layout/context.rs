@@ -1,6 +1,6 @@
 //! What the header of a signed-in page shows, loaded with the acting company checked again.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +8,7 @@ use crate::access::CompanyChoice;
 #[cfg(feature = "ssr")]
 use crate::{
     access::{acting_among, choices, require_login, CompanyChoices},
-    shared::context::{internal, store},
+    shared::{context::store, refusal::internal},
 };
 
 /// What the header of a signed-in page shows.

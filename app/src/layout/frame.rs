@@ -1,11 +1,10 @@
 //! The frame of every signed-in page: the portal's header around the page's data.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 
 use super::context::{load_own_context, load_portal_context, PortalContext};
 use super::portal::{PortalLayout, WithoutCompanyLayout};
-use crate::access::NO_ACTING_COMPANY;
 use crate::i18n::{t, use_i18n};
 use crate::shared::paths::PATH_LOGIN;
 use crate::shared::return_path::ReturnPath;
@@ -44,7 +43,7 @@ where
             let loaded = load(k).await;
             let context = load_portal_context().await;
             let own_context = match &context {
-                Err(error) if own && error.code() == NO_ACTING_COMPANY => load_own_context().await.ok().flatten(),
+                Err(error) if own && error.is(crate::shared::refusal::Refusal::NoActingCompany) => load_own_context().await.ok().flatten(),
                 _ => None,
             };
             // Shown without a company: the header's refusal is not the page's.
@@ -84,7 +83,7 @@ fn frame(context: PortalContext, content: AnyView) -> AnyView {
 /// comes back here afterwards.
 pub fn redirect_for(error: &PortalError, here: &str) -> AnyView {
     use leptos_router::components::Redirect;
-    if error.code() == NO_ACTING_COMPANY {
+    if error.is(crate::shared::refusal::Refusal::NoActingCompany) {
         view! { <Redirect path=crate::shared::paths::PATH_SELECT_COMPANY_LOST/> }.into_any()
     } else {
         let login = ReturnPath::parse(here).map_or_else(|| PATH_LOGIN.to_string(), |back| back.login_url());

@@ -1,4 +1,4 @@
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 
 use leptos_i18n::Locale as _;
@@ -9,11 +9,11 @@ use crate::shared::locale::language_name;
 /// Remembers the language the signed-in login chose (used for its e-mails and at sign-in).
 #[server(prefix = "/api", endpoint = "remember_language")]
 pub async fn remember_language(language: String) -> Result<(), PortalError> {
-    use crate::shared::context::{internal, store};
-    use crate::shared::errors::MSG_LANGUAGE_INVALID;
+    use crate::shared::refusal::Refusal;
+    use crate::shared::{context::store, refusal::internal};
     use portal_core::domain::Language;
     let login = crate::access::require_login().await?;
-    let language = Language::parse(&language).map_err(|_| crate::shared::refusal::refused(crate::shared::errors::Status::BadRequest, MSG_LANGUAGE_INVALID))?;
+    let language = Language::parse(&language).map_err(|_| crate::shared::refusal::refused(Refusal::LanguageInvalid))?;
     let store = store()?;
     let user = store.user(login.user_id).await.map_err(internal)?;
     if user.language == language {

@@ -1,7 +1,7 @@
 //! "Se déconnecter", in the header of every signed-in page.
 
-use crate::shared::errors::PortalError;
 use crate::shared::form::form_action;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 
 /// Ends the session on the server (the cookie no longer works) and goes to `/login`.

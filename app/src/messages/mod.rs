@@ -1,7 +1,7 @@
 //! "Messages → Information": the signed-in login's in-app messages. Each message is stored
 //! with a kind and its values; the page writes its text in the reader's language.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use portal_core::domain::MessageKind;
 use serde::{Deserialize, Serialize};
@@ -50,8 +50,6 @@ pub struct MessageView {
     pub until: String,
 }
 
-pub const MESSAGE_NOT_FOUND: &str = "messages.not_found";
-
 /// The signed-in login's messages, newest first.
 #[server(prefix = "/api", endpoint = "list_messages")]
 pub async fn list_messages() -> Result<Vec<MessageLine>, PortalError> {
@@ -69,9 +67,9 @@ pub async fn open_message(message_id: i64) -> Result<MessageView, PortalError> {
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
-    use crate::shared::context::{internal, store};
     use crate::shared::format::{moment_or_day_of, short_date_time, short_date_time_of, swiss_date_time};
-    use crate::shared::refusal::refused;
+    use crate::shared::refusal::{refused, Refusal};
+    use crate::shared::{context::store, refusal::internal};
     use portal_core::store::{Message, StoreError};
 
     fn text(params: &serde_json::Value, key: &str) -> String {
@@ -112,7 +110,7 @@ pub mod service {
         };
         let message = match opened {
             Ok(m) => m,
-            Err(StoreError::NotFound) => return Err(refused(crate::shared::errors::Status::NotFound, MESSAGE_NOT_FOUND)),
+            Err(StoreError::NotFound) => return Err(refused(Refusal::MessageNotFound)),
             Err(e) => return Err(internal(e)),
         };
         let user = store.user(user_id).await.map_err(internal)?;

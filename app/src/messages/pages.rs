@@ -1,7 +1,7 @@
 //! "Profil utilisateur → Messages → Information": the list of the login's messages and one
 //! message, written in the reader's language from its kind and values.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

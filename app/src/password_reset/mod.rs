@@ -1,7 +1,7 @@
 //! "Mot de passe oublié ?": a reset link by e-mail (always the same answer), then a new
 //! password set with it.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 
 pub mod page;

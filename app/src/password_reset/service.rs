@@ -1,19 +1,18 @@
 //! "Mot de passe oublié ?": the reset link by e-mail, and setting a password with it (also the
 //! first password of a login an administrator entered).
 
-use crate::shared::errors::{PortalError, Status, *};
+use crate::shared::refusal::PortalError;
 use portal_core::domain::{EmailAddress, Password};
 use portal_core::store::{Store, StoreError, TokenPurpose, User};
 
-use crate::shared::context::{client_address, internal, show_a_plain_post, store};
 use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, Mailer};
 use crate::shared::password::count_request;
 use crate::shared::paths::*;
-use crate::shared::refusal::refused;
-
-fn bad(message: &str) -> PortalError {
-    refused(Status::BadRequest, message)
-}
+use crate::shared::refusal::{refused, Refusal};
+use crate::shared::{
+    context::{client_address, show_a_plain_post, store},
+    refusal::internal,
+};
 
 /// the operator): subject and body, in the login's language.
 pub fn set_password_mail(user: &User, company_name: &str, link: &str) -> (String, String) {
@@ -23,7 +22,7 @@ pub fn set_password_mail(user: &User, company_name: &str, link: &str) -> (String
     (td_string!(locale, reset.mail_set_subject).to_string(), body)
 }
 pub async fn request_password_reset(email: String) -> Result<(), PortalError> {
-    let email = EmailAddress::parse(&email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
+    let email = EmailAddress::parse(&email).map_err(|_| refused(Refusal::RegistrationEmailInvalid))?;
     let store = store()?;
     let mailer = mailer()?;
     let base = public_base()?;
@@ -65,19 +64,19 @@ pub async fn check_password_link(token: String) -> Result<String, PortalError> {
     match store.valid_email_token(&purposes, &token).await.map_err(internal)? {
         Some(t) if t.purpose == TokenPurpose::SetPassword => Ok("set".into()),
         Some(_) => Ok("reset".into()),
-        None => Err(bad(MSG_LINK_INVALID)),
+        None => Err(refused(Refusal::LinkInvalid)),
     }
 }
 pub async fn reset_password(token: String, password: String, confirm: String) -> Result<(), PortalError> {
-    let password = Password::parse(&password).map_err(|_| bad(MSG_PASSWORD_POLICY))?;
+    let password = Password::parse(&password).map_err(|_| refused(Refusal::PasswordPolicy))?;
     if password.expose() != confirm {
-        return Err(bad(MSG_PASSWORDS_DIFFER));
+        return Err(refused(Refusal::PasswordsDiffer));
     }
     let store = store()?;
     let purposes = [TokenPurpose::ResetPassword, TokenPurpose::SetPassword];
     // Checked first so that a dead link costs no hashing; used atomically below.
     if store.valid_email_token(&purposes, &token).await.map_err(internal)?.is_none() {
-        return Err(bad(MSG_LINK_INVALID));
+        return Err(refused(Refusal::LinkInvalid));
     }
     let password_hash = crate::shared::password::hash(password).await?;
     match store.reset_password_with_token(&token, &password_hash).await.map_err(internal)? {
@@ -86,6 +85,6 @@ pub async fn reset_password(token: String, password: String, confirm: String) ->
             leptos_axum::redirect(&format!("{}?{NOTICE_PASSWORD}=1", crate::shared::paths::PATH_LOGIN));
             Ok(())
         }
-        None => Err(bad(MSG_LINK_INVALID)),
+        None => Err(refused(Refusal::LinkInvalid)),
     }
 }

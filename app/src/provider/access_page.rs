@@ -9,7 +9,7 @@ use portal_core::domain::{Awaiting, RightStatus};
 use super::ProviderAccessRow;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::provider::{AnswerRight, RequestAccess};
-use crate::shared::errors::status_text;
+use crate::shared::format::status_text;
 use crate::shared::ui::{reload_when, Outcome, BUTTON, BUTTON_DANGER, BUTTON_SECONDARY, FIELD};
 
 /// An island: the answers and the request are sent from the page, which is then loaded

@@ -9,7 +9,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use portal_core::domain::{Awaiting, Party, RightStatus};
 
-use crate::access::NO_ACTING_COMPANY;
 use crate::company_choice::SelectCompany;
 use crate::i18n::{t, t_string, td_string, use_i18n};
 use crate::layout::context::load_portal_context;
@@ -17,9 +16,9 @@ use crate::layout::frame::redirect_for;
 use crate::layout::portal::PortalLayout;
 use crate::layout::public::PublicLayout;
 use crate::provider::access_page::answer_form;
-use crate::provider::{load_invitation, AnswerRight, InvitationView, RightEnded, INVITATION_CHANGED};
+use crate::provider::{load_invitation, AnswerRight, InvitationView, RightEnded};
 use crate::services::service_label;
-use crate::shared::errors::status_text;
+use crate::shared::format::status_text;
 use crate::shared::ui::{current_page, reload_when, Outcome, Refusal, BUTTON, BUTTON_SECONDARY, CARD, LINK};
 
 /// The page. The invitation is the login's own business, not the acting company's: a login
@@ -36,7 +35,7 @@ pub fn InvitationPage() -> impl IntoView {
     let data = Resource::new_blocking(right_id, |right_id| async move {
         let context = load_portal_context().await;
         let invitation = load_invitation(right_id).await;
-        if invitation.is_ok() && context.as_ref().is_err_and(|e| e.code() == NO_ACTING_COMPANY) {
+        if invitation.is_ok() && context.as_ref().is_err_and(|e| e.is(crate::shared::refusal::Refusal::NoActingCompany)) {
             crate::shared::refusal::not_refused();
         }
         (invitation, context)
@@ -54,7 +53,7 @@ pub fn InvitationPage() -> impl IntoView {
                 };
                 match context {
                     Ok(context) => view! { <PortalLayout context=context>{content}</PortalLayout> }.into_any(),
-                    Err(error) if error.code() == NO_ACTING_COMPANY => {
+                    Err(error) if error.is(crate::shared::refusal::Refusal::NoActingCompany) => {
                         view! { <PublicLayout title=move || t_string!(i18n, invitation.title)>{content}</PublicLayout> }.into_any()
                     }
                     Err(error) => redirect_for(&error, &here),
@@ -254,7 +253,7 @@ fn AnswerInvitation(right_id: i64, version: i64) -> impl IntoView {
     // The company changed the invitation since this page was shown: it is shown again as it
     // now is, with the sentence that says so.
     Effect::new(move |_| {
-        if answer.value().with(|v| matches!(v, Some(Err(e)) if e.code() == INVITATION_CHANGED)) {
+        if answer.value().with(|v| matches!(v, Some(Err(e)) if e.is(crate::shared::refusal::Refusal::InvitationChanged))) {
             let _ = window().location().assign(&format!("/invitations/{right_id}?motif={CHANGED_MOTIF}"));
         }
     });

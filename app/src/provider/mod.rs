@@ -2,7 +2,7 @@
 //! utilisateur" and on an invitation's own page: accept ("Valider") or refuse a pending
 //! invitation, give back an active right.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use portal_core::domain::{Awaiting, Party, RightStatus};
 use serde::{Deserialize, Serialize};
@@ -72,16 +72,6 @@ pub struct InvitedService {
     pub debtors: Option<Vec<String>>,
 }
 
-/// Not a right of the signed-in login (or no such right): the same answer, no hint.
-pub const RIGHT_NOT_FOUND: &str = "provider.right_not_found";
-/// An invitation's page opened by another login than the invited one (or no such
-/// invitation): said in words, nothing changes.
-pub const NOT_YOUR_INVITATION: &str = "provider.not_your_invitation";
-pub const BAD_ANSWER: &str = "provider.bad_answer";
-/// An answer given to an invitation as it was shown before the company changed it (its
-/// services, debtors or end date): nothing is answered, and the page shows it again.
-pub const INVITATION_CHANGED: &str = "provider.invitation_changed";
-pub const OWN_COMPANY: &str = "provider.own_company";
 /// Requests of one login that may wait for an answer at the same time.
 pub const MAX_OPEN_REQUESTS: i64 = 5;
 
@@ -91,7 +81,7 @@ pub const MAX_OPEN_REQUESTS: i64 = 5;
 pub async fn request_access(customer_number: String, message: String) -> Result<String, PortalError> {
     let login = crate::access::require_login().await?;
     let number = service::request(login.user_id, &customer_number, &message).await?;
-    crate::shared::context::say_after_a_plain_post(crate::i18n::td_string!(crate::shared::locale::request_locale(), account.request_sent_status)).await?;
+    crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, account.request_sent_status).to_string()).await?;
     Ok(number)
 }
 
@@ -108,15 +98,14 @@ pub async fn load_invitation(right_id: i64) -> Result<InvitationView, PortalErro
 pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result<(), PortalError> {
     let login = crate::access::require_login().await?;
     service::answer(login.user_id, right_id, version, &answer).await?;
-    crate::shared::context::say_after_a_plain_post(crate::i18n::td_string!(crate::shared::locale::request_locale(), account.answer_saved)).await
+    crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, account.answer_saved).to_string()).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
-    use crate::shared::context::{internal, store};
-    use crate::shared::errors::Status;
-    use crate::shared::refusal::refused;
+    use crate::shared::refusal::{invalid, refused, Refusal};
+    use crate::shared::{context::store, refusal::internal};
     use portal_core::domain::{DomainError, MessageKind, Party, RightType, Transition};
     use portal_core::store::{Actor, NewMessage, StoreError};
 
@@ -177,23 +166,23 @@ pub mod service {
     pub async fn request(user_id: i64, customer_number: &str, message: &str) -> Result<String, PortalError> {
         use portal_core::domain::{CustomerNumber, Remark, RightOrigin};
         use portal_core::store::NewRight;
-        let number = CustomerNumber::parse(customer_number).map_err(|e| refused(Status::BadRequest, e.code()))?;
-        let remark = Remark::parse(message).map_err(|e| refused(Status::BadRequest, e.code()))?;
+        let number = CustomerNumber::parse(customer_number).map_err(invalid)?;
+        let remark = Remark::parse(message).map_err(invalid)?;
         let store = store()?;
         // Counted before the number is looked up: customer numbers cannot be tried in bulk,
         // nor a company's administrators flooded with requests.
         let limit = crate::shared::context::settings().max_requests_per_address;
         let key = format!("request_access:user:{user_id}");
-        crate::shared::password::within_limit(&store, &key, limit, crate::shared::errors::REQUESTS_THROTTLED).await?;
+        crate::shared::password::within_limit(&store, &key, limit, Refusal::RequestsThrottled).await?;
         let Some(company) = store.company_by_customer_number(&number).await.map_err(internal)? else {
             return request_unmatched(&store, user_id, &number, &remark).await;
         };
         let user = store.user(user_id).await.map_err(internal)?;
         if user.home_company_id == Some(company.id) {
-            return Err(refused(Status::BadRequest, OWN_COMPANY));
+            return Err(refused(Refusal::OwnCompany));
         }
         if let Some(r) = store.right_for(company.id, user_id).await.map_err(internal)? {
-            return Err(exists(r.status.as_str()));
+            return Err(refused(Refusal::RightExists(r.status)));
         }
         let params = serde_json::json!({
             "provider": provider_label(&store, user_id).await?,
@@ -231,7 +220,7 @@ pub mod service {
         remark: &portal_core::domain::Remark,
     ) -> Result<String, PortalError> {
         if let Some(r) = store.unmatched_request_for(user_id, number).await.map_err(internal)? {
-            return Err(exists(r.status.as_str()));
+            return Err(refused(Refusal::RightExists(r.status)));
         }
         match store.request_unmatched(user_id, number, remark, MAX_OPEN_REQUESTS).await {
             Ok(request) => {
@@ -242,16 +231,11 @@ pub mod service {
         }
     }
 
-    /// The login already has a right (or a request) of this status there.
-    fn exists(status: &str) -> PortalError {
-        refused(Status::Conflict, &format!("{}.{status}", crate::shared::errors::RIGHT_EXISTS))
-    }
-
     /// Why a request was not stored, the same for a number a company has or not.
     fn refused_request(error: StoreError) -> PortalError {
         match error {
-            StoreError::Duplicate { .. } => exists("pending"),
-            e @ StoreError::Invalid(_) => refused(Status::TooManyRequests, e.code()),
+            StoreError::Duplicate { .. } => refused(Refusal::RightExists(RightStatus::Pending)),
+            e @ StoreError::Invalid(_) => e.into(),
             e => internal(e),
         }
     }
@@ -260,11 +244,11 @@ pub mod service {
         let store = store()?;
         let right = match store.right(right_id).await {
             Ok(r) if answered_by_its_login(&r, user_id) => r,
-            Ok(_) => return Err(refused(Status::NotFound, NOT_YOUR_INVITATION)),
+            Ok(_) => return Err(refused(Refusal::NotYourInvitation)),
             Err(StoreError::NotFound) => {
                 return match store.unmatched_request(user_id, right_id).await {
                     Ok(request) => Ok(unmatched_view(request)),
-                    Err(StoreError::NotFound) => Err(refused(Status::NotFound, NOT_YOUR_INVITATION)),
+                    Err(StoreError::NotFound) => Err(refused(Refusal::NotYourInvitation)),
                     Err(e) => Err(internal(e)),
                 };
             }
@@ -344,16 +328,16 @@ pub mod service {
 
     pub async fn answer(user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
         // An answer no right knows is refused before anything is read.
-        transition_of(answer).ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
+        transition_of(answer).ok_or_else(|| refused(Refusal::BadAnswer))?;
         let store = store()?;
         let right = match store.right(right_id).await {
             Ok(r) if answered_by_its_login(&r, user_id) => r,
-            Ok(_) => return Err(refused(Status::NotFound, RIGHT_NOT_FOUND)),
+            Ok(_) => return Err(refused(Refusal::ProviderRightNotFound)),
             Err(StoreError::NotFound) => return answer_unmatched(&store, user_id, right_id, version, answer).await,
             Err(e) => return Err(internal(e)),
         };
         let (transition, kind) =
-            if right.joins_by_consent() { join_transition_of(answer) } else { transition_of(answer) }.ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
+            if right.joins_by_consent() { join_transition_of(answer) } else { transition_of(answer) }.ok_or_else(|| refused(Refusal::BadAnswer))?;
         let company = store.company(right.company_id).await.map_err(internal)?;
         let params = serde_json::json!({ "provider": provider_label(&store, user_id).await?, "company": company.name });
         let notify = to_admins(&store, right.company_id, kind, params).await?;
@@ -363,8 +347,8 @@ pub mod service {
                 tracing::info!(right_id, answer, status = after.status.as_str(), "provider answered its right");
                 Ok(())
             }
-            Err(StoreError::Conflict) => Err(refused(Status::Conflict, conflict_code(&store, right.id).await?)),
-            Err(e @ StoreError::Invalid(DomainError::Lifecycle(_) | DomainError::Rule(_))) => Err(refused(Status::Conflict, e.code())),
+            Err(StoreError::Conflict) => Err(refused(lost_race(&store, right.id).await?)),
+            Err(e @ StoreError::Invalid(DomainError::Lifecycle(_) | DomainError::Rule(_))) => Err(e.into()),
             Err(e) => Err(internal(e)),
         }
     }
@@ -372,25 +356,23 @@ pub mod service {
     /// An answer to a request for a number no company has: withdrawing it goes through, any
     /// other answer is refused as it is for a request to a company. Nobody else is told.
     async fn answer_unmatched(store: &portal_core::store::Store, user_id: i64, id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
-        let (transition, _) = transition_of(answer).ok_or_else(|| refused(Status::BadRequest, BAD_ANSWER))?;
+        let (transition, _) = transition_of(answer).ok_or_else(|| refused(Refusal::BadAnswer))?;
         match store.answer_unmatched_request(user_id, id, version, transition).await {
             Ok(after) => {
                 tracing::info!(request_id = id, answer, status = after.status.as_str(), "provider answered its request");
                 Ok(())
             }
-            Err(StoreError::NotFound) => Err(refused(Status::NotFound, RIGHT_NOT_FOUND)),
-            Err(StoreError::Conflict) => Err(refused(Status::Conflict, StoreError::Conflict.code())),
-            Err(e @ StoreError::Invalid(DomainError::Lifecycle(_) | DomainError::Rule(_))) => Err(refused(Status::Conflict, e.code())),
+            Err(StoreError::NotFound) => Err(refused(Refusal::ProviderRightNotFound)),
+            Err(e @ (StoreError::Conflict | StoreError::Invalid(DomainError::Lifecycle(_) | DomainError::Rule(_)))) => Err(e.into()),
             Err(e) => Err(internal(e)),
         }
     }
 
     /// Why an answer lost its race: the invitation still waits for this login, so the company
-    /// changed what it offers ([`INVITATION_CHANGED`]), or the right was answered or ended
-    /// meanwhile.
-    async fn conflict_code(store: &portal_core::store::Store, right_id: i64) -> Result<&'static str, PortalError> {
+    /// changed what it offers, or the right was answered or ended meanwhile.
+    async fn lost_race(store: &portal_core::store::Store, right_id: i64) -> Result<Refusal, PortalError> {
         let now = store.right(right_id).await.map_err(internal)?;
-        Ok(if now.status == RightStatus::Pending && now.awaiting == Some(Awaiting::Provider) { INVITATION_CHANGED } else { StoreError::Conflict.code() })
+        Ok(if now.status == RightStatus::Pending && now.awaiting == Some(Awaiting::Provider) { Refusal::InvitationChanged } else { Refusal::Conflict })
     }
 
     #[cfg(test)]

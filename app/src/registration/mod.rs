@@ -2,7 +2,7 @@
 //! confirms its address by the link it receives. Answers never say whether an address has a
 //! login.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 
 pub mod page;

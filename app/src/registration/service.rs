@@ -1,31 +1,30 @@
 //! Registering a login and confirming its address by e-mail link.
 
-use crate::shared::errors::{PortalError, Status, *};
+use crate::shared::refusal::PortalError;
 use portal_core::domain::{EmailAddress, Language, NameError, Password, PersonName};
 use portal_core::store::{NewUser, Store, StoreError, TokenPurpose, User};
 
-use crate::shared::context::{client_address, internal, settings, show_a_plain_post, store};
 use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, send_later, Mailer};
 use crate::shared::password::{count_request, within_limit};
 use crate::shared::paths::*;
-use crate::shared::refusal::refused;
-
-fn bad(message: &str) -> PortalError {
-    refused(Status::BadRequest, message)
-}
+use crate::shared::refusal::{invalid, refused, Refusal};
+use crate::shared::{
+    context::{client_address, settings, show_a_plain_post, store},
+    refusal::internal,
+};
 
 pub async fn register(email: String, first_name: String, last_name: String, password: String, confirm: String, language: String) -> Result<(), PortalError> {
-    let email = EmailAddress::parse(&email).map_err(|_| bad(MSG_EMAIL_INVALID))?;
+    let email = EmailAddress::parse(&email).map_err(|_| refused(Refusal::RegistrationEmailInvalid))?;
     let (first, last) = match (PersonName::parse(&first_name), PersonName::parse(&last_name)) {
         (Ok(f), Ok(l)) => (f, l),
-        (Err(e @ NameError::Link), _) | (_, Err(e @ NameError::Link)) => return Err(bad(e.code())),
-        _ => return Err(bad(MSG_NAME_INVALID)),
+        (Err(e @ NameError::Link), _) | (_, Err(e @ NameError::Link)) => return Err(invalid(e)),
+        _ => return Err(refused(Refusal::RegistrationNameInvalid)),
     };
-    let password = Password::parse(&password).map_err(|_| bad(MSG_PASSWORD_POLICY))?;
+    let password = Password::parse(&password).map_err(|_| refused(Refusal::PasswordPolicy))?;
     if password.expose() != confirm {
-        return Err(bad(MSG_PASSWORDS_DIFFER));
+        return Err(refused(Refusal::PasswordsDiffer));
     }
-    let language = Language::parse(&language).map_err(|_| bad(MSG_LANGUAGE_INVALID))?;
+    let language = Language::parse(&language).map_err(|_| refused(Refusal::LanguageInvalid))?;
     let store = store()?;
     let mailer = mailer()?;
     let base = public_base()?;
@@ -98,13 +97,13 @@ async fn send_confirmation(store: &Store, mailer: &Mailer, base: &str, user: &Us
 pub async fn confirm_registration(token: String, password: String) -> Result<(), PortalError> {
     let store = store()?;
     let Some(link) = store.valid_email_token(&[TokenPurpose::ConfirmRegistration], &token).await.map_err(internal)? else {
-        return Err(bad(MSG_LINK_INVALID));
+        return Err(refused(Refusal::LinkInvalid));
     };
     let key = format!("confirm:{}", link.user_id);
-    within_limit(&store, &key, settings().max_failures_per_account, crate::shared::errors::MSG_THROTTLED).await?;
+    within_limit(&store, &key, settings().max_failures_per_account, Refusal::SignInThrottled).await?;
     let pending = store.credentials(link.user_id).await.map_err(internal)?.password_hash;
     if !crate::shared::password::verify(password, pending).await? {
-        return Err(bad(MSG_REGISTRATION_PASSWORD_WRONG));
+        return Err(refused(Refusal::RegistrationPasswordWrong));
     }
     store.clear_attempts(&key).await.map_err(internal)?;
     match store.confirm_registration(&token).await.map_err(internal)? {
@@ -113,6 +112,6 @@ pub async fn confirm_registration(token: String, password: String) -> Result<(),
             leptos_axum::redirect(&format!("{}?{NOTICE_CONFIRMED}=1", crate::shared::paths::PATH_LOGIN));
             Ok(())
         }
-        None => Err(bad(MSG_LINK_INVALID)),
+        None => Err(refused(Refusal::LinkInvalid)),
     }
 }

@@ -1,7 +1,7 @@
 //! "Saisir un utilisateur" and its confirmation ("La saisie est confirmée").
 
-use crate::shared::errors::PortalError;
 use crate::shared::form::form_action;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use portal_core::domain::RightType;

@@ -1,17 +1,15 @@
 //! "Saisir un utilisateur": a new employee, technical user or provider of the acting company,
 //! with the set-password e-mail or the provider's invitation.
 
-use crate::shared::errors::{PortalError, Status, RIGHT_EXISTS};
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use portal_core::domain::*;
 use portal_core::store::{self, EmployeeEntry, EntryCommon, GrantSource, NewMessage, ProviderEntry, Store, StoreError, TechnicalEntry, User, UserRight};
 
-use super::service::*;
-use super::templates::TEMPLATE_REQUIRED;
 use super::*;
 use crate::access::AdminScope;
-use crate::shared::context::{internal, store};
-use crate::shared::refusal::refused;
+use crate::shared::refusal::{invalid, refused, Refusal};
+use crate::shared::{context::store, refusal::internal};
 
 /// The fields of "Saisir un utilisateur", as typed.
 #[derive(Debug, Clone)]
@@ -37,37 +35,37 @@ async fn is_technical(store: &Store, user: &User) -> Result<bool, PortalError> {
 /// The refusal for a right that exists already, naming its status.
 async fn right_exists(store: &Store, company_id: CompanyId, user_id: UserId) -> PortalError {
     match store.right_for(company_id, user_id).await {
-        Ok(Some(r)) => refused(Status::Conflict, &format!("{RIGHT_EXISTS}.{}", r.status.as_str())),
-        Ok(None) => refused(Status::Conflict, "store.conflict"),
+        Ok(Some(r)) => refused(Refusal::RightExists(r.status)),
+        Ok(None) => refused(Refusal::Conflict),
         Err(e) => internal(e),
     }
 }
 
 pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConfirmation, PortalError> {
     let store = store()?;
-    let right_type = RightType::parse(form.right_type.trim()).map_err(|_| bad_input(BAD_RIGHT_TYPE))?;
-    let remark = parse_or_400(Remark::parse(&form.remark))?;
+    let right_type = RightType::parse(form.right_type.trim()).map_err(|_| refused(Refusal::BadRightType))?;
+    let remark = Remark::parse(&form.remark).map_err(invalid)?;
     let grants_from = match form.assignment.as_str() {
-        "copy" => Some(GrantSource::Right(form.copy_from.trim().parse().map_err(|_| bad_input(COPY_SOURCE_REQUIRED))?)),
-        "template" => Some(GrantSource::Template(form.template.trim().parse().map_err(|_| bad_input(TEMPLATE_REQUIRED))?)),
+        "copy" => Some(GrantSource::Right(form.copy_from.trim().parse().map_err(|_| refused(Refusal::CopySourceRequired))?)),
+        "template" => Some(GrantSource::Template(form.template.trim().parse().map_err(|_| refused(Refusal::TemplateRequired))?)),
         _ => None,
     };
     let company_id = scope.company.company_id;
     let common = EntryCommon { company_id, remark, end_date: None, grants_from, entered_by: scope.admin.id };
     match right_type {
         RightType::Provider => {
-            let email = parse_or_400(EmailAddress::parse(&form.email))?;
+            let email = EmailAddress::parse(&form.email).map_err(invalid)?;
             let Some(provider) = store.user_by_email(&email).await.map_err(internal)? else {
-                return Err(bad_input(UNKNOWN_LOGIN));
+                return Err(refused(Refusal::UnknownLogin));
             };
             if is_technical(&store, &provider).await? {
-                return Err(bad_input(UNKNOWN_LOGIN));
+                return Err(refused(Refusal::UnknownLogin));
             }
             if provider.id == scope.admin.id {
-                return Err(bad_input(OWN_LOGIN));
+                return Err(refused(Refusal::OwnLogin));
             }
             if provider.home_company_id == Some(company_id) {
-                return Err(bad_input(PROVIDER_IS_EMPLOYEE));
+                return Err(refused(Refusal::ProviderIsEmployee));
             }
             if store.right_for(company_id, provider.id).await.map_err(internal)?.is_some() {
                 return Err(right_exists(&store, company_id, provider.id).await);
@@ -77,7 +75,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             let right = match store.enter_provider(&entry).await {
                 Ok(right) => right,
                 Err(StoreError::Duplicate { .. }) => return Err(right_exists(&store, company_id, provider.id).await),
-                Err(e) => return Err(store_refusal(e)),
+                Err(e) => return Err(e.into()),
             };
             let mail_withheld = notify_invitation(scope, &provider, &right).await;
             tracing::info!(right_id = right.id, company_id, "provider invited");
@@ -94,9 +92,9 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
         RightType::Employee => {
             let entry = EmployeeEntry {
                 common,
-                email: parse_or_400(EmailAddress::parse(&form.email))?,
-                first_name: parse_or_400(PersonName::parse(&form.first_name))?,
-                last_name: parse_or_400(PersonName::parse(&form.last_name))?,
+                email: EmailAddress::parse(&form.email).map_err(invalid)?,
+                first_name: PersonName::parse(&form.first_name).map_err(invalid)?,
+                last_name: PersonName::parse(&form.last_name).map_err(invalid)?,
                 language: scope.admin.language,
                 is_admin: form.administrator,
                 invitation_params: invitation_params(scope),
@@ -107,7 +105,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                     let user = store.user_by_email(&entry.email).await.map_err(internal)?.ok_or_else(|| internal("user vanished"))?;
                     return Err(right_exists(&store, company_id, user.id).await);
                 }
-                Err(e) => return Err(store_refusal(e)),
+                Err(e) => return Err(e.into()),
             };
             if entered.login_created {
                 send_set_password_mail(&store, &entered.user, &scope.company.name).await?;
@@ -129,11 +127,11 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             })
         }
         RightType::Technical => {
-            let name = parse_or_400(PersonName::parse(&form.name))?;
+            let name = PersonName::parse(&form.name).map_err(invalid)?;
             let key = store::NewApiKey::generate();
             let identifier = EmailAddress::parse(&format!("technique.{}@{}.invalid", key.prefix, scope.company.customer_number)).map_err(internal)?;
             let entry = TechnicalEntry { common, name: name.clone(), identifier, key_prefix: key.prefix.clone(), key_hash: key.hash() };
-            let right = store.enter_technical(&entry).await.map_err(store_refusal)?;
+            let right = store.enter_technical(&entry).await?;
             Ok(EntryConfirmation {
                 right_id: right.id,
                 right_type,

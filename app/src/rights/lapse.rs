@@ -9,9 +9,9 @@ use portal_core::store::{Actor, NewMessage, Store, StoreError, UnmatchedRequest,
 
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
-use crate::shared::context::internal;
-use crate::shared::errors::PortalError;
 use crate::shared::mail::Mailer;
+use crate::shared::refusal::internal;
+use crate::shared::refusal::PortalError;
 
 /// Expires every pending right and every request for a number no company has whose
 /// answer-by time has come by the store's clock; answers the ids of what it expired. Several

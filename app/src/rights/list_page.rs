@@ -10,8 +10,8 @@ use portal_core::domain::{Awaiting, RightStatus, RightType};
 use super::{list_rights, ProviderCompanyLine, RightRow, RightsPage, SetInvitationLifetime};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::layout::frame::SignedInPage;
-use crate::shared::errors::{status_text, PortalError};
 use crate::shared::ui::{Outcome, Pager, ProfileCrumbs, BUTTON, BUTTON_SECONDARY, CARD, FIELD, LINK};
+use crate::shared::{format::status_text, refusal::PortalError};
 
 /// The list's query parameters: search, sort column, direction, page.
 type ListKey = (String, String, bool, i64);

@@ -5,13 +5,15 @@ use portal_core::domain::*;
 use portal_core::store::{RightListItem, RightQuery, RightSort};
 
 use super::list_page::role_text;
-use super::service::{bad_input, SEARCH_TOO_LONG};
 use super::*;
 use crate::access::AdminScope;
 use crate::i18n::Locale;
-use crate::shared::context::{internal, store};
-use crate::shared::errors::{status_text, PortalError};
 use crate::shared::format::{page_count, short_date_time};
+use crate::shared::{context::store, refusal::internal};
+use crate::shared::{
+    format::status_text,
+    refusal::{refused, PortalError, Refusal},
+};
 use leptos_i18n::Locale as _;
 
 /// The right type a search word names: the start of the role column's words in one of the
@@ -33,10 +35,10 @@ fn status_named(word: &str) -> Option<RightStatus> {
 
 /// Turns the search box into a query: a role or status word becomes a filter on that
 /// column, anything else searches company, names and e-mail.
-pub fn rights_query(search: &str, sort: &str, descending: bool, page: i64) -> Result<RightQuery, &'static str> {
+pub fn rights_query(search: &str, sort: &str, descending: bool, page: i64) -> Result<RightQuery, Refusal> {
     let search = search.trim();
     if search.chars().count() > 100 {
-        return Err(SEARCH_TOO_LONG);
+        return Err(Refusal::SearchTooLong);
     }
     let lower = search.to_lowercase();
     let mut query = RightQuery {
@@ -93,7 +95,7 @@ pub(super) fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
 }
 
 pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descending: bool, page: i64) -> Result<RightsPage, PortalError> {
-    let query = rights_query(search, sort, descending, page).map_err(bad_input)?;
+    let query = rights_query(search, sort, descending, page).map_err(refused)?;
     let store = store()?;
     let found = store.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
     let company = store.company(scope.company.company_id).await.map_err(internal)?;
@@ -159,6 +161,6 @@ mod tests {
 
     #[test]
     fn a_search_longer_than_100_characters_is_refused() {
-        assert_eq!(rights_query(&"x".repeat(101), "", false, 1).unwrap_err(), SEARCH_TOO_LONG);
+        assert_eq!(rights_query(&"x".repeat(101), "", false, 1).unwrap_err(), Refusal::SearchTooLong);
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Every server function here starts with [`require_admin`]: a signed-in login, its acting
 //! company re-checked, and an active administrator right of an employee on it. Errors carry
-//! stable codes that [`crate::shared::errors`] translates.
+//! stable codes that [`crate::shared::refusal`] translates.
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use portal_core::domain::{Awaiting, RightStatus, RightType};
 use serde::{Deserialize, Serialize};
@@ -317,7 +317,7 @@ pub async fn load_right(right_id: i64) -> Result<RightDetail, PortalError> {
 #[server(prefix = "/api", endpoint = "save_grants")]
 pub async fn save_grants(right_id: i64, #[server(default)] grants: BTreeMap<String, GrantField>) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    let grants = grants_of(&grants).ok_or_else(crate::shared::errors::malformed)?;
+    let grants = grants_of(&grants).ok_or_else(|| crate::shared::refusal::refused(crate::shared::refusal::Refusal::MalformedRequest))?;
     service::save_grants(&scope, right_id, grants).await?;
     crate::shared::context::show_a_plain_post(&right_page::grants_saved_path(right_id));
     Ok(())
@@ -407,10 +407,7 @@ pub async fn offboard_provider_company(provider_company_id: i64, previewed: Stri
 pub async fn set_invitation_lifetime(days: String) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
     let days = service::set_invitation_lifetime(&scope, &days).await?;
-    crate::shared::context::say_after_a_plain_post(
-        crate::i18n::td_string!(crate::shared::locale::request_locale(), admin.lifetime_saved, days = days).to_string(),
-    )
-    .await?;
+    crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, admin.lifetime_saved, days = days).to_string()).await?;
     Ok(days)
 }
 
@@ -428,7 +425,7 @@ pub async fn load_templates() -> Result<TemplatesView, PortalError> {
 #[server(prefix = "/api", endpoint = "save_template")]
 pub async fn save_template(template_id: i64, name: String, #[server(default)] grants: BTreeMap<String, GrantField>) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
-    let grants = grants_of(&grants).ok_or_else(crate::shared::errors::malformed)?;
+    let grants = grants_of(&grants).ok_or_else(|| crate::shared::refusal::refused(crate::shared::refusal::Refusal::MalformedRequest))?;
     let saved = templates::save(&scope, template_id, &name, grants).await?;
     crate::shared::context::show_a_plain_post(&templates_page::saved_path(saved));
     Ok(saved)

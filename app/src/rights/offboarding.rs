@@ -7,27 +7,24 @@ use std::collections::HashMap;
 use portal_core::domain::*;
 use portal_core::store::{RightListItem, Store, StoreError};
 
-use super::service::{bad_input, store_refusal, RIGHT_NOT_FOUND};
 use super::*;
 use crate::access::AdminScope;
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
-use crate::shared::context::{internal, say_after_a_plain_post, show_a_plain_post, store};
-use crate::shared::errors::Status;
 use crate::shared::format::swiss_date;
 use crate::shared::mail::{mailer, public_base};
-use crate::shared::refusal::refused;
-
-pub const NOTHING_TO_OFFBOARD: &str = "admin.offboard_nothing";
-pub const PREVIEW_CHANGED: &str = "admin.offboard_changed";
-pub const BAD_PREVIEW: &str = "admin.offboard_bad_preview";
+use crate::shared::refusal::{refused, Refusal};
+use crate::shared::{
+    context::{say_after_a_plain_post, show_a_plain_post, store},
+    refusal::internal,
+};
 
 /// The provider company's current rights on the acting company, or 404: a company whose
 /// logins hold nothing here is not named (no probing of other companies' names).
 async fn offboarded_rights(store: &Store, scope: &AdminScope, provider_company_id: CompanyId) -> Result<Vec<RightListItem>, PortalError> {
     let rights = store.provider_company_rights(scope.company.company_id, provider_company_id).await.map_err(internal)?;
     if rights.is_empty() {
-        return Err(refused(Status::NotFound, NOTHING_TO_OFFBOARD));
+        return Err(refused(Refusal::NothingToOffboard));
     }
     Ok(rights)
 }
@@ -72,7 +69,7 @@ pub async fn preview(scope: &AdminScope, provider_company_id: CompanyId) -> Resu
 }
 
 /// `id.version` pairs, comma-separated, as [`OffboardingPreview::previewed`] writes them.
-pub fn parse_previewed(input: &str) -> Result<Vec<(RightId, i64)>, &'static str> {
+pub fn parse_previewed(input: &str) -> Result<Vec<(RightId, i64)>, Refusal> {
     let pairs: Option<Vec<(RightId, i64)>> = input
         .split(',')
         .map(|pair| {
@@ -82,14 +79,14 @@ pub fn parse_previewed(input: &str) -> Result<Vec<(RightId, i64)>, &'static str>
         .collect();
     match pairs {
         Some(pairs) if !pairs.is_empty() && pairs.len() <= 500 => Ok(pairs),
-        _ => Err(BAD_PREVIEW),
+        _ => Err(Refusal::BadOffboardingPreview),
     }
 }
 
 /// Ends every previewed right of the provider company's logins in one transaction, each
 /// provider told how its right ended; the number of rights ended.
 pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previewed: &str) -> Result<i64, PortalError> {
-    let previewed = parse_previewed(previewed).map_err(bad_input)?;
+    let previewed = parse_previewed(previewed).map_err(refused)?;
     let store = store()?;
     let items = offboarded_rights(&store, scope, provider_company_id).await?;
     let (admin, company) = (scope.admin.full_name(), scope.company.name.clone());
@@ -108,9 +105,9 @@ pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previe
     let messages: Vec<_> = notices.iter().flat_map(Notice::messages).collect();
     let ended =
         store.offboard_provider_company(scope.company.company_id, provider_company_id, &previewed, &messages, &scope.actor).await.map_err(|e| match e {
-            StoreError::Conflict => refused(Status::Conflict, PREVIEW_CHANGED),
-            StoreError::NotFound => refused(Status::NotFound, RIGHT_NOT_FOUND),
-            e => store_refusal(e),
+            StoreError::Conflict => refused(Refusal::OffboardingChanged),
+            StoreError::NotFound => refused(Refusal::RightNotFound),
+            e => e.into(),
         })?;
     tracing::info!(company_id = scope.company.company_id, provider_company_id, rights = ended.len(), "provider company offboarded");
     let (mailer, base) = (mailer()?, public_base()?);
@@ -121,8 +118,7 @@ pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previe
     // Sent before the page woke up: the offboarding page would find nothing left to end, so
     // the list it leads back to says what ended.
     let provider_company = items[0].home_company_name.clone().unwrap_or_default();
-    let done = crate::i18n::td_string!(crate::shared::locale::request_locale(), admin.offboard_done, company = provider_company, count = count);
-    say_after_a_plain_post(done.to_string()).await?;
+    say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, admin.offboard_done, company = provider_company, count = count).to_string()).await?;
     show_a_plain_post(crate::shared::paths::PATH_ADMIN_RIGHTS);
     Ok(count)
 }
@@ -135,7 +131,7 @@ mod tests {
     fn the_confirmation_names_each_previewed_right_at_its_version() {
         assert_eq!(parse_previewed("12.3, 7.1"), Ok(vec![(12, 3), (7, 1)]));
         for bad in ["", "12", "12.x", "12.3,", "a.b", "12.3;7.1"] {
-            assert_eq!(parse_previewed(bad), Err(BAD_PREVIEW), "{bad:?}");
+            assert_eq!(parse_previewed(bad), Err(Refusal::BadOffboardingPreview), "{bad:?}");
         }
     }
 }

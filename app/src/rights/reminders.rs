@@ -8,10 +8,10 @@ use portal_core::store::{Store, User, UserRight};
 
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
-use crate::shared::context::internal;
-use crate::shared::errors::PortalError;
 use crate::shared::format::moment_or_day_of;
 use crate::shared::mail::Mailer;
+use crate::shared::refusal::internal;
+use crate::shared::refusal::PortalError;
 
 /// Sends every reminder due by the store's clock that no instance sent yet; answers the ones
 /// this call sent. E-mails start with `base`, the portal's public address.

@@ -1,7 +1,7 @@
 //! One right of the acting company: its data and end ("Gérer"), and its service
 //! authorizations ("Octroyer des autorisations de service").
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 
 use crate::shared::form::{form_action, held};
 use leptos::prelude::*;

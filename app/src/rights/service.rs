@@ -1,7 +1,7 @@
 //! The server side of managing one right: its page, its services and debtors, its changes
 //! and its end. Authorization is the caller's [`AdminScope`], checked on every call.
 
-use crate::shared::errors::{PortalError, Status};
+use crate::shared::refusal::{invalid, PortalError};
 use chrono::NaiveDate;
 use portal_core::domain::*;
 use portal_core::store::{GrantSpec, NewMessage, RightChanges, RightListItem, Store, StoreError, UserRight};
@@ -12,48 +12,16 @@ use super::*;
 use crate::access::AdminScope;
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
-use crate::shared::context::{internal, store};
 use crate::shared::format::swiss_day;
 use crate::shared::mail::{mailer, public_base};
-use crate::shared::refusal::refused;
-
-pub const RIGHT_NOT_FOUND: &str = "admin.right_not_found";
-pub const UNKNOWN_LOGIN: &str = "admin.unknown_login";
-pub const OWN_LOGIN: &str = "admin.own_login";
-pub const OWN_RIGHT: &str = "admin.own_right";
-pub const PROVIDER_IS_EMPLOYEE: &str = "admin.provider_is_employee";
-pub const BAD_RIGHT_TYPE: &str = "admin.bad_right_type";
-pub const COPY_SOURCE_REQUIRED: &str = "admin.copy_source_required";
-pub const BAD_END_DATE: &str = "admin.bad_end_date";
-pub const END_DATE_PAST: &str = "admin.end_date_past";
-pub const RIGHT_ENDED: &str = "admin.right_ended";
-pub const SEARCH_TOO_LONG: &str = "admin.search_too_long";
-/// "Renvoyer" again within the throttling window of the last one (each sends an e-mail).
-pub const RESEND_TOO_SOON: &str = "admin.resend_too_soon";
-
-/// Maps a store error to the answer: input and rule errors are 400, lost races 409.
-pub(super) fn store_refusal(error: StoreError) -> PortalError {
-    match &error {
-        StoreError::Invalid(DomainError::Lifecycle(_)) | StoreError::Conflict => refused(Status::Conflict, error.code()),
-        StoreError::Invalid(_) => refused(Status::BadRequest, error.code()),
-        StoreError::NotFound => refused(Status::NotFound, RIGHT_NOT_FOUND),
-        _ => internal(error),
-    }
-}
-
-pub(super) fn bad_input(code: &str) -> PortalError {
-    refused(Status::BadRequest, code)
-}
-
-pub(super) fn parse_or_400<T, E: Into<DomainError>>(r: Result<T, E>) -> Result<T, PortalError> {
-    r.map_err(|e| bad_input(e.into().code()))
-}
+use crate::shared::refusal::{refused, Refusal};
+use crate::shared::{context::store, refusal::internal};
 
 /// A right of the acting company, or 404 (also for other companies' rights: no hint).
 async fn company_right(store: &Store, scope: &AdminScope, right_id: RightId) -> Result<UserRight, PortalError> {
     match store.right(right_id).await {
         Ok(r) if r.company_id == scope.company.company_id => Ok(r),
-        Ok(_) | Err(StoreError::NotFound) => Err(refused(Status::NotFound, RIGHT_NOT_FOUND)),
+        Ok(_) | Err(StoreError::NotFound) => Err(refused(Refusal::RightNotFound)),
         Err(e) => Err(internal(e)),
     }
 }
@@ -117,14 +85,14 @@ pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<Gran
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     if right.status.is_ended() {
-        return Err(refused(Status::Conflict, RIGHT_ENDED));
+        return Err(refused(Refusal::RightEnded));
     }
     let specs = super::templates::specs_of(grants);
     // A provider working for the company is told what it may now do; a pending invitation
     // is shown as it is when answered (its version changed with its grants).
     let told = (right.right_type == RightType::Provider && right.status == RightStatus::Active).then_some(MessageKind::ProviderGrantsChanged);
     let notice = provider_notice(&store, scope, &right, told, None).await?;
-    let (_, changed) = store.replace_service_grants_notifying(right.id, &specs, &scope.actor, &notice.messages()).await.map_err(store_refusal)?;
+    let (_, changed) = store.replace_service_grants_notifying(right.id, &specs, &scope.actor, &notice.messages()).await?;
     if changed {
         remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await?;
     }
@@ -132,14 +100,14 @@ pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<Gran
 }
 
 /// `yyyy-mm-dd` or empty; never before today.
-pub fn parse_end_date(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>, &'static str> {
+pub fn parse_end_date(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>, Refusal> {
     let input = input.trim();
     if input.is_empty() {
         return Ok(None);
     }
-    let date = NaiveDate::parse_from_str(input, "%Y-%m-%d").map_err(|_| BAD_END_DATE)?;
+    let date = NaiveDate::parse_from_str(input, "%Y-%m-%d").map_err(|_| Refusal::BadEndDate)?;
     if date < today {
-        return Err(END_DATE_PAST);
+        return Err(Refusal::EndDatePast);
     }
     Ok(Some(date))
 }
@@ -155,30 +123,30 @@ pub async fn update_right(
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     if right.status.is_ended() {
-        return Err(refused(Status::Conflict, RIGHT_ENDED));
+        return Err(refused(Refusal::RightEnded));
     }
-    let remark = parse_or_400(Remark::parse(&remark))?;
-    let end_date = parse_end_date(&end_date, store.today()).map_err(bad_input)?;
+    let remark = Remark::parse(&remark).map_err(invalid)?;
+    let end_date = parse_end_date(&end_date, store.today()).map_err(refused)?;
     // Only employees administer; other types keep the flag off whatever was posted.
     let is_admin = administrator && right.right_type == RightType::Employee;
     let changes = RightChanges { is_admin, remark, end_date };
-    store.update_right(right.id, version, &changes, &scope.actor).await.map_err(store_refusal)?;
+    store.update_right(right.id, version, &changes, &scope.actor).await?;
     Ok(())
 }
 
 pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, months: &str, until: &str) -> Result<(), PortalError> {
-    let extension = parse_or_400(Extension::parse(months, until))?;
+    let extension = Extension::parse(months, until).map_err(invalid)?;
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     if right.status.is_ended() {
-        return Err(refused(Status::Conflict, RIGHT_ENDED));
+        return Err(refused(Refusal::RightEnded));
     }
     let today = store.today();
     // The store checks it again on the right at `version`; here it names the date in the message.
-    let end = right.extended_end(extension, today).map_err(|e| store_refusal(StoreError::Invalid(e.into())))?;
+    let end = right.extended_end(extension, today).map_err(invalid)?;
     let told = (right.right_type == RightType::Provider && right.status == RightStatus::Active).then_some(MessageKind::ProviderRightExtended);
     let notice = provider_notice(&store, scope, &right, told, Some(end)).await?;
-    store.extend_right(right.id, version, extension, today, &notice.messages(), &scope.actor).await.map_err(store_refusal)?;
+    store.extend_right(right.id, version, extension, today, &notice.messages(), &scope.actor).await?;
     tracing::info!(right_id, %end, "right extended");
     remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
 }
@@ -197,18 +165,18 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     if right.user_id == scope.admin.id {
-        return Err(bad_input(OWN_RIGHT));
+        return Err(refused(Refusal::OwnRight));
     }
     let transition = match how {
         "revoke" => Transition::Revoke,
         "cancel" => Transition::Cancel,
-        _ => return Err(bad_input(BAD_RIGHT_TYPE)),
+        _ => return Err(refused(Refusal::BadEnding)),
     };
     // The provider is told in the same transaction: exactly one message per transition.
     let told =
         if right.joins_by_consent() { transition.told_to_joiner() } else { transition.told_to_provider().filter(|_| right.right_type == RightType::Provider) };
     let notify: Vec<NewMessage> = told.map(|kind| told_message(scope, &right, kind)).into_iter().collect();
-    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await.map_err(store_refusal)?;
+    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await?;
     tracing::info!(right_id, how, "right ended by an administrator");
     Ok(())
 }
@@ -243,11 +211,11 @@ pub async fn put_on_hold(scope: &AdminScope, right_id: RightId, version: i64, tr
     let store = store()?;
     let right = company_right(&store, scope, right_id).await?;
     if right.user_id == scope.admin.id {
-        return Err(bad_input(OWN_RIGHT));
+        return Err(refused(Refusal::OwnRight));
     }
     let told = transition.told_to_provider().filter(|_| right.right_type == RightType::Provider);
     let notice = provider_notice(&store, scope, &right, told, None).await?;
-    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await.map_err(store_refusal)?;
+    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
     tracing::info!(right_id, %transition, "right put on hold or resumed by an administrator");
     remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
 }
@@ -257,7 +225,7 @@ pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64,
     let right = company_right(&store, scope, right_id).await?;
     let transition = if approve { Transition::Accept } else { Transition::Refuse };
     let notify: Vec<NewMessage> = transition.told_to_provider().map(|kind| told_message(scope, &right, kind)).into_iter().collect();
-    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await.map_err(store_refusal)?;
+    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await?;
     tracing::info!(right_id, approve, "provider request decided");
     Ok(())
 }
@@ -267,20 +235,20 @@ pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<
     let right = company_right(&store, scope, right_id).await?;
     // An invitation sent again after its end date would only expire again: the date first.
     if right.is_lapsed_invitation() && right.end_date.is_some_and(|end| end < store.today()) {
-        return Err(refused(Status::Conflict, END_DATE_PAST));
+        return Err(refused(Refusal::ResendAfterEndDate));
     }
     // One "Renvoyer" per invitation and throttling window: each one sends the provider an
     // official e-mail, which no administrator may turn into a flood.
     let key = format!("resend:right:{}", right.id);
-    crate::shared::password::within_limit(&store, &key, 1, RESEND_TOO_SOON).await?;
+    crate::shared::password::within_limit(&store, &key, 1, Refusal::ResendTooSoon).await?;
     let kind = if right.joins_by_consent() { MessageKind::EmployeeInvitation } else { MessageKind::ProviderInvitation };
-    let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id, kind), &scope.actor).await.map_err(store_refusal)?;
+    let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id, kind), &scope.actor).await?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
     remember_withheld(right.id, notify_invitation(scope, &provider, &sent).await).await
 }
 
 pub async fn set_invitation_lifetime(scope: &AdminScope, days: &str) -> Result<i64, PortalError> {
-    let lifetime = parse_or_400(InvitationLifetime::parse(days))?;
+    let lifetime = InvitationLifetime::parse(days).map_err(invalid)?;
     let company = store()?.set_invitation_lifetime(scope.company.company_id, lifetime, &scope.actor).await.map_err(internal)?;
     tracing::info!(company_id = company.id, days = lifetime.days(), "invitation lifetime set");
     Ok(company.invitation_lifetime.days())
@@ -295,7 +263,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         assert_eq!(parse_end_date(" ", today), Ok(None));
         assert_eq!(parse_end_date("2026-11-23", today), Ok(Some(today)));
-        assert_eq!(parse_end_date("2026-11-22", today), Err(END_DATE_PAST));
-        assert_eq!(parse_end_date("23.11.2026", today), Err(BAD_END_DATE));
+        assert_eq!(parse_end_date("2026-11-22", today), Err(Refusal::EndDatePast));
+        assert_eq!(parse_end_date("23.11.2026", today), Err(Refusal::BadEndDate));
     }
 }

@@ -6,17 +6,11 @@
 use portal_core::domain::TemplateName;
 use portal_core::store::{GrantSpec, GrantTemplate, Store, StoreError};
 
-use super::service::{choices, parse_or_400, store_refusal};
+use super::service::choices;
 use super::*;
 use crate::access::AdminScope;
-use crate::shared::context::{internal, store};
-use crate::shared::errors::{PortalError, Status};
-use crate::shared::refusal::refused;
-
-/// Not a template of the acting company (404, also for another company's: no hint).
-pub const TEMPLATE_NOT_FOUND: &str = "admin.template_not_found";
-/// "Appliquer un modèle" without a template id (400).
-pub const TEMPLATE_REQUIRED: &str = "admin.template_required";
+use crate::shared::refusal::{invalid, refused, PortalError, Refusal};
+use crate::shared::{context::store, refusal::internal};
 
 fn view_of(template: GrantTemplate) -> TemplateView {
     TemplateView {
@@ -37,9 +31,8 @@ pub(super) async fn company_templates(store: &Store, company_id: i64) -> Result<
 
 fn refusal(error: StoreError) -> PortalError {
     match error {
-        StoreError::NotFound => refused(Status::NotFound, TEMPLATE_NOT_FOUND),
-        StoreError::Duplicate { .. } => refused(Status::Conflict, error.code()),
-        other => store_refusal(other),
+        StoreError::NotFound => refused(Refusal::TemplateNotFound),
+        other => other.into(),
     }
 }
 
@@ -52,7 +45,7 @@ pub async fn load(scope: &AdminScope) -> Result<TemplatesView, PortalError> {
 
 /// `template_id` 0 makes a new template; any other is one of the company's, or 404.
 pub async fn save(scope: &AdminScope, template_id: i64, name: &str, grants: Vec<GrantInput>) -> Result<i64, PortalError> {
-    let name = parse_or_400(TemplateName::parse(name))?;
+    let name = TemplateName::parse(name).map_err(invalid)?;
     let store = store()?;
     let id = (template_id != 0).then_some(template_id);
     let saved = store.save_grant_template(scope.company.company_id, id, &name, &specs_of(grants), &scope.actor).await.map_err(refusal)?;

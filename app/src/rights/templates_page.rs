@@ -10,8 +10,8 @@ use super::{load_templates, DebtorChoice, DeleteTemplate, SaveTemplate, Template
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::layout::frame::SignedInPage;
 use crate::rights::list_page::AdminCrumbs;
-use crate::shared::errors::PortalError;
 use crate::shared::form::{form_action, held, typed};
+use crate::shared::refusal::PortalError;
 use crate::shared::ui::{Outcome, BUTTON, BUTTON_SECONDARY, CARD, FIELD};
 use leptos::server_fn::ServerFn as _;
 

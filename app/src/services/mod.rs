@@ -8,10 +8,10 @@
 //! permission, so a revocation, an end date, a resignation or a change of debtors counts
 //! from the very next call. The form is never trusted: company, login, right and prices
 //! come from the session and the store; the debtor is checked against the grant.
-//! Errors carry stable codes (see [`crate::shared::errors`]) that the pages translate.
+//! Errors carry stable codes (see [`crate::shared::refusal`]) that the pages translate.
 
-use crate::shared::errors::PortalError;
-use portal_core::domain::InvoiceStatus;
+use crate::shared::refusal::{PortalError, Refusal};
+use portal_core::domain::{InvoiceStatus, OrderError};
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -34,23 +34,6 @@ pub fn service_path(code: &str) -> Option<&'static str> {
         _ => None,
     }
 }
-
-/// The service is not granted to the login for the acting company (403).
-pub use crate::shared::errors::SERVICE_NOT_GRANTED;
-/// The debtor is not among those granted to the login for the service (403).
-pub const DEBTOR_NOT_GRANTED: &str = "service.debtor_not_granted";
-/// No debtor chosen, or not a debtor id (400).
-pub const DEBTOR_REQUIRED: &str = "order.debtor_required";
-/// The reference is too long or contains control characters (400).
-pub const REFERENCE_INVALID: &str = "order.reference_invalid";
-/// More product lines than any contract has (400).
-pub const TOO_MANY_LINES: &str = "order.too_many_lines";
-/// No line with a quantity (400); the store's code.
-pub const NO_LINES: &str = "order.no_lines";
-/// A quantity that is not a whole number from 0 to [`MAX_QUANTITY`] (400); the store's code.
-pub const BAD_QUANTITY: &str = "order.bad_quantity";
-/// Not an active contract product of the company (400); the store's code.
-pub const UNKNOWN_PRODUCT: &str = "order.unknown_product";
 
 pub const MAX_QUANTITY: i64 = 9_999;
 pub const MAX_LINES: usize = 200;
@@ -78,14 +61,14 @@ pub struct OrderForm {
 
 impl OrderForm {
     /// `quantities` maps a product id to the quantity typed for it.
-    pub fn parse(debtor_id: &str, reference: &str, quantities: &BTreeMap<String, String>) -> Result<Self, &'static str> {
-        let debtor_id = debtor_id.trim().parse::<i64>().ok().filter(|id| *id > 0).ok_or(DEBTOR_REQUIRED)?;
+    pub fn parse(debtor_id: &str, reference: &str, quantities: &BTreeMap<String, String>) -> Result<Self, Refusal> {
+        let debtor_id = debtor_id.trim().parse::<i64>().ok().filter(|id| *id > 0).ok_or(Refusal::DebtorRequired)?;
         let reference = reference.trim();
         if reference.chars().count() > MAX_REFERENCE || reference.chars().any(char::is_control) {
-            return Err(REFERENCE_INVALID);
+            return Err(Refusal::ReferenceInvalid);
         }
         if quantities.len() > MAX_LINES {
-            return Err(TOO_MANY_LINES);
+            return Err(Refusal::TooManyLines);
         }
         let mut lines = Vec::new();
         for (product, quantity) in quantities {
@@ -93,14 +76,15 @@ impl OrderForm {
             if quantity.is_empty() {
                 continue;
             }
-            let product_id = product.trim().parse::<i64>().map_err(|_| UNKNOWN_PRODUCT)?;
-            let quantity = quantity.parse::<i64>().ok().filter(|q| (0..=MAX_QUANTITY).contains(q)).ok_or(BAD_QUANTITY)?;
+            let product_id = product.trim().parse::<i64>().map_err(|_| Refusal::Invalid(OrderError::UnknownProduct.into()))?;
+            let quantity =
+                quantity.parse::<i64>().ok().filter(|q| (0..=MAX_QUANTITY).contains(q)).ok_or_else(|| Refusal::Invalid(OrderError::BadQuantity.into()))?;
             if quantity > 0 {
                 lines.push((product_id, quantity));
             }
         }
         if lines.is_empty() {
-            return Err(NO_LINES);
+            return Err(Refusal::Invalid(OrderError::NoLines.into()));
         }
         Ok(OrderForm { debtor_id, reference: (!reference.is_empty()).then(|| reference.to_string()), lines })
     }
@@ -219,7 +203,7 @@ pub async fn place_order(
     #[server(default)] quantities: BTreeMap<String, String>,
 ) -> Result<PlacedOrder, PortalError> {
     let scope = crate::access::require_service(ORDERS).await?;
-    let form = OrderForm::parse(&debtor_id, &reference, &quantities).map_err(service::bad_input)?;
+    let form = OrderForm::parse(&debtor_id, &reference, &quantities).map_err(crate::shared::refusal::refused)?;
     let order = service::place_order(&scope, form).await?;
     // Sent before the page woke up (or without JavaScript): the list, saying which order it was.
     crate::shared::context::show_a_plain_post(&format!("{PATH_ORDERS}?{PLACED}={}", order.order_id));
@@ -251,15 +235,15 @@ mod tests {
     #[test]
     fn an_order_without_debtor_or_lines_or_with_bad_quantities_is_refused() {
         let one = quantities(&[("3", "1")]);
-        assert_eq!(OrderForm::parse("", "", &one), Err(DEBTOR_REQUIRED));
-        assert_eq!(OrderForm::parse("abc", "", &one), Err(DEBTOR_REQUIRED));
-        assert_eq!(OrderForm::parse("7", "", &quantities(&[("3", ""), ("4", "0")])), Err(NO_LINES));
-        assert_eq!(OrderForm::parse("7", "", &BTreeMap::new()), Err(NO_LINES));
+        assert_eq!(OrderForm::parse("", "", &one), Err(Refusal::DebtorRequired));
+        assert_eq!(OrderForm::parse("abc", "", &one), Err(Refusal::DebtorRequired));
+        assert_eq!(OrderForm::parse("7", "", &quantities(&[("3", ""), ("4", "0")])), Err(Refusal::Invalid(OrderError::NoLines.into())));
+        assert_eq!(OrderForm::parse("7", "", &BTreeMap::new()), Err(Refusal::Invalid(OrderError::NoLines.into())));
         for bad in ["-1", "1.5", "zwei", "10000"] {
-            assert_eq!(OrderForm::parse("7", "", &quantities(&[("3", bad)])), Err(BAD_QUANTITY), "{bad}");
+            assert_eq!(OrderForm::parse("7", "", &quantities(&[("3", bad)])), Err(Refusal::Invalid(OrderError::BadQuantity.into())), "{bad}");
         }
-        assert_eq!(OrderForm::parse("7", "", &quantities(&[("x", "1")])), Err(UNKNOWN_PRODUCT));
-        assert_eq!(OrderForm::parse("7", &"R".repeat(36), &one), Err(REFERENCE_INVALID));
-        assert_eq!(OrderForm::parse("7", "a\u{7}b", &one), Err(REFERENCE_INVALID));
+        assert_eq!(OrderForm::parse("7", "", &quantities(&[("x", "1")])), Err(Refusal::Invalid(OrderError::UnknownProduct.into())));
+        assert_eq!(OrderForm::parse("7", &"R".repeat(36), &one), Err(Refusal::ReferenceInvalid));
+        assert_eq!(OrderForm::parse("7", "a\u{7}b", &one), Err(Refusal::ReferenceInvalid));
     }
 }

@@ -1,8 +1,8 @@
 //! The online services of the acting company: "Commande de produits contractuels" and
 //! "Factures", each limited to what is granted to the login there (the server decides).
 
-use crate::shared::errors::PortalError;
 use crate::shared::form::form_action;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

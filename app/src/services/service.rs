@@ -1,26 +1,14 @@
 //! The online services' server side: what the acting company's right lets this login see
 //! and do, for the debtors it was granted.
 
-use crate::shared::errors::{PortalError, Status};
-use portal_core::store::{Debtor, NewOrder, NewOrderLine, Order, Store, StoreError};
+use crate::shared::refusal::PortalError;
+use portal_core::store::{Debtor, NewOrder, NewOrderLine, Order, Store};
 
 use super::*;
 use crate::access::ServiceScope;
-use crate::shared::context::{internal, store};
 use crate::shared::format::{chf, swiss_date, swiss_date_time};
-use crate::shared::refusal::refused;
-
-pub fn bad_input(code: &str) -> PortalError {
-    refused(Status::BadRequest, code)
-}
-
-/// Input and rule errors of the store are 400 with their code; anything else is a failure.
-fn store_refusal(error: StoreError) -> PortalError {
-    match &error {
-        StoreError::Invalid(_) => bad_input(error.code()),
-        _ => internal(error),
-    }
-}
+use crate::shared::refusal::{refused, Refusal};
+use crate::shared::{context::store, refusal::internal};
 
 async fn in_scope(store: &Store, scope: &ServiceScope) -> Result<Vec<Debtor>, PortalError> {
     store.permitted_debtors(scope.user_id, scope.company.company_id, scope.service).await.map_err(internal)
@@ -105,7 +93,7 @@ pub async fn place_order(scope: &ServiceScope, form: OrderForm) -> Result<Placed
     let ours = store.debtors(company_id).await.map_err(internal)?.iter().any(|d| d.id == form.debtor_id);
     if !ours || !store.may_act(scope.user_id, company_id, ORDERS, Some(form.debtor_id)).await.map_err(internal)? {
         tracing::info!(user_id = scope.user_id, company_id, debtor_id = form.debtor_id, "order refused: debtor not granted");
-        return Err(refused(Status::Forbidden, DEBTOR_NOT_GRANTED));
+        return Err(refused(Refusal::DebtorNotGranted));
     }
     let new = NewOrder {
         company_id,
@@ -115,7 +103,7 @@ pub async fn place_order(scope: &ServiceScope, form: OrderForm) -> Result<Placed
         reference: form.reference,
         lines: form.lines.into_iter().map(|(product_id, quantity)| NewOrderLine { product_id, quantity }).collect(),
     };
-    let order = store.create_order(&new, &scope.actor).await.map_err(store_refusal)?;
+    let order = store.create_order(&new, &scope.actor).await?;
     tracing::info!(order_id = order.id, company_id, user_id = scope.user_id, "order placed");
     Ok(PlacedOrder { order_id: order.id, total: chf(order.total_cents) })
 }

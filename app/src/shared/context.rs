@@ -1,8 +1,6 @@
 //! What every server function reads from the request's context: the store, the settings,
-//! the session, the client's address; and the one way to answer an unexpected failure.
+//! the session, the client's address.
 
-use crate::shared::errors::PortalError;
-use std::fmt::Display;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -10,7 +8,9 @@ use leptos::prelude::*;
 use portal_core::store::Store;
 use tower_sessions::Session;
 
-use super::errors::{Status, MSG_UNAVAILABLE};
+use super::locale::request_locale;
+use super::refusal::{internal, PortalError};
+use crate::i18n::Locale;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "portal_session";
@@ -68,12 +68,6 @@ pub async fn session() -> Result<Session, PortalError> {
     leptos_axum::extract::<Session>().await.map_err(|e| internal(format!("no session layer: {e}")))
 }
 
-/// Logs `error` and answers the generic "unavailable" message (no details to the user).
-pub fn internal(error: impl Display) -> PortalError {
-    tracing::error!(%error, "server function failed");
-    PortalError::new(Status::Unavailable, MSG_UNAVAILABLE)
-}
-
 /// The client's address, from where the server was told to read it (`--client-ip-source`:
 /// the connection's peer, or the header the portal's own proxy sets). None when that source
 /// says nothing: the request is then throttled by account only.
@@ -94,11 +88,12 @@ const KEY_DONE: &str = "done_note";
 
 /// A form the browser posted itself (before its page woke up, or without JavaScript) comes
 /// back to a page rendered by the server, which cannot show the island's own sentence of
-/// success ("Votre mot de passe a été modifié."): the next signed-in page says `sentence`
-/// once, above its content (`take_done_note`). A script's call shows it in place instead.
-pub async fn say_after_a_plain_post(sentence: impl Into<String>) -> Result<(), PortalError> {
+/// success ("Votre mot de passe a été modifié."): the next signed-in page says `sentence`,
+/// written in the request's language, once above its content (`take_done_note`). A script's
+/// call shows it in place instead.
+pub async fn say_after_a_plain_post(sentence: impl FnOnce(Locale) -> String) -> Result<(), PortalError> {
     if is_plain_form_post() {
-        session().await?.insert(KEY_DONE, sentence.into()).await.map_err(internal)?;
+        session().await?.insert(KEY_DONE, sentence(request_locale())).await.map_err(internal)?;
     }
     Ok(())
 }

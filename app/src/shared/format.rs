@@ -1,7 +1,10 @@
-//! Dates and amounts as the Swiss portal writes them.
+//! Dates, amounts and a right's status as the Swiss portal writes them.
 
 #[cfg(feature = "ssr")]
 use chrono::{DateTime, Utc};
+use portal_core::domain::RightStatus;
+
+use crate::i18n::{td_string, Locale};
 #[cfg(feature = "ssr")]
 use portal_core::store::TIME_ZONE as Zurich;
 
@@ -64,6 +67,20 @@ pub fn chf(cents: i64) -> String {
         grouped.push(c);
     }
     format!("CHF {sign}{grouped}.{:02}", abs % 100)
+}
+
+/// The status word ("en suspens"…) of a right's status.
+pub fn status_text(locale: Locale, status: RightStatus) -> String {
+    match status {
+        RightStatus::Pending => td_string!(locale, status.pending),
+        RightStatus::Active => td_string!(locale, status.active),
+        RightStatus::Suspended => td_string!(locale, status.suspended),
+        RightStatus::Refused => td_string!(locale, status.refused),
+        RightStatus::Revoked => td_string!(locale, status.revoked),
+        RightStatus::Expired => td_string!(locale, status.expired),
+        RightStatus::Resigned => td_string!(locale, status.resigned),
+    }
+    .to_string()
 }
 
 #[cfg(test)]

@@ -124,18 +124,18 @@ fn parse_mailbox(s: &str) -> Result<Mailbox, MailError> {
 pub struct PublicBase(pub String);
 
 /// The origin links in e-mails start with, without a trailing slash.
-pub fn public_base() -> Result<String, crate::shared::errors::PortalError> {
+pub fn public_base() -> Result<String, crate::shared::refusal::PortalError> {
     use leptos::prelude::use_context;
     match use_context::<PublicBase>() {
         Some(PublicBase(base)) => Ok(base.trim_end_matches('/').to_string()),
-        None => Err(super::context::internal("no PublicBase in the Leptos context")),
+        None => Err(super::refusal::internal("no PublicBase in the Leptos context")),
     }
 }
 
 /// The mailer provided as context by the server.
-pub fn mailer() -> Result<Mailer, crate::shared::errors::PortalError> {
+pub fn mailer() -> Result<Mailer, crate::shared::refusal::PortalError> {
     use leptos::prelude::use_context;
-    use_context::<Mailer>().ok_or_else(|| super::context::internal("no Mailer in the Leptos context"))
+    use_context::<Mailer>().ok_or_else(|| super::refusal::internal("no Mailer in the Leptos context"))
 }
 
 /// The locale of a stored language, for e-mails.

@@ -3,7 +3,6 @@
 
 #[cfg(feature = "ssr")]
 pub mod context;
-pub mod errors;
 pub mod form;
 pub mod format;
 pub mod locale;

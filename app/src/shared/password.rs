@@ -8,14 +8,13 @@
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
-use crate::shared::errors::{PortalError, Status};
+use crate::shared::refusal::PortalError;
 use portal_core::domain::{Password, UserId};
 use portal_core::store::{self, PasswordHash, Store};
 use tokio::sync::Semaphore;
 
-use super::context::{internal, settings};
-use super::errors::{MSG_THROTTLED, MSG_WRONG_CURRENT_PASSWORD, REQUESTS_THROTTLED};
-use super::refusal::refused;
+use super::refusal::{refused, Refusal};
+use super::{context::settings, refusal::internal};
 
 /// Argon2 takes tens of milliseconds of CPU and 19 MiB per call: at most one call per core
 /// runs at a time, the others wait here, so that a flood of hashing requests cannot take
@@ -57,13 +56,13 @@ fn dummy_hash() -> &'static PasswordHash {
     })
 }
 
-/// Counts one attempt under `key` and refuses it (429, `refusal`) beyond `limit` in the
+/// Counts one attempt under `key` and refuses it (`refusal`, a 429) beyond `limit` in the
 /// window. Counted before anything is checked, in one statement, so that requests sent side
 /// by side cannot pass the limit together.
-pub async fn within_limit(store: &Store, key: &str, limit: i64, refusal: &str) -> Result<(), PortalError> {
+pub async fn within_limit(store: &Store, key: &str, limit: i64, refusal: Refusal) -> Result<(), PortalError> {
     let attempts = store.count_attempt(key, store::now(), settings().window()).await.map_err(internal)?;
     if attempts > limit {
-        return Err(refused(Status::TooManyRequests, refusal));
+        return Err(refused(refusal));
     }
     Ok(())
 }
@@ -78,10 +77,10 @@ pub fn current_password_key(user_id: UserId) -> String {
 /// beyond the limit the answer is 429 without checking; a right password forgets the count.
 pub async fn check_current_password(store: &Store, user_id: UserId, password: String) -> Result<(), PortalError> {
     let key = current_password_key(user_id);
-    within_limit(store, &key, settings().max_failures_per_account, MSG_THROTTLED).await?;
+    within_limit(store, &key, settings().max_failures_per_account, Refusal::SignInThrottled).await?;
     let hash = store.credentials(user_id).await.map_err(internal)?.password_hash;
     if !verify(password, hash).await? {
-        return Err(refused(Status::BadRequest, MSG_WRONG_CURRENT_PASSWORD));
+        return Err(refused(Refusal::WrongCurrentPassword));
     }
     store.clear_attempts(&key).await.map_err(internal)
 }
@@ -92,7 +91,7 @@ pub async fn count_request(store: &Store, kind: &str, address: Option<IpAddr>) -
     let Some(ip) = address else {
         return Ok(());
     };
-    let counted = within_limit(store, &format!("{kind}:ip:{ip}"), settings().max_requests_per_address, REQUESTS_THROTTLED).await;
+    let counted = within_limit(store, &format!("{kind}:ip:{ip}"), settings().max_requests_per_address, Refusal::RequestsThrottled).await;
     if counted.is_err() {
         tracing::info!(kind, %ip, "request refused: too many from this address");
     }

@@ -1,7 +1,7 @@
 //! Shared look of form controls and page parts, so that every page uses the same classes.
 
-use crate::shared::errors::PortalError;
 use crate::shared::form::typed;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 
 use crate::i18n::{t, use_i18n};

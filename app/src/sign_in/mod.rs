@@ -1,7 +1,7 @@
 //! Sign-in ("Se connecter") with e-mail and password, and "who is signed in", as server
 //! functions with stable paths; the code step of a two-step login is in [`crate::two_step`].
 
-use crate::shared::errors::PortalError;
+use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +46,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, PortalError> {
         return Ok(None);
     };
     let store = crate::shared::context::store()?;
-    let user = store.user(login.user_id).await.map_err(crate::shared::context::internal)?;
+    let user = store.user(login.user_id).await.map_err(crate::shared::refusal::internal)?;
     Ok(Some(SignedInUser {
         user_id: user.id,
         email: user.email,

@@ -6,9 +6,9 @@ use leptos_router::hooks::use_query_map;
 use super::{signed_in_destination, SignIn, LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::layout::public::PublicLayout;
-use crate::shared::errors::{PortalError, Status, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
 use crate::shared::form::{form_action, held, typed};
 use crate::shared::paths::{NOTICE_CONFIRMED, NOTICE_EMAIL, NOTICE_PASSWORD, PATH_FORGOT, PATH_REGISTER};
+use crate::shared::refusal::{PortalError, Refusal};
 use crate::shared::return_path::RETURN_PARAM;
 use crate::shared::ui::{email_error, FIELD};
 
@@ -41,9 +41,9 @@ pub fn LoginPage() -> impl IntoView {
     });
     // Translated here, on the server: the form in the browser carries no table of sentences.
     let posted = match error.as_deref() {
-        Some(LOGIN_ERROR_CREDENTIALS) => Some(PortalError::new(Status::NotSignedIn, MSG_INVALID_CREDENTIALS)),
-        Some(LOGIN_ERROR_THROTTLED) => Some(PortalError::new(Status::TooManyRequests, MSG_THROTTLED)),
-        Some(LOGIN_ERROR_UNCONFIRMED) => Some(PortalError::new(Status::Forbidden, MSG_EMAIL_UNCONFIRMED)),
+        Some(LOGIN_ERROR_CREDENTIALS) => Some(PortalError::from(Refusal::InvalidCredentials)),
+        Some(LOGIN_ERROR_THROTTLED) => Some(PortalError::from(Refusal::SignInThrottled)),
+        Some(LOGIN_ERROR_UNCONFIRMED) => Some(PortalError::from(Refusal::EmailUnconfirmed)),
         _ => None,
     };
     view! {

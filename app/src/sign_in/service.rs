@@ -4,16 +4,19 @@
 use std::fmt::Display;
 use std::net::IpAddr;
 
-use crate::shared::errors::{PortalError, Status, MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
+use crate::shared::refusal::PortalError;
 use portal_core::domain::{AuditAction, EmailAddress};
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 
 use super::{LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
 use crate::access::{complete_sign_in, next_page, signed_in};
-use crate::shared::context::{client_address, internal, is_plain_form_post, session, settings, store, AuthSettings};
 use crate::shared::paths::PATH_LOGIN;
-use crate::shared::refusal::refused;
+use crate::shared::refusal::{refused, Refusal};
 use crate::shared::return_path::ReturnPath;
+use crate::shared::{
+    context::{client_address, is_plain_form_post, session, settings, store, AuthSettings},
+    refusal::internal,
+};
 
 enum Failure {
     Credentials,
@@ -109,18 +112,18 @@ pub async fn sign_in(email: String, password: String, retour: Option<String>) ->
         Ok(user) => user,
         Err(Failure::Internal(e)) => return Err(internal(e)),
         Err(failure) => {
-            let (message, code, status) = match failure {
-                Failure::Throttled => (MSG_THROTTLED, LOGIN_ERROR_THROTTLED, Status::TooManyRequests),
-                Failure::Unconfirmed => (MSG_EMAIL_UNCONFIRMED, LOGIN_ERROR_UNCONFIRMED, Status::Forbidden),
-                _ => (MSG_INVALID_CREDENTIALS, LOGIN_ERROR_CREDENTIALS, Status::NotSignedIn),
+            let (refusal, code) = match failure {
+                Failure::Throttled => (Refusal::SignInThrottled, LOGIN_ERROR_THROTTLED),
+                Failure::Unconfirmed => (Refusal::EmailUnconfirmed, LOGIN_ERROR_UNCONFIRMED),
+                _ => (Refusal::InvalidCredentials, LOGIN_ERROR_CREDENTIALS),
             };
             // Without JavaScript the refusal is shown by the login page (a redirect there).
             if is_plain_form_post() {
                 let keep = back.as_ref().map(|b| format!("&{}", b.query_param()));
                 leptos_axum::redirect(&format!("{PATH_LOGIN}?erreur={code}{}", keep.unwrap_or_default()));
-                return Err(PortalError::new(status, message));
+                return Err(PortalError::from(refusal));
             }
-            return Err(refused(status, message));
+            return Err(refused(refusal));
         }
     };
 

@@ -13,8 +13,8 @@ pub mod service;
 
 use crate::i18n::{t, t_string, use_i18n};
 use crate::layout::public::PublicLayout;
-use crate::shared::errors::{PortalError, Status, MSG_CODE_INVALID, MSG_THROTTLED};
 use crate::shared::form::{form_action, held, typed};
+use crate::shared::refusal::{PortalError, Refusal};
 use crate::shared::ui::FIELD;
 
 /// What the account page shows to enrol an authenticator app.
@@ -103,8 +103,8 @@ pub fn LoginCodePage() -> impl IntoView {
     let i18n = use_i18n();
     // Translated here, on the server: the form in the browser carries no table of sentences.
     let posted = match use_query_map().with_untracked(|q| q.get("erreur")).as_deref() {
-        Some("code") => Some(PortalError::new(Status::BadRequest, MSG_CODE_INVALID)),
-        Some("tentatives") => Some(PortalError::new(Status::TooManyRequests, MSG_THROTTLED)),
+        Some("code") => Some(PortalError::from(Refusal::CodeInvalid)),
+        Some("tentatives") => Some(PortalError::from(Refusal::SignInThrottled)),
         _ => None,
     };
     view! {

@@ -10,15 +10,18 @@ use portal_core::store::{self, Actor, AuditEntry, Secret, Store, User};
 use totp_rs::{Algorithm, TOTP};
 use tower_sessions::Session;
 
-use crate::shared::errors::{PortalError, Status, MSG_CODE_INVALID, MSG_ENROLMENT_EXPIRED, MSG_NOT_SIGNED_IN, MSG_THROTTLED, MSG_TWO_STEP_ALREADY_ON};
+use crate::shared::refusal::PortalError;
 
 use super::{TwoStepEnrolment, TwoStepNotes};
 use crate::access::{complete_sign_in, require_login};
-use crate::shared::context::{internal, is_plain_form_post, session, settings, show_a_plain_post, store};
 use crate::shared::password::check_current_password;
 use crate::shared::paths::{PATH_ACCOUNT_TWO_STEP, PATH_LOGIN, PATH_LOGIN_CODE};
-use crate::shared::refusal::refused;
+use crate::shared::refusal::{refused, Refusal};
 use crate::shared::return_path::{ReturnPath, KEY_RETURN_TO};
+use crate::shared::{
+    context::{is_plain_form_post, session, settings, show_a_plain_post, store},
+    refusal::internal,
+};
 
 /// Session key: the user who gave the right password and still owes a code.
 pub const KEY_PENDING_USER_ID: &str = "auth.pending_user_id";
@@ -159,16 +162,16 @@ pub async fn pending_user(session: &Session) -> Result<Option<UserId>, PortalErr
     Ok(Some(user_id))
 }
 
-/// A refusal: with `status` for scripts, or a redirect to `plain_redirect` for a plain
-/// HTML form post (the page there shows the message).
-fn fail(message: &str, status: Status, plain_redirect: Option<&str>) -> PortalError {
+/// A refusal: with its status for scripts, or a redirect to `plain_redirect` for a plain
+/// HTML form post (the page there shows the sentence).
+fn fail(refusal: Refusal, plain_redirect: Option<&str>) -> PortalError {
     if let Some(to) = plain_redirect {
         if is_plain_form_post() {
             leptos_axum::redirect(to);
-            return PortalError::new(status, message);
+            return PortalError::from(refusal);
         }
     }
-    refused(status, message)
+    refused(refusal)
 }
 
 /// The server side of [`super::verify_sign_in_code`].
@@ -176,15 +179,15 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
     let store = store()?;
     let session = session().await?;
     let Some(user_id) = pending_user(&session).await? else {
-        return Err(fail(MSG_NOT_SIGNED_IN, Status::NotSignedIn, Some(PATH_LOGIN)));
+        return Err(fail(Refusal::NotSignedIn, Some(PATH_LOGIN)));
     };
     if throttled(&store, user_id).await? {
-        return Err(fail(MSG_THROTTLED, Status::TooManyRequests, Some(&format!("{PATH_LOGIN_CODE}?erreur=tentatives"))));
+        return Err(fail(Refusal::SignInThrottled, Some(&format!("{PATH_LOGIN_CODE}?erreur=tentatives"))));
     }
     let credentials = store.credentials(user_id).await.map_err(internal)?;
     let secret = credentials.totp_secret.filter(|_| credentials.totp_enabled);
     let Some(secret) = secret else {
-        return Err(fail(MSG_NOT_SIGNED_IN, Status::NotSignedIn, Some(PATH_LOGIN)));
+        return Err(fail(Refusal::NotSignedIn, Some(PATH_LOGIN)));
     };
     let trimmed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = if trimmed.len() == 6 && trimmed.chars().all(|c| c.is_ascii_digit()) {
@@ -199,7 +202,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
     let user = store.user(user_id).await.map_err(internal)?;
     if !ok {
         audit(&store, &user, AuditAction::LoginCodeFailed).await?;
-        return Err(fail(MSG_CODE_INVALID, Status::BadRequest, Some(&format!("{PATH_LOGIN_CODE}?erreur=code"))));
+        return Err(fail(Refusal::CodeInvalid, Some(&format!("{PATH_LOGIN_CODE}?erreur=code"))));
     }
     store.clear_attempts(&throttle_key(user_id)).await.map_err(internal)?;
 
@@ -217,7 +220,7 @@ pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, Portal
     check_current_password(&store, login.user_id, password).await?;
     let user = store.user(login.user_id).await.map_err(internal)?;
     if user.totp_enabled {
-        return Err(refused(Status::Conflict, MSG_TWO_STEP_ALREADY_ON));
+        return Err(refused(Refusal::TwoStepAlreadyOn));
     }
     let secret = new_secret();
     // Sealed: the sessions table never holds a secret in clear.
@@ -259,18 +262,18 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, PortalError> 
     let store = store()?;
     let session = session().await?;
     let Some(sealed) = session.get::<String>(KEY_ENROL_SECRET).await.map_err(internal)? else {
-        return Err(refused(Status::Conflict, MSG_ENROLMENT_EXPIRED));
+        return Err(refused(Refusal::EnrolmentExpired));
     };
     let secret = store.open_sealed(&sealed).map_err(internal)?;
     if throttled(&store, login.user_id).await? {
-        return Err(refused(Status::TooManyRequests, MSG_THROTTLED));
+        return Err(refused(Refusal::SignInThrottled));
     }
     if store.user(login.user_id).await.map_err(internal)?.totp_enabled {
         session.remove_value(KEY_ENROL_SECRET).await.map_err(internal)?;
-        return Err(refused(Status::Conflict, MSG_TWO_STEP_ALREADY_ON));
+        return Err(refused(Refusal::TwoStepAlreadyOn));
     }
     let Some(step) = matching_step(&secret, &code) else {
-        return Err(refused(Status::BadRequest, MSG_CODE_INVALID));
+        return Err(refused(Refusal::CodeInvalid));
     };
     store.clear_attempts(&throttle_key(login.user_id)).await.map_err(internal)?;
     let codes = new_recovery_codes();

@@ -7,7 +7,6 @@ use crate::auth_support;
 
 use std::time::{Duration, Instant};
 
-use app::shared::errors::{MSG_THROTTLED, MSG_WRONG_CURRENT_PASSWORD, REQUESTS_THROTTLED};
 use auth_support::{Answer, Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::MessageKind;
 use portal_core::store::OutboxEmail;
@@ -63,7 +62,7 @@ on_both_backends!(two_step_login_is_turned_on_only_with_the_current_password_and
     assert_eq!(without.status, 400, "the password is a required argument: {without:?}");
     let wrong = app.post("/api/start_two_step", &[("password", "not-the-password")], Some(&cookie)).await;
     assert_eq!(wrong.status, 400, "{wrong:?}");
-    assert!(wrong.body.contains(MSG_WRONG_CURRENT_PASSWORD), "{wrong:?}");
+    assert!(wrong.body.contains("password.wrong_current"), "{wrong:?}");
     assert!(!wrong.body.contains("otpauth"), "no secret without the password");
 
     let started = app.post("/api/start_two_step", &[("password", PASSWORD)], Some(&cookie)).await;
@@ -83,7 +82,7 @@ on_both_backends!(two_step_login_is_turned_on_only_with_the_current_password_and
 
     let again = app.post("/api/start_two_step", &[("password", PASSWORD)], Some(&cookie)).await;
     assert_eq!(again.status, 409, "an authenticator is replaced only by turning it off first: {again:?}");
-    assert!(again.body.contains(app::shared::errors::MSG_TWO_STEP_ALREADY_ON), "{again:?}");
+    assert!(again.body.contains("two_step.already_on"), "{again:?}");
     let actions = app.audit_actions(app.demo.provider.id).await;
     assert!(actions.contains(&"two_step.enrol_start".to_string()) && actions.contains(&"two_step.enable".to_string()), "{actions:?}");
 });
@@ -116,11 +115,11 @@ on_both_backends!(a_wrong_current_password_is_throttled_when_changing_the_passwo
     for _ in 0..5 {
         let wrong = change("not-the-password").await;
         assert_eq!(wrong.status, 400, "{wrong:?}");
-        assert!(wrong.body.contains(MSG_WRONG_CURRENT_PASSWORD));
+        assert!(wrong.body.contains("password.wrong_current"));
     }
     let blocked = change(PASSWORD).await;
     assert_eq!(blocked.status, 429, "even the right password waits once the limit is reached: {blocked:?}");
-    assert!(blocked.body.contains(MSG_THROTTLED));
+    assert!(blocked.body.contains("sign_in.throttled"));
     assert_eq!(app.sign_in(PROVIDER, PASSWORD).await.status, 200, "the password did not change");
 });
 
@@ -146,7 +145,7 @@ on_both_backends!(registrations_from_one_address_are_limited_and_the_portal_keep
     assert!(sign_in_took < Duration::from_secs(20), "sign-in took {sign_in_took:?} during the flood");
     println!("sign-in during 100 registrations: {} ms", sign_in_took.as_millis());
     let last = register(&app, "late@flood.example", NEW_PASSWORD).await;
-    assert!(last.body.contains(REQUESTS_THROTTLED), "{last:?}");
+    assert!(last.body.contains("requests.too_many"), "{last:?}");
 });
 
 on_both_backends!(reset_links_and_email_changes_are_limited, Options::default(), |app: TestApp| async move {
@@ -156,7 +155,7 @@ on_both_backends!(reset_links_and_email_changes_are_limited, Options::default(),
     }
     let refused = app.post("/api/request_password_reset", &[("email", PROVIDER)], None).await;
     assert_eq!(refused.status, 429, "{refused:?}");
-    assert!(refused.body.contains(REQUESTS_THROTTLED));
+    assert!(refused.body.contains("requests.too_many"));
 
     let cookie = app.signed_in_cookie(ADMIN).await;
     for i in 0..10 {
@@ -165,7 +164,7 @@ on_both_backends!(reset_links_and_email_changes_are_limited, Options::default(),
     }
     let refused = app.post("/api/request_email_change", &[("new_email", "neu-x@neu.example"), ("password", PASSWORD)], Some(&cookie)).await;
     assert_eq!(refused.status, 429, "{refused:?}");
-    assert!(refused.body.contains(REQUESTS_THROTTLED));
+    assert!(refused.body.contains("requests.too_many"));
 });
 
 // ------------------------------------------------------------------ sessions and pages
@@ -279,7 +278,7 @@ on_both_backends!(access_requests_by_customer_number_are_limited_and_name_no_com
     }
     let refused = app.post("/api/request_access", &[("customer_number", "30000003"), ("message", "")], Some(&paul)).await;
     assert_eq!(refused.status, 429, "the 11th request in 15 minutes waits: {refused:?}");
-    assert!(refused.body.contains(REQUESTS_THROTTLED));
+    assert!(refused.body.contains("requests.too_many"));
     assert!(!refused.body.contains("Transports Rapides"));
 });
 

@@ -402,7 +402,7 @@ impl Row {
         match who {
             CrossSite if !self.is_get() => answer.status == 403 && answer.body.contains(server::auth::CSRF_REJECTED),
             who if who.right_ended() && self.needs_acting_for(who) && self.target.starts_with("/api/") => {
-                answer.status == 409 && answer.body.contains(app::access::NO_ACTING_COMPANY)
+                answer.status == 409 && answer.body.contains("acting_company.none")
             }
             who if self.foreign.is_some_and(|(own, _)| own.allows(who)) => self.foreign.is_some_and(|(_, code)| answer.body.contains(code)),
             // A page resolves the acting company once for its data and its header, and sends

@@ -3,8 +3,6 @@
 
 use crate::auth_support;
 
-use app::access::NO_ACTING_COMPANY;
-use app::shared::errors::{MSG_NEW_PASSWORDS_DIFFER as MSG_PASSWORDS_DIFFER, MSG_NEW_PASSWORD_POLICY as MSG_PASSWORD_POLICY, MSG_WRONG_CURRENT_PASSWORD};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{Party, Transition};
 use portal_core::store::Actor;
@@ -20,13 +18,13 @@ on_both_backends!(the_password_changes_only_with_the_current_one, Options::defau
 
     let wrong = change(&app, &cookie, "not-the-password", NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(wrong.status, 400, "a refusal, not a server failure: {wrong:?}");
-    assert!(wrong.body.contains(MSG_WRONG_CURRENT_PASSWORD), "{wrong:?}");
+    assert!(wrong.body.contains("password.wrong_current"), "{wrong:?}");
     let differ = change(&app, &cookie, PASSWORD, NEW_PASSWORD, "Autre-2026!portal").await;
     assert_eq!(differ.status, 400, "{differ:?}");
-    assert!(differ.body.contains(MSG_PASSWORDS_DIFFER), "{differ:?}");
+    assert!(differ.body.contains("password_change.passwords_differ"), "{differ:?}");
     let short = change(&app, &cookie, PASSWORD, "court", "court").await;
     assert_eq!(short.status, 400, "{short:?}");
-    assert!(short.body.contains(MSG_PASSWORD_POLICY), "{short:?}");
+    assert!(short.body.contains("password_change.password_policy"), "{short:?}");
     assert_eq!(app.sign_in(ADMIN, PASSWORD).await.status, 200, "refusals changed nothing");
 
     let done = change(&app, &cookie, PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
@@ -156,7 +154,7 @@ on_both_backends!(a_revoked_right_drops_the_acting_company_on_the_next_request, 
 
     let context = app.post("/api/load_portal_context", &[], Some(&cookie)).await;
     assert_eq!(context.status, 409, "{context:?}");
-    assert!(context.body.contains(NO_ACTING_COMPANY), "{context:?}");
+    assert!(context.body.contains("acting_company.none"), "{context:?}");
     let choices = app.post("/api/list_company_choices", &[], Some(&cookie)).await;
     assert!(!choices.body.contains("Transports Rapides SA"), "gone from the selector: {choices:?}");
 });

@@ -3,7 +3,6 @@
 
 use crate::auth_support;
 
-use app::access::NO_ACTING_COMPANY;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::{EmailAddress, MessageKind, RightStatus};
 
@@ -237,7 +236,7 @@ on_both_backends!(a_revoked_provider_is_refused_on_its_next_request, Options::de
 
     let next = app.post("/api/load_portal_context", &[], Some(&paul)).await;
     assert_eq!(next.status, 409, "{next:?}");
-    assert!(next.body.contains(NO_ACTING_COMPANY), "{next:?}");
+    assert!(next.body.contains("acting_company.none"), "{next:?}");
     assert!(app.store.messages_for(app.demo.provider.id).await.unwrap().iter().any(|m| m.kind == MessageKind::ProviderRightRevoked));
 
     // A stale version is a conflict, not a second revocation.

@@ -5,7 +5,6 @@ use crate::auth_support;
 use std::time::Duration;
 
 use app::shared::context::AuthSettings;
-use app::shared::errors::{MSG_INVALID_CREDENTIALS, MSG_THROTTLED};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{Party, RightOrigin, RightType, Transition};
 use portal_core::store::{session_key, Actor, NewRight};
@@ -63,7 +62,7 @@ on_both_backends!(
 on_both_backends!(a_wrong_password_gets_the_generic_message_and_sets_nothing, Options::default(), |app: TestApp| async move {
     let answer = app.sign_in(ADMIN, "not-the-password").await;
     assert_eq!(answer.status, 401, "a refusal, not a server failure: {answer:?}");
-    assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+    assert!(answer.body.contains("sign_in.invalid_credentials"), "{answer:?}");
     assert_eq!(answer.session_cookie(), None);
     assert_eq!(app.session_rows().await, 0);
     let user = app.store.user(app.demo.admin.id).await.unwrap();
@@ -89,7 +88,7 @@ on_both_backends!(a_refusal_carries_its_code_its_status_and_the_sentence_in_the_
         }
     };
     let german = refusal(Some("i18n_pref_locale=de"), "fr-CH").await;
-    assert_eq!(german["code"], MSG_INVALID_CREDENTIALS);
+    assert_eq!(german["code"], "sign_in.invalid_credentials");
     assert_eq!(german["status"], "NotSignedIn");
     assert_eq!(german["sentence"], "E-Mail-Adresse oder Passwort falsch.", "the language chosen on the site");
     let french = refusal(None, "fr-CH,fr;q=0.9").await;
@@ -111,10 +110,10 @@ on_both_backends!(an_unknown_email_gets_exactly_the_same_answer_as_a_wrong_passw
 on_both_backends!(after_five_failures_even_the_right_password_is_refused_with_the_throttling_message, Options::default(), |app: TestApp| async move {
     for _ in 0..5 {
         let answer = app.sign_in(ADMIN, "wrong-password").await;
-        assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+        assert!(answer.body.contains("sign_in.invalid_credentials"), "{answer:?}");
     }
     let answer = app.sign_in(ADMIN, PASSWORD).await;
-    assert!(answer.body.contains(MSG_THROTTLED), "{answer:?}");
+    assert!(answer.body.contains("sign_in.throttled"), "{answer:?}");
     assert_eq!(answer.status, 429, "{answer:?}");
     assert_eq!(answer.session_cookie(), None);
     assert_eq!(app.store.user(app.demo.admin.id).await.unwrap().last_login_at, None);
@@ -145,10 +144,10 @@ on_both_backends!(
     |app: TestApp| async move {
         for email in ["a@x.example", "b@x.example", "c@x.example"] {
             let answer = app.sign_in(email, "wrong-password").await;
-            assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+            assert!(answer.body.contains("sign_in.invalid_credentials"), "{answer:?}");
         }
         let answer = app.sign_in(ADMIN, PASSWORD).await;
-        assert!(answer.body.contains(MSG_THROTTLED), "{answer:?}");
+        assert!(answer.body.contains("sign_in.throttled"), "{answer:?}");
         assert_eq!(answer.session_cookie(), None);
     }
 );
@@ -178,10 +177,10 @@ on_both_backends!(
         };
         for email in ["a@x.example", "b@x.example", "c@x.example"] {
             let answer = sign_in_from("203.0.113.7", email, "wrong-password").await;
-            assert!(answer.body.contains(MSG_INVALID_CREDENTIALS), "{answer:?}");
+            assert!(answer.body.contains("sign_in.invalid_credentials"), "{answer:?}");
         }
         let answer = sign_in_from("203.0.113.7", ADMIN, PASSWORD).await;
-        assert!(answer.body.contains(MSG_THROTTLED), "the failing client is throttled: {answer:?}");
+        assert!(answer.body.contains("sign_in.throttled"), "the failing client is throttled: {answer:?}");
         // Same proxy, same connection address, another client: not throttled.
         let answer = sign_in_from("198.51.100.9", ADMIN, PASSWORD).await;
         assert_eq!(answer.status, 200, "{answer:?}");

@@ -7,8 +7,6 @@ use crate::auth_support;
 
 use std::time::Duration;
 
-use app::shared::errors::{MSG_EMAIL_SAME, MSG_LINK_INVALID, MSG_PASSWORDS_DIFFER, MSG_PASSWORD_POLICY};
-use app::shared::errors::{MSG_EMAIL_UNCONFIRMED, MSG_INVALID_CREDENTIALS, MSG_NOT_SIGNED_IN};
 use auth_support::{Options, TestApp, ADMIN, PASSWORD, PROVIDER};
 use portal_core::domain::{EmailAddress, Language};
 use portal_core::store::{self, OutboxEmail};
@@ -50,18 +48,18 @@ on_both_backends!(a_registered_login_signs_in_only_after_its_address_is_confirme
 
     let early = app.sign_in("nina@neu.example", NEW_PASSWORD).await;
     assert_eq!(early.status, 403, "{early:?}");
-    assert!(early.body.contains(MSG_EMAIL_UNCONFIRMED), "{early:?}");
+    assert!(early.body.contains("sign_in.email_unconfirmed"), "{early:?}");
     assert_eq!(early.session_cookie(), None);
     let wrong = app.sign_in("nina@neu.example", "not-the-password").await;
     assert_eq!(wrong.status, 401, "a wrong password gets no hint about the confirmation: {wrong:?}");
-    assert!(wrong.body.contains(MSG_INVALID_CREDENTIALS));
+    assert!(wrong.body.contains("sign_in.invalid_credentials"));
 
     let mail = mail_to(&app, "nina@neu.example", "E-Mail-Adresse").await;
     assert!(mail.body.starts_with("Guten Tag Nina Neuhaus,"), "in the chosen language: {}", mail.body);
     let token = token_in(&mail, "/register/confirm");
     let guessed = app.post("/api/confirm_registration", &[("token", &token), ("password", "not-the-password")], None).await;
     assert_eq!(guessed.status, 400, "the link alone does not confirm: {guessed:?}");
-    assert!(guessed.body.contains(app::shared::errors::MSG_REGISTRATION_PASSWORD_WRONG), "{guessed:?}");
+    assert!(guessed.body.contains("registration.password_wrong"), "{guessed:?}");
     let confirmed = app.post("/api/confirm_registration", &[("token", &token), ("password", NEW_PASSWORD)], None).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
     assert_eq!(confirmed.location(), Some("/login?confirme=1"));
@@ -70,7 +68,7 @@ on_both_backends!(a_registered_login_signs_in_only_after_its_address_is_confirme
     assert_eq!(answer.status, 200, "{answer:?}");
     let again = app.post("/api/confirm_registration", &[("token", &token), ("password", NEW_PASSWORD)], None).await;
     assert_eq!(again.status, 400, "a link works once: {again:?}");
-    assert!(again.body.contains(MSG_LINK_INVALID));
+    assert!(again.body.contains("link.invalid"));
     let actions = app.audit_actions(user.id).await;
     assert!(actions.contains(&"user.register".into()) && actions.contains(&"user.email_confirm".into()), "{actions:?}");
 });
@@ -94,10 +92,10 @@ on_both_backends!(registration_input_is_checked_and_a_refusal_creates_nothing, O
     let before = users(&app).await;
     let short = register(&app, "nina@neu.example", "kurz", "kurz").await;
     assert_eq!(short.status, 400, "{short:?}");
-    assert!(short.body.contains(MSG_PASSWORD_POLICY));
+    assert!(short.body.contains("registration.password_policy"));
     let differ = register(&app, "nina@neu.example", NEW_PASSWORD, "Anderes-2026!pw").await;
     assert_eq!(differ.status, 400);
-    assert!(differ.body.contains(MSG_PASSWORDS_DIFFER));
+    assert!(differ.body.contains("registration.passwords_differ"));
     let bad_email = register(&app, "not an address", NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(bad_email.status, 400);
     let no_name = app
@@ -147,7 +145,7 @@ on_both_backends!(a_reset_link_works_once_ends_the_sessions_and_clears_the_throt
     assert_eq!(app.sign_in(ADMIN, NEW_PASSWORD).await.status, 200, "the throttling was cleared");
     let again = app.post("/api/reset_password", &[("token", &token), ("password", "Encore-2026!autre"), ("confirm", "Encore-2026!autre")], None).await;
     assert_eq!(again.status, 400, "a link works once: {again:?}");
-    assert!(again.body.contains(MSG_LINK_INVALID));
+    assert!(again.body.contains("link.invalid"));
     assert!(app.audit_actions(app.demo.admin.id).await.contains(&"password.reset".to_string()));
 });
 
@@ -163,7 +161,7 @@ on_both_backends!(a_reset_link_expires_after_its_hour, Options::default(), |app:
     assert_eq!(check.status, 400, "{check:?}");
     let reset = app.post("/api/reset_password", &[("token", &token), ("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)], None).await;
     assert_eq!(reset.status, 400, "{reset:?}");
-    assert!(reset.body.contains(MSG_LINK_INVALID));
+    assert!(reset.body.contains("link.invalid"));
     assert_eq!(app.sign_in(PROVIDER, PASSWORD).await.status, 200, "the password is unchanged");
 });
 
@@ -196,14 +194,14 @@ on_both_backends!(a_login_email_changes_only_when_the_new_address_confirms, Opti
 on_both_backends!(an_email_change_needs_the_password_and_never_tells_whether_an_address_has_a_login, Options::default(), |app: TestApp| async move {
     let anonymous = app.post("/api/request_email_change", &[("new_email", "x@neu.example"), ("password", PASSWORD)], None).await;
     assert_eq!(anonymous.status, 401, "{anonymous:?}");
-    assert!(anonymous.body.contains(MSG_NOT_SIGNED_IN));
+    assert!(anonymous.body.contains("session.expired"));
     let cookie = app.signed_in_cookie(ADMIN).await;
     let wrong = app.post("/api/request_email_change", &[("new_email", "x@neu.example"), ("password", "not-the-password")], Some(&cookie)).await;
     assert_eq!(wrong.status, 400, "{wrong:?}");
-    assert!(wrong.body.contains(app::shared::errors::MSG_WRONG_CURRENT_PASSWORD));
+    assert!(wrong.body.contains("password.wrong_current"));
     let same = app.post("/api/request_email_change", &[("new_email", ADMIN), ("password", PASSWORD)], Some(&cookie)).await;
     assert_eq!(same.status, 400, "{same:?}");
-    assert!(same.body.contains(MSG_EMAIL_SAME));
+    assert!(same.body.contains("email_change.same"));
     assert_eq!(mails_to(&app, "x@neu.example").await + mails_to(&app, ADMIN).await, 0, "nothing was sent");
 
     let taken = app.post("/api/request_email_change", &[("new_email", PROVIDER), ("password", PASSWORD)], Some(&cookie)).await;

@@ -112,7 +112,7 @@ on_both_backends!(a_provider_company_is_offboarded_in_one_confirmation_and_each_
     for (email, cookie) in &sessions {
         let next = app.post("/api/load_portal_context", &[], Some(cookie)).await;
         assert_eq!(next.status, 409, "{email} is refused on the next request: {next:?}");
-        assert!(next.body.contains(app::access::NO_ACTING_COMPANY), "{next:?}");
+        assert!(next.body.contains("acting_company.none"), "{next:?}");
     }
     for (email, right) in &firm.active {
         assert_eq!(status_of(&app, right).await, RightStatus::Revoked, "{email}");

@@ -2,7 +2,6 @@
 //! refusing and resigning provider rights, and the administrators being told.
 
 use crate::auth_support;
-use app::access::NO_ACTING_COMPANY;
 use auth_support::people::invite_paul;
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::RightStatus;
@@ -96,7 +95,7 @@ on_both_backends!(a_provider_who_resigns_is_refused_on_its_next_request, Options
 
     let next = app.post("/api/load_portal_context", &[], Some(&paul)).await;
     assert_eq!(next.status, 409, "{next:?}");
-    assert!(next.body.contains(NO_ACTING_COMPANY));
+    assert!(next.body.contains("acting_company.none"));
     let tina_id = app.demo.third_admin.id;
     assert_eq!(message_kinds(&app, tina_id).await, vec!["provider_resigned".to_string()]);
 });

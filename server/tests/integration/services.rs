@@ -4,8 +4,6 @@
 
 use crate::auth_support;
 
-use app::access::NO_ACTING_COMPANY;
-use app::services::{DEBTOR_NOT_GRANTED, SERVICE_NOT_GRANTED};
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use chrono::Duration;
 use portal_core::domain::{Party, Remark, RightOrigin, RightType, Transition};
@@ -138,8 +136,8 @@ on_both_backends!(ordering_outside_the_scope_or_with_bad_lines_is_refused_and_st
     let foreign_debtor = debtors_of(&app, third).await[0].id;
     let foreign_product = products_of(&app, third).await[0].id;
 
-    refused_with(&place(&app, &paul, d[1].id, &[(box_s, 1)], "").await, 403, DEBTOR_NOT_GRANTED);
-    refused_with(&place(&app, &paul, foreign_debtor, &[(box_s, 1)], "").await, 403, DEBTOR_NOT_GRANTED);
+    refused_with(&place(&app, &paul, d[1].id, &[(box_s, 1)], "").await, 403, "service.debtor_not_granted");
+    refused_with(&place(&app, &paul, foreign_debtor, &[(box_s, 1)], "").await, 403, "service.debtor_not_granted");
     refused_with(&place(&app, &paul, d[0].id, &[(foreign_product, 1)], "").await, 400, "order.unknown_product");
     refused_with(&place(&app, &paul, d[0].id, &[(box_s, 0)], "").await, 400, "order.no_lines");
     refused_with(&place(&app, &paul, d[0].id, &[(box_s, -3)], "").await, 400, "order.bad_quantity");
@@ -160,7 +158,7 @@ on_both_backends!(a_service_not_granted_is_absent_from_the_menu_and_refused_by_t
     let paul = paul_acting_for(&app, app.demo.third_company.id).await;
     let context = json_of(&app.post("/api/load_portal_context", &[], Some(&paul)).await);
     assert_eq!(context["services"], json!(["orders"]));
-    refused_with(&app.post("/api/load_invoices", &[], Some(&paul)).await, 403, SERVICE_NOT_GRANTED);
+    refused_with(&app.post("/api/load_invoices", &[], Some(&paul)).await, 403, "service.not_granted");
     let refusal = app.get("/services/invoices", Some(&paul)).await;
     assert!(refusal.body.contains("Ce service en ligne ne vous est pas autorisé pour cette société."), "{}", refusal.body);
     let portal = app.get("/portal", Some(&paul)).await;
@@ -169,9 +167,9 @@ on_both_backends!(a_service_not_granted_is_absent_from_the_menu_and_refused_by_t
 
     // Sophie has invoices (two debtors) but not orders.
     let sophie = app.signed_in_cookie(INVOICES_ONLY).await;
-    refused_with(&app.post("/api/load_orders", &[], Some(&sophie)).await, 403, SERVICE_NOT_GRANTED);
+    refused_with(&app.post("/api/load_orders", &[], Some(&sophie)).await, 403, "service.not_granted");
     let box_s = app.demo.products[0].id;
-    refused_with(&place(&app, &sophie, app.demo.debtors[0].id, &[(box_s, 1)], "").await, 403, SERVICE_NOT_GRANTED);
+    refused_with(&place(&app, &sophie, app.demo.debtors[0].id, &[(box_s, 1)], "").await, 403, "service.not_granted");
     assert_eq!(stored_orders(&app, app.demo.principal.id).await, 0);
 
     let anonymous = app.post("/api/load_orders", &[], None).await;
@@ -279,15 +277,15 @@ on_both_backends!(the_next_call_follows_a_change_of_debtors_or_services, Options
     // The administrator removes the first debtor.
     let by_admin = Actor::user(app.demo.admin.id, app.demo.principal.id);
     app.store.replace_service_grants(right.id, &[only(&app, "orders", &[&d[1]])], &by_admin).await.unwrap();
-    refused_with(&place(&app, &paul, d[0].id, &[(box_s, 1)], "").await, 403, DEBTOR_NOT_GRANTED);
+    refused_with(&place(&app, &paul, d[0].id, &[(box_s, 1)], "").await, 403, "service.debtor_not_granted");
     let view = orders_page(&app, &paul).await;
     assert_eq!(debtor_numbers(&view), vec!["100002"]);
     assert!(order_debtors(&view).is_empty(), "the first debtor's order is no longer shown");
 
     // The administrator takes the service away (and grants invoices instead).
     app.store.replace_service_grants(right.id, &[all(&app, "invoices")], &by_admin).await.unwrap();
-    refused_with(&app.post("/api/load_orders", &[], Some(&paul)).await, 403, SERVICE_NOT_GRANTED);
-    refused_with(&place(&app, &paul, d[1].id, &[(box_s, 1)], "").await, 403, SERVICE_NOT_GRANTED);
+    refused_with(&app.post("/api/load_orders", &[], Some(&paul)).await, 403, "service.not_granted");
+    refused_with(&place(&app, &paul, d[1].id, &[(box_s, 1)], "").await, 403, "service.not_granted");
     assert_eq!(app.post("/api/load_invoices", &[], Some(&paul)).await.status, 200);
     assert_eq!(stored_orders(&app, app.demo.principal.id).await, 1);
 });
@@ -306,7 +304,7 @@ on_both_backends!(a_revoked_or_resigned_right_refuses_the_next_call, Options::de
     let revoked =
         app.post("/api/end_right", &[("right_id", &right.id.to_string()), ("version", &right.version.to_string()), ("how", "revoke")], Some(&tina)).await;
     assert_eq!(revoked.status, 200, "{revoked:?}");
-    refused_with(&place(&app, &paul, debtor, &[(product, 1)], "").await, 409, NO_ACTING_COMPANY);
+    refused_with(&place(&app, &paul, debtor, &[(product, 1)], "").await, 409, "acting_company.none");
     assert_eq!(stored_orders(&app, third).await, 0);
 
     // Paul resigns his right on Musterhans SA while acting for it.
@@ -319,11 +317,11 @@ on_both_backends!(a_revoked_or_resigned_right_refuses_the_next_call, Options::de
         .transition_right(right.id, right.version, Transition::Resign, Party::Provider, &Actor::user(app.demo.provider.id, app.demo.principal.id))
         .await
         .unwrap();
-    refused_with(&place(&app, &paul, app.demo.debtors[0].id, &[(box_s, 1)], "").await, 409, NO_ACTING_COMPANY);
+    refused_with(&place(&app, &paul, app.demo.debtors[0].id, &[(box_s, 1)], "").await, 409, "acting_company.none");
     assert_eq!(stored_orders(&app, app.demo.principal.id).await, 0);
     // With only his own company left, Paul then works for it; Musterhans SA's debtors stay out of reach.
     assert_eq!(orders_page(&app, &paul).await["company"], "Fiduciaire Exemple Sàrl");
-    refused_with(&place(&app, &paul, app.demo.debtors[0].id, &[(box_s, 1)], "").await, 403, DEBTOR_NOT_GRANTED);
+    refused_with(&place(&app, &paul, app.demo.debtors[0].id, &[(box_s, 1)], "").await, 403, "service.debtor_not_granted");
     assert_eq!(stored_orders(&app, app.demo.principal.id).await, 0);
 });
 
@@ -337,8 +335,8 @@ on_both_backends!(a_right_past_its_end_date_refuses_the_next_call, Options::defa
     let changes = RightChanges { is_admin: false, remark: Remark::default(), end_date: Some(yesterday) };
     let current = app.store.right(right.id).await.unwrap();
     app.store.update_right(right.id, current.version, &changes, &Actor::system()).await.unwrap();
-    refused_with(&app.post("/api/load_invoices", &[], Some(&paul)).await, 409, NO_ACTING_COMPANY);
-    refused_with(&place(&app, &paul, app.demo.debtors[0].id, &[(app.demo.products[0].id, 1)], "").await, 409, NO_ACTING_COMPANY);
+    refused_with(&app.post("/api/load_invoices", &[], Some(&paul)).await, 409, "acting_company.none");
+    refused_with(&place(&app, &paul, app.demo.debtors[0].id, &[(app.demo.products[0].id, 1)], "").await, 409, "acting_company.none");
     assert_eq!(stored_orders(&app, app.demo.principal.id).await, 0);
 
     // The server's housekeeping then ends the right for the lists too, once, in the log.

@@ -4,7 +4,6 @@
 
 use crate::auth_support;
 
-use app::access::NO_ACTING_COMPANY;
 use auth_support::{json_of, Answer, Options, TestApp, PROVIDER};
 use portal_core::domain::{MessageKind, RightStatus};
 use portal_core::store::UserRight;
@@ -42,7 +41,7 @@ on_both_backends!(a_suspended_access_refuses_the_next_request_and_once_resumed_w
     assert_eq!(suspended.status, 200, "{suspended:?}");
     let next = app.post("/api/load_orders", &[], Some(&paul)).await;
     assert_eq!(next.status, 409, "refused on the very next request: {next:?}");
-    assert!(next.body.contains(NO_ACTING_COMPANY), "{next:?}");
+    assert!(next.body.contains("acting_company.none"), "{next:?}");
     let choices = app.post("/api/list_company_choices", &[], Some(&paul)).await;
     assert!(!offered(&choices, "Transports Rapides SA"), "no longer offered: {choices:?}");
     let stored = app.store.right(right.id).await.unwrap();

@@ -3,8 +3,6 @@
 
 use crate::auth_support;
 
-use app::shared::errors::MSG_NOT_SIGNED_IN;
-use app::shared::errors::{MSG_CODE_INVALID, MSG_WRONG_CURRENT_PASSWORD as MSG_PASSWORD_WRONG};
 use app::two_step::service::code_at;
 use auth_support::{Options, TestApp, ADMIN, PASSWORD};
 
@@ -57,7 +55,7 @@ on_both_backends!(enabling_needs_a_valid_code_and_returns_ten_recovery_codes, Op
 
     let wrong = app.post("/api/confirm_two_step", &[("code", &stale_code(&secret))], Some(&cookie)).await;
     assert_eq!(wrong.status, 400, "a refusal, not a server failure: {wrong:?}");
-    assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
+    assert!(wrong.body.contains("two_step.code_invalid"), "{wrong:?}");
     assert!(!app.store.credentials(app.demo.admin.id).await.unwrap().totp_enabled);
 
     let code = code_at(&secret, now()).unwrap();
@@ -72,7 +70,7 @@ on_both_backends!(enabling_needs_a_valid_code_and_returns_ten_recovery_codes, Op
     assert!(app.audit_actions(app.demo.admin.id).await.contains(&"two_step.enable".to_string()));
 
     let anonymous = app.post("/api/start_two_step", &[("password", PASSWORD)], None).await;
-    assert!(anonymous.body.contains(MSG_NOT_SIGNED_IN), "{anonymous:?}");
+    assert!(anonymous.body.contains("session.expired"), "{anonymous:?}");
 });
 
 on_both_backends!(sign_in_with_two_step_asks_for_the_code_and_grants_nothing_before, Options::default(), |app: TestApp| async move {
@@ -85,7 +83,7 @@ on_both_backends!(sign_in_with_two_step_asks_for_the_code_and_grants_nothing_bef
 
     let wrong = app.post("/api/verify_sign_in_code", &[("code", &stale_code(&secret))], Some(&pending)).await;
     assert_eq!(wrong.status, 400, "a refusal, not a server failure: {wrong:?}");
-    assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
+    assert!(wrong.body.contains("two_step.code_invalid"), "{wrong:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 
     let ok = app.post("/api/verify_sign_in_code", &[("code", &next_code(&secret))], Some(&pending)).await;
@@ -102,10 +100,10 @@ on_both_backends!(wrong_codes_are_throttled_like_passwords, Options::default(), 
     let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
     for _ in 0..5 {
         let wrong = app.post("/api/verify_sign_in_code", &[("code", &stale_code(&secret))], Some(&pending)).await;
-        assert!(wrong.body.contains(MSG_CODE_INVALID), "{wrong:?}");
+        assert!(wrong.body.contains("two_step.code_invalid"), "{wrong:?}");
     }
     let refused = app.post("/api/verify_sign_in_code", &[("code", &next_code(&secret))], Some(&pending)).await;
-    assert!(refused.body.contains(app::shared::errors::MSG_THROTTLED), "{refused:?}");
+    assert!(refused.body.contains("sign_in.throttled"), "{refused:?}");
     assert_eq!(refused.status, 429, "{refused:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 });
@@ -121,7 +119,7 @@ on_both_backends!(a_recovery_code_works_once, Options::default(), |app: TestApp|
     let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
     let again = app.post("/api/verify_sign_in_code", &[("code", &codes[3])], Some(&pending)).await;
     assert_eq!(again.status, 400, "{again:?}");
-    assert!(again.body.contains(MSG_CODE_INVALID), "{again:?}");
+    assert!(again.body.contains("two_step.code_invalid"), "{again:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 });
 
@@ -132,7 +130,7 @@ on_both_backends!(disabling_needs_the_password, Options::default(), |app: TestAp
 
     let wrong = app.post("/api/disable_two_step", &[("password", "not-the-password")], Some(&cookie)).await;
     assert_eq!(wrong.status, 400, "a refusal, not a server failure: {wrong:?}");
-    assert!(wrong.body.contains(MSG_PASSWORD_WRONG), "{wrong:?}");
+    assert!(wrong.body.contains("password.wrong_current"), "{wrong:?}");
     assert!(app.store.credentials(app.demo.admin.id).await.unwrap().totp_enabled);
 
     let ok = app.post("/api/disable_two_step", &[("password", PASSWORD)], Some(&cookie)).await;
@@ -155,7 +153,7 @@ on_both_backends!(a_code_signs_in_once_even_while_it_is_still_valid, Options::de
     let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
     let reused = app.post("/api/verify_sign_in_code", &[("code", &enrolment_code)], Some(&pending)).await;
     assert_eq!(reused.status, 400, "the code that confirmed the enrolment is used: {reused:?}");
-    assert!(reused.body.contains(MSG_CODE_INVALID), "{reused:?}");
+    assert!(reused.body.contains("two_step.code_invalid"), "{reused:?}");
 
     let code = next_code(&secret);
     let ok = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await;
@@ -164,7 +162,7 @@ on_both_backends!(a_code_signs_in_once_even_while_it_is_still_valid, Options::de
     let pending = app.sign_in(ADMIN, PASSWORD).await.session_cookie().unwrap();
     let again = app.post("/api/verify_sign_in_code", &[("code", &code)], Some(&pending)).await;
     assert_eq!(again.status, 400, "a code seen once does not sign in a second time: {again:?}");
-    assert!(again.body.contains(MSG_CODE_INVALID), "{again:?}");
+    assert!(again.body.contains("two_step.code_invalid"), "{again:?}");
     assert_eq!(app.who_is_signed_in(&pending).await, None);
 });
 
@@ -192,7 +190,7 @@ on_both_backends!(two_step_login_is_turned_on_without_javascript_from_the_accoun
     assert_eq!(shown_secret(&app.open("/account", Some(&cookie)).await.body), secret, "the enrolment under way stays on the page until confirmed");
 
     let wrong = app.post_as_a_page("/api/confirm_two_step", &[("code", &stale_code(&secret))], Some(&cookie)).await;
-    assert!(wrong.location().is_some() && wrong.body.contains(MSG_CODE_INVALID), "back to the page, the refusal in its address: {wrong:?}");
+    assert!(wrong.location().is_some() && wrong.body.contains("two_step.code_invalid"), "back to the page, the refusal in its address: {wrong:?}");
     assert!(!app.store.credentials(app.demo.admin.id).await.unwrap().totp_enabled);
 
     let confirmed = app.post_as_a_page("/api/confirm_two_step", &[("code", &code_at(&secret, now()).unwrap())], Some(&cookie)).await;
