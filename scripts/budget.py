@@ -45,7 +45,7 @@ PASSWORD = "Demo-2026!portal"
 ADMIN = "admin@musterhans.example"
 PROVIDER = "paul@fiduciaire.example"
 
-# The budgets, and what CI enforces: both as set (README, "Budgets"). The guard can be
+# The budgets, and what CI enforces: both as set (docs/budgets.md). The guard can be
 # raised by the environment for a local experiment, never in CI.
 WEIGHT_TARGET_KB = 250
 WEIGHT_AIM_KB = 150

@@ -1,5 +1,5 @@
 # Sourced by scripts/test.sh, scripts/release.sh (and so scripts/run-demo.sh) and
-# scripts/measure.sh: the build cache that outlives a clone (README, "Build cache").
+# scripts/measure.sh: the build cache that outlives a clone (docs/build.md).
 #
 # Every Cargo build of those scripts goes to one target directory outside the checkout,
 # $PORTAL_BUILD_CACHE/target. Cargo decides that a workspace package (app, server, core,

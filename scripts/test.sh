@@ -6,7 +6,7 @@
 #   2. the rights-list budget (10,000 rights: a median over 150 ms fails);
 #   3. the Playwright tests (desktop and phone) against the release build;
 #   4. the budgets of scripts/budget.py: first-load weight and Lighthouse.
-# Builds go through the build cache (scripts/cache.sh, README "Build cache"). The load figures
+# Builds go through the build cache (scripts/cache.sh, docs/build.md). The load figures
 # are a measurement, not a test: scripts/measure.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
