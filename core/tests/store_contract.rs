@@ -184,7 +184,7 @@ mod cases {
         let (_, creds) = store.user_with_credentials(&EmailAddress::parse("paul@fiduciaire.example").unwrap()).await.unwrap().unwrap();
         assert!(creds.password_hash.is_some());
         assert!(!format!("{creds:?}").contains("argon2"), "secrets are redacted in Debug");
-        let at = now();
+        let at = real_time();
         store.set_last_login(u.id, at).await.unwrap();
         assert_eq!(store.user(u.id).await.unwrap().last_login_at, Some(at));
         assert!(matches!(store.user(u.id + 1000).await, Err(StoreError::NotFound)));
@@ -192,7 +192,7 @@ mod cases {
 
     pub async fn a_sign_in_and_a_language_change_are_stored_with_their_audit_entries(store: Store) {
         let u = user(&store, "paul@fiduciaire.example", "Paul", "Prestataire", None).await;
-        let at = now();
+        let at = real_time();
         store.record_sign_in(&u, at).await.unwrap();
         store.change_user_language(&u, Language::De).await.unwrap();
         let after = store.user(u.id).await.unwrap();
@@ -416,7 +416,7 @@ mod cases {
         assert_eq!((m.read_at, m.company_name.as_deref()), (None, Some("Musterhans SA")));
         assert_eq!(m.params["admin"], "Anna Muster");
         assert_eq!(store.unread_count(w.provider.id).await.unwrap(), 1);
-        let first = now();
+        let first = real_time();
         let read = store.mark_message_read(w.provider.id, m.id, first).await.unwrap();
         assert_eq!(read.read_at, Some(first));
         let again = store.mark_message_read(w.provider.id, m.id, first + Duration::hours(2)).await.unwrap();
@@ -431,7 +431,7 @@ mod cases {
             .await
             .unwrap();
         assert!(matches!(store.message(w.admin.id, m.id).await, Err(StoreError::NotFound)));
-        assert!(matches!(store.mark_message_read(w.admin.id, m.id, now()).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.mark_message_read(w.admin.id, m.id, real_time()).await, Err(StoreError::NotFound)));
         assert!(store.messages_for(w.admin.id).await.unwrap().is_empty());
         assert_eq!(store.messages_for(w.provider.id).await.unwrap().len(), 1);
         assert_eq!(store.message(w.provider.id, m.id).await.unwrap().read_at, None);
@@ -670,7 +670,7 @@ mod cases {
 
     pub async fn invoices_are_listed_per_company_and_debtors(store: Store) {
         let w = world(&store).await;
-        let at = now();
+        let at = real_time();
         for (n, d) in [("F-1", &w.d1), ("F-2", &w.d2), ("F-3", &w.d2)] {
             store
                 .create_invoice(&NewInvoice {
@@ -779,7 +779,7 @@ mod cases {
     // ------------------------------------------------------------------ sessions, outbox, throttling
 
     pub async fn sessions_load_until_they_expire_and_are_created_once(store: Store) {
-        let t = now();
+        let t = real_time();
         assert!(store.create_session("s1", r#"{"user":1}"#, t + Duration::minutes(30), None).await.unwrap());
         assert!(!store.create_session("s1", r#"{"user":9}"#, t + Duration::minutes(30), None).await.unwrap(), "an id in use is never overwritten");
         assert!(store.create_session("s2", "{}", t - Duration::minutes(1), None).await.unwrap());
@@ -799,14 +799,14 @@ mod cases {
         let a = store.enqueue_email("paul@fiduciaire.example", "Autorisation en tant que prestataire", "Bonjour").await.unwrap();
         let b = store.enqueue_email("admin@musterhans.example", "Demande d'accès", "Bonjour").await.unwrap();
         assert_eq!(store.outbox(true).await.unwrap().iter().map(|e| e.id).collect::<Vec<_>>(), [a, b]);
-        store.mark_email_sent(a, now()).await.unwrap();
+        store.mark_email_sent(a, real_time()).await.unwrap();
         assert_eq!(store.outbox(true).await.unwrap().iter().map(|e| e.id).collect::<Vec<_>>(), [b]);
         assert_eq!(store.outbox(false).await.unwrap().len(), 2);
-        assert!(matches!(store.mark_email_sent(a, now()).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.mark_email_sent(a, real_time()).await, Err(StoreError::NotFound)));
     }
 
     pub async fn failed_logins_are_counted_within_a_window(store: Store) {
-        let t = now();
+        let t = real_time();
         let w = Duration::minutes(15);
         assert_eq!(store.count_attempt("email:x@y.ch", t, w).await.unwrap(), 1);
         assert_eq!(store.count_attempt("email:x@y.ch", t + Duration::minutes(1), w).await.unwrap(), 2);
@@ -860,7 +860,7 @@ mod cases {
     }
 
     pub async fn concurrent_attempts_each_get_their_own_count(store: Store) {
-        let t = now();
+        let t = real_time();
         let w = Duration::minutes(15);
         let attempts = (0..20).map(|_| {
             let store = store.clone();

@@ -67,7 +67,7 @@ mod cases {
     pub async fn an_expired_token_is_refused(store: Store) {
         let user = store.create_user(&new_user("anna@example.ch")).await.unwrap();
         let token = store.create_email_token(TokenPurpose::ConfirmRegistration, user.id, None, Duration::hours(24)).await.unwrap();
-        store.set_email_token_expiry(token.expose(), now() - Duration::seconds(1)).await.unwrap();
+        store.set_email_token_expiry(token.expose(), real_time() - Duration::seconds(1)).await.unwrap();
         assert_eq!(store.valid_email_token(&[TokenPurpose::ConfirmRegistration], token.expose()).await.unwrap(), None);
         assert_eq!(store.consume_email_token(TokenPurpose::ConfirmRegistration, token.expose()).await.unwrap(), None);
         assert_eq!(store.confirm_registration(token.expose()).await.unwrap(), None);
@@ -134,7 +134,7 @@ mod cases {
 
     pub async fn a_reset_link_sets_the_password_ends_the_sessions_and_forgets_failures(store: Store) {
         let user = store.register_user(&new_user("anna@example.ch")).await.unwrap();
-        let t = now();
+        let t = real_time();
         let window = Duration::minutes(15);
         store.count_attempt("email:anna@example.ch", t, window).await.unwrap();
         store.create_session("s-of-anna", "{}", t + Duration::minutes(30), Some(user.id)).await.unwrap();

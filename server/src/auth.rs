@@ -85,7 +85,9 @@ fn backend_error(e: impl std::fmt::Display) -> session_store::Error {
 }
 
 fn expires_at(record: &Record) -> DateTime<Utc> {
-    DateTime::<Utc>::from_timestamp(record.expiry_date.unix_timestamp(), record.expiry_date.nanosecond()).unwrap_or_else(Utc::now).trunc_subsecs(6)
+    DateTime::<Utc>::from_timestamp(record.expiry_date.unix_timestamp(), record.expiry_date.nanosecond())
+        .unwrap_or_else(portal_core::store::real_time)
+        .trunc_subsecs(6)
 }
 
 /// The login a session belongs to — signed in, or owing the two-step code — so that a
@@ -122,7 +124,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let data = self.store.load_session(&id.to_string(), portal_core::store::now()).await.map_err(backend_error)?;
+        let data = self.store.load_session(&id.to_string(), portal_core::store::real_time()).await.map_err(backend_error)?;
         let Some(data) = data else { return Ok(None) };
         let record: Record = serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record { id: *id, ..record }))
@@ -211,7 +213,7 @@ impl Housekeeping {
     /// One round of [`spawn_housekeeping`].
     pub async fn run_once(&self) {
         let store = &self.store;
-        let now = portal_core::store::now();
+        let now = portal_core::store::real_time();
         match store.delete_expired_sessions(now).await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(n, "expired sessions removed"),

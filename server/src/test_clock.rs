@@ -33,7 +33,7 @@ pub async fn advance(State(housekeeping): State<Housekeeping>, Query(advance): Q
         return Err((StatusCode::BAD_REQUEST, "days: 1 to 366"));
     }
     let store = &housekeeping.store;
-    let ahead = store.now() - portal_core::store::now() + chrono::Duration::days(advance.days);
+    let ahead = store.now() - portal_core::store::real_time() + chrono::Duration::days(advance.days);
     if ahead > chrono::Duration::days(MOST_DAYS_AHEAD) {
         return Err((StatusCode::BAD_REQUEST, "the clock is never more than three years ahead"));
     }

@@ -103,7 +103,7 @@ async fn resolve_acting(user_id: i64, choices: &CompanyChoices) -> Result<Compan
 #[cfg(test)]
 mod tests {
     use super::choices_from_rights;
-    use chrono::{NaiveDate, Utc};
+    use chrono::NaiveDate;
     use portal_core::domain::{RightOrigin, RightStatus, RightType};
     use portal_core::store::{RightWithCompany, UserRight};
 
@@ -125,8 +125,8 @@ mod tests {
                 end_date: None,
                 origin: RightOrigin::Direct,
                 created_by_user_id: None,
-                created_at: Utc::now(),
-                updated_at: Utc::now(),
+                created_at: portal_core::store::real_time(),
+                updated_at: portal_core::store::real_time(),
                 decided_at: None,
                 answer_by: None,
                 version: 1,

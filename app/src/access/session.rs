@@ -39,7 +39,7 @@ pub async fn signed_in(session: &Session, settings: &AuthSettings) -> Result<Opt
     let since = session.get::<i64>(KEY_SIGNED_IN_AT).await?.and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0));
     let limit = chrono::Duration::from_std(settings.absolute_timeout).unwrap_or(chrono::Duration::MAX);
     match since {
-        Some(since) if since + limit > Utc::now() => Ok(Some(SignedIn { user_id, signed_in_at: since })),
+        Some(since) if since + limit > portal_core::store::real_time() => Ok(Some(SignedIn { user_id, signed_in_at: since })),
         _ => {
             tracing::info!(user_id, "session ended: absolute time-out reached");
             session.flush().await?;
@@ -82,7 +82,7 @@ pub async fn next_page(store: &Store, session: &Session, user: &User, back: Opti
 /// fixation), the last login, the audit entry, and where to go next: `back` when it was
 /// given and no company must be chosen first.
 pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, PortalError> {
-    let now = store::now();
+    let now = store::real_time();
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
     session.insert(KEY_USER_ID, user.id).await.map_err(internal)?;

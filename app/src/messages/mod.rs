@@ -103,11 +103,8 @@ pub mod service {
 
     pub async fn open(user_id: i64, message_id: i64) -> Result<MessageView, PortalError> {
         let store = store()?;
-        let opened = if started_elsewhere() {
-            store.message(user_id, message_id).await
-        } else {
-            store.mark_message_read(user_id, message_id, portal_core::store::now()).await
-        };
+        let opened =
+            if started_elsewhere() { store.message(user_id, message_id).await } else { store.mark_message_read(user_id, message_id, store.now()).await };
         let message = match opened {
             Ok(m) => m,
             Err(StoreError::NotFound) => return Err(refused(Refusal::MessageNotFound)),

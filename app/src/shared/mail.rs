@@ -102,7 +102,7 @@ impl Mailer {
             .map_err(|e| MailError::Build(e.to_string()))?;
         match smtp.transport.send(message).await {
             Ok(_) => {
-                self.store.mark_email_sent(id, store::now()).await?;
+                self.store.mark_email_sent(id, self.store.now()).await?;
                 tracing::info!(to, subject, outbox_id = id, "e-mail sent");
                 Ok(())
             }
@@ -196,6 +196,6 @@ const MAILS_PER_WINDOW: i64 = 5;
 
 /// Counts one e-mail of `purpose` to `email`; false when too many were sent lately.
 pub async fn may_send(store: &Store, purpose: &str, email: &str) -> Result<bool, store::StoreError> {
-    let n = store.count_attempt(&format!("mail:{purpose}:{email}"), store::now(), super::context::settings().window()).await?;
+    let n = store.count_attempt(&format!("mail:{purpose}:{email}"), store::real_time(), super::context::settings().window()).await?;
     Ok(n <= MAILS_PER_WINDOW)
 }

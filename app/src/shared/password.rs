@@ -60,7 +60,7 @@ fn dummy_hash() -> &'static PasswordHash {
 /// window. Counted before anything is checked, in one statement, so that requests sent side
 /// by side cannot pass the limit together.
 pub async fn within_limit(store: &Store, key: &str, limit: i64, refusal: Refusal) -> Result<(), PortalError> {
-    let attempts = store.count_attempt(key, store::now(), settings().window()).await.map_err(internal)?;
+    let attempts = store.count_attempt(key, store::real_time(), settings().window()).await.map_err(internal)?;
     if attempts > limit {
         return Err(refused(refusal));
     }

@@ -34,7 +34,7 @@ impl<E: Display> From<E> for Failure {
 
 /// Checks throttling and the password; counts failures. Never says whether the e-mail exists.
 async fn check_credentials(store: &Store, settings: &AuthSettings, email_input: &str, password: String, address: Option<IpAddr>) -> Result<User, Failure> {
-    let now = store::now();
+    let now = store::real_time();
     let window = settings.window();
     let parsed = EmailAddress::parse(email_input);
     // Only a valid address names an account; whatever else was typed (any length, any

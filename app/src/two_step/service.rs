@@ -4,7 +4,6 @@
 //! a user with two-step login on leaves the session "pending" (no `auth.user_id`) until
 //! [`verify_sign_in_code`] accepts a code.
 
-use chrono::Utc;
 use portal_core::domain::{AuditAction, UserId};
 use portal_core::store::{self, Actor, AuditEntry, Secret, Store, User};
 use totp_rs::{Algorithm, TOTP};
@@ -81,7 +80,7 @@ pub fn matching_step_at(secret: &str, code: &str, time: u64) -> Option<u64> {
 
 /// [`matching_step_at`] now.
 pub fn matching_step(secret: &str, code: &str) -> Option<u64> {
-    matching_step_at(secret, code, Utc::now().timestamp().max(0) as u64)
+    matching_step_at(secret, code, portal_core::store::real_time().timestamp().max(0) as u64)
 }
 
 /// The `otpauth://` URI that authenticator apps read from the QR code.
@@ -123,7 +122,7 @@ fn throttle_key(user_id: UserId) -> String {
 
 /// Counts one code attempt of `user_id` before it is checked; true beyond the limit.
 async fn throttled(store: &Store, user_id: UserId) -> Result<bool, PortalError> {
-    let n = store.count_attempt(&throttle_key(user_id), store::now(), settings().window()).await.map_err(internal)?;
+    let n = store.count_attempt(&throttle_key(user_id), store::real_time(), settings().window()).await.map_err(internal)?;
     Ok(n > settings().max_failures_per_account)
 }
 
@@ -139,7 +138,7 @@ pub async fn begin_pending(session: &Session, user: &User, back: Option<ReturnPa
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
     session.insert(KEY_PENDING_USER_ID, user.id).await.map_err(internal)?;
-    session.insert(KEY_PENDING_AT, store::now().timestamp()).await.map_err(internal)?;
+    session.insert(KEY_PENDING_AT, store::real_time().timestamp()).await.map_err(internal)?;
     if let Some(back) = back {
         session.insert(KEY_RETURN_TO, back.as_str()).await.map_err(internal)?;
     }
@@ -154,7 +153,7 @@ pub async fn pending_user(session: &Session) -> Result<Option<UserId>, PortalErr
         return Ok(None);
     };
     let at = session.get::<i64>(KEY_PENDING_AT).await.map_err(internal)?.unwrap_or(0);
-    if store::now().timestamp() - at >= PENDING_SECONDS {
+    if store::real_time().timestamp() - at >= PENDING_SECONDS {
         session.remove_value(KEY_PENDING_USER_ID).await.map_err(internal)?;
         session.remove_value(KEY_PENDING_AT).await.map_err(internal)?;
         return Ok(None);

@@ -118,7 +118,7 @@ async fn insert_login_in(tx: &mut Tx, email: &EmailAddress, first: &str, last: &
     .bind(last)
     .bind(language.code())
     .bind(company_id)
-    .bind(now())
+    .bind(real_time())
     .fetch_one(c)
     .await)
     .map_err(dup("user.email"))
@@ -263,7 +263,7 @@ impl Store {
             .bind(right.id)
             .bind(entry.key_hash.expose())
             .bind(&entry.key_prefix)
-            .bind(now())
+            .bind(real_time())
             .execute(c)
             .await
             .map(|_| ()))

@@ -13,7 +13,7 @@ fn json(v: &Option<serde_json::Value>) -> Option<String> {
 /// Appends `entry` inside an open transaction (used by every change of rights).
 pub(crate) async fn audit_in(tx: &mut Tx, entry: &AuditEntry) -> Result<()> {
     with_tx!(tx, |c| sqlx::query(INSERT_AUDIT)
-        .bind(now())
+        .bind(real_time())
         .bind(entry.actor_user_id)
         .bind(entry.acting_company_id)
         .bind(entry.company_id)

@@ -5,10 +5,19 @@
 //! reminders "30/7/1 days before", the invitation lifetime, "today" in the pages) reads the
 //! date of an instant in [`TIME_ZONE`], here and nowhere else.
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, SubsecRound, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::now;
+/// The real time, to the microsecond (what both databases keep): the one reading of the
+/// system clock. What decides a right's time (end dates, invitation lifetimes, lapses,
+/// reminders, and the transitions they date) reads [`Clock::now`] instead, which the
+/// end-to-end tests may move ahead. The rest follows the real time: sessions, two-step codes
+/// and pending sign-ins (a browser's cookie and an authenticator app know no other time),
+/// the throttles' windows, e-mail links, and the dates the store writes outside a right's
+/// transitions.
+pub fn real_time() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
 
 /// The portal's time zone: its companies are Swiss.
 pub const TIME_ZONE: Tz = chrono_tz::Europe::Zurich;
@@ -42,7 +51,7 @@ pub struct Clock {
 
 impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
-        now() + chrono::Duration::seconds(self.ahead_seconds.load(std::sync::atomic::Ordering::SeqCst))
+        real_time() + chrono::Duration::seconds(self.ahead_seconds.load(std::sync::atomic::Ordering::SeqCst))
     }
 
     /// Today on the portal's calendar ([`calendar_date`] of [`Clock::now`]).
@@ -58,6 +67,34 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn the_system_clock_is_read_here_only() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let mut files = Vec::new();
+        for dir in ["core/src", "core/tests", "app/src", "server/src", "server/tests"] {
+            rust_files(&root.join(dir), &mut files);
+        }
+        assert!(files.len() > 50, "the sources were found: {}", files.len());
+        let elsewhere: Vec<_> = files
+            .iter()
+            .filter(|f| !f.ends_with("core/src/store/clock.rs"))
+            .filter(|f| std::fs::read_to_string(f).unwrap().contains("Utc::now"))
+            .map(|f| f.display().to_string())
+            .collect();
+        assert!(elsewhere.is_empty(), "\"now\" is the clock's (Store::now, or real_time for sessions and codes): {elsewhere:#?}");
+    }
 
     fn at(rfc3339: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)

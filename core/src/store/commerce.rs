@@ -95,7 +95,7 @@ impl Store {
         if debtor_company != Some(new.company_id) {
             return Err(StoreError::invalid(OrderError::DebtorOfAnotherCompany));
         }
-        let at = now();
+        let at = real_time();
         let order_id: i64 = with_tx!(&mut tx, |c| sqlx::query_scalar(
             "INSERT INTO orders (company_id, debtor_id, placed_by_user_id, right_id, reference, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"

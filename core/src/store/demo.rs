@@ -199,7 +199,7 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
     }
 
     let existing = store.invoices_for_company(principal.id, None).await?;
-    let base = Utc.with_ymd_and_hms(2026, 1, 15, 9, 0, 0).single().unwrap_or_else(now);
+    let base = Utc.with_ymd_and_hms(2026, 1, 15, 9, 0, 0).single().unwrap_or_else(real_time);
     for (i, d) in debtors.iter().enumerate() {
         for k in 0..3_i64 {
             let number = format!("F-2026-{:04}", i as i64 * 3 + k + 1);

@@ -30,7 +30,7 @@ impl Store {
         .bind(new.customer_number.as_str())
         .bind(new.name.trim())
         .bind(new.language.code())
-        .bind(now())
+        .bind(real_time())
         .fetch_one(p)
         .await)
         .map_err(dup("company.customer_number"))?;
@@ -85,7 +85,7 @@ impl Store {
     /// Logins created this way (demo data, administrators, tests) count as confirmed; a
     /// self-registered login is created unconfirmed by [`Store::register_user`].
     pub async fn create_user(&self, new: &NewUser) -> Result<User> {
-        let at = now();
+        let at = real_time();
         let row: UserRow = with_pool!(self, |p| sqlx::query_as(
             concat!(
                 "INSERT INTO users (email, first_name, last_name, password_hash, language, home_company_id, created_at, \
@@ -305,7 +305,7 @@ impl Store {
         )
         .bind(company_id)
         .bind(service_id)
-        .bind(now())
+        .bind(real_time())
         .execute(p)
         .await
         .map(|_| ()))?;
@@ -363,7 +363,7 @@ impl Store {
         .bind(key_hash.expose())
         .bind(prefix)
         .bind(label)
-        .bind(now())
+        .bind(real_time())
         .fetch_one(p)
         .await)
         .map_err(dup("api_key"))?;

@@ -16,7 +16,7 @@ pub(crate) async fn create_message_in(tx: &mut Tx, new: &NewMessage) -> Result<i
     .bind(new.company_id)
     .bind(new.kind.as_str())
     .bind(new.params.to_string())
-    .bind(now())
+    .bind(real_time())
     .fetch_one(c)
     .await)?)
 }

@@ -6,7 +6,7 @@
 //! runs in one transaction; every change of rights appends to the audit log in the same
 //! transaction.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Connection, PgPool, SqlitePool};
@@ -90,7 +90,7 @@ pub use tokens::{hash_email_token, ClearToken, EmailToken, Onboarded, TokenPurpo
 pub use two_step::{hash_recovery_code, normalize_recovery_code};
 
 pub use admin::*;
-pub use clock::{calendar_date, days_later, Clock, TIME_ZONE};
+pub use clock::{calendar_date, days_later, real_time, Clock, TIME_ZONE};
 pub use model::*;
 pub use password::{hash_password, hex_sha256, random_token, same_secret, verify_password, PasswordHash};
 pub use sealing::{Sealing, SecretsKey};
@@ -184,11 +184,6 @@ pub(crate) fn dup(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError 
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate { what },
         _ => StoreError::Database(e),
     }
-}
-
-/// Current time, truncated to microseconds so it round-trips through both backends.
-pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -973,8 +973,8 @@ mod tests {
             end_date: None,
             origin: RightOrigin::Direct,
             created_by_user_id: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: crate::store::real_time(),
+            updated_at: crate::store::real_time(),
             decided_at: None,
             answer_by: None,
             version: 1,
@@ -986,7 +986,7 @@ mod tests {
         let ended = |status, origin, decided: bool| {
             let mut r = right(RightType::Provider, false, status);
             r.origin = origin;
-            r.decided_at = decided.then(Utc::now);
+            r.decided_at = decided.then(crate::store::real_time);
             r.ended_by()
         };
         use RightOrigin::{Invitation, Request};
@@ -1142,7 +1142,7 @@ mod tests {
 
     #[test]
     fn an_invitation_past_its_answer_by_time_can_be_refused_but_no_longer_accepted() {
-        let due = Utc::now();
+        let due = crate::store::real_time();
         let r = invitation_due(due);
         let before = due - chrono::Duration::seconds(1);
         assert_eq!(r.answer_due(), Some(due));
@@ -1157,29 +1157,29 @@ mod tests {
 
     #[test]
     fn only_a_pending_right_lapses() {
-        let due = Utc::now() - chrono::Duration::days(1);
+        let due = crate::store::real_time() - chrono::Duration::days(1);
         for status in [RightStatus::Active, RightStatus::Refused, RightStatus::Revoked, RightStatus::Expired, RightStatus::Resigned] {
             let mut r = invitation_due(due);
             r.status = status;
             r.awaiting = None;
-            assert!(!r.lapsed_at(Utc::now()), "{status:?} does not lapse");
+            assert!(!r.lapsed_at(crate::store::real_time()), "{status:?} does not lapse");
             assert_eq!(r.answer_due(), None, "{status:?} is due by no time");
         }
     }
 
     #[test]
     fn only_an_invitation_that_expired_unanswered_is_a_lapsed_invitation() {
-        let mut r = invitation_due(Utc::now());
+        let mut r = invitation_due(crate::store::real_time());
         assert!(!r.is_lapsed_invitation(), "still pending");
         r.status = RightStatus::Expired;
         r.awaiting = None;
         assert!(r.is_lapsed_invitation());
         assert_eq!(
-            r.next_state(Transition::Accept, Party::Provider, Utc::now()),
+            r.next_state(Transition::Accept, Party::Provider, crate::store::real_time()),
             Err(LifecycleError::Lapsed),
             "a page left open says why it can no longer be accepted"
         );
-        r.decided_at = Some(Utc::now());
+        r.decided_at = Some(crate::store::real_time());
         assert!(!r.is_lapsed_invitation(), "accepted once, then past its end date");
         r.decided_at = None;
         r.origin = RightOrigin::Request;

@@ -24,7 +24,7 @@ impl Store {
         .bind(right.id)
         .bind(due.reminder.as_str())
         .bind(&due.about)
-        .bind(now())
+        .bind(real_time())
         .execute(c)
         .await
         .map(|done| done.rows_affected()))?;

@@ -99,7 +99,7 @@ impl Store {
             .bind(to)
             .bind(subject)
             .bind(body)
-            .bind(now())
+            .bind(real_time())
             .fetch_one(p)
             .await)?)
     }

@@ -147,7 +147,7 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         check_grants_in(&mut tx, company_id, &wanted).await?;
-        let at = now();
+        let at = real_time();
         let (id, before) = match id {
             Some(id) => {
                 let before = locked_template_in(&mut tx, company_id, id).await?;

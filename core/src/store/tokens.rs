@@ -156,7 +156,7 @@ impl Store {
         valid_for: Duration,
     ) -> Result<ClearToken> {
         let token = ClearToken(random_token(32));
-        let at = now();
+        let at = real_time();
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, |c| sqlx::query("UPDATE email_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
             .bind(user_id)
@@ -197,7 +197,7 @@ impl Store {
             .bind(hash_email_token(token))
             .bind(first.as_str())
             .bind(second.as_str())
-            .bind(now())
+            .bind(real_time())
             .fetch_optional(p)
             .await)?;
         row.map(TryInto::try_into).transpose()
@@ -208,7 +208,7 @@ impl Store {
     /// another purpose. Two concurrent uses never both succeed.
     pub async fn consume_email_token(&self, purpose: TokenPurpose, token: &str) -> Result<Option<EmailToken>> {
         let mut tx = self.begin().await?;
-        let found = consume_in(&mut tx, &[purpose], token, now()).await?;
+        let found = consume_in(&mut tx, &[purpose], token, real_time()).await?;
         tx.commit().await?;
         Ok(found)
     }
@@ -244,7 +244,7 @@ impl Store {
         .bind(new.last_name.as_str())
         .bind(new.password_hash.as_ref().map(|h| h.as_str().to_owned()))
         .bind(new.language.code())
-        .bind(now())
+        .bind(real_time())
         .fetch_one(c)
         .await)
         .map_err(dup("user.email"))?;
@@ -294,7 +294,7 @@ impl Store {
     /// Confirms a self-registered login's address with its link; `None` when the link is
     /// not valid. Audited as "user.email_confirm".
     pub async fn confirm_registration(&self, token: &str) -> Result<Option<User>> {
-        let at = now();
+        let at = real_time();
         let mut tx = self.begin().await?;
         let Some(t) = consume_in(&mut tx, &[TokenPurpose::ConfirmRegistration], token, at).await? else {
             return Ok(None);
@@ -316,7 +316,7 @@ impl Store {
     /// confirmed; failed sign-ins of the account are forgotten and every session of the
     /// login ends. Audited as "password.reset" or "password.set".
     pub async fn reset_password_with_token(&self, token: &str, hash: &PasswordHash) -> Result<Option<User>> {
-        let at = now();
+        let at = real_time();
         let mut tx = self.begin().await?;
         let purposes = [TokenPurpose::ResetPassword, TokenPurpose::SetPassword];
         let Some(t) = consume_in(&mut tx, &purposes, token, at).await? else {
@@ -350,7 +350,7 @@ impl Store {
     /// Audited as "user.email_change" with both addresses. The login's sessions end but `keep`
     /// (the session the link was opened in): whoever signed in with the old address is out.
     pub async fn change_email_with_token(&self, token: &str, keep: Option<&str>) -> Result<Option<(String, User)>> {
-        let at = now();
+        let at = real_time();
         let keep = keep.map(super::system::session_key).unwrap_or_default();
         let mut tx = self.begin().await?;
         let Some(t) = consume_in(&mut tx, &[TokenPurpose::ChangeEmail], token, at).await? else {
@@ -419,7 +419,7 @@ impl Store {
     /// flag. `Duplicate { what: "company.customer_number" }` for a number in use,
     /// `Duplicate { what: "user.home_company" }` for a login that already belongs to a company.
     pub async fn onboard_company(&self, company: &NewCompany, admin: &NewUser) -> Result<Onboarded> {
-        let at = now();
+        let at = real_time();
         let system = Actor::system();
         let mut tx = self.begin().await?;
         let company_id: i64 = with_tx!(&mut tx, |c| sqlx::query_scalar(

@@ -64,7 +64,7 @@ impl Store {
         )
         .bind(user_id)
         .bind(&hash)
-        .bind(now())
+        .bind(real_time())
         .execute(p)
         .await
         .map(|r| r.rows_affected()))?;
@@ -93,7 +93,7 @@ mod tests {
 }
 
 async fn replace_recovery_codes_in(tx: &mut Tx, user_id: UserId, hashes: &[String]) -> Result<()> {
-    let now = now();
+    let now = real_time();
     with_tx!(&mut *tx, |c| sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(c).await.map(|_| ()))?;
     for h in hashes {
         with_tx!(&mut *tx, |c| sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, used_at, created_at) VALUES ($1, $2, NULL, $3)")

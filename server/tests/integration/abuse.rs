@@ -70,7 +70,7 @@ on_both_backends!(two_step_login_is_turned_on_only_with_the_current_password_and
     let secret = auth_support::json_of(&started)["secret"].as_str().unwrap().to_string();
     let sessions = app.session_table().await;
     assert!(!sessions.is_empty() && sessions.iter().all(|(_, data)| !data.contains(&secret)), "the secret being enrolled is sealed in the session");
-    let code = app::two_step::service::code_at(&secret, chrono::Utc::now().timestamp() as u64).unwrap();
+    let code = app::two_step::service::code_at(&secret, portal_core::store::real_time().timestamp() as u64).unwrap();
     let confirmed = app.post("/api/confirm_two_step", &[("code", &code)], Some(&cookie)).await;
     assert_eq!(confirmed.status, 200, "{confirmed:?}");
     assert_ne!(confirmed.session_cookie(), None, "turning two-step login on gives the session a new id");
