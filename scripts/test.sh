@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Line 2 of the README: set up, then run every test:
 #   0. the layout rustfmt.toml sets (cargo fmt --check);
-#   1. Rust unit and integration tests (SQLite always; Postgres where a server answers,
-#      mandatory under REQUIRE_POSTGRES=1); meanwhile, the release site and server build;
+#   1. clippy's lints as errors; the Rust unit and integration tests (SQLite always;
+#      Postgres where a server answers, mandatory under REQUIRE_POSTGRES=1); meanwhile,
+#      the release site and server build;
 #   2. the rights-list budget (10,000 rights: a median over 150 ms fails);
 #   3. the Playwright tests (desktop and phone) against the release build;
 #   4. the budgets of scripts/budget.py: first-load weight and Lighthouse.
@@ -68,6 +69,8 @@ lane site
 lane server
 trap 'for pid in "${lane_pid[@]}"; do kill -- -"$pid" 2>/dev/null || true; done; print_summary' EXIT
 
+# Lints as errors, with the workspace's short allow-list (Cargo.toml, [workspace.lints]).
+phase "lint: cargo clippy -D warnings" cargo clippy --locked -p portal-core -p app -p server --all-targets -- -D warnings
 phase "cargo test (portal-core, app, server)" cargo test --locked -p portal-core -p app -p server
 wait_lane server
 wait_lane site

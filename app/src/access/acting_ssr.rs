@@ -28,7 +28,7 @@ pub fn choices_from_rights(rights: &[RightWithCompany], today: NaiveDate) -> (Op
             third_party.push(choice);
         }
     }
-    third_party.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    third_party.sort_by_key(|a| a.name.to_lowercase());
     (home, third_party)
 }
 

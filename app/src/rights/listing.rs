@@ -69,8 +69,6 @@ pub fn rights_query(search: &str, sort: &str, descending: bool, page: i64) -> Re
     Ok(query)
 }
 
-/// How many pages `total` lines fill, at least one (an empty list is one empty page).
-
 pub(super) fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
     let r = item.right;
     let (lapsed_invitation, answer_by) = (r.is_lapsed_invitation(), r.answer_due().map(short_date_time).unwrap_or_default());

@@ -429,12 +429,14 @@ mod tests {
         Ok((s, None))
     }
     const INVITED: Outcome = Ok((Pending, Some(AwProvider)));
+    /// A state, a transition, and its outcome by each party.
+    type Row = ((RightStatus, Option<Awaiting>), Transition, [Outcome; 3]);
 
     /// Every consistent state × transition, with the outcome for (Principal, Provider, System).
     /// Inconsistent states (pending without awaited party, or ended/active with one) are
     /// checked separately: they always fail with `Inconsistent`.
     #[rustfmt::skip]
-    fn table() -> Vec<((RightStatus, Option<Awaiting>), Transition, [Outcome; 3])> {
+    fn table() -> Vec<Row> {
         let pa = E::PartyNotAllowed;
         vec![
             //  state                    transition  by Principal             by Provider              by System

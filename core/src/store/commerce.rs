@@ -39,7 +39,7 @@ impl Store {
     // ------------------------------------------------------------ contract products
 
     pub async fn create_product(&self, company_id: CompanyId, code: &str, name: &str, unit_price_cents: i64) -> Result<ContractProduct> {
-        Ok(with_pool!(self, |p| sqlx::query_as(
+        with_pool!(self, |p| sqlx::query_as(
             "INSERT INTO contract_products (company_id, code, name, unit_price_cents, active) VALUES ($1, $2, $3, $4, $5) \
              RETURNING id, company_id, code, name, unit_price_cents, active"
         )
@@ -50,7 +50,7 @@ impl Store {
         .bind(true)
         .fetch_one(p)
         .await)
-        .map_err(dup("product"))?)
+        .map_err(dup("product"))
     }
 
     /// The company's contract products (active ones only if `active_only`), by code.

@@ -173,10 +173,8 @@ pub async fn seed_demo(store: &Store) -> Result<DemoData> {
         debtors.push(s.debtor(&principal, n, name).await?);
     }
     s.debtor(&provider_company, "200001", "Fiduciaire Exemple Sàrl").await?;
-    let third_debtors = vec![
-        s.debtor(&third_company, "300001", "Transports Rapides SA").await?,
-        s.debtor(&third_company, "300002", "Transports Rapides SA – Dépôt Sion").await?,
-    ];
+    let third_debtors =
+        [s.debtor(&third_company, "300001", "Transports Rapides SA").await?, s.debtor(&third_company, "300002", "Transports Rapides SA – Dépôt Sion").await?];
 
     let mut products = Vec::new();
     for (code, name, cents) in [

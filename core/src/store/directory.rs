@@ -326,7 +326,7 @@ impl Store {
     // ------------------------------------------------------------ debtors
 
     pub async fn create_debtor(&self, company_id: CompanyId, number: &DebtorNumber, name: &str) -> Result<Debtor> {
-        Ok(with_pool!(self, |p| sqlx::query_as(
+        with_pool!(self, |p| sqlx::query_as(
             "INSERT INTO debtors (company_id, debtor_number, name) VALUES ($1, $2, $3) \
              RETURNING id, company_id, debtor_number, name"
         )
@@ -335,7 +335,7 @@ impl Store {
         .bind(name.trim())
         .fetch_one(p)
         .await)
-        .map_err(dup("debtor"))?)
+        .map_err(dup("debtor"))
     }
 
     pub async fn debtors(&self, company_id: CompanyId) -> Result<Vec<Debtor>> {

@@ -80,18 +80,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recovery_code_hashes_ignore_formatting_and_depend_on_the_user() {
-        assert_eq!(hash_recovery_code(1, "ABCD-ef01 2345-6789"), hash_recovery_code(1, "abcdef0123456789"));
-        assert_ne!(hash_recovery_code(1, "abcdef0123456789"), hash_recovery_code(2, "abcdef0123456789"));
-        assert_eq!(hash_recovery_code(1, "x").len(), 64);
-    }
-}
-
 async fn replace_recovery_codes_in(tx: &mut Tx, user_id: UserId, hashes: &[String]) -> Result<()> {
     let now = real_time();
     with_tx!(&mut *tx, |c| sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(c).await.map(|_| ()))?;
@@ -105,4 +93,16 @@ async fn replace_recovery_codes_in(tx: &mut Tx, user_id: UserId, hashes: &[Strin
             .map(|_| ()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_code_hashes_ignore_formatting_and_depend_on_the_user() {
+        assert_eq!(hash_recovery_code(1, "ABCD-ef01 2345-6789"), hash_recovery_code(1, "abcdef0123456789"));
+        assert_ne!(hash_recovery_code(1, "abcdef0123456789"), hash_recovery_code(2, "abcdef0123456789"));
+        assert_eq!(hash_recovery_code(1, "x").len(), 64);
+    }
 }

@@ -506,20 +506,20 @@ impl World {
                 Pending => {}
                 Suspended => {
                     let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider).await;
-                    step(&app, active, Transition::Suspend, Party::Principal, by_admin.clone()).await;
+                    step(&app, active, Transition::Suspend, Party::Principal, by_admin).await;
                 }
                 Refused => {
                     step(&app, invited, Transition::Refuse, Party::Provider, as_provider).await;
                 }
                 Revoked => {
                     let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider).await;
-                    step(&app, active, Transition::Revoke, Party::Principal, by_admin.clone()).await;
+                    step(&app, active, Transition::Revoke, Party::Principal, by_admin).await;
                 }
                 Expired => {
                     step(&app, invited, Transition::Accept, Party::Provider, as_provider).await;
                 }
                 Resigned => {
-                    let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider.clone()).await;
+                    let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider).await;
                     step(&app, active, Transition::Resign, Party::Provider, as_provider).await;
                 }
                 WithoutService | OtherDebtor => {

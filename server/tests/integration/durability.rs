@@ -20,7 +20,7 @@ fn free_port() -> u16 {
 
 async fn start(db: &str) -> Server {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["serve", "--demo", "--database-url", db, "--listen", &format!("127.0.0.1:{port}")])
         .env_remove("DATABASE_URL")
         .env_remove("PORTAL_SMTP_URL")
@@ -39,6 +39,8 @@ async fn start(db: &str) -> Server {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not answer /healthz within 30 s");
 }
 

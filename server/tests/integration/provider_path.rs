@@ -246,9 +246,9 @@ on_both_backends!(
             employee_right(&app, &home, user_id, false).await;
             let as_provider = Actor::user(user_id, home.id);
             let invited = invitation(&app, principal, app.demo.admin.id, user_id, (ending == "expired").then_some(today)).await;
-            let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider.clone()).await;
+            let active = step(&app, invited, Transition::Accept, Party::Provider, as_provider).await;
             match ending {
-                "revoked" => drop(step(&app, active, Transition::Revoke, Party::Principal, by_admin.clone()).await),
+                "revoked" => drop(step(&app, active, Transition::Revoke, Party::Principal, by_admin).await),
                 "resigned" => drop(step(&app, active, Transition::Resign, Party::Provider, as_provider).await),
                 _ => {}
             }
