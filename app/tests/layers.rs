@@ -5,26 +5,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use walkdir::WalkDir;
+
 /// The layers under the features, each with what it may import besides itself.
 const LAYERS: &[(&str, &[&str])] = &[("shared", &["i18n"]), ("access", &["shared", "i18n"]), ("layout", &["shared", "access", "i18n"])];
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    WalkDir::new(dir).into_iter().map(Result::unwrap).map(|e| e.into_path()).filter(|p| p.extension().is_some_and(|e| e == "rs")).collect()
 }
 
 /// Every top-level module of `app/src` each top-level module names with `crate::…`, with the
 /// file that does.
 fn imports() -> BTreeMap<String, BTreeMap<String, String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    let files = rust_files(&src);
     let mut graph: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for file in files {
         let relative = file.strip_prefix(&src).unwrap();

@@ -462,23 +462,15 @@ mod tests {
         }
     }
 
-    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
-            let path = entry.path();
-            if path.is_dir() {
-                rust_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn no_code_of_a_refusal_is_spelled_outside_this_module() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let mut files = Vec::new();
-        rust_files(&root.join("app/src"), &mut files);
-        rust_files(&root.join("server/src"), &mut files);
+        let files: Vec<_> = ["app/src", "server/src"]
+            .iter()
+            .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)))
+            .map(|entry| entry.unwrap().into_path())
+            .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+            .collect();
         let here = std::path::Path::new(file!()).file_name().unwrap();
         let codes: std::collections::BTreeSet<String> = every_refusal().iter().map(|r| format!("\"{}\"", r.code())).collect();
         let mut spelled = Vec::new();

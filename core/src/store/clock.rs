@@ -68,24 +68,15 @@ impl Clock {
 mod tests {
     use super::*;
 
-    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
-            let path = entry.path();
-            if path.is_dir() {
-                rust_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn the_system_clock_is_read_here_only() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let mut files = Vec::new();
-        for dir in ["core/src", "core/tests", "app/src", "server/src", "server/tests"] {
-            rust_files(&root.join(dir), &mut files);
-        }
+        let files: Vec<_> = ["core/src", "core/tests", "app/src", "server/src", "server/tests"]
+            .iter()
+            .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)))
+            .map(|entry| entry.unwrap().into_path())
+            .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+            .collect();
         assert!(files.len() > 50, "the sources were found: {}", files.len());
         let elsewhere: Vec<_> = files
             .iter()
