@@ -4,7 +4,7 @@
 use crate::shared::refusal::{invalid, PortalError};
 use chrono::NaiveDate;
 use portal_core::domain::*;
-use portal_core::store::{GrantSpec, NewMessage, RightChanges, RightListItem, Store, StoreError, UserRight};
+use portal_core::store::{GrantSpec, NewMessage, RightChanges, RightListItem, Store, UserRight};
 
 use super::entry::{invitation_message, notify_invitation, remember_withheld};
 use super::listing::row_of;
@@ -17,18 +17,9 @@ use crate::shared::mail::{mailer, public_base};
 use crate::shared::refusal::{refused, Refusal};
 use crate::shared::{context::store, refusal::internal};
 
-/// A right of the acting company, or 404 (also for other companies' rights: no hint).
-async fn company_right(store: &Store, scope: &AdminScope, right_id: RightId) -> Result<UserRight, PortalError> {
-    match store.right(right_id).await {
-        Ok(r) if r.company_id == scope.company.company_id => Ok(r),
-        Ok(_) | Err(StoreError::NotFound) => Err(refused(Refusal::RightNotFound)),
-        Err(e) => Err(internal(e)),
-    }
-}
-
 pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDetail, PortalError> {
     let store = store()?;
-    let right = company_right(&store, scope, right_id).await?;
+    let right = scope.right(&store, right_id).await?;
     let user = store.user(right.user_id).await.map_err(internal)?;
     let home_company_name = match user.home_company_id {
         Some(id) => Some(store.company(id).await.map_err(internal)?.name),
@@ -83,7 +74,7 @@ pub(super) async fn choices(store: &Store, company_id: CompanyId, granted: &[Gra
 
 pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<GrantInput>) -> Result<(), PortalError> {
     let store = store()?;
-    let right = company_right(&store, scope, right_id).await?;
+    let right = scope.right(&store, right_id).await?;
     if right.status.is_ended() {
         return Err(refused(Refusal::RightEnded));
     }
@@ -121,7 +112,7 @@ pub async fn update_right(
     administrator: bool,
 ) -> Result<(), PortalError> {
     let store = store()?;
-    let right = company_right(&store, scope, right_id).await?;
+    let right = scope.right(&store, right_id).await?;
     if right.status.is_ended() {
         return Err(refused(Refusal::RightEnded));
     }
@@ -137,7 +128,7 @@ pub async fn update_right(
 pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, months: &str, until: &str) -> Result<(), PortalError> {
     let extension = Extension::parse(months, until).map_err(invalid)?;
     let store = store()?;
-    let right = company_right(&store, scope, right_id).await?;
+    let right = scope.right(&store, right_id).await?;
     if right.status.is_ended() {
         return Err(refused(Refusal::RightEnded));
     }
@@ -163,10 +154,7 @@ fn told_message(scope: &AdminScope, right: &UserRight, kind: MessageKind) -> New
 
 pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how: &str) -> Result<(), PortalError> {
     let store = store()?;
-    let right = company_right(&store, scope, right_id).await?;
-    if right.user_id == scope.admin.id {
-        return Err(refused(Refusal::OwnRight));
-    }
+    let right = scope.others_right(&store, right_id).await?;
     let transition = match how {
         "revoke" => Transition::Revoke,
         "cancel" => Transition::Cancel,
@@ -209,10 +197,7 @@ async fn provider_notice(
 /// same transaction, and by e-mail once it committed.
 pub async fn put_on_hold(scope: &AdminScope, right_id: RightId, version: i64, transition: Transition) -> Result<(), PortalError> {
     let store = store()?;
-    let right = company_right(&store, scope, right_id).await?;
-    if right.user_id == scope.admin.id {
-        return Err(refused(Refusal::OwnRight));
-    }
+    let right = scope.others_right(&store, right_id).await?;
     let told = transition.told_to_provider().filter(|_| right.right_type == RightType::Provider);
     let notice = provider_notice(&store, scope, &right, told, None).await?;
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
@@ -222,7 +207,7 @@ pub async fn put_on_hold(scope: &AdminScope, right_id: RightId, version: i64, tr
 
 pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<(), PortalError> {
     let store = store()?;
-    let right = company_right(&store, scope, right_id).await?;
+    let right = scope.right(&store, right_id).await?;
     let transition = if approve { Transition::Accept } else { Transition::Refuse };
     let notify: Vec<NewMessage> = transition.told_to_provider().map(|kind| told_message(scope, &right, kind)).into_iter().collect();
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await?;
@@ -232,7 +217,7 @@ pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64,
 
 pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<(), PortalError> {
     let store = store()?;
-    let right = company_right(&store, scope, right_id).await?;
+    let right = scope.right(&store, right_id).await?;
     // An invitation sent again after its end date would only expire again: the date first.
     if right.is_lapsed_invitation() && right.end_date.is_some_and(|end| end < store.today()) {
         return Err(refused(Refusal::ResendAfterEndDate));
