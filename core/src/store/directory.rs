@@ -170,14 +170,6 @@ impl Store {
         Ok(n == 1)
     }
 
-    pub async fn set_email_verified(&self, user_id: UserId, at: DateTime<Utc>) -> Result<()> {
-        self.update_user_field(user_id, "UPDATE users SET email_verified_at = $2 WHERE id = $1", Some(at), None).await
-    }
-
-    pub async fn set_email_notifications(&self, user_id: UserId, on: bool) -> Result<()> {
-        self.update_user_field(user_id, "UPDATE users SET email_notifications = $2 WHERE id = $1", on, None).await
-    }
-
     /// A sign-in of `user`: its last login and the audit entry `login`, in one transaction.
     pub async fn record_sign_in(&self, user: &User, at: DateTime<Utc>) -> Result<()> {
         let actor = Actor::login(user.id);
@@ -194,17 +186,6 @@ impl Store {
             .after(std::collections::BTreeMap::from([("language", language.code())]));
         let sql = "UPDATE users SET language = $2 WHERE id = $1";
         self.update_user_field(user.id, sql, language.code().to_owned(), Some(&entry)).await
-    }
-
-    pub async fn set_user_name(&self, user_id: UserId, first: &PersonName, last: &PersonName) -> Result<()> {
-        let n = with_pool!(self, |p| sqlx::query("UPDATE users SET first_name = $2, last_name = $3 WHERE id = $1")
-            .bind(user_id)
-            .bind(first.as_str())
-            .bind(last.as_str())
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
-        found(n)
     }
 
     /// Sets one column of a user's row (`sql`: `$1` the id, `$2` the value) and, when given,
@@ -353,23 +334,6 @@ impl Store {
 
     // ------------------------------------------------------------ API keys (technical users)
 
-    /// Stores an API key's hash for a technical right. `prefix` (unique) finds the key.
-    pub async fn create_api_key(&self, right_id: RightId, prefix: &str, key_hash: &Secret, label: Option<&str>) -> Result<ApiKey> {
-        let row: ApiKeyRow = with_pool!(self, |p| sqlx::query_as(
-            "INSERT INTO api_keys (right_id, key_hash, prefix, label, created_at) VALUES ($1, $2, $3, $4, $5) \
-             RETURNING id, right_id, key_hash, prefix, label, created_at, revoked_at"
-        )
-        .bind(right_id)
-        .bind(key_hash.expose())
-        .bind(prefix)
-        .bind(label)
-        .bind(real_time())
-        .fetch_one(p)
-        .await)
-        .map_err(dup("api_key"))?;
-        Ok(row.into())
-    }
-
     /// The unrevoked key with this prefix.
     pub async fn api_key_by_prefix(&self, prefix: &str) -> Result<Option<ApiKey>> {
         let row: Option<ApiKeyRow> = with_pool!(self, |p| sqlx::query_as(
@@ -414,16 +378,6 @@ impl Store {
         .fetch_all(p)
         .await)?;
         Ok(rows.into_iter().map(Into::into).collect())
-    }
-
-    pub async fn revoke_api_key(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
-        let n = with_pool!(self, |p| sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id)
-            .bind(at)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
-        found(n)
     }
 }
 

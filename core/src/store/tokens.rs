@@ -402,17 +402,6 @@ impl Store {
         Ok(ended)
     }
 
-    /// Ends the sessions of a login, except `keep` (the current one); answers how many.
-    pub async fn delete_sessions_of_user(&self, user_id: UserId, keep: Option<&str>) -> Result<u64> {
-        let keep = keep.map(super::system::session_key).unwrap_or_default();
-        Ok(with_pool!(self, |p| sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-            .bind(user_id)
-            .bind(&keep)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?)
-    }
-
     /// The operator's onboarding after a contract, in one transaction: the company, its first
     /// administrator's login (new, without password, or an existing login without a home
     /// company, which gets this one), and an active employee right with the administrator
