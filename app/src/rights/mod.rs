@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 use crate::access::require_admin;
+#[cfg(feature = "ssr")]
+use crate::shared::refusal::{refused, Refusal};
 
 pub mod enter_page;
 #[cfg(feature = "ssr")]
@@ -317,7 +319,7 @@ pub async fn load_right(right_id: i64) -> Result<RightDetail, PortalError> {
 #[server(prefix = "/api", endpoint = "save_grants")]
 pub async fn save_grants(right_id: i64, #[server(default)] grants: BTreeMap<String, GrantField>) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    let grants = grants_of(&grants).ok_or_else(|| crate::shared::refusal::refused(crate::shared::refusal::Refusal::MalformedRequest))?;
+    let grants = grants_of(&grants).ok_or_else(|| refused(Refusal::MalformedRequest))?;
     service::save_grants(&scope, right_id, grants).await?;
     crate::shared::context::show_a_plain_post(&right_page::grants_saved_path(right_id));
     Ok(())
@@ -425,7 +427,7 @@ pub async fn load_templates() -> Result<TemplatesView, PortalError> {
 #[server(prefix = "/api", endpoint = "save_template")]
 pub async fn save_template(template_id: i64, name: String, #[server(default)] grants: BTreeMap<String, GrantField>) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
-    let grants = grants_of(&grants).ok_or_else(|| crate::shared::refusal::refused(crate::shared::refusal::Refusal::MalformedRequest))?;
+    let grants = grants_of(&grants).ok_or_else(|| refused(Refusal::MalformedRequest))?;
     let saved = templates::save(&scope, template_id, &name, grants).await?;
     crate::shared::context::show_a_plain_post(&templates_page::saved_path(saved));
     Ok(saved)
