@@ -168,16 +168,13 @@ pub fn session_layer(store: Store, security: &Security) -> SessionManagerLayer<D
         .with_always_save(true)
 }
 
-/// Ends sessions past their absolute time-out, on every request (before any handler).
+/// Ends sessions past their absolute time-out, on every request inside the session layer
+/// (pages and server functions, not files), before any handler.
 pub async fn enforce_absolute_timeout(State(settings): State<AuthSettings>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let is_asset = path.starts_with("/pkg/") || path == "/healthz" || path == "/favicon.svg";
-    if !is_asset {
-        if let Some(session) = request.extensions().get::<Session>().cloned() {
-            if let Err(error) = app::access::signed_in(&session, &settings).await {
-                tracing::error!(%error, "cannot read the session");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
-            }
+    if let Some(session) = request.extensions().get::<Session>().cloned() {
+        if let Err(error) = app::access::signed_in(&session, &settings).await {
+            tracing::error!(%error, "cannot read the session");
+            return (StatusCode::SERVICE_UNAVAILABLE, "Service momentanément indisponible.").into_response();
         }
     }
     next.run(request).await

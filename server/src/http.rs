@@ -52,6 +52,7 @@ fn router_around(own: Router<AppState>, state: AppState, security: Security, mai
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let pkg_path = format!("/{}", options.site_pkg_dir);
     // Hashed file names change with their content, so browsers may keep them for a year.
     // Without hashing (development builds) they must be revalidated.
     let pkg_cache = if options.hash_files { "public, max-age=31536000, immutable" } else { "no-cache" };
@@ -67,6 +68,14 @@ fn router_around(own: Router<AppState>, state: AppState, security: Security, mai
     // could not hydrate) and the file carried the page's nonce and cookies (seen under load in
     // the e2e run; `static_files_never_take_a_page_s_headers` reproduces it).
     let not_found = axum::handler::Handler::with_state(leptos_axum::file_and_error_handler::<AppState, _>(shell), state.clone());
+    // Files never read or write the session: with its sliding expiry, every answer inside the
+    // session layer saves the whole session as it was when the request came in, so the
+    // WebAssembly fetched while a form was being posted undid what that post had just stored
+    // (the sentence that says what it did). Only the 404 page, a page like any other, has one.
+    let not_found = ServiceBuilder::new()
+        .layer(auth::session_layer(state.store.clone(), &security))
+        .layer(axum::middleware::from_fn_with_state(security.auth.clone(), auth::enforce_absolute_timeout))
+        .service(not_found);
     let site_files = ServeDir::new(options.site_root.as_ref())
         .precompressed_br()
         .precompressed_gzip()
@@ -79,13 +88,11 @@ fn router_around(own: Router<AppState>, state: AppState, security: Security, mai
     let csrf = Arc::new(CsrfPolicy::new(&security.public_url));
     let public_base = app::shared::mail::PublicBase(security.public_url.origin().ascii_serialization());
     let portal = own
-        .route(HEALTHZ, get(healthz))
         .route(
             crate::api::PATH,
             get(crate::api::access_decision)
                 .layer(axum::middleware::from_fn_with_state(crate::api::RateLimit::per_second(security.api_requests_per_second), crate::api::rate_limit)),
         )
-        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(
             &state,
             routes,
@@ -106,10 +113,13 @@ fn router_around(own: Router<AppState>, state: AppState, security: Security, mai
             },
             move || shell(options.clone()),
         )
-        .fallback_service(site_files)
-        // Innermost first: absolute time-out (needs the session), sessions, then CSRF outside.
+        // Innermost first: absolute time-out (needs the session), sessions; the routes added
+        // after them (the health check, the files) are outside both. CSRF is outside all.
         .layer(axum::middleware::from_fn_with_state(security.auth.clone(), auth::enforce_absolute_timeout))
         .layer(auth::session_layer(state.store.clone(), &security))
+        .route(HEALTHZ, get(healthz))
+        .nest_service(&pkg_path, pkg)
+        .fallback_service(site_files)
         .layer(axum::middleware::from_fn_with_state(csrf, auth::csrf_guard))
         .layer(axum::middleware::from_fn_with_state(security.https(), security_headers))
         .layer(axum::middleware::from_fn(redirected_pages_say_why))

@@ -42,6 +42,25 @@ on_both_backends!(the_sessions_table_holds_nothing_a_session_cookie_could_be_mad
     assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN), "the cookie still signs in");
 });
 
+on_both_backends!(files_leave_the_session_alone_so_a_post_beside_them_keeps_what_it_stored, Options::default(), |app: TestApp| async move {
+    // A page saves the signed-in session with each answer (its expiry slides), as it was when
+    // the request came in: a file answered that way while a form was posted would undo the post.
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let page = app.get("/account", Some(&cookie)).await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.session_cookie().is_some(), "a page saves the session: {page:?}");
+    for path in [format!("/pkg/{}", auth_support::PKG_FILE), "/favicon.svg".to_string()] {
+        let file = app.get(&path, Some(&cookie)).await;
+        assert_eq!(file.status, 200, "{path}: {file:?}");
+        assert_eq!(file.body, auth_support::FAVICON, "{path}");
+        assert!(file.headers.get("set-cookie").is_none(), "{path} wrote the session: {file:?}");
+    }
+    let missing = app.get("/pkg/nothing-here.wasm", Some(&cookie)).await;
+    assert_eq!(missing.status, 404, "{missing:?}");
+    assert!(missing.headers.get("set-cookie").is_none(), "{missing:?}");
+    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN), "still signed in");
+});
+
 /// An HTTPS deployment's public address.
 const HTTPS_PORTAL: &str = "https://portal.example.ch";
 

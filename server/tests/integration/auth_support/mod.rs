@@ -31,6 +31,8 @@ pub enum Db {
     Postgres,
 }
 
+/// A file of the site's `pkg` directory, where the built scripts and WebAssembly live.
+pub const PKG_FILE: &str = "portal.wasm";
 /// The site's one file besides the bundles, as `public/` gives it.
 pub const FAVICON: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>";
 
@@ -156,6 +158,8 @@ where
     let site_root = dir.0.join("site");
     std::fs::create_dir_all(&site_root).unwrap();
     std::fs::write(site_root.join("favicon.svg"), FAVICON).unwrap();
+    std::fs::create_dir_all(site_root.join("pkg")).unwrap();
+    std::fs::write(site_root.join("pkg").join(PKG_FILE), FAVICON).unwrap();
     let leptos_options =
         LeptosOptions::builder().output_name(Arc::from("portal")).site_root(Arc::from(site_root.to_str().unwrap())).site_pkg_dir(Arc::from("pkg")).build();
     let mailer = server::mail::mailer(store.clone(), options.smtp_url.as_deref(), None).expect("mailer");
