@@ -9,6 +9,8 @@ pub struct CompanyChoice {
     pub company_id: i64,
     pub name: String,
     pub customer_number: String,
+    /// Acting for it as a provider: it is not the login's own company.
+    pub as_provider: bool,
 }
 
 /// The selector's content: "Ma société" and the third-party companies.

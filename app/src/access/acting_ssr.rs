@@ -3,7 +3,6 @@
 use crate::shared::refusal::PortalError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use portal_core::domain::RightType;
 use portal_core::store::RightWithCompany;
 
 use super::acting::{CompanyChoice, CompanyChoices};
@@ -21,10 +20,11 @@ pub fn choices_from_rights(rights: &[RightWithCompany], today: NaiveDate) -> (Op
     let mut home = None;
     let mut third_party = Vec::new();
     for r in rights.iter().filter(|r| r.right.grants_access_on(today)) {
-        let choice = CompanyChoice { company_id: r.right.company_id, name: r.company_name.clone(), customer_number: r.customer_number.clone() };
+        let as_provider = r.held_as_provider();
+        let choice = CompanyChoice { company_id: r.right.company_id, name: r.company_name.clone(), customer_number: r.customer_number.clone(), as_provider };
         if r.is_home_company {
             home = Some(choice);
-        } else if r.right.right_type == RightType::Provider {
+        } else if as_provider {
             third_party.push(choice);
         }
     }
@@ -138,14 +138,15 @@ mod tests {
     }
 
     #[test]
-    fn the_home_company_and_active_provider_rights_are_offered() {
+    fn the_home_company_and_active_provider_rights_are_offered_the_latter_to_act_as_a_provider() {
         let rights = vec![
             right(1, "Fiduciaire Exemple Sàrl", RightType::Employee, RightStatus::Active, true),
             right(2, "Musterhans SA", RightType::Provider, RightStatus::Active, false),
         ];
         let (home, third) = choices_from_rights(&rights, today());
-        assert_eq!(home.unwrap().company_id, 1);
-        assert_eq!(third.iter().map(|c| c.company_id).collect::<Vec<_>>(), vec![2]);
+        let home = home.unwrap();
+        assert_eq!((home.company_id, home.as_provider), (1, false));
+        assert_eq!(third.iter().map(|c| (c.company_id, c.as_provider)).collect::<Vec<_>>(), vec![(2, true)]);
     }
 
     #[test]

@@ -68,7 +68,8 @@ pub mod service {
         context::{session, store},
         refusal::internal,
     };
-    use portal_core::domain::{Password, RightStatus, RightType};
+    use portal_core::domain::{Password, RightStatus};
+    use portal_core::store::RightWithCompany;
 
     pub async fn account_view(user_id: i64) -> Result<AccountView, PortalError> {
         let store = store()?;
@@ -92,7 +93,7 @@ pub mod service {
         // for a number no company has: the list never tells which numbers are customers'.
         let mut provider_access: Vec<_> = rights
             .into_iter()
-            .filter(|r| r.right.right_type == RightType::Provider && !r.is_home_company)
+            .filter(RightWithCompany::held_as_provider)
             .map(|r| ProviderAccessRow {
                 right_id: r.right.id,
                 version: r.right.version,

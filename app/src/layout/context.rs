@@ -79,7 +79,7 @@ pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &Compa
         is_admin,
         unread_messages,
         user_name: user.full_name(),
-        as_provider: user.home_company_id != Some(acting.company_id),
+        as_provider: acting.as_provider,
         acting,
         can_switch: choices.count() > 1,
         services,

@@ -131,12 +131,6 @@ pub mod service {
         }
     }
 
-    /// A right this login answers itself: a provider's, or an invitation to join as an
-    /// employee (a right the company entered directly is the company's, not the login's).
-    fn answered_by_its_login(right: &portal_core::store::UserRight, user_id: i64) -> bool {
-        right.user_id == user_id && (right.right_type == RightType::Provider || right.joins_by_consent())
-    }
-
     /// The messages telling every active administrator of `company_id`.
     async fn to_admins(
         store: &portal_core::store::Store,
@@ -243,7 +237,7 @@ pub mod service {
     pub async fn invitation(user_id: i64, right_id: i64) -> Result<InvitationView, PortalError> {
         let store = store()?;
         let right = match store.right(right_id).await {
-            Ok(r) if answered_by_its_login(&r, user_id) => r,
+            Ok(r) if r.answered_by(user_id) => r,
             Ok(_) => return Err(refused(Refusal::NotYourInvitation)),
             Err(StoreError::NotFound) => {
                 return match store.unmatched_request(user_id, right_id).await {
@@ -331,7 +325,7 @@ pub mod service {
         transition_of(answer).ok_or_else(|| refused(Refusal::BadAnswer))?;
         let store = store()?;
         let right = match store.right(right_id).await {
-            Ok(r) if answered_by_its_login(&r, user_id) => r,
+            Ok(r) if r.answered_by(user_id) => r,
             Ok(_) => return Err(refused(Refusal::ProviderRightNotFound)),
             Err(StoreError::NotFound) => return answer_unmatched(&store, user_id, right_id, version, answer).await,
             Err(e) => return Err(internal(e)),

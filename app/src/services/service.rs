@@ -48,11 +48,6 @@ fn order_view(order: Order, company_name: &str, debtors: &[Debtor]) -> OrderView
     }
 }
 
-/// Acting for another company than the login's own.
-fn as_provider(home_company_id: Option<i64>, scope: &ServiceScope) -> bool {
-    home_company_id != Some(scope.company.company_id)
-}
-
 /// Everybody with the service sees the company's orders for the debtors in their scope,
 /// whoever placed them (colleagues, providers).
 pub async fn orders_view(scope: &ServiceScope) -> Result<OrdersView, PortalError> {
@@ -74,10 +69,9 @@ pub async fn orders_view(scope: &ServiceScope) -> Result<OrdersView, PortalError
         .filter(|o| debtors.iter().any(|d| d.id == o.debtor_id))
         .map(|o| order_view(o, &scope.company.name, &debtors))
         .collect();
-    let user = store.user(scope.user_id).await.map_err(internal)?;
     Ok(OrdersView {
         company: scope.company.name.clone(),
-        as_provider: as_provider(user.home_company_id, scope),
+        as_provider: scope.company.as_provider,
         services: granted_services(&store, scope).await?,
         debtors: debtors.into_iter().map(debtor_option).collect(),
         products,
@@ -114,10 +108,9 @@ pub async fn invoices_view(scope: &ServiceScope) -> Result<InvoicesView, PortalE
     let debtors = in_scope(&store, scope).await?;
     let ids: Vec<i64> = debtors.iter().map(|d| d.id).collect();
     let invoices = store.invoices_for_company(company_id, Some(&ids)).await.map_err(internal)?;
-    let user = store.user(scope.user_id).await.map_err(internal)?;
     Ok(InvoicesView {
         company: scope.company.name.clone(),
-        as_provider: as_provider(user.home_company_id, scope),
+        as_provider: scope.company.as_provider,
         services: granted_services(&store, scope).await?,
         debtors: debtors
             .into_iter()

@@ -242,6 +242,13 @@ impl UserRight {
         self.right_type == RightType::Employee && self.origin == RightOrigin::Invitation
     }
 
+    /// May login `user_id` answer this right (accept, refuse, resign, withdraw, see it as its
+    /// invitation)? Its own provider right, or its own invitation to join as an employee; a
+    /// right the company entered directly for its employee is the company's to change.
+    pub fn answered_by(&self, user_id: UserId) -> bool {
+        self.user_id == user_id && (self.right_type == RightType::Provider || self.joins_by_consent())
+    }
+
     /// An invitation that lapsed unanswered (never accepted nor refused): "Renvoyer" sends it
     /// again.
     pub fn is_lapsed_invitation(&self) -> bool {
@@ -536,6 +543,14 @@ pub struct RightWithCompany {
     pub customer_number: String,
     /// True when the company is the user's home company.
     pub is_home_company: bool,
+}
+
+impl RightWithCompany {
+    /// Held by a provider: a provider right on a company other than the login's own, through
+    /// which it acts for that company (the one reading of "acting as a provider").
+    pub fn held_as_provider(&self) -> bool {
+        self.right.right_type == RightType::Provider && !self.is_home_company
+    }
 }
 
 /// Sort column of the rights list.
@@ -979,6 +994,32 @@ mod tests {
             answer_by: None,
             version: 1,
         }
+    }
+
+    #[test]
+    fn a_login_answers_its_own_provider_rights_and_invitations_to_join_but_not_what_its_company_entered() {
+        let provider = right(RightType::Provider, false, RightStatus::Pending);
+        assert!(provider.answered_by(7));
+        assert!(!provider.answered_by(8), "another login's right");
+        let entered = right(RightType::Employee, false, RightStatus::Active);
+        assert!(!entered.answered_by(7), "an employee right the company entered");
+        let invited_to_join = UserRight { origin: RightOrigin::Invitation, ..entered.clone() };
+        assert!(invited_to_join.answered_by(7));
+        assert!(!invited_to_join.answered_by(8));
+    }
+
+    #[test]
+    fn a_provider_right_is_held_as_a_provider_only_on_another_company_than_the_login_s_own() {
+        let on = |right_type, is_home_company| RightWithCompany {
+            right: right(right_type, false, RightStatus::Active),
+            company_name: "Logistique Alpine SA".into(),
+            customer_number: "100300".into(),
+            is_home_company,
+        };
+        assert!(on(RightType::Provider, false).held_as_provider());
+        assert!(!on(RightType::Provider, true).held_as_provider(), "on its own company");
+        assert!(!on(RightType::Employee, false).held_as_provider(), "an employee right");
+        assert!(!on(RightType::Employee, true).held_as_provider());
     }
 
     #[test]
