@@ -30,6 +30,7 @@ contract!(
     a_message_is_visible_only_to_its_recipient,
     the_rights_list_searches_sorts_and_pages_with_a_total,
     the_rights_list_stars_users_with_rights_elsewhere,
+    the_star_counts_provider_and_administrator_rights_elsewhere_that_grant_access_today,
     every_change_of_rights_is_written_to_the_audit_log,
     the_audit_log_cannot_be_changed,
     seeding_the_demo_twice_changes_nothing,
@@ -515,6 +516,70 @@ mod cases {
         for item in &list.items {
             assert_eq!(store.has_rights_elsewhere(item.right.id).await.unwrap(), item.has_rights_elsewhere, "one star for list and page");
         }
+    }
+
+    /// The star of each login's right on the principal, as the list and the right's page
+    /// show it, checked against the pure rule [`UserRight::stars_elsewhere_on`] over the
+    /// login's rights on other companies: the two must agree in every case.
+    async fn checked_stars(store: &Store, w: &World) -> Vec<(String, bool)> {
+        let today = store.today();
+        let list = store.list_company_rights(w.principal.id, &RightQuery { limit: 100, ..RightQuery::default() }).await.unwrap();
+        let mut stars = Vec::new();
+        for item in list.items.iter().filter(|i| i.email.starts_with("case.")) {
+            let rule = store
+                .rights_of_user(item.right.user_id)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|r| r.right.company_id != w.principal.id)
+                .any(|r| r.right.stars_elsewhere_on(today));
+            assert_eq!(item.has_rights_elsewhere, rule, "the list's SQL and the rule disagree on {}", item.email);
+            assert_eq!(store.has_rights_elsewhere(item.right.id).await.unwrap(), rule, "the page's SQL and the rule disagree on {}", item.email);
+            stars.push((item.email.clone(), rule));
+        }
+        stars.sort();
+        stars
+    }
+
+    pub async fn the_star_counts_provider_and_administrator_rights_elsewhere_that_grant_access_today(store: Store) {
+        let w = world(&store).await;
+        let tomorrow = store.today() + Duration::days(1);
+        let principal_side = Actor::user(w.admin.id, w.other.id);
+        // (case, its right on the other company: type, administrator, end date, suspended, accepted)
+        let cases = [
+            ("admin", RightType::Employee, true, None, false, true),
+            ("admin-ending", RightType::Employee, true, Some(tomorrow), false, true),
+            ("admin-suspended", RightType::Employee, true, None, true, true),
+            ("employee", RightType::Employee, false, None, false, true),
+            ("provider", RightType::Provider, false, None, false, true),
+            ("provider-ending", RightType::Provider, false, Some(tomorrow), false, true),
+            ("provider-pending", RightType::Provider, false, None, false, false),
+            ("provider-suspended", RightType::Provider, false, None, true, true),
+        ];
+        for (case, right_type, is_admin, end_date, suspended, accepted) in cases {
+            let login = user(&store, &format!("case.{case}@agence.example"), "Cas", case, None).await;
+            store.create_right(&new_right(&w.principal, &login, RightType::Provider, RightOrigin::Invitation), &w.by_admin()).await.unwrap();
+            let origin = if right_type == RightType::Provider { RightOrigin::Invitation } else { RightOrigin::Direct };
+            let mut elsewhere = new_right(&w.other, &login, right_type, origin);
+            (elsewhere.is_admin, elsewhere.end_date) = (is_admin, end_date);
+            let mut r = store.create_right(&elsewhere, &principal_side).await.unwrap();
+            if right_type == RightType::Provider && accepted {
+                r = store.transition_right(r.id, r.version, Transition::Accept, Party::Provider, &Actor::user(login.id, w.other.id)).await.unwrap();
+            }
+            if suspended {
+                store.transition_right(r.id, r.version, Transition::Suspend, Party::Principal, &principal_side).await.unwrap();
+            }
+        }
+        let starred = |stars: Vec<(String, bool)>| stars.into_iter().filter(|(_, s)| *s).map(|(e, _)| e).collect::<Vec<_>>();
+        let today = checked_stars(&store, &w).await;
+        assert_eq!(today.len(), 8, "every case is listed: {today:?}");
+        assert_eq!(
+            starred(today),
+            ["case.admin-ending@agence.example", "case.admin@agence.example", "case.provider-ending@agence.example", "case.provider@agence.example"]
+        );
+        // Two days on, the rights that ended yesterday star nobody, expired by the housekeeping or not.
+        store.advance_clock_for_tests(Duration::days(2));
+        assert_eq!(starred(checked_stars(&store, &w).await), ["case.admin@agence.example", "case.provider@agence.example"]);
     }
 
     // ------------------------------------------------------------------ audit

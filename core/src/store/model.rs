@@ -336,6 +336,12 @@ impl UserRight {
         self.right_type == RightType::Employee && self.is_admin && self.grants_access_on(today)
     }
 
+    /// Counts for the seed's star on its login's rights at other companies (the rights list, a
+    /// right's page): a provider right or an administrator's right, granting access on `today`.
+    pub fn stars_elsewhere_on(&self, today: NaiveDate) -> bool {
+        (self.right_type == RightType::Provider && self.grants_access_on(today)) || self.administers_on(today)
+    }
+
     /// An administrator of its company today and on every day after (no end date): the
     /// last-administrator rule keeps one such right, so that no end date, suspension or end
     /// of a right leaves the company without an administrator tomorrow or any later day.
@@ -515,7 +521,8 @@ pub struct RightListItem {
     pub last_name: String,
     pub home_company_id: Option<CompanyId>,
     pub home_company_name: Option<String>,
-    /// The star: the user also holds an active provider or administrator right on another company.
+    /// The star: the login also holds, on another company, a provider or administrator right
+    /// granting access today ([`UserRight::stars_elsewhere_on`]).
     pub has_rights_elsewhere: bool,
 }
 

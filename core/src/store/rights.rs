@@ -63,16 +63,18 @@ pub(crate) async fn right_in(tx: &mut Tx, id: RightId) -> Result<UserRight> {
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
-/// The seed's star of a right `r`: its login also holds an active provider or administrator
-/// right on another company. `$true` is the parameter bound to `true` (a boolean literal
-/// reads differently in SQLite and Postgres). The rights list and a right's page both use it.
+/// The seed's star of a right `r`: its login holds, on another company, a right that
+/// [`UserRight::stars_elsewhere_on`] counts (its twin, checked against it by the store's
+/// contract). `$true` and `$today` are the parameters bound to `true` and today's date. The
+/// rights list and a right's page both use it.
 macro_rules! star_of_r {
-    ($true:literal) => {
+    ($true:literal, $today:literal) => {
         concat!(
-            "EXISTS (SELECT 1 FROM user_rights o WHERE o.user_id = r.user_id AND o.company_id <> r.company_id \
-             AND o.status = 'active' AND (o.right_type = 'provider' OR o.is_admin = ",
-            $true,
-            "))"
+            "EXISTS (SELECT 1 FROM user_rights o WHERE o.user_id = r.user_id AND o.company_id <> r.company_id AND ((o.right_type = 'provider' AND ",
+            grants_access!("o", $today),
+            ") OR (",
+            administers!("o", $true, $today),
+            ")))"
         )
     };
 }
@@ -403,9 +405,10 @@ impl Store {
 
     /// The star of right `right_id` (see the rights list's `has_rights_elsewhere`).
     pub async fn has_rights_elsewhere(&self, right_id: RightId) -> Result<bool> {
-        let star: Option<bool> = with_pool!(self, |p| sqlx::query_scalar(concat!("SELECT ", star_of_r!("$2"), " FROM user_rights r WHERE r.id = $1"))
+        let star: Option<bool> = with_pool!(self, |p| sqlx::query_scalar(concat!("SELECT ", star_of_r!("$2", "$3"), " FROM user_rights r WHERE r.id = $1"))
             .bind(right_id)
             .bind(true)
+            .bind(self.today())
             .fetch_optional(p)
             .await)?;
         star.ok_or(StoreError::NotFound)
@@ -440,7 +443,7 @@ impl Store {
                 "SELECT ",
                 right_cols!(),
                 ", u.email, u.first_name, u.last_name, u.home_company_id, hc.name AS home_company_name, ",
-                star_of_r!("$7"),
+                star_of_r!("$7", "$8"),
                 " AS has_rights_elsewhere {}{} ORDER BY {}, r.id {} LIMIT $5 OFFSET $6"
             ),
             FROM_WHERE, "", order, dir
@@ -453,6 +456,7 @@ impl Store {
             .bind(q.limit.clamp(1, 500))
             .bind(q.offset.max(0))
             .bind(true)
+            .bind(self.today())
             .fetch_all(p)
             .await)?;
         let items = rows.into_iter().map(RightListItem::try_from).collect::<Result<_>>()?;
@@ -566,7 +570,7 @@ impl Store {
             "SELECT ",
             right_cols!(),
             ", u.email, u.first_name, u.last_name, u.home_company_id, hc.name AS home_company_name, ",
-            star_of_r!("$3"),
+            star_of_r!("$3", "$4"),
             " AS has_rights_elsewhere FROM user_rights r JOIN users u ON u.id = r.user_id \
              JOIN companies hc ON hc.id = u.home_company_id WHERE ",
             OFFBOARDED!(),
@@ -575,6 +579,7 @@ impl Store {
         .bind(company_id)
         .bind(provider_company_id)
         .bind(true)
+        .bind(self.today())
         .fetch_all(p)
         .await)?;
         rows.into_iter().map(RightListItem::try_from).collect()
