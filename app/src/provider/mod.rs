@@ -104,10 +104,13 @@ pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
+    use crate::messages::mail::Notice;
+    use crate::messages::pages::MessageValues;
+    use crate::shared::mail::{mailer, public_base};
     use crate::shared::refusal::{invalid, refused, Refusal};
     use crate::shared::{context::store, refusal::internal};
     use portal_core::domain::{DomainError, MessageKind, Party, RightType, Transition};
-    use portal_core::store::{Actor, NewMessage, StoreError};
+    use portal_core::store::{Actor, StoreError};
 
     /// The transition a provider's answer stands for, and the kind of message the company's
     /// administrators then receive.
@@ -131,20 +134,33 @@ pub mod service {
         }
     }
 
-    /// The messages telling every active administrator of `company_id`.
+    /// What a provider did, told to every active administrator of `company` about the right
+    /// `right_id`: messages in the change's transaction, e-mails once it committed.
     async fn to_admins(
         store: &portal_core::store::Store,
-        company_id: i64,
+        company: &portal_core::store::Company,
+        right_id: i64,
         kind: MessageKind,
-        params: serde_json::Value,
-    ) -> Result<Vec<NewMessage>, PortalError> {
-        Ok(store
-            .admins_of_company(company_id)
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .map(|admin| NewMessage { recipient_user_id: admin.id, company_id: Some(company_id), kind, params: params.clone() })
-            .collect())
+        provider: String,
+        mut params: serde_json::Value,
+    ) -> Result<Notice, PortalError> {
+        let admins = store.admins_of_company(company.id).await.map_err(internal)?;
+        params["provider"] = provider.clone().into();
+        params["company"] = company.name.clone().into();
+        Ok(Notice {
+            company_id: Some(company.id),
+            right_id,
+            told: admins.into_iter().map(|admin| (admin, kind)).collect(),
+            params,
+            values: MessageValues { provider, company: company.name.clone(), ..Default::default() },
+        })
+    }
+
+    /// Sends the e-mails of `notice`, whose change committed. A withheld or undelivered one
+    /// leaves its message in the portal, which the provider's answer does not wait for.
+    async fn mail(notice: &Notice) -> Result<(), PortalError> {
+        notice.mail(&mailer()?, &public_base()?).await;
+        Ok(())
     }
 
     /// "Paul Prestataire (Fiduciaire Exemple Sàrl)": who the provider is, for the principal.
@@ -178,12 +194,9 @@ pub mod service {
         if let Some(r) = store.right_for(company.id, user_id).await.map_err(internal)? {
             return Err(refused(Refusal::RightExists(r.status)));
         }
-        let params = serde_json::json!({
-            "provider": provider_label(&store, user_id).await?,
-            "company": company.name,
-            "message": remark.as_str(),
-        });
-        let notify = to_admins(&store, company.id, MessageKind::ProviderRequest, params).await?;
+        let provider = provider_label(&store, user_id).await?;
+        let params = serde_json::json!({ "message": remark.as_str() });
+        let mut notice = to_admins(&store, &company, 0, MessageKind::ProviderRequest, provider, params).await?;
         let new = NewRight {
             company_id: company.id,
             user_id,
@@ -194,9 +207,11 @@ pub mod service {
             end_date: None,
             created_by_user_id: Some(user_id),
         };
-        match store.request_provider_access(&new, &notify, MAX_OPEN_REQUESTS).await {
+        match store.request_provider_access(&new, &notice.messages(), MAX_OPEN_REQUESTS).await {
             Ok(right) => {
                 tracing::info!(right_id = right.id, company_id = company.id, "provider access requested");
+                notice.right_id = right.id;
+                mail(&notice).await?;
                 // The requester typed the number; the company's name is told once it answers.
                 Ok(number.as_str().to_string())
             }
@@ -333,13 +348,13 @@ pub mod service {
         let (transition, kind) =
             if right.joins_by_consent() { join_transition_of(answer) } else { transition_of(answer) }.ok_or_else(|| refused(Refusal::BadAnswer))?;
         let company = store.company(right.company_id).await.map_err(internal)?;
-        let params = serde_json::json!({ "provider": provider_label(&store, user_id).await?, "company": company.name });
-        let notify = to_admins(&store, right.company_id, kind, params).await?;
+        let provider = provider_label(&store, user_id).await?;
+        let notice = to_admins(&store, &company, right.id, kind, provider, serde_json::json!({})).await?;
         let actor = Actor::user(user_id, right.company_id);
-        match store.transition_right_notifying(right.id, version, transition, Party::Provider, &actor, &notify).await {
+        match store.transition_right_notifying(right.id, version, transition, Party::Provider, &actor, &notice.messages()).await {
             Ok(after) => {
                 tracing::info!(right_id, answer, status = after.status.as_str(), "provider answered its right");
-                Ok(())
+                mail(&notice).await
             }
             Err(StoreError::Conflict) => Err(refused(lost_race(&store, right.id).await?)),
             Err(e @ StoreError::Invalid(DomainError::Lifecycle(_) | DomainError::Rule(_))) => Err(e.into()),

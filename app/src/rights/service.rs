@@ -4,7 +4,7 @@
 use crate::shared::refusal::{invalid, PortalError};
 use chrono::NaiveDate;
 use portal_core::domain::*;
-use portal_core::store::{GrantSpec, NewMessage, RightChanges, RightListItem, Store, UserRight};
+use portal_core::store::{GrantSpec, RightChanges, RightListItem, Store, UserRight};
 
 use super::entry::{invitation_message, notify_invitation, remember_withheld};
 use super::listing::row_of;
@@ -142,16 +142,6 @@ pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, m
     remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
 }
 
-/// The provider's message about what an administrator did to its right.
-fn told_message(scope: &AdminScope, right: &UserRight, kind: MessageKind) -> NewMessage {
-    NewMessage {
-        recipient_user_id: right.user_id,
-        company_id: Some(right.company_id),
-        kind,
-        params: serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name }),
-    }
-}
-
 pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how: &str) -> Result<(), PortalError> {
     let store = store()?;
     let right = scope.others_right(&store, right_id).await?;
@@ -160,17 +150,19 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
         "cancel" => Transition::Cancel,
         _ => return Err(refused(Refusal::BadEnding)),
     };
-    // The provider is told in the same transaction: exactly one message per transition.
+    // The provider is told in the same transaction (exactly one message per transition),
+    // and by e-mail once it committed.
     let told =
         if right.joins_by_consent() { transition.told_to_joiner() } else { transition.told_to_provider().filter(|_| right.right_type == RightType::Provider) };
-    let notify: Vec<NewMessage> = told.map(|kind| told_message(scope, &right, kind)).into_iter().collect();
-    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await?;
+    let notice = provider_notice(&store, scope, &right, told, None).await?;
+    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
     tracing::info!(right_id, how, "right ended by an administrator");
-    Ok(())
+    remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
 }
 
-/// The notice that tells the provider of `right` what an administrator did to it (`told`:
-/// the kind of message, or `None` when nobody is told), naming the date it is about (`until`).
+/// The notice that tells the holder of `right` (a provider, or a login that joined by
+/// invitation) what an administrator did to it (`told`: the kind of message, or `None` when
+/// nobody is told), naming the date it is about (`until`).
 async fn provider_notice(
     store: &Store,
     scope: &AdminScope,
@@ -209,10 +201,10 @@ pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64,
     let store = store()?;
     let right = scope.right(&store, right_id).await?;
     let transition = if approve { Transition::Accept } else { Transition::Refuse };
-    let notify: Vec<NewMessage> = transition.told_to_provider().map(|kind| told_message(scope, &right, kind)).into_iter().collect();
-    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notify).await?;
+    let notice = provider_notice(&store, scope, &right, transition.told_to_provider(), None).await?;
+    store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
     tracing::info!(right_id, approve, "provider request decided");
-    Ok(())
+    remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
 }
 
 pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<(), PortalError> {

@@ -26,5 +26,6 @@ mod security_headers;
 mod services;
 mod serving;
 mod suspension;
+mod telling;
 mod templates;
 mod two_step;
