@@ -9,7 +9,7 @@ use portal_core::store::Store;
 use tower_sessions::Session;
 
 use super::locale::request_locale;
-use super::refusal::{internal, PortalError};
+use super::refusal::{internal, refused, PortalError, Refusal};
 use crate::i18n::Locale;
 
 /// The session cookie's name.
@@ -81,6 +81,16 @@ pub fn show_a_plain_post(path: &str) {
     if is_plain_form_post() {
         leptos_axum::redirect(path);
     }
+}
+
+/// A refusal: a script's call gets it with its status; a form the browser posted itself goes
+/// back to `page` (a redirect keeps its status), whose address names what to say there.
+pub fn refused_back_to(refusal: Refusal, page: &str) -> PortalError {
+    if is_plain_form_post() {
+        leptos_axum::redirect(page);
+        return PortalError::from(refusal);
+    }
+    refused(refusal)
 }
 
 /// Session key of the sentence that says what a form posted without a script did.

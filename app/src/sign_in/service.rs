@@ -11,10 +11,10 @@ use portal_core::store::{self, Actor, AuditEntry, Store, User};
 use super::{LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
 use crate::access::{complete_sign_in, next_page, signed_in};
 use crate::shared::paths::PATH_LOGIN;
-use crate::shared::refusal::{refused, Refusal};
+use crate::shared::refusal::Refusal;
 use crate::shared::return_path::ReturnPath;
 use crate::shared::{
-    context::{client_address, is_plain_form_post, session, settings, store, AuthSettings},
+    context::{client_address, refused_back_to, session, settings, store, AuthSettings},
     refusal::internal,
 };
 
@@ -117,13 +117,9 @@ pub async fn sign_in(email: String, password: String, retour: Option<String>) ->
                 Failure::Unconfirmed => (Refusal::EmailUnconfirmed, LOGIN_ERROR_UNCONFIRMED),
                 _ => (Refusal::InvalidCredentials, LOGIN_ERROR_CREDENTIALS),
             };
-            // Without JavaScript the refusal is shown by the login page (a redirect there).
-            if is_plain_form_post() {
-                let keep = back.as_ref().map(|b| format!("&{}", b.query_param()));
-                leptos_axum::redirect(&format!("{PATH_LOGIN}?erreur={code}{}", keep.unwrap_or_default()));
-                return Err(PortalError::from(refusal));
-            }
-            return Err(refused(refusal));
+            // Without JavaScript the refusal is shown by the login page.
+            let keep = back.as_ref().map(|b| format!("&{}", b.query_param()));
+            return Err(refused_back_to(refusal, &format!("{PATH_LOGIN}?erreur={code}{}", keep.unwrap_or_default())));
         }
     };
 

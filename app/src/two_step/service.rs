@@ -18,7 +18,7 @@ use crate::shared::paths::{PATH_ACCOUNT_TWO_STEP, PATH_LOGIN, PATH_LOGIN_CODE};
 use crate::shared::refusal::{refused, Refusal};
 use crate::shared::return_path::{ReturnPath, KEY_RETURN_TO};
 use crate::shared::{
-    context::{is_plain_form_post, session, settings, show_a_plain_post, store},
+    context::{is_plain_form_post, refused_back_to, session, settings, show_a_plain_post, store},
     refusal::internal,
 };
 
@@ -161,32 +161,20 @@ pub async fn pending_user(session: &Session) -> Result<Option<UserId>, PortalErr
     Ok(Some(user_id))
 }
 
-/// A refusal: with its status for scripts, or a redirect to `plain_redirect` for a plain
-/// HTML form post (the page there shows the sentence).
-fn fail(refusal: Refusal, plain_redirect: Option<&str>) -> PortalError {
-    if let Some(to) = plain_redirect {
-        if is_plain_form_post() {
-            leptos_axum::redirect(to);
-            return PortalError::from(refusal);
-        }
-    }
-    refused(refusal)
-}
-
 /// The server side of [`super::verify_sign_in_code`].
 pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
     let store = store()?;
     let session = session().await?;
     let Some(user_id) = pending_user(&session).await? else {
-        return Err(fail(Refusal::NotSignedIn, Some(PATH_LOGIN)));
+        return Err(refused_back_to(Refusal::NotSignedIn, PATH_LOGIN));
     };
     if throttled(&store, user_id).await? {
-        return Err(fail(Refusal::SignInThrottled, Some(&format!("{PATH_LOGIN_CODE}?erreur=tentatives"))));
+        return Err(refused_back_to(Refusal::SignInThrottled, &format!("{PATH_LOGIN_CODE}?erreur=tentatives")));
     }
     let credentials = store.credentials(user_id).await.map_err(internal)?;
     let secret = credentials.totp_secret.filter(|_| credentials.totp_enabled);
     let Some(secret) = secret else {
-        return Err(fail(Refusal::NotSignedIn, Some(PATH_LOGIN)));
+        return Err(refused_back_to(Refusal::NotSignedIn, PATH_LOGIN));
     };
     let trimmed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = if trimmed.len() == 6 && trimmed.chars().all(|c| c.is_ascii_digit()) {
@@ -201,7 +189,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
     let user = store.user(user_id).await.map_err(internal)?;
     if !ok {
         audit(&store, &user, AuditAction::LoginCodeFailed).await?;
-        return Err(fail(Refusal::CodeInvalid, Some(&format!("{PATH_LOGIN_CODE}?erreur=code"))));
+        return Err(refused_back_to(Refusal::CodeInvalid, &format!("{PATH_LOGIN_CODE}?erreur=code")));
     }
     store.clear_attempts(&throttle_key(user_id)).await.map_err(internal)?;
 
