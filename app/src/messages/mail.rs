@@ -2,7 +2,7 @@
 //! as its subject, its text in the reader's language and the link where they act on it.
 
 use portal_core::domain::{CompanyId, MessageKind, RightId};
-use portal_core::store::{NewMessage, User};
+use portal_core::store::{Company, NewMessage, Store, StoreError, User};
 
 use super::pages::{message_title, text_of, MessageLink, MessageValues};
 use crate::shared::mail::{locale_of, mail_text, names_typed_note, typed_name, Mailer, NOTICE_MAILS};
@@ -21,6 +21,25 @@ pub struct Notice {
 }
 
 impl Notice {
+    /// What `provider` (as the principal reads its name) did to the right `right_id` on
+    /// `company`, told as `kind` to the company's administrators of the day (not whoever sent
+    /// an invitation: that login may no longer administer the company). `params` are the
+    /// message's own values; the provider and the company are added to them.
+    pub async fn to_admins(
+        store: &Store,
+        company: &Company,
+        right_id: RightId,
+        kind: MessageKind,
+        provider: String,
+        mut params: serde_json::Value,
+    ) -> Result<Notice, StoreError> {
+        let told = store.admins_of_company(company.id).await?.into_iter().map(|admin| (admin, kind)).collect();
+        params["provider"] = provider.clone().into();
+        params["company"] = company.name.clone().into();
+        let values = MessageValues { provider, company: company.name.clone(), ..Default::default() };
+        Ok(Notice { company_id: Some(company.id), right_id, told, params, values })
+    }
+
     /// The in-app messages, one per login told.
     pub fn messages(&self) -> Vec<NewMessage> {
         self.told

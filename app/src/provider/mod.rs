@@ -105,7 +105,6 @@ pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result
 pub mod service {
     use super::*;
     use crate::messages::mail::Notice;
-    use crate::messages::pages::MessageValues;
     use crate::shared::mail::{mailer, public_base};
     use crate::shared::refusal::{invalid, refused, Refusal};
     use crate::shared::{context::store, refusal::internal};
@@ -132,28 +131,6 @@ pub mod service {
             "resign" => Some((Transition::Resign, MessageKind::EmployeeLeft)),
             _ => None,
         }
-    }
-
-    /// What a provider did, told to every active administrator of `company` about the right
-    /// `right_id`: messages in the change's transaction, e-mails once it committed.
-    async fn to_admins(
-        store: &portal_core::store::Store,
-        company: &portal_core::store::Company,
-        right_id: i64,
-        kind: MessageKind,
-        provider: String,
-        mut params: serde_json::Value,
-    ) -> Result<Notice, PortalError> {
-        let admins = store.admins_of_company(company.id).await.map_err(internal)?;
-        params["provider"] = provider.clone().into();
-        params["company"] = company.name.clone().into();
-        Ok(Notice {
-            company_id: Some(company.id),
-            right_id,
-            told: admins.into_iter().map(|admin| (admin, kind)).collect(),
-            params,
-            values: MessageValues { provider, company: company.name.clone(), ..Default::default() },
-        })
     }
 
     /// Sends the e-mails of `notice`, whose change committed. A withheld or undelivered one
@@ -196,7 +173,8 @@ pub mod service {
         }
         let provider = provider_label(&store, user_id).await?;
         let params = serde_json::json!({ "message": remark.as_str() });
-        let mut notice = to_admins(&store, &company, 0, MessageKind::ProviderRequest, provider, params).await?;
+        // The right's id, known once it is stored, serves only the e-mails' link.
+        let mut notice = Notice::to_admins(&store, &company, 0, MessageKind::ProviderRequest, provider, params).await.map_err(internal)?;
         let new = NewRight {
             company_id: company.id,
             user_id,
@@ -349,7 +327,7 @@ pub mod service {
             if right.joins_by_consent() { join_transition_of(answer) } else { transition_of(answer) }.ok_or_else(|| refused(Refusal::BadAnswer))?;
         let company = store.company(right.company_id).await.map_err(internal)?;
         let provider = provider_label(&store, user_id).await?;
-        let notice = to_admins(&store, &company, right.id, kind, provider, serde_json::json!({})).await?;
+        let notice = Notice::to_admins(&store, &company, right.id, kind, provider, serde_json::json!({})).await.map_err(internal)?;
         let actor = Actor::user(user_id, right.company_id);
         match store.transition_right_notifying(right.id, version, transition, Party::Provider, &actor, &notice.messages()).await {
             Ok(after) => {

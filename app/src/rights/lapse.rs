@@ -55,13 +55,8 @@ async fn notice_of_lapse(store: &Store, right: &UserRight) -> Result<Notice, Por
         return Ok(request_lapse_notice(requester, &company.customer_number, right.id));
     }
     let provider = crate::provider::service::provider_label(store, right.user_id).await?;
-    let params = serde_json::json!({ "provider": provider, "company": company.name, "right_id": right.id });
-    // An invitation tells the company's administrators of the day, not whoever sent it: that
-    // login may no longer administer the company (or belong to it).
     let kind = if right.joins_by_consent() { MessageKind::EmployeeInvitationExpired } else { MessageKind::ProviderInvitationExpired };
-    let told = store.admins_of_company(right.company_id).await.map_err(internal)?.into_iter().map(|admin| (admin, kind)).collect();
-    let values = MessageValues { provider, company: company.name, ..Default::default() };
-    Ok(Notice { company_id: Some(right.company_id), right_id: right.id, told, params, values })
+    Notice::to_admins(store, &company, right.id, kind, provider, serde_json::json!({ "right_id": right.id })).await.map_err(internal)
 }
 
 /// A request lapsed unanswered tells its requester the number it typed, filed under no

@@ -85,7 +85,7 @@ pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<Gran
     let notice = provider_notice(&store, scope, &right, told, None).await?;
     let (_, changed) = store.replace_service_grants_notifying(right.id, &specs, &scope.actor, &notice.messages()).await?;
     if changed {
-        remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await?;
+        tell(&notice).await?;
     }
     Ok(())
 }
@@ -139,7 +139,7 @@ pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, m
     let notice = provider_notice(&store, scope, &right, told, Some(end)).await?;
     store.extend_right(right.id, version, extension, today, &notice.messages(), &scope.actor).await?;
     tracing::info!(right_id, %end, "right extended");
-    remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
+    tell(&notice).await
 }
 
 pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how: &str) -> Result<(), PortalError> {
@@ -157,7 +157,13 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
     let notice = provider_notice(&store, scope, &right, told, None).await?;
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
     tracing::info!(right_id, how, "right ended by an administrator");
-    remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
+    tell(&notice).await
+}
+
+/// Sends the e-mails of `notice`, whose change committed; a withheld one is said on its
+/// right's page.
+async fn tell(notice: &Notice) -> Result<(), PortalError> {
+    remember_withheld(notice.right_id, notice.mail(&mailer()?, &public_base()?).await).await
 }
 
 /// The notice that tells the holder of `right` (a provider, or a login that joined by
@@ -194,7 +200,7 @@ pub async fn put_on_hold(scope: &AdminScope, right_id: RightId, version: i64, tr
     let notice = provider_notice(&store, scope, &right, told, None).await?;
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
     tracing::info!(right_id, %transition, "right put on hold or resumed by an administrator");
-    remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
+    tell(&notice).await
 }
 
 pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<(), PortalError> {
@@ -204,7 +210,7 @@ pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64,
     let notice = provider_notice(&store, scope, &right, transition.told_to_provider(), None).await?;
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
     tracing::info!(right_id, approve, "provider request decided");
-    remember_withheld(right.id, notice.mail(&mailer()?, &public_base()?).await).await
+    tell(&notice).await
 }
 
 pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<(), PortalError> {
