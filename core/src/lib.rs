@@ -5,6 +5,7 @@
 //! * [`store`] (feature `store`) persists the whole data model over SQLite or Postgres
 //!   with one set of queries.
 
+#[macro_use]
 pub mod domain;
 
 #[cfg(feature = "store")]

@@ -24,10 +24,16 @@ macro_rules! str_enum {
     };
 }
 
+// The access policy's SQL twins are macros the store uses.
+#[macro_use]
+mod access;
 mod audit;
+#[cfg(feature = "calendar")]
+pub mod calendar;
 mod rights;
 mod values;
 
+pub use access::*;
 pub use audit::*;
 pub use rights::*;
 pub use values::*;

@@ -209,16 +209,18 @@ impl Store {
 
     /// [`Store::may_act`] on a given day.
     pub async fn may_act_on(&self, user_id: UserId, company_id: CompanyId, service_code: &str, debtor_id: Option<DebtorId>, today: NaiveDate) -> Result<bool> {
-        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(
+        // The twin of `UserRight::may_act_through`: the join on `company_services` is
+        // "subscribed", the join on the right's own grants is "through one of its grants".
+        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(concat!(
             "SELECT COUNT(*) FROM user_rights r \
              JOIN service_grants g ON g.right_id = r.id \
              JOIN services s ON s.id = g.service_id \
              JOIN company_services cs ON cs.company_id = r.company_id AND cs.service_id = s.id \
-             WHERE r.user_id = $1 AND r.company_id = $2 AND s.code = $3 AND r.status = 'active' \
-             AND (r.end_date IS NULL OR r.end_date >= $5) \
-             AND ($4 IS NULL OR g.all_debtors = $6 OR EXISTS ( \
-                 SELECT 1 FROM service_grant_debtors gd WHERE gd.grant_id = g.id AND gd.debtor_id = $4))"
-        )
+             WHERE r.user_id = $1 AND r.company_id = $2 AND s.code = $3 AND ",
+            grants_access!("r", "$5"),
+            " AND ",
+            covers_debtor!("g", "$6", "$4")
+        ))
         .bind(user_id)
         .bind(company_id)
         .bind(service_code)

@@ -25,26 +25,6 @@ macro_rules! with_pool {
     };
 }
 
-/// The one reading of "grants access" in SQL, the twin of
-/// [`UserRight::grants_access_on`](crate::store::UserRight::grants_access_on): the right `$r`
-/// is active and not past its end date on `$today`, the parameter bound to today's date.
-macro_rules! grants_access {
-    ($r:literal, $today:literal) => {
-        concat!($r, ".status = 'active' AND (", $r, ".end_date IS NULL OR ", $r, ".end_date >= ", $today, ")")
-    };
-}
-
-/// The one reading of "administrator" in SQL, the twin of
-/// [`UserRight::administers_on`](crate::store::UserRight::administers_on): the right `$r` is an
-/// employee's, with the administrator flag, granting access. `$true` and `$today` are the
-/// parameters bound to `true` and to today's date (a boolean literal reads differently in
-/// SQLite and Postgres).
-macro_rules! administers {
-    ($r:literal, $true:literal, $today:literal) => {
-        concat!($r, ".right_type = 'employee' AND ", $r, ".is_admin = ", $true, " AND ", grants_access!($r, $today))
-    };
-}
-
 /// Runs `$body` with `$c` bound to the connection of an open [`Tx`].
 macro_rules! with_tx {
     ($tx:expr, |$c:ident| $body:expr) => {
@@ -83,6 +63,7 @@ pub use system::{session_key, TABLES};
 pub use tokens::{hash_email_token, ClearToken, EmailToken, Onboarded, TokenPurpose};
 pub use two_step::{hash_recovery_code, normalize_recovery_code};
 
+pub use crate::domain::{DueReminder, GrantSpec, ServiceGrant, UserRight};
 pub use admin::*;
 pub use clock::{calendar_date, days_later, real_time, Clock, TIME_ZONE};
 pub use model::*;

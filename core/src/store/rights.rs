@@ -70,11 +70,9 @@ pub(crate) async fn right_in(tx: &mut Tx, id: RightId) -> Result<UserRight> {
 macro_rules! star_of_r {
     ($true:literal, $today:literal) => {
         concat!(
-            "EXISTS (SELECT 1 FROM user_rights o WHERE o.user_id = r.user_id AND o.company_id <> r.company_id AND ((o.right_type = 'provider' AND ",
-            grants_access!("o", $today),
-            ") OR (",
-            administers!("o", $true, $today),
-            ")))"
+            "EXISTS (SELECT 1 FROM user_rights o WHERE o.user_id = r.user_id AND o.company_id <> r.company_id AND ",
+            stars_elsewhere!("o", $true, $today),
+            ")"
         )
     };
 }
