@@ -28,6 +28,8 @@ pub mod shared;
 pub mod account;
 pub mod audit;
 pub mod company_choice;
+#[cfg(feature = "ssr")]
+pub mod housekeeping;
 pub mod messages;
 pub mod password_reset;
 pub mod portal;

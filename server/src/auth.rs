@@ -7,7 +7,6 @@
 //! the Leptos server functions would still be ours — so it is not used.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use app::access::KEY_USER_ID;
 use app::shared::context::{AuthSettings, SESSION_COOKIE};
@@ -178,70 +177,6 @@ pub async fn enforce_absolute_timeout(State(settings): State<AuthSettings>, requ
         }
     }
     next.run(request).await
-}
-
-/// The portal's housekeeping, at start-up and then every `every`: removes expired sessions,
-/// ends the rights whose end date has passed (status "expirée", audited), so that lists and
-/// the provider's accesses say what the access checks already apply, expires the invitations
-/// and requests left unanswered within their company's invitation lifetime, telling the party
-/// that waited, and sends the reminders due before an invitation lapses or a provider's
-/// access ends. Every instance runs it; each step is idempotent, a right changed meanwhile by
-/// another instance is left to it, and each reminder goes out once.
-pub fn spawn_housekeeping(housekeeping: Housekeeping, every: Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(every);
-        loop {
-            ticker.tick().await;
-            housekeeping.run_once().await;
-        }
-    })
-}
-
-/// What the housekeeping works with: the store, and for the reminders' e-mails the mailer and
-/// the portal's public address (links in e-mails never come from a request).
-#[derive(Clone, Debug)]
-pub struct Housekeeping {
-    pub store: Store,
-    pub mailer: app::shared::mail::Mailer,
-    pub public_base: String,
-}
-
-impl Housekeeping {
-    /// One round of [`spawn_housekeeping`].
-    pub async fn run_once(&self) {
-        let store = &self.store;
-        let now = portal_core::store::real_time();
-        match store.delete_expired_sessions(now).await {
-            Ok(0) => {}
-            Ok(n) => tracing::debug!(n, "expired sessions removed"),
-            Err(error) => tracing::warn!(%error, "cannot remove expired sessions"),
-        }
-        match store.expire_rights(store.today()).await {
-            Ok(ended) => {
-                for right in &ended {
-                    tracing::info!(right_id = right.id, company_id = right.company_id, user_id = right.user_id, "right expired: end date passed");
-                }
-            }
-            Err(error) => tracing::warn!(%error, "cannot expire the rights past their end date"),
-        }
-        let base = self.public_base.trim_end_matches('/');
-        match app::rights::lapse::expire_unanswered(store, &self.mailer, base).await {
-            Ok(lapsed) => {
-                for right_id in &lapsed {
-                    tracing::info!(right_id, "invitation or request expired: not answered in time");
-                }
-            }
-            Err(error) => tracing::warn!(?error, "cannot expire the pending rights not answered in time"),
-        }
-        match app::rights::reminders::send_due_reminders(store, &self.mailer, base).await {
-            Ok(sent) => {
-                for (right_id, reminder) in &sent {
-                    tracing::info!(right_id, reminder = reminder.as_str(), "reminder sent");
-                }
-            }
-            Err(error) => tracing::warn!(?error, "cannot send the reminders due"),
-        }
-    }
 }
 
 // ------------------------------------------------------------------ CSRF

@@ -293,8 +293,8 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
         client_ip_source: args.client_ip_source.clone(),
     };
     let mailer = crate::mail::mailer(store.clone(), args.smtp_url.as_deref(), args.mail_from.as_deref())?;
-    let housekeeping = auth::Housekeeping { store: store.clone(), mailer: mailer.clone(), public_base: public_url.to_string() };
-    let _housekeeping = auth::spawn_housekeeping(housekeeping.clone(), std::time::Duration::from_secs(600));
+    let housekeeping = app::housekeeping::Housekeeping { store: store.clone(), mailer: mailer.clone(), public_base: public_url.to_string() };
+    let _housekeeping = housekeeping.clone().spawn(std::time::Duration::from_secs(600));
     #[cfg_attr(not(feature = "test-clock"), allow(unused_mut))]
     let mut own = Router::new();
     #[cfg(feature = "test-clock")]

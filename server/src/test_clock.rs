@@ -10,8 +10,8 @@ use axum::routing::{post, MethodRouter};
 use axum::Json;
 use serde::Deserialize;
 
-use crate::auth::Housekeeping;
 use crate::state::AppState;
+use app::housekeeping::Housekeeping;
 
 pub const PATH: &str = "/test-clock";
 

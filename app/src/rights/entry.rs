@@ -2,14 +2,16 @@
 //! with the set-password e-mail or the provider's invitation.
 
 use crate::shared::refusal::PortalError;
-use leptos::prelude::*;
 use portal_core::domain::*;
 use portal_core::store::{self, EmployeeEntry, EntryCommon, GrantSource, NewMessage, ProviderEntry, Store, StoreError, TechnicalEntry, User, UserRight};
 
 use super::*;
 use crate::access::AdminScope;
+use crate::messages::mail::Notice;
+use crate::messages::pages::MessageValues;
+use crate::shared::deps::Deps;
+use crate::shared::refusal::internal;
 use crate::shared::refusal::{invalid, refused, Refusal};
-use crate::shared::{context::store, refusal::internal};
 
 /// The fields of "Saisir un utilisateur", as typed.
 #[derive(Debug, Clone)]
@@ -41,8 +43,8 @@ async fn right_exists(store: &Store, company_id: CompanyId, user_id: UserId) -> 
     }
 }
 
-pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConfirmation, PortalError> {
-    let store = store()?;
+pub async fn enter_user(deps: &Deps, scope: &AdminScope, form: EntryForm) -> Result<EntryConfirmation, PortalError> {
+    let store = &deps.store;
     let right_type = RightType::parse(form.right_type.trim()).map_err(|_| refused(Refusal::BadRightType))?;
     let remark = Remark::parse(&form.remark).map_err(invalid)?;
     let grants_from = match form.assignment.as_str() {
@@ -58,7 +60,7 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
             let Some(provider) = store.user_by_email(&email).await.map_err(internal)? else {
                 return Err(refused(Refusal::UnknownLogin));
             };
-            if is_technical(&store, &provider).await? {
+            if is_technical(store, &provider).await? {
                 return Err(refused(Refusal::UnknownLogin));
             }
             if provider.id == scope.admin.id {
@@ -68,16 +70,16 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 return Err(refused(Refusal::ProviderIsEmployee));
             }
             if store.right_for(company_id, provider.id).await.map_err(internal)?.is_some() {
-                return Err(right_exists(&store, company_id, provider.id).await);
+                return Err(right_exists(store, company_id, provider.id).await);
             }
             let entry =
                 ProviderEntry { common, provider_user_id: provider.id, message: invitation_message(scope, provider.id, MessageKind::ProviderInvitation) };
             let right = match store.enter_provider(&entry).await {
                 Ok(right) => right,
-                Err(StoreError::Duplicate { .. }) => return Err(right_exists(&store, company_id, provider.id).await),
+                Err(StoreError::Duplicate { .. }) => return Err(right_exists(store, company_id, provider.id).await),
                 Err(e) => return Err(e.into()),
             };
-            let mail_withheld = notify_invitation(scope, &provider, &right).await;
+            let mail_withheld = notify_invitation(deps, scope, &provider, &right).await;
             tracing::info!(right_id = right.id, company_id, "provider invited");
             Ok(EntryConfirmation {
                 right_id: right.id,
@@ -103,17 +105,17 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
                 Ok(entered) => entered,
                 Err(StoreError::Duplicate { what: "right" }) => {
                     let user = store.user_by_email(&entry.email).await.map_err(internal)?.ok_or_else(|| internal("user vanished"))?;
-                    return Err(right_exists(&store, company_id, user.id).await);
+                    return Err(right_exists(store, company_id, user.id).await);
                 }
                 Err(e) => return Err(e.into()),
             };
             if entered.login_created {
-                send_set_password_mail(&store, &entered.user, &scope.company.name).await?;
+                send_set_password_mail(deps, &entered.user, &scope.company.name).await?;
             }
             let invited_to_join = entered.right.status == RightStatus::Pending;
             let mut mail_withheld = false;
             if invited_to_join {
-                mail_withheld = notify_invitation(scope, &entered.user, &entered.right).await;
+                mail_withheld = notify_invitation(deps, scope, &entered.user, &entered.right).await;
                 tracing::info!(right_id = entered.right.id, company_id, "login of no company invited to join");
             }
             Ok(EntryConfirmation {
@@ -146,13 +148,12 @@ pub async fn enter_user(scope: &AdminScope, form: EntryForm) -> Result<EntryConf
 }
 
 /// A new employee's login has no password: the e-mail's link (72 h, once) sets it.
-async fn send_set_password_mail(store: &Store, user: &User, company_name: &str) -> Result<(), PortalError> {
-    let token =
-        store.create_email_token(store::TokenPurpose::SetPassword, user.id, None, store::TokenPurpose::SetPassword.validity()).await.map_err(internal)?;
-    let link = format!("{}{}?token={}", crate::shared::mail::public_base()?, crate::shared::paths::PATH_RESET, token.expose());
+async fn send_set_password_mail(deps: &Deps, user: &User, company_name: &str) -> Result<(), PortalError> {
+    let purpose = store::TokenPurpose::SetPassword;
+    let token = deps.store.create_email_token(purpose, user.id, None, purpose.validity()).await.map_err(internal)?;
+    let link = format!("{}{}?token={}", deps.base, crate::shared::paths::PATH_RESET, token.expose());
     let (subject, body) = crate::password_reset::service::set_password_mail(user, company_name, &link);
-    let mailer = crate::shared::mail::mailer()?;
-    if let Err(error) = mailer.send(&user.email, &subject, &body).await {
+    if let Err(error) = deps.mailer.send(&user.email, &subject, &body).await {
         tracing::warn!(%error, user_id = user.id, "set-password e-mail not delivered; it stays in the outbox");
     }
     Ok(())
@@ -169,105 +170,33 @@ fn invitation_params(scope: &AdminScope) -> serde_json::Value {
     serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name })
 }
 
-/// The e-mail beside the in-app message (a provider's invitation, or a login of no company's
-/// invitation to join), in the invited login's language, with a link to the invitation's own
-/// page and until when it can be accepted; true when the per-address limit withheld it. A
-/// delivery failure is logged; the invitation stands (the message is there).
-pub(super) async fn notify_invitation(scope: &AdminScope, provider: &User, right: &UserRight) -> bool {
-    let right_id = right.id;
-    if !provider.email_notifications {
-        return false;
+/// What an invitation tells the invited login (a provider, or a login of no company invited to
+/// join): the message the store wrote with the right and, beside it, the e-mail in the
+/// login's language, with until when it can be accepted and the link to the invitation's page.
+fn invitation_notice(scope: &AdminScope, invited: &User, right: &UserRight) -> Notice {
+    let kind = if right.joins_by_consent() { MessageKind::EmployeeInvitation } else { MessageKind::ProviderInvitation };
+    Notice {
+        company_id: Some(scope.company.company_id),
+        right_id: right.id,
+        told: vec![(invited.clone(), kind)],
+        params: invitation_params(scope),
+        values: MessageValues {
+            admin: scope.admin.full_name(),
+            company: scope.company.name.clone(),
+            answer_by: right.answer_by.map(crate::shared::format::short_date_time).unwrap_or_default(),
+            ..Default::default()
+        },
     }
-    let Some(mailer) = use_context::<crate::shared::mail::Mailer>() else {
-        tracing::error!("no Mailer in the context: invitation e-mail not sent");
-        return false;
-    };
-    let locale = crate::shared::mail::locale_of(provider.language);
-    let Ok(base) = crate::shared::mail::public_base() else {
-        return false;
-    };
-    let link = format!("{base}/invitations/{right_id}");
-    let admin = crate::shared::mail::typed_name(locale, &scope.admin.full_name());
-    let company = crate::shared::mail::typed_name(locale, &scope.company.name);
-    use crate::i18n::td_string;
-    let (subject, invitation) = if right.joins_by_consent() {
-        (
-            td_string!(locale, messages.join_invitation_title).to_string(),
-            td_string!(locale, messages.join_invitation_text, admin = admin.clone(), company = company.clone()).to_string(),
-        )
-    } else {
-        (
-            td_string!(locale, admin.mail_invitation_subject).to_string(),
-            td_string!(locale, admin.mail_invitation_body, admin = admin.clone(), company = company.clone()).to_string(),
-        )
-    };
-    let answer_by = right
-        .answer_by
-        .map(|at| format!(" {}", td_string!(locale, messages.invitation_answer_by, date = crate::shared::format::short_date_time(at))))
-        .unwrap_or_default();
-    let body = format!(
-        "{invitation}{answer_by}\n\n{}\n\n{link}\n\n{}\n",
-        td_string!(locale, admin.mail_invitation_action),
-        crate::shared::mail::names_typed_note(locale),
-    );
-    match mailer.send_within_limit(crate::shared::mail::NOTICE_MAILS, &provider.email, &subject, &body).await {
-        Ok(true) => false,
-        Ok(false) => {
-            tracing::info!(user_id = provider.id, "invitation e-mail withheld: too many to this address lately (the message is in the portal)");
-            true
-        }
-        Err(error) => {
-            tracing::warn!(%error, user_id = provider.id, "invitation e-mail not delivered");
-            false
-        }
-    }
+}
+
+/// Sends the e-mail of the invitation `right` to `invited`; true when the per-address limit
+/// withheld it (the message is in the portal all the same).
+pub(super) async fn notify_invitation(deps: &Deps, scope: &AdminScope, invited: &User, right: &UserRight) -> bool {
+    invitation_notice(scope, invited, right).mail(&deps.mailer, &deps.base).await
 }
 
 /// The sentence that says an e-mail was withheld, in the reader's language, written here so
 /// that the confirmation carries it (no page needs it in its bundle).
 fn withheld_note(withheld: bool) -> Option<String> {
     withheld.then(|| crate::i18n::td_string!(crate::shared::locale::request_locale(), admin.mail_withheld).to_string())
-}
-
-/// Session key of the right whose last change could not be e-mailed to its login (the
-/// per-address limit withheld it): its page, loaded again after the change, says so once.
-const KEY_MAIL_WITHHELD: &str = "mail_withheld_right";
-/// Session key of a technical user entered without JavaScript, with its API key: the right's
-/// page it was sent to shows the key once, as the confirmation would have.
-const KEY_NEW_API_KEY: &str = "new_api_key";
-
-/// Remembers, for the right's page loaded next, that `withheld` an e-mail about `right_id`.
-pub(super) async fn remember_withheld(right_id: i64, withheld: bool) -> Result<(), PortalError> {
-    if withheld {
-        crate::shared::context::session().await?.insert(KEY_MAIL_WITHHELD, (right_id, ())).await.map_err(internal)?;
-    }
-    Ok(())
-}
-
-/// What an entry sent without JavaScript tells on the new right's page instead of in the
-/// confirmation: a withheld e-mail, a technical user's API key.
-pub(super) async fn remember_for_the_right_s_page(confirmation: &super::EntryConfirmation) -> Result<(), PortalError> {
-    remember_withheld(confirmation.right_id, confirmation.mail_withheld.is_some()).await?;
-    if let Some(key) = &confirmation.api_key {
-        crate::shared::context::session().await?.insert(KEY_NEW_API_KEY, (confirmation.right_id, key)).await.map_err(internal)?;
-    }
-    Ok(())
-}
-
-/// Takes the session's note about `right_id` under `key`, once.
-async fn take_note<T: serde::de::DeserializeOwned>(key: &str, right_id: i64) -> Result<Option<T>, PortalError> {
-    let session = crate::shared::context::session().await?;
-    match session.get::<(i64, T)>(key).await.map_err(internal)? {
-        Some((id, note)) if id == right_id => {
-            session.remove::<(i64, T)>(key).await.map_err(internal)?;
-            Ok(Some(note))
-        }
-        _ => Ok(None),
-    }
-}
-
-/// What the right's page says once about the change just made to `right_id`.
-pub async fn notes_for_the_right_s_page(right_id: i64) -> Result<super::RightPageNotes, PortalError> {
-    let mail_withheld = take_note::<()>(KEY_MAIL_WITHHELD, right_id).await?.is_some();
-    Ok(super::RightPageNotes { mail_withheld, api_key: take_note(KEY_NEW_API_KEY, right_id).await? })
 }

@@ -2,14 +2,14 @@
 //! sort and pages, and the rights a new one may copy its authorizations from.
 
 use portal_core::domain::*;
-use portal_core::store::{RightListItem, RightQuery, RightSort};
+use portal_core::store::{RightListItem, RightQuery, RightSort, Store};
 
 use super::list_page::role_text;
 use super::*;
 use crate::access::AdminScope;
 use crate::i18n::Locale;
 use crate::shared::format::{page_count, short_date_time};
-use crate::shared::{context::store, refusal::internal};
+use crate::shared::refusal::internal;
 use crate::shared::{
     format::status_text,
     refusal::{refused, PortalError, Refusal},
@@ -92,9 +92,8 @@ pub(super) fn row_of(item: RightListItem, own_user_id: UserId) -> RightRow {
     }
 }
 
-pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descending: bool, page: i64) -> Result<RightsPage, PortalError> {
+pub async fn list_rights(store: &Store, scope: &AdminScope, search: &str, sort: &str, descending: bool, page: i64) -> Result<RightsPage, PortalError> {
     let query = rights_query(search, sort, descending, page).map_err(refused)?;
-    let store = store()?;
     let found = store.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
     let company = store.company(scope.company.company_id).await.map_err(internal)?;
     let pages = page_count(found.total, PAGE_SIZE);
@@ -110,8 +109,7 @@ pub async fn list_rights(scope: &AdminScope, search: &str, sort: &str, descendin
 }
 
 /// The company's rights that hold at least one authorization (up to 500, by name).
-pub async fn copy_sources(scope: &AdminScope) -> Result<EntrySources, PortalError> {
-    let store = store()?;
+pub async fn copy_sources(store: &Store, scope: &AdminScope) -> Result<EntrySources, PortalError> {
     let query = RightQuery { limit: 500, ..RightQuery::default() };
     let page = store.list_company_rights(scope.company.company_id, &query).await.map_err(internal)?;
     let with_grants = store.rights_with_grants(scope.company.company_id).await.map_err(internal)?;
@@ -123,7 +121,7 @@ pub async fn copy_sources(scope: &AdminScope) -> Result<EntrySources, PortalErro
         let name = item.full_name();
         out.push(CopySource { right_id: item.right.id, label: format!("{name} ({})", item.email) });
     }
-    let templates = super::templates::company_templates(&store, scope.company.company_id).await?;
+    let templates = super::choices::company_templates(store, scope.company.company_id).await?;
     Ok(EntrySources { rights: out, templates })
 }
 

@@ -15,21 +15,23 @@ use std::collections::BTreeMap;
 use crate::access::require_admin;
 #[cfg(feature = "ssr")]
 use crate::shared::refusal::{refused, Refusal};
+#[cfg(feature = "ssr")]
+use crate::shared::{context::store, deps::Deps};
 
+#[cfg(feature = "ssr")]
+mod choices;
 pub mod enter_page;
 #[cfg(feature = "ssr")]
 pub mod entry;
 pub mod grants_form;
-#[cfg(feature = "ssr")]
-pub mod lapse;
 pub mod list_page;
 #[cfg(feature = "ssr")]
 pub mod listing;
 #[cfg(feature = "ssr")]
+mod notes;
+#[cfg(feature = "ssr")]
 pub mod offboarding;
 pub mod offboarding_page;
-#[cfg(feature = "ssr")]
-pub mod reminders;
 pub mod right_page;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -252,14 +254,14 @@ pub fn grants_of(form: &BTreeMap<String, GrantField>) -> Option<Vec<GrantInput>>
 #[server(prefix = "/api", endpoint = "list_rights")]
 pub async fn list_rights(search: String, sort: String, descending: bool, page: i64) -> Result<RightsPage, PortalError> {
     let scope = require_admin().await?;
-    listing::list_rights(&scope, &search, &sort, descending, page).await
+    listing::list_rights(&store()?, &scope, &search, &sort, descending, page).await
 }
 
 /// The rights and the templates whose authorizations "Saisir un utilisateur" may copy.
 #[server(prefix = "/api", endpoint = "list_copy_sources")]
 pub async fn list_copy_sources() -> Result<EntrySources, PortalError> {
     let scope = require_admin().await?;
-    listing::copy_sources(&scope).await
+    listing::copy_sources(&store()?, &scope).await
 }
 
 /// "Saisir un utilisateur". `right_type`: `employee`, `technical` or `provider`;
@@ -282,11 +284,11 @@ pub async fn enter_user(
     let scope = require_admin().await?;
     let form =
         entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from, template };
-    let confirmation = entry::enter_user(&scope, form).await?;
+    let confirmation = entry::enter_user(&Deps::of_request()?, &scope, form).await?;
     // Sent before the page woke up (or without JavaScript): the new right's own page, which
     // says once what the confirmation would have said (the API key, a withheld e-mail).
     if crate::shared::context::is_plain_form_post() {
-        entry::remember_for_the_right_s_page(&confirmation).await?;
+        notes::remember_for_the_right_s_page(&confirmation).await?;
         leptos_axum::redirect(&format!("/admin/rights/{}", confirmation.right_id));
     }
     Ok(confirmation)
@@ -311,7 +313,7 @@ impl std::fmt::Debug for RightPageNotes {
 #[server(prefix = "/api", endpoint = "load_right")]
 pub async fn load_right(right_id: i64) -> Result<RightDetail, PortalError> {
     let scope = require_admin().await?;
-    service::load_right(&scope, right_id).await
+    service::load_right(&Deps::of_request()?, &scope, right_id).await
 }
 
 /// "Octroyer des autorisations de service": replaces the right's authorizations at once
@@ -320,7 +322,8 @@ pub async fn load_right(right_id: i64) -> Result<RightDetail, PortalError> {
 pub async fn save_grants(right_id: i64, #[server(default)] grants: BTreeMap<String, GrantField>) -> Result<(), PortalError> {
     let scope = require_admin().await?;
     let grants = grants_of(&grants).ok_or_else(|| refused(Refusal::MalformedRequest))?;
-    service::save_grants(&scope, right_id, grants).await?;
+    let withheld = service::save_grants(&Deps::of_request()?, &scope, right_id, grants).await?;
+    notes::remember_withheld(right_id, withheld).await?;
     crate::shared::context::show_a_plain_post(&right_page::grants_saved_path(right_id));
     Ok(())
 }
@@ -335,7 +338,7 @@ pub async fn update_right(
     #[server(default)] administrator: Option<String>,
 ) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    service::update_right(&scope, right_id, version, remark, end_date, administrator.is_some()).await
+    service::update_right(&Deps::of_request()?, &scope, right_id, version, remark, end_date, administrator.is_some()).await
 }
 
 /// "Prolonger l'accès": moves a pending, active or suspended right's end date later in one step, by
@@ -344,14 +347,16 @@ pub async fn update_right(
 #[server(prefix = "/api", endpoint = "extend_right")]
 pub async fn extend_right(right_id: i64, version: i64, #[server(default)] months: String, #[server(default)] until: String) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    service::extend_right(&scope, right_id, version, &months, &until).await
+    let withheld = service::extend_right(&Deps::of_request()?, &scope, right_id, version, &months, &until).await?;
+    notes::remember_withheld(right_id, withheld).await
 }
 
 /// Ends a right at once: `revoke` (active) or `cancel` (a pending invitation).
 #[server(prefix = "/api", endpoint = "end_right")]
 pub async fn end_right(right_id: i64, version: i64, how: String) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    service::end_right(&scope, right_id, version, &how).await
+    let withheld = service::end_right(&Deps::of_request()?, &scope, right_id, version, &how).await?;
+    notes::remember_withheld(right_id, withheld).await
 }
 
 /// "Suspendre l'accès": an active right grants nothing until it is resumed, and keeps its
@@ -359,7 +364,8 @@ pub async fn end_right(right_id: i64, version: i64, how: String) -> Result<(), P
 #[server(prefix = "/api", endpoint = "suspend_right")]
 pub async fn suspend_right(right_id: i64, version: i64) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    service::put_on_hold(&scope, right_id, version, portal_core::domain::Transition::Suspend).await
+    let withheld = service::put_on_hold(&Deps::of_request()?, &scope, right_id, version, portal_core::domain::Transition::Suspend).await?;
+    notes::remember_withheld(right_id, withheld).await
 }
 
 /// "Reprendre l'accès": a suspended right is active again, with what it granted before. The
@@ -367,7 +373,8 @@ pub async fn suspend_right(right_id: i64, version: i64) -> Result<(), PortalErro
 #[server(prefix = "/api", endpoint = "resume_right")]
 pub async fn resume_right(right_id: i64, version: i64) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    service::put_on_hold(&scope, right_id, version, portal_core::domain::Transition::Resume).await
+    let withheld = service::put_on_hold(&Deps::of_request()?, &scope, right_id, version, portal_core::domain::Transition::Resume).await?;
+    notes::remember_withheld(right_id, withheld).await
 }
 
 /// Decides a provider's request for access: `approve` makes the right active at once (the
@@ -375,7 +382,8 @@ pub async fn resume_right(right_id: i64, version: i64) -> Result<(), PortalError
 #[server(prefix = "/api", endpoint = "decide_request")]
 pub async fn decide_request(right_id: i64, version: i64, approve: bool) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    service::decide_request(&scope, right_id, version, approve).await
+    let withheld = service::decide_request(&Deps::of_request()?, &scope, right_id, version, approve).await?;
+    notes::remember_withheld(right_id, withheld).await
 }
 
 /// "Renvoyer": a pending invitation is due again within the company's invitation lifetime,
@@ -383,7 +391,8 @@ pub async fn decide_request(right_id: i64, version: i64, approve: bool) -> Resul
 #[server(prefix = "/api", endpoint = "resend_invitation")]
 pub async fn resend_invitation(right_id: i64) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    service::resend_invitation(&scope, right_id).await
+    let withheld = service::resend_invitation(&Deps::of_request()?, &scope, right_id).await?;
+    notes::remember_withheld(right_id, withheld).await
 }
 
 /// What offboarding the provider company `provider_company_id` would end on the acting
@@ -391,7 +400,7 @@ pub async fn resend_invitation(right_id: i64) -> Result<(), PortalError> {
 #[server(prefix = "/api", endpoint = "load_offboarding")]
 pub async fn load_offboarding(provider_company_id: i64) -> Result<OffboardingPreview, PortalError> {
     let scope = require_admin().await?;
-    offboarding::preview(&scope, provider_company_id).await
+    offboarding::preview(&store()?, &scope, provider_company_id).await
 }
 
 /// Ends, in one step, every pending, active or suspended right of the provider company's logins on the
@@ -400,7 +409,15 @@ pub async fn load_offboarding(provider_company_id: i64) -> Result<OffboardingPre
 #[server(prefix = "/api", endpoint = "offboard_provider_company")]
 pub async fn offboard_provider_company(provider_company_id: i64, previewed: String) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
-    offboarding::offboard(&scope, provider_company_id, &previewed).await
+    let (count, provider_company) = offboarding::offboard(&Deps::of_request()?, &scope, provider_company_id, &previewed).await?;
+    // Sent before the page woke up: the offboarding page would find nothing left to end, so
+    // the list it leads back to says what ended.
+    crate::shared::context::say_after_a_plain_post(|locale| {
+        crate::i18n::td_string!(locale, admin.offboard_done, company = provider_company, count = count).to_string()
+    })
+    .await?;
+    crate::shared::context::show_a_plain_post(crate::shared::paths::PATH_ADMIN_RIGHTS);
+    Ok(count)
 }
 
 /// How many days (1 to 90) the acting company's invitations, and the requests made to it,
@@ -408,7 +425,7 @@ pub async fn offboard_provider_company(provider_company_id: i64, previewed: Stri
 #[server(prefix = "/api", endpoint = "set_invitation_lifetime")]
 pub async fn set_invitation_lifetime(days: String) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
-    let days = service::set_invitation_lifetime(&scope, &days).await?;
+    let days = service::set_invitation_lifetime(&Deps::of_request()?, &scope, &days).await?;
     crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, admin.lifetime_saved, days = days).to_string()).await?;
     Ok(days)
 }
@@ -418,7 +435,7 @@ pub async fn set_invitation_lifetime(days: String) -> Result<i64, PortalError> {
 #[server(prefix = "/api", endpoint = "load_templates")]
 pub async fn load_templates() -> Result<TemplatesView, PortalError> {
     let scope = require_admin().await?;
-    templates::load(&scope).await
+    templates::load(&store()?, &scope).await
 }
 
 /// Creates (`template_id` 0) or changes a permission template of the acting company with the
@@ -428,7 +445,7 @@ pub async fn load_templates() -> Result<TemplatesView, PortalError> {
 pub async fn save_template(template_id: i64, name: String, #[server(default)] grants: BTreeMap<String, GrantField>) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
     let grants = grants_of(&grants).ok_or_else(|| refused(Refusal::MalformedRequest))?;
-    let saved = templates::save(&scope, template_id, &name, grants).await?;
+    let saved = templates::save(&store()?, &scope, template_id, &name, grants).await?;
     crate::shared::context::show_a_plain_post(&templates_page::saved_path(saved));
     Ok(saved)
 }
@@ -438,7 +455,7 @@ pub async fn save_template(template_id: i64, name: String, #[server(default)] gr
 #[server(prefix = "/api", endpoint = "delete_template")]
 pub async fn delete_template(template_id: i64) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    templates::delete(&scope, template_id).await?;
+    templates::delete(&store()?, &scope, template_id).await?;
     crate::shared::context::show_a_plain_post(&templates_page::deleted_path());
     Ok(())
 }

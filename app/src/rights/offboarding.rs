@@ -11,13 +11,9 @@ use super::*;
 use crate::access::AdminScope;
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
+use crate::shared::deps::Deps;
 use crate::shared::format::swiss_date;
-use crate::shared::mail::{mailer, public_base};
-use crate::shared::refusal::{refused, Refusal};
-use crate::shared::{
-    context::{say_after_a_plain_post, show_a_plain_post, store},
-    refusal::internal,
-};
+use crate::shared::refusal::{internal, refused, Refusal};
 
 /// The provider company's current rights on the acting company, or 404: a company whose
 /// logins hold nothing here is not named (no probing of other companies' names).
@@ -29,9 +25,8 @@ async fn offboarded_rights(store: &Store, scope: &AdminScope, provider_company_i
     Ok(rights)
 }
 
-pub async fn preview(scope: &AdminScope, provider_company_id: CompanyId) -> Result<OffboardingPreview, PortalError> {
-    let store = store()?;
-    let items = offboarded_rights(&store, scope, provider_company_id).await?;
+pub async fn preview(store: &Store, scope: &AdminScope, provider_company_id: CompanyId) -> Result<OffboardingPreview, PortalError> {
+    let items = offboarded_rights(store, scope, provider_company_id).await?;
     let debtors: HashMap<DebtorId, String> =
         store.debtors(scope.company.company_id).await.map_err(internal)?.into_iter().map(|d| (d.id, format!("{} {}", d.debtor_number, d.name))).collect();
     let provider_company = items[0].home_company_name.clone().unwrap_or_default();
@@ -84,11 +79,12 @@ pub fn parse_previewed(input: &str) -> Result<Vec<(RightId, i64)>, Refusal> {
 }
 
 /// Ends every previewed right of the provider company's logins in one transaction, each
-/// provider told how its right ended; the number of rights ended.
-pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previewed: &str) -> Result<i64, PortalError> {
+/// provider told how its right ended; the number of rights ended, and the provider
+/// company's name.
+pub async fn offboard(deps: &Deps, scope: &AdminScope, provider_company_id: CompanyId, previewed: &str) -> Result<(i64, String), PortalError> {
     let previewed = parse_previewed(previewed).map_err(refused)?;
-    let store = store()?;
-    let items = offboarded_rights(&store, scope, provider_company_id).await?;
+    let store = &deps.store;
+    let items = offboarded_rights(store, scope, provider_company_id).await?;
     let (admin, company) = (scope.admin.full_name(), scope.company.name.clone());
     let mut notices = Vec::with_capacity(items.len());
     for item in &items {
@@ -110,17 +106,10 @@ pub async fn offboard(scope: &AdminScope, provider_company_id: CompanyId, previe
             e => e.into(),
         })?;
     tracing::info!(company_id = scope.company.company_id, provider_company_id, rights = ended.len(), "provider company offboarded");
-    let (mailer, base) = (mailer()?, public_base()?);
     for notice in &notices {
-        notice.mail(&mailer, &base).await;
+        notice.mail(&deps.mailer, &deps.base).await;
     }
-    let count = ended.len() as i64;
-    // Sent before the page woke up: the offboarding page would find nothing left to end, so
-    // the list it leads back to says what ended.
-    let provider_company = items[0].home_company_name.clone().unwrap_or_default();
-    say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, admin.offboard_done, company = provider_company, count = count).to_string()).await?;
-    show_a_plain_post(crate::shared::paths::PATH_ADMIN_RIGHTS);
-    Ok(count)
+    Ok((ended.len() as i64, items[0].home_company_name.clone().unwrap_or_default()))
 }
 
 #[cfg(test)]

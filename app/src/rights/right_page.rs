@@ -60,7 +60,7 @@ fn close_disclosure(ev: leptos::ev::MouseEvent) {
 async fn load_page(right_id: i64) -> Result<(RightDetail, RightPageNotes), PortalError> {
     let detail = load_right(right_id).await?;
     #[cfg(feature = "ssr")]
-    let notes = super::entry::notes_for_the_right_s_page(right_id).await?;
+    let notes = super::notes::notes_for_the_right_s_page(right_id).await?;
     #[cfg(not(feature = "ssr"))]
     let notes = RightPageNotes::default();
     Ok((detail, notes))

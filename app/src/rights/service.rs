@@ -6,20 +6,21 @@ use chrono::NaiveDate;
 use portal_core::domain::*;
 use portal_core::store::{GrantSpec, RightChanges, RightListItem, Store, UserRight};
 
-use super::entry::{invitation_message, notify_invitation, remember_withheld};
+use super::choices::{choices, company_templates, specs_of};
+use super::entry::{invitation_message, notify_invitation};
 use super::listing::row_of;
 use super::*;
 use crate::access::AdminScope;
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
+use crate::shared::deps::Deps;
 use crate::shared::format::swiss_day;
-use crate::shared::mail::{mailer, public_base};
+use crate::shared::refusal::internal;
 use crate::shared::refusal::{refused, Refusal};
-use crate::shared::{context::store, refusal::internal};
 
-pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDetail, PortalError> {
-    let store = store()?;
-    let right = scope.right(&store, right_id).await?;
+pub async fn load_right(deps: &Deps, scope: &AdminScope, right_id: RightId) -> Result<RightDetail, PortalError> {
+    let store = &deps.store;
+    let right = scope.right(store, right_id).await?;
     let user = store.user(right.user_id).await.map_err(internal)?;
     let home_company_name = match user.home_company_id {
         Some(id) => Some(store.company(id).await.map_err(internal)?.name),
@@ -28,8 +29,8 @@ pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDe
     let star = store.has_rights_elsewhere(right.id).await.map_err(internal)?;
     let grants = store.service_grants(right.id).await.map_err(internal)?;
     let granted: Vec<GrantSpec> = grants.iter().map(|g| g.spec()).collect();
-    let (services, debtors) = choices(&store, scope.company.company_id, &granted).await?;
-    let templates = super::templates::company_templates(&store, scope.company.company_id).await?;
+    let (services, debtors) = choices(store, scope.company.company_id, &granted).await?;
+    let templates = company_templates(store, scope.company.company_id).await?;
     let item = RightListItem {
         right,
         email: user.email,
@@ -42,52 +43,20 @@ pub async fn load_right(scope: &AdminScope, right_id: RightId) -> Result<RightDe
     Ok(RightDetail { row: row_of(item, scope.admin.id), services, debtors, templates })
 }
 
-/// The company's services, each as `granted` has it, and its debtors: what a form of
-/// authorizations (a right's, a template's) is made of.
-pub(super) async fn choices(store: &Store, company_id: CompanyId, granted: &[GrantSpec]) -> Result<(Vec<ServiceChoice>, Vec<DebtorChoice>), PortalError> {
-    let services = store
-        .company_services(company_id)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|s| {
-            let grant = granted.iter().find(|g| g.service_id == s.id);
-            ServiceChoice {
-                service_id: s.id,
-                code: s.code,
-                name: s.name,
-                granted: grant.is_some(),
-                all_debtors: grant.is_none_or(|g| g.all_debtors),
-                debtor_ids: grant.map(|g| g.debtor_ids.clone()).unwrap_or_default(),
-            }
-        })
-        .collect();
-    let debtors = store
-        .debtors(company_id)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|d| DebtorChoice { debtor_id: d.id, number: d.debtor_number, name: d.name })
-        .collect();
-    Ok((services, debtors))
-}
-
-pub async fn save_grants(scope: &AdminScope, right_id: RightId, grants: Vec<GrantInput>) -> Result<(), PortalError> {
-    let store = store()?;
-    let right = scope.right(&store, right_id).await?;
+/// Replaces the right's authorizations; true when the provider's e-mail about it was withheld.
+pub async fn save_grants(deps: &Deps, scope: &AdminScope, right_id: RightId, grants: Vec<GrantInput>) -> Result<bool, PortalError> {
+    let store = &deps.store;
+    let right = scope.right(store, right_id).await?;
     if right.status.is_ended() {
         return Err(refused(Refusal::RightEnded));
     }
-    let specs = super::templates::specs_of(grants);
+    let specs = specs_of(grants);
     // A provider working for the company is told what it may now do; a pending invitation
     // is shown as it is when answered (its version changed with its grants).
     let told = (right.right_type == RightType::Provider && right.status == RightStatus::Active).then_some(MessageKind::ProviderGrantsChanged);
-    let notice = provider_notice(&store, scope, &right, told, None).await?;
+    let notice = provider_notice(store, scope, &right, told, None).await?;
     let (_, changed) = store.replace_service_grants_notifying(right.id, &specs, &scope.actor, &notice.messages()).await?;
-    if changed {
-        tell(&notice).await?;
-    }
-    Ok(())
+    Ok(changed && tell(deps, &notice).await)
 }
 
 /// `yyyy-mm-dd` or empty; never before today.
@@ -104,6 +73,7 @@ pub fn parse_end_date(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>
 }
 
 pub async fn update_right(
+    deps: &Deps,
     scope: &AdminScope,
     right_id: RightId,
     version: i64,
@@ -111,8 +81,8 @@ pub async fn update_right(
     end_date: String,
     administrator: bool,
 ) -> Result<(), PortalError> {
-    let store = store()?;
-    let right = scope.right(&store, right_id).await?;
+    let store = &deps.store;
+    let right = scope.right(store, right_id).await?;
     if right.status.is_ended() {
         return Err(refused(Refusal::RightEnded));
     }
@@ -125,10 +95,11 @@ pub async fn update_right(
     Ok(())
 }
 
-pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, months: &str, until: &str) -> Result<(), PortalError> {
+/// Moves the right's end date later; true when the provider's e-mail about it was withheld.
+pub async fn extend_right(deps: &Deps, scope: &AdminScope, right_id: RightId, version: i64, months: &str, until: &str) -> Result<bool, PortalError> {
     let extension = Extension::parse(months, until).map_err(invalid)?;
-    let store = store()?;
-    let right = scope.right(&store, right_id).await?;
+    let store = &deps.store;
+    let right = scope.right(store, right_id).await?;
     if right.status.is_ended() {
         return Err(refused(Refusal::RightEnded));
     }
@@ -136,15 +107,17 @@ pub async fn extend_right(scope: &AdminScope, right_id: RightId, version: i64, m
     // The store checks it again on the right at `version`; here it names the date in the message.
     let end = right.extended_end(extension, today).map_err(invalid)?;
     let told = (right.right_type == RightType::Provider && right.status == RightStatus::Active).then_some(MessageKind::ProviderRightExtended);
-    let notice = provider_notice(&store, scope, &right, told, Some(end)).await?;
+    let notice = provider_notice(store, scope, &right, told, Some(end)).await?;
     store.extend_right(right.id, version, extension, today, &notice.messages(), &scope.actor).await?;
     tracing::info!(right_id, %end, "right extended");
-    tell(&notice).await
+    Ok(tell(deps, &notice).await)
 }
 
-pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how: &str) -> Result<(), PortalError> {
-    let store = store()?;
-    let right = scope.others_right(&store, right_id).await?;
+/// Revokes a right or cancels an invitation (`how`); true when the e-mail telling its holder
+/// was withheld.
+pub async fn end_right(deps: &Deps, scope: &AdminScope, right_id: RightId, version: i64, how: &str) -> Result<bool, PortalError> {
+    let store = &deps.store;
+    let right = scope.others_right(store, right_id).await?;
     let transition = match how {
         "revoke" => Transition::Revoke,
         "cancel" => Transition::Cancel,
@@ -154,16 +127,16 @@ pub async fn end_right(scope: &AdminScope, right_id: RightId, version: i64, how:
     // and by e-mail once it committed.
     let told =
         if right.joins_by_consent() { transition.told_to_joiner() } else { transition.told_to_provider().filter(|_| right.right_type == RightType::Provider) };
-    let notice = provider_notice(&store, scope, &right, told, None).await?;
+    let notice = provider_notice(store, scope, &right, told, None).await?;
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
     tracing::info!(right_id, how, "right ended by an administrator");
-    tell(&notice).await
+    Ok(tell(deps, &notice).await)
 }
 
-/// Sends the e-mails of `notice`, whose change committed; a withheld one is said on its
-/// right's page.
-async fn tell(notice: &Notice) -> Result<(), PortalError> {
-    remember_withheld(notice.right_id, notice.mail(&mailer()?, &public_base()?).await).await
+/// Sends the e-mails of `notice`, whose change committed; true when one was withheld (the
+/// right's page says so).
+async fn tell(deps: &Deps, notice: &Notice) -> bool {
+    notice.mail(&deps.mailer, &deps.base).await
 }
 
 /// The notice that tells the holder of `right` (a provider, or a login that joined by
@@ -193,29 +166,32 @@ async fn provider_notice(
 /// Suspends an active right, or resumes a suspended one (`transition`): never the
 /// administrator's own, nor the company's last administrator's. The provider is told in the
 /// same transaction, and by e-mail once it committed.
-pub async fn put_on_hold(scope: &AdminScope, right_id: RightId, version: i64, transition: Transition) -> Result<(), PortalError> {
-    let store = store()?;
-    let right = scope.others_right(&store, right_id).await?;
+pub async fn put_on_hold(deps: &Deps, scope: &AdminScope, right_id: RightId, version: i64, transition: Transition) -> Result<bool, PortalError> {
+    let store = &deps.store;
+    let right = scope.others_right(store, right_id).await?;
     let told = transition.told_to_provider().filter(|_| right.right_type == RightType::Provider);
-    let notice = provider_notice(&store, scope, &right, told, None).await?;
+    let notice = provider_notice(store, scope, &right, told, None).await?;
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
     tracing::info!(right_id, %transition, "right put on hold or resumed by an administrator");
-    tell(&notice).await
+    Ok(tell(deps, &notice).await)
 }
 
-pub async fn decide_request(scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<(), PortalError> {
-    let store = store()?;
-    let right = scope.right(&store, right_id).await?;
+/// Grants or refuses a provider's request; true when the e-mail telling the provider was
+/// withheld.
+pub async fn decide_request(deps: &Deps, scope: &AdminScope, right_id: RightId, version: i64, approve: bool) -> Result<bool, PortalError> {
+    let store = &deps.store;
+    let right = scope.right(store, right_id).await?;
     let transition = if approve { Transition::Accept } else { Transition::Refuse };
-    let notice = provider_notice(&store, scope, &right, transition.told_to_provider(), None).await?;
+    let notice = provider_notice(store, scope, &right, transition.told_to_provider(), None).await?;
     store.transition_right_notifying(right.id, version, transition, Party::Principal, &scope.actor, &notice.messages()).await?;
     tracing::info!(right_id, approve, "provider request decided");
-    tell(&notice).await
+    Ok(tell(deps, &notice).await)
 }
 
-pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<(), PortalError> {
-    let store = store()?;
-    let right = scope.right(&store, right_id).await?;
+/// Sends an invitation again; true when its e-mail was withheld.
+pub async fn resend_invitation(deps: &Deps, scope: &AdminScope, right_id: RightId) -> Result<bool, PortalError> {
+    let store = &deps.store;
+    let right = scope.right(store, right_id).await?;
     // An invitation sent again after its end date would only expire again: the date first.
     if right.is_lapsed_invitation() && right.end_date.is_some_and(|end| end < store.today()) {
         return Err(refused(Refusal::ResendAfterEndDate));
@@ -223,16 +199,16 @@ pub async fn resend_invitation(scope: &AdminScope, right_id: RightId) -> Result<
     // One "Renvoyer" per invitation and throttling window: each one sends the provider an
     // official e-mail, which no administrator may turn into a flood.
     let key = format!("resend:right:{}", right.id);
-    crate::shared::password::within_limit(&store, &key, 1, Refusal::ResendTooSoon).await?;
+    crate::shared::password::within_limit(store, &key, 1, Refusal::ResendTooSoon).await?;
     let kind = if right.joins_by_consent() { MessageKind::EmployeeInvitation } else { MessageKind::ProviderInvitation };
     let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id, kind), &scope.actor).await?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
-    remember_withheld(right.id, notify_invitation(scope, &provider, &sent).await).await
+    Ok(notify_invitation(deps, scope, &provider, &sent).await)
 }
 
-pub async fn set_invitation_lifetime(scope: &AdminScope, days: &str) -> Result<i64, PortalError> {
+pub async fn set_invitation_lifetime(deps: &Deps, scope: &AdminScope, days: &str) -> Result<i64, PortalError> {
     let lifetime = InvitationLifetime::parse(days).map_err(invalid)?;
-    let company = store()?.set_invitation_lifetime(scope.company.company_id, lifetime, &scope.actor).await.map_err(internal)?;
+    let company = deps.store.set_invitation_lifetime(scope.company.company_id, lifetime, &scope.actor).await.map_err(internal)?;
     tracing::info!(company_id = company.id, days = lifetime.days(), "invitation lifetime set");
     Ok(company.invitation_lifetime.days())
 }

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod context;
+#[cfg(feature = "ssr")]
+pub mod deps;
 pub mod form;
 pub mod format;
 pub mod locale;

@@ -48,7 +48,10 @@ on_both_backends!(an_unanswered_invitation_expires_once_and_is_accepted_after_it
 
     // Two rounds of the housekeeping at once, as two instances would: expired once, told once.
     let (mailer, base) = (&app.housekeeping.mailer, app.base.as_str());
-    let (a, b) = tokio::join!(app::rights::lapse::expire_unanswered(&app.store, mailer, base), app::rights::lapse::expire_unanswered(&app.store, mailer, base));
+    let (a, b) = tokio::join!(
+        app::housekeeping::lapse::expire_unanswered(&app.store, mailer, base),
+        app::housekeeping::lapse::expire_unanswered(&app.store, mailer, base)
+    );
     assert_eq!(a.unwrap().len() + b.unwrap().len(), 1);
     app.housekeeping.run_once().await;
     let expired = app.store.right(right.0).await.unwrap();

@@ -22,6 +22,7 @@ mod provider_path;
 mod provider_side;
 mod reminders;
 mod requests_by_number;
+mod rights_services;
 mod security_headers;
 mod services;
 mod serving;

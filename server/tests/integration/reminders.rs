@@ -151,8 +151,11 @@ on_both_backends!(two_instances_on_one_database_send_each_reminder_once, Options
     let invited = invite_paul_elsewhere(&app).await;
     // A second instance: its own pool and clock on the same database, its own mailer.
     let other = Store::connect(&app.database_url).await.expect("a second instance opens the database");
-    let housekeeping =
-        server::auth::Housekeeping { store: other.clone(), mailer: server::mail::mailer(other.clone(), None, None).unwrap(), public_base: app.base.clone() };
+    let housekeeping = app::housekeeping::Housekeeping {
+        store: other.clone(),
+        mailer: server::mail::mailer(other.clone(), None, None).unwrap(),
+        public_base: app.base.clone(),
+    };
     for store in [&app.store, &other] {
         store.advance_clock_for_tests(Duration::days(12));
     }

@@ -54,7 +54,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub demo: demo::DemoData,
     /// The server's housekeeping (what every instance runs every 10 minutes), to run a round.
-    pub housekeeping: server::auth::Housekeeping,
+    pub housekeeping: app::housekeeping::Housekeeping,
     /// The database's URL, for a second instance on it.
     pub database_url: String,
 }
@@ -165,7 +165,7 @@ where
     let mailer = server::mail::mailer(store.clone(), options.smtp_url.as_deref(), None).expect("mailer");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let housekeeping = server::auth::Housekeeping { store: store.clone(), mailer: mailer.clone(), public_base: base.clone() };
+    let housekeeping = app::housekeeping::Housekeeping { store: store.clone(), mailer: mailer.clone(), public_base: base.clone() };
     let public_url = options.public_url.unwrap_or(&base).parse().expect("the portal's public address");
     let security = Security { public_url, ..options.security.clone() };
     let app = router_with(AppState { leptos_options, store: store.clone() }, security, mailer);

@@ -1,0 +1,63 @@
+//! The rights services are plain functions over explicit dependencies (`Deps`: the store,
+//! the mailer, the portal's address) and an administrator's scope: called here without any
+//! request, as a server function calls them once it has checked who acts.
+
+use crate::auth_support;
+use app::access::{AdminScope, CompanyChoice};
+use app::i18n::Locale;
+use app::messages::pages::message_title;
+use app::rights::service;
+use app::shared::deps::Deps;
+use app::shared::refusal::Refusal;
+use auth_support::people::{invitation, step};
+use auth_support::{Options, TestApp, PROVIDER};
+use portal_core::domain::{MessageKind, Party, RightStatus, Transition};
+use portal_core::store::Actor;
+
+fn deps(app: &TestApp) -> Deps {
+    Deps { store: app.store.clone(), mailer: app.housekeeping.mailer.clone(), base: app.base.clone() }
+}
+
+/// Anna Muster administering Musterhans SA, as `require_admin` gives her.
+fn anna(app: &TestApp) -> AdminScope {
+    let company = &app.demo.principal;
+    AdminScope {
+        admin: app.demo.admin.clone(),
+        company: CompanyChoice { company_id: company.id, name: company.name.clone(), customer_number: company.customer_number.clone(), as_provider: false },
+        actor: Actor::user(app.demo.admin.id, company.id),
+    }
+}
+
+on_both_backends!(a_suspension_made_by_the_service_alone_tells_the_provider_by_message_and_e_mail, Options::default(), |app: TestApp| async move {
+    let (deps, anna) = (deps(&app), anna(&app));
+    let invited = invitation(&app, app.demo.principal.id, app.demo.admin.id, app.demo.provider.id, None).await;
+    let paul = Actor::user(app.demo.provider.id, app.demo.provider_company.id);
+    let active = step(&app, invited, Transition::Accept, Party::Provider, paul).await;
+
+    let withheld = service::put_on_hold(&deps, &anna, active.id, active.version, Transition::Suspend).await.unwrap();
+    assert!(!withheld, "the provider's e-mail went out");
+    assert_eq!(app.store.right(active.id).await.unwrap().status, RightStatus::Suspended);
+    let messages = app.store.messages_for(app.demo.provider.id).await.unwrap();
+    assert!(messages.iter().any(|m| m.kind == MessageKind::ProviderRightSuspended), "{messages:?}");
+    let mail = app.newest_mail(PROVIDER, |m| m.subject == message_title(Locale::fr, MessageKind::ProviderRightSuspended)).await;
+    assert!(mail.body.contains("Musterhans SA"), "{}", mail.body);
+    assert!(mail.body.contains(&format!("{}/account", app.base)), "the link starts with the portal's address: {}", mail.body);
+
+    let detail = service::load_right(&deps, &anna, active.id).await.unwrap();
+    assert_eq!((detail.row.email.as_str(), detail.row.status), (PROVIDER, RightStatus::Suspended));
+});
+
+on_both_backends!(the_service_refuses_another_company_s_right_and_an_unknown_ending_and_changes_nothing, Options::default(), |app: TestApp| async move {
+    let (deps, anna) = (deps(&app), anna(&app));
+    let elsewhere = app.store.right_for(app.demo.third_company.id, app.demo.provider.id).await.unwrap().expect("Paul's access to Transports Rapides SA");
+    let refused = service::end_right(&deps, &anna, elsewhere.id, elsewhere.version, "revoke").await.unwrap_err();
+    assert!(refused.is(Refusal::RightNotFound), "{refused:?}");
+    assert_eq!(app.store.right(elsewhere.id).await.unwrap(), elsewhere, "another company's right is untouched");
+
+    let own = invitation(&app, app.demo.principal.id, app.demo.admin.id, app.demo.provider.id, None).await;
+    let refused = service::end_right(&deps, &anna, own.id, own.version, "delete").await.unwrap_err();
+    assert!(refused.is(Refusal::BadEnding), "{refused:?}");
+    assert_eq!(app.store.right(own.id).await.unwrap().status, RightStatus::Pending);
+    assert!(!service::end_right(&deps, &anna, own.id, own.version, "cancel").await.unwrap(), "the provider's e-mail went out");
+    assert_eq!(app.store.right(own.id).await.unwrap().status, RightStatus::Revoked);
+});
