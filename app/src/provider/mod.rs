@@ -7,6 +7,9 @@ use leptos::prelude::*;
 use portal_core::domain::{Awaiting, Party, RightStatus};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::shared::deps::Deps;
+
 pub mod access_page;
 pub mod invitation_page;
 
@@ -80,7 +83,7 @@ pub const MAX_OPEN_REQUESTS: i64 = 5;
 #[server(prefix = "/api", endpoint = "request_access")]
 pub async fn request_access(customer_number: String, message: String) -> Result<String, PortalError> {
     let login = crate::access::require_login().await?;
-    let number = service::request(login.user_id, &customer_number, &message).await?;
+    let number = service::request(&Deps::of_request()?, login.user_id, &customer_number, &message).await?;
     crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, account.request_sent_status).to_string()).await?;
     Ok(number)
 }
@@ -89,7 +92,7 @@ pub async fn request_access(customer_number: String, message: String) -> Result<
 #[server(prefix = "/api", endpoint = "load_invitation")]
 pub async fn load_invitation(right_id: i64) -> Result<InvitationView, PortalError> {
     let login = crate::access::require_login().await?;
-    service::invitation(login.user_id, right_id).await
+    service::invitation(&crate::shared::context::store()?, login.user_id, right_id).await
 }
 
 /// `answer`: `accept`, `refuse` or `resign`, or `withdraw` for the login's own request. Only the invited login answers its own right;
@@ -97,7 +100,7 @@ pub async fn load_invitation(right_id: i64) -> Result<InvitationView, PortalErro
 #[server(prefix = "/api", endpoint = "answer_right")]
 pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result<(), PortalError> {
     let login = crate::access::require_login().await?;
-    service::answer(login.user_id, right_id, version, &answer).await?;
+    service::answer(&Deps::of_request()?, login.user_id, right_id, version, &answer).await?;
     crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, account.answer_saved).to_string()).await
 }
 
@@ -105,11 +108,9 @@ pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result
 pub mod service {
     use super::*;
     use crate::messages::mail::Notice;
-    use crate::shared::mail::{mailer, public_base};
-    use crate::shared::refusal::{invalid, refused, Refusal};
-    use crate::shared::{context::store, refusal::internal};
+    use crate::shared::refusal::{internal, invalid, refused, Refusal};
     use portal_core::domain::{DomainError, MessageKind, Party, RightType, Transition};
-    use portal_core::store::{Actor, StoreError};
+    use portal_core::store::{Actor, Store, StoreError};
 
     /// The transition a provider's answer stands for, and the kind of message the company's
     /// administrators then receive.
@@ -133,13 +134,6 @@ pub mod service {
         }
     }
 
-    /// Sends the e-mails of `notice`, whose change committed. A withheld or undelivered one
-    /// leaves its message in the portal, which the provider's answer does not wait for.
-    async fn mail(notice: &Notice) -> Result<(), PortalError> {
-        notice.mail(&mailer()?, &public_base()?).await;
-        Ok(())
-    }
-
     /// "Paul Prestataire (Fiduciaire Exemple Sàrl)": who the provider is, for the principal.
     pub async fn provider_label(store: &portal_core::store::Store, user_id: i64) -> Result<String, PortalError> {
         let provider = store.user(user_id).await.map_err(internal)?;
@@ -150,19 +144,21 @@ pub mod service {
         Ok(format!("{} ({home})", provider.full_name()))
     }
 
-    pub async fn request(user_id: i64, customer_number: &str, message: &str) -> Result<String, PortalError> {
+    /// The login `user_id` asks the company with `customer_number` for provider access; the
+    /// number it typed, as the company is not named before it answers.
+    pub async fn request(deps: &Deps, user_id: i64, customer_number: &str, message: &str) -> Result<String, PortalError> {
         use portal_core::domain::{CustomerNumber, Remark, RightOrigin};
         use portal_core::store::NewRight;
         let number = CustomerNumber::parse(customer_number).map_err(invalid)?;
         let remark = Remark::parse(message).map_err(invalid)?;
-        let store = store()?;
+        let store = &deps.store;
         // Counted before the number is looked up: customer numbers cannot be tried in bulk,
         // nor a company's administrators flooded with requests.
         let limit = crate::shared::context::settings().max_requests_per_address;
         let key = format!("request_access:user:{user_id}");
-        crate::shared::password::within_limit(&store, &key, limit, Refusal::RequestsThrottled).await?;
+        crate::shared::password::within_limit(store, &key, limit, Refusal::RequestsThrottled).await?;
         let Some(company) = store.company_by_customer_number(&number).await.map_err(internal)? else {
-            return request_unmatched(&store, user_id, &number, &remark).await;
+            return request_unmatched(store, user_id, &number, &remark).await;
         };
         let user = store.user(user_id).await.map_err(internal)?;
         if user.home_company_id == Some(company.id) {
@@ -171,10 +167,10 @@ pub mod service {
         if let Some(r) = store.right_for(company.id, user_id).await.map_err(internal)? {
             return Err(refused(Refusal::RightExists(r.status)));
         }
-        let provider = provider_label(&store, user_id).await?;
+        let provider = provider_label(store, user_id).await?;
         let params = serde_json::json!({ "message": remark.as_str() });
         // The right's id, known once it is stored, serves only the e-mails' link.
-        let mut notice = Notice::to_admins(&store, &company, 0, MessageKind::ProviderRequest, provider, params).await.map_err(internal)?;
+        let mut notice = Notice::to_admins(store, &company, 0, MessageKind::ProviderRequest, provider, params).await.map_err(internal)?;
         let new = NewRight {
             company_id: company.id,
             user_id,
@@ -189,7 +185,8 @@ pub mod service {
             Ok(right) => {
                 tracing::info!(right_id = right.id, company_id = company.id, "provider access requested");
                 notice.right_id = right.id;
-                mail(&notice).await?;
+                // A withheld or undelivered e-mail leaves its message in the portal.
+                notice.mail(&deps.mailer, &deps.base).await;
                 // The requester typed the number; the company's name is told once it answers.
                 Ok(number.as_str().to_string())
             }
@@ -227,8 +224,7 @@ pub mod service {
         }
     }
 
-    pub async fn invitation(user_id: i64, right_id: i64) -> Result<InvitationView, PortalError> {
-        let store = store()?;
+    pub async fn invitation(store: &Store, user_id: i64, right_id: i64) -> Result<InvitationView, PortalError> {
         let right = match store.right(right_id).await {
             Ok(r) if r.answered_by(user_id) => r,
             Ok(_) => return Err(refused(Refusal::NotYourInvitation)),
@@ -313,28 +309,33 @@ pub mod service {
         }
     }
 
-    pub async fn answer(user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
+    /// The login `user_id` answers its right `right_id` at `version` (`answer`: `accept`,
+    /// `refuse`, `resign` or `withdraw`); the company's administrators are told.
+    pub async fn answer(deps: &Deps, user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
         // An answer no right knows is refused before anything is read.
         transition_of(answer).ok_or_else(|| refused(Refusal::BadAnswer))?;
-        let store = store()?;
+        let store = &deps.store;
         let right = match store.right(right_id).await {
             Ok(r) if r.answered_by(user_id) => r,
             Ok(_) => return Err(refused(Refusal::ProviderRightNotFound)),
-            Err(StoreError::NotFound) => return answer_unmatched(&store, user_id, right_id, version, answer).await,
+            Err(StoreError::NotFound) => return answer_unmatched(store, user_id, right_id, version, answer).await,
             Err(e) => return Err(internal(e)),
         };
         let (transition, kind) =
             if right.joins_by_consent() { join_transition_of(answer) } else { transition_of(answer) }.ok_or_else(|| refused(Refusal::BadAnswer))?;
         let company = store.company(right.company_id).await.map_err(internal)?;
-        let provider = provider_label(&store, user_id).await?;
-        let notice = Notice::to_admins(&store, &company, right.id, kind, provider, serde_json::json!({})).await.map_err(internal)?;
+        let provider = provider_label(store, user_id).await?;
+        let notice = Notice::to_admins(store, &company, right.id, kind, provider, serde_json::json!({})).await.map_err(internal)?;
         let actor = Actor::user(user_id, right.company_id);
         match store.transition_right_notifying(right.id, version, transition, Party::Provider, &actor, &notice.messages()).await {
             Ok(after) => {
                 tracing::info!(right_id, answer, status = after.status.as_str(), "provider answered its right");
-                mail(&notice).await
+                // A withheld or undelivered e-mail leaves its message in the portal, which the
+                // provider's answer does not wait for.
+                notice.mail(&deps.mailer, &deps.base).await;
+                Ok(())
             }
-            Err(StoreError::Conflict) => Err(refused(lost_race(&store, right.id).await?)),
+            Err(StoreError::Conflict) => Err(refused(lost_race(store, right.id).await?)),
             Err(e @ StoreError::Invalid(DomainError::Lifecycle(_) | DomainError::Rule(_))) => Err(e.into()),
             Err(e) => Err(internal(e)),
         }

@@ -1,6 +1,7 @@
-//! The rights services are plain functions over explicit dependencies (`Deps`: the store,
-//! the mailer, the portal's address) and an administrator's scope: called here without any
-//! request, as a server function calls them once it has checked who acts.
+//! The services of the rights and of the provider's side are plain functions over explicit
+//! dependencies (`Deps`: the store, the mailer, the portal's address) and who acts (an
+//! administrator's scope, a login): called here without any request, as a server function
+//! calls them once it has checked who acts.
 
 use crate::auth_support;
 use app::access::{AdminScope, CompanyChoice};
@@ -10,7 +11,7 @@ use app::rights::service;
 use app::shared::deps::Deps;
 use app::shared::refusal::Refusal;
 use auth_support::people::{invitation, step};
-use auth_support::{Options, TestApp, PROVIDER};
+use auth_support::{Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::{MessageKind, Party, RightStatus, Transition};
 use portal_core::store::Actor;
 
@@ -61,3 +62,29 @@ on_both_backends!(the_service_refuses_another_company_s_right_and_an_unknown_end
     assert!(!service::end_right(&deps, &anna, own.id, own.version, "cancel").await.unwrap(), "the provider's e-mail went out");
     assert_eq!(app.store.right(own.id).await.unwrap().status, RightStatus::Revoked);
 });
+
+on_both_backends!(
+    a_provider_s_answer_made_by_the_service_alone_tells_the_administrators_and_only_its_own_right_is_answered,
+    Options::default(),
+    |app: TestApp| async move {
+        let deps = deps(&app);
+        let paul = app.demo.provider.id;
+        let invited = invitation(&app, app.demo.principal.id, app.demo.admin.id, paul, None).await;
+
+        let someone_else = app.demo.employees[0].id;
+        let refused = app::provider::service::answer(&deps, someone_else, invited.id, invited.version, "accept").await.unwrap_err();
+        assert!(refused.is(Refusal::ProviderRightNotFound), "{refused:?}");
+        let refused = app::provider::service::answer(&deps, paul, invited.id, invited.version, "approve").await.unwrap_err();
+        assert!(refused.is(Refusal::BadAnswer), "{refused:?}");
+        assert_eq!(app.store.right(invited.id).await.unwrap().status, RightStatus::Pending, "nothing changed");
+
+        app::provider::service::answer(&deps, paul, invited.id, invited.version, "accept").await.unwrap();
+        assert_eq!(app.store.right(invited.id).await.unwrap().status, RightStatus::Active);
+        let messages = app.store.messages_for(app.demo.admin.id).await.unwrap();
+        assert!(messages.iter().any(|m| m.kind == MessageKind::ProviderAccepted), "{messages:?}");
+        let mail = app.newest_mail(ADMIN, |m| m.subject == message_title(Locale::fr, MessageKind::ProviderAccepted)).await;
+        assert!(mail.body.contains("Paul"), "the provider is named: {}", mail.body);
+        let view = app::provider::service::invitation(&app.store, paul, invited.id).await.unwrap();
+        assert_eq!(view.status, RightStatus::Active);
+    }
+);
