@@ -199,6 +199,33 @@ impl UserRight {
     }
 }
 
+#[cfg(test)]
+impl UserRight {
+    /// A right of login 7 on company 1, entered directly on 2.12.2026, for the tests of the
+    /// rules that read it.
+    pub(crate) fn example(right_type: RightType, is_admin: bool, status: RightStatus) -> UserRight {
+        let entered = DateTime::parse_from_rfc3339("2026-12-02T10:00:00Z").unwrap().to_utc();
+        UserRight {
+            id: 1,
+            company_id: 1,
+            user_id: 7,
+            right_type,
+            is_admin,
+            status,
+            awaiting: None,
+            remark: None,
+            end_date: None,
+            origin: RightOrigin::Direct,
+            created_by_user_id: None,
+            created_at: entered,
+            updated_at: entered,
+            decided_at: None,
+            answer_by: None,
+            version: 1,
+        }
+    }
+}
+
 /// What to grant on one service: all debtors, or the listed ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantSpec {
@@ -299,24 +326,7 @@ mod tests {
     }
 
     fn right(right_type: RightType, is_admin: bool, status: RightStatus) -> UserRight {
-        UserRight {
-            id: 1,
-            company_id: 1,
-            user_id: 7,
-            right_type,
-            is_admin,
-            status,
-            awaiting: None,
-            remark: None,
-            end_date: None,
-            origin: RightOrigin::Direct,
-            created_by_user_id: None,
-            created_at: some_time(),
-            updated_at: some_time(),
-            decided_at: None,
-            answer_by: None,
-            version: 1,
-        }
+        UserRight::example(right_type, is_admin, status)
     }
 
     #[test]

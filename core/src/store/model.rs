@@ -766,31 +766,10 @@ pub struct OutboxEmail {
 mod tests {
     use super::*;
 
-    fn right(right_type: RightType, is_admin: bool, status: RightStatus) -> UserRight {
-        UserRight {
-            id: 1,
-            company_id: 1,
-            user_id: 7,
-            right_type,
-            is_admin,
-            status,
-            awaiting: None,
-            remark: None,
-            end_date: None,
-            origin: RightOrigin::Direct,
-            created_by_user_id: None,
-            created_at: crate::store::real_time(),
-            updated_at: crate::store::real_time(),
-            decided_at: None,
-            answer_by: None,
-            version: 1,
-        }
-    }
-
     #[test]
     fn a_provider_right_is_held_as_a_provider_only_on_another_company_than_the_login_s_own() {
         let on = |right_type, is_home_company| RightWithCompany {
-            right: right(right_type, false, RightStatus::Active),
+            right: UserRight::example(right_type, false, RightStatus::Active),
             company_name: "Logistique Alpine SA".into(),
             customer_number: "100300".into(),
             is_home_company,
