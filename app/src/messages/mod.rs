@@ -54,30 +54,41 @@ pub struct MessageView {
 #[server(prefix = "/api", endpoint = "list_messages")]
 pub async fn list_messages() -> Result<Vec<MessageLine>, PortalError> {
     let login = crate::access::require_login().await?;
-    service::list(login.user_id).await
+    service::list(&crate::shared::context::store()?, login.user_id).await
 }
 
 /// Opens a message of the signed-in login (and only theirs); the first opening sets "Lu le".
 #[server(prefix = "/api", endpoint = "open_message")]
 pub async fn open_message(message_id: i64) -> Result<MessageView, PortalError> {
     let login = crate::access::require_login().await?;
-    service::open(login.user_id, message_id).await
+    service::open(&crate::shared::context::store()?, login.user_id, message_id, !started_elsewhere()).await
+}
+
+/// True when the request was started by another site (a link or a script elsewhere). The
+/// session cookie is `SameSite=Lax`, so such a top-level navigation is signed in; it may
+/// show the message but not mark it read, or any site could mark a login's messages read
+/// (an invitation's notice would then look handled). An e-mail or a bookmark opens with
+/// `Sec-Fetch-Site: none` and a click in the portal with `same-origin`: both mark it read.
+#[cfg(feature = "ssr")]
+fn started_elsewhere() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get("sec-fetch-site")?.to_str().ok().map(|v| v == "cross-site" || v == "same-site"))
+        .unwrap_or(false)
 }
 
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
     use crate::shared::format::{moment_or_day_of, short_date_time, short_date_time_of, swiss_date_time};
-    use crate::shared::refusal::{refused, Refusal};
-    use crate::shared::{context::store, refusal::internal};
-    use portal_core::store::{Message, StoreError};
+    use crate::shared::refusal::{internal, refused, Refusal};
+    use portal_core::store::{Message, Store, StoreError};
 
     fn text(params: &serde_json::Value, key: &str) -> String {
         params.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string()
     }
 
-    pub async fn list(user_id: i64) -> Result<Vec<MessageLine>, PortalError> {
-        let messages = store()?.messages_for(user_id).await.map_err(internal)?;
+    pub async fn list(store: &Store, user_id: i64) -> Result<Vec<MessageLine>, PortalError> {
+        let messages = store.messages_for(user_id).await.map_err(internal)?;
         Ok(messages
             .into_iter()
             .map(|m: Message| MessageLine {
@@ -90,21 +101,9 @@ pub mod service {
             .collect())
     }
 
-    /// True when the request was started by another site (a link or a script elsewhere). The
-    /// session cookie is `SameSite=Lax`, so such a top-level navigation is signed in; it may
-    /// show the message but not mark it read, or any site could mark a login's messages read
-    /// (an invitation's notice would then look handled). An e-mail or a bookmark opens with
-    /// `Sec-Fetch-Site: none` and a click in the portal with `same-origin`: both mark it read.
-    fn started_elsewhere() -> bool {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| parts.headers.get("sec-fetch-site")?.to_str().ok().map(|v| v == "cross-site" || v == "same-site"))
-            .unwrap_or(false)
-    }
-
-    pub async fn open(user_id: i64, message_id: i64) -> Result<MessageView, PortalError> {
-        let store = store()?;
-        let opened =
-            if started_elsewhere() { store.message(user_id, message_id).await } else { store.mark_message_read(user_id, message_id, store.now()).await };
+    /// The login's message `message_id`, or 404; `mark_read` sets "Lu le" the first time.
+    pub async fn open(store: &Store, user_id: i64, message_id: i64, mark_read: bool) -> Result<MessageView, PortalError> {
+        let opened = if mark_read { store.mark_message_read(user_id, message_id, store.now()).await } else { store.message(user_id, message_id).await };
         let message = match opened {
             Ok(m) => m,
             Err(StoreError::NotFound) => return Err(refused(Refusal::MessageNotFound)),
@@ -133,10 +132,5 @@ pub mod service {
             answer_by: short_date_time_of(&text(&message.params, "answer_by")).unwrap_or_default(),
             until: moment_or_day_of(&text(&message.params, "until")).unwrap_or_default(),
         })
-    }
-
-    /// How many messages the login has not opened yet (the header's badge).
-    pub async fn unread(user_id: i64) -> Result<i64, PortalError> {
-        store()?.unread_count(user_id).await.map_err(internal)
     }
 }
