@@ -10,8 +10,7 @@ use crate::access::AdminScope;
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
 use crate::shared::deps::Deps;
-use crate::shared::refusal::internal;
-use crate::shared::refusal::{invalid, refused, Refusal};
+use crate::shared::refusal::{internal, invalid, refused, Refusal};
 
 /// The fields of "Saisir un utilisateur", as typed.
 #[derive(Debug, Clone)]
@@ -170,15 +169,23 @@ fn invitation_params(scope: &AdminScope) -> serde_json::Value {
     serde_json::json!({ "admin": scope.admin.full_name(), "company": scope.company.name })
 }
 
+/// The message an invitation is told by: to join as an employee, or to work as a provider.
+pub(super) fn invitation_kind(right: &UserRight) -> MessageKind {
+    if right.joins_by_consent() {
+        MessageKind::EmployeeInvitation
+    } else {
+        MessageKind::ProviderInvitation
+    }
+}
+
 /// What an invitation tells the invited login (a provider, or a login of no company invited to
 /// join): the message the store wrote with the right and, beside it, the e-mail in the
 /// login's language, with until when it can be accepted and the link to the invitation's page.
 fn invitation_notice(scope: &AdminScope, invited: &User, right: &UserRight) -> Notice {
-    let kind = if right.joins_by_consent() { MessageKind::EmployeeInvitation } else { MessageKind::ProviderInvitation };
     Notice {
         company_id: Some(scope.company.company_id),
         right_id: right.id,
-        told: vec![(invited.clone(), kind)],
+        told: vec![(invited.clone(), invitation_kind(right))],
         params: invitation_params(scope),
         values: MessageValues {
             admin: scope.admin.full_name(),

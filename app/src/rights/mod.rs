@@ -313,7 +313,7 @@ impl std::fmt::Debug for RightPageNotes {
 #[server(prefix = "/api", endpoint = "load_right")]
 pub async fn load_right(right_id: i64) -> Result<RightDetail, PortalError> {
     let scope = require_admin().await?;
-    service::load_right(&Deps::of_request()?, &scope, right_id).await
+    service::load_right(&store()?, &scope, right_id).await
 }
 
 /// "Octroyer des autorisations de service": replaces the right's authorizations at once
@@ -338,7 +338,7 @@ pub async fn update_right(
     #[server(default)] administrator: Option<String>,
 ) -> Result<(), PortalError> {
     let scope = require_admin().await?;
-    service::update_right(&Deps::of_request()?, &scope, right_id, version, remark, end_date, administrator.is_some()).await
+    service::update_right(&store()?, &scope, right_id, version, remark, end_date, administrator.is_some()).await
 }
 
 /// "Prolonger l'accès": moves a pending, active or suspended right's end date later in one step, by
@@ -425,7 +425,7 @@ pub async fn offboard_provider_company(provider_company_id: i64, previewed: Stri
 #[server(prefix = "/api", endpoint = "set_invitation_lifetime")]
 pub async fn set_invitation_lifetime(days: String) -> Result<i64, PortalError> {
     let scope = require_admin().await?;
-    let days = service::set_invitation_lifetime(&Deps::of_request()?, &scope, &days).await?;
+    let days = service::set_invitation_lifetime(&store()?, &scope, &days).await?;
     crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, admin.lifetime_saved, days = days).to_string()).await?;
     Ok(days)
 }

@@ -7,7 +7,7 @@ use portal_core::domain::*;
 use portal_core::store::{GrantSpec, RightChanges, RightListItem, Store, UserRight};
 
 use super::choices::{choices, company_templates, specs_of};
-use super::entry::{invitation_message, notify_invitation};
+use super::entry::{invitation_kind, invitation_message, notify_invitation};
 use super::listing::row_of;
 use super::*;
 use crate::access::AdminScope;
@@ -18,8 +18,7 @@ use crate::shared::format::swiss_day;
 use crate::shared::refusal::internal;
 use crate::shared::refusal::{refused, Refusal};
 
-pub async fn load_right(deps: &Deps, scope: &AdminScope, right_id: RightId) -> Result<RightDetail, PortalError> {
-    let store = &deps.store;
+pub async fn load_right(store: &Store, scope: &AdminScope, right_id: RightId) -> Result<RightDetail, PortalError> {
     let right = scope.right(store, right_id).await?;
     let user = store.user(right.user_id).await.map_err(internal)?;
     let home_company_name = match user.home_company_id {
@@ -73,7 +72,7 @@ pub fn parse_end_date(input: &str, today: NaiveDate) -> Result<Option<NaiveDate>
 }
 
 pub async fn update_right(
-    deps: &Deps,
+    store: &Store,
     scope: &AdminScope,
     right_id: RightId,
     version: i64,
@@ -81,7 +80,6 @@ pub async fn update_right(
     end_date: String,
     administrator: bool,
 ) -> Result<(), PortalError> {
-    let store = &deps.store;
     let right = scope.right(store, right_id).await?;
     if right.status.is_ended() {
         return Err(refused(Refusal::RightEnded));
@@ -200,15 +198,14 @@ pub async fn resend_invitation(deps: &Deps, scope: &AdminScope, right_id: RightI
     // official e-mail, which no administrator may turn into a flood.
     let key = format!("resend:right:{}", right.id);
     crate::shared::password::within_limit(store, &key, 1, Refusal::ResendTooSoon).await?;
-    let kind = if right.joins_by_consent() { MessageKind::EmployeeInvitation } else { MessageKind::ProviderInvitation };
-    let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id, kind), &scope.actor).await?;
+    let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id, invitation_kind(&right)), &scope.actor).await?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
     Ok(notify_invitation(deps, scope, &provider, &sent).await)
 }
 
-pub async fn set_invitation_lifetime(deps: &Deps, scope: &AdminScope, days: &str) -> Result<i64, PortalError> {
+pub async fn set_invitation_lifetime(store: &Store, scope: &AdminScope, days: &str) -> Result<i64, PortalError> {
     let lifetime = InvitationLifetime::parse(days).map_err(invalid)?;
-    let company = deps.store.set_invitation_lifetime(scope.company.company_id, lifetime, &scope.actor).await.map_err(internal)?;
+    let company = store.set_invitation_lifetime(scope.company.company_id, lifetime, &scope.actor).await.map_err(internal)?;
     tracing::info!(company_id = company.id, days = lifetime.days(), "invitation lifetime set");
     Ok(company.invitation_lifetime.days())
 }

@@ -44,7 +44,7 @@ on_both_backends!(a_suspension_made_by_the_service_alone_tells_the_provider_by_m
     assert!(mail.body.contains("Musterhans SA"), "{}", mail.body);
     assert!(mail.body.contains(&format!("{}/account", app.base)), "the link starts with the portal's address: {}", mail.body);
 
-    let detail = service::load_right(&deps, &anna, active.id).await.unwrap();
+    let detail = service::load_right(&app.store, &anna, active.id).await.unwrap();
     assert_eq!((detail.row.email.as_str(), detail.row.status), (PROVIDER, RightStatus::Suspended));
 });
 
