@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use portal_core::domain::*;
 use portal_core::store::*;
+use portal_core::test_support::FreshPostgres;
 
 const RIGHTS: usize = 10_000;
 const RUNS: usize = 15;
@@ -121,18 +122,14 @@ async fn main() -> std::process::ExitCode {
     let mut ok = run(sqlite, "sqlite").await;
     let _ = std::fs::remove_dir_all(&dir);
 
-    let base = std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let db = format!("rights_bench_{}", std::process::id());
-    match sqlx::PgPool::connect(&base).await {
-        Ok(admin) => {
-            sqlx::query(&format!("CREATE DATABASE {db}")).execute(&admin).await.unwrap();
-            let url = format!("{}/{db}", base.rsplit_once('/').unwrap().0);
-            let pg = Store::connect(&url).await.unwrap();
+    match FreshPostgres::create("rights_bench", "list").await {
+        Some(database) => {
+            let pg = Store::connect(&database.url).await.unwrap();
             ok &= run(pg.clone(), "postgres").await;
             pg.close().await;
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&admin).await;
+            let _ = database.drop_database().await;
         }
-        Err(e) => println!("postgres: skipped ({e})"),
+        None => println!("postgres: skipped"),
     }
     if ok {
         std::process::ExitCode::SUCCESS

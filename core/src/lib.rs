@@ -4,6 +4,8 @@
 //! * [`domain`] is plain Rust (serde, chrono, thiserror only) and compiles for wasm32.
 //! * [`store`] (feature `store`) persists the whole data model over SQLite or Postgres
 //!   with one set of queries.
+//! * [`test_support`] (feature `test-support`, for the workspace's tests only) makes a
+//!   database per test, and unlocks the store's few functions only tests call.
 
 #[macro_use]
 pub mod domain;
@@ -15,3 +17,6 @@ pub use domain::*;
 
 #[cfg(feature = "store")]
 pub use store::demo;
+
+#[cfg(feature = "test-support")]
+pub mod test_support;

@@ -1,7 +1,7 @@
 //! The store contract: every case is written once and runs against SQLite (a fresh temp
 //! file per test) and Postgres (a fresh database per test, dropped afterwards).
 //!
-//! Postgres: `TEST_POSTGRES_URL` (default `postgres://127.0.0.1:5432/postgres`). When it
+//! Postgres: `TEST_POSTGRES_URL` (default `portal_core::test_support::DEFAULT_POSTGRES_URL`). When it
 //! is unreachable the Postgres tests print "skipped: no Postgres" — unless
 //! `REQUIRE_POSTGRES=1`, then they fail.
 
@@ -13,6 +13,7 @@ contract!(
     the_store_answers_a_ping_and_names_its_backend,
     an_email_is_unique_whatever_its_case,
     a_user_is_found_by_email_in_any_case_and_secrets_stay_apart,
+    a_message_whose_kind_or_parameters_cannot_be_read_fails_the_read_instead_of_being_guessed,
     a_sign_in_and_a_language_change_are_stored_with_their_audit_entries,
     a_company_holds_at_most_one_right_per_user,
     employees_start_active_and_invitations_start_pending_awaiting_the_provider,
@@ -191,6 +192,25 @@ mod cases {
         assert!(matches!(store.user(u.id + 1000).await, Err(StoreError::NotFound)));
     }
 
+    pub async fn a_message_whose_kind_or_parameters_cannot_be_read_fails_the_read_instead_of_being_guessed(store: Store) {
+        let u = user(&store, "paul@fiduciaire.example", "Paul", "Prestataire", None).await;
+        let params = json!({ "company": "Musterhans SA" });
+        let new = NewMessage { recipient_user_id: u.id, company_id: None, kind: MessageKind::ProviderAccepted, params: params.clone() };
+        let sent = store.create_message(&new).await.unwrap();
+        let read = store.message(u.id, sent.id).await.unwrap();
+        assert_eq!((read.kind, read.params), (MessageKind::ProviderAccepted, params), "what was written reads back");
+        let unknown_kind = "UPDATE messages SET kind = 'no_such_kind' WHERE id = $1".to_string();
+        let broken_json = format!("UPDATE messages SET kind = '{}', params = '{{not json' WHERE id = $1", MessageKind::ProviderAccepted.as_str());
+        for sql in [unknown_kind, broken_json] {
+            match store.backend() {
+                Backend::Sqlite(p) => sqlx::query(&sql).bind(sent.id).execute(p).await.map(|_| ()).unwrap(),
+                Backend::Postgres(p) => sqlx::query(&sql).bind(sent.id).execute(p).await.map(|_| ()).unwrap(),
+            }
+            assert!(matches!(store.message(u.id, sent.id).await, Err(StoreError::Database(_))), "one message: {sql}");
+            assert!(matches!(store.messages_for(u.id).await, Err(StoreError::Database(_))), "the list: {sql}");
+        }
+    }
+
     pub async fn a_sign_in_and_a_language_change_are_stored_with_their_audit_entries(store: Store) {
         let u = user(&store, "paul@fiduciaire.example", "Paul", "Prestataire", None).await;
         let at = real_time();
@@ -347,9 +367,12 @@ mod cases {
         for d in [&w.d1, &w.d2] {
             assert!(checked_may_act(&store, w.provider.id, w.principal.id, "tracking", Some(d.id), store.today()).await);
         }
+        let every_debtor = store.debtors(w.principal.id).await.unwrap();
+        assert_eq!(store.permitted_debtors(w.provider.id, w.principal.id, "tracking").await.unwrap(), every_debtor, "every debtor, in number order");
         // Revocation takes effect at once.
         store.transition_right(r.id, r.version, Transition::Revoke, Party::Principal, &w.by_admin()).await.unwrap();
         assert!(!checked_may_act(&store, w.provider.id, w.principal.id, "tracking", Some(w.d1.id), store.today()).await);
+        assert_eq!(store.permitted_debtors(w.provider.id, w.principal.id, "tracking").await.unwrap(), vec![], "no debtor once revoked");
     }
 
     // ------------------------------------------------------------------ grants

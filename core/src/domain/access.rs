@@ -18,8 +18,10 @@ pub struct DueReminder {
     pub about: String,
 }
 
-/// One login's right on one company.
+/// One login's right on one company. The store reads it from its row (its columns' decoders
+/// live in the store, beside the SQL).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "store", derive(sqlx::FromRow))]
 pub struct UserRight {
     pub id: RightId,
     pub company_id: CompanyId,

@@ -42,7 +42,7 @@ impl Store {
             .bind(company_id)
             .fetch_one(p)
             .await)?;
-        let rows: Vec<AuditRow> = with_pool!(self, |p| sqlx::query_as(
+        let items: Vec<AuditRecord> = with_pool!(self, |p| sqlx::query_as(
             "SELECT a.id, a.at, a.actor_user_id, u.email AS actor_email, a.acting_company_id, a.company_id, \
              a.action, a.target, a.before, a.after \
              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
@@ -54,12 +54,13 @@ impl Store {
         .bind(offset)
         .fetch_all(p)
         .await)?;
-        Ok(Page { items: rows.into_iter().map(TryInto::try_into).collect::<Result<_>>()?, total })
+        Ok(Page { items, total })
     }
 
     /// Entries done by a user (their own activity). Newest first.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn audit_by_actor(&self, user_id: UserId, limit: i64) -> Result<Vec<AuditRecord>> {
-        let rows: Vec<AuditRow> = with_pool!(self, |p| sqlx::query_as(
+        Ok(with_pool!(self, |p| sqlx::query_as(
             "SELECT a.id, a.at, a.actor_user_id, u.email AS actor_email, a.acting_company_id, a.company_id, \
              a.action, a.target, a.before, a.after \
              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
@@ -68,7 +69,6 @@ impl Store {
         .bind(user_id)
         .bind(limit)
         .fetch_all(p)
-        .await)?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        .await)?)
     }
 }

@@ -67,6 +67,7 @@ impl Store {
         .await)?)
     }
 
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn set_product_active(&self, product_id: i64, active: bool) -> Result<()> {
         let n = with_pool!(self, |p| sqlx::query("UPDATE contract_products SET active = $2 WHERE id = $1")
             .bind(product_id)
@@ -138,6 +139,7 @@ impl Store {
         Ok(order)
     }
 
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn order(&self, id: i64) -> Result<Order> {
         let sql = format!("{ORDER_SELECT} WHERE o.id = $1");
         let rows: Vec<OrderRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(id).fetch_all(p).await)?;

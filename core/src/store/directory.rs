@@ -23,7 +23,7 @@ impl Store {
     // ------------------------------------------------------------ companies
 
     pub async fn create_company(&self, new: &NewCompany) -> Result<Company> {
-        let row: CompanyRow = with_pool!(self, |p| sqlx::query_as(concat!(
+        let company: Company = with_pool!(self, |p| sqlx::query_as(concat!(
             "INSERT INTO companies (customer_number, name, language, created_at) VALUES ($1, $2, $3, $4) RETURNING ",
             company_cols!()
         ))
@@ -34,21 +34,20 @@ impl Store {
         .fetch_one(p)
         .await)
         .map_err(dup("company.customer_number"))?;
-        row.try_into()
+        Ok(company)
     }
 
     pub async fn company(&self, id: CompanyId) -> Result<Company> {
-        let row: Option<CompanyRow> =
+        let company: Option<Company> =
             with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies WHERE id = $1")).bind(id).fetch_optional(p).await)?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        company.ok_or(StoreError::NotFound)
     }
 
     pub async fn company_by_customer_number(&self, number: &CustomerNumber) -> Result<Option<Company>> {
-        let row: Option<CompanyRow> = with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies WHERE customer_number = $1"))
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies WHERE customer_number = $1"))
             .bind(number.as_str())
             .fetch_optional(p)
-            .await)?;
-        row.map(TryInto::try_into).transpose()
+            .await)?)
     }
 
     /// Sets how long the company's invitations and the requests made to it wait for an
@@ -59,7 +58,7 @@ impl Store {
         let before: Option<i32> =
             with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT invitation_days FROM companies WHERE id = $1").bind(company_id).fetch_optional(c).await)?;
         let before = before.ok_or(StoreError::NotFound)?;
-        let row: CompanyRow =
+        let company: Company =
             with_tx!(&mut tx, |c| sqlx::query_as(concat!("UPDATE companies SET invitation_days = $2 WHERE id = $1 RETURNING ", company_cols!()))
                 .bind(company_id)
                 .bind(lifetime.days() as i32)
@@ -70,13 +69,11 @@ impl Store {
             .after(serde_json::json!({ "invitation_days": lifetime.days() }));
         audit_in(&mut tx, &entry).await?;
         tx.commit().await?;
-        row.try_into()
+        Ok(company)
     }
 
     pub async fn companies(&self) -> Result<Vec<Company>> {
-        let rows: Vec<CompanyRow> =
-            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies ORDER BY name, id")).fetch_all(p).await)?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", company_cols!(), " FROM companies ORDER BY name, id")).fetch_all(p).await)?)
     }
 
     // ------------------------------------------------------------ users
@@ -86,7 +83,7 @@ impl Store {
     /// self-registered login is created unconfirmed by [`Store::register_user`].
     pub async fn create_user(&self, new: &NewUser) -> Result<User> {
         let at = real_time();
-        let row: UserRow = with_pool!(self, |p| sqlx::query_as(
+        let user: User = with_pool!(self, |p| sqlx::query_as(
             concat!(
                 "INSERT INTO users (email, first_name, last_name, password_hash, language, home_company_id, created_at, \
              email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ",
@@ -105,31 +102,31 @@ impl Store {
         .fetch_one(p)
         .await)
         .map_err(dup("user.email"))?;
-        row.try_into()
+        Ok(user)
     }
 
     pub async fn user(&self, id: UserId) -> Result<User> {
-        let row: Option<UserRow> =
+        let user: Option<User> =
             with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", user_cols!(), " FROM users u WHERE u.id = $1")).bind(id).fetch_optional(p).await)?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        user.ok_or(StoreError::NotFound)
     }
 
     /// Finds a login by e-mail, whatever its case.
     pub async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<User>> {
-        let row: Option<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", user_cols!(), " FROM users u WHERE u.email = lower($1)"))
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", user_cols!(), " FROM users u WHERE u.email = lower($1)"))
             .bind(email.as_str())
             .fetch_optional(p)
-            .await)?;
-        row.map(TryInto::try_into).transpose()
+            .await)?)
     }
 
     /// The login's secrets, for sign-in and two-step login.
     pub async fn credentials(&self, user_id: UserId) -> Result<Credentials> {
-        let row: Option<CredentialsRow> = with_pool!(self, |p| sqlx::query_as("SELECT id, password_hash, totp_secret, totp_enabled FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(p)
-            .await)?;
-        let mut credentials: Credentials = row.ok_or(StoreError::NotFound)?.into();
+        let credentials: Option<Credentials> =
+            with_pool!(self, |p| sqlx::query_as("SELECT id, password_hash, totp_secret, totp_enabled FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(p)
+                .await)?;
+        let mut credentials = credentials.ok_or(StoreError::NotFound)?;
         credentials.totp_secret = match credentials.totp_secret {
             Some(stored) => Some(Secret::new(self.sealing.open(stored.expose())?)),
             None => None,
@@ -148,10 +145,12 @@ impl Store {
         }
     }
 
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn set_last_login(&self, user_id: UserId, at: DateTime<Utc>) -> Result<()> {
         self.update_user_field(user_id, "UPDATE users SET last_login_at = $2 WHERE id = $1", Some(at), None).await
     }
 
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn set_password_hash(&self, user_id: UserId, hash: &PasswordHash) -> Result<()> {
         self.update_user_field(user_id, "UPDATE users SET password_hash = $2 WHERE id = $1", Some(hash.as_str().to_owned()), None).await
     }
@@ -211,22 +210,22 @@ impl Store {
     }
 
     /// Logins whose home company is `company_id`.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn users_of_company(&self, company_id: CompanyId) -> Result<Vec<User>> {
-        let rows: Vec<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             user_cols!(),
             " FROM users u WHERE u.home_company_id = $1 ORDER BY lower(u.last_name), lower(u.first_name), u.id"
         ))
         .bind(company_id)
         .fetch_all(p)
-        .await)?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        .await)?)
     }
 
     /// Users holding an active administrator right on the company (not past its end date).
     pub async fn admins_of_company(&self, company_id: CompanyId) -> Result<Vec<User>> {
         let today = self.today();
-        let rows: Vec<UserRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             user_cols!(),
             " FROM users u JOIN user_rights r ON r.user_id = u.id WHERE r.company_id = $1 AND ",
@@ -237,11 +236,11 @@ impl Store {
         .bind(true)
         .bind(today)
         .fetch_all(p)
-        .await)?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        .await)?)
     }
 
     /// True when the user administers the company today ([`UserRight::administers_on`]).
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn is_admin(&self, user_id: UserId, company_id: CompanyId) -> Result<bool> {
         let n: i64 = with_pool!(self, |p| sqlx::query_scalar(concat!(
             "SELECT COUNT(*) FROM user_rights r WHERE r.user_id = $1 AND r.company_id = $2 AND ",
@@ -336,14 +335,13 @@ impl Store {
 
     /// The unrevoked key with this prefix.
     pub async fn api_key_by_prefix(&self, prefix: &str) -> Result<Option<ApiKey>> {
-        let row: Option<ApiKeyRow> = with_pool!(self, |p| sqlx::query_as(
+        Ok(with_pool!(self, |p| sqlx::query_as(
             "SELECT id, right_id, key_hash, prefix, label, created_at, revoked_at FROM api_keys \
              WHERE prefix = $1 AND revoked_at IS NULL"
         )
         .bind(prefix)
         .fetch_optional(p)
-        .await)?;
-        Ok(row.map(Into::into))
+        .await)?)
     }
 
     /// The technical right that presents `key` (`cck_<prefix>_<secret>`), when the key is
@@ -369,15 +367,15 @@ impl Store {
             .await)?)
     }
 
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn api_keys_of_right(&self, right_id: RightId) -> Result<Vec<ApiKey>> {
-        let rows: Vec<ApiKeyRow> = with_pool!(self, |p| sqlx::query_as(
+        Ok(with_pool!(self, |p| sqlx::query_as(
             "SELECT id, right_id, key_hash, prefix, label, created_at, revoked_at FROM api_keys \
              WHERE right_id = $1 ORDER BY id"
         )
         .bind(right_id)
         .fetch_all(p)
-        .await)?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        .await)?)
     }
 }
 

@@ -22,6 +22,7 @@ pub(crate) async fn create_message_in(tx: &mut Tx, new: &NewMessage) -> Result<i
 }
 
 impl Store {
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn create_message(&self, new: &NewMessage) -> Result<Message> {
         let mut tx = self.begin().await?;
         let id = create_message_in(&mut tx, new).await?;
@@ -32,15 +33,14 @@ impl Store {
     /// One message, only if addressed to `recipient_user_id` (else `NotFound`).
     pub async fn message(&self, recipient_user_id: UserId, id: i64) -> Result<Message> {
         let sql = format!("{MESSAGE_SELECT} WHERE m.id = $1 AND m.recipient_user_id = $2");
-        let row: Option<MessageRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(id).bind(recipient_user_id).fetch_optional(p).await)?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        let message: Option<Message> = with_pool!(self, |p| sqlx::query_as(&sql).bind(id).bind(recipient_user_id).fetch_optional(p).await)?;
+        message.ok_or(StoreError::NotFound)
     }
 
     /// The messages addressed to a user, newest first.
     pub async fn messages_for(&self, recipient_user_id: UserId) -> Result<Vec<Message>> {
         let sql = format!("{MESSAGE_SELECT} WHERE m.recipient_user_id = $1 ORDER BY m.received_at DESC, m.id DESC");
-        let rows: Vec<MessageRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(recipient_user_id).fetch_all(p).await)?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        Ok(with_pool!(self, |p| sqlx::query_as(&sql).bind(recipient_user_id).fetch_all(p).await)?)
     }
 
     /// Marks a message read; the read date is set the first time only.

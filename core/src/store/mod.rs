@@ -25,6 +25,24 @@ macro_rules! with_pool {
     };
 }
 
+/// The column type of a value stored as a `$base` (text, a number): whatever either
+/// database accepts for `$base`. Its `Decode` says how the value is read from it.
+macro_rules! stored_as {
+    ($t:ty, $base:ty) => {
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $t
+        where
+            $base: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <$base as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <$base as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+    };
+}
+
 /// Runs `$body` with `$c` bound to the connection of an open [`Tx`].
 macro_rules! with_tx {
     ($tx:expr, |$c:ident| $body:expr) => {
@@ -44,10 +62,12 @@ macro_rules! with_tx {
 mod admin;
 mod audit;
 mod clock;
+mod columns;
 mod commerce;
 pub mod demo;
 mod directory;
 mod grants;
+mod json_text;
 mod messages;
 mod model;
 mod password;

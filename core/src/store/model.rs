@@ -1,11 +1,14 @@
-//! The store's records. Public types carry domain types; `*Row` types are what SQL returns.
+//! The store's records. Each reads its own columns (`sqlx::FromRow`, through the decoders of
+//! `columns`); a `*Row` type remains only where a query's shape differs from the record's
+//! (an order's lines, a right's grants).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::domain::*;
-use crate::store::{PasswordHash, StoreError};
+use crate::store::json_text::{JsonText, MaybeJsonText};
+use crate::store::PasswordHash;
 
 /// A secret string (TOTP secret, API key hash): never serialized, redacted in `Debug`.
 #[derive(Clone, PartialEq, Eq)]
@@ -26,45 +29,18 @@ impl fmt::Debug for Secret {
     }
 }
 
-fn corrupt(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(Box::new(e)))
-}
-
 // ------------------------------------------------------------------ companies
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Company {
     pub id: CompanyId,
     pub customer_number: String,
     pub name: String,
     pub language: Language,
     /// How long its invitations and the requests made to it wait for an answer.
+    #[sqlx(rename = "invitation_days")]
     pub invitation_lifetime: InvitationLifetime,
     pub created_at: DateTime<Utc>,
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct CompanyRow {
-    id: i64,
-    customer_number: String,
-    name: String,
-    language: String,
-    invitation_days: i32,
-    created_at: DateTime<Utc>,
-}
-
-impl TryFrom<CompanyRow> for Company {
-    type Error = StoreError;
-    fn try_from(r: CompanyRow) -> Result<Self, StoreError> {
-        Ok(Company {
-            id: r.id,
-            customer_number: r.customer_number,
-            name: r.name,
-            language: Language::parse(&r.language).map_err(corrupt)?,
-            invitation_lifetime: InvitationLifetime::from_days(r.invitation_days.into()).map_err(corrupt)?,
-            created_at: r.created_at,
-        })
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +53,7 @@ pub struct NewCompany {
 // ------------------------------------------------------------------ users
 
 /// A login. Secrets (password hash, TOTP secret) are in [`Credentials`], not here.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct User {
     pub id: UserId,
     pub email: String,
@@ -99,42 +75,6 @@ impl User {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct UserRow {
-    id: i64,
-    email: String,
-    first_name: String,
-    last_name: String,
-    language: String,
-    home_company_id: Option<i64>,
-    last_login_at: Option<DateTime<Utc>>,
-    totp_enabled: bool,
-    email_verified_at: Option<DateTime<Utc>>,
-    email_notifications: bool,
-    has_password: bool,
-    created_at: DateTime<Utc>,
-}
-
-impl TryFrom<UserRow> for User {
-    type Error = StoreError;
-    fn try_from(r: UserRow) -> Result<Self, StoreError> {
-        Ok(User {
-            id: r.id,
-            email: r.email,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            language: Language::parse(&r.language).map_err(corrupt)?,
-            home_company_id: r.home_company_id,
-            last_login_at: r.last_login_at,
-            totp_enabled: r.totp_enabled,
-            email_verified_at: r.email_verified_at,
-            email_notifications: r.email_notifications,
-            has_password: r.has_password,
-            created_at: r.created_at,
-        })
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub email: EmailAddress,
@@ -147,31 +87,13 @@ pub struct NewUser {
 }
 
 /// A login's secrets: not serializable, redacted in `Debug`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Credentials {
+    #[sqlx(rename = "id")]
     pub user_id: UserId,
     pub password_hash: Option<PasswordHash>,
     pub totp_secret: Option<Secret>,
     pub totp_enabled: bool,
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct CredentialsRow {
-    pub id: i64,
-    pub password_hash: Option<String>,
-    pub totp_secret: Option<String>,
-    pub totp_enabled: bool,
-}
-
-impl From<CredentialsRow> for Credentials {
-    fn from(r: CredentialsRow) -> Self {
-        Credentials {
-            user_id: r.id,
-            password_hash: r.password_hash.map(PasswordHash::from_phc),
-            totp_secret: r.totp_secret.map(Secret),
-            totp_enabled: r.totp_enabled,
-        }
-    }
 }
 
 // ------------------------------------------------------------------ rights
@@ -181,7 +103,7 @@ impl From<CredentialsRow> for Credentials {
 /// answered yet ([`UserRight::unanswered_request`]): asking never tells whether a number
 /// belongs to a company. Its id comes from the rights' own sequence, so that one id names one
 /// request whichever table holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UnmatchedRequest {
     pub id: RightId,
     pub user_id: UserId,
@@ -214,78 +136,6 @@ impl UnmatchedRequest {
             RightStatus::Expired => Some(Party::System),
             _ => Some(Party::Provider),
         }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct UnmatchedRequestRow {
-    id: i64,
-    user_id: i64,
-    customer_number: String,
-    status: String,
-    version: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    answer_by: DateTime<Utc>,
-}
-
-impl TryFrom<UnmatchedRequestRow> for UnmatchedRequest {
-    type Error = StoreError;
-    fn try_from(r: UnmatchedRequestRow) -> Result<Self, StoreError> {
-        Ok(UnmatchedRequest {
-            id: r.id,
-            user_id: r.user_id,
-            customer_number: r.customer_number,
-            status: RightStatus::parse(&r.status).map_err(corrupt)?,
-            version: r.version,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            answer_by: r.answer_by,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct RightRow {
-    id: i64,
-    company_id: i64,
-    user_id: i64,
-    right_type: String,
-    is_admin: bool,
-    status: String,
-    awaiting: Option<String>,
-    remark: Option<String>,
-    end_date: Option<NaiveDate>,
-    origin: String,
-    created_by_user_id: Option<i64>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    decided_at: Option<DateTime<Utc>>,
-    answer_by: Option<DateTime<Utc>>,
-    version: i64,
-}
-
-impl TryFrom<RightRow> for UserRight {
-    type Error = StoreError;
-    fn try_from(r: RightRow) -> Result<Self, StoreError> {
-        Ok(UserRight {
-            id: r.id,
-            company_id: r.company_id,
-            user_id: r.user_id,
-            right_type: RightType::parse(&r.right_type).map_err(corrupt)?,
-            is_admin: r.is_admin,
-            status: RightStatus::parse(&r.status).map_err(corrupt)?,
-            awaiting: r.awaiting.as_deref().map(Awaiting::parse).transpose().map_err(corrupt)?,
-            remark: r.remark,
-            end_date: r.end_date,
-            origin: RightOrigin::parse(&r.origin).map_err(corrupt)?,
-            created_by_user_id: r.created_by_user_id,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            decided_at: r.decided_at,
-            answer_by: r.answer_by,
-            version: r.version,
-        })
     }
 }
 
@@ -328,8 +178,9 @@ pub struct RightChanges {
 }
 
 /// A line of the rights list of a company.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct RightListItem {
+    #[sqlx(flatten)]
     pub right: UserRight,
     pub email: String,
     pub first_name: String,
@@ -358,8 +209,9 @@ pub struct ProviderCompanyRights {
 }
 
 /// A right of a user, with the company it is on (for "My rights", the company selector…).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct RightWithCompany {
+    #[sqlx(flatten)]
     pub right: UserRight,
     pub company_name: String,
     pub customer_number: String,
@@ -418,7 +270,7 @@ pub struct Page<T> {
 // ------------------------------------------------------------------ api keys
 
 /// A technical user's API key (only its hash is stored).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApiKey {
     pub id: i64,
     pub right_id: RightId,
@@ -427,31 +279,6 @@ pub struct ApiKey {
     pub label: Option<String>,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct ApiKeyRow {
-    pub id: i64,
-    pub right_id: i64,
-    pub key_hash: String,
-    pub prefix: String,
-    pub label: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl From<ApiKeyRow> for ApiKey {
-    fn from(r: ApiKeyRow) -> Self {
-        ApiKey {
-            id: r.id,
-            right_id: r.right_id,
-            key_hash: Secret(r.key_hash),
-            prefix: r.prefix,
-            label: r.label,
-            created_at: r.created_at,
-            revoked_at: r.revoked_at,
-        }
-    }
 }
 
 // ------------------------------------------------------------------ services, debtors, grants
@@ -495,44 +322,17 @@ pub(crate) struct GrantRow {
 // ------------------------------------------------------------------ messages
 
 /// An in-app message. Its `kind` and `params` are written in the reader's language by the UI.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Message {
     pub id: i64,
     pub recipient_user_id: UserId,
     pub company_id: Option<CompanyId>,
     pub company_name: Option<String>,
     pub kind: MessageKind,
+    #[sqlx(try_from = "JsonText")]
     pub params: serde_json::Value,
     pub received_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct MessageRow {
-    pub id: i64,
-    pub recipient_user_id: i64,
-    pub company_id: Option<i64>,
-    pub company_name: Option<String>,
-    pub kind: String,
-    pub params: String,
-    pub received_at: DateTime<Utc>,
-    pub read_at: Option<DateTime<Utc>>,
-}
-
-impl TryFrom<MessageRow> for Message {
-    type Error = StoreError;
-    fn try_from(r: MessageRow) -> Result<Self, StoreError> {
-        Ok(Message {
-            id: r.id,
-            recipient_user_id: r.recipient_user_id,
-            company_id: r.company_id,
-            company_name: r.company_name,
-            kind: MessageKind::parse(&r.kind).map_err(corrupt)?,
-            params: serde_json::from_str(&r.params).map_err(corrupt)?,
-            received_at: r.received_at,
-            read_at: r.read_at,
-        })
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -628,7 +428,6 @@ pub struct Invoice {
     pub amount_cents: i64,
     pub issued_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
-    #[sqlx(try_from = "String")]
     pub status: InvoiceStatus,
 }
 
@@ -703,7 +502,7 @@ impl AuditEntry {
 }
 
 /// A stored audit entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct AuditRecord {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -713,41 +512,10 @@ pub struct AuditRecord {
     pub company_id: Option<CompanyId>,
     pub action: AuditAction,
     pub target: String,
+    #[sqlx(try_from = "MaybeJsonText")]
     pub before: Option<serde_json::Value>,
+    #[sqlx(try_from = "MaybeJsonText")]
     pub after: Option<serde_json::Value>,
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct AuditRow {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor_user_id: Option<i64>,
-    pub actor_email: Option<String>,
-    pub acting_company_id: Option<i64>,
-    pub company_id: Option<i64>,
-    pub action: String,
-    pub target: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
-
-impl TryFrom<AuditRow> for AuditRecord {
-    type Error = StoreError;
-    fn try_from(r: AuditRow) -> Result<Self, StoreError> {
-        let json = |s: Option<String>| s.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt);
-        Ok(AuditRecord {
-            id: r.id,
-            at: r.at,
-            actor_user_id: r.actor_user_id,
-            actor_email: r.actor_email,
-            acting_company_id: r.acting_company_id,
-            company_id: r.company_id,
-            action: AuditAction::parse(&r.action).map_err(corrupt)?,
-            target: r.target,
-            before: json(r.before)?,
-            after: json(r.after)?,
-        })
-    }
 }
 
 // ------------------------------------------------------------------ outbox

@@ -39,6 +39,7 @@ impl Store {
     }
 
     /// The reminders sent about a right, oldest first: which one, and the date it was about.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn reminders_sent(&self, right_id: RightId) -> Result<Vec<(Reminder, String)>> {
         let rows: Vec<(String, String)> =
             with_pool!(self, |p| sqlx::query_as("SELECT reminder, about FROM right_reminders WHERE right_id = $1 ORDER BY sent_at, reminder")

@@ -45,8 +45,8 @@ async fn reserve_right_id_in(tx: &mut Tx) -> Result<RightId> {
 
 async fn unmatched_request_in(tx: &mut Tx, id: RightId) -> Result<UnmatchedRequest> {
     let sql = format!("SELECT {COLUMNS} FROM unmatched_requests WHERE id = $1");
-    let row: Option<UnmatchedRequestRow> = with_tx!(tx, |c| sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
-    row.ok_or(StoreError::NotFound)?.try_into()
+    let request: Option<UnmatchedRequest> = with_tx!(tx, |c| sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
+    request.ok_or(StoreError::NotFound)
 }
 
 /// Moves a pending request to `status` at `version`, audited; `Conflict` when it moved meanwhile.
@@ -62,9 +62,9 @@ async fn end_in(
         "UPDATE unmatched_requests SET status = $3, version = version + 1, updated_at = $4 \
          WHERE id = $1 AND version = $2 AND status = 'pending' RETURNING {COLUMNS}"
     );
-    let row: Option<UnmatchedRequestRow> =
+    let after: Option<UnmatchedRequest> =
         with_tx!(tx, |c| sqlx::query_as(&sql).bind(before.id).bind(before.version).bind(status.as_str()).bind(at).fetch_optional(c).await)?;
-    let after: UnmatchedRequest = row.ok_or(StoreError::Conflict)?.try_into()?;
+    let after = after.ok_or(StoreError::Conflict)?;
     let entry = AuditEntry::new(actor, None, action, format!("request:{}", after.id))
         .before(serde_json::json!({ "status": before.status.as_str() }))
         .after(serde_json::json!({ "status": after.status.as_str() }));
@@ -77,8 +77,7 @@ impl Store {
     /// one right per company.
     pub async fn unmatched_request_for(&self, user_id: UserId, number: &CustomerNumber) -> Result<Option<UnmatchedRequest>> {
         let sql = format!("SELECT {COLUMNS} FROM unmatched_requests WHERE user_id = $1 AND customer_number = $2");
-        let row: Option<UnmatchedRequestRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(user_id).bind(number.as_str()).fetch_optional(p).await)?;
-        row.map(TryInto::try_into).transpose()
+        Ok(with_pool!(self, |p| sqlx::query_as(&sql).bind(user_id).bind(number.as_str()).fetch_optional(p).await)?)
     }
 
     /// Keeps a request for a number no company has, within the login's `max_open` requests
@@ -95,7 +94,7 @@ impl Store {
             "INSERT INTO unmatched_requests (id, user_id, customer_number, remark, status, created_at, updated_at, answer_by, version) \
              VALUES ($1, $2, $3, $4, 'pending', $5, $5, $6, 1) RETURNING {COLUMNS}"
         );
-        let row: UnmatchedRequestRow = with_tx!(&mut tx, |c| sqlx::query_as(&sql)
+        let request: UnmatchedRequest = with_tx!(&mut tx, |c| sqlx::query_as(&sql)
             .bind(id)
             .bind(user_id)
             .bind(number.as_str())
@@ -105,7 +104,6 @@ impl Store {
             .fetch_one(c)
             .await)
         .map_err(dup("right"))?;
-        let request: UnmatchedRequest = row.try_into()?;
         let entry = AuditEntry::new(&Actor::login(user_id), None, AuditAction::RightCreate, format!("request:{id}"))
             .after(serde_json::json!({ "customer_number": number.as_str(), "status": "pending" }));
         audit_in(&mut tx, &entry).await?;
@@ -116,16 +114,15 @@ impl Store {
     /// The login's requests for numbers no company has, oldest first.
     pub async fn unmatched_requests_of(&self, user_id: UserId) -> Result<Vec<UnmatchedRequest>> {
         let sql = format!("SELECT {COLUMNS} FROM unmatched_requests WHERE user_id = $1 ORDER BY created_at, id");
-        let rows: Vec<UnmatchedRequestRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(user_id).fetch_all(p).await)?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        Ok(with_pool!(self, |p| sqlx::query_as(&sql).bind(user_id).fetch_all(p).await)?)
     }
 
     /// One of the login's requests for a number no company has; `NotFound` unless it is this
     /// login's.
     pub async fn unmatched_request(&self, user_id: UserId, id: RightId) -> Result<UnmatchedRequest> {
         let sql = format!("SELECT {COLUMNS} FROM unmatched_requests WHERE id = $1 AND user_id = $2");
-        let row: Option<UnmatchedRequestRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(p).await)?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        let request: Option<UnmatchedRequest> = with_pool!(self, |p| sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(p).await)?;
+        request.ok_or(StoreError::NotFound)
     }
 
     /// The requester's answer to its own request, through the rights' lifecycle as for a
@@ -151,10 +148,9 @@ impl Store {
     /// instances may run it at once: a request expires, and is told, once.
     pub async fn expire_unmatched_requests(&self, now: DateTime<Utc>, told: impl Fn(&UnmatchedRequest) -> NewMessage) -> Result<Vec<UnmatchedRequest>> {
         let sql = format!("SELECT {COLUMNS} FROM unmatched_requests WHERE status = 'pending' AND answer_by <= $1 ORDER BY answer_by, id");
-        let due: Vec<UnmatchedRequestRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(now).fetch_all(p).await)?;
+        let due: Vec<UnmatchedRequest> = with_pool!(self, |p| sqlx::query_as(&sql).bind(now).fetch_all(p).await)?;
         let mut expired = Vec::with_capacity(due.len());
-        for row in due {
-            let before: UnmatchedRequest = row.try_into()?;
+        for before in due {
             let mut tx = self.begin().await?;
             match end_in(&mut tx, &before, RightStatus::Expired, AuditAction::RightExpire, &Actor::system(), now).await {
                 Ok(after) => {

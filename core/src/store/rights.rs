@@ -20,47 +20,10 @@ macro_rules! right_cols_bare {
     };
 }
 
-#[derive(sqlx::FromRow)]
-struct ListRow {
-    #[sqlx(flatten)]
-    right: RightRow,
-    email: String,
-    first_name: String,
-    last_name: String,
-    home_company_id: Option<i64>,
-    home_company_name: Option<String>,
-    has_rights_elsewhere: bool,
-}
-
-impl TryFrom<ListRow> for RightListItem {
-    type Error = StoreError;
-
-    fn try_from(r: ListRow) -> Result<Self> {
-        Ok(RightListItem {
-            right: r.right.try_into()?,
-            email: r.email,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            home_company_id: r.home_company_id,
-            home_company_name: r.home_company_name,
-            has_rights_elsewhere: r.has_rights_elsewhere,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct WithCompanyRow {
-    #[sqlx(flatten)]
-    right: RightRow,
-    company_name: String,
-    customer_number: String,
-    is_home_company: bool,
-}
-
 pub(crate) async fn right_in(tx: &mut Tx, id: RightId) -> Result<UserRight> {
-    let row: Option<RightRow> =
+    let right: Option<UserRight> =
         with_tx!(tx, |c| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.id = $1")).bind(id).fetch_optional(c).await)?;
-    row.ok_or(StoreError::NotFound)?.try_into()
+    right.ok_or(StoreError::NotFound)
 }
 
 /// The seed's star of a right `r`: its login holds, on another company, a right that
@@ -117,7 +80,7 @@ pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightSta
         RightStatus::Pending => Some(answer_by_in(tx, new.company_id, at).await?),
         _ => None,
     };
-    let row: RightRow = with_tx!(tx, |c| sqlx::query_as(concat!(
+    let right: UserRight = with_tx!(tx, |c| sqlx::query_as(concat!(
         "INSERT INTO user_rights (company_id, user_id, right_type, is_admin, status, awaiting, remark, end_date, \
          origin, created_by_user_id, created_at, updated_at, decided_at, answer_by, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, 1) RETURNING ",
@@ -139,7 +102,6 @@ pub(crate) async fn insert_right_in(tx: &mut Tx, new: &NewRight, state: RightSta
     .fetch_one(c)
     .await)
     .map_err(dup("right"))?;
-    let right: UserRight = row.try_into()?;
     audit_in(tx, &AuditEntry::new(actor, Some(right.company_id), AuditAction::RightCreate, format!("right:{}", right.id)).after(&right)).await?;
     Ok(right)
 }
@@ -209,7 +171,7 @@ async fn update_in(
     actor: &Actor,
     at: DateTime<Utc>,
 ) -> Result<UserRight> {
-    let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
+    let after: Option<UserRight> = with_tx!(tx, |c| sqlx::query_as(concat!(
         "UPDATE user_rights SET status = $3, awaiting = $4, updated_at = $5, decided_at = $6, answer_by = $7, \
          version = version + 1 WHERE id = $1 AND version = $2 RETURNING ",
         right_cols_bare!()
@@ -223,7 +185,7 @@ async fn update_in(
     .bind(answer_by)
     .fetch_optional(c)
     .await)?;
-    let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
+    let after = after.ok_or(StoreError::Conflict)?;
     audit_in(tx, &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after)).await?;
     Ok(after)
 }
@@ -239,7 +201,7 @@ async fn change_details_in(
     actor: &Actor,
     at: DateTime<Utc>,
 ) -> Result<UserRight> {
-    let row: Option<RightRow> = with_tx!(tx, |c| sqlx::query_as(concat!(
+    let after: Option<UserRight> = with_tx!(tx, |c| sqlx::query_as(concat!(
         "UPDATE user_rights SET is_admin = $3, remark = $4, end_date = $5, updated_at = $6, version = version + 1 \
          WHERE id = $1 AND version = $2 RETURNING ",
         right_cols_bare!()
@@ -252,7 +214,7 @@ async fn change_details_in(
     .bind(at)
     .fetch_optional(c)
     .await)?;
-    let after: UserRight = row.ok_or(StoreError::Conflict)?.try_into()?;
+    let after = after.ok_or(StoreError::Conflict)?;
     keep_an_admin_in(tx, before, &after, calendar_date(at)).await?;
     audit_in(tx, &AuditEntry::new(actor, Some(after.company_id), action, format!("right:{}", after.id)).before(before).after(&after)).await?;
     Ok(after)
@@ -317,20 +279,18 @@ impl Store {
     }
 
     pub async fn right(&self, id: RightId) -> Result<UserRight> {
-        let row: Option<RightRow> =
+        let right: Option<UserRight> =
             with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.id = $1")).bind(id).fetch_optional(p).await)?;
-        row.ok_or(StoreError::NotFound)?.try_into()
+        right.ok_or(StoreError::NotFound)
     }
 
     /// The right of `user_id` on `company_id`, if any.
     pub async fn right_for(&self, company_id: CompanyId, user_id: UserId) -> Result<Option<UserRight>> {
-        let row: Option<RightRow> =
-            with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.company_id = $1 AND r.user_id = $2"))
-                .bind(company_id)
-                .bind(user_id)
-                .fetch_optional(p)
-                .await)?;
-        row.map(TryInto::try_into).transpose()
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!("SELECT ", right_cols!(), " FROM user_rights r WHERE r.company_id = $1 AND r.user_id = $2"))
+            .bind(company_id)
+            .bind(user_id)
+            .fetch_optional(p)
+            .await)?)
     }
 
     /// Applies a lifecycle transition done `by` a party, if the right is still at
@@ -446,7 +406,7 @@ impl Store {
             ),
             FROM_WHERE, "", order, dir
         );
-        let rows: Vec<ListRow> = with_pool!(self, |p| sqlx::query_as(&sql)
+        let items: Vec<RightListItem> = with_pool!(self, |p| sqlx::query_as(&sql)
             .bind(company_id)
             .bind(pattern.clone())
             .bind(rtype)
@@ -457,13 +417,12 @@ impl Store {
             .bind(self.today())
             .fetch_all(p)
             .await)?;
-        let items = rows.into_iter().map(RightListItem::try_from).collect::<Result<_>>()?;
         Ok(Page { items, total })
     }
 
     /// All rights of a user with the company names (home company first, then by name).
     pub async fn rights_of_user(&self, user_id: UserId) -> Result<Vec<RightWithCompany>> {
-        let rows: Vec<WithCompanyRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             right_cols!(),
             ", c.name AS company_name, c.customer_number, \
@@ -473,17 +432,7 @@ impl Store {
         ))
         .bind(user_id)
         .fetch_all(p)
-        .await)?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(RightWithCompany {
-                    right: r.right.try_into()?,
-                    company_name: r.company_name,
-                    customer_number: r.customer_number,
-                    is_home_company: r.is_home_company,
-                })
-            })
-            .collect()
+        .await)?)
     }
 
     /// Expires every pending, active or suspended right whose end date is before `today`
@@ -513,15 +462,14 @@ impl Store {
     /// The pending rights (invitations and requests) whose answer-by time has come at
     /// `now`, oldest due first: the housekeeping expires each with its message.
     pub async fn lapsed_rights(&self, now: DateTime<Utc>) -> Result<Vec<UserRight>> {
-        let rows: Vec<RightRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             right_cols!(),
             " FROM user_rights r WHERE r.status = 'pending' AND r.answer_by <= $1 ORDER BY r.answer_by, r.id"
         ))
         .bind(now)
         .fetch_all(p)
-        .await)?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        .await)?)
     }
 
     /// The rights a reminder may be due about at `now` (see [`UserRight::reminder_due`]):
@@ -529,7 +477,7 @@ impl Store {
     /// end within 30 days.
     pub async fn rights_to_remind(&self, now: DateTime<Utc>) -> Result<Vec<UserRight>> {
         let today = calendar_date(now);
-        let rows: Vec<RightRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             right_cols!(),
             " FROM user_rights r WHERE r.right_type = 'provider' AND ( \
@@ -542,8 +490,7 @@ impl Store {
         .bind(today)
         .bind(today + Duration::days(Reminder::FURTHEST_BEFORE_END))
         .fetch_all(p)
-        .await)?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        .await)?)
     }
 
     /// The provider companies whose logins hold pending, active or suspended provider rights on
@@ -564,7 +511,7 @@ impl Store {
     /// The pending, active and suspended provider rights that logins of `provider_company_id` hold on
     /// `company_id`, by name: what offboarding the provider company ends.
     pub async fn provider_company_rights(&self, company_id: CompanyId, provider_company_id: CompanyId) -> Result<Vec<RightListItem>> {
-        let rows: Vec<ListRow> = with_pool!(self, |p| sqlx::query_as(concat!(
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!(
             "SELECT ",
             right_cols!(),
             ", u.email, u.first_name, u.last_name, u.home_company_id, hc.name AS home_company_name, ",
@@ -579,8 +526,7 @@ impl Store {
         .bind(true)
         .bind(self.today())
         .fetch_all(p)
-        .await)?;
-        rows.into_iter().map(RightListItem::try_from).collect()
+        .await)?)
     }
 
     /// Offboarding: ends, in one transaction, every pending, active or suspended right that logins of
@@ -598,7 +544,7 @@ impl Store {
     ) -> Result<Vec<UserRight>> {
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, |c| sqlx::query("UPDATE companies SET id = id WHERE id = $1").bind(company_id).execute(c).await.map(|_| ()))?;
-        let rows: Vec<RightRow> = with_tx!(&mut tx, |c| sqlx::query_as(concat!(
+        let rights: Vec<UserRight> = with_tx!(&mut tx, |c| sqlx::query_as(concat!(
             "SELECT ",
             right_cols!(),
             " FROM user_rights r JOIN users u ON u.id = r.user_id WHERE ",
@@ -609,7 +555,6 @@ impl Store {
         .bind(provider_company_id)
         .fetch_all(c)
         .await)?;
-        let rights = rows.into_iter().map(UserRight::try_from).collect::<Result<Vec<_>>>()?;
         if rights.is_empty() {
             return Err(StoreError::NotFound);
         }

@@ -150,6 +150,7 @@ impl Store {
     }
 
     /// Attempts for `key` in the window that is still open at `now`.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn attempt_count(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<i64> {
         let row: Option<(i64, DateTime<Utc>)> =
             with_pool!(self, |p| sqlx::query_as("SELECT count, window_start FROM login_throttle WHERE key = $1").bind(key).fetch_optional(p).await)?;
@@ -175,6 +176,7 @@ impl Store {
     // ------------------------------------------------------------ statistics
 
     /// Row count of every table, in [`TABLES`] order.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
         let mut out = Vec::with_capacity(TABLES.len());
         for &t in TABLES {

@@ -78,7 +78,7 @@ pub fn hash_email_token(token: &str) -> String {
 }
 
 /// A stored token's facts (never the token nor its hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EmailToken {
     pub id: i64,
     pub purpose: TokenPurpose,
@@ -88,26 +88,6 @@ pub struct EmailToken {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub used_at: Option<DateTime<Utc>>,
-}
-
-#[derive(sqlx::FromRow)]
-struct TokenRow {
-    id: i64,
-    purpose: String,
-    user_id: i64,
-    new_email: Option<String>,
-    created_at: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-    used_at: Option<DateTime<Utc>>,
-}
-
-impl TryFrom<TokenRow> for EmailToken {
-    type Error = StoreError;
-    fn try_from(r: TokenRow) -> Result<Self> {
-        let purpose =
-            TokenPurpose::parse(&r.purpose).ok_or_else(|| StoreError::Database(sqlx::Error::Protocol(format!("unknown token purpose {}", r.purpose))))?;
-        Ok(EmailToken { id: r.id, purpose, user_id: r.user_id, new_email: r.new_email, created_at: r.created_at, expires_at: r.expires_at, used_at: r.used_at })
-    }
 }
 
 const TOKEN_COLS: &str = "id, purpose, user_id, new_email, created_at, expires_at, used_at";
@@ -133,9 +113,7 @@ async fn consume_in(tx: &mut Tx, purposes: &[TokenPurpose], token: &str, at: Dat
         "UPDATE email_tokens SET used_at = $4 WHERE token_hash = $1 AND (purpose = $2 OR purpose = $3) \
          AND used_at IS NULL AND expires_at > $4 RETURNING {TOKEN_COLS}"
     );
-    let row: Option<TokenRow> =
-        with_tx!(tx, |c| sqlx::query_as(&sql).bind(hash_email_token(token)).bind(first.as_str()).bind(second.as_str()).bind(at).fetch_optional(c).await)?;
-    row.map(TryInto::try_into).transpose()
+    Ok(with_tx!(tx, |c| sqlx::query_as(&sql).bind(hash_email_token(token)).bind(first.as_str()).bind(second.as_str()).bind(at).fetch_optional(c).await)?)
 }
 
 async fn user_email_in(tx: &mut Tx, user_id: UserId) -> Result<(String, Option<CompanyId>)> {
@@ -193,19 +171,19 @@ impl Store {
             [one, two, ..] => (*one, *two),
             [] => return Ok(None),
         };
-        let row: Option<TokenRow> = with_pool!(self, |p| sqlx::query_as(&sql)
+        Ok(with_pool!(self, |p| sqlx::query_as(&sql)
             .bind(hash_email_token(token))
             .bind(first.as_str())
             .bind(second.as_str())
             .bind(real_time())
             .fetch_optional(p)
-            .await)?;
-        row.map(TryInto::try_into).transpose()
+            .await)?)
     }
 
     /// Uses a token of `purpose`: answers it and marks it used when it was valid (unused,
     /// unexpired), in one statement; `None` for an unknown, used, expired token or one of
     /// another purpose. Two concurrent uses never both succeed.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn consume_email_token(&self, purpose: TokenPurpose, token: &str) -> Result<Option<EmailToken>> {
         let mut tx = self.begin().await?;
         let found = consume_in(&mut tx, &[purpose], token, real_time()).await?;
@@ -214,6 +192,7 @@ impl Store {
     }
 
     /// Moves a token's expiry (operators' corrections and tests of expired links).
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn set_email_token_expiry(&self, token: &str, expires_at: DateTime<Utc>) -> Result<()> {
         let n = with_pool!(self, |p| sqlx::query("UPDATE email_tokens SET expires_at = $2 WHERE token_hash = $1")
             .bind(hash_email_token(token))
@@ -225,10 +204,10 @@ impl Store {
     }
 
     /// The tokens of a user, newest first (facts only).
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn email_tokens_of(&self, user_id: UserId) -> Result<Vec<EmailToken>> {
         let sql = format!("SELECT {TOKEN_COLS} FROM email_tokens WHERE user_id = $1 ORDER BY id DESC");
-        let rows: Vec<TokenRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(user_id).fetch_all(p).await)?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        Ok(with_pool!(self, |p| sqlx::query_as(&sql).bind(user_id).fetch_all(p).await)?)
     }
 
     /// Creates a self-registered login: no home company, address not yet confirmed (it

@@ -72,6 +72,7 @@ impl Store {
     }
 
     /// How many unused recovery codes `user_id` has left.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn unused_recovery_codes(&self, user_id: UserId) -> Result<i64> {
         Ok(with_pool!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
             .bind(user_id)

@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use leptos::prelude::LeptosOptions;
 use portal_core::store::{demo, Store};
+use portal_core::test_support::FreshPostgres;
 use server::auth::Security;
 use server::http::{router_with, AppState};
-use sqlx::Connection;
 
 pub mod people;
 
@@ -105,20 +105,6 @@ fn temp_dir() -> TempDir {
     TempDir(dir)
 }
 
-fn postgres_base() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-fn with_database(url: &str, db: &str) -> String {
-    let (scheme, rest) = url.split_once("://").expect("postgres URL");
-    let (rest, query) = match rest.split_once('?') {
-        Some((r, q)) => (r, format!("?{q}")),
-        None => (rest, String::new()),
-    };
-    let authority = rest.split('/').next().unwrap_or(rest);
-    format!("{scheme}://{authority}/{db}{query}")
-}
-
 /// Starts the server on `db`, seeds the demo data, runs `case`, then cleans up (also when
 /// the case panics).
 pub async fn run<F, Fut>(db: Db, name: &str, options: Options, case: F)
@@ -127,26 +113,13 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let dir = temp_dir();
-    let mut pg: Option<(sqlx::PgConnection, String)> = None;
+    let mut pg: Option<FreshPostgres> = None;
     let url = match db {
         Db::Sqlite => format!("sqlite://{}", dir.0.join("portal.db").display()),
         Db::Postgres => {
-            let base = postgres_base();
-            let mut admin = match sqlx::PgConnection::connect(&base).await {
-                Ok(c) => c,
-                Err(e) => {
-                    if std::env::var("REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                        panic!("REQUIRE_POSTGRES=1 but Postgres is unreachable at {base}: {e}");
-                    }
-                    eprintln!("skipped: no Postgres ({e})");
-                    return;
-                }
-            };
-            let short: String = name.chars().take(30).collect();
-            let db_name = format!("pa_{short}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
-            sqlx::query(&format!("CREATE DATABASE \"{db_name}\"")).execute(&mut admin).await.expect("create test database");
-            let url = with_database(&base, &db_name);
-            pg = Some((admin, db_name));
+            let Some(database) = FreshPostgres::create("pa", name).await else { return };
+            let url = database.url.clone();
+            pg = Some(database);
             url
         }
     };
@@ -178,9 +151,8 @@ where
     server.abort();
     let _ = server.await;
     store.close().await;
-    if let Some((mut admin, db_name)) = pg {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)")).execute(&mut admin).await;
-        let _ = admin.close().await;
+    if let Some(database) = pg {
+        let _ = database.drop_database().await;
     }
     drop(dir);
     if let Err(e) = result {
