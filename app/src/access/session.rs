@@ -4,8 +4,8 @@
 
 use crate::shared::refusal::PortalError;
 use chrono::{DateTime, Utc};
-use portal_core::domain::{AuditAction, UserId};
-use portal_core::store::{self, Actor, AuditEntry, Store, User};
+use portal_core::domain::{AuditAction, RightId, UserId};
+use portal_core::store::{self, Actor, AuditEntry, Store, StoreError, User, UserRight};
 use tower_sessions::Session;
 
 use super::acting_ssr::company_count;
@@ -28,6 +28,21 @@ pub const KEY_SIGNED_IN_AT: &str = "auth.signed_in_at";
 pub struct SignedIn {
     pub user_id: UserId,
     pub signed_in_at: DateTime<Utc>,
+}
+
+impl SignedIn {
+    /// The right `right_id` when this login is the one who answers it
+    /// ([`UserRight::answered_by`]: its invitation, its request, the right it holds), else
+    /// `None`, whether no right has that id or another login's right has it: an id tells a
+    /// login nothing about others' rights. A caller whose id may also name one of the login's
+    /// requests to a number no company has looks there on `None`.
+    pub async fn own_right(&self, store: &Store, right_id: RightId) -> Result<Option<UserRight>, PortalError> {
+        match store.right(right_id).await {
+            Ok(right) if right.answered_by(self.user_id) => Ok(Some(right)),
+            Ok(_) | Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(internal(e)),
+        }
+    }
 }
 
 /// Who is signed in on `session`, if anybody. A session past its absolute time-out is

@@ -92,7 +92,7 @@ pub async fn request_access(customer_number: String, message: String) -> Result<
 #[server(prefix = "/api", endpoint = "load_invitation")]
 pub async fn load_invitation(right_id: i64) -> Result<InvitationView, PortalError> {
     let login = crate::access::require_login().await?;
-    service::invitation(&crate::shared::context::store()?, login.user_id, right_id).await
+    service::invitation(&crate::shared::context::store()?, &login, right_id).await
 }
 
 /// `answer`: `accept`, `refuse` or `resign`, or `withdraw` for the login's own request. Only the invited login answers its own right;
@@ -100,13 +100,14 @@ pub async fn load_invitation(right_id: i64) -> Result<InvitationView, PortalErro
 #[server(prefix = "/api", endpoint = "answer_right")]
 pub async fn answer_right(right_id: i64, version: i64, answer: String) -> Result<(), PortalError> {
     let login = crate::access::require_login().await?;
-    service::answer(&Deps::of_request()?, login.user_id, right_id, version, &answer).await?;
+    service::answer(&Deps::of_request()?, &login, right_id, version, &answer).await?;
     crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, account.answer_saved).to_string()).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
+    use crate::access::SignedIn;
     use crate::messages::mail::Notice;
     use crate::shared::refusal::{internal, invalid, refused, Refusal};
     use portal_core::domain::{DomainError, MessageKind, Party, RightType, Transition};
@@ -224,18 +225,14 @@ pub mod service {
         }
     }
 
-    pub async fn invitation(store: &Store, user_id: i64, right_id: i64) -> Result<InvitationView, PortalError> {
-        let right = match store.right(right_id).await {
-            Ok(r) if r.answered_by(user_id) => r,
-            Ok(_) => return Err(refused(Refusal::NotYourInvitation)),
-            Err(StoreError::NotFound) => {
-                return match store.unmatched_request(user_id, right_id).await {
-                    Ok(request) => Ok(unmatched_view(request)),
-                    Err(StoreError::NotFound) => Err(refused(Refusal::NotYourInvitation)),
-                    Err(e) => Err(internal(e)),
-                };
-            }
-            Err(e) => return Err(internal(e)),
+    pub async fn invitation(store: &Store, login: &SignedIn, right_id: i64) -> Result<InvitationView, PortalError> {
+        let user_id = login.user_id;
+        let Some(right) = login.own_right(store, right_id).await? else {
+            return match store.unmatched_request(user_id, right_id).await {
+                Ok(request) => Ok(unmatched_view(request)),
+                Err(StoreError::NotFound) => Err(refused(Refusal::NotYourInvitation)),
+                Err(e) => Err(internal(e)),
+            };
         };
         let company = store.company(right.company_id).await.map_err(internal)?;
         let ended = right.ended_by().map(|by| RightEnded { on: crate::shared::format::swiss_date(right.updated_at), by });
@@ -311,15 +308,12 @@ pub mod service {
 
     /// The login `user_id` answers its right `right_id` at `version` (`answer`: `accept`,
     /// `refuse`, `resign` or `withdraw`); the company's administrators are told.
-    pub async fn answer(deps: &Deps, user_id: i64, right_id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
+    pub async fn answer(deps: &Deps, login: &SignedIn, right_id: i64, version: i64, answer: &str) -> Result<(), PortalError> {
         // An answer no right knows is refused before anything is read.
         transition_of(answer).ok_or_else(|| refused(Refusal::BadAnswer))?;
-        let store = &deps.store;
-        let right = match store.right(right_id).await {
-            Ok(r) if r.answered_by(user_id) => r,
-            Ok(_) => return Err(refused(Refusal::ProviderRightNotFound)),
-            Err(StoreError::NotFound) => return answer_unmatched(store, user_id, right_id, version, answer).await,
-            Err(e) => return Err(internal(e)),
+        let (store, user_id) = (&deps.store, login.user_id);
+        let Some(right) = login.own_right(store, right_id).await? else {
+            return answer_unmatched(store, user_id, right_id, version, answer).await;
         };
         let (transition, kind) =
             if right.joins_by_consent() { join_transition_of(answer) } else { transition_of(answer) }.ok_or_else(|| refused(Refusal::BadAnswer))?;

@@ -139,6 +139,25 @@ pub(crate) async fn set_first_grants_in(tx: &mut Tx, to: &UserRight, wanted: &[G
     audit_in(tx, &AuditEntry::new(actor, Some(to.company_id), AuditAction::RightGrants, format!("right:{}", to.id)).after(&after)).await
 }
 
+/// The twin of [`UserRight::may_act_through`], as the `FROM … WHERE` of a query: the rights
+/// of login `$1` on company `$2` through which it may use the service coded `$3` on `$today`
+/// for `$debtor` (the join on `company_services` is "subscribed", the one on the right's own
+/// grants "through one of its grants").
+macro_rules! through_a_grant {
+    ($today:literal, $true:literal, $debtor:literal) => {
+        concat!(
+            "FROM user_rights r \
+             JOIN service_grants g ON g.right_id = r.id \
+             JOIN services s ON s.id = g.service_id \
+             JOIN company_services cs ON cs.company_id = r.company_id AND cs.service_id = s.id \
+             WHERE r.user_id = $1 AND r.company_id = $2 AND s.code = $3 AND ",
+            grants_access!("r", $today),
+            " AND ",
+            covers_debtor!("g", $true, $debtor)
+        )
+    };
+}
+
 impl Store {
     /// The right's service authorizations, by service code.
     pub async fn service_grants(&self, right_id: RightId) -> Result<Vec<ServiceGrant>> {
@@ -209,39 +228,34 @@ impl Store {
 
     /// [`Store::may_act`] on a given day.
     pub async fn may_act_on(&self, user_id: UserId, company_id: CompanyId, service_code: &str, debtor_id: Option<DebtorId>, today: NaiveDate) -> Result<bool> {
-        // The twin of `UserRight::may_act_through`: the join on `company_services` is
-        // "subscribed", the join on the right's own grants is "through one of its grants".
-        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(concat!(
-            "SELECT COUNT(*) FROM user_rights r \
-             JOIN service_grants g ON g.right_id = r.id \
-             JOIN services s ON s.id = g.service_id \
-             JOIN company_services cs ON cs.company_id = r.company_id AND cs.service_id = s.id \
-             WHERE r.user_id = $1 AND r.company_id = $2 AND s.code = $3 AND ",
-            grants_access!("r", "$5"),
-            " AND ",
-            covers_debtor!("g", "$6", "$4")
-        ))
-        .bind(user_id)
-        .bind(company_id)
-        .bind(service_code)
-        .bind(debtor_id)
-        .bind(today)
-        .bind(true)
-        .fetch_one(p)
-        .await)?;
+        let n: i64 = with_pool!(self, |p| sqlx::query_scalar(concat!("SELECT COUNT(*) ", through_a_grant!("$5", "$6", "$4")))
+            .bind(user_id)
+            .bind(company_id)
+            .bind(service_code)
+            .bind(debtor_id)
+            .bind(today)
+            .bind(true)
+            .fetch_one(p)
+            .await)?;
         Ok(n > 0)
     }
 
     /// The debtors of `company_id` the user may act for on the service today (all of the
     /// company's debtors for an all-debtors grant; none without an active right).
+    /// One query, whatever the number of debtors: [`Store::may_act`]'s conditions, asked of
+    /// each debtor of the company at once.
     pub async fn permitted_debtors(&self, user_id: UserId, company_id: CompanyId, service_code: &str) -> Result<Vec<Debtor>> {
-        let all = self.debtors(company_id).await?;
-        let mut out = Vec::new();
-        for d in all {
-            if self.may_act(user_id, company_id, service_code, Some(d.id)).await? {
-                out.push(d);
-            }
-        }
-        Ok(out)
+        Ok(with_pool!(self, |p| sqlx::query_as(concat!(
+            "SELECT d.id, d.company_id, d.debtor_number, d.name FROM debtors d WHERE d.company_id = $2 AND EXISTS (SELECT 1 ",
+            through_a_grant!("$4", "$5", "d.id"),
+            ") ORDER BY d.debtor_number"
+        ))
+        .bind(user_id)
+        .bind(company_id)
+        .bind(service_code)
+        .bind(self.today())
+        .bind(true)
+        .fetch_all(p)
+        .await)?)
     }
 }

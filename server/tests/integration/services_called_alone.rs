@@ -4,7 +4,7 @@
 //! calls them once it has checked who acts.
 
 use crate::auth_support;
-use app::access::{AdminScope, CompanyChoice};
+use app::access::{AdminScope, CompanyChoice, SignedIn};
 use app::i18n::Locale;
 use app::messages::pages::message_title;
 use app::rights::service;
@@ -17,6 +17,11 @@ use portal_core::store::Actor;
 
 fn deps(app: &TestApp) -> Deps {
     Deps { store: app.store.clone(), mailer: app.housekeeping.mailer.clone(), base: app.base.clone() }
+}
+
+/// A login as `require_login` gives it.
+fn signed_in(user_id: i64) -> SignedIn {
+    SignedIn { user_id, signed_in_at: portal_core::store::real_time() }
 }
 
 /// Anna Muster administering Musterhans SA, as `require_admin` gives her.
@@ -68,23 +73,25 @@ on_both_backends!(
     Options::default(),
     |app: TestApp| async move {
         let deps = deps(&app);
-        let paul = app.demo.provider.id;
-        let invited = invitation(&app, app.demo.principal.id, app.demo.admin.id, paul, None).await;
+        let paul = signed_in(app.demo.provider.id);
+        let invited = invitation(&app, app.demo.principal.id, app.demo.admin.id, paul.user_id, None).await;
 
-        let someone_else = app.demo.employees[0].id;
-        let refused = app::provider::service::answer(&deps, someone_else, invited.id, invited.version, "accept").await.unwrap_err();
+        let someone_else = signed_in(app.demo.employees[0].id);
+        let refused = app::provider::service::answer(&deps, &someone_else, invited.id, invited.version, "accept").await.unwrap_err();
         assert!(refused.is(Refusal::ProviderRightNotFound), "{refused:?}");
-        let refused = app::provider::service::answer(&deps, paul, invited.id, invited.version, "approve").await.unwrap_err();
+        let refused = app::provider::service::answer(&deps, &paul, invited.id, invited.version, "approve").await.unwrap_err();
         assert!(refused.is(Refusal::BadAnswer), "{refused:?}");
         assert_eq!(app.store.right(invited.id).await.unwrap().status, RightStatus::Pending, "nothing changed");
 
-        app::provider::service::answer(&deps, paul, invited.id, invited.version, "accept").await.unwrap();
+        app::provider::service::answer(&deps, &paul, invited.id, invited.version, "accept").await.unwrap();
         assert_eq!(app.store.right(invited.id).await.unwrap().status, RightStatus::Active);
         let messages = app.store.messages_for(app.demo.admin.id).await.unwrap();
         assert!(messages.iter().any(|m| m.kind == MessageKind::ProviderAccepted), "{messages:?}");
         let mail = app.newest_mail(ADMIN, |m| m.subject == message_title(Locale::fr, MessageKind::ProviderAccepted)).await;
         assert!(mail.body.contains("Paul"), "the provider is named: {}", mail.body);
-        let view = app::provider::service::invitation(&app.store, paul, invited.id).await.unwrap();
+        let view = app::provider::service::invitation(&app.store, &paul, invited.id).await.unwrap();
         assert_eq!(view.status, RightStatus::Active);
+        let refused = app::provider::service::invitation(&app.store, &someone_else, invited.id).await.unwrap_err();
+        assert!(refused.is(Refusal::NotYourInvitation), "another login's invitation is not shown: {refused:?}");
     }
 );
