@@ -53,5 +53,5 @@ pub struct AuditPage {
 #[server(prefix = "/api", endpoint = "list_audit")]
 pub async fn list_audit(page: i64) -> Result<AuditPage, PortalError> {
     let scope = crate::access::require_admin().await?;
-    service::list_audit(&scope, page).await
+    service::list_audit(&crate::shared::context::store()?, &scope, page).await
 }

@@ -7,13 +7,12 @@ use portal_core::store::Store;
 use super::{AuditChange, AuditLine, AuditPage};
 use crate::access::AdminScope;
 use crate::shared::format::page_count;
-use crate::shared::{context::store, refusal::internal};
+use crate::shared::refusal::internal;
 
 /// Rows per page of the audit log.
 pub const AUDIT_PAGE_SIZE: i64 = 50;
 
-pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, PortalError> {
-    let store = store()?;
+pub async fn list_audit(store: &Store, scope: &AdminScope, page: i64) -> Result<AuditPage, PortalError> {
     let page = page.max(1);
     let found = store.audit_for_company(scope.company.company_id, AUDIT_PAGE_SIZE, (page - 1).saturating_mul(AUDIT_PAGE_SIZE)).await.map_err(internal)?;
     let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -23,7 +22,7 @@ pub async fn list_audit(scope: &AdminScope, page: i64) -> Result<AuditPage, Port
             (Some(name), _) => name,
             (None, Some(name)) => name.clone(),
             (None, None) => {
-                let name = subject_name(&store, &record.target).await;
+                let name = subject_name(store, &record.target).await;
                 names.insert(record.target.clone(), name.clone());
                 name
             }

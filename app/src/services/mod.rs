@@ -187,7 +187,7 @@ pub struct InvoicesView {
 #[server(prefix = "/api", endpoint = "load_orders")]
 pub async fn load_orders() -> Result<OrdersView, PortalError> {
     let scope = crate::access::require_service(ORDERS).await?;
-    service::orders_view(&scope).await
+    service::orders_view(&crate::shared::context::store()?, &scope).await
 }
 
 /// The orders page, and its query parameter naming the order just placed.
@@ -204,7 +204,7 @@ pub async fn place_order(
 ) -> Result<PlacedOrder, PortalError> {
     let scope = crate::access::require_service(ORDERS).await?;
     let form = OrderForm::parse(&debtor_id, &reference, &quantities).map_err(crate::shared::refusal::refused)?;
-    let order = service::place_order(&scope, form).await?;
+    let order = service::place_order(&crate::shared::context::store()?, &scope, form).await?;
     // Sent before the page woke up (or without JavaScript): the list, saying which order it was.
     crate::shared::context::show_a_plain_post(&format!("{PATH_ORDERS}?{PLACED}={}", order.order_id));
     Ok(order)
@@ -214,7 +214,7 @@ pub async fn place_order(
 #[server(prefix = "/api", endpoint = "load_invoices")]
 pub async fn load_invoices() -> Result<InvoicesView, PortalError> {
     let scope = crate::access::require_service(INVOICES).await?;
-    service::invoices_view(&scope).await
+    service::invoices_view(&crate::shared::context::store()?, &scope).await
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use portal_core::store::{Debtor, NewOrder, NewOrderLine, Order, Store};
 use super::*;
 use crate::access::ServiceScope;
 use crate::shared::format::{chf, swiss_date, swiss_date_time};
+use crate::shared::refusal::internal;
 use crate::shared::refusal::{refused, Refusal};
-use crate::shared::{context::store, refusal::internal};
 
 async fn in_scope(store: &Store, scope: &ServiceScope) -> Result<Vec<Debtor>, PortalError> {
     store.permitted_debtors(scope.user_id, scope.company.company_id, scope.service).await.map_err(internal)
@@ -50,10 +50,9 @@ fn order_view(order: Order, company_name: &str, debtors: &[Debtor]) -> OrderView
 
 /// Everybody with the service sees the company's orders for the debtors in their scope,
 /// whoever placed them (colleagues, providers).
-pub async fn orders_view(scope: &ServiceScope) -> Result<OrdersView, PortalError> {
-    let store = store()?;
+pub async fn orders_view(store: &Store, scope: &ServiceScope) -> Result<OrdersView, PortalError> {
     let company_id = scope.company.company_id;
-    let debtors = in_scope(&store, scope).await?;
+    let debtors = in_scope(store, scope).await?;
     let products = store
         .products(company_id, true)
         .await
@@ -72,7 +71,7 @@ pub async fn orders_view(scope: &ServiceScope) -> Result<OrdersView, PortalError
     Ok(OrdersView {
         company: scope.company.name.clone(),
         as_provider: scope.company.as_provider,
-        services: granted_services(&store, scope).await?,
+        services: granted_services(store, scope).await?,
         debtors: debtors.into_iter().map(debtor_option).collect(),
         products,
         orders,
@@ -81,8 +80,7 @@ pub async fn orders_view(scope: &ServiceScope) -> Result<OrdersView, PortalError
 
 /// The debtor must be one of the company's and granted to the login for the service;
 /// prices are the store's; the order is audited with the acting company ("order.create").
-pub async fn place_order(scope: &ServiceScope, form: OrderForm) -> Result<PlacedOrder, PortalError> {
-    let store = store()?;
+pub async fn place_order(store: &Store, scope: &ServiceScope, form: OrderForm) -> Result<PlacedOrder, PortalError> {
     let company_id = scope.company.company_id;
     let ours = store.debtors(company_id).await.map_err(internal)?.iter().any(|d| d.id == form.debtor_id);
     if !ours || !store.may_act(scope.user_id, company_id, ORDERS, Some(form.debtor_id)).await.map_err(internal)? {
@@ -102,16 +100,15 @@ pub async fn place_order(scope: &ServiceScope, form: OrderForm) -> Result<Placed
     Ok(PlacedOrder { order_id: order.id, total: chf(order.total_cents) })
 }
 
-pub async fn invoices_view(scope: &ServiceScope) -> Result<InvoicesView, PortalError> {
-    let store = store()?;
+pub async fn invoices_view(store: &Store, scope: &ServiceScope) -> Result<InvoicesView, PortalError> {
     let company_id = scope.company.company_id;
-    let debtors = in_scope(&store, scope).await?;
+    let debtors = in_scope(store, scope).await?;
     let ids: Vec<i64> = debtors.iter().map(|d| d.id).collect();
     let invoices = store.invoices_for_company(company_id, Some(&ids)).await.map_err(internal)?;
     Ok(InvoicesView {
         company: scope.company.name.clone(),
         as_provider: scope.company.as_provider,
-        services: granted_services(&store, scope).await?,
+        services: granted_services(store, scope).await?,
         debtors: debtors
             .into_iter()
             .map(|d| DebtorInvoices {
