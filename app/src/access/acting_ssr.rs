@@ -104,7 +104,7 @@ async fn resolve_acting(user_id: i64, choices: &CompanyChoices) -> Result<Compan
 mod tests {
     use super::choices_from_rights;
     use chrono::NaiveDate;
-    use portal_core::domain::{RightOrigin, RightStatus, RightType};
+    use portal_core::domain::{RightStatus, RightType};
     use portal_core::store::{RightWithCompany, UserRight};
 
     fn today() -> NaiveDate {
@@ -113,24 +113,7 @@ mod tests {
 
     fn right(company_id: i64, name: &str, right_type: RightType, status: RightStatus, home: bool) -> RightWithCompany {
         RightWithCompany {
-            right: UserRight {
-                id: company_id * 10,
-                company_id,
-                user_id: 7,
-                right_type,
-                is_admin: false,
-                status,
-                awaiting: None,
-                remark: None,
-                end_date: None,
-                origin: RightOrigin::Direct,
-                created_by_user_id: None,
-                created_at: portal_core::store::real_time(),
-                updated_at: portal_core::store::real_time(),
-                decided_at: None,
-                answer_by: None,
-                version: 1,
-            },
+            right: UserRight { id: company_id * 10, company_id, ..UserRight::example(right_type, false, status) },
             company_name: name.to_string(),
             customer_number: format!("{company_id:08}"),
             is_home_company: home,

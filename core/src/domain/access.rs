@@ -201,11 +201,11 @@ impl UserRight {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "test-support"))]
 impl UserRight {
     /// A right of login 7 on company 1, entered directly on 2.12.2026, for the tests of the
-    /// rules that read it.
-    pub(crate) fn example(right_type: RightType, is_admin: bool, status: RightStatus) -> UserRight {
+    /// rules that read it (the workspace's, through the feature `test-support`).
+    pub fn example(right_type: RightType, is_admin: bool, status: RightStatus) -> UserRight {
         let entered = DateTime::parse_from_rfc3339("2026-12-02T10:00:00Z").unwrap().to_utc();
         UserRight {
             id: 1,
