@@ -195,3 +195,62 @@ fn no_two_features_import_each_other_even_through_others() {
         }
     }
 }
+
+/// What only a server function may touch: the request's context and the response.
+const REQUEST_ONLY: &[&str] = &[
+    "use_context",
+    "expect_context",
+    "leptos_axum::",
+    "context::{",
+    "context::store",
+    "context::session",
+    "context::settings",
+    "context::client_address",
+    "request_locale()",
+    "show_a_plain_post",
+    "refused_back_to",
+    "is_plain_form_post",
+    "say_after_a_plain_post",
+    "take_done_note",
+    "Deps::of_request",
+];
+
+/// The service code of `app/src`: every `service.rs` but the guards' (`access` reads the
+/// request by design), the services named by topic, and the `mod service { … }` a feature
+/// keeps at the end of a file; each with its file.
+fn service_code() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let by_topic = [
+        "rights/entry.rs",
+        "rights/listing.rs",
+        "rights/offboarding.rs",
+        "rights/templates.rs",
+        "rights/choices.rs",
+        "housekeeping/lapse.rs",
+        "housekeeping/reminders.rs",
+        "messages/mail.rs",
+    ];
+    let mut code = Vec::new();
+    for file in rust_files(&src) {
+        let relative = file.strip_prefix(&src).unwrap().display().to_string();
+        let text = code_of(&file);
+        if relative.starts_with("access/") {
+            continue;
+        }
+        if relative.ends_with("/service.rs") || by_topic.contains(&relative.as_str()) {
+            code.push((relative, text));
+        } else if let Some(at) = text.find("mod service {") {
+            code.push((relative, text[at..].to_string()));
+        }
+    }
+    code
+}
+
+#[test]
+fn no_service_reads_the_request_or_writes_the_response() {
+    let code = service_code();
+    assert!(code.len() >= 15, "the service code was not found: {:?}", code.iter().map(|(file, _)| file).collect::<Vec<_>>());
+    let found: Vec<String> =
+        code.iter().flat_map(|(file, text)| REQUEST_ONLY.iter().filter(|word| text.contains(*word)).map(move |word| format!("{file}: {word}"))).collect();
+    assert_eq!(found, Vec::<String>::new(), "a service takes what it needs as arguments; its server function reads the request and writes the answer");
+}

@@ -4,13 +4,13 @@
 
 use crate::shared::refusal::PortalError;
 use chrono::{DateTime, Utc};
-use portal_core::domain::{AuditAction, RightId, UserId};
+use portal_core::domain::{AuditAction, Language, RightId, UserId};
 use portal_core::store::{self, Actor, AuditEntry, Store, StoreError, User, UserRight};
 use tower_sessions::Session;
 
 use super::acting_ssr::company_count;
 use crate::shared::locale::set_locale_cookie;
-use crate::shared::paths::{PATH_PORTAL, PATH_SELECT_COMPANY};
+use crate::shared::paths::{PATH_LOGIN_CODE, PATH_PORTAL, PATH_SELECT_COMPANY};
 use crate::shared::refusal::{refused, Refusal};
 use crate::shared::return_path::{ReturnPath, KEY_RETURN_TO};
 use crate::shared::{
@@ -92,11 +92,36 @@ pub async fn next_page(store: &Store, session: &Session, user: &User, back: Opti
     }
 }
 
+/// Where a step of signing in leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInStep {
+    /// Signed in: the page to go to, and the login's language, which its pages take from now on.
+    SignedIn { next: String, language: Language },
+    /// The password was right and two-step login is on: the code is asked at `/login/code`.
+    CodeAsked,
+}
+
+impl SignInStep {
+    /// The answer of the request that took this step: the language cookie of a login just
+    /// signed in, and the way on, as a redirect (a plain form post) and as the answer (a script).
+    pub fn answer(self) -> String {
+        let next = match self {
+            SignInStep::SignedIn { next, language } => {
+                set_locale_cookie(language.code());
+                next
+            }
+            SignInStep::CodeAsked => PATH_LOGIN_CODE.to_string(),
+        };
+        leptos_axum::redirect(&next);
+        next
+    }
+}
+
 /// Signs `user` in on `session` once every step has passed (password, and the code when
 /// two-step login is on): a new session id without anything from before (against session
 /// fixation), the last login, the audit entry, and where to go next: `back` when it was
 /// given and no company must be chosen first.
-pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, PortalError> {
+pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, back: Option<ReturnPath>) -> Result<SignInStep, PortalError> {
     let now = store::real_time();
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
@@ -105,10 +130,8 @@ pub async fn complete_sign_in(store: &Store, session: &Session, user: &User, bac
 
     store.record_sign_in(user, now).await.map_err(internal)?;
     let next = next_page(store, session, user, back).await?;
-    set_locale_cookie(user.language.code());
     tracing::info!(user_id = user.id, next, "signed in");
-    leptos_axum::redirect(&next);
-    Ok(next)
+    Ok(SignInStep::SignedIn { next, language: user.language })
 }
 
 /// Ends the signed-in session (the cookie no longer works), audited when somebody was signed in.

@@ -46,8 +46,14 @@ pub struct Membership {
 #[server(prefix = "/api", endpoint = "load_account")]
 pub async fn load_account() -> Result<AccountView, PortalError> {
     let login = crate::access::require_login().await?;
-    let mut account = service::account_view(login.user_id).await?;
-    account.two_step = crate::two_step::service::notes_for_the_account_page(&account.email, account.two_step_enabled).await?;
+    let store = crate::shared::context::store()?;
+    let mut account = service::account_view(&store, login.user_id).await?;
+    // A login acting for a company reads it in the portal's frame instead.
+    if !account.acts_for_a_company {
+        account.done = crate::shared::context::take_done_note().await?;
+    }
+    let session = crate::shared::context::session().await?;
+    account.two_step = crate::two_step::service::notes_for_the_account_page(&store, &session, &account.email, account.two_step_enabled).await?;
     Ok(account)
 }
 
@@ -55,24 +61,26 @@ pub async fn load_account() -> Result<AccountView, PortalError> {
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), PortalError> {
     let login = crate::access::require_login().await?;
-    service::change_password(login.user_id, current, new, confirm).await?;
+    let deps = crate::shared::deps::Deps::of_request()?;
+    // Read before the change, so that a failure to read it leaves the old password in place.
+    let this_session = crate::shared::context::session().await?.id().map(|id| id.to_string());
+    service::change_password(&deps, login.user_id, this_session.as_deref(), current, new, confirm).await?;
     crate::shared::context::say_after_a_plain_post(|locale| crate::i18n::td_string!(locale, account.password_changed).to_string()).await
 }
 
 #[cfg(feature = "ssr")]
 pub mod service {
     use super::*;
+    use crate::shared::deps::Deps;
     use crate::shared::format::{swiss_date, swiss_date_time};
+    use crate::shared::refusal::internal;
     use crate::shared::refusal::{refused, Refusal};
-    use crate::shared::{
-        context::{session, store},
-        refusal::internal,
-    };
     use portal_core::domain::{Password, RightStatus};
-    use portal_core::store::RightWithCompany;
+    use portal_core::store::{RightWithCompany, Store};
 
-    pub async fn account_view(user_id: i64) -> Result<AccountView, PortalError> {
-        let store = store()?;
+    /// The account page's data; what a plain post just did (`done`) and the two-step notes
+    /// belong to the request and are added by the server function.
+    pub async fn account_view(store: &Store, user_id: i64) -> Result<AccountView, PortalError> {
         let user = store.user(user_id).await.map_err(internal)?;
         let rights = store.rights_of_user(user_id).await.map_err(internal)?;
         let acts_for_a_company = crate::access::company_count(&rights, store.today()) > 0;
@@ -125,25 +133,29 @@ pub mod service {
             membership,
             acts_for_a_company,
             unread_messages: store.unread_count(user_id).await.map_err(internal)?,
-            // A login acting for a company reads it in the portal's frame instead.
-            done: if acts_for_a_company { None } else { crate::shared::context::take_done_note().await? },
+            done: None,
             two_step: Default::default(),
         })
     }
 
-    pub async fn change_password(user_id: i64, current: String, new: String, confirm: String) -> Result<(), PortalError> {
+    /// Changes the login's password once its current one is given. Whoever signed in elsewhere
+    /// with the old password (a shared or stolen one) is signed out; `this_session` stays.
+    pub async fn change_password(
+        deps: &Deps,
+        user_id: i64,
+        this_session: Option<&str>,
+        current: String,
+        new: String,
+        confirm: String,
+    ) -> Result<(), PortalError> {
         let new_password = Password::parse(&new).map_err(|_| refused(Refusal::NewPasswordPolicy))?;
         if new != confirm {
             return Err(refused(Refusal::NewPasswordsDiffer));
         }
-        let store = store()?;
-        crate::shared::password::check_current_password(&store, user_id, current).await?;
+        let store = &deps.store;
+        crate::shared::password::check_current_password(store, &deps.settings, user_id, current).await?;
         let new_hash = crate::shared::password::hash(new_password).await?;
-        // Whoever signed in elsewhere with the old password (a shared or stolen one) is signed
-        // out; this browser stays signed in. Its session is read first, so that a failure to
-        // read it leaves the old password in place.
-        let current = session().await?.id().map(|id| id.to_string());
-        let ended = store.change_password(user_id, &new_hash, current.as_deref()).await.map_err(internal)?;
+        let ended = store.change_password(user_id, &new_hash, this_session).await.map_err(internal)?;
         tracing::info!(user_id, other_sessions_ended = ended, "password changed");
         Ok(())
     }

@@ -5,15 +5,15 @@ use crate::shared::refusal::PortalError;
 use portal_core::domain::{EmailAddress, Password};
 use portal_core::store::{Store, StoreError, TokenPurpose, User};
 
-use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, Mailer};
+use std::net::IpAddr;
+
+use crate::shared::deps::Deps;
+use crate::shared::mail::{locale_of, mail_text, may_send, Mailer};
 use crate::shared::password::count_request;
 use crate::shared::paths::*;
-use crate::shared::refusal::{refused, Refusal};
-use crate::shared::{
-    context::{client_address, show_a_plain_post, store},
-    refusal::internal,
-};
+use crate::shared::refusal::{internal, refused, Refusal};
 
+/// The e-mail with the set-password link of a company's first administrator (created by
 /// the operator): subject and body, in the login's language.
 pub fn set_password_mail(user: &User, company_name: &str, link: &str) -> (String, String) {
     use crate::i18n::td_string;
@@ -21,12 +21,13 @@ pub fn set_password_mail(user: &User, company_name: &str, link: &str) -> (String
     let body = mail_text(locale, &user.full_name(), &[td_string!(locale, reset.mail_set_body), company_name, td_string!(locale, reset.mail_set_link), link]);
     (td_string!(locale, reset.mail_set_subject).to_string(), body)
 }
-pub async fn request_password_reset(email: String) -> Result<(), PortalError> {
+
+/// "Mot de passe oublié ?": the same answer, as fast, whether or not the address has a login;
+/// a link goes to it when it has one. `address` is the client's, whose requests are counted.
+pub async fn request_password_reset(deps: &Deps, address: Option<IpAddr>, email: String) -> Result<(), PortalError> {
     let email = EmailAddress::parse(&email).map_err(|_| refused(Refusal::RegistrationEmailInvalid))?;
-    let store = store()?;
-    let mailer = mailer()?;
-    let base = public_base()?;
-    count_request(&store, "reset", client_address().await).await?;
+    count_request(&deps.store, &deps.settings, "reset", address).await?;
+    let (store, mailer, base) = (deps.store.clone(), deps.mailer.clone(), deps.base.clone());
     // All the work in the background: the answer is the same, and as fast, whether or
     // not the address has a login.
     tokio::spawn(async move {
@@ -34,9 +35,9 @@ pub async fn request_password_reset(email: String) -> Result<(), PortalError> {
             tracing::error!(%error, "password reset link not sent");
         }
     });
-    show_a_plain_post(&format!("{PATH_FORGOT}?{SENT}=1"));
     Ok(())
 }
+
 async fn send_reset_link(store: &Store, mailer: Mailer, base: &str, email: &EmailAddress) -> Result<(), StoreError> {
     use crate::i18n::td_string;
     let Some(user) = store.user_by_email(email).await? else {
@@ -58,8 +59,9 @@ async fn send_reset_link(store: &Store, mailer: Mailer, base: &str, email: &Emai
     tracing::info!(user_id = user.id, "password reset link sent");
     Ok(())
 }
-pub async fn check_password_link(token: String) -> Result<String, PortalError> {
-    let store = store()?;
+
+/// Whether a password link is still valid: `"reset"` or `"set"` (first password).
+pub async fn check_password_link(store: &Store, token: String) -> Result<String, PortalError> {
     let purposes = [TokenPurpose::ResetPassword, TokenPurpose::SetPassword];
     match store.valid_email_token(&purposes, &token).await.map_err(internal)? {
         Some(t) if t.purpose == TokenPurpose::SetPassword => Ok("set".into()),
@@ -67,12 +69,13 @@ pub async fn check_password_link(token: String) -> Result<String, PortalError> {
         None => Err(refused(Refusal::LinkInvalid)),
     }
 }
-pub async fn reset_password(token: String, password: String, confirm: String) -> Result<(), PortalError> {
+
+/// Sets a new password with a reset or set-password link; every session of the login ends.
+pub async fn reset_password(store: &Store, token: String, password: String, confirm: String) -> Result<(), PortalError> {
     let password = Password::parse(&password).map_err(|_| refused(Refusal::PasswordPolicy))?;
     if password.expose() != confirm {
         return Err(refused(Refusal::PasswordsDiffer));
     }
-    let store = store()?;
     let purposes = [TokenPurpose::ResetPassword, TokenPurpose::SetPassword];
     // Checked first so that a dead link costs no hashing; used atomically below.
     if store.valid_email_token(&purposes, &token).await.map_err(internal)?.is_none() {
@@ -82,7 +85,6 @@ pub async fn reset_password(token: String, password: String, confirm: String) ->
     match store.reset_password_with_token(&token, &password_hash).await.map_err(internal)? {
         Some(user) => {
             tracing::info!(user_id = user.id, "password set with an e-mail link; sessions ended");
-            leptos_axum::redirect(&format!("{}?{NOTICE_PASSWORD}=1", crate::shared::paths::PATH_LOGIN));
             Ok(())
         }
         None => Err(refused(Refusal::LinkInvalid)),

@@ -155,9 +155,9 @@ pub mod service {
         let store = &deps.store;
         // Counted before the number is looked up: customer numbers cannot be tried in bulk,
         // nor a company's administrators flooded with requests.
-        let limit = crate::shared::context::settings().max_requests_per_address;
+        let limit = deps.settings.max_requests_per_address;
         let key = format!("request_access:user:{user_id}");
-        crate::shared::password::within_limit(store, &key, limit, Refusal::RequestsThrottled).await?;
+        crate::shared::password::within_limit(store, &deps.settings, &key, limit, Refusal::RequestsThrottled).await?;
         let Some(company) = store.company_by_customer_number(&number).await.map_err(internal)? else {
             return request_unmatched(store, user_id, &number, &remark).await;
         };

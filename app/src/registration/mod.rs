@@ -14,12 +14,21 @@ pub mod service;
 /// answer is the same.
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(email: String, first_name: String, last_name: String, password: String, confirm: String, language: String) -> Result<(), PortalError> {
-    service::register(email, first_name, last_name, password, confirm, language).await
+    use crate::shared::{context, paths};
+    let deps = crate::shared::deps::Deps::of_request()?;
+    let registration = service::Registration { email, first_name, last_name, password, confirm, language };
+    service::register(&deps, context::client_address().await, registration).await?;
+    context::show_a_plain_post(&format!("{}?{}=1", paths::PATH_REGISTER, paths::SENT));
+    Ok(())
 }
 
 /// Confirms a self-registered login's address with the link's token and the password chosen
 /// when registering; goes to `/login`.
 #[server(prefix = "/api", endpoint = "confirm_registration")]
 pub async fn confirm_registration(token: String, password: String) -> Result<(), PortalError> {
-    service::confirm_registration(token, password).await
+    use crate::shared::paths::{NOTICE_CONFIRMED, PATH_LOGIN};
+    let deps = crate::shared::deps::Deps::of_request()?;
+    service::confirm_registration(&deps, token, password).await?;
+    leptos_axum::redirect(&format!("{PATH_LOGIN}?{NOTICE_CONFIRMED}=1"));
+    Ok(())
 }

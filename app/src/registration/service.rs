@@ -4,16 +4,29 @@ use crate::shared::refusal::PortalError;
 use portal_core::domain::{EmailAddress, Language, NameError, Password, PersonName};
 use portal_core::store::{NewUser, Store, StoreError, TokenPurpose, User};
 
-use crate::shared::mail::{locale_of, mail_text, mailer, may_send, public_base, send_later, Mailer};
+use std::net::IpAddr;
+
+use crate::shared::deps::Deps;
+use crate::shared::mail::{locale_of, mail_text, may_send, send_later, Mailer};
 use crate::shared::password::{count_request, within_limit};
 use crate::shared::paths::*;
-use crate::shared::refusal::{invalid, refused, Refusal};
-use crate::shared::{
-    context::{client_address, settings, show_a_plain_post, store},
-    refusal::internal,
-};
+use crate::shared::refusal::{internal, invalid, refused, Refusal};
 
-pub async fn register(email: String, first_name: String, last_name: String, password: String, confirm: String, language: String) -> Result<(), PortalError> {
+/// What the registration form sends, as typed.
+pub struct Registration {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password: String,
+    pub confirm: String,
+    pub language: String,
+}
+
+/// Creates a login (no home company, address unconfirmed) and e-mails a confirmation link;
+/// an address that already has a login gets an informational e-mail instead, and the answer
+/// is the same. `address` is the client's, whose requests are counted.
+pub async fn register(deps: &Deps, address: Option<IpAddr>, registration: Registration) -> Result<(), PortalError> {
+    let Registration { email, first_name, last_name, password, confirm, language } = registration;
     let email = EmailAddress::parse(&email).map_err(|_| refused(Refusal::RegistrationEmailInvalid))?;
     let (first, last) = match (PersonName::parse(&first_name), PersonName::parse(&last_name)) {
         (Ok(f), Ok(l)) => (f, l),
@@ -25,15 +38,13 @@ pub async fn register(email: String, first_name: String, last_name: String, pass
         return Err(refused(Refusal::PasswordsDiffer));
     }
     let language = Language::parse(&language).map_err(|_| refused(Refusal::LanguageInvalid))?;
-    let store = store()?;
-    let mailer = mailer()?;
-    let base = public_base()?;
+    let (store, mailer, base) = (&deps.store, deps.mailer.clone(), deps.base.as_str());
     // Counted before any hashing: a flood from one address is refused at once.
-    count_request(&store, "register", client_address().await).await?;
+    count_request(store, &deps.settings, "register", address).await?;
     // Hashed whether or not the address is taken: both answers take as long.
     let password_hash = crate::shared::password::hash(password).await?;
 
-    if may_send(&store, "register", email.as_str()).await.map_err(internal)? {
+    if may_send(store, "register", email.as_str()).await.map_err(internal)? {
         let existing = store.user_by_email(&email).await.map_err(internal)?;
         let user = match existing {
             Some(user) => Err(user),
@@ -55,14 +66,14 @@ pub async fn register(email: String, first_name: String, last_name: String, pass
             }
         };
         match user {
-            Ok(user) => send_confirmation(&store, &mailer, &base, &user).await?,
+            Ok(user) => send_confirmation(store, &mailer, base, &user).await?,
             // Registered before and never confirmed: this registration replaces the pending
             // one (names, language, password) and only its link confirms. Confirming also
             // asks for the password, so whoever registered an address they do not read can
             // neither confirm it nor have its owner confirm their password.
             Err(user) if user.email_verified_at.is_none() => {
                 let user = store.replace_pending_registration(user.id, &first, &last, language, &password_hash).await.map_err(internal)?;
-                send_confirmation(&store, &mailer, &base, &user).await?
+                send_confirmation(store, &mailer, base, &user).await?
             }
             // Someone used the address of an existing login: tell its owner, nobody else.
             Err(user) => {
@@ -79,7 +90,6 @@ pub async fn register(email: String, first_name: String, last_name: String, pass
     } else {
         tracing::info!("registration e-mail not sent: too many for this address");
     }
-    show_a_plain_post(&format!("{PATH_REGISTER}?{SENT}=1"));
     Ok(())
 }
 async fn send_confirmation(store: &Store, mailer: &Mailer, base: &str, user: &User) -> Result<(), PortalError> {
@@ -93,14 +103,15 @@ async fn send_confirmation(store: &Store, mailer: &Mailer, base: &str, user: &Us
     Ok(())
 }
 
-/// The e-mail with the set-password link of a company's first administrator (created by
-pub async fn confirm_registration(token: String, password: String) -> Result<(), PortalError> {
-    let store = store()?;
+/// Confirms a self-registered login's address with the link's token and the password chosen
+/// when registering. The attempts on one link are counted first.
+pub async fn confirm_registration(deps: &Deps, token: String, password: String) -> Result<(), PortalError> {
+    let store = &deps.store;
     let Some(link) = store.valid_email_token(&[TokenPurpose::ConfirmRegistration], &token).await.map_err(internal)? else {
         return Err(refused(Refusal::LinkInvalid));
     };
     let key = format!("confirm:{}", link.user_id);
-    within_limit(&store, &key, settings().max_failures_per_account, Refusal::SignInThrottled).await?;
+    within_limit(store, &deps.settings, &key, deps.settings.max_failures_per_account, Refusal::SignInThrottled).await?;
     let pending = store.credentials(link.user_id).await.map_err(internal)?.password_hash;
     if !crate::shared::password::verify(password, pending).await? {
         return Err(refused(Refusal::RegistrationPasswordWrong));
@@ -109,7 +120,6 @@ pub async fn confirm_registration(token: String, password: String) -> Result<(),
     match store.confirm_registration(&token).await.map_err(internal)? {
         Some(user) => {
             tracing::info!(user_id = user.id, "address of a self-registered login confirmed");
-            leptos_axum::redirect(&format!("{}?{NOTICE_CONFIRMED}=1", crate::shared::paths::PATH_LOGIN));
             Ok(())
         }
         None => Err(refused(Refusal::LinkInvalid)),

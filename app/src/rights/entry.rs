@@ -7,6 +7,7 @@ use portal_core::store::{self, EmployeeEntry, EntryCommon, GrantSource, NewMessa
 
 use super::*;
 use crate::access::AdminScope;
+use crate::i18n::Locale;
 use crate::messages::mail::Notice;
 use crate::messages::pages::MessageValues;
 use crate::shared::deps::Deps;
@@ -42,7 +43,7 @@ async fn right_exists(store: &Store, company_id: CompanyId, user_id: UserId) -> 
     }
 }
 
-pub async fn enter_user(deps: &Deps, scope: &AdminScope, form: EntryForm) -> Result<EntryConfirmation, PortalError> {
+pub async fn enter_user(deps: &Deps, scope: &AdminScope, form: EntryForm, reader: Locale) -> Result<EntryConfirmation, PortalError> {
     let store = &deps.store;
     let right_type = RightType::parse(form.right_type.trim()).map_err(|_| refused(Refusal::BadRightType))?;
     let remark = Remark::parse(&form.remark).map_err(invalid)?;
@@ -87,7 +88,7 @@ pub async fn enter_user(deps: &Deps, scope: &AdminScope, form: EntryForm) -> Res
                 api_key: None,
                 login_created: false,
                 invited_to_join: false,
-                mail_withheld: withheld_note(mail_withheld),
+                mail_withheld: withheld_note(mail_withheld, reader),
             })
         }
         RightType::Employee => {
@@ -124,7 +125,7 @@ pub async fn enter_user(deps: &Deps, scope: &AdminScope, form: EntryForm) -> Res
                 api_key: None,
                 login_created: entered.login_created,
                 invited_to_join,
-                mail_withheld: withheld_note(mail_withheld),
+                mail_withheld: withheld_note(mail_withheld, reader),
             })
         }
         RightType::Technical => {
@@ -202,8 +203,8 @@ pub(super) async fn notify_invitation(deps: &Deps, scope: &AdminScope, invited: 
     invitation_notice(scope, invited, right).mail(&deps.mailer, &deps.base).await
 }
 
-/// The sentence that says an e-mail was withheld, in the reader's language, written here so
-/// that the confirmation carries it (no page needs it in its bundle).
-fn withheld_note(withheld: bool) -> Option<String> {
-    withheld.then(|| crate::i18n::td_string!(crate::shared::locale::request_locale(), admin.mail_withheld).to_string())
+/// The sentence that says an e-mail was withheld, in the `reader`'s language, written here so
+/// that the confirmation carries it (the island carries no table of sentences).
+fn withheld_note(withheld: bool, reader: Locale) -> Option<String> {
+    withheld.then(|| crate::i18n::td_string!(reader, admin.mail_withheld).to_string())
 }

@@ -284,7 +284,7 @@ pub async fn enter_user(
     let scope = require_admin().await?;
     let form =
         entry::EntryForm { right_type, email, first_name, last_name, name, remark, administrator: administrator.is_some(), assignment, copy_from, template };
-    let confirmation = entry::enter_user(&Deps::of_request()?, &scope, form).await?;
+    let confirmation = entry::enter_user(&Deps::of_request()?, &scope, form, crate::shared::locale::request_locale()).await?;
     // Sent before the page woke up (or without JavaScript): the new right's own page, which
     // says once what the confirmation would have said (the API key, a withheld e-mail).
     if crate::shared::context::is_plain_form_post() {

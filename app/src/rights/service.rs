@@ -197,7 +197,7 @@ pub async fn resend_invitation(deps: &Deps, scope: &AdminScope, right_id: RightI
     // One "Renvoyer" per invitation and throttling window: each one sends the provider an
     // official e-mail, which no administrator may turn into a flood.
     let key = format!("resend:right:{}", right.id);
-    crate::shared::password::within_limit(store, &key, 1, Refusal::ResendTooSoon).await?;
+    crate::shared::password::within_limit(store, &deps.settings, &key, 1, Refusal::ResendTooSoon).await?;
     let sent = store.resend_invitation(right.id, &invitation_message(scope, right.user_id, invitation_kind(&right)), &scope.actor).await?;
     let provider = store.user(right.user_id).await.map_err(internal)?;
     Ok(notify_invitation(deps, scope, &provider, &sent).await)

@@ -14,7 +14,7 @@ use portal_core::store::{self, PasswordHash, Store};
 use tokio::sync::Semaphore;
 
 use super::refusal::{refused, Refusal};
-use super::{context::settings, refusal::internal};
+use super::{context::AuthSettings, refusal::internal};
 
 /// Argon2 takes tens of milliseconds of CPU and 19 MiB per call: at most one call per core
 /// runs at a time, the others wait here, so that a flood of hashing requests cannot take
@@ -59,8 +59,8 @@ fn dummy_hash() -> &'static PasswordHash {
 /// Counts one attempt under `key` and refuses it (`refusal`, a 429) beyond `limit` in the
 /// window. Counted before anything is checked, in one statement, so that requests sent side
 /// by side cannot pass the limit together.
-pub async fn within_limit(store: &Store, key: &str, limit: i64, refusal: Refusal) -> Result<(), PortalError> {
-    let attempts = store.count_attempt(key, store::real_time(), settings().window()).await.map_err(internal)?;
+pub async fn within_limit(store: &Store, settings: &AuthSettings, key: &str, limit: i64, refusal: Refusal) -> Result<(), PortalError> {
+    let attempts = store.count_attempt(key, store::real_time(), settings.window()).await.map_err(internal)?;
     if attempts > limit {
         return Err(refused(refusal));
     }
@@ -75,9 +75,9 @@ pub fn current_password_key(user_id: UserId) -> String {
 
 /// Asks for the current password before a credential changes. The attempt is counted first;
 /// beyond the limit the answer is 429 without checking; a right password forgets the count.
-pub async fn check_current_password(store: &Store, user_id: UserId, password: String) -> Result<(), PortalError> {
+pub async fn check_current_password(store: &Store, settings: &AuthSettings, user_id: UserId, password: String) -> Result<(), PortalError> {
     let key = current_password_key(user_id);
-    within_limit(store, &key, settings().max_failures_per_account, Refusal::SignInThrottled).await?;
+    within_limit(store, settings, &key, settings.max_failures_per_account, Refusal::SignInThrottled).await?;
     let hash = store.credentials(user_id).await.map_err(internal)?.password_hash;
     if !verify(password, hash).await? {
         return Err(refused(Refusal::WrongCurrentPassword));
@@ -87,11 +87,11 @@ pub async fn check_current_password(store: &Store, user_id: UserId, password: St
 
 /// Counts one request of `kind` from the client's address (when known) and refuses it with
 /// 429 beyond the limit per window. Called before any hashing or e-mail.
-pub async fn count_request(store: &Store, kind: &str, address: Option<IpAddr>) -> Result<(), PortalError> {
+pub async fn count_request(store: &Store, settings: &AuthSettings, kind: &str, address: Option<IpAddr>) -> Result<(), PortalError> {
     let Some(ip) = address else {
         return Ok(());
     };
-    let counted = within_limit(store, &format!("{kind}:ip:{ip}"), settings().max_requests_per_address, Refusal::RequestsThrottled).await;
+    let counted = within_limit(store, settings, &format!("{kind}:ip:{ip}"), settings.max_requests_per_address, Refusal::RequestsThrottled).await;
     if counted.is_err() {
         tracing::info!(kind, %ip, "request refused: too many from this address");
     }

@@ -8,6 +8,8 @@ pub const PATH_LOGIN_CODE: &str = "/login/code";
 pub const PATH_PORTAL: &str = "/portal";
 /// Where a user goes after sign-in when they can act for several companies.
 pub const PATH_SELECT_COMPANY: &str = "/select-company";
+/// "Gérer le compte utilisateur", the login's own page.
+pub const PATH_ACCOUNT: &str = "/account";
 /// The account page's two-step section, where its forms sent without JavaScript come back.
 pub const PATH_ACCOUNT_TWO_STEP: &str = "/account#two-step-title";
 pub const PATH_REGISTER: &str = "/register";

@@ -359,6 +359,14 @@ pub fn refused(refusal: Refusal) -> PortalError {
     PortalError::from(refusal)
 }
 
+/// A refusal, and the page that says it to a form the browser posted itself (its address
+/// names what to say there); the server function answers it with `context::refused_back_to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedAt {
+    pub refusal: Refusal,
+    pub page: String,
+}
+
 /// Logs `error` and answers the generic "unavailable" refusal (no details to the reader).
 pub fn internal(error: impl Display) -> PortalError {
     #[cfg(feature = "ssr")]

@@ -29,14 +29,23 @@ pub struct SignedInUser {
 /// and also redirects there (a plain form post without JavaScript gets a 302).
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, retour: Option<String>) -> Result<String, PortalError> {
-    service::sign_in(email, password, retour).await
+    use crate::shared::context::{client_address, refused_back_to, session, settings, store};
+    // Anything but one of the portal's own pages is dropped: the sign-in itself goes on.
+    let back = retour.as_deref().and_then(crate::shared::return_path::ReturnPath::parse);
+    let session = session().await?;
+    match service::sign_in(&store()?, &settings(), &session, client_address().await, &email, password, back).await? {
+        Ok(step) => Ok(step.answer()),
+        Err(crate::shared::refusal::RefusedAt { refusal, page }) => Err(refused_back_to(refusal, &page)),
+    }
 }
 
 /// Where a login that is signed in already goes from the sign-in page: the company selector
 /// or the page it would reach after signing in. `None` when nobody is signed in.
 #[server(prefix = "/api", endpoint = "signed_in_destination")]
 pub async fn signed_in_destination(retour: Option<String>) -> Result<Option<String>, PortalError> {
-    service::signed_in_destination(retour).await
+    use crate::shared::context::{session, settings, store};
+    let back = retour.as_deref().and_then(crate::shared::return_path::ReturnPath::parse);
+    service::signed_in_destination(&store()?, &settings(), &session().await?, back).await
 }
 
 /// The signed-in user, or `None`.

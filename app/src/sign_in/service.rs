@@ -8,15 +8,14 @@ use crate::shared::refusal::PortalError;
 use portal_core::domain::{AuditAction, EmailAddress};
 use portal_core::store::{self, Actor, AuditEntry, Store, User};
 
+use tower_sessions::Session;
+
 use super::{LOGIN_ERROR_CREDENTIALS, LOGIN_ERROR_THROTTLED, LOGIN_ERROR_UNCONFIRMED};
-use crate::access::{complete_sign_in, next_page, signed_in};
+use crate::access::{complete_sign_in, next_page, signed_in, SignInStep};
+use crate::shared::context::AuthSettings;
 use crate::shared::paths::PATH_LOGIN;
-use crate::shared::refusal::Refusal;
+use crate::shared::refusal::{internal, Refusal, RefusedAt};
 use crate::shared::return_path::ReturnPath;
-use crate::shared::{
-    context::{client_address, refused_back_to, session, settings, store, AuthSettings},
-    refusal::internal,
-};
 
 enum Failure {
     Credentials,
@@ -87,28 +86,28 @@ async fn check_credentials(store: &Store, settings: &AuthSettings, email_input: 
     }
 }
 
-/// The server side of [`super::signed_in_destination`].
-pub async fn signed_in_destination(retour: Option<String>) -> Result<Option<String>, PortalError> {
-    let session = session().await?;
-    let Some(login) = signed_in(&session, &settings()).await.map_err(internal)? else {
+/// Where the login signed in on `session` goes from the sign-in page, `None` when nobody is.
+pub async fn signed_in_destination(store: &Store, settings: &AuthSettings, session: &Session, back: Option<ReturnPath>) -> Result<Option<String>, PortalError> {
+    let Some(login) = signed_in(session, settings).await.map_err(internal)? else {
         return Ok(None);
     };
-    let store = store()?;
     let user = store.user(login.user_id).await.map_err(internal)?;
-    let back = retour.as_deref().and_then(ReturnPath::parse);
-    next_page(&store, &session, &user, back).await.map(Some)
+    next_page(store, session, &user, back).await.map(Some)
 }
 
-/// The server side of [`super::sign_in`].
-pub async fn sign_in(email: String, password: String, retour: Option<String>) -> Result<String, PortalError> {
-    let store = store()?;
-    let settings = settings();
-    let session = session().await?;
-    let address = client_address().await;
-    // Anything but one of the portal's own pages is dropped: the sign-in itself goes on.
-    let back = retour.as_deref().and_then(ReturnPath::parse);
-
-    let user = match check_credentials(&store, &settings, &email, password, address).await {
+/// Signs in on `session` with e-mail and password, from the client `address`; with two-step
+/// login on, only the code is asked next. A refusal goes back to the login page, which keeps
+/// the way `back`.
+pub async fn sign_in(
+    store: &Store,
+    settings: &AuthSettings,
+    session: &Session,
+    address: Option<IpAddr>,
+    email: &str,
+    password: String,
+    back: Option<ReturnPath>,
+) -> Result<Result<SignInStep, RefusedAt>, PortalError> {
+    let user = match check_credentials(store, settings, email, password, address).await {
         Ok(user) => user,
         Err(Failure::Internal(e)) => return Err(internal(e)),
         Err(failure) => {
@@ -117,16 +116,16 @@ pub async fn sign_in(email: String, password: String, retour: Option<String>) ->
                 Failure::Unconfirmed => (Refusal::EmailUnconfirmed, LOGIN_ERROR_UNCONFIRMED),
                 _ => (Refusal::InvalidCredentials, LOGIN_ERROR_CREDENTIALS),
             };
-            // Without JavaScript the refusal is shown by the login page.
             let keep = back.as_ref().map(|b| format!("&{}", b.query_param()));
-            return Err(refused_back_to(refusal, &format!("{PATH_LOGIN}?erreur={code}{}", keep.unwrap_or_default())));
+            return Ok(Err(RefusedAt { refusal, page: format!("{PATH_LOGIN}?erreur={code}{}", keep.unwrap_or_default()) }));
         }
     };
 
     // Two-step login on: nothing is granted yet, the code is asked at `/login/code`.
     if user.totp_enabled {
-        return crate::two_step::service::begin_pending(&session, &user, back).await;
+        crate::two_step::service::begin_pending(session, &user, back).await?;
+        return Ok(Ok(SignInStep::CodeAsked));
     }
 
-    complete_sign_in(&store, &session, &user, back).await
+    complete_sign_in(store, session, &user, back).await.map(Ok)
 }

@@ -53,26 +53,44 @@ impl std::fmt::Debug for TwoStepNotes {
 /// only until confirmed.
 #[server(prefix = "/api", endpoint = "start_two_step")]
 pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, PortalError> {
-    service::start_two_step(password).await
+    use crate::shared::context::{session, settings, show_a_plain_post, store};
+    let login = crate::access::require_login().await?;
+    let enrolment = service::start_two_step(&store()?, &settings(), &session().await?, login.user_id, password).await?;
+    // Sent before the page woke up (or without JavaScript): the account page shows the
+    // enrolment the session now holds.
+    show_a_plain_post(crate::shared::paths::PATH_ACCOUNT_TWO_STEP);
+    Ok(enrolment)
 }
 
 /// Confirms enrolment with a code of the app; answers the 10 recovery codes (shown once).
 #[server(prefix = "/api", endpoint = "confirm_two_step")]
 pub async fn confirm_two_step(code: String) -> Result<Vec<String>, PortalError> {
-    service::confirm_two_step(code).await
+    use crate::shared::context::{is_plain_form_post, session, settings, show_a_plain_post, store};
+    let login = crate::access::require_login().await?;
+    let codes = service::confirm_two_step(&store()?, &settings(), &session().await?, login.user_id, &code, is_plain_form_post()).await?;
+    show_a_plain_post(crate::shared::paths::PATH_ACCOUNT_TWO_STEP);
+    Ok(codes)
 }
 
 /// Turns two-step login off (the current password is required).
 #[server(prefix = "/api", endpoint = "disable_two_step")]
 pub async fn disable_two_step(password: String) -> Result<(), PortalError> {
-    service::disable_two_step(password).await
+    use crate::shared::context::{settings, show_a_plain_post, store};
+    let login = crate::access::require_login().await?;
+    service::disable_two_step(&store()?, &settings(), login.user_id, password).await?;
+    show_a_plain_post(crate::shared::paths::PATH_ACCOUNT_TWO_STEP);
+    Ok(())
 }
 
 /// Completes a pending sign-in with a code of the app or a recovery code; answers (and
 /// redirects to) the next page.
 #[server(prefix = "/api", endpoint = "verify_sign_in_code")]
 pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
-    service::verify_sign_in_code(code).await
+    use crate::shared::context::{refused_back_to, session, settings, store};
+    match service::verify_sign_in_code(&store()?, &settings(), &session().await?, &code).await? {
+        Ok(step) => Ok(step.answer()),
+        Err(crate::shared::refusal::RefusedAt { refusal, page }) => Err(refused_back_to(refusal, &page)),
+    }
 }
 
 /// The field of a code from the authenticator app (or a recovery code): the phone's numeric

@@ -12,15 +12,12 @@ use tower_sessions::Session;
 use crate::shared::refusal::PortalError;
 
 use super::{TwoStepEnrolment, TwoStepNotes};
-use crate::access::{complete_sign_in, require_login};
+use crate::access::{complete_sign_in, SignInStep};
+use crate::shared::context::AuthSettings;
 use crate::shared::password::check_current_password;
-use crate::shared::paths::{PATH_ACCOUNT_TWO_STEP, PATH_LOGIN, PATH_LOGIN_CODE};
-use crate::shared::refusal::{refused, Refusal};
+use crate::shared::paths::{PATH_LOGIN, PATH_LOGIN_CODE};
+use crate::shared::refusal::{internal, refused, Refusal, RefusedAt};
 use crate::shared::return_path::{ReturnPath, KEY_RETURN_TO};
-use crate::shared::{
-    context::{is_plain_form_post, refused_back_to, session, settings, show_a_plain_post, store},
-    refusal::internal,
-};
 
 /// Session key: the user who gave the right password and still owes a code.
 pub const KEY_PENDING_USER_ID: &str = "auth.pending_user_id";
@@ -121,9 +118,9 @@ fn throttle_key(user_id: UserId) -> String {
 }
 
 /// Counts one code attempt of `user_id` before it is checked; true beyond the limit.
-async fn throttled(store: &Store, user_id: UserId) -> Result<bool, PortalError> {
-    let n = store.count_attempt(&throttle_key(user_id), store::real_time(), settings().window()).await.map_err(internal)?;
-    Ok(n > settings().max_failures_per_account)
+async fn throttled(store: &Store, settings: &AuthSettings, user_id: UserId) -> Result<bool, PortalError> {
+    let n = store.count_attempt(&throttle_key(user_id), store::real_time(), settings.window()).await.map_err(internal)?;
+    Ok(n > settings.max_failures_per_account)
 }
 
 async fn audit(store: &Store, user: &User, action: AuditAction) -> Result<(), PortalError> {
@@ -133,8 +130,8 @@ async fn audit(store: &Store, user: &User, action: AuditAction) -> Result<(), Po
 
 /// Called by sign-in after a correct password when two-step login is on: a new session id,
 /// nothing signed in, the user pending for [`PENDING_SECONDS`], the way back kept for after
-/// the code. Answers `/login/code`.
-pub async fn begin_pending(session: &Session, user: &User, back: Option<ReturnPath>) -> Result<String, PortalError> {
+/// the code.
+pub async fn begin_pending(session: &Session, user: &User, back: Option<ReturnPath>) -> Result<(), PortalError> {
     session.clear().await;
     session.cycle_id().await.map_err(internal)?;
     session.insert(KEY_PENDING_USER_ID, user.id).await.map_err(internal)?;
@@ -143,8 +140,7 @@ pub async fn begin_pending(session: &Session, user: &User, back: Option<ReturnPa
         session.insert(KEY_RETURN_TO, back.as_str()).await.map_err(internal)?;
     }
     tracing::info!(user_id = user.id, "password accepted, code required");
-    leptos_axum::redirect(PATH_LOGIN_CODE);
-    Ok(PATH_LOGIN_CODE.to_string())
+    Ok(())
 }
 
 /// The pending user of `session`, if the password was accepted less than 5 minutes ago.
@@ -161,20 +157,20 @@ pub async fn pending_user(session: &Session) -> Result<Option<UserId>, PortalErr
     Ok(Some(user_id))
 }
 
-/// The server side of [`super::verify_sign_in_code`].
-pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
-    let store = store()?;
-    let session = session().await?;
-    let Some(user_id) = pending_user(&session).await? else {
-        return Err(refused_back_to(Refusal::NotSignedIn, PATH_LOGIN));
+/// The second step of a two-step sign-in on `session`: the code of the authenticator app or a
+/// recovery code. Each attempt is counted before the check; a code is accepted once.
+pub async fn verify_sign_in_code(store: &Store, settings: &AuthSettings, session: &Session, code: &str) -> Result<Result<SignInStep, RefusedAt>, PortalError> {
+    let back_to = |refusal, page: &str| Ok(Err(RefusedAt { refusal, page: page.to_string() }));
+    let Some(user_id) = pending_user(session).await? else {
+        return back_to(Refusal::NotSignedIn, PATH_LOGIN);
     };
-    if throttled(&store, user_id).await? {
-        return Err(refused_back_to(Refusal::SignInThrottled, &format!("{PATH_LOGIN_CODE}?erreur=tentatives")));
+    if throttled(store, settings, user_id).await? {
+        return back_to(Refusal::SignInThrottled, &format!("{PATH_LOGIN_CODE}?erreur=tentatives"));
     }
     let credentials = store.credentials(user_id).await.map_err(internal)?;
     let secret = credentials.totp_secret.filter(|_| credentials.totp_enabled);
     let Some(secret) = secret else {
-        return Err(refused_back_to(Refusal::NotSignedIn, PATH_LOGIN));
+        return back_to(Refusal::NotSignedIn, PATH_LOGIN);
     };
     let trimmed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = if trimmed.len() == 6 && trimmed.chars().all(|c| c.is_ascii_digit()) {
@@ -188,34 +184,35 @@ pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
     };
     let user = store.user(user_id).await.map_err(internal)?;
     if !ok {
-        audit(&store, &user, AuditAction::LoginCodeFailed).await?;
-        return Err(refused_back_to(Refusal::CodeInvalid, &format!("{PATH_LOGIN_CODE}?erreur=code")));
+        audit(store, &user, AuditAction::LoginCodeFailed).await?;
+        return back_to(Refusal::CodeInvalid, &format!("{PATH_LOGIN_CODE}?erreur=code"));
     }
     store.clear_attempts(&throttle_key(user_id)).await.map_err(internal)?;
 
     let back = session.get::<String>(KEY_RETURN_TO).await.map_err(internal)?.and_then(|b| ReturnPath::parse(&b));
-    complete_sign_in(&store, &session, &user, back).await
+    complete_sign_in(store, session, &user, back).await.map(Ok)
 }
 
-/// The server side of [`super::start_two_step`]: the current password first, since
-/// whoever holds a session must not be able to bind the login to their own authenticator.
-/// Re-enrolling means turning it off (password) and on again (password).
-pub async fn start_two_step(password: String) -> Result<TwoStepEnrolment, PortalError> {
-    let login = require_login().await?;
-    let store = store()?;
-    let session = session().await?;
-    check_current_password(&store, login.user_id, password).await?;
-    let user = store.user(login.user_id).await.map_err(internal)?;
+/// Starts turning two-step login on for `user_id`, signed in on `session`: the current
+/// password first, since whoever holds a session must not be able to bind the login to their
+/// own authenticator. Re-enrolling means turning it off (password) and on again (password).
+/// The new secret waits in the session, sealed, until a code confirms it.
+pub async fn start_two_step(
+    store: &Store,
+    settings: &AuthSettings,
+    session: &Session,
+    user_id: UserId,
+    password: String,
+) -> Result<TwoStepEnrolment, PortalError> {
+    check_current_password(store, settings, user_id, password).await?;
+    let user = store.user(user_id).await.map_err(internal)?;
     if user.totp_enabled {
         return Err(refused(Refusal::TwoStepAlreadyOn));
     }
     let secret = new_secret();
     // Sealed: the sessions table never holds a secret in clear.
     session.insert(KEY_ENROL_SECRET, store.seal(&secret).map_err(internal)?).await.map_err(internal)?;
-    audit(&store, &user, AuditAction::TwoStepEnrolStart).await?;
-    // Sent before the page woke up (or without JavaScript): the account page shows the
-    // enrolment the session now holds.
-    show_a_plain_post(PATH_ACCOUNT_TWO_STEP);
+    audit(store, &user, AuditAction::TwoStepEnrolStart).await?;
     enrolment_of(secret, &user.email)
 }
 
@@ -229,9 +226,7 @@ fn enrolment_of(secret: String, email: &str) -> Result<TwoStepEnrolment, PortalE
 /// What the account page of the login `email` shows of two-step login besides on or off:
 /// the enrolment the session holds, unless two-step login is `enabled`; the recovery codes a
 /// confirmation sent without JavaScript left in the session, taken out now (shown once).
-pub async fn notes_for_the_account_page(email: &str, enabled: bool) -> Result<TwoStepNotes, PortalError> {
-    let store = store()?;
-    let session = session().await?;
+pub async fn notes_for_the_account_page(store: &Store, session: &Session, email: &str, enabled: bool) -> Result<TwoStepNotes, PortalError> {
     let recovery_codes = match session.remove::<String>(KEY_ISSUED_RECOVERY_CODES).await.map_err(internal)? {
         Some(sealed) => serde_json::from_str(&store.open_sealed(&sealed).map_err(internal)?).map_err(internal)?,
         None => Vec::new(),
@@ -243,53 +238,55 @@ pub async fn notes_for_the_account_page(email: &str, enabled: bool) -> Result<Tw
     Ok(TwoStepNotes { enrolment, recovery_codes })
 }
 
-/// The server side of [`super::confirm_two_step`].
-pub async fn confirm_two_step(code: String) -> Result<Vec<String>, PortalError> {
-    let login = require_login().await?;
-    let store = store()?;
-    let session = session().await?;
+/// Turns two-step login on for `user_id` with a code of the secret `session` holds; answers
+/// the recovery codes, shown once. `for_the_account_page`: a form the browser posted itself,
+/// whose recovery codes the account page shows next, so they wait in the session, sealed.
+pub async fn confirm_two_step(
+    store: &Store,
+    settings: &AuthSettings,
+    session: &Session,
+    user_id: UserId,
+    code: &str,
+    for_the_account_page: bool,
+) -> Result<Vec<String>, PortalError> {
     let Some(sealed) = session.get::<String>(KEY_ENROL_SECRET).await.map_err(internal)? else {
         return Err(refused(Refusal::EnrolmentExpired));
     };
     let secret = store.open_sealed(&sealed).map_err(internal)?;
-    if throttled(&store, login.user_id).await? {
+    if throttled(store, settings, user_id).await? {
         return Err(refused(Refusal::SignInThrottled));
     }
-    if store.user(login.user_id).await.map_err(internal)?.totp_enabled {
+    if store.user(user_id).await.map_err(internal)?.totp_enabled {
         session.remove_value(KEY_ENROL_SECRET).await.map_err(internal)?;
         return Err(refused(Refusal::TwoStepAlreadyOn));
     }
-    let Some(step) = matching_step(&secret, &code) else {
+    let Some(step) = matching_step(&secret, code) else {
         return Err(refused(Refusal::CodeInvalid));
     };
-    store.clear_attempts(&throttle_key(login.user_id)).await.map_err(internal)?;
+    store.clear_attempts(&throttle_key(user_id)).await.map_err(internal)?;
     let codes = new_recovery_codes();
-    let hashes: Vec<String> = codes.iter().map(|c| store::hash_recovery_code(login.user_id, c)).collect();
-    let user = store.user(login.user_id).await.map_err(internal)?;
+    let hashes: Vec<String> = codes.iter().map(|c| store::hash_recovery_code(user_id, c)).collect();
+    let user = store.user(user_id).await.map_err(internal)?;
     // The code that confirmed the enrolment is used: it does not sign in afterwards.
     store.turn_two_step_on(&user, &Secret::new(secret), step as i64, &hashes).await.map_err(internal)?;
     session.remove_value(KEY_ENROL_SECRET).await.map_err(internal)?;
     // The session is now worth more than the one that was maybe seen before: a new id.
     session.cycle_id().await.map_err(internal)?;
     tracing::info!(user_id = user.id, "two-step login enabled");
-    if is_plain_form_post() {
+    if for_the_account_page {
         // Sealed like the secret: the sessions table never holds a credential in clear.
         let sealed = store.seal(&serde_json::to_string(&codes).map_err(internal)?).map_err(internal)?;
         session.insert(KEY_ISSUED_RECOVERY_CODES, sealed).await.map_err(internal)?;
-        leptos_axum::redirect(PATH_ACCOUNT_TWO_STEP);
     }
     Ok(codes)
 }
 
-/// The server side of [`super::disable_two_step`].
-pub async fn disable_two_step(password: String) -> Result<(), PortalError> {
-    let login = require_login().await?;
-    let store = store()?;
-    check_current_password(&store, login.user_id, password).await?;
-    let user = store.user(login.user_id).await.map_err(internal)?;
+/// Turns two-step login off for `user_id` once its current password is given.
+pub async fn disable_two_step(store: &Store, settings: &AuthSettings, user_id: UserId, password: String) -> Result<(), PortalError> {
+    check_current_password(store, settings, user_id, password).await?;
+    let user = store.user(user_id).await.map_err(internal)?;
     store.turn_two_step_off(&user).await.map_err(internal)?;
     tracing::info!(user_id = user.id, "two-step login disabled");
-    show_a_plain_post(PATH_ACCOUNT_TWO_STEP);
     Ok(())
 }
 

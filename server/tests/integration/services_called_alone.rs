@@ -1,6 +1,6 @@
-//! The services of the rights and of the provider's side are plain functions over explicit
-//! dependencies (`Deps`: the store, the mailer, the portal's address) and who acts (an
-//! administrator's scope, a login): called here without any request, as a server function
+//! The services are plain functions over explicit dependencies (`Deps`: the store, the
+//! mailer, the portal's address, the limits), who acts (an administrator's scope, a login)
+//! and, for signing in, the session: called here without any request, as a server function
 //! calls them once it has checked who acts.
 
 use crate::auth_support;
@@ -16,7 +16,7 @@ use portal_core::domain::{MessageKind, Party, RightStatus, Transition};
 use portal_core::store::Actor;
 
 fn deps(app: &TestApp) -> Deps {
-    Deps { store: app.store.clone(), mailer: app.housekeeping.mailer.clone(), base: app.base.clone() }
+    Deps { store: app.store.clone(), mailer: app.housekeeping.mailer.clone(), base: app.base.clone(), settings: Default::default() }
 }
 
 /// A login as `require_login` gives it.
@@ -93,5 +93,62 @@ on_both_backends!(
         assert_eq!(view.status, RightStatus::Active);
         let refused = app::provider::service::invitation(&app.store, &someone_else, invited.id).await.unwrap_err();
         assert!(refused.is(Refusal::NotYourInvitation), "another login's invitation is not shown: {refused:?}");
+    }
+);
+
+/// A session of its own over the portal's session store, as the session layer gives a request.
+fn fresh_session(app: &TestApp) -> tower_sessions::Session {
+    tower_sessions::Session::new(None, std::sync::Arc::new(server::auth::DbSessionStore::new(app.store.clone())), None)
+}
+
+on_both_backends!(
+    signing_in_by_the_service_alone_holds_the_login_in_the_session_given_and_a_wrong_password_goes_back_to_the_login_page,
+    Options::default(),
+    |app: TestApp| async move {
+        use app::access::{signed_in, SignInStep};
+        let settings = app::shared::context::AuthSettings::default();
+        let session = fresh_session(&app);
+        let back = app::shared::return_path::ReturnPath::parse("/messages");
+
+        let refused =
+            app::sign_in::service::sign_in(&app.store, &settings, &session, None, ADMIN, "not-the-password".into(), back.clone()).await.unwrap().unwrap_err();
+        assert_eq!(refused.refusal, Refusal::InvalidCredentials);
+        assert!(refused.page.starts_with("/login?erreur=identifiants&"), "the login page says it and keeps the way back: {}", refused.page);
+        assert_eq!(signed_in(&session, &settings).await.unwrap(), None, "nobody is signed in");
+
+        let step = app::sign_in::service::sign_in(&app.store, &settings, &session, None, ADMIN, auth_support::PASSWORD.into(), back).await.unwrap().unwrap();
+        assert_eq!(step, SignInStep::SignedIn { next: "/messages".into(), language: app.demo.admin.language });
+        let login = signed_in(&session, &settings).await.unwrap().expect("the session holds the login");
+        assert_eq!(login.user_id, app.demo.admin.id);
+    }
+);
+
+on_both_backends!(
+    a_registration_made_by_the_service_alone_sends_its_link_on_the_portal_s_address_and_a_client_over_its_limit_is_refused,
+    Options::default(),
+    |app: TestApp| async move {
+        use app::registration::service::{register, Registration};
+        let mut deps = deps(&app);
+        deps.settings.max_requests_per_address = 1;
+        let client = Some(std::net::IpAddr::from([192, 0, 2, 7]));
+        let lea = |email: &str| Registration {
+            email: email.into(),
+            first_name: "Léa".into(),
+            last_name: "Rochat".into(),
+            password: "Lea-2026!portail".into(),
+            confirm: "Lea-2026!portail".into(),
+            language: "fr".into(),
+        };
+
+        register(&deps, client, lea("lea.rochat@example.ch")).await.unwrap();
+        let mail = app.newest_mail("lea.rochat@example.ch", |m| m.body.contains("/register/confirm?token=")).await;
+        assert!(mail.body.contains(&format!("{}/register/confirm?token=", app.base)), "the link starts with the portal's address: {}", mail.body);
+
+        let refused = register(&deps, client, lea("leo.rochat@example.ch")).await.unwrap_err();
+        assert!(refused.is(Refusal::RequestsThrottled), "{refused:?}");
+        assert!(
+            app.store.user_by_email(&portal_core::domain::EmailAddress::parse("leo.rochat@example.ch").unwrap()).await.unwrap().is_none(),
+            "nothing was registered"
+        );
     }
 );
