@@ -1,4 +1,4 @@
-import { expect, expectAccessible, keepScreenshot, signIn, test } from './support';
+import { DEMO_PASSWORD, expect, expectAccessible, keepScreenshot, signIn, test } from './support';
 
 
 test.describe('signing in', () => {
@@ -65,5 +65,26 @@ test.describe('signing in', () => {
     await expect(page).toHaveURL(/\/login$/);
     await page.goto('/portal');
     await expect(page).toHaveURL(/\/login\?retour=%2Fportal$/);
+  });
+
+  test('when the page\'s WebAssembly cannot be fetched, the page says so and its form still signs in', async ({ page }) => {
+    // A network that drops the download must leave the server's form working, as it does
+    // before the WebAssembly arrives.
+    const dropped: string[] = [];
+    await page.route(/\/pkg\/[^/]+\.wasm$/, async (route) => {
+      dropped.push(route.request().url());
+      await route.abort('connectionfailed');
+    });
+    const failure = page.waitForEvent('console', (m) => m.type() === 'error' && m.text().includes('the page could not start'));
+    await page.goto('/login');
+    await failure;
+    expect(dropped.length, 'the page asked for its WebAssembly').toBe(1);
+    await expect(page.locator('html')).not.toHaveAttribute('data-hydrated', 'true');
+
+    await page.getByLabel('Adresse e-mail').fill('admin@musterhans.example');
+    await page.getByLabel('Mot de passe', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect(page).toHaveURL(/\/portal$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Bienvenue, Anna Muster' })).toBeVisible();
   });
 });
