@@ -11,10 +11,10 @@ use tower_sessions::Session;
 use super::acting_ssr::company_count;
 use crate::shared::locale::set_locale_cookie;
 use crate::shared::paths::{PATH_LOGIN_CODE, PATH_PORTAL, PATH_SELECT_COMPANY};
-use crate::shared::refusal::{refused, Refusal};
+use crate::shared::refusal::{refused, Refusal, RefusedAt};
 use crate::shared::return_path::{ReturnPath, KEY_RETURN_TO};
 use crate::shared::{
-    context::{session, settings, AuthSettings},
+    context::{refused_back_to, session, settings, AuthSettings},
     refusal::internal,
 };
 
@@ -115,6 +115,12 @@ impl SignInStep {
         leptos_axum::redirect(&next);
         next
     }
+}
+
+/// The answer of a step of signing in ([`SignInStep::answer`]), or of its refusal, which a
+/// form the browser posted itself reads on the page the refusal names.
+pub fn answer_sign_in(outcome: Result<SignInStep, RefusedAt>) -> Result<String, PortalError> {
+    outcome.map(SignInStep::answer).map_err(|RefusedAt { refusal, page }| refused_back_to(refusal, &page))
 }
 
 /// Signs `user` in on `session` once every step has passed (password, and the code when

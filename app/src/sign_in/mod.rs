@@ -29,14 +29,11 @@ pub struct SignedInUser {
 /// and also redirects there (a plain form post without JavaScript gets a 302).
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, retour: Option<String>) -> Result<String, PortalError> {
-    use crate::shared::context::{client_address, refused_back_to, session, settings, store};
+    use crate::shared::context::{client_address, session, settings, store};
     // Anything but one of the portal's own pages is dropped: the sign-in itself goes on.
     let back = retour.as_deref().and_then(crate::shared::return_path::ReturnPath::parse);
     let session = session().await?;
-    match service::sign_in(&store()?, &settings(), &session, client_address().await, &email, password, back).await? {
-        Ok(step) => Ok(step.answer()),
-        Err(crate::shared::refusal::RefusedAt { refusal, page }) => Err(refused_back_to(refusal, &page)),
-    }
+    crate::access::answer_sign_in(service::sign_in(&store()?, &settings(), &session, client_address().await, &email, password, back).await?)
 }
 
 /// Where a login that is signed in already goes from the sign-in page: the company selector

@@ -86,11 +86,8 @@ pub async fn disable_two_step(password: String) -> Result<(), PortalError> {
 /// redirects to) the next page.
 #[server(prefix = "/api", endpoint = "verify_sign_in_code")]
 pub async fn verify_sign_in_code(code: String) -> Result<String, PortalError> {
-    use crate::shared::context::{refused_back_to, session, settings, store};
-    match service::verify_sign_in_code(&store()?, &settings(), &session().await?, &code).await? {
-        Ok(step) => Ok(step.answer()),
-        Err(crate::shared::refusal::RefusedAt { refusal, page }) => Err(refused_back_to(refusal, &page)),
-    }
+    use crate::shared::context::{session, settings, store};
+    crate::access::answer_sign_in(service::verify_sign_in_code(&store()?, &settings(), &session().await?, &code).await?)
 }
 
 /// The field of a code from the authenticator app (or a recovery code): the phone's numeric
