@@ -5,7 +5,8 @@
 //! * [`store`] (feature `store`) persists the whole data model over SQLite or Postgres
 //!   with one set of queries.
 //! * [`test_support`] (feature `test-support`, for the workspace's tests only) makes a
-//!   database per test, and unlocks the store's few functions only tests call.
+//!   database per test, and unlocks the store's few functions only tests call;
+//!   [`generate`] (the same feature) loads a large data set for the benchmarks.
 
 #[macro_use]
 pub mod domain;
@@ -20,3 +21,6 @@ pub use store::demo;
 
 #[cfg(feature = "test-support")]
 pub mod test_support;
+
+#[cfg(feature = "test-support")]
+pub mod generate;

@@ -30,6 +30,8 @@ contract!(
     a_message_keeps_its_first_read_date,
     a_message_is_visible_only_to_its_recipient,
     the_rights_list_searches_sorts_and_pages_with_a_total,
+    the_rights_list_follows_a_changed_name_e_mail_or_home_company_whichever_statement_changes_it,
+    a_large_company_s_rights_list_and_audit_log_count_a_thousand_past_the_page_then_say_more,
     the_rights_list_stars_users_with_rights_elsewhere,
     the_star_counts_provider_and_administrator_rights_elsewhere_that_grant_access_today,
     every_change_of_rights_is_written_to_the_audit_log,
@@ -521,6 +523,79 @@ mod cases {
             .unwrap();
         assert_eq!(by_first.items[0].first_name, "Zoé");
         assert!(store.list_company_rights(w.other.id, &RightQuery::default()).await.unwrap().items.is_empty(), "a company sees only its own rights");
+    }
+
+    /// Runs one statement as any other program on the database would, outside the store.
+    async fn run_sql(store: &Store, sql: &str, a: i64, b: Option<&str>) {
+        match store.backend() {
+            Backend::Sqlite(p) => sqlx::query(sql).bind(a).bind(b).execute(p).await.map(|_| ()),
+            Backend::Postgres(p) => sqlx::query(sql).bind(a).bind(b).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+
+    async fn last_names(store: &Store, company: CompanyId, search: &str) -> Vec<String> {
+        let q = RightQuery { search: (!search.is_empty()).then(|| search.to_string()), ..RightQuery::default() };
+        store.list_company_rights(company, &q).await.unwrap().items.into_iter().map(|i| i.last_name).collect()
+    }
+
+    pub async fn the_rights_list_follows_a_changed_name_e_mail_or_home_company_whichever_statement_changes_it(store: Store) {
+        let w = world(&store).await;
+        let provider_co = w.provider.home_company_id.unwrap();
+        active_provider_right(&store, &w).await;
+        assert_eq!(last_names(&store, w.principal.id, "").await, ["Muster", "Prestataire"]);
+
+        run_sql(&store, "UPDATE users SET last_name = $2 WHERE id = $1", w.provider.id, Some("Aebi")).await;
+        assert_eq!(last_names(&store, w.principal.id, "").await, ["Aebi", "Muster"], "sorted by the new last name");
+        assert_eq!(last_names(&store, w.principal.id, "aebi").await, ["Aebi"]);
+        assert!(last_names(&store, w.principal.id, "prestataire").await.is_empty(), "the old name is no longer found");
+
+        run_sql(&store, "UPDATE users SET email = $2 WHERE id = $1", w.provider.id, Some("paul.aebi@bureau.example")).await;
+        assert_eq!(last_names(&store, w.principal.id, "paul.aebi@").await, ["Aebi"]);
+
+        run_sql(&store, "UPDATE companies SET name = $2 WHERE id = $1", provider_co, Some("Treuhand Muster AG")).await;
+        assert_eq!(last_names(&store, w.principal.id, "treuhand muster").await, ["Aebi"], "the home company's new name is searched");
+        assert!(last_names(&store, w.principal.id, "fiduciaire exemple").await.is_empty());
+        let by_company = RightQuery { sort: RightSort::Company, descending: true, ..RightQuery::default() };
+        let rows = store.list_company_rights(w.principal.id, &by_company).await.unwrap().items;
+        assert_eq!(rows.iter().map(|i| i.last_name.as_str()).collect::<Vec<_>>(), ["Aebi", "Muster"], "Treuhand… after Musterhans…");
+
+        run_sql(&store, "UPDATE users SET home_company_id = NULL WHERE id = $1 AND $2 IS NULL", w.provider.id, None).await;
+        assert!(last_names(&store, w.principal.id, "treuhand").await.is_empty(), "a login without a home company has none to find");
+    }
+
+    pub async fn a_large_company_s_rights_list_and_audit_log_count_a_thousand_past_the_page_then_say_more(store: Store) {
+        let w = world(&store).await;
+        portal_core::generate::employees(&store, w.principal.id, 2500).await.unwrap();
+        let list = |search: &str, offset: i64| RightQuery { search: (!search.is_empty()).then(|| search.to_string()), offset, ..RightQuery::default() };
+
+        let first = store.list_company_rights(w.principal.id, &list("", 0)).await.unwrap();
+        assert_eq!((first.items.len(), first.total, first.more), (50, 1000, true), "a thousand counted, and more");
+        let further = store.list_company_rights(w.principal.id, &list("", 1000)).await.unwrap();
+        assert_eq!((further.total, further.more), (2000, true), "counted a thousand past the page's start");
+        let last = store.list_company_rights(w.principal.id, &list("", 2450)).await.unwrap();
+        assert_eq!((last.items.len(), last.total, last.more), (50, 2501, false), "the last page knows the whole count");
+
+        // A rare word (one right in 2,501) and a common one (every right) give the same
+        // answers whichever way the database finds them.
+        let rare = store.list_company_rights(w.principal.id, &list("NOM0042", 0)).await.unwrap();
+        assert_eq!((rare.items.iter().map(|i| i.last_name.as_str()).collect::<Vec<_>>(), rare.total, rare.more), (vec!["Nom0042"], 1, false));
+        let common = store.list_company_rights(w.principal.id, &list("nom", 0)).await.unwrap();
+        assert_eq!((common.items[0].last_name.as_str(), common.total, common.more), ("Nom0000", 1000, true));
+        let quoted = store.list_company_rights(w.principal.id, &list("nom\"0042", 0)).await.unwrap();
+        assert_eq!((quoted.total, quoted.more), (0, false), "a quote in the search is a character like any other");
+        assert_eq!(last_names(&store, w.principal.id, &format!("n0042@company{}", w.principal.id)).await, ["Nom0042"], "the e-mail is searched");
+
+        // The audit log counts the same way: one entry per right added.
+        let log = store.audit_for_company(w.principal.id, 50, 0).await.unwrap();
+        assert_eq!((log.items.len(), log.total, log.more), (50, 1000, true));
+        assert!(log.items.windows(2).all(|pair| pair[0].id > pair[1].id), "newest first");
+        let tail = store.audit_for_company(w.principal.id, 50, 2480).await.unwrap();
+        assert!(
+            !tail.more && !tail.items.is_empty() && tail.total == 2480 + tail.items.len() as i64,
+            "the end of the log knows its count: {:?}",
+            (tail.total, tail.items.len())
+        );
     }
 
     pub async fn the_rights_list_stars_users_with_rights_elsewhere(store: Store) {

@@ -45,6 +45,8 @@ pub enum AuditChange {
 pub struct AuditPage {
     pub lines: Vec<AuditLine>,
     pub total: i64,
+    /// There are more entries than `total` (the log counts a thousand past the page's start).
+    pub more: bool,
     pub page: i64,
     pub pages: i64,
 }

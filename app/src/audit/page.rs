@@ -175,12 +175,14 @@ fn separator(locale: Locale) -> &'static str {
 #[component]
 fn AuditList(page: AuditPage) -> impl IntoView {
     let i18n = use_i18n();
-    let AuditPage { lines, page, pages, total } = page;
+    let AuditPage { lines, page, pages, total, more } = page;
     view! {
         <AdminCrumbs last=t_string!(i18n, audit.title).to_string()/>
         <h1 class="text-2xl font-semibold">{t!(i18n, audit.title)}</h1>
         <p class="mt-2 text-stone-700">{t!(i18n, audit.intro)}</p>
-        <p class="mt-4 text-sm text-stone-700">{t!(i18n, audit.total, count = total)}</p>
+        <p class="mt-4 text-sm text-stone-700">
+            {if more { t!(i18n, audit.total_more, count = total).into_any() } else { t!(i18n, audit.total, count = total).into_any() }}
+        </p>
         // On a phone, one card per entry; from the `sm` width on, the five-column table.
         <ol class="mt-2 space-y-3 sm:hidden" data-testid="audit-entries" aria-label=move || t_string!(i18n, audit.title)>
             {lines.iter().cloned().map(|line| view! { <AuditEntry line=line/> }).collect_view()}
@@ -202,7 +204,7 @@ fn AuditList(page: AuditPage) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <Pager page=page pages=pages href=|p| format!("/admin/audit?page={p}")/>
+        <Pager page=page pages=pages more=more href=|p| format!("/admin/audit?page={p}")/>
     }
 }
 

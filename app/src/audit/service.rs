@@ -36,7 +36,7 @@ pub async fn list_audit(store: &Store, scope: &AdminScope, page: i64) -> Result<
         });
     }
     let pages = page_count(found.total, AUDIT_PAGE_SIZE);
-    Ok(AuditPage { lines, total: found.total, page: page.min(pages), pages })
+    Ok(AuditPage { lines, total: found.total, more: found.more, page: page.min(pages), pages })
 }
 
 /// A template's entry names it as it was then: the template may have been renamed or deleted.

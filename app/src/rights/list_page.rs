@@ -92,7 +92,7 @@ pub fn AnswerBy(date: String) -> impl IntoView {
 fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
     let i18n = use_i18n();
     let (search, sort, descending, _) = key.clone();
-    let RightsPage { rows, total, page, pages, invitation_days, provider_companies } = page;
+    let RightsPage { rows, total, more, page, pages, invitation_days, provider_companies } = page;
     let link = {
         let search = search.clone();
         move |sort: &str, descending: bool, page: i64| {
@@ -156,7 +156,9 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
                 <button type="submit" class=BUTTON_SECONDARY>{t!(i18n, admin.search_submit)}</button>
             </Form>
         </div>
-        <p class="mt-4 text-sm text-stone-700" data-testid="rights-total">{t!(i18n, admin.total, count = total)}</p>
+        <p class="mt-4 text-sm text-stone-700" data-testid="rights-total">
+            {if more { t!(i18n, admin.total_more, count = total).into_any() } else { t!(i18n, admin.total, count = total).into_any() }}
+        </p>
         <div tabindex="0" class="mt-2 overflow-x-auto rounded-lg border border-stone-200 bg-white shadow-sm focus:outline-none focus:ring-2 focus:ring-sky-700">
             <table class="min-w-full divide-y divide-stone-200 text-sm" data-testid="rights-table">
                 <caption class="sr-only">{t!(i18n, admin.title)}</caption>
@@ -180,7 +182,7 @@ fn RightsList(page: RightsPage, key: ListKey) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <Pager page=page pages=pages href=move |p| link(&page_sort, descending, p)/>
+        <Pager page=page pages=pages more=more href=move |p| link(&page_sort, descending, p)/>
         <ProviderCompanies companies=provider_companies/>
         <InvitationLifetimeForm days=invitation_days/>
     }

@@ -103,6 +103,7 @@ pub async fn list_rights(store: &Store, scope: &AdminScope, search: &str, sort: 
         invitation_days: company.invitation_lifetime.days(),
         rows: found.items.into_iter().map(|i| row_of(i, scope.admin.id)).collect(),
         total: found.total,
+        more: found.more,
         page: page.clamp(1, pages),
         pages,
     })

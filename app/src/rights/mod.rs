@@ -75,6 +75,8 @@ pub struct RightRow {
 pub struct RightsPage {
     pub rows: Vec<RightRow>,
     pub total: i64,
+    /// There are more rights than `total` (the list counts a thousand past the page's start).
+    pub more: bool,
     /// 1-based.
     pub page: i64,
     pub pages: i64,

@@ -161,14 +161,25 @@ pub fn ProfileCrumbs(#[prop(into)] section: Signal<String>, section_href: &'stat
 
 /// "Page 2 sur 7" with links to the previous and next pages; nothing for a single page.
 #[component]
-pub fn Pager(page: i64, pages: i64, href: impl Fn(i64) -> String) -> impl IntoView {
+pub fn Pager(
+    page: i64,
+    pages: i64,
+    /// There are pages after `pages`, not counted: the pager names the page alone.
+    #[prop(optional)]
+    more: bool,
+    href: impl Fn(i64) -> String,
+) -> impl IntoView {
     let i18n = use_i18n();
-    (pages > 1).then(|| {
+    let label = move || match more {
+        true => crate::i18n::t_string!(i18n, admin.page_open, page = page).to_string(),
+        false => crate::i18n::t_string!(i18n, admin.page, page = page, pages = pages).to_string(),
+    };
+    (pages > 1 || more).then(|| {
         view! {
-            <nav class="mt-4 flex items-center justify-between gap-3 text-sm" aria-label=move || crate::i18n::t_string!(i18n, admin.page, page = page, pages = pages)>
+            <nav class="mt-4 flex items-center justify-between gap-3 text-sm" aria-label=label>
                 {(page > 1).then(|| view! { <a href=href(page - 1) class=LINK rel="prev">{t!(i18n, admin.previous)}</a> })}
-                <span>{t!(i18n, admin.page, page = page, pages = pages)}</span>
-                {(page < pages).then(|| view! { <a href=href(page + 1) class=LINK rel="next">{t!(i18n, admin.next)}</a> })}
+                <span>{label}</span>
+                {(more || page < pages).then(|| view! { <a href=href(page + 1) class=LINK rel="next">{t!(i18n, admin.next)}</a> })}
             </nav>
         }
     })

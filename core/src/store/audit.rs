@@ -36,25 +36,30 @@ impl Store {
     }
 
     /// The entries a company's administrators may read: about the company, or done while
-    /// acting for it. Newest first.
+    /// acting for it. Newest first; counted up to a thousand past the page's start, as the
+    /// rights list is ([`Page::more`]).
     pub async fn audit_for_company(&self, company_id: CompanyId, limit: i64, offset: i64) -> Result<Page<AuditRecord>> {
-        let total: i64 = with_pool!(self, |p| sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE company_id = $1 OR acting_company_id = $1")
-            .bind(company_id)
-            .fetch_one(p)
-            .await)?;
-        let items: Vec<AuditRecord> = with_pool!(self, |p| sqlx::query_as(
+        // The newest `$2` of each column's index: their union holds the newest `$2` of the
+        // company's entries, and all of them when it holds fewer.
+        const NEWEST: &str = "SELECT id FROM (SELECT id FROM audit_log WHERE company_id = $1 ORDER BY id DESC LIMIT $2) about \
+             UNION SELECT id FROM (SELECT id FROM audit_log WHERE acting_company_id = $1 ORDER BY id DESC LIMIT $2) acting";
+        let offset = offset.max(0);
+        let reach = offset + COUNTED_PAST_THE_PAGE;
+        let counted: i64 =
+            with_pool!(self, |p| sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({NEWEST}) newest")).bind(company_id).bind(reach + 1).fetch_one(p).await)?;
+        let items: Vec<AuditRecord> = with_pool!(self, |p| sqlx::query_as(&format!(
             "SELECT a.id, a.at, a.actor_user_id, u.email AS actor_email, a.acting_company_id, a.company_id, \
              a.action, a.target, a.before, a.after \
-             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
-             WHERE a.company_id = $1 OR a.acting_company_id = $1 \
-             ORDER BY a.id DESC LIMIT $2 OFFSET $3"
-        )
+             FROM ({NEWEST}) newest JOIN audit_log a ON a.id = newest.id LEFT JOIN users u ON u.id = a.actor_user_id \
+             ORDER BY a.id DESC LIMIT $3 OFFSET $4"
+        ))
         .bind(company_id)
+        .bind(offset + limit)
         .bind(limit)
         .bind(offset)
         .fetch_all(p)
         .await)?;
-        Ok(Page { items, total })
+        Ok(Page { items, total: counted.min(reach), more: counted > reach })
     }
 
     /// Entries done by a user (their own activity). Newest first.

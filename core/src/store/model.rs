@@ -260,12 +260,19 @@ impl Default for RightQuery {
     }
 }
 
-/// One page of results and the total number of matches.
+/// One page of results and the number of matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Every match, or (when `more`) the matches counted before counting stopped.
     pub total: i64,
+    /// There are more matches than `total`.
+    pub more: bool,
 }
+
+/// How many matches past the start of its page a long list (the rights, the audit log)
+/// counts, so that a count costs what the page's own offset does; beyond, it says "more".
+pub const COUNTED_PAST_THE_PAGE: i64 = 1000;
 
 // ------------------------------------------------------------------ api keys
 

@@ -40,6 +40,17 @@ macro_rules! star_of_r {
     };
 }
 
+/// Binds a rights-list statement's company and filters ([`RightsListSql`]).
+macro_rules! bind_list {
+    ($sql:expr, $query:expr, $company:expr) => {{
+        let mut query = $query.bind($company);
+        for value in &$sql.values {
+            query = query.bind(value.as_str());
+        }
+        query
+    }};
+}
+
 /// The rights offboarding a provider company ends: on `$1`, pending, active or suspended provider rights
 /// of logins whose home company is `$2` (`r` the right, `u` its login).
 macro_rules! OFFBOARDED {
@@ -373,51 +384,100 @@ impl Store {
     }
 
     /// The rights list of a company: search, filter, sort, page, with the total count.
+    ///
+    /// Every sort order reads the right's own list columns (migration 0012) through an index
+    /// that starts with the company, so a page walks that index instead of sorting the company's
+    /// rights; the page's holders are joined for its rows only. The statement names only the
+    /// filters given, so that Postgres plans each shape for what it is.
     pub async fn list_company_rights(&self, company_id: CompanyId, q: &RightQuery) -> Result<Page<RightListItem>> {
-        let pattern = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(like_pattern);
-        let rtype = q.right_type.map(|t| t.as_str());
-        let status = q.status.map(|s| s.as_str());
-        const FROM_WHERE: &str = " FROM user_rights r JOIN users u ON u.id = r.user_id \
-             LEFT JOIN companies hc ON hc.id = u.home_company_id \
-             WHERE r.company_id = $1 \
-             AND ($2 IS NULL OR lower(u.email) LIKE $2 ESCAPE '\\' OR lower(u.first_name) LIKE $2 ESCAPE '\\' \
-                  OR lower(u.last_name) LIKE $2 ESCAPE '\\' OR lower(hc.name) LIKE $2 ESCAPE '\\') \
-             AND ($3 IS NULL OR r.right_type = $3) AND ($4 IS NULL OR r.status = $4)";
-        let count_sql = format!("SELECT COUNT(*){FROM_WHERE}");
-        let total: i64 =
-            with_pool!(self, |p| sqlx::query_scalar(&count_sql).bind(company_id).bind(pattern.clone()).bind(rtype).bind(status).fetch_one(p).await)?;
-        let dir = if q.descending { "DESC" } else { "ASC" };
-        let order = match q.sort {
-            RightSort::LastName => format!("lower(u.last_name) {dir}, lower(u.first_name) {dir}"),
-            RightSort::FirstName => format!("lower(u.first_name) {dir}, lower(u.last_name) {dir}"),
-            RightSort::Email => format!("u.email {dir}"),
-            RightSort::Company => format!("lower(COALESCE(hc.name, '')) {dir}, lower(u.last_name) {dir}"),
-            RightSort::Role => format!("r.right_type {dir}, r.is_admin {dir}, lower(u.last_name) {dir}"),
-            RightSort::Status => format!("r.status {dir}, lower(u.last_name) {dir}"),
-            RightSort::CreatedAt => format!("r.created_at {dir}"),
-        };
-        let sql = format!(
-            concat!(
-                "SELECT ",
-                right_cols!(),
-                ", u.email, u.first_name, u.last_name, u.home_company_id, hc.name AS home_company_name, ",
-                star_of_r!("$7", "$8"),
-                " AS has_rights_elsewhere {}{} ORDER BY {}, r.id {} LIMIT $5 OFFSET $6"
-            ),
-            FROM_WHERE, "", order, dir
-        );
-        let items: Vec<RightListItem> = with_pool!(self, |p| sqlx::query_as(&sql)
-            .bind(company_id)
-            .bind(pattern.clone())
-            .bind(rtype)
-            .bind(status)
+        let sql = self.rights_list_sql(company_id, q).await?;
+        // Counted up to a thousand matches past the page's start, so that a count costs what
+        // the page's own offset does, however many rights the company holds.
+        let offset = q.offset.max(0);
+        let counted: i64 =
+            with_pool!(self, |p| bind_list!(sql, sqlx::query_scalar(&sql.count), company_id).bind(offset + COUNTED_PAST_THE_PAGE + 1).fetch_one(p).await)?;
+        let items: Vec<RightListItem> = with_pool!(self, |p| bind_list!(sql, sqlx::query_as(&sql.page), company_id)
             .bind(q.limit.clamp(1, 500))
-            .bind(q.offset.max(0))
+            .bind(offset)
             .bind(true)
             .bind(self.today())
             .fetch_all(p)
             .await)?;
-        Ok(Page { items, total })
+        let more = counted > offset + COUNTED_PAST_THE_PAGE;
+        Ok(Page { items, total: counted.min(offset + COUNTED_PAST_THE_PAGE), more })
+    }
+
+    /// The plan of the rights list's page query, as the database ran it (Postgres:
+    /// `EXPLAIN (ANALYZE, BUFFERS)`; SQLite: `EXPLAIN QUERY PLAN`), one line per step.
+    #[cfg(feature = "test-support")]
+    pub async fn explain_company_rights(&self, company_id: CompanyId, q: &RightQuery) -> Result<String> {
+        let sql = self.rights_list_sql(company_id, q).await?;
+        let (limit, offset) = (q.limit.clamp(1, 500), q.offset.max(0));
+        let lines: Vec<String> = match &self.backend {
+            Backend::Postgres(p) => {
+                let explain = format!("EXPLAIN (ANALYZE, BUFFERS) {}", sql.page);
+                bind_list!(sql, sqlx::query_scalar(&explain), company_id).bind(limit).bind(offset).bind(true).bind(self.today()).fetch_all(p).await?
+            }
+            Backend::Sqlite(p) => {
+                let explain = format!("EXPLAIN QUERY PLAN {}", sql.page);
+                let steps: Vec<(i64, i64, i64, String)> =
+                    bind_list!(sql, sqlx::query_as(&explain), company_id).bind(limit).bind(offset).bind(true).bind(self.today()).fetch_all(p).await?;
+                steps.into_iter().map(|(_, _, _, detail)| detail).collect()
+            }
+        };
+        Ok(lines.join("\n"))
+    }
+
+    async fn rights_list_sql(&self, company_id: CompanyId, q: &RightQuery) -> Result<RightsListSql> {
+        let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let fts = match (&self.backend, search) {
+            (Backend::Sqlite(p), Some(search)) if search.chars().count() >= 3 => search_is_rare(p, company_id, search).await?,
+            _ => false,
+        };
+        // $1 the company, then the filters given; the page adds limit, offset and the star's two.
+        let mut filter = String::from(" FROM user_rights r WHERE r.company_id = $1");
+        let mut values = Vec::new();
+        if let Some(search) = search {
+            let (clause, value) = search_clause(fts, search);
+            filter.push_str(&clause.replace("$n", &format!("${}", 2 + values.len())));
+            values.push(value);
+        }
+        for (value, column) in [(q.right_type.map(|t| t.as_str()), "r.right_type"), (q.status.map(|s| s.as_str()), "r.status")] {
+            if let Some(value) = value {
+                filter.push_str(&format!(" AND {column} = ${}", 2 + values.len()));
+                values.push(value.to_string());
+            }
+        }
+        let d = if q.descending { "DESC" } else { "ASC" };
+        let keys: &[&str] = match q.sort {
+            RightSort::LastName => &["r.list_last_name", "r.list_first_name"],
+            RightSort::FirstName => &["r.list_first_name", "r.list_last_name"],
+            RightSort::Email => &["r.list_email"],
+            RightSort::Company => &["r.list_company", "r.list_last_name"],
+            RightSort::Role => &["r.right_type", "r.is_admin", "r.list_last_name"],
+            RightSort::Status => &["r.status", "r.list_last_name"],
+            RightSort::CreatedAt => &["r.created_at"],
+        };
+        let order = keys.iter().chain(["r.id"].iter()).map(|k| format!("{k} {d}")).collect::<Vec<_>>().join(", ");
+        let page = format!(
+            concat!(
+                "SELECT ",
+                right_cols!(),
+                ", u.email, u.first_name, u.last_name, u.home_company_id, hc.name AS home_company_name, ",
+                star_of_r!("$T", "$D"),
+                " AS has_rights_elsewhere FROM (SELECT r.id{filter} ORDER BY {order} LIMIT ${limit} OFFSET ${offset}) page \
+                 JOIN user_rights r ON r.id = page.id JOIN users u ON u.id = r.user_id \
+                 LEFT JOIN companies hc ON hc.id = u.home_company_id ORDER BY {order}"
+            ),
+            filter = filter,
+            order = order,
+            limit = 2 + values.len(),
+            offset = 3 + values.len(),
+        )
+        .replace("$T", &format!("${}", 4 + values.len()))
+        .replace("$D", &format!("${}", 5 + values.len()));
+        let count = format!("SELECT COUNT(*) FROM (SELECT 1{filter} LIMIT ${}) counted", 2 + values.len());
+        Ok(RightsListSql { count, page, values })
     }
 
     /// All rights of a user with the company names (home company first, then by name).
@@ -587,6 +647,47 @@ impl Store {
 }
 
 /// `%text%` for a case-insensitive LIKE, with `%`, `_` and `\` escaped.
+/// The statements of one rights-list query: the count and the page. Both take the company,
+/// then `values` (the filters given); the count then takes how far it counts, the page its
+/// limit, offset, and the star's `true` and today.
+struct RightsListSql {
+    count: String,
+    page: String,
+    values: Vec<String>,
+}
+
+/// The rights list's search condition on `r` (its parameter written `$n`) and the value bound
+/// to it: SQLite's trigram index (the FTS5 table `right_search`, whose phrase query matches a
+/// substring whatever its case) when `fts`, else `LIKE` on `list_search`, which Postgres serves
+/// from its `pg_trgm` index or along the sort order's index, as its planner finds cheaper.
+fn search_clause(fts: bool, search: &str) -> (&'static str, String) {
+    if fts {
+        let phrase = format!("\"{}\"", search.replace('"', "\"\""));
+        (" AND r.id IN (SELECT rowid FROM right_search WHERE right_search MATCH $n)", phrase)
+    } else {
+        (" AND r.list_search LIKE $n ESCAPE '\\'", like_pattern(search))
+    }
+}
+
+/// Whether a search of three characters or more is rare among the company's rights, on SQLite,
+/// whose planner does not weigh this itself. A common one (1% or more of a sample of the
+/// company's rights, or a company small enough that the sample is all of it) is found fastest
+/// along the sort order's index, a page of it from the first few thousand rights; a rare one
+/// from the trigram index, whose match list is short then, but long for a common word.
+async fn search_is_rare(pool: &sqlx::SqlitePool, company_id: CompanyId, search: &str) -> Result<bool> {
+    const SAMPLE: i64 = 2000;
+    let (sampled, matched): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(list_search LIKE $2 ESCAPE '\\'), 0) \
+         FROM (SELECT list_search FROM user_rights WHERE company_id = $1 LIMIT $3)",
+    )
+    .bind(company_id)
+    .bind(like_pattern(search))
+    .bind(SAMPLE)
+    .fetch_one(pool)
+    .await?;
+    Ok(sampled == SAMPLE && matched * 100 < sampled)
+}
+
 pub(crate) fn like_pattern(s: &str) -> String {
     let mut out = String::from("%");
     for c in s.to_lowercase().chars() {

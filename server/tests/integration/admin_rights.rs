@@ -5,6 +5,7 @@ use crate::auth_support;
 
 use auth_support::{json_of, Answer, Options, TestApp, ADMIN, PROVIDER};
 use portal_core::domain::{EmailAddress, MessageKind, RightStatus};
+use portal_core::store::RightQuery;
 
 const EMPLOYEE: &str = "marc.dubois@musterhans.example";
 const THIRD_ADMIN: &str = "admin@transports-rapides.example";
@@ -363,4 +364,30 @@ on_both_backends!(a_provider_working_for_the_company_is_told_when_its_services_c
     assert_eq!(told[0].params["right_id"], right.id, "the message opens the access's page");
     let mail = app.store.outbox(false).await.unwrap().into_iter().find(|m| m.to_address == PROVIDER && m.subject == "Autorisations modifiées");
     assert!(mail.is_some_and(|m| m.body.contains(&format!("/invitations/{}", right.id))), "and an e-mail leading there");
+});
+
+on_both_backends!(a_list_of_more_than_a_thousand_rights_or_entries_counts_a_thousand_then_says_more, Options::default(), |app: TestApp| async move {
+    let principal = app.demo.principal.id;
+    portal_core::generate::employees(&app.store, principal, 1100).await.unwrap();
+    let admin = app.signed_in_cookie(ADMIN).await;
+
+    // The page's text, without the markers Leptos puts around each value it writes.
+    let text = |body: &str| body.replace("<!>", "");
+    let first = app.get("/admin/rights", Some(&admin)).await;
+    assert_eq!(first.status, 200, "{first:?}");
+    let first = text(&first.body);
+    assert!(first.contains("Plus de 1000 droits d"), "the count stops at a thousand and says so: {first}");
+    assert!(first.contains("Page 1") && !first.contains("Page 1 sur"), "the pager names the page alone");
+    assert!(first.contains("rel=\"next\""), "and leads on to the next page");
+
+    let whole = app.store.list_company_rights(principal, &RightQuery { offset: 1000, ..RightQuery::default() }).await.unwrap();
+    assert!(!whole.more, "counted from the 1,001st right, the count reaches the end");
+    let pages = (whole.total + 24) / 25;
+    let last = text(&app.get(&format!("/admin/rights?tri=last_name&page={pages}"), Some(&admin)).await.body);
+    assert!(last.contains(&format!("{} droit(s) d", whole.total)), "near the end the whole count is known: {last}");
+    assert!(last.contains(&format!("Page {pages} sur {pages}")), "{last}");
+    assert!(!last.contains("rel=\"next\""), "the last page leads nowhere further");
+
+    let log = text(&app.get("/admin/audit", Some(&admin)).await.body);
+    assert!(log.contains("Plus de 1000 entrées"), "the audit log counts the same way: {log}");
 });
