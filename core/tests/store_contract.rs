@@ -560,8 +560,12 @@ mod cases {
         let rows = store.list_company_rights(w.principal.id, &by_company).await.unwrap().items;
         assert_eq!(rows.iter().map(|i| i.last_name.as_str()).collect::<Vec<_>>(), ["Aebi", "Muster"], "Treuhand… after Musterhans…");
 
+        let offboardable = store.provider_companies_of(w.principal.id).await.unwrap();
+        assert_eq!(offboardable.iter().map(|c| (c.company_id, c.name.as_str(), c.rights)).collect::<Vec<_>>(), [(provider_co, "Treuhand Muster AG", 1)]);
+
         run_sql(&store, "UPDATE users SET home_company_id = NULL WHERE id = $1 AND $2 IS NULL", w.provider.id, None).await;
         assert!(last_names(&store, w.principal.id, "treuhand").await.is_empty(), "a login without a home company has none to find");
+        assert!(store.provider_companies_of(w.principal.id).await.unwrap().is_empty(), "nor a provider company to offboard");
     }
 
     pub async fn a_large_company_s_rights_list_and_audit_log_count_a_thousand_past_the_page_then_say_more(store: Store) {

@@ -1,7 +1,8 @@
 -- The rights list at scale: every sort order and the search read columns of the right itself,
 -- so that a page walks one index of the company's rights instead of joining and sorting all
 -- of them. The columns copy the holder's names, e-mail and home company (lower-cased, as the
--- list sorts them); the triggers below keep them true whichever statement changes the source,
+-- list sorts them, and the home company's id, by which the provider companies to offboard
+-- are counted); the triggers below keep them true whichever statement changes the source,
 -- and no product code writes them. A right's user never changes.
 --
 -- `list_search` joins the searched fields with U+001F, a character no one types into the
@@ -13,6 +14,7 @@ ALTER TABLE user_rights ADD COLUMN list_first_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE user_rights ADD COLUMN list_email      TEXT NOT NULL DEFAULT '';
 ALTER TABLE user_rights ADD COLUMN list_company    TEXT NOT NULL DEFAULT '';
 ALTER TABLE user_rights ADD COLUMN list_search     TEXT NOT NULL DEFAULT '';
+ALTER TABLE user_rights ADD COLUMN list_home_company_id INTEGER;
 
 -- The substring search: FTS5's trigram index over list_search (searches of three characters
 -- or more; shorter ones read the company's rows).
@@ -24,7 +26,8 @@ UPDATE user_rights SET
     list_email      = (SELECT u.email FROM users u WHERE u.id = user_rights.user_id),
     list_company    = (SELECT lower(COALESCE(hc.name, '')) FROM users u LEFT JOIN companies hc ON hc.id = u.home_company_id WHERE u.id = user_rights.user_id),
     list_search     = (SELECT u.email || char(31) || lower(u.first_name) || char(31) || lower(u.last_name) || char(31) || lower(COALESCE(hc.name, ''))
-                       FROM users u LEFT JOIN companies hc ON hc.id = u.home_company_id WHERE u.id = user_rights.user_id);
+                       FROM users u LEFT JOIN companies hc ON hc.id = u.home_company_id WHERE u.id = user_rights.user_id),
+    list_home_company_id = (SELECT u.home_company_id FROM users u WHERE u.id = user_rights.user_id);
 INSERT INTO right_search (right_search) VALUES ('rebuild');
 
 CREATE TRIGGER user_rights_list_keys_on_insert AFTER INSERT ON user_rights BEGIN
@@ -34,7 +37,8 @@ CREATE TRIGGER user_rights_list_keys_on_insert AFTER INSERT ON user_rights BEGIN
         list_email      = (SELECT u.email FROM users u WHERE u.id = NEW.user_id),
         list_company    = (SELECT lower(COALESCE(hc.name, '')) FROM users u LEFT JOIN companies hc ON hc.id = u.home_company_id WHERE u.id = NEW.user_id),
         list_search     = (SELECT u.email || char(31) || lower(u.first_name) || char(31) || lower(u.last_name) || char(31) || lower(COALESCE(hc.name, ''))
-                           FROM users u LEFT JOIN companies hc ON hc.id = u.home_company_id WHERE u.id = NEW.user_id)
+                           FROM users u LEFT JOIN companies hc ON hc.id = u.home_company_id WHERE u.id = NEW.user_id),
+        list_home_company_id = (SELECT u.home_company_id FROM users u WHERE u.id = NEW.user_id)
     WHERE id = NEW.id;
     INSERT INTO right_search (rowid, list_search) SELECT id, list_search FROM user_rights WHERE id = NEW.id;
 END;
@@ -53,7 +57,8 @@ WHEN OLD.email IS NOT NEW.email OR OLD.first_name IS NOT NEW.first_name OR OLD.l
         list_email      = NEW.email,
         list_company    = COALESCE((SELECT lower(hc.name) FROM companies hc WHERE hc.id = NEW.home_company_id), ''),
         list_search     = NEW.email || char(31) || lower(NEW.first_name) || char(31) || lower(NEW.last_name) || char(31)
-                          || COALESCE((SELECT lower(hc.name) FROM companies hc WHERE hc.id = NEW.home_company_id), '')
+                          || COALESCE((SELECT lower(hc.name) FROM companies hc WHERE hc.id = NEW.home_company_id), ''),
+        list_home_company_id = NEW.home_company_id
     WHERE user_id = NEW.id;
     INSERT INTO right_search (rowid, list_search) SELECT id, list_search FROM user_rights WHERE user_id = NEW.id;
 END;
@@ -78,3 +83,5 @@ CREATE INDEX user_rights_by_company    ON user_rights (company_id, list_company,
 CREATE INDEX user_rights_by_role       ON user_rights (company_id, right_type, is_admin, list_last_name, id);
 CREATE INDEX user_rights_by_status     ON user_rights (company_id, status, list_last_name, id);
 CREATE INDEX user_rights_by_created_at ON user_rights (company_id, created_at, id);
+-- The provider companies to offboard, counted from the index alone.
+CREATE INDEX user_rights_by_home_company ON user_rights (company_id, right_type, status, list_home_company_id);

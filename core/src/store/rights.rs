@@ -407,25 +407,31 @@ impl Store {
         Ok(Page { items, total: counted.min(offset + COUNTED_PAST_THE_PAGE), more })
     }
 
-    /// The plan of the rights list's page query, as the database ran it (Postgres:
-    /// `EXPLAIN (ANALYZE, BUFFERS)`; SQLite: `EXPLAIN QUERY PLAN`), one line per step.
+    /// The plans of the rights list's two statements, the count then the page, as the database
+    /// ran them (Postgres: `EXPLAIN (ANALYZE, BUFFERS)`; SQLite: `EXPLAIN QUERY PLAN`), one
+    /// line per step.
     #[cfg(feature = "test-support")]
     pub async fn explain_company_rights(&self, company_id: CompanyId, q: &RightQuery) -> Result<String> {
         let sql = self.rights_list_sql(company_id, q).await?;
         let (limit, offset) = (q.limit.clamp(1, 500), q.offset.max(0));
-        let lines: Vec<String> = match &self.backend {
+        let reach = offset + COUNTED_PAST_THE_PAGE + 1;
+        let (count, page): (Vec<String>, Vec<String>) = match &self.backend {
             Backend::Postgres(p) => {
-                let explain = format!("EXPLAIN (ANALYZE, BUFFERS) {}", sql.page);
-                bind_list!(sql, sqlx::query_scalar(&explain), company_id).bind(limit).bind(offset).bind(true).bind(self.today()).fetch_all(p).await?
+                let (count, page) = (format!("EXPLAIN (ANALYZE, BUFFERS) {}", sql.count), format!("EXPLAIN (ANALYZE, BUFFERS) {}", sql.page));
+                (
+                    bind_list!(sql, sqlx::query_scalar(&count), company_id).bind(reach).fetch_all(p).await?,
+                    bind_list!(sql, sqlx::query_scalar(&page), company_id).bind(limit).bind(offset).bind(true).bind(self.today()).fetch_all(p).await?,
+                )
             }
             Backend::Sqlite(p) => {
-                let explain = format!("EXPLAIN QUERY PLAN {}", sql.page);
-                let steps: Vec<(i64, i64, i64, String)> =
-                    bind_list!(sql, sqlx::query_as(&explain), company_id).bind(limit).bind(offset).bind(true).bind(self.today()).fetch_all(p).await?;
-                steps.into_iter().map(|(_, _, _, detail)| detail).collect()
+                let (count, page) = (format!("EXPLAIN QUERY PLAN {}", sql.count), format!("EXPLAIN QUERY PLAN {}", sql.page));
+                let count: Vec<(i64, i64, i64, String)> = bind_list!(sql, sqlx::query_as(&count), company_id).bind(reach).fetch_all(p).await?;
+                let page: Vec<(i64, i64, i64, String)> =
+                    bind_list!(sql, sqlx::query_as(&page), company_id).bind(limit).bind(offset).bind(true).bind(self.today()).fetch_all(p).await?;
+                (count.into_iter().map(|step| step.3).collect(), page.into_iter().map(|step| step.3).collect())
             }
         };
-        Ok(lines.join("\n"))
+        Ok(format!("count:\n{}\n\npage:\n{}", count.join("\n"), page.join("\n")))
     }
 
     async fn rights_list_sql(&self, company_id: CompanyId, q: &RightQuery) -> Result<RightsListSql> {
@@ -557,10 +563,10 @@ impl Store {
     /// `company_id`, by name, each with how many: what the rights list offers to offboard.
     pub async fn provider_companies_of(&self, company_id: CompanyId) -> Result<Vec<ProviderCompanyRights>> {
         let rows: Vec<(i64, String, i64)> = with_pool!(self, |p| sqlx::query_as(concat!(
-            "SELECT hc.id, hc.name, COUNT(*) FROM user_rights r JOIN users u ON u.id = r.user_id \
-             JOIN companies hc ON hc.id = u.home_company_id WHERE ",
+            "SELECT hc.id, hc.name, c.rights FROM (SELECT r.list_home_company_id AS id, COUNT(*) AS rights FROM user_rights r WHERE ",
             OFFBOARDED_ANY!(),
-            " GROUP BY hc.id, hc.name ORDER BY lower(hc.name), hc.id"
+            " AND r.list_home_company_id IS NOT NULL GROUP BY r.list_home_company_id) c \
+             JOIN companies hc ON hc.id = c.id ORDER BY lower(hc.name), hc.id"
         ))
         .bind(company_id)
         .fetch_all(p)
