@@ -70,19 +70,11 @@ pub async fn generate(store: &Store, rights: i64, seed: u64) -> Result<Generated
     let provider_companies: Vec<i64> = (0..sizes.len()).filter(|i| is_provider_company(*i)).map(|i| company0 + i as i64).collect();
     let provider_rights: i64 = sizes.iter().map(|n| n / 5).sum();
     let pool = (provider_rights / 3).max(1);
-    let mut users = Batch::new(store, "users", &["id", "email", "first_name", "last_name", "language", "home_company_id", "created_at"]);
+    let mut users = Batch::new(store, "users", LOGIN_COLUMNS);
     for p in 0..pool {
         let id = user0 + p;
         let home = provider_companies.get(p as usize % provider_companies.len().max(1)).copied().unwrap_or(company0);
-        users.push(vec![
-            V::I(id),
-            V::T(format!("p{id}@provider{home}.example")),
-            V::T(first_name(&mut rng)),
-            V::T(last_name(&mut rng)),
-            V::T("fr".into()),
-            V::I(home),
-            V::At(at),
-        ]);
+        users.push(login_row(id, format!("p{id}@provider{home}.example"), first_name(&mut rng), last_name(&mut rng), home, at));
         users.flush_when_full().await?;
     }
 
@@ -110,15 +102,7 @@ pub async fn generate(store: &Store, rights: i64, seed: u64) -> Result<Generated
             let user = if provider {
                 user0 + (i as i64 * 7919 + (j - (n - providers))) % pool
             } else {
-                users.push(vec![
-                    V::I(next_user),
-                    V::T(format!("u{next_user}@company{company}.example")),
-                    V::T(first_name(&mut rng)),
-                    V::T(last_name(&mut rng)),
-                    V::T("fr".into()),
-                    V::I(company),
-                    V::At(at),
-                ]);
+                users.push(login_row(next_user, format!("u{next_user}@company{company}.example"), first_name(&mut rng), last_name(&mut rng), company, at));
                 next_user += 1;
                 next_user - 1
             };
@@ -184,21 +168,13 @@ pub async fn generate(store: &Store, rights: i64, seed: u64) -> Result<Generated
 pub async fn employees(store: &Store, company_id: i64, n: i64) -> Result<()> {
     let at = store.now();
     let (user0, right0) = (next_id(store, "users").await?, next_id(store, "user_rights").await?);
-    let mut users = Batch::new(store, "users", &["id", "email", "first_name", "last_name", "language", "home_company_id", "created_at"]);
+    let mut users = Batch::new(store, "users", LOGIN_COLUMNS);
     let mut rights =
         Batch::new(store, "user_rights", &["id", "company_id", "user_id", "right_type", "is_admin", "status", "origin", "created_at", "updated_at"]);
     let mut audit = Batch::new(store, "audit_log", &["at", "company_id", "action", "target"]);
     for k in 0..n {
         let (user, right) = (user0 + k, right0 + k);
-        users.push(vec![
-            V::I(user),
-            V::T(format!("n{k:04}@company{company_id}.example")),
-            V::T("Prénom".into()),
-            V::T(format!("Nom{k:04}")),
-            V::T("fr".into()),
-            V::I(company_id),
-            V::At(at),
-        ]);
+        users.push(login_row(user, format!("n{k:04}@company{company_id}.example"), "Prénom".into(), format!("Nom{k:04}"), company_id, at));
         rights.push(vec![
             V::I(right),
             V::I(company_id),
@@ -221,6 +197,13 @@ pub async fn employees(store: &Store, company_id: i64, n: i64) -> Result<()> {
         batch.flush().await?;
     }
     restart_sequences(store).await
+}
+
+const LOGIN_COLUMNS: &[&str] = &["id", "email", "first_name", "last_name", "language", "home_company_id", "created_at"];
+
+/// A French-speaking login of `home`, in the order of [`LOGIN_COLUMNS`].
+fn login_row(id: i64, email: String, first_name: String, last_name: String, home: i64, at: DateTime<Utc>) -> Vec<V> {
+    vec![V::I(id), V::T(email), V::T(first_name), V::T(last_name), V::T("fr".into()), V::I(home), V::At(at)]
 }
 
 /// On Postgres, the ids were chosen here: the sequences continue after them.
