@@ -22,92 +22,6 @@ const BUDGET: Duration = Duration::from_millis(150);
 /// Over many companies of one database, p99: a page, and an access decision.
 const PAGE_P99: Duration = Duration::from_millis(50);
 const DECISION_P99: Duration = Duration::from_millis(10);
-/// Every 5th login works for the other company (a provider), every 50th right is an
-/// administrator's, as the list of a large customer with a fiduciary's staff looks.
-const PROVIDER_EVERY: i64 = 5;
-
-struct Seeded {
-    company: CompanyId,
-    /// A search that matches 100 last names whatever the size.
-    search: String,
-}
-
-/// Loads `rights` logins and their rights into one company in two statements, the way a
-/// migration of an existing customer base would; the triggers of migration 0012 fill the
-/// list's columns as they do for a right entered through the portal.
-async fn seed(store: &Store, rights: i64) -> Seeded {
-    let company = store
-        .create_company(&NewCompany { customer_number: CustomerNumber::parse("10000001").unwrap(), name: "Musterhans SA".into(), language: Language::Fr })
-        .await
-        .unwrap();
-    let other = store
-        .create_company(&NewCompany {
-            customer_number: CustomerNumber::parse("20000002").unwrap(),
-            name: "Fiduciaire Exemple Sàrl".into(),
-            language: Language::Fr,
-        })
-        .await
-        .unwrap();
-    let at = store.now();
-    let (series, number) = match store.backend() {
-        Backend::Postgres(_) => ("(SELECT i FROM generate_series(0, $1 - 1) i) s", "lpad(i::text, 7, '0')"),
-        Backend::Sqlite(_) => ("(WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1) SELECT i FROM n) s", "printf('%07d', i)"),
-    };
-    let users = format!(
-        "INSERT INTO users (email, first_name, last_name, language, home_company_id, created_at, email_verified_at) \
-         SELECT 'user' || {number} || '@example' || (i % 7) || '.ch', 'Prénom' || (i % 97), 'Nom' || {number}, 'fr', \
-         CASE WHEN i % {PROVIDER_EVERY} = 0 THEN $2 ELSE $3 END, $4, $4 FROM {series}"
-    );
-    let rights_sql = "INSERT INTO user_rights (company_id, user_id, right_type, is_admin, status, origin, created_at, updated_at, version) \
-         SELECT $1, u.id, CASE WHEN u.home_company_id = $2 THEN 'provider' ELSE 'employee' END, u.id % 50 = 0, 'active', \
-         CASE WHEN u.home_company_id = $2 THEN 'invitation' ELSE 'direct' END, $3, $3, 1 FROM users u WHERE u.email LIKE 'user%' ORDER BY u.id";
-    with_backend(store, &users, |q| q.bind(rights).bind(other.id).bind(company.id).bind(at)).await;
-    with_backend(store, rights_sql, |q| q.bind(company.id).bind(other.id).bind(at)).await;
-    analyze(store).await;
-    Seeded { company: company.id, search: format!("nom{}", &format!("{:07}", rights / 2)[..5]) }
-}
-
-/// Runs one statement on whichever database the store has, its parameters bound by `bind`.
-async fn with_backend<F>(store: &Store, sql: &str, bind: F)
-where
-    F: Fn(Bound) -> Bound,
-{
-    match store.backend() {
-        Backend::Postgres(p) => bind(Bound::Postgres(sqlx::query(sql))).postgres().execute(p).await.map(|_| ()).unwrap(),
-        Backend::Sqlite(p) => bind(Bound::Sqlite(sqlx::query(sql))).sqlite().execute(p).await.map(|_| ()).unwrap(),
-    }
-}
-
-/// A statement of either database while its parameters are bound.
-enum Bound<'q> {
-    Postgres(sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>),
-    Sqlite(sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>),
-}
-
-impl<'q> Bound<'q> {
-    fn bind<T>(self, value: T) -> Self
-    where
-        T: 'q + Send + sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
-    {
-        match self {
-            Bound::Postgres(q) => Bound::Postgres(q.bind(value)),
-            Bound::Sqlite(q) => Bound::Sqlite(q.bind(value)),
-        }
-    }
-    fn postgres(self) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
-        match self {
-            Bound::Postgres(q) => q,
-            Bound::Sqlite(_) => unreachable!("a SQLite statement on Postgres"),
-        }
-    }
-    fn sqlite(self) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
-        match self {
-            Bound::Sqlite(q) => q,
-            Bound::Postgres(_) => unreachable!("a Postgres statement on SQLite"),
-        }
-    }
-}
-
 struct Measured {
     label: String,
     query: RightQuery,
@@ -136,14 +50,15 @@ async fn measure(store: &Store, company: CompanyId, label: &str, query: RightQue
 async fn run(store: Store, backend: &str, rights: i64) -> bool {
     store.migrate().await.unwrap();
     let t0 = Instant::now();
-    let seeded = seed(&store, rights).await;
+    let seeded = portal_core::generate::one_company(&store, rights).await.unwrap();
+    analyze(&store).await;
     let company = seeded.company;
     println!("{backend}: {rights} rights seeded in {:.1} s (budget {} ms per median)", t0.elapsed().as_secs_f64(), BUDGET.as_millis());
     let base = RightQuery { limit: 25, ..RightQuery::default() };
     let mut shapes = vec![
         ("first page, by last name".to_string(), base.clone()),
         ("page 200, by e-mail descending".to_string(), RightQuery { sort: RightSort::Email, descending: true, offset: 199 * 25, ..base.clone() }),
-        (format!("search \"{}\" (substring)", seeded.search), RightQuery { search: Some(seeded.search.clone()), ..base.clone() }),
+        (format!("search \"{}\" (substring)", seeded.rare_search), RightQuery { search: Some(seeded.rare_search.clone()), ..base.clone() }),
         ("search \"fiduciaire\" (company), by role".to_string(), RightQuery { search: Some("fiduciaire".into()), sort: RightSort::Role, ..base.clone() }),
         ("search \"om\" (two letters)".to_string(), RightQuery { search: Some("om".into()), ..base.clone() }),
         ("providers only, by company".to_string(), RightQuery { right_type: Some(RightType::Provider), sort: RightSort::Company, ..base.clone() }),
@@ -276,9 +191,10 @@ async fn run_spread(store: Store, backend: &str, rights: i64) -> bool {
 /// of a bulk change); measured right after the bulk insert, Postgres plans without them.
 async fn analyze(store: &Store) {
     match store.backend() {
-        Backend::Postgres(_) => with_backend(store, "VACUUM ANALYZE", |q| q).await,
-        Backend::Sqlite(_) => with_backend(store, "ANALYZE", |q| q).await,
+        Backend::Postgres(p) => sqlx::query("VACUUM ANALYZE").execute(p).await.map(|_| ()),
+        Backend::Sqlite(p) => sqlx::query("ANALYZE").execute(p).await.map(|_| ()),
     }
+    .unwrap();
 }
 
 /// What to measure: `N` rights in one company, or `spread=N` rights over `N / 100` companies.

@@ -12,8 +12,8 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
-use crate::domain::{AuditAction, RightStatus};
-use crate::store::{Backend, Result, Store};
+use crate::domain::{AuditAction, CustomerNumber, Language, RightStatus};
+use crate::store::{Backend, NewCompany, Result, Store};
 
 /// What [`generate`] made.
 #[derive(Debug, Clone)]
@@ -166,6 +166,65 @@ pub async fn generate(store: &Store, rights: i64, seed: u64) -> Result<Generated
 /// named Prénom Nom0000, Nom0001… with the e-mail `n0000@company<id>.example`, each right with
 /// its audit entry, in a few statements whatever `n`.
 pub async fn employees(store: &Store, company_id: i64, n: i64) -> Result<()> {
+    import(store, company_id, n, |k| Imported {
+        email: format!("n{k:04}@company{company_id}.example"),
+        first_name: "Prénom".into(),
+        last_name: format!("Nom{k:04}"),
+        home: company_id,
+        provider: false,
+        admin: false,
+    })
+    .await
+}
+
+/// What [`one_company`] made.
+#[derive(Debug, Clone)]
+pub struct OneCompany {
+    pub company: i64,
+    /// A search that matches 100 last names whatever the size (from 10,000 rights on).
+    pub rare_search: String,
+}
+
+/// One company of `rights` active rights, as a large customer's list looks: every 5th login is
+/// a provider, staff of "Fiduciaire Exemple Sàrl", every 50th right an administrator's; last
+/// names Nom0000000, Nom0000001…
+pub async fn one_company(store: &Store, rights: i64) -> Result<OneCompany> {
+    let company = store
+        .create_company(&NewCompany { customer_number: CustomerNumber::parse("10000001").unwrap(), name: "Musterhans SA".into(), language: Language::Fr })
+        .await?;
+    let fiduciary = store
+        .create_company(&NewCompany {
+            customer_number: CustomerNumber::parse("20000002").unwrap(),
+            name: "Fiduciaire Exemple Sàrl".into(),
+            language: Language::Fr,
+        })
+        .await?;
+    import(store, company.id, rights, |k| Imported {
+        email: format!("user{k:07}@example{}.ch", k % 7),
+        first_name: format!("Prénom{}", k % 97),
+        last_name: format!("Nom{k:07}"),
+        home: if k % 5 == 0 { fiduciary.id } else { company.id },
+        provider: k % 5 == 0,
+        admin: (k + 1) % 50 == 0,
+    })
+    .await?;
+    Ok(OneCompany { company: company.id, rare_search: format!("nom{}", &format!("{:07}", rights / 2)[..5]) })
+}
+
+/// What varies between the logins of an import.
+struct Imported {
+    email: String,
+    first_name: String,
+    last_name: String,
+    home: i64,
+    /// A provider's right (by invitation), else an employee's.
+    provider: bool,
+    admin: bool,
+}
+
+/// Adds `n` logins, each with an active right on `company_id` and its audit entry; `login(k)`
+/// says who the k-th is.
+async fn import(store: &Store, company_id: i64, n: i64, login: impl Fn(i64) -> Imported) -> Result<()> {
     let at = store.now();
     let (user0, right0) = (next_id(store, "users").await?, next_id(store, "user_rights").await?);
     let mut users = Batch::new(store, "users", LOGIN_COLUMNS);
@@ -174,15 +233,16 @@ pub async fn employees(store: &Store, company_id: i64, n: i64) -> Result<()> {
     let mut audit = Batch::new(store, "audit_log", &["at", "company_id", "action", "target"]);
     for k in 0..n {
         let (user, right) = (user0 + k, right0 + k);
-        users.push(login_row(user, format!("n{k:04}@company{company_id}.example"), "Prénom".into(), format!("Nom{k:04}"), company_id, at));
+        let Imported { email, first_name, last_name, home, provider, admin } = login(k);
+        users.push(login_row(user, email, first_name, last_name, home, at));
         rights.push(vec![
             V::I(right),
             V::I(company_id),
             V::I(user),
-            V::T("employee".into()),
-            V::B(false),
+            V::T(if provider { "provider" } else { "employee" }.into()),
+            V::B(admin),
             V::T("active".into()),
-            V::T("direct".into()),
+            V::T(if provider { "invitation" } else { "direct" }.into()),
             V::At(at),
             V::At(at),
         ]);

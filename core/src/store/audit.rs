@@ -44,9 +44,11 @@ impl Store {
         const NEWEST: &str = "SELECT id FROM (SELECT id FROM audit_log WHERE company_id = $1 ORDER BY id DESC LIMIT $2) about \
              UNION SELECT id FROM (SELECT id FROM audit_log WHERE acting_company_id = $1 ORDER BY id DESC LIMIT $2) acting";
         let offset = offset.max(0);
-        let reach = offset + COUNTED_PAST_THE_PAGE;
-        let counted: i64 =
-            with_pool!(self, |p| sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({NEWEST}) newest")).bind(company_id).bind(reach + 1).fetch_one(p).await)?;
+        let counted: i64 = with_pool!(self, |p| sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({NEWEST}) newest"))
+            .bind(company_id)
+            .bind(Page::<()>::count_limit(offset))
+            .fetch_one(p)
+            .await)?;
         let items: Vec<AuditRecord> = with_pool!(self, |p| sqlx::query_as(&format!(
             "SELECT a.id, a.at, a.actor_user_id, u.email AS actor_email, a.acting_company_id, a.company_id, \
              a.action, a.target, a.before, a.after \
@@ -59,7 +61,7 @@ impl Store {
         .bind(offset)
         .fetch_all(p)
         .await)?;
-        Ok(Page { items, total: counted.min(reach), more: counted > reach })
+        Ok(Page::counted(items, counted, offset))
     }
 
     /// Entries done by a user (their own activity). Newest first.

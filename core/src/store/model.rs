@@ -274,6 +274,20 @@ pub struct Page<T> {
 /// counts, so that a count costs what the page's own offset does; beyond, it says "more".
 pub const COUNTED_PAST_THE_PAGE: i64 = 1000;
 
+impl<T> Page<T> {
+    /// The `LIMIT` of the count of a page that starts at `offset`: one match past what it
+    /// shows, which tells that there are more.
+    pub(crate) fn count_limit(offset: i64) -> i64 {
+        offset + COUNTED_PAST_THE_PAGE + 1
+    }
+
+    /// A page starting at `offset` whose matches were counted up to [`Page::count_limit`].
+    pub(crate) fn counted(items: Vec<T>, counted: i64, offset: i64) -> Self {
+        let reach = offset + COUNTED_PAST_THE_PAGE;
+        Page { items, total: counted.min(reach), more: counted > reach }
+    }
+}
+
 // ------------------------------------------------------------------ api keys
 
 /// A technical user's API key (only its hash is stored).

@@ -40,7 +40,9 @@ macro_rules! star_of_r {
     };
 }
 
-/// Binds a rights-list statement's company and filters ([`RightsListSql`]).
+/// Binds the parameters of a rights-list statement ([`RightsListSql`]): the count's company,
+/// filters and how far it counts; the page's company, filters, limit, offset, and the star's
+/// `true` and today.
 macro_rules! bind_list {
     ($sql:expr, $query:expr, $company:expr) => {{
         let mut query = $query.bind($company);
@@ -49,6 +51,12 @@ macro_rules! bind_list {
         }
         query
     }};
+    (count: $sql:expr, $query:expr, $company:expr, $offset:expr) => {
+        bind_list!($sql, $query, $company).bind(Page::<()>::count_limit($offset))
+    };
+    (page: $sql:expr, $query:expr, $company:expr, $q:expr, $today:expr) => {
+        bind_list!($sql, $query, $company).bind($q.limit.clamp(1, 500)).bind($q.offset.max(0)).bind(true).bind($today)
+    };
 }
 
 /// The rights offboarding a provider company ends: on `$1`, pending, active or suspended provider rights
@@ -391,20 +399,10 @@ impl Store {
     /// filters given, so that Postgres plans each shape for what it is.
     pub async fn list_company_rights(&self, company_id: CompanyId, q: &RightQuery) -> Result<Page<RightListItem>> {
         let sql = self.rights_list_sql(company_id, q).await?;
-        // Counted up to a thousand matches past the page's start, so that a count costs what
-        // the page's own offset does, however many rights the company holds.
         let offset = q.offset.max(0);
-        let counted: i64 =
-            with_pool!(self, |p| bind_list!(sql, sqlx::query_scalar(&sql.count), company_id).bind(offset + COUNTED_PAST_THE_PAGE + 1).fetch_one(p).await)?;
-        let items: Vec<RightListItem> = with_pool!(self, |p| bind_list!(sql, sqlx::query_as(&sql.page), company_id)
-            .bind(q.limit.clamp(1, 500))
-            .bind(offset)
-            .bind(true)
-            .bind(self.today())
-            .fetch_all(p)
-            .await)?;
-        let more = counted > offset + COUNTED_PAST_THE_PAGE;
-        Ok(Page { items, total: counted.min(offset + COUNTED_PAST_THE_PAGE), more })
+        let counted: i64 = with_pool!(self, |p| bind_list!(count: sql, sqlx::query_scalar(&sql.count), company_id, offset).fetch_one(p).await)?;
+        let items: Vec<RightListItem> = with_pool!(self, |p| bind_list!(page: sql, sqlx::query_as(&sql.page), company_id, q, self.today()).fetch_all(p).await)?;
+        Ok(Page::counted(items, counted, offset))
     }
 
     /// The plans of the rights list's two statements, the count then the page, as the database
@@ -413,21 +411,19 @@ impl Store {
     #[cfg(feature = "test-support")]
     pub async fn explain_company_rights(&self, company_id: CompanyId, q: &RightQuery) -> Result<String> {
         let sql = self.rights_list_sql(company_id, q).await?;
-        let (limit, offset) = (q.limit.clamp(1, 500), q.offset.max(0));
-        let reach = offset + COUNTED_PAST_THE_PAGE + 1;
+        let offset = q.offset.max(0);
         let (count, page): (Vec<String>, Vec<String>) = match &self.backend {
             Backend::Postgres(p) => {
                 let (count, page) = (format!("EXPLAIN (ANALYZE, BUFFERS) {}", sql.count), format!("EXPLAIN (ANALYZE, BUFFERS) {}", sql.page));
                 (
-                    bind_list!(sql, sqlx::query_scalar(&count), company_id).bind(reach).fetch_all(p).await?,
-                    bind_list!(sql, sqlx::query_scalar(&page), company_id).bind(limit).bind(offset).bind(true).bind(self.today()).fetch_all(p).await?,
+                    bind_list!(count: sql, sqlx::query_scalar(&count), company_id, offset).fetch_all(p).await?,
+                    bind_list!(page: sql, sqlx::query_scalar(&page), company_id, q, self.today()).fetch_all(p).await?,
                 )
             }
             Backend::Sqlite(p) => {
                 let (count, page) = (format!("EXPLAIN QUERY PLAN {}", sql.count), format!("EXPLAIN QUERY PLAN {}", sql.page));
-                let count: Vec<(i64, i64, i64, String)> = bind_list!(sql, sqlx::query_as(&count), company_id).bind(reach).fetch_all(p).await?;
-                let page: Vec<(i64, i64, i64, String)> =
-                    bind_list!(sql, sqlx::query_as(&page), company_id).bind(limit).bind(offset).bind(true).bind(self.today()).fetch_all(p).await?;
+                let count: Vec<(i64, i64, i64, String)> = bind_list!(count: sql, sqlx::query_as(&count), company_id, offset).fetch_all(p).await?;
+                let page: Vec<(i64, i64, i64, String)> = bind_list!(page: sql, sqlx::query_as(&page), company_id, q, self.today()).fetch_all(p).await?;
                 (count.into_iter().map(|step| step.3).collect(), page.into_iter().map(|step| step.3).collect())
             }
         };
@@ -444,8 +440,8 @@ impl Store {
         let mut filter = String::from(" FROM user_rights r WHERE r.company_id = $1");
         let mut values = Vec::new();
         if let Some(search) = search {
-            let (clause, value) = search_clause(fts, search);
-            filter.push_str(&clause.replace("$n", &format!("${}", 2 + values.len())));
+            let (clause, value) = search_clause(fts, search, 2 + values.len());
+            filter.push_str(&clause);
             values.push(value);
         }
         for (value, column) in [(q.right_type.map(|t| t.as_str()), "r.right_type"), (q.status.map(|s| s.as_str()), "r.status")] {
@@ -652,7 +648,6 @@ impl Store {
     }
 }
 
-/// `%text%` for a case-insensitive LIKE, with `%`, `_` and `\` escaped.
 /// The statements of one rights-list query: the count and the page. Both take the company,
 /// then `values` (the filters given); the count then takes how far it counts, the page its
 /// limit, offset, and the star's `true` and today.
@@ -662,16 +657,15 @@ struct RightsListSql {
     values: Vec<String>,
 }
 
-/// The rights list's search condition on `r` (its parameter written `$n`) and the value bound
-/// to it: SQLite's trigram index (the FTS5 table `right_search`, whose phrase query matches a
+/// The rights list's search condition on `r`, parameter number `n`, and the value bound to it: SQLite's trigram index (the FTS5 table `right_search`, whose phrase query matches a
 /// substring whatever its case) when `fts`, else `LIKE` on `list_search`, which Postgres serves
 /// from its `pg_trgm` index or along the sort order's index, as its planner finds cheaper.
-fn search_clause(fts: bool, search: &str) -> (&'static str, String) {
+fn search_clause(fts: bool, search: &str, n: usize) -> (String, String) {
     if fts {
         let phrase = format!("\"{}\"", search.replace('"', "\"\""));
-        (" AND r.id IN (SELECT rowid FROM right_search WHERE right_search MATCH $n)", phrase)
+        (format!(" AND r.id IN (SELECT rowid FROM right_search WHERE right_search MATCH ${n})"), phrase)
     } else {
-        (" AND r.list_search LIKE $n ESCAPE '\\'", like_pattern(search))
+        (format!(" AND r.list_search LIKE ${n} ESCAPE '\\'"), like_pattern(search))
     }
 }
 
@@ -694,6 +688,7 @@ async fn search_is_rare(pool: &sqlx::SqlitePool, company_id: CompanyId, search: 
     Ok(sampled == SAMPLE && matched * 100 < sampled)
 }
 
+/// `%text%` for a case-insensitive LIKE, with `%`, `_` and `\` escaped.
 pub(crate) fn like_pattern(s: &str) -> String {
     let mut out = String::from("%");
     for c in s.to_lowercase().chars() {
