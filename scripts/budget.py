@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""The portal's budgets, printed: first-load weight, Lighthouse, and (with --load) load.
+"""The portal's budgets, printed: first-load weight and Lighthouse.
 
-Run by `bash scripts/test.sh` after the release build, and with --load by
-`bash scripts/measure.sh`. Starts the release server on a fresh SQLite database with the demo
-data, then:
+Run by `bash scripts/test.sh` after the release build, and by `bash scripts/measure.sh`
+(whose load figures come from `bash scripts/load.sh`). Starts the release server on a fresh
+SQLite database with the demo data, then:
 
 1. first-load bytes (wasm + js + css, as the server sends them with brotli) of the
    sign-in page, of the accept page (the invitation's own page, /invitations/{id}, which
@@ -12,16 +12,12 @@ data, then:
    entry form, a right's page);
 2. Lighthouse (Debian Chromium, offline, mobile emulation) performance, accessibility and
    best-practices on the sign-in page, the company selector, the messages, the rights list
-   and the invitation page;
-3. with --load, the load bench (core/examples/load_bench.rs): 64 clients on the rights-list
-   page, the accept server function and a static file of the same size.
+   and the invitation page.
 
 Prints each of the issue's budgets as met or NOT MET, and exits non-zero when an enforced
 one is broken (BUDGET_ENFORCE=0 only prints): the first-load weight (<= 250 KB) and the
 Lighthouse budgets (performance >= 95, accessibility 100, best-practices >= 95), all as
-budgeted: one run per page, and the median of three when that run misses one. The load
-figures are printed, never judged (they depend on the machine), but a failed request fails
-the run.
+budgeted: one run per page, and the median of three when that run misses one.
 """
 
 import json
@@ -40,7 +36,6 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVER = os.path.join(ROOT, "target", "release", "server")
-SITE_PKG = os.path.join(ROOT, "target", "site", "pkg")
 PASSWORD = "Demo-2026!portal"
 ADMIN = "admin@musterhans.example"
 PROVIDER = "paul@fiduciaire.example"
@@ -189,7 +184,6 @@ def misses(scores):
 
 def main():
     enforce = os.environ.get("BUDGET_ENFORCE", "1") == "1"
-    load = "--load" in sys.argv[1:]
     if not os.path.exists(SERVER):
         raise SystemExit("target/release/server is missing: run `bash scripts/release.sh` first")
     work = tempfile.mkdtemp(prefix="portal-budget-")
@@ -285,10 +279,6 @@ def main():
                 if scores.get(k, 0) < LIGHTHOUSE_GUARD[k]:
                     broken.append(f"Lighthouse {k} of {path}: {scores.get(k, 0)} < {LIGHTHOUSE_GUARD[k]} (enforced)")
 
-        if load:
-            print("== load")
-            env = dict(os.environ, LOAD_BASE=base, DATABASE_URL=database, LOAD_STATIC_DIR=SITE_PKG)
-            subprocess.run(["cargo", "run", "--quiet", "--release", "--locked", "-p", "portal-core", "--example", "load_bench"], cwd=ROOT, env=env, check=True)
     finally:
         server.terminate()
         try:

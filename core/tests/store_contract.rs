@@ -38,6 +38,7 @@ contract!(
     the_audit_log_cannot_be_changed,
     seeding_the_demo_twice_changes_nothing,
     an_order_is_stored_with_its_lines_prices_and_who_placed_it,
+    the_orders_page_shows_the_debtors_in_scope_newest_first_and_goes_on_from_the_last_order_shown,
     an_order_with_a_foreign_debtor_or_unknown_product_is_refused_entirely,
     invoices_are_listed_per_company_and_debtors,
     rights_of_a_user_name_their_companies,
@@ -45,6 +46,7 @@ contract!(
     offboarding_ends_nothing_when_the_rights_changed_since_the_preview,
     rights_past_their_end_date_expire_by_the_system_job,
     sessions_load_until_they_expire_and_are_created_once,
+    an_unchanged_session_is_written_again_only_when_its_expiry_moves_past_the_slack,
     the_outbox_lists_unsent_emails_until_marked_sent,
     failed_logins_are_counted_within_a_window,
     concurrent_attempts_each_get_their_own_count,
@@ -52,7 +54,7 @@ contract!(
 );
 
 mod cases {
-    use chrono::{Duration, NaiveDate};
+    use chrono::{Duration, NaiveDate, SubsecRound};
     use portal_core::store::*;
     use portal_core::*;
     use serde_json::json;
@@ -806,6 +808,44 @@ mod cases {
         assert_eq!(store.products(w.principal.id, true).await.unwrap().len(), 2);
     }
 
+    pub async fn the_orders_page_shows_the_debtors_in_scope_newest_first_and_goes_on_from_the_last_order_shown(store: Store) {
+        let w = world(&store).await;
+        let r = active_provider_right(&store, &w).await;
+        store.replace_service_grants(r.id, &[some_debtors(&w.orders, &[&w.d1])], &w.by_admin()).await.unwrap();
+        let box_s = store.create_product(w.principal.id, "BOX-S", "Carton S", 2_450).await.unwrap();
+        let mut mine = Vec::new();
+        for n in 0..7 {
+            // Orders for the other debtor in between: the provider never sees them.
+            let debtor = if n % 2 == 0 { w.d1.id } else { w.d2.id };
+            let new = NewOrder {
+                company_id: w.principal.id,
+                debtor_id: debtor,
+                placed_by_user_id: w.admin.id,
+                right_id: None,
+                reference: Some(format!("PO-{n}")),
+                lines: vec![NewOrderLine { product_id: box_s.id, quantity: n + 1 }],
+            };
+            let order = store.create_order(&new, &Actor::user(w.admin.id, w.principal.id)).await.unwrap();
+            if debtor == w.d1.id {
+                mine.push(order);
+            }
+        }
+        mine.reverse();
+        let (s, provider, principal) = (&store, w.provider.id, w.principal.id);
+        let page = |before| async move { s.orders_page(provider, principal, "orders", before, 3).await.unwrap() };
+        let first = page(None).await;
+        assert_eq!(first.orders, mine[..3], "the newest three of debtor 100001, with their lines");
+        assert_eq!(first.older, Some(mine[2].id), "older orders follow");
+        let second = page(first.older).await;
+        assert_eq!(second.orders, mine[3..], "the last one");
+        assert_eq!(second.older, None, "nothing older");
+
+        let everything = store.orders_page(w.admin.id, w.principal.id, "orders", None, 25).await.unwrap();
+        assert_eq!(everything.orders.len(), 0, "Anna holds no grant of the service in this world");
+        store.replace_service_grants(r.id, &[], &w.by_admin()).await.unwrap();
+        assert_eq!(page(None).await, OrdersPage { orders: vec![], older: None }, "without the service, no order");
+    }
+
     pub async fn an_order_with_a_foreign_debtor_or_unknown_product_is_refused_entirely(store: Store) {
         let w = world(&store).await;
         let a = store.create_product(w.principal.id, "BOX-S", "Carton S", 2_450).await.unwrap();
@@ -947,19 +987,43 @@ mod cases {
 
     pub async fn sessions_load_until_they_expire_and_are_created_once(store: Store) {
         let t = real_time();
+        let none = Duration::zero();
+        let s = &store;
+        let data = |id: &'static str, at| async move { s.load_session(id, at).await.unwrap().map(|(data, _)| data) };
         assert!(store.create_session("s1", r#"{"user":1}"#, t + Duration::minutes(30), None).await.unwrap());
         assert!(!store.create_session("s1", r#"{"user":9}"#, t + Duration::minutes(30), None).await.unwrap(), "an id in use is never overwritten");
         assert!(store.create_session("s2", "{}", t - Duration::minutes(1), None).await.unwrap());
-        assert_eq!(store.load_session("s1", t).await.unwrap().as_deref(), Some(r#"{"user":1}"#));
-        assert_eq!(store.load_session("s2", t).await.unwrap(), None);
-        store.update_session("s1", r#"{"user":2}"#, t + Duration::minutes(30), Some(2)).await.unwrap();
-        assert_eq!(store.load_session("s1", t).await.unwrap().as_deref(), Some(r#"{"user":2}"#));
-        store.update_session("gone", "{}", t + Duration::minutes(30), None).await.unwrap();
-        assert_eq!(store.load_session("gone", t).await.unwrap(), None, "an update brings no deleted session back");
-        assert_eq!(store.load_session("s1", t + Duration::minutes(31)).await.unwrap(), None);
+        assert_eq!(data("s1", t).await.as_deref(), Some(r#"{"user":1}"#));
+        assert_eq!(data("s2", t).await, None);
+        store.update_session("s1", r#"{"user":2}"#, t + Duration::minutes(30), Some(2), none).await.unwrap();
+        assert_eq!(data("s1", t).await.as_deref(), Some(r#"{"user":2}"#));
+        store.update_session("gone", "{}", t + Duration::minutes(30), None, none).await.unwrap();
+        assert_eq!(data("gone", t).await, None, "an update brings no deleted session back");
+        assert_eq!(data("s1", t + Duration::minutes(31)).await, None);
         assert_eq!(store.delete_expired_sessions(t).await.unwrap(), 1);
         store.delete_session("s1").await.unwrap();
-        assert_eq!(store.load_session("s1", t).await.unwrap(), None);
+        assert_eq!(data("s1", t).await, None);
+    }
+
+    pub async fn an_unchanged_session_is_written_again_only_when_its_expiry_moves_past_the_slack(store: Store) {
+        let t = real_time().trunc_subsecs(6);
+        let slack = Duration::minutes(1);
+        let s = &store;
+        let stored = |at| async move { s.load_session("s", at).await.unwrap().unwrap() };
+        assert!(store.create_session("s", r#"{"user":1}"#, t + Duration::minutes(30), Some(1)).await.unwrap());
+
+        store.update_session("s", r#"{"user":1}"#, t + Duration::minutes(30) + Duration::seconds(40), Some(1), slack).await.unwrap();
+        assert_eq!(stored(t).await.1, t + Duration::minutes(30), "40 s later, the same data: nothing is written");
+
+        store.update_session("s", r#"{"user":1}"#, t + Duration::minutes(31) + Duration::seconds(1), Some(1), slack).await.unwrap();
+        assert_eq!(stored(t).await.1, t + Duration::minutes(31) + Duration::seconds(1), "past the slack, the expiry moves");
+
+        store.update_session("s", r#"{"user":1,"acting":7}"#, t + Duration::minutes(31) + Duration::seconds(2), Some(1), slack).await.unwrap();
+        assert_eq!(
+            stored(t).await,
+            (r#"{"user":1,"acting":7}"#.to_string(), t + Duration::minutes(31) + Duration::seconds(2)),
+            "changed data is always written"
+        );
     }
 
     pub async fn the_outbox_lists_unsent_emails_until_marked_sent(store: Store) {

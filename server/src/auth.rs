@@ -66,16 +66,21 @@ impl Default for Security {
 
 /// `tower_sessions` records stored as JSON in the `sessions` table (SQLite or Postgres), so
 /// that several server instances share them. A row is keyed by the hash of the session's id
-/// (`store::session_key`) and its JSON leaves the id out: the table holds nothing a cookie
-/// could be made from.
+/// (`store::session_key`) and its JSON holds the session's data only: neither the id (the
+/// table holds nothing a cookie could be made from) nor the expiry, which has its own column.
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
     store: Store,
+    /// How far the expiry of an unchanged session may lag behind before a request writes it
+    /// again ([`Store::update_session`]).
+    slack: chrono::Duration,
 }
 
 impl DbSessionStore {
-    pub fn new(store: Store) -> Self {
-        DbSessionStore { store }
+    /// A thirtieth of the idle time-out: one minute for the default 30 minutes.
+    pub fn new(store: Store, idle_timeout: std::time::Duration) -> Self {
+        let slack = chrono::Duration::from_std(idle_timeout / 30).unwrap_or(chrono::Duration::minutes(1));
+        DbSessionStore { store, slack }
     }
 }
 
@@ -95,11 +100,18 @@ fn owner(record: &Record) -> Option<i64> {
     [KEY_USER_ID, KEY_PENDING_USER_ID].iter().find_map(|key| record.data.get(*key)?.as_i64())
 }
 
-/// The record as stored: its id is zeroed (the row's key is the id's hash; `load` puts the
-/// id back from the cookie's).
+/// What a row's JSON holds. Rows written before the expiry had its own column also hold
+/// `id` and `expiry_date`, which reading ignores.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored<D> {
+    data: D,
+}
+
+/// The record's data with its keys in order, so that the same session data is the same text
+/// from one request to the next and an unchanged session is recognized as such.
 fn encode(record: &Record) -> session_store::Result<String> {
-    let stored = Record { id: Id(0), ..record.clone() };
-    serde_json::to_string(&stored).map_err(|e| session_store::Error::Encode(e.to_string()))
+    let data: std::collections::BTreeMap<&String, &serde_json::Value> = record.data.iter().collect();
+    serde_json::to_string(&Stored { data }).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
 #[async_trait]
@@ -119,14 +131,17 @@ impl SessionStore for DbSessionStore {
     /// Updates an existing session only: a session deleted meanwhile (sign-out, time-out on
     /// another instance) is not brought back by a request that was still under way.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.store.update_session(&record.id.to_string(), &encode(record)?, expires_at(record), owner(record)).await.map_err(backend_error)
+        self.store.update_session(&record.id.to_string(), &encode(record)?, expires_at(record), owner(record), self.slack).await.map_err(backend_error)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let data = self.store.load_session(&id.to_string(), portal_core::store::real_time()).await.map_err(backend_error)?;
-        let Some(data) = data else { return Ok(None) };
-        let record: Record = serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, ..record }))
+        let row = self.store.load_session(&id.to_string(), portal_core::store::real_time()).await.map_err(backend_error)?;
+        let Some((data, expires)) = row else { return Ok(None) };
+        let stored: Stored<std::collections::HashMap<String, serde_json::Value>> =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires.timestamp_micros()) * 1000)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, data: stored.data, expiry_date }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
@@ -154,10 +169,10 @@ impl Security {
 
 /// The session layer: cookie `portal_session` (`__Host-portal_session` over HTTPS),
 /// HttpOnly, SameSite=Lax, Secure over HTTPS,
-/// sliding expiry after `idle_timeout` (saved on every request of a non-empty session).
+/// sliding expiry after `idle_timeout` (a request that changed nothing moves it when it lags by more than a thirtieth of the time-out).
 pub fn session_layer(store: Store, security: &Security) -> SessionManagerLayer<DbSessionStore> {
     let idle = time::Duration::try_from(security.auth.idle_timeout).unwrap_or(time::Duration::minutes(30));
-    SessionManagerLayer::new(DbSessionStore::new(store))
+    SessionManagerLayer::new(DbSessionStore::new(store, security.auth.idle_timeout))
         .with_name(security.session_cookie())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -146,9 +146,16 @@ pub struct OrdersView {
     pub services: Vec<String>,
     pub debtors: Vec<DebtorOption>,
     pub products: Vec<ProductOption>,
-    /// Newest first.
+    /// Newest first, [`ORDERS_PER_PAGE`] at most.
     pub orders: Vec<OrderView>,
+    /// This page goes on from an older order (`?avant=<n°>`), not from the newest.
+    pub later_page: bool,
+    /// When older orders follow: the order from which the next page goes on.
+    pub older: Option<i64>,
 }
+
+/// How many orders a page of the list shows.
+pub const ORDERS_PER_PAGE: i64 = 25;
 
 /// The answer to a placed order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,16 +190,19 @@ pub struct InvoicesView {
     pub debtors: Vec<DebtorInvoices>,
 }
 
-/// The contract products, the debtors in scope and their orders.
+/// The contract products, the debtors in scope and a page of their orders: the newest, or
+/// those placed before order `before`.
 #[server(prefix = "/api", endpoint = "load_orders")]
-pub async fn load_orders() -> Result<OrdersView, PortalError> {
+pub async fn load_orders(before: Option<i64>) -> Result<OrdersView, PortalError> {
     let scope = crate::access::require_service(ORDERS).await?;
-    service::orders_view(&crate::shared::context::store()?, &scope).await
+    service::orders_view(&crate::shared::context::store()?, &scope, before).await
 }
 
-/// The orders page, and its query parameter naming the order just placed.
+/// The orders page, its query parameter naming the order just placed, and the one naming the
+/// order after which an older page of the list starts.
 pub const PATH_ORDERS: &str = "/services/orders";
 pub const PLACED: &str = "commande";
+pub const BEFORE: &str = "avant";
 
 /// Places an order for the acting company. `quantities` maps product ids to quantities
 /// (form fields `quantities[<product id>]`); empty or 0 means "not ordered".

@@ -12,7 +12,7 @@ use crate::services::{
     load_invoices, load_orders, service_path, DebtorInvoices, DebtorOption, InvoicesView, OrderView, OrdersView, PlaceOrder, ProductOption, MAX_QUANTITY,
     MAX_REFERENCE,
 };
-use crate::services::{service_label, PATH_ORDERS, PLACED};
+use crate::services::{service_label, BEFORE, PATH_ORDERS, PLACED};
 use crate::shared::ui::{Outcome, BUTTON, CARD, FIELD, LINK};
 use portal_core::domain::InvoiceStatus;
 
@@ -57,8 +57,8 @@ fn ServiceHeader(current: &'static str, services: Vec<String>, company: String, 
 
 // ------------------------------------------------------------------ orders
 
-async fn load_orders_page(_: ()) -> Result<OrdersView, PortalError> {
-    load_orders().await
+async fn load_orders_page(before: Option<i64>) -> Result<OrdersView, PortalError> {
+    load_orders(before).await
 }
 
 /// "Commande de produits contractuels": the order form and the orders of the debtors in scope.
@@ -67,17 +67,19 @@ async fn load_orders_page(_: ()) -> Result<OrdersView, PortalError> {
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let before = Signal::derive(move || query.read().get(BEFORE).and_then(|id| id.parse::<i64>().ok()));
     let content = |data: OrdersView| view! { <Orders data=data/> }.into_any();
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), services.orders).to_string()/>
-        <SignedInPage key=Signal::stored(()) load=load_orders_page view=content/>
+        <SignedInPage key=before load=load_orders_page view=content/>
     }
 }
 
 #[component]
 fn Orders(data: OrdersView) -> impl IntoView {
     let i18n = use_i18n();
-    let OrdersView { company, as_provider, services, debtors, products, orders } = data;
+    let OrdersView { company, as_provider, services, debtors, products, orders, later_page, older } = data;
     let placed_order = leptos_router::hooks::use_query_map()
         .with_untracked(|q| q.get(PLACED).and_then(|id| id.parse::<i64>().ok()))
         .and_then(|id| orders.iter().find(|order| order.order_id == id));
@@ -109,6 +111,12 @@ fn Orders(data: OrdersView) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            {(later_page || older.is_some()).then(|| view! {
+                <nav class="mt-4 flex items-center justify-between gap-3 text-sm" aria-label=move || t_string!(i18n, orders.pages)>
+                    {later_page.then(|| view! { <a href=format!("{PATH_ORDERS}#order-list") class=LINK rel="first">{t!(i18n, orders.newest)}</a> })}
+                    {older.map(|id| view! { <a href=format!("{PATH_ORDERS}?{BEFORE}={id}#order-list") class=LINK rel="next">{t!(i18n, orders.older)}</a> })}
+                </nav>
+            })}
         </section>
     }
 }

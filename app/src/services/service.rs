@@ -49,8 +49,8 @@ fn order_view(order: Order, company_name: &str, debtors: &[Debtor]) -> OrderView
 }
 
 /// Everybody with the service sees the company's orders for the debtors in their scope,
-/// whoever placed them (colleagues, providers).
-pub async fn orders_view(store: &Store, scope: &ServiceScope) -> Result<OrdersView, PortalError> {
+/// whoever placed them (colleagues, providers), a page at a time.
+pub async fn orders_view(store: &Store, scope: &ServiceScope, before: Option<i64>) -> Result<OrdersView, PortalError> {
     let company_id = scope.company.company_id;
     let debtors = in_scope(store, scope).await?;
     let products = store
@@ -60,14 +60,8 @@ pub async fn orders_view(store: &Store, scope: &ServiceScope) -> Result<OrdersVi
         .into_iter()
         .map(|p| ProductOption { product_id: p.id, code: p.code, name: p.name, unit_price: chf(p.unit_price_cents) })
         .collect();
-    let orders = store
-        .orders_for_company(company_id)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .filter(|o| debtors.iter().any(|d| d.id == o.debtor_id))
-        .map(|o| order_view(o, &scope.company.name, &debtors))
-        .collect();
+    let page = store.orders_page(scope.user_id, company_id, scope.service, before, ORDERS_PER_PAGE).await.map_err(internal)?;
+    let orders = page.orders.into_iter().map(|o| order_view(o, &scope.company.name, &debtors)).collect();
     Ok(OrdersView {
         company: scope.company.name.clone(),
         as_provider: scope.company.as_provider,
@@ -75,6 +69,8 @@ pub async fn orders_view(store: &Store, scope: &ServiceScope) -> Result<OrdersVi
         debtors: debtors.into_iter().map(debtor_option).collect(),
         products,
         orders,
+        later_page: before.is_some(),
+        older: page.older,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Contract products, orders (with lines) and invoices.
 
 use super::audit::audit_in;
+use super::grants::PERMITTED_DEBTOR_IDS;
 use super::*;
 use crate::domain::*;
 
@@ -109,25 +110,24 @@ impl Store {
         .bind(at)
         .fetch_one(c)
         .await)?;
+        // One statement per line, inside the write lock: the price is copied from the product as
+        // it is at commit, and a product that is not an active one of the company adds no row.
         for line in &new.lines {
-            let price: Option<i64> =
-                with_tx!(&mut tx, |c| sqlx::query_scalar("SELECT unit_price_cents FROM contract_products WHERE id = $1 AND company_id = $2 AND active = $3")
-                    .bind(line.product_id)
-                    .bind(new.company_id)
-                    .bind(true)
-                    .fetch_optional(c)
-                    .await)?;
-            let Some(price) = price else {
+            let added = with_tx!(&mut tx, |c| sqlx::query(
+                "INSERT INTO order_lines (order_id, product_id, quantity, unit_price_cents) \
+                 SELECT $1, id, $3, unit_price_cents FROM contract_products WHERE id = $2 AND company_id = $4 AND active = $5"
+            )
+            .bind(order_id)
+            .bind(line.product_id)
+            .bind(line.quantity)
+            .bind(new.company_id)
+            .bind(true)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+            if added != 1 {
                 return Err(StoreError::invalid(OrderError::UnknownProduct));
-            };
-            with_tx!(&mut tx, |c| sqlx::query("INSERT INTO order_lines (order_id, product_id, quantity, unit_price_cents) VALUES ($1, $2, $3, $4)")
-                .bind(order_id)
-                .bind(line.product_id)
-                .bind(line.quantity)
-                .bind(price)
-                .execute(c)
-                .await
-                .map(|_| ()))?;
+            }
         }
         let sql = format!("{ORDER_SELECT} WHERE o.id = $1");
         let rows: Vec<OrderRow> = with_tx!(&mut tx, |c| sqlx::query_as(&sql).bind(order_id).fetch_all(c).await)?;
@@ -148,13 +148,53 @@ impl Store {
         assemble(rows, lines).pop().ok_or(StoreError::NotFound)
     }
 
-    /// The company's orders, newest first, with who placed them and their lines.
+    /// The company's orders, newest first, with who placed them and their lines (tests).
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn orders_for_company(&self, company_id: CompanyId) -> Result<Vec<Order>> {
-        let sql = format!("{ORDER_SELECT} WHERE o.company_id = $1 ORDER BY o.created_at DESC, o.id DESC");
+        let sql = format!("{ORDER_SELECT} WHERE o.company_id = $1 ORDER BY o.id DESC");
         let rows: Vec<OrderRow> = with_pool!(self, |p| sqlx::query_as(&sql).bind(company_id).fetch_all(p).await)?;
         let lsql = format!("{LINE_SELECT} WHERE l.order_id IN (SELECT id FROM orders WHERE company_id = $1) ORDER BY l.order_id, l.id");
         let lines: Vec<OrderLine> = with_pool!(self, |p| sqlx::query_as(&lsql).bind(company_id).fetch_all(p).await)?;
         Ok(assemble(rows, lines))
+    }
+
+    /// A page of the company's orders for the debtors `user_id` may act for on `service_code`
+    /// today ([`Store::permitted_debtors`]), newest first, whoever placed them: `limit` orders
+    /// placed before order `before` (from the newest without it). Keyset paging along the
+    /// index `(company_id, id)`: a page costs the same at any depth and however many orders
+    /// the company has.
+    pub async fn orders_page(&self, user_id: UserId, company_id: CompanyId, service_code: &str, before: Option<i64>, limit: i64) -> Result<OrdersPage> {
+        let sql = format!(
+            "{ORDER_SELECT} WHERE o.id IN (SELECT p.id FROM orders p WHERE p.company_id = $2 AND p.id < $6 AND p.debtor_id IN ({PERMITTED_DEBTOR_IDS}) \
+             ORDER BY p.id DESC LIMIT $7) ORDER BY o.id DESC"
+        );
+        let mut rows: Vec<OrderRow> = with_pool!(self, |p| sqlx::query_as(&sql)
+            .bind(user_id)
+            .bind(company_id)
+            .bind(service_code)
+            .bind(self.today())
+            .bind(true)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit + 1)
+            .fetch_all(p)
+            .await)?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit.max(0) as usize);
+        let older = rows.last().filter(|_| more).map(|o| o.id);
+        if rows.is_empty() {
+            return Ok(OrdersPage { orders: Vec::new(), older });
+        }
+        let placeholders: Vec<String> = (1..=rows.len()).map(|n| format!("${n}")).collect();
+        let lsql = format!("{LINE_SELECT} WHERE l.order_id IN ({}) ORDER BY l.order_id, l.id", placeholders.join(", "));
+        let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+        let lines: Vec<OrderLine> = with_pool!(self, |p| {
+            let mut query = sqlx::query_as(&lsql);
+            for id in &ids {
+                query = query.bind(*id);
+            }
+            query.fetch_all(p).await
+        })?;
+        Ok(OrdersPage { orders: assemble(rows, lines), older })
     }
 
     // ------------------------------------------------------------ invoices

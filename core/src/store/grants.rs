@@ -158,6 +158,11 @@ macro_rules! through_a_grant {
     };
 }
 
+/// The ids of the debtors of company `$2` that login `$1` may act for on service `$3` on day
+/// `$4` (`$5` is `true`): [`Store::may_act`]'s conditions, asked of each debtor at once.
+pub(super) const PERMITTED_DEBTOR_IDS: &str =
+    concat!("SELECT d.id FROM debtors d WHERE d.company_id = $2 AND EXISTS (SELECT 1 ", through_a_grant!("$4", "$5", "d.id"), ")");
+
 impl Store {
     /// The right's service authorizations, by service code.
     pub async fn service_grants(&self, right_id: RightId) -> Result<Vec<ServiceGrant>> {
@@ -245,17 +250,7 @@ impl Store {
     /// One query, whatever the number of debtors: [`Store::may_act`]'s conditions, asked of
     /// each debtor of the company at once.
     pub async fn permitted_debtors(&self, user_id: UserId, company_id: CompanyId, service_code: &str) -> Result<Vec<Debtor>> {
-        Ok(with_pool!(self, |p| sqlx::query_as(concat!(
-            "SELECT d.id, d.company_id, d.debtor_number, d.name FROM debtors d WHERE d.company_id = $2 AND EXISTS (SELECT 1 ",
-            through_a_grant!("$4", "$5", "d.id"),
-            ") ORDER BY d.debtor_number"
-        ))
-        .bind(user_id)
-        .bind(company_id)
-        .bind(service_code)
-        .bind(self.today())
-        .bind(true)
-        .fetch_all(p)
-        .await)?)
+        let sql = format!("SELECT d.id, d.company_id, d.debtor_number, d.name FROM debtors d WHERE d.id IN ({PERMITTED_DEBTOR_IDS}) ORDER BY d.debtor_number");
+        Ok(with_pool!(self, |p| sqlx::query_as(&sql).bind(user_id).bind(company_id).bind(service_code).bind(self.today()).bind(true).fetch_all(p).await)?)
     }
 }

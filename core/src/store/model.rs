@@ -260,6 +260,15 @@ impl Default for RightQuery {
     }
 }
 
+/// A page of orders, newest first ([`Store::orders_page`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrdersPage {
+    pub orders: Vec<Order>,
+    /// When older orders follow: the id of the last order shown, from which the next page
+    /// goes on.
+    pub older: Option<i64>,
+}
+
 /// One page of results and the number of matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {

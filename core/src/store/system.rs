@@ -62,23 +62,34 @@ impl Store {
 
     /// Updates an existing session only: a session deleted meanwhile (sign-out, time-out on
     /// another instance) is not brought back by a request that was still under way.
-    pub async fn update_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>, user_id: Option<crate::domain::UserId>) -> Result<()> {
+    ///
+    /// A request that changed nothing in the session only moves its expiry: that write is
+    /// skipped while the stored expiry is within `slack` of the new one. Otherwise every page
+    /// view would be a durable commit (on SQLite, behind the one writer), for an idle time-out
+    /// that then ends at most `slack` early. The comparison happens in the statement, so a
+    /// skipped write costs no commit on either database.
+    pub async fn update_session(&self, id: &str, data: &str, expires_at: DateTime<Utc>, user_id: Option<crate::domain::UserId>, slack: Duration) -> Result<()> {
         let id = session_key(id);
-        with_pool!(self, |p| sqlx::query("UPDATE sessions SET data = $2, expires_at = $3, user_id = $4 WHERE id = $1")
+        with_pool!(self, |p| sqlx::query("UPDATE sessions SET data = $2, expires_at = $3, user_id = $4 WHERE id = $1 AND (data <> $2 OR expires_at < $5)")
             .bind(&id)
             .bind(data)
             .bind(expires_at)
             .bind(user_id)
+            .bind(expires_at - slack)
             .execute(p)
             .await
             .map(|_| ()))?;
         Ok(())
     }
 
-    /// The session's data if it exists and has not expired at `now`.
-    pub async fn load_session(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>> {
+    /// The session's data and expiry if it exists and has not expired at `now`.
+    pub async fn load_session(&self, id: &str, now: DateTime<Utc>) -> Result<Option<(String, DateTime<Utc>)>> {
         let id = session_key(id);
-        Ok(with_pool!(self, |p| sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2").bind(&id).bind(now).fetch_optional(p).await)?)
+        Ok(with_pool!(self, |p| sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
+            .bind(&id)
+            .bind(now)
+            .fetch_optional(p)
+            .await)?)
     }
 
     pub async fn delete_session(&self, id: &str) -> Result<()> {

@@ -240,6 +240,22 @@ on_both_backends!(
     }
 );
 
+// A page view is otherwise a durable commit: on SQLite every signed-in page would wait for
+// the one writer. The default 30-minute time-out moves by at most a minute of slack.
+on_both_backends!(a_page_view_that_changes_nothing_in_the_session_writes_nothing, Options::default(), |app: TestApp| async move {
+    let cookie = app.signed_in_cookie(ADMIN).await;
+    let first = app.get("/portal", Some(&cookie)).await;
+    assert_eq!(first.status, 200, "{first:?}");
+    let stored = app.session_expiries().await;
+    for _ in 0..3 {
+        let page = app.get("/portal", Some(&cookie)).await;
+        assert_eq!(page.status, 200, "{page:?}");
+        assert!(page.body.contains("Musterhans SA"), "the portal of the acting company");
+    }
+    assert_eq!(app.session_expiries().await, stored, "the same session, its expiry not rewritten");
+    assert_eq!(app.who_is_signed_in(&cookie).await.as_deref(), Some(ADMIN));
+});
+
 on_both_backends!(
     a_session_ends_at_the_absolute_timeout_however_active,
     with_auth(AuthSettings { absolute_timeout: Duration::from_secs(12), ..Default::default() }),

@@ -102,6 +102,34 @@ async fn stored_orders(app: &TestApp, company_id: i64) -> usize {
     app.store.orders_for_company(company_id).await.unwrap().len()
 }
 
+on_both_backends!(the_orders_page_shows_twenty_five_orders_and_links_to_the_older_ones, Options::default(), |app: TestApp| async move {
+    let d = app.demo.debtors.clone();
+    let box_s = app.demo.products[0].id;
+    let marc = app.signed_in_cookie(EMPLOYEE).await;
+    let mut placed = Vec::new();
+    for n in 0..27 {
+        let answer = place(&app, &marc, d[0].id, &[(box_s, 1)], &format!("PO-{n}")).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        placed.push(json_of(&answer)["order_id"].as_i64().unwrap());
+    }
+    let ids = |page: &str| -> Vec<i64> { page.split("data-order-id=\"").skip(1).map(|rest| rest.split('"').next().unwrap().parse().unwrap()).collect() };
+
+    let newest = app.get("/services/orders", Some(&marc)).await;
+    assert_eq!(newest.status, 200, "{newest:?}");
+    let shown = ids(&newest.body);
+    assert_eq!(shown, placed.iter().rev().take(25).copied().collect::<Vec<_>>(), "the 25 newest, newest first");
+    let older_link = format!("/services/orders?avant={}#order-list", shown[24]);
+    assert!(newest.body.contains(&format!("href=\"{older_link}\"")), "a link to the older orders");
+    assert!(newest.body.contains("Commandes plus anciennes"));
+    assert!(!newest.body.contains("Commandes les plus récentes"), "already the newest");
+
+    let older = app.get(older_link.trim_end_matches("#order-list"), Some(&marc)).await;
+    assert_eq!(older.status, 200, "{older:?}");
+    assert_eq!(ids(&older.body), [placed[1], placed[0]], "the two oldest");
+    assert!(older.body.contains("Commandes les plus récentes"), "a way back to the newest");
+    assert!(!older.body.contains("Commandes plus anciennes"), "nothing older");
+});
+
 on_both_backends!(a_provider_with_orders_for_one_debtor_sees_only_that_debtor_and_its_orders, Options::default(), |app: TestApp| async move {
     let d = app.demo.debtors.clone();
     let box_s = app.demo.products[0].id;

@@ -98,7 +98,7 @@ on_both_backends!(
 
 /// A session of its own over the portal's session store, as the session layer gives a request.
 fn fresh_session(app: &TestApp) -> tower_sessions::Session {
-    tower_sessions::Session::new(None, std::sync::Arc::new(server::auth::DbSessionStore::new(app.store.clone())), None)
+    tower_sessions::Session::new(None, std::sync::Arc::new(server::auth::DbSessionStore::new(app.store.clone(), std::time::Duration::from_secs(1800))), None)
 }
 
 on_both_backends!(

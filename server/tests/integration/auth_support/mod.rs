@@ -317,6 +317,16 @@ impl TestApp {
         .unwrap()
     }
 
+    /// Every session's expiry as stored, in key order.
+    pub async fn session_expiries(&self) -> Vec<String> {
+        let sql = "SELECT CAST(expires_at AS TEXT) FROM sessions ORDER BY id";
+        match self.store.backend() {
+            portal_core::store::Backend::Sqlite(p) => sqlx::query_scalar(sql).fetch_all(p).await,
+            portal_core::store::Backend::Postgres(p) => sqlx::query_scalar(sql).fetch_all(p).await,
+        }
+        .unwrap()
+    }
+
     pub async fn session_rows(&self) -> i64 {
         let counts = self.store.table_counts().await.unwrap();
         counts.into_iter().find(|(t, _)| *t == "sessions").map(|(_, n)| n).unwrap()
