@@ -386,6 +386,7 @@ mod cases {
         let r = active_provider_right(&store, &w).await;
         let before = store.replace_service_grants(r.id, &[all_debtors(&w.orders), some_debtors(&w.invoices, &[&w.d1])], &w.by_admin()).await.unwrap();
         assert_eq!(before.len(), 2);
+        assert_eq!(store.granted_service_codes(r.id).await.unwrap(), ["invoices", "orders"], "the menu's codes, as the grants name them");
         let err = store
             .replace_service_grants(r.id, &[all_debtors(&w.tracking), some_debtors(&w.invoices, &[&w.d2, &w.foreign_debtor])], &w.by_admin())
             .await
@@ -834,16 +835,16 @@ mod cases {
         let (s, provider, principal) = (&store, w.provider.id, w.principal.id);
         let page = |before| async move { s.orders_page(provider, principal, "orders", before, 3).await.unwrap() };
         let first = page(None).await;
-        assert_eq!(first.orders, mine[..3], "the newest three of debtor 100001, with their lines");
+        assert_eq!(first.items, mine[..3], "the newest three of debtor 100001, with their lines");
         assert_eq!(first.older, Some(mine[2].id), "older orders follow");
         let second = page(first.older).await;
-        assert_eq!(second.orders, mine[3..], "the last one");
+        assert_eq!(second.items, mine[3..], "the last one");
         assert_eq!(second.older, None, "nothing older");
 
         let everything = store.orders_page(w.admin.id, w.principal.id, "orders", None, 25).await.unwrap();
-        assert_eq!(everything.orders.len(), 0, "Anna holds no grant of the service in this world");
+        assert_eq!(everything.items.len(), 0, "Anna holds no grant of the service in this world");
         store.replace_service_grants(r.id, &[], &w.by_admin()).await.unwrap();
-        assert_eq!(page(None).await, OrdersPage { orders: vec![], older: None }, "without the service, no order");
+        assert_eq!(page(None).await, NewestFirst { items: vec![], older: None }, "without the service, no order");
     }
 
     pub async fn an_order_with_a_foreign_debtor_or_unknown_product_is_refused_entirely(store: Store) {

@@ -3,7 +3,7 @@
 use crate::shared::refusal::PortalError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use portal_core::store::RightWithCompany;
+use portal_core::store::{RightWithCompany, UserRight};
 
 use super::acting::{CompanyChoice, CompanyChoices};
 use crate::shared::refusal::{refused, Refusal};
@@ -39,11 +39,17 @@ pub fn company_count(rights: &[RightWithCompany], today: NaiveDate) -> usize {
 }
 
 pub async fn choices(user_id: i64) -> Result<CompanyChoices, PortalError> {
+    Ok(choices_and_rights(user_id).await?.0)
+}
+
+/// The login's choices, and the rights they were made of (the acting company's right among
+/// them, for whoever judges it without reading it again).
+pub async fn choices_and_rights(user_id: i64) -> Result<(CompanyChoices, Vec<RightWithCompany>), PortalError> {
     let store = store()?;
     let rights = store.rights_of_user(user_id).await.map_err(internal)?;
     let (home, third_party) = choices_from_rights(&rights, store.today());
     let acting = session().await?.get::<i64>(KEY_ACTING_COMPANY).await.map_err(internal)?;
-    Ok(CompanyChoices { home, third_party, acting })
+    Ok((CompanyChoices { home, third_party, acting }, rights))
 }
 
 pub async fn set_acting(user_id: i64, company_id: i64) -> Result<(), PortalError> {
@@ -57,6 +63,17 @@ pub async fn set_acting(user_id: i64, company_id: i64) -> Result<(), PortalError
 /// the choice, and the caller sends the login back to the selector.
 pub async fn require_acting(user_id: i64) -> Result<CompanyChoice, PortalError> {
     acting_among(user_id, &choices(user_id).await?).await
+}
+
+/// [`require_acting`], with the login's right on the acting company from the same read of
+/// its rights: the guards that judge that right do not read it a second time.
+pub async fn require_acting_right(user_id: i64) -> Result<(CompanyChoice, UserRight), PortalError> {
+    let (choices, rights) = choices_and_rights(user_id).await?;
+    let company = acting_among(user_id, &choices).await?;
+    // A choice is made of a right; a company resolved earlier in this request whose right
+    // has gone since is no longer a choice.
+    let right = rights.into_iter().map(|r| r.right).find(|r| r.company_id == company.company_id).ok_or_else(|| refused(Refusal::NoActingCompany))?;
+    Ok((company, right))
 }
 
 /// The acting company as first resolved in this request. A page's data and its header are

@@ -4,7 +4,7 @@ use crate::shared::refusal::PortalError;
 use portal_core::domain::RightId;
 use portal_core::store::{Actor, Store, StoreError, User, UserRight};
 
-use super::{require_acting, require_login, CompanyChoice};
+use super::{require_acting_right, require_login, CompanyChoice};
 use crate::shared::refusal::{refused, Refusal};
 use crate::shared::{context::store, refusal::internal};
 
@@ -42,11 +42,10 @@ impl AdminScope {
 /// as an employee (a provider never administers the principal's rights). Checked on every call.
 pub async fn require_admin() -> Result<AdminScope, PortalError> {
     let login = require_login().await?;
-    let company = require_acting(login.user_id).await?;
+    let (company, right) = require_acting_right(login.user_id).await?;
     let store = store()?;
-    let right = store.right_for(company.company_id, login.user_id).await.map_err(internal)?;
     match right {
-        Some(r) if r.administers_on(store.today()) => {
+        r if r.administers_on(store.today()) => {
             let admin = store.user(login.user_id).await.map_err(internal)?;
             let actor = Actor::user(login.user_id, company.company_id);
             Ok(AdminScope { admin, company, actor })

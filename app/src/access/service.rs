@@ -3,7 +3,7 @@
 use crate::shared::refusal::PortalError;
 use portal_core::store::{Actor, UserRight};
 
-use super::{require_acting, require_login, CompanyChoice};
+use super::{require_acting_right, require_login, CompanyChoice};
 use crate::shared::refusal::{refused, Refusal};
 use crate::shared::{context::store, refusal::internal};
 
@@ -21,12 +21,11 @@ pub struct ServiceScope {
 /// that covers `service` for at least one debtor today. Checked on every call.
 pub async fn require_service(service: &'static str) -> Result<ServiceScope, PortalError> {
     let login = require_login().await?;
-    let company = require_acting(login.user_id).await?;
+    let (company, right) = require_acting_right(login.user_id).await?;
     let store = store()?;
-    let right = match store.right_for(company.company_id, login.user_id).await.map_err(internal)? {
-        Some(right) if right.grants_access_on(store.today()) => right,
-        _ => return Err(refused(Refusal::ServiceNotGranted)),
-    };
+    if !right.grants_access_on(store.today()) {
+        return Err(refused(Refusal::ServiceNotGranted));
+    }
     if !store.may_act(login.user_id, company.company_id, service, None).await.map_err(internal)? {
         tracing::info!(user_id = login.user_id, company_id = company.company_id, service, "service refused: not granted");
         return Err(refused(Refusal::ServiceNotGranted));

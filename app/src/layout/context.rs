@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use crate::access::CompanyChoice;
 #[cfg(feature = "ssr")]
 use crate::{
-    access::{acting_among, choices, require_login, CompanyChoices},
+    access::{acting_among, choices, choices_and_rights, require_login, CompanyChoices},
     shared::{context::store, refusal::internal},
 };
+#[cfg(feature = "ssr")]
+use portal_core::store::UserRight;
 
 /// What the header of a signed-in page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,9 +35,10 @@ pub struct PortalContext {
 #[server(prefix = "/api", endpoint = "load_portal_context")]
 pub async fn load_portal_context() -> Result<PortalContext, PortalError> {
     let login = require_login().await?;
-    let choices = choices(login.user_id).await?;
+    let (choices, rights) = choices_and_rights(login.user_id).await?;
     let acting = acting_among(login.user_id, &choices).await?;
-    let mut context = portal_context(login.user_id, acting, &choices).await?;
+    let right = rights.into_iter().map(|r| r.right).find(|r| r.company_id == acting.company_id);
+    let mut context = portal_context(login.user_id, acting, &choices, right).await?;
     context.done = crate::shared::context::take_done_note().await?;
     Ok(context)
 }
@@ -65,12 +68,11 @@ pub async fn load_own_context() -> Result<Option<OwnContext>, PortalError> {
 }
 
 #[cfg(feature = "ssr")]
-pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &CompanyChoices) -> Result<PortalContext, PortalError> {
+pub async fn portal_context(user_id: i64, acting: CompanyChoice, choices: &CompanyChoices, right: Option<UserRight>) -> Result<PortalContext, PortalError> {
     let store = store()?;
     let user = store.user(user_id).await.map_err(internal)?;
-    let right = store.right_for(acting.company_id, user_id).await.map_err(internal)?;
     let services = match &right {
-        Some(right) => store.service_grants(right.id).await.map_err(internal)?.into_iter().map(|g| g.service_code).collect(),
+        Some(right) => store.granted_service_codes(right.id).await.map_err(internal)?,
         None => Vec::new(),
     };
     let is_admin = right.as_ref().is_some_and(|r| r.administers_on(store.today()));

@@ -21,6 +21,20 @@ pub struct MessageLine {
     pub unread: bool,
 }
 
+/// A page of the message list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagesView {
+    /// [`MESSAGES_PER_PAGE`] at most.
+    pub lines: Vec<MessageLine>,
+    /// This page goes on from an older message (`?avant=<n°>`), not from the newest.
+    pub later_page: bool,
+    /// When older messages follow: the message from which the next page goes on.
+    pub older: Option<i64>,
+}
+
+/// How many messages a page of the list shows.
+pub const MESSAGES_PER_PAGE: i64 = 50;
+
 /// One message as "Information" shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageView {
@@ -50,11 +64,12 @@ pub struct MessageView {
     pub until: String,
 }
 
-/// The signed-in login's messages, newest first.
+/// A page of the signed-in login's messages, newest first: the newest, or those received
+/// before message `before`.
 #[server(prefix = "/api", endpoint = "list_messages")]
-pub async fn list_messages() -> Result<Vec<MessageLine>, PortalError> {
+pub async fn list_messages(before: Option<i64>) -> Result<MessagesView, PortalError> {
     let login = crate::access::require_login().await?;
-    service::list(&crate::shared::context::store()?, login.user_id).await
+    service::list(&crate::shared::context::store()?, login.user_id, before).await
 }
 
 /// Opens a message of the signed-in login (and only theirs); the first opening sets "Lu le".
@@ -87,9 +102,10 @@ pub mod service {
         params.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_string()
     }
 
-    pub async fn list(store: &Store, user_id: i64) -> Result<Vec<MessageLine>, PortalError> {
-        let messages = store.messages_for(user_id).await.map_err(internal)?;
-        Ok(messages
+    pub async fn list(store: &Store, user_id: i64, before: Option<i64>) -> Result<MessagesView, PortalError> {
+        let page = store.messages_page(user_id, before, MESSAGES_PER_PAGE).await.map_err(internal)?;
+        let lines = page
+            .items
             .into_iter()
             .map(|m: Message| MessageLine {
                 id: m.id,
@@ -98,7 +114,8 @@ pub mod service {
                 received_at: short_date_time(m.received_at),
                 unread: m.read_at.is_none(),
             })
-            .collect())
+            .collect();
+        Ok(MessagesView { lines, later_page: before.is_some(), older: page.older })
     }
 
     /// The login's message `message_id`, or 404; `mark_read` sets "Lu le" the first time.

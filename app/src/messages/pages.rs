@@ -4,12 +4,12 @@
 use crate::shared::refusal::PortalError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::layout::frame::SignedInPage;
-use crate::messages::{list_messages, open_message, MessageLine, MessageView};
-use crate::shared::ui::{ProfileCrumbs, CARD, LINK};
+use crate::messages::{list_messages, open_message, MessageLine, MessageView, MessagesView};
+use crate::shared::ui::{NewestFirstPager, ProfileCrumbs, BEFORE, CARD, LINK};
 use portal_core::domain::MessageKind;
 
 /// A message's title ("Autorisation en tant que prestataire"…).
@@ -178,23 +178,26 @@ fn MessageCrumbs(#[prop(optional)] information: bool) -> impl IntoView {
     }
 }
 
-async fn load_list(_: ()) -> Result<Vec<MessageLine>, PortalError> {
-    list_messages().await
+async fn load_list(before: Option<i64>) -> Result<MessagesView, PortalError> {
+    list_messages(before).await
 }
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let content = |lines: Vec<MessageLine>| view! { <MessageList lines=lines/> }.into_any();
+    let query = use_query_map();
+    let before = Signal::derive(move || query.read().get(BEFORE).and_then(|id| id.parse::<i64>().ok()));
+    let content = |page: MessagesView| view! { <MessageList page=page/> }.into_any();
     view! {
         <Title text=td_string!(i18n.get_locale_untracked(), messages.title).to_string()/>
-        <SignedInPage key=Signal::stored(()) load=load_list view=content own=true/>
+        <SignedInPage key=before load=load_list view=content own=true/>
     }
 }
 
 #[component]
-fn MessageList(lines: Vec<MessageLine>) -> impl IntoView {
+fn MessageList(page: MessagesView) -> impl IntoView {
     let i18n = use_i18n();
+    let MessagesView { lines, later_page, older } = page;
     view! {
         <MessageCrumbs/>
         <h1 class="text-2xl font-semibold">{t!(i18n, messages.title)}</h1>
@@ -202,7 +205,7 @@ fn MessageList(lines: Vec<MessageLine>) -> impl IntoView {
             view! { <p class="mt-4 text-stone-700">{t!(i18n, messages.none)}</p> }.into_any()
         } else {
             view! {
-                <ul class="mt-4 divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white shadow-sm" data-testid="message-list">
+                <ul id="message-list" class="mt-4 divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white shadow-sm" data-testid="message-list">
                     {lines.into_iter().map(|line| {
                         let MessageLine { id, kind, company, received_at, unread } = line;
                         view! {
@@ -223,6 +226,15 @@ fn MessageList(lines: Vec<MessageLine>) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
+        <NewestFirstPager
+            path="/messages"
+            anchor="message-list"
+            later_page=later_page
+            older=older
+            label=t_string!(i18n, messages.pages).to_string()
+            newest=t_string!(i18n, messages.newest).to_string()
+            older_ones=t_string!(i18n, messages.older).to_string()
+        />
     }
 }
 

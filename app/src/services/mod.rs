@@ -198,11 +198,9 @@ pub async fn load_orders(before: Option<i64>) -> Result<OrdersView, PortalError>
     service::orders_view(&crate::shared::context::store()?, &scope, before).await
 }
 
-/// The orders page, its query parameter naming the order just placed, and the one naming the
-/// order after which an older page of the list starts.
+/// The orders page and its query parameter naming the order just placed.
 pub const PATH_ORDERS: &str = "/services/orders";
 pub const PLACED: &str = "commande";
-pub const BEFORE: &str = "avant";
 
 /// Places an order for the acting company. `quantities` maps product ids to quantities
 /// (form fields `quantities[<product id>]`); empty or 0 means "not ordered".

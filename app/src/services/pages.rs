@@ -12,8 +12,8 @@ use crate::services::{
     load_invoices, load_orders, service_path, DebtorInvoices, DebtorOption, InvoicesView, OrderView, OrdersView, PlaceOrder, ProductOption, MAX_QUANTITY,
     MAX_REFERENCE,
 };
-use crate::services::{service_label, BEFORE, PATH_ORDERS, PLACED};
-use crate::shared::ui::{Outcome, BUTTON, CARD, FIELD, LINK};
+use crate::services::{service_label, PATH_ORDERS, PLACED};
+use crate::shared::ui::{NewestFirstPager, Outcome, BEFORE, BUTTON, CARD, FIELD, LINK};
 use portal_core::domain::InvoiceStatus;
 
 const TABLE: &str = "w-full border-collapse text-left text-sm";
@@ -111,12 +111,15 @@ fn Orders(data: OrdersView) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            {(later_page || older.is_some()).then(|| view! {
-                <nav class="mt-4 flex items-center justify-between gap-3 text-sm" aria-label=move || t_string!(i18n, orders.pages)>
-                    {later_page.then(|| view! { <a href=format!("{PATH_ORDERS}#order-list") class=LINK rel="first">{t!(i18n, orders.newest)}</a> })}
-                    {older.map(|id| view! { <a href=format!("{PATH_ORDERS}?{BEFORE}={id}#order-list") class=LINK rel="next">{t!(i18n, orders.older)}</a> })}
-                </nav>
-            })}
+            <NewestFirstPager
+                path=PATH_ORDERS
+                anchor="order-list"
+                later_page=later_page
+                older=older
+                label=t_string!(i18n, orders.pages).to_string()
+                newest=t_string!(i18n, orders.newest).to_string()
+                older_ones=t_string!(i18n, orders.older).to_string()
+            />
         </section>
     }
 }

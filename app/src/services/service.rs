@@ -15,7 +15,7 @@ async fn in_scope(store: &Store, scope: &ServiceScope) -> Result<Vec<Debtor>, Po
 }
 
 async fn granted_services(store: &Store, scope: &ServiceScope) -> Result<Vec<String>, PortalError> {
-    Ok(store.service_grants(scope.right.id).await.map_err(internal)?.into_iter().map(|g| g.service_code).collect())
+    store.granted_service_codes(scope.right.id).await.map_err(internal)
 }
 
 fn debtor_option(d: Debtor) -> DebtorOption {
@@ -61,7 +61,7 @@ pub async fn orders_view(store: &Store, scope: &ServiceScope, before: Option<i64
         .map(|p| ProductOption { product_id: p.id, code: p.code, name: p.name, unit_price: chf(p.unit_price_cents) })
         .collect();
     let page = store.orders_page(scope.user_id, company_id, scope.service, before, ORDERS_PER_PAGE).await.map_err(internal)?;
-    let orders = page.orders.into_iter().map(|o| order_view(o, &scope.company.name, &debtors)).collect();
+    let orders = page.items.into_iter().map(|o| order_view(o, &scope.company.name, &debtors)).collect();
     Ok(OrdersView {
         company: scope.company.name.clone(),
         as_provider: scope.company.as_provider,

@@ -185,6 +185,34 @@ pub fn Pager(
     })
 }
 
+/// The query parameter of a list read newest first ([`NewestFirstPager`]): the id after
+/// which its page starts.
+pub const BEFORE: &str = "avant";
+
+/// The links of a list read newest first a page at a time: back to the newest (on a later
+/// page) and on to the older items (`?avant=<id>` of the last one shown), each to `anchor`
+/// on `path`. Nothing when the whole list fits on its first page.
+#[component]
+pub fn NewestFirstPager(
+    path: &'static str,
+    anchor: &'static str,
+    later_page: bool,
+    older: Option<i64>,
+    /// The navigation's name, and the two links' words.
+    label: String,
+    newest: String,
+    older_ones: String,
+) -> impl IntoView {
+    (later_page || older.is_some()).then(|| {
+        view! {
+            <nav class="mt-4 flex items-center justify-between gap-3 text-sm" aria-label=label>
+                {later_page.then(|| view! { <a href=format!("{path}#{anchor}") class=LINK rel="first">{newest}</a> })}
+                {older.map(|id| view! { <a href=format!("{path}?{BEFORE}={id}#{anchor}") class=LINK rel="next">{older_ones}</a> })}
+            </nav>
+        }
+    })
+}
+
 /// The text of a `<textarea>` as the page must carry it. Tachys 0.2 writes a textarea's
 /// children unescaped (as it does for `<script>`), so a remark containing `</textarea>`
 /// would end the field and turn the rest into markup. The server escapes it; the browser

@@ -163,12 +163,12 @@ impl Store {
     /// placed before order `before` (from the newest without it). Keyset paging along the
     /// index `(company_id, id)`: a page costs the same at any depth and however many orders
     /// the company has.
-    pub async fn orders_page(&self, user_id: UserId, company_id: CompanyId, service_code: &str, before: Option<i64>, limit: i64) -> Result<OrdersPage> {
+    pub async fn orders_page(&self, user_id: UserId, company_id: CompanyId, service_code: &str, before: Option<i64>, limit: i64) -> Result<NewestFirst<Order>> {
         let sql = format!(
             "{ORDER_SELECT} WHERE o.id IN (SELECT p.id FROM orders p WHERE p.company_id = $2 AND p.id < $6 AND p.debtor_id IN ({PERMITTED_DEBTOR_IDS}) \
              ORDER BY p.id DESC LIMIT $7) ORDER BY o.id DESC"
         );
-        let mut rows: Vec<OrderRow> = with_pool!(self, |p| sqlx::query_as(&sql)
+        let rows: Vec<OrderRow> = with_pool!(self, |p| sqlx::query_as(&sql)
             .bind(user_id)
             .bind(company_id)
             .bind(service_code)
@@ -178,23 +178,20 @@ impl Store {
             .bind(limit + 1)
             .fetch_all(p)
             .await)?;
-        let more = rows.len() as i64 > limit;
-        rows.truncate(limit.max(0) as usize);
-        let older = rows.last().filter(|_| more).map(|o| o.id);
-        if rows.is_empty() {
-            return Ok(OrdersPage { orders: Vec::new(), older });
+        let page = NewestFirst::cut(rows, limit, |o| o.id);
+        if page.items.is_empty() {
+            return Ok(NewestFirst { items: Vec::new(), older: page.older });
         }
-        let placeholders: Vec<String> = (1..=rows.len()).map(|n| format!("${n}")).collect();
+        let placeholders: Vec<String> = (1..=page.items.len()).map(|n| format!("${n}")).collect();
         let lsql = format!("{LINE_SELECT} WHERE l.order_id IN ({}) ORDER BY l.order_id, l.id", placeholders.join(", "));
-        let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
         let lines: Vec<OrderLine> = with_pool!(self, |p| {
             let mut query = sqlx::query_as(&lsql);
-            for id in &ids {
-                query = query.bind(*id);
+            for order in &page.items {
+                query = query.bind(order.id);
             }
             query.fetch_all(p).await
         })?;
-        Ok(OrdersPage { orders: assemble(rows, lines), older })
+        Ok(NewestFirst { items: assemble(page.items, lines), older: page.older })
     }
 
     // ------------------------------------------------------------ invoices

@@ -171,6 +171,17 @@ impl Store {
         Ok(assemble(rows, debtors))
     }
 
+    /// The codes of the services the right is authorized for, in code order: what
+    /// [`Store::service_grants`] names, in one query, for a page's menu.
+    pub async fn granted_service_codes(&self, right_id: RightId) -> Result<Vec<String>> {
+        Ok(with_pool!(self, |p| sqlx::query_scalar(
+            "SELECT s.code FROM service_grants g JOIN services s ON s.id = g.service_id WHERE g.right_id = $1 ORDER BY s.code"
+        )
+        .bind(right_id)
+        .fetch_all(p)
+        .await)?)
+    }
+
     /// The rights of a company that hold at least one service authorization.
     pub async fn rights_with_grants(&self, company_id: CompanyId) -> Result<BTreeSet<RightId>> {
         let ids: Vec<i64> = with_pool!(self, |p| sqlx::query_scalar(

@@ -37,10 +37,24 @@ impl Store {
         message.ok_or(StoreError::NotFound)
     }
 
-    /// The messages addressed to a user, newest first.
+    /// Every message addressed to a user, newest first (tests).
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn messages_for(&self, recipient_user_id: UserId) -> Result<Vec<Message>> {
-        let sql = format!("{MESSAGE_SELECT} WHERE m.recipient_user_id = $1 ORDER BY m.received_at DESC, m.id DESC");
-        Ok(with_pool!(self, |p| sqlx::query_as(&sql).bind(recipient_user_id).fetch_all(p).await)?)
+        Ok(self.messages_page(recipient_user_id, None, i64::MAX - 1).await?.items)
+    }
+
+    /// A page of the messages addressed to a user, newest first: `limit` messages received
+    /// before message `before` (from the newest without it), along the index
+    /// `(recipient_user_id, id)`.
+    pub async fn messages_page(&self, recipient_user_id: UserId, before: Option<i64>, limit: i64) -> Result<NewestFirst<Message>> {
+        let sql = format!("{MESSAGE_SELECT} WHERE m.recipient_user_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3");
+        let rows: Vec<Message> = with_pool!(self, |p| sqlx::query_as(&sql)
+            .bind(recipient_user_id)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(limit.saturating_add(1))
+            .fetch_all(p)
+            .await)?;
+        Ok(NewestFirst::cut(rows, limit, |m| m.id))
     }
 
     /// Marks a message read; the read date is set the first time only.

@@ -260,13 +260,25 @@ impl Default for RightQuery {
     }
 }
 
-/// A page of orders, newest first ([`Store::orders_page`]).
+/// A page of a list read newest first from the last item shown (keyset paging: the orders,
+/// the messages), so that any page costs what the first does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrdersPage {
-    pub orders: Vec<Order>,
-    /// When older orders follow: the id of the last order shown, from which the next page
+pub struct NewestFirst<T> {
+    pub items: Vec<T>,
+    /// When older items follow: the id of the last item shown, from which the next page
     /// goes on.
     pub older: Option<i64>,
+}
+
+impl<T> NewestFirst<T> {
+    /// `rows` as read with `LIMIT limit + 1`: the first `limit`, and whether one more followed.
+    pub(crate) fn cut(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> Self {
+        let limit = limit.max(0) as usize;
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let older = rows.last().filter(|_| more).map(id);
+        NewestFirst { items: rows, older }
+    }
 }
 
 /// One page of results and the number of matches.

@@ -16,12 +16,46 @@ async fn message_kinds(app: &TestApp, user_id: i64) -> Vec<String> {
     app.store.messages_for(user_id).await.unwrap().into_iter().map(|m| m.kind.as_str().to_string()).collect()
 }
 
+on_both_backends!(the_message_list_shows_fifty_messages_and_links_to_the_older_ones, Options::default(), |app: TestApp| async move {
+    for n in 0..52 {
+        let new = portal_core::store::NewMessage {
+            recipient_user_id: app.demo.provider.id,
+            company_id: Some(app.demo.principal.id),
+            kind: portal_core::domain::MessageKind::ProviderInvitation,
+            params: serde_json::json!({ "admin": "Anna Muster", "company": format!("Musterhans SA {n}") }),
+        };
+        app.store.create_message(&new).await.unwrap();
+    }
+    // With the demo's own messages to Paul, if any: newest first.
+    let all: Vec<i64> = app.store.messages_for(app.demo.provider.id).await.unwrap().iter().map(|m| m.id).collect();
+    assert!((52..=100).contains(&all.len()), "two pages: {}", all.len());
+    // Paul works for two companies: he picks his own, as the company selector asks first.
+    let paul = app.signed_in_cookie(PROVIDER).await;
+    let home = app.demo.provider_company.id.to_string();
+    let paul = app.post("/api/select_company", &[("company_id", &home)], Some(&paul)).await.session_cookie().expect("a new session id");
+    let ids = |page: &str| -> Vec<i64> { page.split("href=\"/messages/").skip(1).filter_map(|rest| rest.split('"').next()?.parse().ok()).collect() };
+
+    let newest = app.get("/messages", Some(&paul)).await;
+    assert_eq!(newest.status, 200, "{newest:?}");
+    let shown = ids(&newest.body);
+    assert_eq!(shown, all[..50], "the 50 newest, newest first");
+    let older_link = format!("/messages?avant={}#message-list", shown[49]);
+    assert!(newest.body.contains(&format!("href=\"{older_link}\"")), "a link to the older messages");
+    assert!(newest.body.contains("Messages plus anciens"));
+
+    let older = app.get(older_link.trim_end_matches("#message-list"), Some(&paul)).await;
+    assert_eq!(older.status, 200, "{older:?}");
+    assert_eq!(ids(&older.body), all[50..], "the oldest");
+    assert!(older.body.contains("Messages les plus récents"), "a way back to the newest");
+    assert!(!older.body.contains("Messages plus anciens"), "nothing older");
+});
+
 on_both_backends!(the_invited_provider_reads_the_message_once_and_accepts, Options::default(), |app: TestApp| async move {
     let right = invite_paul(&app).await;
     let paul = app.signed_in_cookie(PROVIDER).await;
 
     let list = json_of(&app.post("/api/list_messages", &[], Some(&paul)).await);
-    let line = &list[0];
+    let line = &list["lines"][0];
     assert_eq!(line["kind"], "provider_invitation");
     assert_eq!(line["unread"], true);
     assert_eq!(line["company"], "Musterhans SA");

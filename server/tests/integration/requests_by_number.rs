@@ -106,7 +106,7 @@ on_both_backends!(a_request_for_a_number_no_company_has_lapses_and_its_requester
     numbers.sort();
     assert_eq!(numbers, [KNOWN, UNKNOWN]);
     let list = json_of(&app.post("/api/list_messages", &[], Some(&paul)).await);
-    let opened = json_of(&app.post("/api/open_message", &[("message_id", &list[0]["id"].to_string())], Some(&paul)).await);
+    let opened = json_of(&app.post("/api/open_message", &[("message_id", &list["lines"][0]["id"].to_string())], Some(&paul)).await);
     assert_eq!(opened["company"], "", "{opened}");
     assert!(opened["company_name"] == KNOWN || opened["company_name"] == UNKNOWN, "the number typed: {opened}");
     let mails = app.store.outbox(false).await.unwrap().into_iter().filter(|m| m.to_address == PROVIDER && m.subject == "Demande d'accès expirée").count();
