@@ -15,7 +15,8 @@
 //! It prints numbers and judges none: they depend on the machine.
 //!
 //! `cargo run --release -p portal-core --example load_bench -- [sqlite] [postgres]`
-//! (both when none is named). The server is `target/release/server` (`scripts/release.sh`);
+//! (both when none is named). The server is `target/release/server` (`scripts/release.sh`),
+//! or the binary `LOAD_SERVER` names (to compare two builds on this checkout's site);
 //! Postgres is `TEST_POSTGRES_URL`'s server.
 
 use std::process::{Child, Command, Stdio};
@@ -203,7 +204,7 @@ impl Drop for Server {
 async fn start_server(root: &std::path::Path, database_url: &str, log: &std::path::Path) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
-    let binary = root.join("target/release/server");
+    let binary = std::env::var_os("LOAD_SERVER").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("target/release/server"));
     assert!(binary.exists(), "{} is missing: run `bash scripts/release.sh server` first", binary.display());
     let child = Command::new(binary)
         .args(["--demo", "--database-url", database_url, "--listen", &format!("127.0.0.1:{port}"), "--log-format", "text"])

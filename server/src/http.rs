@@ -311,6 +311,15 @@ pub async fn serve(store: Store, args: &ServeArgs) -> Result<(), String> {
     let app = router_around(own, AppState { leptos_options, store }, security, mailer);
     tracing::info!(%public_url, "listening on http://{local}");
     println!("Centre clientèle: {public_url}");
+    // An answer is written as its head and then its body: with Nagle's algorithm on, the
+    // second write waits for the client's delayed acknowledgement of the first (40 ms on
+    // Linux) on a kept-alive connection. Measured with `scripts/load.sh`: the CSS file's p50
+    // under 64 clients was 44 ms with it on.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     // The peer address is needed for throttling sign-ins per client address.
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
