@@ -42,9 +42,8 @@ pub async fn choices(user_id: i64) -> Result<CompanyChoices, PortalError> {
     Ok(choices_and_rights(user_id).await?.0)
 }
 
-/// The login's choices, and the rights they were made of (the acting company's right among
-/// them, for whoever judges it without reading it again).
-pub async fn choices_and_rights(user_id: i64) -> Result<(CompanyChoices, Vec<RightWithCompany>), PortalError> {
+/// The login's choices, and the rights they were made of.
+async fn choices_and_rights(user_id: i64) -> Result<(CompanyChoices, Vec<RightWithCompany>), PortalError> {
     let store = store()?;
     let rights = store.rights_of_user(user_id).await.map_err(internal)?;
     let (home, third_party) = choices_from_rights(&rights, store.today());
@@ -65,15 +64,22 @@ pub async fn require_acting(user_id: i64) -> Result<CompanyChoice, PortalError> 
     acting_among(user_id, &choices(user_id).await?).await
 }
 
-/// [`require_acting`], with the login's right on the acting company from the same read of
-/// its rights: the guards that judge that right do not read it a second time.
-pub async fn require_acting_right(user_id: i64) -> Result<(CompanyChoice, UserRight), PortalError> {
+/// The login's choices, the acting company among them and the login's right on it, from one
+/// read of its rights: whoever judges that right (the guards, the header) does not read it a
+/// second time. The right is `None` only for a company resolved earlier in this request
+/// whose right has gone since.
+pub async fn acting_with_right(user_id: i64) -> Result<(CompanyChoices, CompanyChoice, Option<UserRight>), PortalError> {
     let (choices, rights) = choices_and_rights(user_id).await?;
     let company = acting_among(user_id, &choices).await?;
-    // A choice is made of a right; a company resolved earlier in this request whose right
-    // has gone since is no longer a choice.
-    let right = rights.into_iter().map(|r| r.right).find(|r| r.company_id == company.company_id).ok_or_else(|| refused(Refusal::NoActingCompany))?;
-    Ok((company, right))
+    let right = rights.into_iter().map(|r| r.right).find(|r| r.company_id == company.company_id);
+    Ok((choices, company, right))
+}
+
+/// [`require_acting`], with the login's right on the acting company ([`acting_with_right`]).
+pub async fn require_acting_right(user_id: i64) -> Result<(CompanyChoice, UserRight), PortalError> {
+    let (_, company, right) = acting_with_right(user_id).await?;
+    // A choice is made of a right: without it, the company is no longer a choice.
+    Ok((company, right.ok_or_else(|| refused(Refusal::NoActingCompany))?))
 }
 
 /// The acting company as first resolved in this request. A page's data and its header are

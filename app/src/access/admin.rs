@@ -44,12 +44,10 @@ pub async fn require_admin() -> Result<AdminScope, PortalError> {
     let login = require_login().await?;
     let (company, right) = require_acting_right(login.user_id).await?;
     let store = store()?;
-    match right {
-        r if r.administers_on(store.today()) => {
-            let admin = store.user(login.user_id).await.map_err(internal)?;
-            let actor = Actor::user(login.user_id, company.company_id);
-            Ok(AdminScope { admin, company, actor })
-        }
-        _ => Err(refused(Refusal::NotAdmin)),
+    if !right.administers_on(store.today()) {
+        return Err(refused(Refusal::NotAdmin));
     }
+    let admin = store.user(login.user_id).await.map_err(internal)?;
+    let actor = Actor::user(login.user_id, company.company_id);
+    Ok(AdminScope { admin, company, actor })
 }

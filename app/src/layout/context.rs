@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::CompanyChoice;
 #[cfg(feature = "ssr")]
 use crate::{
-    access::{acting_among, choices, choices_and_rights, require_login, CompanyChoices},
+    access::{acting_with_right, choices, require_login, CompanyChoices},
     shared::{context::store, refusal::internal},
 };
 #[cfg(feature = "ssr")]
@@ -35,9 +35,7 @@ pub struct PortalContext {
 #[server(prefix = "/api", endpoint = "load_portal_context")]
 pub async fn load_portal_context() -> Result<PortalContext, PortalError> {
     let login = require_login().await?;
-    let (choices, rights) = choices_and_rights(login.user_id).await?;
-    let acting = acting_among(login.user_id, &choices).await?;
-    let right = rights.into_iter().map(|r| r.right).find(|r| r.company_id == acting.company_id);
+    let (choices, acting, right) = acting_with_right(login.user_id).await?;
     let mut context = portal_context(login.user_id, acting, &choices, right).await?;
     context.done = crate::shared::context::take_done_note().await?;
     Ok(context)
